@@ -1,0 +1,113 @@
+from uuid import UUID
+
+from sqlalchemy import select, text, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.persistence.tables import accounts, dify_setups, tenant_account_joins, tenants
+from domain.tenancy.entities import Account, AccountStatus, Membership, Role, SetupRecord, Tenant, TenantStatus
+from domain.tenancy.errors import AlreadySetUp
+
+
+class SqlaSetupRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self) -> SetupRecord | None:
+        row = (await self._session.execute(select(dify_setups).limit(1))).first()
+        return SetupRecord(version=row.version, setup_at=row.setup_at) if row else None
+
+    async def add(self, record: SetupRecord) -> None:
+        # The lock serializes concurrent setups: the second one waits, then sees the first one's row.
+        await self._session.execute(text("LOCK TABLE dify_setups IN EXCLUSIVE MODE"))
+        if await self.get() is not None:
+            raise AlreadySetUp()
+        await self._session.execute(insert(dify_setups).values(version=record.version, setup_at=record.setup_at))
+
+
+class SqlaTenantRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, tenant: Tenant) -> None:
+        await self._session.execute(
+            tenants.insert().values(
+                id=tenant.id, name=tenant.name, plan=tenant.plan, status=tenant.status.value,
+                created_at=tenant.created_at, updated_at=tenant.updated_at,
+            )
+        )
+
+    async def get(self, tenant_id: UUID) -> Tenant | None:
+        row = (await self._session.execute(select(tenants).where(tenants.c.id == tenant_id))).first()
+        if row is None:
+            return None
+        return Tenant(
+            id=row.id, name=row.name, plan=row.plan, status=TenantStatus(row.status),
+            created_at=row.created_at, updated_at=row.updated_at,
+        )
+
+
+def _account(row) -> Account:
+    return Account(
+        id=row.id, name=row.name, email=row.email, password_hash=row.password or "",
+        password_salt=row.password_salt or "", status=AccountStatus(row.status),
+        interface_language=row.interface_language or "en-US", timezone=row.timezone or "UTC",
+        initialized_at=row.initialized_at, last_login_at=row.last_login_at, last_login_ip=row.last_login_ip,
+        created_at=row.created_at, updated_at=row.updated_at,
+    )
+
+
+def _account_values(account: Account) -> dict:
+    return dict(
+        name=account.name, email=account.email, password=account.password_hash,
+        password_salt=account.password_salt, status=account.status.value,
+        interface_language=account.interface_language, timezone=account.timezone,
+        initialized_at=account.initialized_at, last_login_at=account.last_login_at,
+        last_login_ip=account.last_login_ip, created_at=account.created_at, updated_at=account.updated_at,
+    )
+
+
+class SqlaAccountRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, account: Account) -> None:
+        await self._session.execute(accounts.insert().values(id=account.id, **_account_values(account)))
+
+    async def get(self, account_id: UUID) -> Account | None:
+        row = (await self._session.execute(select(accounts).where(accounts.c.id == account_id))).first()
+        return _account(row) if row else None
+
+    async def get_by_email(self, email: str) -> Account | None:
+        row = (await self._session.execute(select(accounts).where(accounts.c.email == email))).first()
+        return _account(row) if row else None
+
+    async def first(self) -> Account | None:
+        stmt = select(accounts).order_by(accounts.c.created_at, accounts.c.id).limit(1)
+        row = (await self._session.execute(stmt)).first()
+        return _account(row) if row else None
+
+    async def update(self, account: Account) -> None:
+        await self._session.execute(
+            update(accounts).where(accounts.c.id == account.id).values(**_account_values(account))
+        )
+
+    async def add_membership(self, membership: Membership) -> None:
+        await self._session.execute(
+            tenant_account_joins.insert().values(
+                id=membership.id, tenant_id=membership.tenant_id, account_id=membership.account_id,
+                role=membership.role.value, current=membership.current,
+                created_at=membership.created_at, updated_at=membership.created_at,
+            )
+        )
+
+    async def current_membership(self, account_id: UUID) -> Membership | None:
+        j = tenant_account_joins
+        stmt = select(j).where(j.c.account_id == account_id).order_by(j.c.current.desc(), j.c.created_at).limit(1)
+        row = (await self._session.execute(stmt)).first()
+        if row is None:
+            return None
+        return Membership(
+            id=row.id, tenant_id=row.tenant_id, account_id=row.account_id, role=Role(row.role),
+            created_at=row.created_at, current=row.current,
+        )

@@ -1,0 +1,24 @@
+import redis.asyncio as redis
+
+from domain.shared.health import ProbeResult
+
+
+class RedisQueueProbe:
+    def __init__(self, redis_url: str) -> None:
+        self._url = redis_url
+
+    async def check(self) -> ProbeResult:
+        client = redis.from_url(self._url, socket_connect_timeout=2, socket_timeout=2)
+        try:
+            await client.ping()
+            info = await client.info("server")
+        except Exception as exc:  # a probe reports, it never raises
+            return ProbeResult("queue", False, {"kind": "redis", "error": type(exc).__name__})
+        finally:
+            await client.aclose()
+        return ProbeResult("queue", True, {"kind": "redis", "server_version": str(info.get("redis_version", ""))})
+
+
+class InProcessQueueProbe:
+    async def check(self) -> ProbeResult:
+        return ProbeResult("queue", True, {"kind": "in-process"})

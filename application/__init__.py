@@ -1,0 +1,1 @@
+"""Use cases: one module per command or query. Each takes its ports through its constructor."""

@@ -1,0 +1,37 @@
+from domain.apps.entities import DEFAULT_END_USER_SESSION, App, EndUser
+from domain.shared.clock import Clock
+from domain.shared.ids import IdGenerator
+from domain.shared.unit_of_work import UnitOfWork
+
+
+class ResolveEndUser:
+    """Gets or creates the end user an integrator names with `user`.
+
+    Rules: the same `user` string on the same app is always the same end user (also under
+    concurrent first requests); no `user` means the app's shared anonymous DEFAULT-USER.
+    """
+
+    def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._ids = ids
+
+    async def execute(self, app: App, user: str | None) -> EndUser:
+        session_id = user or DEFAULT_END_USER_SESSION
+        async with self._uow as uow:
+            found = await uow.end_users.find_by_session(app.id, session_id)
+            if found is not None:
+                return found
+            now = self._clock.now()
+            candidate = EndUser(
+                id=self._ids.new_id(),
+                tenant_id=app.tenant_id,
+                app_id=app.id,
+                session_id=session_id,
+                is_anonymous=not user,
+                created_at=now,
+                updated_at=now,
+            )
+            stored = await uow.end_users.add_if_absent(candidate)
+            await uow.commit()
+            return stored

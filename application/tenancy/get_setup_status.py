@@ -1,0 +1,13 @@
+from domain.shared.unit_of_work import UnitOfWork
+from domain.tenancy.entities import SetupRecord
+
+
+class GetSetupStatus:
+    """Tells whether the instance has its first account yet."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def execute(self) -> SetupRecord | None:
+        async with self._uow as uow:
+            return await uow.setups.get()

@@ -1,0 +1,41 @@
+from dataclasses import dataclass
+
+from domain.shared.clock import Clock
+from domain.shared.unit_of_work import UnitOfWork
+from domain.tenancy.errors import AccountBanned, AuthenticationFailed
+from domain.tenancy.ports import AccessTokenIssuer, PasswordHasher, TokenPair
+
+
+@dataclass(frozen=True, slots=True)
+class LogInRequest:
+    email: str
+    password: str
+    ip: str | None = None
+
+
+class LogIn:
+    """Trades email and password for a console token pair.
+
+    Rules: an unknown email and a wrong password fail the same way (AuthenticationFailed), so the
+    answer does not tell which emails exist; a banned or closed account cannot log in.
+    """
+
+    def __init__(self, uow: UnitOfWork, hasher: PasswordHasher, tokens: AccessTokenIssuer, clock: Clock) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._tokens = tokens
+        self._clock = clock
+
+    async def execute(self, request: LogInRequest) -> TokenPair:
+        async with self._uow as uow:
+            account = await uow.accounts.get_by_email((request.email or "").strip().lower())
+            if account is None:
+                raise AuthenticationFailed()
+            if not await self._hasher.verify(request.password or "", account.password_hash, account.password_salt):
+                raise AuthenticationFailed()
+            if not account.can_log_in:
+                raise AccountBanned()
+            account.record_login(self._clock.now(), request.ip)
+            await uow.accounts.update(account)
+            await uow.commit()
+        return self._tokens.issue(account.id)

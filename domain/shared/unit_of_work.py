@@ -1,0 +1,34 @@
+from types import TracebackType
+from typing import Protocol, Self
+
+from domain.apps.ports import ApiTokenRepository, AppRepository, EndUserRepository
+from domain.tenancy.ports import AccountRepository, SetupRepository, TenantRepository
+
+
+class UnitOfWork(Protocol):
+    """One atomic piece of work over the stores.
+
+    Contract: used as `async with uow:`; changes are kept only if `await uow.commit()` ran
+    inside the block, everything else is rolled back when the block exits. Repositories
+    are valid only inside the block.
+    """
+
+    setups: SetupRepository
+    tenants: TenantRepository
+    accounts: AccountRepository
+    apps: AppRepository
+    api_tokens: ApiTokenRepository
+    end_users: EndUserRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...

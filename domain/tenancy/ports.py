@@ -1,0 +1,67 @@
+from dataclasses import dataclass
+from typing import Protocol
+from uuid import UUID
+
+from domain.tenancy.entities import Account, Membership, SetupRecord, Tenant
+
+
+class SetupRepository(Protocol):
+    """Remembers that the instance was set up (Dify's dify_setups)."""
+
+    async def get(self) -> SetupRecord | None: ...
+
+    async def add(self, record: SetupRecord) -> None:
+        """Raises AlreadySetUp when a record exists (also when another request won the race)."""
+
+
+class TenantRepository(Protocol):
+    async def add(self, tenant: Tenant) -> None: ...
+
+    async def get(self, tenant_id: UUID) -> Tenant | None: ...
+
+
+class AccountRepository(Protocol):
+    async def add(self, account: Account) -> None: ...
+
+    async def get(self, account_id: UUID) -> Account | None: ...
+
+    async def get_by_email(self, email: str) -> Account | None: ...
+
+    async def first(self) -> Account | None:
+        """The earliest created account (the one setup made)."""
+
+    async def update(self, account: Account) -> None: ...
+
+    async def add_membership(self, membership: Membership) -> None: ...
+
+    async def current_membership(self, account_id: UUID) -> Membership | None:
+        """The membership flagged current, else the oldest one; None for an account with no tenant."""
+
+
+class PasswordHasher(Protocol):
+    """A slow key-derivation function. Contract: `verify` is constant-time in the digest compare."""
+
+    async def hash(self, password: str) -> tuple[str, str]:
+        """Returns (digest, salt), both printable."""
+
+    async def verify(self, password: str, digest: str, salt: str) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+
+
+class AccessTokenIssuer(Protocol):
+    """Signs and checks console session tokens.
+
+    Contract: `account_for_access` / `account_for_refresh` return the account id a valid token
+    names and raise InvalidAccessToken for an expired, forged or wrong-kind token.
+    """
+
+    def issue(self, account_id: UUID) -> TokenPair: ...
+
+    def account_for_access(self, token: str) -> UUID: ...
+
+    def account_for_refresh(self, token: str) -> UUID: ...

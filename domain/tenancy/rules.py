@@ -1,0 +1,32 @@
+"""Input rules for accounts, as Dify enforces them on setup and login."""
+
+import re
+
+from domain.shared.errors import InvalidParam
+
+_EMAIL = re.compile(r"^[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
+_PASSWORD = re.compile(r"^(?=.*[a-zA-Z])(?=.*\d).{8,}$")
+MAX_NAME_LENGTH = 30
+
+
+def normalize_email(email: str) -> str:
+    candidate = (email or "").strip()
+    if not _EMAIL.match(candidate):
+        raise InvalidParam(f"{email} is not a valid email.", param="email")
+    return candidate.lower()
+
+
+def check_password(password: str) -> str:
+    if not _PASSWORD.match(password or ""):
+        raise InvalidParam(
+            "Password must contain letters and numbers, and the length must be greater than 8.",
+            param="password",
+        )
+    return password
+
+
+def check_account_name(name: str) -> str:
+    candidate = (name or "").strip()
+    if not 1 <= len(candidate) <= MAX_NAME_LENGTH:
+        raise InvalidParam(f"Name must be between 1 and {MAX_NAME_LENGTH} characters.", param="name")
+    return candidate

@@ -1,0 +1,122 @@
+"""The composition root: the one place that knows which adapter serves which port."""
+
+from datetime import timedelta
+
+from dependency_injector import containers, providers
+
+from adapters.persistence.engine import make_engine, make_session_factory
+from adapters.persistence.probes import PgvectorProbe, PostgresProbe
+from adapters.persistence.unit_of_work import SqlaUnitOfWork
+from adapters.queue.probes import InProcessQueueProbe, RedisQueueProbe
+from adapters.security.api_key_secrets import RandomSecretTokenGenerator
+from adapters.security.jwt_tokens import JwtAccessTokenIssuer
+from adapters.security.password_hasher import ScryptPasswordHasher
+from adapters.system.clock import SystemClock
+from adapters.system.ids import UuidV7Generator
+from application.apps.create_api_key import CreateApiKey
+from application.apps.create_app import CreateApp
+from application.apps.delete_api_key import DeleteApiKey
+from application.apps.delete_app import DeleteApp
+from application.apps.get_app import GetApp
+from application.apps.list_api_keys import ListApiKeys
+from application.apps.list_apps import ListApps
+from application.apps.set_api_access import SetApiAccess
+from application.apps.update_app import UpdateApp
+from application.check_health import CheckHealth
+from application.service_api.authenticate_api_key import AuthenticateApiKey
+from application.service_api.describe_app import DescribeApp
+from application.service_api.get_end_user import GetEndUser
+from application.service_api.resolve_end_user import ResolveEndUser
+from application.tenancy.authenticate_console import AuthenticateConsole
+from application.tenancy.find_operator import FindOperator
+from application.tenancy.get_setup_status import GetSetupStatus
+from application.tenancy.log_in import LogIn
+from application.tenancy.refresh_session import RefreshSession
+from application.tenancy.set_up_instance import SetUpInstance
+from entrypoints.database import Database
+from entrypoints.settings import Settings
+
+
+class Container(containers.DeclarativeContainer):
+    config = providers.Configuration(strict=True)
+
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(UuidV7Generator)
+
+    engine = providers.Singleton(
+        make_engine,
+        url=config.database.url,
+        pool_size=config.database.pool_size,
+        max_overflow=config.database.max_overflow,
+        echo=config.database.echo,
+    )
+    session_factory = providers.Singleton(make_session_factory, engine)
+    uow = providers.Factory(SqlaUnitOfWork, session_factory)
+
+    password_hasher = providers.Singleton(ScryptPasswordHasher)
+    api_key_secrets = providers.Singleton(RandomSecretTokenGenerator)
+    token_issuer = providers.Singleton(
+        JwtAccessTokenIssuer,
+        secret_key=config.secret_key,
+        clock=clock,
+        access_ttl=providers.Factory(timedelta, minutes=config.access_token_minutes),
+        refresh_ttl=providers.Factory(timedelta, days=config.refresh_token_days),
+    )
+
+    database_probe = providers.Factory(PostgresProbe, engine, embedded=config.database.embedded)
+    queue_probe = providers.Selector(
+        config.queue.kind,
+        redis=providers.Factory(RedisQueueProbe, config.queue.redis_url),
+        memory=providers.Factory(InProcessQueueProbe),
+    )
+    vector_store_probe = providers.Selector(
+        config.vector_store,
+        pgvector=providers.Factory(PgvectorProbe, engine),
+    )
+    check_health = providers.Factory(
+        CheckHealth, probes=providers.List(database_probe, queue_probe, vector_store_probe)
+    )
+
+    get_setup_status = providers.Factory(GetSetupStatus, uow)
+    set_up_instance = providers.Factory(SetUpInstance, uow, password_hasher, clock, ids)
+    log_in = providers.Factory(LogIn, uow, password_hasher, token_issuer, clock)
+    refresh_session = providers.Factory(RefreshSession, uow, token_issuer)
+    authenticate_console = providers.Factory(AuthenticateConsole, uow, token_issuer)
+    find_operator = providers.Factory(FindOperator, uow)
+
+    create_app = providers.Factory(CreateApp, uow, clock, ids)
+    list_apps = providers.Factory(ListApps, uow)
+    get_app = providers.Factory(GetApp, uow)
+    update_app = providers.Factory(UpdateApp, uow, clock)
+    set_api_access = providers.Factory(SetApiAccess, uow, clock)
+    delete_app = providers.Factory(DeleteApp, uow)
+    create_api_key = providers.Factory(CreateApiKey, uow, api_key_secrets, clock, ids)
+    list_api_keys = providers.Factory(ListApiKeys, uow)
+    delete_api_key = providers.Factory(DeleteApiKey, uow)
+
+    authenticate_api_key = providers.Factory(AuthenticateApiKey, uow, clock)
+    resolve_end_user = providers.Factory(ResolveEndUser, uow, clock, ids)
+    get_end_user = providers.Factory(GetEndUser, uow)
+    describe_app = providers.Factory(DescribeApp, uow)
+
+
+def build_container(settings: Settings, database: Database) -> Container:
+    container = Container()
+    redis_url = settings.redis_url
+    container.config.from_dict(
+        {
+            "database": {
+                "url": database.url,
+                "embedded": database.embedded,
+                "pool_size": settings.SQLALCHEMY_POOL_SIZE,
+                "max_overflow": settings.SQLALCHEMY_MAX_OVERFLOW,
+                "echo": settings.SQLALCHEMY_ECHO,
+            },
+            "queue": {"kind": "redis" if redis_url else "memory", "redis_url": redis_url or ""},
+            "vector_store": settings.VECTOR_STORE,
+            "secret_key": settings.secret_key(),
+            "access_token_minutes": settings.ACCESS_TOKEN_EXPIRE_MINUTES,
+            "refresh_token_days": settings.REFRESH_TOKEN_EXPIRE_DAYS,
+        }
+    )
+    return container

@@ -1,0 +1,98 @@
+"""Who is calling: console sessions (JWT) and Service API keys (`app-…`, `dataset-…`)."""
+
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from typing import Literal, ParamSpec, TypeVar
+
+from quart import g, request
+
+from application.service_api.authenticate_api_key import ApiCaller
+from application.tenancy.authenticate_console import ConsoleSession
+from domain.apps.entities import App, AppMode, EndUser, TokenType
+from domain.apps.errors import AppUnavailable
+from domain.shared.errors import DomainError, InvalidParam, Unauthorized
+from entrypoints.http.bodies import json_object
+from entrypoints.http.deps import container
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+MISSING_BEARER = "Authorization header must be provided and start with 'Bearer'"
+
+
+def bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header or not token:
+        raise Unauthorized(MISSING_BEARER)
+    if scheme.lower() != "bearer":
+        raise Unauthorized("Authorization scheme must be 'Bearer'")
+    return token.strip()
+
+
+def console_login_required(view: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    @wraps(view)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        g.console = await container().authenticate_console().execute(bearer_token())
+        return await view(*args, **kwargs)
+
+    return wrapper
+
+
+def console_session() -> ConsoleSession:
+    return g.console
+
+
+UserSource = Literal["json", "query", "form"]
+
+
+async def _user_from(source: UserSource) -> str | None:
+    if source == "query":
+        value = request.args.get("user")
+    elif source == "form":
+        value = (await request.form).get("user")
+    else:
+        value = (await json_object()).get("user")
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def app_api(
+    *,
+    modes: tuple[AppMode, ...] | None = None,
+    wrong_mode: type[DomainError] = AppUnavailable,
+    user_from: UserSource | None = None,
+    user_required: bool = False,
+) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """Guards a Service API route: a valid `app-` key, then the app's mode, then the end user named by `user`."""
+
+    def decorate(view: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @wraps(view)
+        async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            caller = await container().authenticate_api_key().execute(bearer_token(), TokenType.APP)
+            g.api_caller = caller
+            if modes is not None and caller.app.mode not in modes:
+                raise wrong_mode()
+            if user_from is not None:
+                user = await _user_from(user_from)
+                if user is None and user_required:
+                    raise InvalidParam("Arg user must be provided.", param="user")
+                g.end_user = await container().resolve_end_user().execute(caller.app, user)
+            return await view(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def api_caller() -> ApiCaller:
+    return g.api_caller
+
+
+def current_app_model() -> App:
+    app = g.api_caller.app
+    assert app is not None
+    return app
+
+
+def current_end_user() -> EndUser:
+    return g.end_user

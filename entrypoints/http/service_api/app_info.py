@@ -1,0 +1,38 @@
+from uuid import UUID
+
+from quart import Blueprint, current_app
+
+from domain.apps.errors import EndUserNotFound
+from entrypoints.http.auth import app_api, current_app_model
+from entrypoints.http.deps import container
+from entrypoints.http.presenters import end_user_json
+
+bp = Blueprint("service_app_info", __name__)
+
+
+@bp.get("/")
+async def welcome() -> dict:
+    return {"welcome": "Dify OpenAPI", "api_version": "v1", "server_version": current_app.config["SERVER_VERSION"]}
+
+
+@bp.get("/info")
+@app_api()
+async def info() -> dict:
+    described = await container().describe_app().execute(current_app_model())
+    return {
+        "name": described.name,
+        "description": described.description,
+        "tags": described.tags,
+        "mode": described.mode,
+        "author_name": described.author_name,
+    }
+
+
+@bp.get("/end-users/<end_user_id>")
+@app_api()
+async def end_user(end_user_id: str) -> dict:
+    try:
+        wanted = UUID(end_user_id)
+    except ValueError:
+        raise EndUserNotFound() from None
+    return end_user_json(await container().get_end_user().execute(current_app_model(), wanted))

@@ -1,0 +1,78 @@
+"""Every setting weir reads, with Dify's names where Dify has one. Read once, in the entrypoints."""
+
+import secrets
+from pathlib import Path
+from urllib.parse import quote
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVER_VERSION = "1.13.3"  # the Dify API version weir's routes and shapes follow
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=True)
+
+    HOST: str = "0.0.0.0"
+    PORT: int = 5001
+    STORAGE_PATH: Path = Path("storage")
+    SECRET_KEY: str | None = None
+    LOG_LEVEL: str = "INFO"
+    LOG_OUTPUT_FORMAT: str = Field(default="text", pattern="^(text|json)$")
+
+    DB_HOST: str | None = None
+    DB_PORT: int = 5432
+    DB_USERNAME: str = "postgres"
+    DB_PASSWORD: str = ""
+    DB_DATABASE: str = "dify"
+    SQLALCHEMY_POOL_SIZE: int = 10
+    SQLALCHEMY_MAX_OVERFLOW: int = 10
+    SQLALCHEMY_ECHO: bool = False
+    MIGRATION_ENABLED: bool = True
+
+    REDIS_URL: str | None = None
+    REDIS_HOST: str | None = None
+    REDIS_PORT: int = 6379
+    REDIS_USERNAME: str | None = None
+    REDIS_PASSWORD: str | None = None
+    REDIS_DB: int = 0
+    REDIS_USE_SSL: bool = False
+
+    VECTOR_STORE: str = "pgvector"
+
+    ACCESS_TOKEN_EXPIRE_MINUTES: int = 60
+    REFRESH_TOKEN_EXPIRE_DAYS: int = 30
+
+    @property
+    def external_database_url(self) -> str | None:
+        """The DB_* database, or None for the embedded one."""
+        if not self.DB_HOST:
+            return None
+        auth = quote(self.DB_USERNAME, safe="")
+        if self.DB_PASSWORD:
+            auth += ":" + quote(self.DB_PASSWORD, safe="")
+        return f"postgresql://{auth}@{self.DB_HOST}:{self.DB_PORT}/{self.DB_DATABASE}"
+
+    @property
+    def redis_url(self) -> str | None:
+        """The task queue's Redis, or None for the in-process queue."""
+        if self.REDIS_URL:
+            return self.REDIS_URL
+        if not self.REDIS_HOST:
+            return None
+        scheme = "rediss" if self.REDIS_USE_SSL else "redis"
+        auth = ""
+        if self.REDIS_PASSWORD:
+            auth = f"{quote(self.REDIS_USERNAME or '', safe='')}:{quote(self.REDIS_PASSWORD, safe='')}@"
+        return f"{scheme}://{auth}{self.REDIS_HOST}:{self.REDIS_PORT}/{self.REDIS_DB}"
+
+    def secret_key(self) -> str:
+        """SECRET_KEY, else one generated once into the storage folder (never into the repository)."""
+        if self.SECRET_KEY:
+            return self.SECRET_KEY
+        path = self.STORAGE_PATH / "secret_key"
+        if not path.exists():
+            self.STORAGE_PATH.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(42))
+        return path.read_text().strip()
