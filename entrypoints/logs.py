@@ -6,6 +6,11 @@ import sys
 import structlog
 
 
+def _drop_color_message(_: object, __: str, event: dict) -> dict:
+    event.pop("color_message", None)  # uvicorn's ANSI-coloured duplicate of the message
+    return event
+
+
 def configure_logging(level: str = "INFO", output_format: str = "text") -> None:
     shared = [
         structlog.contextvars.merge_contextvars,
@@ -28,7 +33,7 @@ def configure_logging(level: str = "INFO", output_format: str = "text") -> None:
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=[*shared, structlog.stdlib.ExtraAdder()],
-            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, _drop_color_message, renderer],
         )
     )
     root = logging.getLogger()

