@@ -8,12 +8,14 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 from uuid import UUID
 
+from taskiq import InMemoryBroker
+
 from application.apps.create_app import CreateAppRequest
 from application.apps.list_apps import ListAppsRequest
 from application.tenancy.set_up_instance import SetUpRequest
 from domain.apps.entities import TokenType
 from domain.shared.errors import DomainError
-from entrypoints.container import Container, build_container
+from entrypoints.container import Container, build_container, shutdown_container
 from entrypoints.database import close_database, open_database
 from entrypoints.http.presenters import api_key_json, app_json
 from entrypoints.logs import configure_logging
@@ -93,7 +95,7 @@ async def _run(handler: Handler, container: Container, args: argparse.Namespace)
     try:
         return await handler(container, args)
     finally:
-        await container.engine().dispose()
+        await shutdown_container(container)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.group == "db":
             print(json.dumps({"result": "success", "migrated": "head"}))
             return 0
-        container = build_container(settings, database)
+        container = build_container(settings, database, InMemoryBroker())
         try:
             result = asyncio.run(_run(args.handler, container, args))
         except DomainError as error:

@@ -3,16 +3,27 @@
 from datetime import timedelta
 
 from dependency_injector import containers, providers
+from taskiq import AsyncBroker
 
 from adapters.persistence.engine import make_engine, make_session_factory
 from adapters.persistence.probes import PgvectorProbe, PostgresProbe
 from adapters.persistence.unit_of_work import SqlaUnitOfWork
 from adapters.queue.probes import InProcessQueueProbe, RedisQueueProbe
+from adapters.queue.trace_dispatcher import TaskiqTraceDispatcher
 from adapters.security.api_key_secrets import RandomSecretTokenGenerator
 from adapters.security.jwt_tokens import JwtAccessTokenIssuer
 from adapters.security.password_hasher import ScryptPasswordHasher
 from adapters.system.clock import SystemClock
 from adapters.system.ids import UuidV7Generator
+from adapters.telemetry.otel_metrics import OtelMetricsSink
+from adapters.telemetry.otel_traces import OtelTraceExporter
+from adapters.telemetry.setup import (
+    OtlpConfig,
+    make_metrics,
+    make_prometheus_registry,
+    make_resource,
+    make_span_processors,
+)
 from application.apps.create_api_key import CreateApiKey
 from application.apps.create_app import CreateApp
 from application.apps.delete_api_key import DeleteApiKey
@@ -27,6 +38,9 @@ from application.service_api.authenticate_api_key import AuthenticateApiKey
 from application.service_api.describe_app import DescribeApp
 from application.service_api.get_end_user import GetEndUser
 from application.service_api.resolve_end_user import ResolveEndUser
+from application.telemetry.record_message_trace import RecordMessageTrace
+from application.telemetry.record_node_trace import RecordNodeTrace
+from application.telemetry.record_workflow_trace import RecordWorkflowTrace
 from application.tenancy.authenticate_console import AuthenticateConsole
 from application.tenancy.find_operator import FindOperator
 from application.tenancy.get_setup_status import GetSetupStatus
@@ -61,6 +75,24 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         access_ttl=providers.Factory(timedelta, minutes=config.access_token_minutes),
         refresh_ttl=providers.Factory(timedelta, days=config.refresh_token_days),
+    )
+
+    broker = providers.Dependency()
+    trace_dispatcher = providers.Singleton(TaskiqTraceDispatcher, broker)
+
+    otlp = providers.Singleton(
+        OtlpConfig,
+        endpoint=config.otel.endpoint,
+        protocol=config.otel.protocol,
+        headers=config.otel.headers,
+        export_interval_ms=config.otel.export_interval_ms,
+    )
+    otel_resource = providers.Singleton(make_resource, config.otel.service_name)
+    prometheus_registry = providers.Singleton(make_prometheus_registry)
+    meter_provider = providers.Singleton(make_metrics, otel_resource, prometheus_registry, otlp)
+    metrics_sink = providers.Singleton(OtelMetricsSink, meter_provider)
+    trace_exporter = providers.Singleton(
+        OtelTraceExporter, otel_resource, providers.Singleton(make_span_processors, otlp)
     )
 
     database_probe = providers.Factory(PostgresProbe, engine, embedded=config.database.embedded)
@@ -99,9 +131,13 @@ class Container(containers.DeclarativeContainer):
     get_end_user = providers.Factory(GetEndUser, uow)
     describe_app = providers.Factory(DescribeApp, uow)
 
+    record_workflow_trace = providers.Factory(RecordWorkflowTrace, uow, metrics_sink, trace_exporter)
+    record_node_trace = providers.Factory(RecordNodeTrace, uow, metrics_sink)
+    record_message_trace = providers.Factory(RecordMessageTrace, uow, metrics_sink, trace_exporter)
 
-def build_container(settings: Settings, database: Database) -> Container:
-    container = Container()
+
+def build_container(settings: Settings, database: Database, broker: AsyncBroker) -> Container:
+    container = Container(broker=broker)
     redis_url = settings.redis_url
     container.config.from_dict(
         {
@@ -117,6 +153,20 @@ def build_container(settings: Settings, database: Database) -> Container:
             "secret_key": settings.secret_key(),
             "access_token_minutes": settings.ACCESS_TOKEN_EXPIRE_MINUTES,
             "refresh_token_days": settings.REFRESH_TOKEN_EXPIRE_DAYS,
+            "otel": {
+                "service_name": settings.OTEL_SERVICE_NAME,
+                "endpoint": settings.otlp_endpoint or "",
+                "protocol": settings.OTEL_EXPORTER_OTLP_PROTOCOL,
+                "headers": settings.otlp_headers,
+                "export_interval_ms": settings.OTEL_METRIC_EXPORT_INTERVAL,
+            },
         }
     )
     return container
+
+
+async def shutdown_container(container: Container) -> None:
+    """Flushes telemetry and closes pools; called when the process stops."""
+    container.trace_exporter().shutdown()
+    container.meter_provider().shutdown()
+    await container.engine().dispose()

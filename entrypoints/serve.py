@@ -31,7 +31,9 @@ def main() -> None:
     database = open_database(settings, migrate=settings.MIGRATION_ENABLED)
     log.info("database ready, migrations applied", seconds=round(time.perf_counter() - started, 2))
     try:
-        app = create_app(build_container(settings, database))
+        from entrypoints.worker import tasks  # registers the task functions on the broker
+
+        app = create_app(build_container(settings, database, tasks.broker))
         queue = "redis" if settings.redis_url else "in-process"
         log.info("serving", url=f"http://{settings.HOST}:{settings.PORT}", queue=queue)
         # uvicorn re-raises the stop signal once it has shut down; as exceptions, SIGTERM and SIGINT let the

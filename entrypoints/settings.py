@@ -2,7 +2,7 @@
 
 import secrets
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -40,6 +40,19 @@ class Settings(BaseSettings):
 
     VECTOR_STORE: str = "pgvector"
 
+    # Metrics are always served at GET /metrics; traces and pushed metrics need an OTLP endpoint.
+    OTEL_SERVICE_NAME: str = "weir"
+    OTEL_EXPORTER_OTLP_ENDPOINT: str | None = None
+    OTEL_EXPORTER_OTLP_PROTOCOL: str = Field(default="http/protobuf", pattern="^(http/protobuf|grpc)$")
+    OTEL_EXPORTER_OTLP_HEADERS: str | None = None
+    OTEL_METRIC_EXPORT_INTERVAL: int = 15000
+    # Dify's names for the same (ENABLE_OTEL with OTLP_BASE_ENDPOINT and OTLP_API_KEY).
+    # A worker records the metrics of the trace jobs it runs; set a port to let Prometheus scrape it there.
+    WORKER_METRICS_PORT: int | None = None
+    ENABLE_OTEL: bool = False
+    OTLP_BASE_ENDPOINT: str | None = None
+    OTLP_API_KEY: str | None = None
+
     ACCESS_TOKEN_EXPIRE_MINUTES: int = 60
     REFRESH_TOKEN_EXPIRE_DAYS: int = 30
 
@@ -67,6 +80,23 @@ class Settings(BaseSettings):
         if self.REDIS_PASSWORD:
             auth = f"{quote(self.REDIS_USERNAME or '', safe='')}:{quote(self.REDIS_PASSWORD, safe='')}@"
         return f"{scheme}://{auth}{self.REDIS_HOST}:{self.REDIS_PORT}/{self.REDIS_DB}"
+
+    @property
+    def otlp_endpoint(self) -> str | None:
+        if self.OTEL_EXPORTER_OTLP_ENDPOINT:
+            return self.OTEL_EXPORTER_OTLP_ENDPOINT
+        return self.OTLP_BASE_ENDPOINT if self.ENABLE_OTEL and self.OTLP_BASE_ENDPOINT else None
+
+    @property
+    def otlp_headers(self) -> dict[str, str]:
+        headers = {}
+        for pair in (self.OTEL_EXPORTER_OTLP_HEADERS or "").split(","):
+            key, _, value = pair.partition("=")
+            if key.strip() and value:
+                headers[key.strip()] = unquote(value.strip())
+        if self.OTLP_API_KEY and "authorization" not in {k.lower() for k in headers}:
+            headers["authorization"] = f"Bearer {self.OTLP_API_KEY}"
+        return headers
 
     def secret_key(self) -> str:
         """SECRET_KEY, else one generated once into the storage folder (never into the repository)."""

@@ -14,7 +14,7 @@ from psycopg import sql
 
 from adapters.persistence.embedded_postgres import start_embedded_postgres, stop_embedded_postgres
 from adapters.persistence.migrator import upgrade
-from adapters.persistence.tables import metadata
+from adapters.persistence.schema import metadata
 
 IN_CI = os.environ.get("CI") == "true"
 

@@ -8,6 +8,9 @@ from uuid import UUID
 
 from domain.apps.entities import ApiToken, App, AppMode, EndUser, TokenType
 from domain.apps.ports import AppPage
+from domain.telemetry.points import MetricPoint
+from domain.telemetry.records import MessageRecord, NodeExecutionRecord, WorkflowRunRecord
+from domain.telemetry.spans import SpanRecord
 from domain.tenancy.entities import Account, Membership, SetupRecord, Tenant
 from domain.tenancy.errors import AlreadySetUp, InvalidAccessToken
 from domain.tenancy.ports import TokenPair
@@ -76,6 +79,10 @@ class _Store:
         self.apps: dict[UUID, App] = {}
         self.tokens: dict[UUID, ApiToken] = {}
         self.end_users: dict[UUID, EndUser] = {}
+        self.runs: dict[UUID, WorkflowRunRecord] = {}
+        self.nodes: dict[UUID, NodeExecutionRecord] = {}
+        self.messages: dict[UUID, MessageRecord] = {}
+        self.trace_keys: set[str] = set()
 
 
 class _Repo:
@@ -183,6 +190,45 @@ class FakeEndUserRepository(_Repo):
         return end_user
 
 
+class FakeTelemetryRepository(_Repo):
+    async def workflow_run(self, run_id: UUID) -> WorkflowRunRecord | None:
+        return self.s.runs.get(run_id)
+
+    async def node_executions(self, run_id: UUID) -> list[NodeExecutionRecord]:
+        return sorted((n for n in self.s.nodes.values() if n.workflow_run_id == run_id), key=lambda n: n.index)
+
+    async def node_execution(self, node_execution_id: UUID) -> NodeExecutionRecord | None:
+        return self.s.nodes.get(node_execution_id)
+
+    async def message(self, message_id: UUID) -> MessageRecord | None:
+        return self.s.messages.get(message_id)
+
+    async def claim(self, trace_key: str) -> bool:
+        if trace_key in self.s.trace_keys:
+            return False
+        self.s.trace_keys.add(trace_key)
+        return True
+
+
+class RecordingSink:
+    def __init__(self) -> None:
+        self.points: list[MetricPoint] = []
+
+    def emit(self, points: list[MetricPoint]) -> None:
+        self.points.extend(points)
+
+    def named(self, name: str) -> list[MetricPoint]:
+        return [p for p in self.points if p.instrument.name == name]
+
+
+class RecordingExporter:
+    def __init__(self) -> None:
+        self.spans: list[SpanRecord] = []
+
+    def export(self, spans: list[SpanRecord]) -> None:
+        self.spans.extend(spans)
+
+
 class FakeUnitOfWork:
     """Works on a copy of the committed state; `commit()` publishes the copy, leaving the block drops it."""
 
@@ -198,6 +244,7 @@ class FakeUnitOfWork:
         self.apps = FakeAppRepository(self._working)
         self.api_tokens = FakeApiTokenRepository(self._working)
         self.end_users = FakeEndUserRepository(self._working)
+        self.telemetry = FakeTelemetryRepository(self._working)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -4,7 +4,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.persistence.tables import api_tokens, apps, end_users
+from adapters.persistence.schema import api_tokens, apps, end_users
 from domain.apps.entities import (
     ApiToken,
     App,

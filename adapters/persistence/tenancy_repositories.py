@@ -4,7 +4,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.persistence.tables import accounts, dify_setups, tenant_account_joins, tenants
+from adapters.persistence.schema import accounts, dify_setups, tenant_account_joins, tenants
 from domain.tenancy.entities import Account, AccountStatus, Membership, Role, SetupRecord, Tenant, TenantStatus
 from domain.tenancy.errors import AlreadySetUp
 

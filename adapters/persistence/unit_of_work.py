@@ -5,6 +5,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.persistence.app_repositories import SqlaApiTokenRepository, SqlaAppRepository, SqlaEndUserRepository
+from adapters.persistence.telemetry_repository import SqlaTelemetryRepository
 from adapters.persistence.tenancy_repositories import SqlaAccountRepository, SqlaSetupRepository, SqlaTenantRepository
 from domain.shared.errors import StoreUnavailable
 
@@ -25,6 +26,7 @@ class SqlaUnitOfWork:
         self.apps = SqlaAppRepository(session)
         self.api_tokens = SqlaApiTokenRepository(session)
         self.end_users = SqlaEndUserRepository(session)
+        self.telemetry = SqlaTelemetryRepository(session)
         return self
 
     async def __aexit__(

@@ -2,6 +2,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from domain.apps.ports import ApiTokenRepository, AppRepository, EndUserRepository
+from domain.telemetry.ports import TelemetryRepository
 from domain.tenancy.ports import AccountRepository, SetupRepository, TenantRepository
 
 
@@ -19,6 +20,7 @@ class UnitOfWork(Protocol):
     apps: AppRepository
     api_tokens: ApiTokenRepository
     end_users: EndUserRepository
+    telemetry: TelemetryRepository
 
     async def __aenter__(self) -> Self: ...
 

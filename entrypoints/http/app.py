@@ -1,11 +1,13 @@
 """The Quart application: Service API under /v1, console API under /console/api, /health."""
 
 from quart import Quart
+from taskiq import InMemoryBroker
 
-from entrypoints.container import Container
+from entrypoints.container import Container, shutdown_container
 from entrypoints.http.console import api_keys, apps, session, setup
 from entrypoints.http.errors import register_error_handlers
 from entrypoints.http.health import bp as health_bp
+from entrypoints.http.metrics import bp as metrics_bp
 from entrypoints.http.request_log import register_request_log
 from entrypoints.http.service_api import app_info
 from entrypoints.settings import SERVER_VERSION
@@ -20,6 +22,7 @@ def create_app(container: Container) -> Quart:
     app.extensions["weir.container"] = container
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(metrics_bp)
     app.register_blueprint(app_info.bp, url_prefix="/v1")
     for console_bp in (setup.bp, session.bp, apps.bp, api_keys.bp):
         app.register_blueprint(console_bp, url_prefix="/console/api")
@@ -27,8 +30,19 @@ def create_app(container: Container) -> Quart:
     register_error_handlers(app)
     register_request_log(app)
 
+    broker = container.broker()
+
+    @app.before_serving
+    async def start_queue() -> None:
+        # The in-process broker runs tasks in this process, with this container.
+        broker.state.container = container
+        await broker.startup()
+
     @app.after_serving
-    async def release_pools() -> None:
-        await container.engine().dispose()
+    async def stop_queue_and_pools() -> None:
+        if isinstance(broker, InMemoryBroker):
+            await broker.wait_all()  # in-process tasks are not abandoned at shutdown
+        await broker.shutdown()
+        await shutdown_container(container)
 
     return app

@@ -6,6 +6,7 @@ from entrypoints.container import build_container
 from entrypoints.database import Database
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
+from entrypoints.worker import tasks
 
 OWNER = {"email": "owner@example.com", "name": "Owner", "password": "secret123"}
 
@@ -18,15 +19,15 @@ def settings(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-async def container(settings, clean_database):
-    container = build_container(settings, Database(url=clean_database, embedded=False))
-    yield container
-    await container.engine().dispose()
+def container(settings, clean_database):
+    # The app's own shutdown (after_serving) flushes telemetry and disposes the pools.
+    return build_container(settings, Database(url=clean_database, embedded=False), tasks.broker)
 
 
 @pytest.fixture
-def client(container):
-    return create_app(container).test_client()
+async def client(container):
+    async with create_app(container).test_app() as app:  # runs before_serving / after_serving
+        yield app.test_client()
 
 
 def bearer(token: str) -> dict:

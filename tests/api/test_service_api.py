@@ -90,15 +90,15 @@ async def test_unknown_routes_use_the_envelope(client):
 
 
 async def test_health_with_redis_reports_the_queue_server(redis_url, clean_database, tmp_path):
+    from taskiq import InMemoryBroker
+
     from entrypoints.container import build_container
     from entrypoints.database import Database
     from entrypoints.http.app import create_app
     from entrypoints.settings import Settings
 
     settings = Settings(STORAGE_PATH=tmp_path, REDIS_URL=redis_url, _env_file=None)
-    container = build_container(settings, Database(url=clean_database, embedded=False))
-    try:
-        body = await (await create_app(container).test_client().get("/health")).get_json()
-    finally:
-        await container.engine().dispose()
+    container = build_container(settings, Database(url=clean_database, embedded=False), InMemoryBroker())
+    async with create_app(container).test_app() as app:
+        body = await (await app.test_client().get("/health")).get_json()
     assert body["checks"]["queue"]["ok"] and body["checks"]["queue"]["kind"] == "redis"

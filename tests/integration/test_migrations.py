@@ -4,7 +4,7 @@ import psycopg
 from alembic.script import ScriptDirectory
 
 from adapters.persistence.migrator import alembic_config, downgrade, upgrade
-from adapters.persistence.tables import metadata
+from adapters.persistence.schema import metadata
 from tests.conftest import create_database
 
 

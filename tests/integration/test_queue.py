@@ -54,3 +54,60 @@ def test_without_redis_the_worker_scripts_explain_and_exit_0(script):
     done = subprocess.run(["bash", str(ROOT / script)], env=weir_env(), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "No Redis configured" in done.stdout
+
+
+async def test_trace_jobs_cross_redis_to_a_worker_that_records_them(redis_url, database_url, tmp_path):
+    import uuid
+    from datetime import UTC, datetime, timedelta
+
+    import httpx
+    from prometheus_client.parser import text_string_to_metric_families
+    from sqlalchemy import insert
+
+    from adapters.persistence.engine import make_engine
+    from adapters.persistence.schema import apps, tenants, workflow_runs
+    from adapters.queue.trace_dispatcher import TaskiqTraceDispatcher
+    from domain.telemetry.records import EventTimes
+    from tests.processes import wait_until
+
+    tenant_id, app_id, run_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    created = datetime.now(UTC)
+    engine = make_engine(database_url)
+    async with engine.begin() as conn:
+        await conn.execute(insert(tenants).values(id=tenant_id, name="t"))
+        await conn.execute(insert(apps).values(id=app_id, tenant_id=tenant_id, name="a", mode="workflow"))
+        await conn.execute(insert(workflow_runs).values(
+            id=run_id, tenant_id=tenant_id, app_id=app_id, workflow_id=uuid.uuid4(), type="workflow",
+            triggered_from="app-run", version="v1", status="succeeded", created_by_role="end_user",
+            created_by=uuid.uuid4(), created_at=created, finished_at=created + timedelta(milliseconds=250),
+        ))
+    await engine.dispose()
+
+    metrics_port = free_port()
+    socket_dir = parse_qs(urlparse(database_url).query)["host"][0]
+    env = weir_env(
+        REDIS_URL=redis_url, DB_HOST=socket_dir, DB_DATABASE=urlparse(database_url).path.lstrip("/"),
+        STORAGE_PATH=str(tmp_path / "storage"), WORKER_METRICS_PORT=str(metrics_port), WEIR_WORKER_QUEUES="ops_trace",
+    )
+    args = python("-m", "taskiq", "worker", "entrypoints.worker.broker:broker", "entrypoints.worker.tasks", "--workers", "1")
+    worker = start(args, env, tmp_path / "worker.log")
+    broker = make_broker(redis_url)
+    await broker.startup()
+    try:
+        await TaskiqTraceDispatcher(broker).workflow_finished(run_id, EventTimes())
+
+        def recorded() -> bool:
+            try:
+                text = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=1).text
+            except httpx.HTTPError:
+                return False
+            return any(
+                s.name == "dify_workflow_duration_seconds_count" and s.labels.get("app_id") == str(app_id) and s.value == 1
+                for f in text_string_to_metric_families(text) for s in f.samples
+            )
+
+        wait_until(recorded, 60, "the worker to record the run on its /metrics")
+    finally:
+        await broker.shutdown()
+        worker.kill()
+        worker.wait()

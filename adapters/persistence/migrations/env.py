@@ -4,7 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 from adapters.persistence.engine import async_url
-from adapters.persistence.tables import metadata
+from adapters.persistence.schema import metadata
 
 
 def _url() -> str:

@@ -1,0 +1,63 @@
+import asyncio
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import timedelta
+from uuid import UUID
+
+from application.telemetry.outcome import Sleep, TraceOutcome, log, until_persisted
+from domain.shared.unit_of_work import UnitOfWork
+from domain.telemetry.durations import message_duration, wall_clock_seconds
+from domain.telemetry.points import message_points
+from domain.telemetry.ports import MetricsSink, TraceExporter
+from domain.telemetry.records import EventTimes
+from domain.telemetry.retry import TRACE_RETRY_DELAYS
+from domain.telemetry.spans import message_spans
+
+
+class RecordMessageTrace:
+    """Records a finished chat or completion message: duration, time to first token, token counters
+    (input/output only when > 0), request and error counters, a message span with a child LLM span.
+
+    Rules: exactly once per message; duration = updated_at - created_at when the answer completed, else
+    provider_response_latency (aborted and failed messages), else nothing; a message whose answer is
+    not yet stored is waited for, then recorded from the event's times.
+    """
+
+    def __init__(
+        self, uow: UnitOfWork, sink: MetricsSink, exporter: TraceExporter,
+        delays: Sequence[float] = TRACE_RETRY_DELAYS, sleep: Sleep | None = None,
+    ) -> None:
+        self._uow = uow
+        self._sink = sink
+        self._exporter = exporter
+        self._delays = delays
+        self._sleep = sleep or asyncio.sleep
+
+    async def execute(self, message_id: UUID, times: EventTimes) -> TraceOutcome:
+        return await until_persisted(lambda final: self._attempt(message_id, times, final), self._delays, self._sleep)
+
+    async def _attempt(self, message_id: UUID, times: EventTimes, final: bool) -> TraceOutcome:
+        async with self._uow as uow:
+            message = await uow.telemetry.message(message_id)
+            if message is None:
+                if final:
+                    log.warning("message %s was never stored; nothing recorded", message_id)
+                    return TraceOutcome.MISSING
+                return TraceOutcome.NOT_READY
+            if not message.finished and not final:
+                return TraceOutcome.NOT_READY
+            if not await uow.telemetry.claim(f"message:{message.id}"):
+                return TraceOutcome.ALREADY_RECORDED
+            outcome = TraceOutcome.RECORDED
+            duration = message_duration(message.created_at, message.updated_at, message.provider_response_latency)
+            if not message.finished or duration is None:
+                duration = wall_clock_seconds(times.started_at, times.finished_at)
+                outcome = TraceOutcome.RECORDED_FROM_EVENT
+                message = replace(message, status=times.status or message.status)
+                log.warning("message %s had no stored timing; recorded from event times", message_id)
+            start = message.created_at
+            end = start if duration is None else start + timedelta(seconds=duration)
+            self._sink.emit(message_points(message, duration))
+            self._exporter.export(message_spans(message, start, end))
+            await uow.commit()
+            return outcome

@@ -1,0 +1,66 @@
+import asyncio
+from collections.abc import Sequence
+from dataclasses import replace
+from uuid import UUID
+
+from application.telemetry.outcome import Sleep, TraceOutcome, log, until_persisted
+from domain.shared.unit_of_work import UnitOfWork
+from domain.telemetry.durations import wall_clock_seconds
+from domain.telemetry.points import workflow_points
+from domain.telemetry.ports import MetricsSink, TraceExporter
+from domain.telemetry.records import EventTimes
+from domain.telemetry.retry import TRACE_RETRY_DELAYS
+from domain.telemetry.spans import workflow_spans
+
+
+class RecordWorkflowTrace:
+    """Records a finished workflow run: its duration histogram, token and request counters, and a span
+    tree (the run with one child per node execution).
+
+    Rules: exactly once per run (a trace key claimed in the same transaction); the duration comes from
+    the persisted row (finished_at - created_at, else elapsed_time); while the row is not finished the job
+    waits and retries; after the last retry it records from the event's own times and logs that it did;
+    with neither, it records nothing rather than a fake 0.
+    """
+
+    def __init__(
+        self, uow: UnitOfWork, sink: MetricsSink, exporter: TraceExporter,
+        delays: Sequence[float] = TRACE_RETRY_DELAYS, sleep: Sleep | None = None,
+    ) -> None:
+        self._uow = uow
+        self._sink = sink
+        self._exporter = exporter
+        self._delays = delays
+        self._sleep = sleep or asyncio.sleep
+
+    async def execute(self, run_id: UUID, times: EventTimes) -> TraceOutcome:
+        return await until_persisted(lambda final: self._attempt(run_id, times, final), self._delays, self._sleep)
+
+    async def _attempt(self, run_id: UUID, times: EventTimes, final: bool) -> TraceOutcome:
+        async with self._uow as uow:
+            run = await uow.telemetry.workflow_run(run_id)
+            if run is None:
+                if final:
+                    log.warning("workflow run %s was never stored; nothing recorded", run_id)
+                    return TraceOutcome.MISSING
+                return TraceOutcome.NOT_READY
+            if not run.ended and not final:
+                return TraceOutcome.NOT_READY
+            if not await uow.telemetry.claim(f"workflow_run:{run.id}"):
+                return TraceOutcome.ALREADY_RECORDED
+            outcome = TraceOutcome.RECORDED
+            start, end, duration = run.created_at, run.finished_at, None
+            if not run.ended:
+                duration = wall_clock_seconds(times.started_at, times.finished_at)
+                if duration is None:
+                    log.warning("workflow run %s never finished in storage and the event has no times", run_id)
+                    return TraceOutcome.MISSING
+                start, end = times.started_at, times.finished_at
+                run = replace(run, status=times.status or run.status)
+                outcome = TraceOutcome.RECORDED_FROM_EVENT
+                log.warning("workflow run %s not finished in storage after retries; recorded from event times", run_id)
+            nodes = await uow.telemetry.node_executions(run.id)
+            self._sink.emit(workflow_points(run, duration))
+            self._exporter.export(workflow_spans(run, nodes, start, end))
+            await uow.commit()
+            return outcome
