@@ -5,7 +5,9 @@ import re
 from domain.shared.errors import InvalidParam
 
 _EMAIL = re.compile(r"^[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$")
-_PASSWORD = re.compile(r"^(?=.*[a-zA-Z])(?=.*\d).{8,}$")
+# Dify's rule (8+ characters with a letter and a digit), matched over the whole string: any character
+# counts toward the length, a line break included.
+_PASSWORD = re.compile(r"(?=.*[a-zA-Z])(?=.*[0-9]).{8,}", re.DOTALL)
 MAX_NAME_LENGTH = 30
 
 
@@ -17,7 +19,7 @@ def normalize_email(email: str) -> str:
 
 
 def check_password(password: str) -> str:
-    if not _PASSWORD.match(password or ""):
+    if not _PASSWORD.fullmatch(password or ""):
         raise InvalidParam(
             "Password must contain letters and numbers, and the length must be greater than 8.",
             param="password",
