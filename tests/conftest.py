@@ -10,6 +10,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import settings
 from psycopg import sql
 
 from adapters.persistence.embedded_postgres import start_embedded_postgres, stop_embedded_postgres
@@ -17,6 +18,11 @@ from adapters.persistence.migrator import upgrade
 from adapters.persistence.schema import metadata
 
 IN_CI = os.environ.get("CI") == "true"
+
+# In CI the property tests replay the same examples every run: a red build is reproducible, never luck.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if IN_CI else "dev")
 
 
 def server_missing(what: str) -> None:

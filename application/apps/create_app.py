@@ -6,6 +6,8 @@ from domain.apps.rules import check_app_name, check_description, parse_icon_type
 from domain.shared.clock import Clock
 from domain.shared.ids import IdGenerator
 from domain.shared.unit_of_work import UnitOfWork
+from domain.telemetry.points import app_event_points
+from domain.telemetry.ports import MetricsSink
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +29,9 @@ class CreateApp:
     The Service API is enabled from the start, as in Dify.
     """
 
-    def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator, metrics: MetricsSink) -> None:
         self._uow = uow
+        self._metrics = metrics
         self._clock = clock
         self._ids = ids
 
@@ -53,4 +56,5 @@ class CreateApp:
         async with self._uow as uow:
             await uow.apps.add(app)
             await uow.commit()
+        self._metrics.emit(app_event_points("created", app.tenant_id, app.id, app.mode.value))
         return app

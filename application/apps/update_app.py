@@ -6,6 +6,8 @@ from domain.apps.entities import App
 from domain.apps.rules import check_app_name, check_description, parse_icon_type
 from domain.shared.clock import Clock
 from domain.shared.unit_of_work import UnitOfWork
+from domain.telemetry.points import app_event_points
+from domain.telemetry.ports import MetricsSink
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +26,9 @@ class UpdateAppRequest:
 class UpdateApp:
     """Renames an app and changes its look; the same rules as creation apply."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWork, clock: Clock, metrics: MetricsSink) -> None:
         self._uow = uow
+        self._metrics = metrics
         self._clock = clock
 
     async def execute(self, request: UpdateAppRequest) -> App:
@@ -44,4 +47,5 @@ class UpdateApp:
                 app.use_icon_as_answer_icon = request.use_icon_as_answer_icon
             await uow.apps.update(app)
             await uow.commit()
+        self._metrics.emit(app_event_points("updated", app.tenant_id, app.id))
         return app

@@ -90,3 +90,12 @@ def message_points(message: MessageRecord, duration: float | None = None) -> lis
     if message.failed:
         points.append(_point(c.ERRORS_TOTAL, 1, type="message", **identity, **model))
     return points
+
+
+_APP_EVENTS = {"created": c.APP_CREATED, "updated": c.APP_UPDATED, "deleted": c.APP_DELETED}
+
+
+def app_event_points(event: str, tenant_id: object, app_id: object, mode: str | None = None) -> list[MetricPoint]:
+    """One count of an app created (labelled with its mode), updated or deleted."""
+    extra = {"mode": mode} if event == "created" and mode else {}
+    return [_point(_APP_EVENTS[event], 1, tenant_id=tenant_id, app_id=app_id, **extra)]

@@ -123,3 +123,19 @@ async def test_an_aborted_message_is_timed_by_its_provider_latency(client, conta
 async def test_metrics_endpoint_is_prometheus_text(client):
     response = await client.get("/metrics")
     assert response.status_code == 200 and response.content_type.startswith("text/plain")
+
+
+async def test_app_lifecycle_is_counted(client, console):
+    app = await console.create_app("Counted", "completion")
+    await console.client.put(f"/console/api/apps/{app['id']}", json={"name": "Renamed"}, headers=console.headers)
+    await console.client.delete(f"/console/api/apps/{app['id']}", headers=console.headers)
+    text = await (await client.get("/metrics")).get_data(as_text=True)
+    counts = {
+        sample.name: (sample.value, sample.labels.get("mode"))
+        for family in text_string_to_metric_families(text) for sample in family.samples
+        if sample.labels.get("app_id") == app["id"] and sample.name.endswith("_total")
+    }
+    assert counts == {
+        "dify_app_created_total": (1.0, "completion"), "dify_app_updated_total": (1.0, None),
+        "dify_app_deleted_total": (1.0, None),
+    }

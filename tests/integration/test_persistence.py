@@ -14,6 +14,7 @@ from application.service_api.resolve_end_user import ResolveEndUser
 from application.tenancy.find_operator import FindOperator
 from application.tenancy.set_up_instance import SetUpInstance, SetUpRequest
 from domain.tenancy.errors import AlreadySetUp
+from tests.fakes import RecordingSink
 
 
 async def _set_up(uow_factory, email="owner@example.com"):
@@ -57,7 +58,7 @@ async def test_concurrent_setups_leave_exactly_one_account(uow_factory):
 async def test_concurrent_first_requests_of_one_user_make_one_end_user(uow_factory):
     account = await _set_up(uow_factory)
     operator = await FindOperator(uow_factory()).execute()
-    app = await CreateApp(uow_factory(), SystemClock(), UuidV7Generator()).execute(
+    app = await CreateApp(uow_factory(), SystemClock(), UuidV7Generator(), RecordingSink()).execute(
         CreateAppRequest(operator.tenant.id, account.id, "bot", "chat")
     )
     resolved = await asyncio.gather(
@@ -69,7 +70,7 @@ async def test_concurrent_first_requests_of_one_user_make_one_end_user(uow_facto
 async def test_app_names_with_like_wildcards_match_literally(uow_factory):
     account = await _set_up(uow_factory)
     operator = await FindOperator(uow_factory()).execute()
-    create = CreateApp(uow_factory(), SystemClock(), UuidV7Generator())
+    create = CreateApp(uow_factory(), SystemClock(), UuidV7Generator(), RecordingSink())
     for name in ("100% bot", "1000 bots", "under_score", "underXscore"):
         await create.execute(CreateAppRequest(operator.tenant.id, account.id, name, "chat"))
     percent = await ListApps(uow_factory()).execute(ListAppsRequest(operator.tenant.id, name="0%"))

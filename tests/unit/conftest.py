@@ -2,7 +2,7 @@ import pytest
 
 from application.apps.create_app import CreateApp, CreateAppRequest
 from application.tenancy.set_up_instance import SetUpInstance, SetUpRequest
-from tests.fakes import FakeHasher, FakeUnitOfWork, FixedClock, SequentialIds
+from tests.fakes import FakeHasher, FakeUnitOfWork, FixedClock, RecordingSink, SequentialIds
 
 
 @pytest.fixture
@@ -33,6 +33,6 @@ async def owner(uow, clock, ids):
 @pytest.fixture
 async def chat_app(uow, clock, ids, owner):
     account, tenant_id = owner
-    return await CreateApp(uow, clock, ids).execute(
+    return await CreateApp(uow, clock, ids, RecordingSink()).execute(
         CreateAppRequest(tenant_id=tenant_id, account_id=account.id, name="Support bot", mode="chat")
     )

@@ -11,7 +11,7 @@ from application.apps.list_apps import ListApps, ListAppsRequest
 from domain.apps.entities import MAX_KEYS_PER_OWNER, AppMode, TokenType
 from domain.apps.errors import ApiKeyNotFound, AppNotFound, TooManyKeys
 from domain.shared.errors import InvalidParam
-from tests.fakes import FakeSecrets
+from tests.fakes import FakeSecrets, RecordingSink
 
 
 async def test_created_app_has_its_mode_and_api_enabled(chat_app, owner):
@@ -26,7 +26,7 @@ async def test_invalid_apps_are_refused(uow, clock, ids, owner, name, mode, para
     account, tenant_id = owner
     commits = uow.commits
     with pytest.raises(InvalidParam) as raised:
-        await CreateApp(uow, clock, ids).execute(CreateAppRequest(tenant_id, account.id, name, mode))
+        await CreateApp(uow, clock, ids, RecordingSink()).execute(CreateAppRequest(tenant_id, account.id, name, mode))
     assert raised.value.param == param
     assert uow.commits == commits
 
@@ -35,7 +35,7 @@ async def test_apps_list_newest_first_filtered_and_paged(uow, clock, ids, owner)
     account, tenant_id = owner
     for index, mode in enumerate(["chat", "workflow", "chat"]):
         clock.advance(seconds=1)
-        await CreateApp(uow, clock, ids).execute(CreateAppRequest(tenant_id, account.id, f"App {index}", mode))
+        await CreateApp(uow, clock, ids, RecordingSink()).execute(CreateAppRequest(tenant_id, account.id, f"App {index}", mode))
     page = await ListApps(uow).execute(ListAppsRequest(tenant_id, page=1, limit=2))
     assert [a.name for a in page.items] == ["App 2", "App 1"] and page.total == 3
     chats = await ListApps(uow).execute(ListAppsRequest(tenant_id, mode="chat"))
@@ -66,7 +66,7 @@ async def test_keys_carry_their_prefix_and_are_capped(uow, clock, ids, owner, ch
 
 async def test_deleting_a_key_of_another_app_is_not_found(uow, clock, ids, owner, chat_app):
     account, tenant_id = owner
-    other = await CreateApp(uow, clock, ids).execute(CreateAppRequest(tenant_id, account.id, "Other", "completion"))
+    other = await CreateApp(uow, clock, ids, RecordingSink()).execute(CreateAppRequest(tenant_id, account.id, "Other", "completion"))
     key = await CreateApiKey(uow, FakeSecrets(), clock, ids).execute(tenant_id, TokenType.APP, chat_app.id)
     with pytest.raises(ApiKeyNotFound):
         await DeleteApiKey(uow).execute(tenant_id, TokenType.APP, key.id, other.id)
