@@ -1,0 +1,1 @@
+"""Chat models and tokenizers: OpenAI-compatible HTTP providers, tiktoken counting."""

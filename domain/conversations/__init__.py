@@ -1,0 +1,1 @@
+"""Conversations: past turns, and the prompt a new message sends to the model."""

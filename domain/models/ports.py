@@ -1,0 +1,35 @@
+from collections.abc import AsyncGenerator, Sequence
+from typing import Protocol
+
+from domain.models.entities import ChatChunk, ChatMessage, ChatRequest
+
+
+class ChatModel(Protocol):
+    """Streams one chat completion from a model provider.
+
+    Contract: `stream(request)` returns an async generator; nothing is sent before iteration starts.
+    It yields zero or more chunks carrying a text `delta`, in the order the model wrote them, then
+    exactly one final chunk carrying `usage`, `finish_reason` and any complete tool calls; when the
+    provider reports no usage, it is counted. Transient failures (rate limits, server errors, refused
+    connections) are retried only while nothing has been yielded. Cancelling the consuming task or
+    calling `aclose()` stops the generation and releases the connection.
+
+    Errors: `CompletionRequestError` (refused credentials, bad request, provider failure, timeout,
+    a failure after the first chunk), `RateLimitError`, `ProviderQuotaExceeded`.
+    """
+
+    def stream(self, request: ChatRequest) -> AsyncGenerator[ChatChunk, None]: ...
+
+
+class TokenCounter(Protocol):
+    """Counts tokens as the named model's tokenizer would, offline.
+
+    Contract: counts are non-negative and deterministic. `count_messages` is a fixed reply priming plus,
+    for each message, its content, role, name and tool calls with the chat format's per-message
+    overhead, so adding a message never lowers it. Unknown model names fall back to a general-purpose
+    encoding rather than failing. Raises nothing for any text.
+    """
+
+    def count_text(self, text: str, model: str) -> int: ...
+
+    def count_messages(self, messages: Sequence[ChatMessage], model: str) -> int: ...
