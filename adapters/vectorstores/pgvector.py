@@ -1,0 +1,213 @@
+"""Vectors in PostgreSQL with pgvector: one table a collection, created at run time as Dify does.
+
+Table `embedding_<collection lowercased>` (id text primary key, text, meta jsonb, embedding vector(n)),
+with an HNSW index for cosine distance, an index on meta->>'document_id' for deletes and filters, and a
+GIN index on the text's tsvector for keyword search.
+"""
+
+import hashlib
+import json
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.vectorstores._checks import check_filter, check_metadata, check_vector, latest_per_id, similarity_score
+from domain.knowledge.collections import check_collection_name
+from domain.knowledge.errors import VectorCollectionNotFound, VectorDimensionMismatch, VectorStoreUnavailable
+from domain.knowledge.ports import VectorFilter, VectorHit, VectorRecord
+
+# 'simple': no stemming and no stop words, so every language is matched word for word.
+TEXT_SEARCH_CONFIG = "simple"
+_TSVECTOR = f"to_tsvector('{TEXT_SEARCH_CONFIG}', text)"
+# Any of the query's words, not all of them (plainto_tsquery alone would AND them).
+_TSQUERY = f"replace(plainto_tsquery('{TEXT_SEARCH_CONFIG}', :query)::text, '&', '|')::tsquery"
+
+
+def _table(collection: str) -> str:
+    return f"embedding_{check_collection_name(collection).lower()}"
+
+
+def _index(table: str, role: str) -> str:
+    # Index names stay under PostgreSQL's 63 bytes whatever the table's length.
+    return f"ix_{hashlib.sha256(table.encode()).hexdigest()[:20]}_{role}"
+
+
+def _vector_literal(values: list[float]) -> str:
+    return "[" + ",".join(repr(v) for v in values) + "]"
+
+
+def _where_sql(where: VectorFilter | None, params: dict[str, object]) -> str:
+    clauses = []
+    if where is not None and where.document_ids is not None:
+        params["document_ids"] = list(where.document_ids)
+        clauses.append("meta->>'document_id' = ANY(:document_ids)")
+    if where is not None and where.metadata:
+        params["meta"] = json.dumps(dict(where.metadata))
+        clauses.append("meta @> CAST(:meta AS jsonb)")
+    return " AND ".join(clauses) or "TRUE"
+
+
+class PgvectorVectorStore:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._dimensions: dict[str, int] = {}
+
+    @asynccontextmanager
+    async def _transaction(self, table: str) -> AsyncIterator[AsyncConnection]:
+        """One transaction; a driver error becomes VectorStoreUnavailable and forgets the cached dimension
+        (another process may have dropped or recreated the table)."""
+        try:
+            async with self._engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as error:
+            self._dimensions.pop(table, None)
+            raise VectorStoreUnavailable(f"pgvector: {type(error).__name__}") from error
+
+    async def _dimension(self, conn: AsyncConnection, table: str) -> int | None:
+        if table not in self._dimensions:
+            found = await conn.execute(
+                text(
+                    "SELECT atttypmod FROM pg_attribute "
+                    "WHERE attrelid = to_regclass(:table) AND attname = 'embedding' AND NOT attisdropped"
+                ),
+                {"table": f'"{table}"'},
+            )
+            dimension = found.scalar()
+            if dimension is None:
+                return None
+            self._dimensions[table] = dimension
+        return self._dimensions[table]
+
+    async def create_collection(self, collection: str, dimension: int) -> None:
+        table = _table(collection)
+        async with self._transaction(table) as conn:
+            await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:table))"), {"table": table})
+            existing = await self._dimension(conn, table)
+            if existing is None:
+                await self._create(conn, table, dimension)
+                existing = dimension
+        if existing != dimension:
+            raise VectorDimensionMismatch(collection, existing, dimension)
+
+    async def _create(self, conn: AsyncConnection, table: str, dimension: int) -> None:
+        await conn.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
+        statements = [
+            f'CREATE TABLE "{table}" (id text PRIMARY KEY, text text NOT NULL, meta jsonb NOT NULL, '
+            f"embedding vector({int(dimension)}) NOT NULL)",
+            f'CREATE INDEX "{_index(table, "hnsw")}" ON "{table}" USING hnsw (embedding vector_cosine_ops)',
+            f"CREATE INDEX \"{_index(table, 'doc')}\" ON \"{table}\" ((meta->>'document_id'))",
+            f'CREATE INDEX "{_index(table, "fts")}" ON "{table}" USING gin ({_TSVECTOR})',
+        ]
+        for statement in statements:
+            await conn.execute(text(statement))
+
+    async def upsert(self, collection: str, records: Sequence[VectorRecord]) -> None:
+        table = _table(collection)
+        records = latest_per_id(records)
+        for record in records:
+            check_metadata(record.metadata)
+        async with self._transaction(table) as conn:
+            dimension = await self._dimension(conn, table)
+            if dimension is None:
+                raise VectorCollectionNotFound(collection)
+            rows = [
+                {
+                    "id": r.id,
+                    "text": r.text,
+                    "meta": json.dumps(dict(r.metadata)),
+                    "embedding": _vector_literal(check_vector(collection, dimension, r.vector)),
+                }
+                for r in records
+            ]
+            if rows:
+                await conn.execute(
+                    text(
+                        f'INSERT INTO "{table}" (id, text, meta, embedding) '
+                        "VALUES (:id, :text, CAST(:meta AS jsonb), CAST(:embedding AS vector)) "
+                        "ON CONFLICT (id) DO UPDATE SET text = excluded.text, meta = excluded.meta, "
+                        "embedding = excluded.embedding"
+                    ),
+                    rows,
+                )
+
+    async def _delete_where(self, collection: str, condition: str, params: dict[str, object]) -> None:
+        table = _table(collection)
+        async with self._transaction(table) as conn:
+            if await self._dimension(conn, table) is not None:
+                await conn.execute(text(f'DELETE FROM "{table}" WHERE {condition}'), params)
+
+    async def delete_ids(self, collection: str, ids: Sequence[str]) -> None:
+        if ids:
+            await self._delete_where(collection, "id = ANY(:ids)", {"ids": list(ids)})
+
+    async def delete_document(self, collection: str, document_id: str) -> None:
+        await self._delete_where(collection, "meta->>'document_id' = :document_id", {"document_id": document_id})
+
+    async def delete_collection(self, collection: str) -> None:
+        table = _table(collection)
+        self._dimensions.pop(table, None)
+        async with self._transaction(table) as conn:
+            await conn.execute(text(f'DROP TABLE IF EXISTS "{table}"'))
+
+    async def search(
+        self,
+        collection: str,
+        vector: Sequence[float],
+        *,
+        top_k: int,
+        score_threshold: float = 0.0,
+        where: VectorFilter | None = None,
+    ) -> list[VectorHit]:
+        table = _table(collection)
+        check_filter(where)
+        if top_k <= 0:
+            return []
+        params: dict[str, object] = {"top_k": top_k}
+        condition = _where_sql(where, params)
+        async with self._transaction(table) as conn:
+            dimension = await self._dimension(conn, table)
+            if dimension is None:
+                return []
+            params["query"] = _vector_literal(check_vector(collection, dimension, vector))
+            # A filtered HNSW scan keeps going until it has top_k rows (pgvector >= 0.8).
+            await conn.execute(text("SET LOCAL hnsw.iterative_scan = relaxed_order"))
+            await conn.execute(text(f"SET LOCAL hnsw.ef_search = {max(40, min(int(top_k), 1000))}"))
+            rows = await conn.execute(
+                text(
+                    f"SELECT id, text, meta, embedding <=> CAST(:query AS vector) AS distance "
+                    f'FROM "{table}" WHERE {condition} ORDER BY distance LIMIT :top_k'
+                ),
+                params,
+            )
+            found = rows.all()
+        hits = [VectorHit(r.id, similarity_score(1.0 - float(r.distance)), r.text, r.meta) for r in found]
+        hits = [h for h in hits if h.score >= score_threshold]
+        hits.sort(key=lambda h: -h.score)  # relaxed_order may return rows slightly out of order
+        return hits
+
+    async def search_text(
+        self, collection: str, query: str, *, top_k: int, where: VectorFilter | None = None
+    ) -> list[VectorHit]:
+        """ts_rank over a 'simple' tsvector, any of the query's words matching."""
+        table = _table(collection)
+        check_filter(where)
+        if top_k <= 0 or not query.strip():
+            return []
+        params: dict[str, object] = {"top_k": top_k, "query": query}
+        condition = _where_sql(where, params)
+        async with self._transaction(table) as conn:
+            if await self._dimension(conn, table) is None:
+                return []
+            rows = await conn.execute(
+                text(
+                    f"SELECT id, text, meta, ts_rank({_TSVECTOR}, {_TSQUERY}) AS rank "
+                    f'FROM "{table}" WHERE {_TSVECTOR} @@ {_TSQUERY} AND {condition} '
+                    "ORDER BY rank DESC, id LIMIT :top_k"
+                ),
+                params,
+            )
+            found = rows.all()
+        return [VectorHit(r.id, float(r.rank), r.text, r.meta) for r in found if r.rank > 0]

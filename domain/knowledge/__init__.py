@@ -1,0 +1,2 @@
+"""Knowledge bases: process rules, cleaning, chunking, retrieval score fusion, and the embedder and
+vector store ports."""
