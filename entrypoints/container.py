@@ -47,6 +47,7 @@ from application.tenancy.get_setup_status import GetSetupStatus
 from application.tenancy.log_in import LogIn
 from application.tenancy.refresh_session import RefreshSession
 from application.tenancy.set_up_instance import SetUpInstance
+from entrypoints.containers.knowledge import KnowledgeContainer
 from entrypoints.database import Database
 from entrypoints.settings import Settings
 
@@ -135,6 +136,11 @@ class Container(containers.DeclarativeContainer):
     record_node_trace = providers.Factory(RecordNodeTrace, uow, metrics_sink)
     record_message_trace = providers.Factory(RecordMessageTrace, uow, metrics_sink, trace_exporter)
 
+    knowledge = providers.Container(
+        KnowledgeContainer, config=config.knowledge, engine=engine, session_factory=session_factory, clock=clock,
+        ids=ids, broker=broker, metrics_sink=metrics_sink,
+    )
+
 
 def build_container(settings: Settings, database: Database, broker: AsyncBroker) -> Container:
     container = Container(broker=broker)
@@ -153,6 +159,7 @@ def build_container(settings: Settings, database: Database, broker: AsyncBroker)
             "secret_key": settings.secret_key(),
             "access_token_minutes": settings.ACCESS_TOKEN_EXPIRE_MINUTES,
             "refresh_token_days": settings.REFRESH_TOKEN_EXPIRE_DAYS,
+            "knowledge": {"vector_store": settings.VECTOR_STORE, "storage_path": str(settings.STORAGE_PATH)},
             "otel": {
                 "service_name": settings.OTEL_SERVICE_NAME,
                 "endpoint": settings.otlp_endpoint or "",

@@ -4,6 +4,7 @@ from quart import Quart
 from taskiq import InMemoryBroker
 
 from entrypoints.container import Container, shutdown_container
+from entrypoints.http import dataset_api
 from entrypoints.http.console import api_keys, apps, session, setup
 from entrypoints.http.errors import register_error_handlers
 from entrypoints.http.health import bp as health_bp
@@ -24,6 +25,7 @@ def create_app(container: Container) -> Quart:
     app.register_blueprint(health_bp)
     app.register_blueprint(metrics_bp)
     app.register_blueprint(app_info.bp, url_prefix="/v1")
+    app.register_blueprint(dataset_api.bp, url_prefix="/v1")
     for console_bp in (setup.bp, session.bp, apps.bp, api_keys.bp):
         app.register_blueprint(console_bp, url_prefix="/console/api")
 

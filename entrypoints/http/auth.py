@@ -96,3 +96,14 @@ def current_app_model() -> App:
 
 def current_end_user() -> EndUser:
     return g.end_user
+
+
+def dataset_api(view: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Guards a Knowledge API route: a valid `dataset-` key of a workspace that is not archived."""
+
+    @wraps(view)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        g.api_caller = await container().authenticate_api_key().execute(bearer_token(), TokenType.DATASET)
+        return await view(*args, **kwargs)
+
+    return wrapper

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from domain.apps import errors as apps
 from domain.shared import errors as shared
 from domain.tenancy import errors as tenancy
+from entrypoints.http.dataset_api import KNOWLEDGE_ERROR_CODES
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,7 @@ _DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
     apps.NotChatApp: ("not_chat_app", 400),
     apps.NotCompletionApp: ("not_completion_app", 400),
     apps.NotWorkflowApp: ("not_workflow_app", 400),
+    **KNOWLEDGE_ERROR_CODES,
     shared.InvalidParam: ("invalid_param", 400),
     shared.NotFound: ("not_found", 404),
     shared.Forbidden: ("forbidden", 403),

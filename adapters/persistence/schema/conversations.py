@@ -74,3 +74,43 @@ messages = Table(
     Index(None, "conversation_id", "created_at"),
     Index(None, "app_id", "created_at"),
 )
+
+message_feedbacks = Table(
+    "message_feedbacks",
+    metadata,
+    id_column(),
+    Column("app_id", UUID(as_uuid=True), ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("conversation_id", UUID(as_uuid=True), nullable=False),
+    Column("message_id", UUID(as_uuid=True), ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
+    Column("rating", String(255), nullable=False),
+    Column("content", Text),
+    Column("from_source", String(255), nullable=False),
+    Column("from_end_user_id", UUID(as_uuid=True)),
+    Column("from_account_id", UUID(as_uuid=True)),
+    at_column("created_at"),
+    at_column("updated_at"),
+    Index(None, "message_id", "from_source", unique=True),
+    Index(None, "app_id", "created_at"),
+)
+
+upload_files = Table(
+    "upload_files",
+    metadata,
+    id_column(),
+    Column("tenant_id", UUID(as_uuid=True), nullable=False),
+    Column("storage_type", String(255), nullable=False),
+    Column("key", String(255), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("extension", String(255), nullable=False),
+    Column("mime_type", String(255)),
+    Column("created_by_role", String(255), nullable=False),
+    Column("created_by", UUID(as_uuid=True), nullable=False),
+    at_column("created_at"),
+    Column("used", Boolean, nullable=False, server_default=text("false")),
+    Column("used_by", UUID(as_uuid=True)),
+    at_column("used_at", nullable=True),
+    Column("hash", String(255)),
+    Column("source_url", Text, nullable=False, server_default=""),
+    Index(None, "tenant_id", "created_at"),
+)

@@ -1,0 +1,1 @@
+"""Sub-containers, one a bounded context, attached to the composition root in entrypoints/container.py."""

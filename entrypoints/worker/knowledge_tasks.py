@@ -1,0 +1,1 @@
+"""Tasks of the knowledge context (the `dataset` queue)."""
