@@ -2,9 +2,14 @@
 
 from datetime import timedelta
 
+import redis.asyncio as redis
 from dependency_injector import containers, providers
 from taskiq import AsyncBroker
 
+from adapters.coordination.in_process import InProcessConcurrencyLimiter, InProcessStopSignals
+from adapters.coordination.redis_backed import RedisConcurrencyLimiter, RedisStopSignals
+from adapters.llm.factory import OpenAICompatibleModelFactory
+from adapters.llm.tiktoken_counter import TiktokenCounter
 from adapters.persistence.engine import make_engine, make_session_factory
 from adapters.persistence.probes import PgvectorProbe, PostgresProbe
 from adapters.persistence.unit_of_work import SqlaUnitOfWork
@@ -13,6 +18,7 @@ from adapters.queue.trace_dispatcher import TaskiqTraceDispatcher
 from adapters.security.api_key_secrets import RandomSecretTokenGenerator
 from adapters.security.jwt_tokens import JwtAccessTokenIssuer
 from adapters.security.password_hasher import ScryptPasswordHasher
+from adapters.security.secret_cipher import AesGcmSecretCipher
 from adapters.system.clock import SystemClock
 from adapters.system.ids import UuidV7Generator
 from adapters.telemetry.otel_metrics import OtelMetricsSink
@@ -33,7 +39,14 @@ from application.apps.list_api_keys import ListApiKeys
 from application.apps.list_apps import ListApps
 from application.apps.set_api_access import SetApiAccess
 from application.apps.update_app import UpdateApp
+from application.apps.update_model_config import UpdateModelConfig
 from application.check_health import CheckHealth
+from application.conversations.generate_answer import GenerateAnswer
+from application.conversations.generations import Generations
+from application.conversations.send_message import SendMessage
+from application.conversations.stop_generation import StopGeneration
+from application.models.manage_providers import ListProviders, SaveProviderCredentials, SetDefaultModels
+from application.models.resolve_model import ResolveModel
 from application.service_api.authenticate_api_key import AuthenticateApiKey
 from application.service_api.describe_app import DescribeApp
 from application.service_api.get_end_user import GetEndUser
@@ -47,9 +60,28 @@ from application.tenancy.get_setup_status import GetSetupStatus
 from application.tenancy.log_in import LogIn
 from application.tenancy.refresh_session import RefreshSession
 from application.tenancy.set_up_instance import SetUpInstance
+from domain.models.providers import OPENAI_BASE_URL, ModelEntry, ProviderCredentials
 from entrypoints.containers.knowledge import KnowledgeContainer
 from entrypoints.database import Database
 from entrypoints.settings import Settings
+
+
+def fallback_credentials(base_url: str, api_key: str, models: str) -> ProviderCredentials | None:
+    """OPENAI_API_BASE / OPENAI_API_KEY as an `openai` provider every workspace may fall back to."""
+    if not base_url and not api_key:
+        return None
+    names = [name.strip() for name in models.split(",") if name.strip()]
+    return ProviderCredentials(
+        tenant_id=None,
+        provider="openai",
+        endpoint_url=(base_url or OPENAI_BASE_URL).rstrip("/"),
+        api_key=api_key or None,
+        models=tuple(ModelEntry(name) for name in names),
+    )
+
+
+def redis_from_url(url: str) -> redis.Redis:
+    return redis.from_url(url)
 
 
 class Container(containers.DeclarativeContainer):
@@ -66,7 +98,8 @@ class Container(containers.DeclarativeContainer):
         echo=config.database.echo,
     )
     session_factory = providers.Singleton(make_session_factory, engine)
-    uow = providers.Factory(SqlaUnitOfWork, session_factory)
+    secret_cipher = providers.Singleton(AesGcmSecretCipher, config.secret_key)
+    uow = providers.Factory(SqlaUnitOfWork, session_factory, secret_cipher)
 
     password_hasher = providers.Singleton(ScryptPasswordHasher)
     api_key_secrets = providers.Singleton(RandomSecretTokenGenerator)
@@ -110,6 +143,24 @@ class Container(containers.DeclarativeContainer):
         CheckHealth, probes=providers.List(database_probe, queue_probe, vector_store_probe)
     )
 
+    redis_client = providers.Singleton(redis_from_url, config.queue.redis_url)
+    stop_signals = providers.Selector(
+        config.queue.kind,
+        redis=providers.Singleton(RedisStopSignals, redis_client),
+        memory=providers.Singleton(InProcessStopSignals),
+    )
+    concurrency_limiter = providers.Selector(
+        config.queue.kind,
+        redis=providers.Singleton(RedisConcurrencyLimiter, redis_client, config.chat.max_execution_seconds),
+        memory=providers.Singleton(InProcessConcurrencyLimiter),
+    )
+    token_counter = providers.Singleton(TiktokenCounter)
+    chat_model_factory = providers.Singleton(OpenAICompatibleModelFactory, token_counter, config.chat.provider_timeout)
+    fallback_provider = providers.Singleton(
+        fallback_credentials, config.chat.openai_base, config.chat.openai_key, config.chat.openai_models
+    )
+    generations = providers.Singleton(Generations)
+
     get_setup_status = providers.Factory(GetSetupStatus, uow)
     set_up_instance = providers.Factory(SetUpInstance, uow, password_hasher, clock, ids)
     log_in = providers.Factory(LogIn, uow, password_hasher, token_issuer, clock)
@@ -136,9 +187,37 @@ class Container(containers.DeclarativeContainer):
     record_node_trace = providers.Factory(RecordNodeTrace, uow, metrics_sink)
     record_message_trace = providers.Factory(RecordMessageTrace, uow, metrics_sink, trace_exporter)
 
+    resolve_model = providers.Factory(ResolveModel, uow, chat_model_factory, fallback_provider)
+    save_provider_credentials = providers.Factory(SaveProviderCredentials, uow, clock)
+    list_providers = providers.Factory(ListProviders, uow)
+    set_default_models = providers.Factory(SetDefaultModels, uow)
+    update_model_config = providers.Factory(UpdateModelConfig, uow, ids)
+    generate_answer = providers.Factory(GenerateAnswer, uow, stop_signals, token_counter, trace_dispatcher, clock)
+    send_message = providers.Factory(
+        SendMessage,
+        uow,
+        resolve_model,
+        token_counter,
+        stop_signals,
+        concurrency_limiter,
+        generate_answer,
+        generations,
+        clock,
+        ids,
+        config.chat.default_active_requests,
+    )
+
+    stop_generation = providers.Factory(StopGeneration, stop_signals)
+
     knowledge = providers.Container(
-        KnowledgeContainer, config=config.knowledge, engine=engine, session_factory=session_factory, clock=clock,
-        ids=ids, broker=broker, metrics_sink=metrics_sink,
+        KnowledgeContainer,
+        config=config.knowledge,
+        engine=engine,
+        session_factory=session_factory,
+        clock=clock,
+        ids=ids,
+        broker=broker,
+        metrics_sink=metrics_sink,
     )
 
 
@@ -159,6 +238,14 @@ def build_container(settings: Settings, database: Database, broker: AsyncBroker)
             "secret_key": settings.secret_key(),
             "access_token_minutes": settings.ACCESS_TOKEN_EXPIRE_MINUTES,
             "refresh_token_days": settings.REFRESH_TOKEN_EXPIRE_DAYS,
+            "chat": {
+                "openai_base": settings.OPENAI_API_BASE or "",
+                "openai_key": settings.OPENAI_API_KEY or "",
+                "openai_models": settings.OPENAI_MODELS,
+                "provider_timeout": settings.PROVIDER_REQUEST_TIMEOUT,
+                "default_active_requests": settings.APP_MAX_ACTIVE_REQUESTS,
+                "max_execution_seconds": settings.APP_MAX_EXECUTION_TIME,
+            },
             "knowledge": {"vector_store": settings.VECTOR_STORE, "storage_path": str(settings.STORAGE_PATH)},
             "otel": {
                 "service_name": settings.OTEL_SERVICE_NAME,
@@ -173,7 +260,8 @@ def build_container(settings: Settings, database: Database, broker: AsyncBroker)
 
 
 async def shutdown_container(container: Container) -> None:
-    """Flushes telemetry and closes pools; called when the process stops."""
+    """Waits for running generations, flushes telemetry and closes pools; called when the process stops."""
+    await container.generations().drain(timeout=30)
     container.trace_exporter().shutdown()
     container.meter_provider().shutdown()
     await container.engine().dispose()

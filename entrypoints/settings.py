@@ -40,6 +40,16 @@ class Settings(BaseSettings):
 
     VECTOR_STORE: str = "pgvector"
 
+    # An instance-wide model provider for a single-user install: used when a workspace has configured none.
+    OPENAI_API_BASE: str | None = None
+    OPENAI_API_KEY: str | None = None
+    # Comma-separated model names served there (the first is the default for apps without a model config).
+    OPENAI_MODELS: str = "gpt-4o-mini"
+    PROVIDER_REQUEST_TIMEOUT: float = 300.0
+    # Simultaneous generations per app (0 = no cap); an app's max_active_requests wins.
+    APP_MAX_ACTIVE_REQUESTS: int = 0
+    APP_MAX_EXECUTION_TIME: int = 1200
+
     # Metrics are always served at GET /metrics; traces and pushed metrics need an OTLP endpoint.
     OTEL_SERVICE_NAME: str = "weir"
     OTEL_EXPORTER_OTLP_ENDPOINT: str | None = None

@@ -5,16 +5,24 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.persistence.app_repositories import SqlaApiTokenRepository, SqlaAppRepository, SqlaEndUserRepository
+from adapters.persistence.conversation_repositories import (
+    SqlaConversationRepository,
+    SqlaFeedbackRepository,
+    SqlaMessageRepository,
+)
+from adapters.persistence.model_repositories import SqlaAppModelConfigRepository, SqlaProviderRepository
 from adapters.persistence.telemetry_repository import SqlaTelemetryRepository
 from adapters.persistence.tenancy_repositories import SqlaAccountRepository, SqlaSetupRepository, SqlaTenantRepository
+from domain.models.ports import SecretCipher
 from domain.shared.errors import StoreUnavailable
 
 
 class SqlaUnitOfWork:
     """One AsyncSession per `async with`; rolls back unless `commit()` was called inside the block."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], cipher: SecretCipher) -> None:
         self._session_factory = session_factory
+        self._cipher = cipher
         self._session: AsyncSession | None = None
 
     async def __aenter__(self) -> Self:
@@ -27,6 +35,11 @@ class SqlaUnitOfWork:
         self.api_tokens = SqlaApiTokenRepository(session)
         self.end_users = SqlaEndUserRepository(session)
         self.telemetry = SqlaTelemetryRepository(session)
+        self.model_configs = SqlaAppModelConfigRepository(session)
+        self.providers = SqlaProviderRepository(session, self._cipher)
+        self.conversations = SqlaConversationRepository(session)
+        self.messages = SqlaMessageRepository(session)
+        self.feedbacks = SqlaFeedbackRepository(session)
         return self
 
     async def __aexit__(

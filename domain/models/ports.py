@@ -1,7 +1,9 @@
 from collections.abc import AsyncGenerator, Sequence
 from typing import Protocol
+from uuid import UUID
 
 from domain.models.entities import ChatChunk, ChatMessage, ChatRequest
+from domain.models.providers import DefaultModel, ProviderCredentials
 
 
 class ChatModel(Protocol):
@@ -33,3 +35,31 @@ class TokenCounter(Protocol):
     def count_text(self, text: str, model: str) -> int: ...
 
     def count_messages(self, messages: Sequence[ChatMessage], model: str) -> int: ...
+
+
+class ChatModelFactory(Protocol):
+    """Builds the ChatModel that serves a provider's credentials (one OpenAI-compatible client each)."""
+
+    def for_credentials(self, credentials: ProviderCredentials) -> ChatModel: ...
+
+
+class SecretCipher(Protocol):
+    """Encrypts provider secrets at rest. Contract: decrypt(encrypt(x)) == x; a tampered or foreign
+    ciphertext raises ValueError."""
+
+    def encrypt(self, plaintext: str) -> str: ...
+
+    def decrypt(self, ciphertext: str) -> str: ...
+
+
+class ProviderRepository(Protocol):
+    async def get(self, tenant_id: UUID, provider: str) -> ProviderCredentials | None: ...
+
+    async def for_tenant(self, tenant_id: UUID) -> list[ProviderCredentials]: ...
+
+    async def save(self, credentials: ProviderCredentials) -> None:
+        """Insert or replace the tenant's credentials for that provider."""
+
+    async def defaults(self, tenant_id: UUID) -> list[DefaultModel]: ...
+
+    async def save_default(self, tenant_id: UUID, default: DefaultModel) -> None: ...

@@ -2,6 +2,13 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from domain.apps.ports import ApiTokenRepository, AppRepository, EndUserRepository
+from domain.conversations.ports import (
+    AppModelConfigRepository,
+    ConversationRepository,
+    FeedbackRepository,
+    MessageRepository,
+)
+from domain.models.ports import ProviderRepository
 from domain.telemetry.ports import TelemetryRepository
 from domain.tenancy.ports import AccountRepository, SetupRepository, TenantRepository
 
@@ -21,6 +28,11 @@ class UnitOfWork(Protocol):
     api_tokens: ApiTokenRepository
     end_users: EndUserRepository
     telemetry: TelemetryRepository
+    model_configs: AppModelConfigRepository
+    providers: ProviderRepository
+    conversations: ConversationRepository
+    messages: MessageRepository
+    feedbacks: FeedbackRepository
 
     async def __aenter__(self) -> Self: ...
 

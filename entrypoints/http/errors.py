@@ -8,6 +8,8 @@ from quart import Quart, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
 from domain.apps import errors as apps
+from domain.conversations import errors as conversations
+from domain.models import errors as models
 from domain.shared import errors as shared
 from domain.tenancy import errors as tenancy
 from entrypoints.http.dataset_api import KNOWLEDGE_ERROR_CODES
@@ -28,6 +30,13 @@ _DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
     apps.NotChatApp: ("not_chat_app", 400),
     apps.NotCompletionApp: ("not_completion_app", 400),
     apps.NotWorkflowApp: ("not_workflow_app", 400),
+    models.ProviderNotInitialized: ("provider_not_initialize", 400),
+    models.ProviderQuotaExceeded: ("provider_quota_exceeded", 400),
+    models.RateLimitError: ("rate_limit_error", 429),
+    models.CompletionRequestError: ("completion_request_error", 400),
+    conversations.TooManyRequests: ("too_many_requests", 429),
+    conversations.ConversationCompleted: ("conversation_completed", 400),
+    conversations.SuggestionsDisabled: ("bad_request", 400),
     **KNOWLEDGE_ERROR_CODES,
     shared.InvalidParam: ("invalid_param", 400),
     shared.NotFound: ("not_found", 404),
@@ -49,13 +58,16 @@ def error_response(code: str, message: str, status: int, **extra: object) -> Res
     return response
 
 
-def _domain_error(error: shared.DomainError) -> Response:
+def dify_code(error: shared.DomainError) -> tuple[str, int]:
+    """Dify's (code, HTTP status) for a domain error: the first class of its MRO with an entry."""
     for cls in type(error).__mro__:
         if cls in _DOMAIN_CODES:
-            code, status = _DOMAIN_CODES[cls]
-            break
-    else:
-        code, status = "invalid_param", 400
+            return _DOMAIN_CODES[cls]
+    return "internal_server_error", 500
+
+
+def _domain_error(error: shared.DomainError) -> Response:
+    code, status = dify_code(error)
     extra = {"params": error.param} if isinstance(error, shared.InvalidParam) and error.param else {}
     return error_response(code, error.message, status, **extra)
 

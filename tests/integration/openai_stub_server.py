@@ -27,6 +27,7 @@ class Reply:
     hang_after: int | None = None  # send this many deltas, then wait for the client to go
     drop_after: int | None = None  # send this many deltas, then cut the connection mid-body
     send_done: bool = True
+    delay: float = 0.0  # seconds between deltas, as a model decoding at a steady pace
 
 
 def chunk(delta: dict[str, Any] | None = None, finish_reason: str | None = None, **extra: Any) -> dict[str, Any]:
@@ -95,6 +96,8 @@ class StubOpenAIServer:
             if reply.drop_after == sent:
                 writer.transport.abort()
                 return
+            if reply.delay:
+                await asyncio.sleep(reply.delay)
             await self._event(writer, chunk({"content": text}))
         for call in reply.tool_calls:
             await self._event(writer, chunk({"tool_calls": [call]}))

@@ -3,8 +3,8 @@
 Entities in domain/ never see these; repositories map rows to entities and back.
 """
 
-from adapters.persistence.schema.apps import api_tokens, apps, end_users
 from adapters.persistence.schema import knowledge  # noqa: F401  (registers its tables on metadata)
+from adapters.persistence.schema.apps import api_tokens, apps, end_users
 from adapters.persistence.schema.base import metadata
 from adapters.persistence.schema.conversations import conversations, message_feedbacks, messages, upload_files
 from adapters.persistence.schema.models import app_model_configs, provider_credentials, tenant_default_models

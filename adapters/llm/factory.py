@@ -1,0 +1,16 @@
+from adapters.llm.openai_compatible import OpenAICompatibleChatModel
+from domain.models.ports import ChatModel, TokenCounter
+from domain.models.providers import ProviderCredentials
+
+
+class OpenAICompatibleModelFactory:
+    """Every provider weir speaks to is OpenAI-compatible: one client per credentials."""
+
+    def __init__(self, counter: TokenCounter, timeout: float) -> None:
+        self._counter = counter
+        self._timeout = timeout
+
+    def for_credentials(self, credentials: ProviderCredentials) -> ChatModel:
+        return OpenAICompatibleChatModel(
+            credentials.endpoint_url, credentials.api_key, token_counter=self._counter, timeout=self._timeout
+        )

@@ -1,0 +1,258 @@
+import json
+from uuid import UUID
+
+from sqlalchemy import and_, delete, desc, or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.persistence.schema import conversations, message_feedbacks, messages
+from domain.conversations.entities import Conversation, Feedback, Message, MessageStatus, Rating
+from domain.conversations.ports import Page
+
+
+def _conversation(row) -> Conversation:
+    return Conversation(
+        id=row.id,
+        app_id=row.app_id,
+        mode=row.mode,
+        from_end_user_id=row.from_end_user_id,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        name=row.name,
+        inputs=json.loads(row.inputs or "{}"),
+        introduction=row.introduction or "",
+        status=row.status,
+        model_provider=row.model_provider,
+        model_id=row.model_id,
+        dialogue_count=row.dialogue_count,
+        is_deleted=row.is_deleted,
+    )
+
+
+def _conversation_values(c: Conversation) -> dict:
+    return dict(
+        app_id=c.app_id,
+        mode=c.mode,
+        from_end_user_id=c.from_end_user_id,
+        created_at=c.created_at,
+        updated_at=c.updated_at,
+        name=c.name,
+        inputs=json.dumps(c.inputs),
+        introduction=c.introduction,
+        status=c.status,
+        model_provider=c.model_provider,
+        model_id=c.model_id,
+        dialogue_count=c.dialogue_count,
+        is_deleted=c.is_deleted,
+        from_source="api",
+        invoke_from="service-api",
+    )
+
+
+_SORTS = {
+    "created_at": (conversations.c.created_at, False),
+    "-created_at": (conversations.c.created_at, True),
+    "updated_at": (conversations.c.updated_at, False),
+    "-updated_at": (conversations.c.updated_at, True),
+}
+
+
+class SqlaConversationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, conversation: Conversation) -> None:
+        await self._session.execute(
+            conversations.insert().values(id=conversation.id, **_conversation_values(conversation))
+        )
+
+    async def get(self, conversation_id: UUID) -> Conversation | None:
+        stmt = select(conversations).where(conversations.c.id == conversation_id, conversations.c.is_deleted.is_(False))
+        row = (await self._session.execute(stmt)).first()
+        return _conversation(row) if row else None
+
+    async def update(self, conversation: Conversation) -> None:
+        await self._session.execute(
+            update(conversations)
+            .where(conversations.c.id == conversation.id)
+            .values(**_conversation_values(conversation))
+        )
+
+    async def list_for(
+        self, app_id: UUID, end_user_id: UUID, *, last_id: UUID | None, limit: int, sort_by: str
+    ) -> Page[Conversation] | None:
+        column, descending = _SORTS[sort_by]
+        c = conversations
+        where = [c.c.app_id == app_id, c.c.from_end_user_id == end_user_id, c.c.is_deleted.is_(False)]
+        if last_id is not None:
+            anchor = (await self._session.execute(select(column, c.c.id).where(c.c.id == last_id, *where))).first()
+            if anchor is None:
+                return None
+            value, anchor_id = anchor
+            beyond = column < value if descending else column > value
+            tie = c.c.id < anchor_id if descending else c.c.id > anchor_id
+            where.append(or_(beyond, and_(column == value, tie)))
+        order = (desc(column), desc(c.c.id)) if descending else (column, c.c.id)
+        rows = (await self._session.execute(select(c).where(*where).order_by(*order).limit(limit + 1))).all()
+        return Page(items=[_conversation(r) for r in rows[:limit]], has_more=len(rows) > limit)
+
+
+def _message(row) -> Message:
+    return Message(
+        id=row.id,
+        app_id=row.app_id,
+        conversation_id=row.conversation_id,
+        query=row.query,
+        inputs=json.loads(row.inputs or "{}"),
+        model_provider=row.model_provider or "",
+        model_id=row.model_id or "",
+        from_end_user_id=row.from_end_user_id,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        invoke_from=row.invoke_from or "service-api",
+        answer=row.answer,
+        status=MessageStatus(row.status),
+        error=row.error,
+        message_tokens=row.message_tokens,
+        answer_tokens=row.answer_tokens,
+        message_unit_price=row.message_unit_price,
+        message_price_unit=row.message_price_unit,
+        answer_unit_price=row.answer_unit_price,
+        answer_price_unit=row.answer_price_unit,
+        total_price=row.total_price or 0,
+        currency=row.currency,
+        provider_response_latency=row.provider_response_latency,
+        time_to_first_token=row.time_to_first_token,
+        is_streaming=row.is_streaming,
+        parent_message_id=row.parent_message_id,
+        metadata=json.loads(row.message_metadata or "{}"),
+    )
+
+
+def _message_values(m: Message) -> dict:
+    return dict(
+        app_id=m.app_id,
+        conversation_id=m.conversation_id,
+        query=m.query,
+        inputs=json.dumps(m.inputs),
+        model_provider=m.model_provider,
+        model_id=m.model_id,
+        from_end_user_id=m.from_end_user_id,
+        created_at=m.created_at,
+        updated_at=m.updated_at,
+        invoke_from=m.invoke_from,
+        answer=m.answer,
+        status=m.status.value,
+        error=m.error,
+        message_tokens=m.message_tokens,
+        answer_tokens=m.answer_tokens,
+        message_unit_price=m.message_unit_price,
+        message_price_unit=m.message_price_unit,
+        answer_unit_price=m.answer_unit_price,
+        answer_price_unit=m.answer_price_unit,
+        total_price=m.total_price,
+        currency=m.currency,
+        provider_response_latency=m.provider_response_latency,
+        time_to_first_token=m.time_to_first_token,
+        is_streaming=m.is_streaming,
+        parent_message_id=m.parent_message_id,
+        message_metadata=json.dumps(m.metadata),
+        from_source="api",
+    )
+
+
+class SqlaMessageRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, message: Message) -> None:
+        await self._session.execute(messages.insert().values(id=message.id, **_message_values(message)))
+
+    async def get(self, message_id: UUID) -> Message | None:
+        row = (await self._session.execute(select(messages).where(messages.c.id == message_id))).first()
+        return _message(row) if row else None
+
+    async def update(self, message: Message) -> None:
+        await self._session.execute(
+            update(messages).where(messages.c.id == message.id).values(**_message_values(message))
+        )
+
+    async def history(self, conversation_id: UUID, limit: int) -> list[Message]:
+        m = messages
+        stmt = (
+            select(m)
+            .where(m.c.conversation_id == conversation_id, m.c.answer != "")
+            .order_by(desc(m.c.created_at), desc(m.c.id))
+            .limit(limit)
+        )
+        return [_message(r) for r in reversed((await self._session.execute(stmt)).all())]
+
+    async def page(self, conversation_id: UUID, *, first_id: UUID | None, limit: int) -> Page[Message] | None:
+        m = messages
+        where = [m.c.conversation_id == conversation_id]
+        if first_id is not None:
+            anchor = (
+                await self._session.execute(select(m.c.created_at, m.c.id).where(m.c.id == first_id, *where))
+            ).first()
+            if anchor is None:
+                return None
+            where.append(or_(m.c.created_at < anchor[0], and_(m.c.created_at == anchor[0], m.c.id < anchor[1])))
+        stmt = select(m).where(*where).order_by(desc(m.c.created_at), desc(m.c.id)).limit(limit + 1)
+        rows = (await self._session.execute(stmt)).all()
+        return Page(items=[_message(r) for r in rows[:limit]], has_more=len(rows) > limit)
+
+
+def _feedback(row) -> Feedback:
+    return Feedback(
+        id=row.id,
+        app_id=row.app_id,
+        conversation_id=row.conversation_id,
+        message_id=row.message_id,
+        rating=Rating(row.rating),
+        from_end_user_id=row.from_end_user_id,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        content=row.content,
+        from_source=row.from_source,
+    )
+
+
+class SqlaFeedbackRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def for_message(self, message_id: UUID) -> Feedback | None:
+        f = message_feedbacks
+        stmt = select(f).where(f.c.message_id == message_id, f.c.from_source == "user")
+        row = (await self._session.execute(stmt)).first()
+        return _feedback(row) if row else None
+
+    async def save(self, feedback: Feedback) -> None:
+        values = dict(rating=feedback.rating.value, content=feedback.content, updated_at=feedback.updated_at)
+        stmt = insert(message_feedbacks).values(
+            id=feedback.id,
+            app_id=feedback.app_id,
+            conversation_id=feedback.conversation_id,
+            message_id=feedback.message_id,
+            from_source=feedback.from_source,
+            from_end_user_id=feedback.from_end_user_id,
+            created_at=feedback.created_at,
+            **values,
+        )
+        await self._session.execute(
+            stmt.on_conflict_do_update(index_elements=["message_id", "from_source"], set_=values)
+        )
+
+    async def delete(self, feedback_id: UUID) -> None:
+        await self._session.execute(delete(message_feedbacks).where(message_feedbacks.c.id == feedback_id))
+
+    async def page(self, app_id: UUID, *, page: int, limit: int) -> list[Feedback]:
+        f = message_feedbacks
+        stmt = (
+            select(f)
+            .where(f.c.app_id == app_id)
+            .order_by(desc(f.c.created_at), desc(f.c.id))
+            .offset((page - 1) * limit)
+            .limit(limit)
+        )
+        return [_feedback(r) for r in (await self._session.execute(stmt)).all()]

@@ -1,0 +1,151 @@
+import json
+from decimal import Decimal
+from uuid import UUID
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.persistence.schema import app_model_configs, apps, provider_credentials, tenant_default_models
+from domain.apps.model_config import AppModelConfig, ModelSettings
+from domain.models.ports import SecretCipher
+from domain.models.pricing import ModelPrice
+from domain.models.providers import DefaultModel, ModelEntry, ProviderCredentials
+
+
+class SqlaAppModelConfigRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def current(self, app_id: UUID) -> AppModelConfig | None:
+        stmt = (
+            select(app_model_configs)
+            .join(apps, apps.c.app_model_config_id == app_model_configs.c.id)
+            .where(apps.c.id == app_id)
+        )
+        row = (await self._session.execute(stmt)).first()
+        if row is None:
+            return None
+        model = json.loads(row.model)
+        return AppModelConfig(
+            id=row.id,
+            app_id=row.app_id,
+            model=ModelSettings(
+                model["provider"], model["name"], model.get("mode", "chat"), model.get("completion_params", {})
+            ),
+            pre_prompt=row.pre_prompt or "",
+            user_input_form=json.loads(row.user_input_form or "[]"),
+            opening_statement=row.opening_statement or "",
+            suggested_questions=json.loads(row.suggested_questions or "[]"),
+            features=json.loads(row.features or "{}"),
+            dataset_configs=json.loads(row.dataset_configs or "{}"),
+            file_upload=json.loads(row.file_upload or "{}"),
+            memory_window=int(row.memory_window) if row.memory_window else None,
+        )
+
+    async def add(self, config: AppModelConfig) -> None:
+        model = config.model
+        await self._session.execute(
+            app_model_configs.insert().values(
+                id=config.id,
+                app_id=config.app_id,
+                provider=model.provider,
+                model_id=model.name,
+                model=json.dumps(
+                    {
+                        "provider": model.provider,
+                        "name": model.name,
+                        "mode": model.mode,
+                        "completion_params": model.completion_params,
+                    }
+                ),
+                pre_prompt=config.pre_prompt,
+                user_input_form=json.dumps(config.user_input_form),
+                opening_statement=config.opening_statement,
+                suggested_questions=json.dumps(config.suggested_questions),
+                features=json.dumps(config.features),
+                dataset_configs=json.dumps(config.dataset_configs),
+                file_upload=json.dumps(config.file_upload),
+                memory_window=str(config.memory_window) if config.memory_window else None,
+            )
+        )
+        await self._session.execute(
+            update(apps).where(apps.c.id == config.app_id).values(app_model_config_id=config.id)
+        )
+
+
+def _models_json(models: tuple[ModelEntry, ...]) -> str:
+    def entry(m: ModelEntry) -> dict:
+        price = None
+        if m.price:
+            price = {
+                "input": str(m.price.input),
+                "output": str(m.price.output),
+                "unit": str(m.price.unit),
+                "currency": m.price.currency,
+            }
+        return {"name": m.name, "mode": m.mode, "context_size": m.context_size, "pricing": price}
+
+    return json.dumps([entry(m) for m in models])
+
+
+def _models(text: str) -> tuple[ModelEntry, ...]:
+    entries = []
+    for m in json.loads(text or "[]"):
+        p = m.get("pricing")
+        price = ModelPrice(Decimal(p["input"]), Decimal(p["output"]), Decimal(p["unit"]), p["currency"]) if p else None
+        entries.append(ModelEntry(m["name"], m.get("mode", "chat"), m.get("context_size", 16384), price))
+    return tuple(entries)
+
+
+class SqlaProviderRepository:
+    """Provider credentials with the api_key sealed by the SecretCipher; never stored in clear."""
+
+    def __init__(self, session: AsyncSession, cipher: SecretCipher) -> None:
+        self._session = session
+        self._cipher = cipher
+
+    def _credentials(self, row) -> ProviderCredentials:
+        key = self._cipher.decrypt(row.encrypted_api_key) if row.encrypted_api_key else None
+        return ProviderCredentials(
+            tenant_id=row.tenant_id,
+            provider=row.provider,
+            endpoint_url=row.endpoint_url,
+            api_key=key,
+            models=_models(row.models),
+            updated_at=row.updated_at,
+        )
+
+    async def get(self, tenant_id: UUID, provider: str) -> ProviderCredentials | None:
+        p = provider_credentials
+        row = (
+            await self._session.execute(select(p).where(p.c.tenant_id == tenant_id, p.c.provider == provider))
+        ).first()
+        return self._credentials(row) if row else None
+
+    async def for_tenant(self, tenant_id: UUID) -> list[ProviderCredentials]:
+        p = provider_credentials
+        rows = (await self._session.execute(select(p).where(p.c.tenant_id == tenant_id).order_by(p.c.provider))).all()
+        return [self._credentials(r) for r in rows]
+
+    async def save(self, credentials: ProviderCredentials) -> None:
+        values = dict(
+            endpoint_url=credentials.endpoint_url,
+            models=_models_json(credentials.models),
+            encrypted_api_key=self._cipher.encrypt(credentials.api_key) if credentials.api_key else None,
+            updated_at=credentials.updated_at,
+        )
+        stmt = insert(provider_credentials).values(
+            tenant_id=credentials.tenant_id, provider=credentials.provider, **values
+        )
+        await self._session.execute(stmt.on_conflict_do_update(index_elements=["tenant_id", "provider"], set_=values))
+
+    async def defaults(self, tenant_id: UUID) -> list[DefaultModel]:
+        d = tenant_default_models
+        rows = (await self._session.execute(select(d).where(d.c.tenant_id == tenant_id))).all()
+        return [DefaultModel(r.model_type, r.provider_name, r.model_name) for r in rows]
+
+    async def save_default(self, tenant_id: UUID, default: DefaultModel) -> None:
+        values = {"provider_name": default.provider, "model_name": default.model}
+        stmt = insert(tenant_default_models).values(tenant_id=tenant_id, model_type=default.model_type, **values)
+        await self._session.execute(stmt.on_conflict_do_update(index_elements=["tenant_id", "model_type"], set_=values))

@@ -1,0 +1,178 @@
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from contextlib import aclosing, suppress
+from dataclasses import dataclass
+
+from application.conversations.generations import MessageRun
+from domain.conversations.entities import Conversation, Message
+from domain.conversations.events import AnswerDelta, MessageEnded, MessageFailed
+from domain.conversations.ports import StopSignals
+from domain.models.entities import ChatRequest, Usage
+from domain.models.ports import ChatModel, TokenCounter
+from domain.models.pricing import ModelPrice, price_usage
+from domain.shared.clock import Clock
+from domain.shared.errors import DomainError
+from domain.shared.unit_of_work import UnitOfWork
+from domain.telemetry.ports import TraceDispatcher
+from domain.telemetry.records import EventTimes
+
+log = logging.getLogger("weir.generation")
+
+STOP_POLL_SECONDS = 0.1
+NAME_LENGTH = 40  # a conversation named after its first query keeps at most this many characters
+
+
+@dataclass
+class AnswerGeneration:
+    run: MessageRun
+    model: ChatModel
+    request: ChatRequest
+    price: ModelPrice | None
+    conversation: Conversation
+    message: Message
+    release: Callable[[], Awaitable[None]]
+    auto_name: bool = False
+
+
+class GenerateAnswer:
+    """Streams the model's answer into the run and saves the message once, completed, stopped or failed.
+
+    Rules: deltas are published as they arrive; a stop (from any process) ends the generation and saves
+    the partial answer; a provider error saves the message as `error` with the provider's message and
+    the latency so far; the message's updated_at is the moment the answer completed; every finished
+    message is handed to the telemetry pipeline; the concurrency slot is released whatever happens.
+    """
+
+    def __init__(
+        self, uow: UnitOfWork, stops: StopSignals, counter: TokenCounter, traces: TraceDispatcher, clock: Clock
+    ) -> None:
+        self._uow = uow
+        self._stops = stops
+        self._counter = counter
+        self._traces = traces
+        self._clock = clock
+
+    async def run(self, generation: AnswerGeneration) -> None:
+        started = time.perf_counter()
+        parts: list[str] = []
+        first_token: list[float] = []
+        try:
+            usage, stopped = await self._stream(generation, parts, first_token, started)
+            await self._complete(generation, "".join(parts), usage, stopped, started, first_token)
+        except DomainError as error:
+            await self._fail(generation, "".join(parts), error, started)
+        except Exception as error:  # the provider adapter translates its errors; anything else is a bug
+            log.exception("generation of message %s crashed", generation.message.id)
+            await self._fail(
+                generation, "".join(parts), DomainError(f"Internal error: {type(error).__name__}"), started
+            )
+        finally:
+            await generation.release()
+            await self._stops.forget(generation.run.started.task_id)
+            message = generation.message
+            times = EventTimes(message.created_at, self._clock.now(), message.status.value)
+            await self._traces.message_finished(message.id, times)
+
+    async def _stream(
+        self, generation: AnswerGeneration, parts: list[str], first_token: list[float], started: float
+    ) -> tuple[Usage | None, bool]:
+        consumer = asyncio.create_task(self._consume(generation, parts, first_token, started))
+        watcher = asyncio.create_task(self._watch_stop(generation))
+        done, _ = await asyncio.wait({consumer, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        if consumer in done:
+            watcher.cancel()
+            return consumer.result(), False
+        consumer.cancel()
+        with suppress(asyncio.CancelledError):
+            await consumer
+        return None, True
+
+    async def _consume(
+        self, generation: AnswerGeneration, parts: list[str], first_token: list[float], started: float
+    ) -> Usage | None:
+        usage = None
+        async with aclosing(generation.model.stream(generation.request)) as chunks:
+            async for chunk in chunks:
+                if chunk.delta:
+                    if not first_token:
+                        first_token.append(time.perf_counter() - started)
+                    parts.append(chunk.delta)
+                    generation.run.publish(AnswerDelta(chunk.delta))
+                if chunk.usage is not None:
+                    usage = chunk.usage
+        return usage
+
+    async def _watch_stop(self, generation: AnswerGeneration) -> None:
+        task_id = generation.run.started.task_id
+        while not await self._stops.is_stopped(task_id):
+            await asyncio.sleep(STOP_POLL_SECONDS)
+
+    def _counted(self, generation: AnswerGeneration, answer: str) -> Usage:
+        model = generation.request.model
+        prompt = self._counter.count_messages(generation.request.messages, model)
+        return Usage.of(prompt, self._counter.count_text(answer, model) if answer else 0)
+
+    async def _complete(
+        self,
+        generation: AnswerGeneration,
+        answer: str,
+        usage: Usage | None,
+        stopped: bool,
+        started: float,
+        first_token: list[float],
+    ) -> None:
+        latency = time.perf_counter() - started
+        priced = price_usage(
+            usage or await asyncio.to_thread(self._counted, generation, answer), generation.price, latency
+        )
+        now = self._clock.now()
+        message, conversation = generation.message, generation.conversation
+        message.complete(answer, priced, now, first_token[0] if first_token else None)
+        message.metadata = {"usage": _usage_json(priced), "retriever_resources": []}
+        conversation.updated_at = now
+        conversation.dialogue_count += 1
+        if generation.auto_name:
+            conversation.name = _name_from(message.query)
+        async with self._uow as uow:
+            await uow.messages.update(message)
+            await uow.conversations.update(conversation)
+            await uow.commit()
+        generation.run.publish(MessageEnded(message=message, usage=priced, stopped=stopped))
+
+    async def _fail(self, generation: AnswerGeneration, answer: str, error: DomainError, started: float) -> None:
+        latency = time.perf_counter() - started
+        message = generation.message
+        message.fail(error.message, answer, None, self._clock.now(), latency)
+        try:
+            async with self._uow as uow:
+                await uow.messages.update(message)
+                await uow.commit()
+        except Exception:
+            log.exception("could not save the failure of message %s", message.id)
+        generation.run.publish(MessageFailed(message=message, error=error))
+
+
+def _name_from(query: str) -> str:
+    line = " ".join(query.split())
+    return line if len(line) <= NAME_LENGTH else line[: NAME_LENGTH - 1].rstrip() + "…"
+
+
+def _usage_json(usage) -> dict:
+    from domain.models.pricing import decimal_text
+
+    return {
+        "prompt_tokens": usage.prompt_tokens,
+        "prompt_unit_price": decimal_text(usage.prompt_unit_price),
+        "prompt_price_unit": decimal_text(usage.prompt_price_unit),
+        "prompt_price": decimal_text(usage.prompt_price),
+        "completion_tokens": usage.completion_tokens,
+        "completion_unit_price": decimal_text(usage.completion_unit_price),
+        "completion_price_unit": decimal_text(usage.completion_price_unit),
+        "completion_price": decimal_text(usage.completion_price),
+        "total_tokens": usage.total_tokens,
+        "total_price": decimal_text(usage.total_price),
+        "currency": usage.currency,
+        "latency": usage.latency,
+    }

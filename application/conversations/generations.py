@@ -1,0 +1,62 @@
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
+
+from domain.conversations.events import GenerationEvent, GenerationStarted, MessageEnded, MessageFailed
+
+log = logging.getLogger("weir.generation")
+
+
+class MessageRun:
+    """A generation in progress: what started, and a stream of its events for whoever listens.
+
+    The generation itself runs in the background and does not depend on a listener: a client that
+    disconnects mid-stream leaves it running to completion, and the message is saved (Dify behaviour).
+    """
+
+    def __init__(self, started: GenerationStarted) -> None:
+        self.started = started
+        self._events: asyncio.Queue[GenerationEvent] = asyncio.Queue()
+
+    def publish(self, event: GenerationEvent) -> None:
+        self._events.put_nowait(event)
+
+    async def next_event(self, timeout: float | None = None) -> GenerationEvent | None:
+        """The next event, or None when `timeout` seconds pass without one (time for a keep-alive ping)."""
+        try:
+            return await asyncio.wait_for(self._events.get(), timeout)
+        except TimeoutError:
+            return None
+
+    async def events(self) -> AsyncIterator[GenerationEvent]:
+        while True:
+            event = await self._events.get()
+            yield event
+            if isinstance(event, (MessageEnded, MessageFailed)):
+                return
+
+
+class Generations:
+    """Keeps background generations referenced and lets the process wait for them when it stops."""
+
+    def __init__(self) -> None:
+        self._running: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.create_task(work)
+        self._running.add(task)
+        task.add_done_callback(self._running.discard)
+        return task
+
+    @property
+    def active(self) -> int:
+        return len(self._running)
+
+    async def drain(self, timeout: float) -> None:
+        if not self._running:
+            return
+        _, pending = await asyncio.wait(set(self._running), timeout=timeout)
+        for task in pending:
+            log.warning("generation still running at shutdown; cancelling it")
+            task.cancel()

@@ -1,0 +1,196 @@
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from application.conversations.generate_answer import AnswerGeneration, GenerateAnswer
+from application.conversations.generations import Generations, MessageRun
+from application.models.resolve_model import ResolveModel
+from domain.apps.entities import App, AppMode, EndUser
+from domain.apps.input_form import validate_inputs
+from domain.apps.model_config import AppModelConfig, ModelSettings
+from domain.conversations.entities import Conversation, Message
+from domain.conversations.errors import ConversationNotFound, TooManyRequests
+from domain.conversations.events import GenerationStarted
+from domain.conversations.ports import ConcurrencyLimiter, StopSignals
+from domain.conversations.prompt import Turn, assemble_chat_prompt, render_template
+from domain.models.entities import ChatMessage, ChatRequest
+from domain.models.ports import TokenCounter
+from domain.shared.clock import Clock
+from domain.shared.errors import InvalidParam
+from domain.shared.ids import IdGenerator
+from domain.shared.unit_of_work import UnitOfWork
+
+HISTORY_LIMIT = 50  # turns loaded before trimming to the context budget
+
+
+@dataclass(frozen=True, slots=True)
+class SendMessageRequest:
+    app: App
+    end_user: EndUser
+    query: str
+    inputs: dict[str, Any]
+    streaming: bool
+    conversation_id: UUID | None = None
+    auto_generate_name: bool = True
+
+
+class SendMessage:
+    """Starts answering a chat or completion message; the answer is generated in the background.
+
+    Rules: inputs are validated against the app's form before anything is written; a conversation
+    must belong to the same app and end user ("Conversation Not Exists." otherwise); the prompt is the
+    app's pre_prompt with inputs, then history trimmed to the model's context, then the query; the
+    app's concurrency cap (max_active_requests, else APP_MAX_ACTIVE_REQUESTS; 0 = none) answers 429;
+    the message row is committed before the model is called and no database connection is held while
+    the model answers.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        resolve_model: ResolveModel,
+        counter: TokenCounter,
+        stops: StopSignals,
+        limiter: ConcurrencyLimiter,
+        generate: GenerateAnswer,
+        generations: Generations,
+        clock: Clock,
+        ids: IdGenerator,
+        default_active_requests: int,
+    ) -> None:
+        self._uow = uow
+        self._resolve = resolve_model
+        self._counter = counter
+        self._stops = stops
+        self._limiter = limiter
+        self._generate = generate
+        self._generations = generations
+        self._clock = clock
+        self._ids = ids
+        self._default_limit = default_active_requests
+
+    async def execute(self, request: SendMessageRequest) -> MessageRun:
+        app, chat = request.app, request.app.mode != AppMode.COMPLETION
+        if chat and not request.query.strip():
+            raise InvalidParam("query is required", param="query")
+        async with self._uow as uow:
+            config = await uow.model_configs.current(app.id)
+            conversation = await self._conversation(uow, request)
+            history = await uow.messages.history(conversation.id, HISTORY_LIMIT) if conversation else []
+        settings = config.model if config else await self._resolve.default_settings(app.tenant_id)
+        inputs = validate_inputs(config.user_input_form if config else [], request.inputs)
+        if conversation is not None:
+            inputs = conversation.inputs or inputs  # a conversation keeps the inputs it started with (Dify)
+        resolved = await self._resolve.execute(app.tenant_id, settings)
+        messages = self._prompt(chat, config, settings, inputs, history, request.query, resolved.entry.context_size)
+        model_request = ChatRequest(model=settings.name, messages=tuple(messages), params=settings.completion_params)
+
+        task_id = self._ids.new_id()
+        limit = app.max_active_requests or self._default_limit
+        if limit > 0 and not await self._limiter.acquire(app.id, task_id, limit):
+            raise TooManyRequests()
+        try:
+            conversation, message = await self._persist(request, conversation, settings, inputs)
+            await self._stops.register(task_id, request.end_user.session_id)
+        except BaseException:
+            await self._limiter.release(app.id, task_id)
+            raise
+        run = MessageRun(GenerationStarted(task_id=task_id, message=message, conversation=conversation))
+        generation = AnswerGeneration(
+            run=run,
+            model=resolved.model,
+            request=model_request,
+            price=resolved.entry.price,
+            conversation=conversation,
+            message=message,
+            release=lambda: self._limiter.release(app.id, task_id),
+            auto_name=request.auto_generate_name and chat and not conversation.name,
+        )
+        self._generations.spawn(self._generate.run(generation))
+        return run
+
+    async def _conversation(self, uow: UnitOfWork, request: SendMessageRequest) -> Conversation | None:
+        if request.conversation_id is None:
+            return None
+        conversation = await uow.conversations.get(request.conversation_id)
+        if conversation is None or conversation.app_id != request.app.id:
+            raise ConversationNotFound()
+        if conversation.from_end_user_id != request.end_user.id:
+            raise ConversationNotFound()
+        return conversation
+
+    def _prompt(
+        self,
+        chat: bool,
+        config: AppModelConfig | None,
+        settings: ModelSettings,
+        inputs: dict[str, Any],
+        history: list[Message],
+        query: str,
+        context_size: int,
+    ) -> list[ChatMessage]:
+        pre_prompt = config.pre_prompt if config else ""
+        if not chat:
+            return assemble_chat_prompt(
+                pre_prompt="",
+                inputs={},
+                history=[],
+                query=_completion_prompt(pre_prompt, inputs, query),
+                count_tokens=lambda m: self._counter.count_messages(m, settings.name),
+            )
+        return assemble_chat_prompt(
+            pre_prompt=pre_prompt,
+            inputs=inputs,
+            history=[Turn(m.query, m.answer) for m in history],
+            query=query,
+            count_tokens=lambda m: self._counter.count_messages(m, settings.name),
+            context_size=context_size,
+            max_tokens=int(settings.completion_params.get("max_tokens") or 0),
+            window=config.memory_window if config else None,
+        )
+
+    async def _persist(
+        self,
+        request: SendMessageRequest,
+        conversation: Conversation | None,
+        settings: ModelSettings,
+        inputs: dict[str, Any],
+    ) -> tuple[Conversation, Message]:
+        now = self._clock.now()
+        new = conversation is None
+        if conversation is None:
+            conversation = Conversation(
+                id=self._ids.new_id(),
+                app_id=request.app.id,
+                mode=request.app.mode.value,
+                from_end_user_id=request.end_user.id,
+                created_at=now,
+                updated_at=now,
+                inputs=inputs,
+                model_provider=settings.provider,
+                model_id=settings.name,
+            )
+        message = Message(
+            id=self._ids.new_id(),
+            app_id=request.app.id,
+            conversation_id=conversation.id,
+            query=request.query,
+            inputs=inputs,
+            model_provider=settings.provider,
+            model_id=settings.name,
+            from_end_user_id=request.end_user.id,
+            created_at=now,
+            updated_at=now,
+            is_streaming=request.streaming,
+        )
+        async with self._uow as uow:
+            if new:
+                await uow.conversations.add(conversation)
+            await uow.messages.add(message)
+            await uow.commit()
+        return conversation, message
+
+
+def _completion_prompt(pre_prompt: str, inputs: dict[str, Any], query: str) -> str:
+    rendered = render_template(pre_prompt, inputs)
+    return "\n\n".join(part for part in (rendered, query) if part.strip()) or query

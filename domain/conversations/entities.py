@@ -1,0 +1,122 @@
+"""Conversations, messages and feedback: what a chat or completion app remembers."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from domain.models.pricing import PricedUsage
+
+
+class MessageStatus(StrEnum):
+    NORMAL = "normal"
+    ERROR = "error"
+
+
+@dataclass
+class Conversation:
+    id: UUID
+    app_id: UUID
+    mode: str
+    from_end_user_id: UUID
+    created_at: datetime
+    updated_at: datetime
+    name: str = ""
+    inputs: dict[str, Any] = field(default_factory=dict)
+    introduction: str = ""
+    status: str = "normal"
+    model_provider: str | None = None
+    model_id: str | None = None
+    dialogue_count: int = 0
+    is_deleted: bool = False
+
+    def rename(self, name: str, at: datetime) -> None:
+        self.name = name
+        self.updated_at = at
+
+
+@dataclass
+class Message:
+    """One query and its answer. Inserted when the request starts (answer empty); completed or failed once.
+
+    `updated_at` is set at the moment the answer completes, so `updated_at - created_at` is the
+    message's true duration (the rule telemetry relies on).
+    """
+
+    id: UUID
+    app_id: UUID
+    conversation_id: UUID
+    query: str
+    inputs: dict[str, Any]
+    model_provider: str
+    model_id: str
+    from_end_user_id: UUID
+    created_at: datetime
+    updated_at: datetime
+    invoke_from: str = "service-api"
+    answer: str = ""
+    status: MessageStatus = MessageStatus.NORMAL
+    error: str | None = None
+    message_tokens: int = 0
+    answer_tokens: int = 0
+    message_unit_price: Decimal = Decimal("0")
+    message_price_unit: Decimal = Decimal("0.001")
+    answer_unit_price: Decimal = Decimal("0")
+    answer_price_unit: Decimal = Decimal("0.001")
+    total_price: Decimal = Decimal("0")
+    currency: str = "USD"
+    provider_response_latency: float = 0.0
+    time_to_first_token: float | None = None
+    is_streaming: bool = False
+    parent_message_id: UUID | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def complete(self, answer: str, usage: PricedUsage, at: datetime, ttft: float | None) -> None:
+        self._settle(answer, usage, at, ttft)
+
+    def fail(self, error: str, answer: str, usage: PricedUsage | None, at: datetime, latency: float) -> None:
+        # Not `updated_at`: a failed message has no completed answer, so its duration is the provider latency.
+        self.status = MessageStatus.ERROR
+        self.error = error
+        self.answer = answer
+        self.provider_response_latency = latency
+        if usage is not None:
+            self._price(usage)
+
+    def _settle(self, answer: str, usage: PricedUsage, at: datetime, ttft: float | None) -> None:
+        self.answer = answer
+        self.updated_at = at
+        self.time_to_first_token = ttft
+        self.provider_response_latency = usage.latency
+        self._price(usage)
+
+    def _price(self, usage: PricedUsage) -> None:
+        self.message_tokens = usage.prompt_tokens
+        self.answer_tokens = usage.completion_tokens
+        self.message_unit_price = usage.prompt_unit_price
+        self.message_price_unit = usage.prompt_price_unit
+        self.answer_unit_price = usage.completion_unit_price
+        self.answer_price_unit = usage.completion_price_unit
+        self.total_price = usage.total_price
+        self.currency = usage.currency
+
+
+class Rating(StrEnum):
+    LIKE = "like"
+    DISLIKE = "dislike"
+
+
+@dataclass
+class Feedback:
+    id: UUID
+    app_id: UUID
+    conversation_id: UUID
+    message_id: UUID
+    rating: Rating
+    from_end_user_id: UUID
+    created_at: datetime
+    updated_at: datetime
+    content: str | None = None
+    from_source: str = "user"

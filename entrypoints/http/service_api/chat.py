@@ -1,0 +1,121 @@
+"""POST /v1/chat-messages and /v1/completion-messages (blocking or SSE), and their stop routes."""
+
+from collections.abc import AsyncIterator
+from uuid import UUID
+
+from quart import Blueprint, Response, jsonify
+
+from application.conversations.generations import MessageRun
+from application.conversations.send_message import SendMessageRequest
+from domain.apps.entities import AppMode
+from domain.apps.errors import AppUnavailable, NotChatApp
+from domain.conversations.events import AnswerDelta, MessageEnded, MessageFailed
+from entrypoints.http.auth import app_api, current_app_model, current_end_user
+from entrypoints.http.bodies import parse_body
+from entrypoints.http.deps import container
+from entrypoints.http.errors import dify_code, error_response
+from entrypoints.http.presenters import epoch
+from entrypoints.http.service_api.schemas import ChatBody, CompletionBody
+from entrypoints.http.sse import PING, PING_INTERVAL_SECONDS, event, stream_response
+
+bp = Blueprint("service_chat", __name__)
+
+CHAT_MODES = (AppMode.CHAT, AppMode.AGENT_CHAT, AppMode.ADVANCED_CHAT)
+
+
+@bp.post("/chat-messages")
+@app_api(modes=CHAT_MODES, wrong_mode=NotChatApp, user_from="json", user_required=True)
+async def chat_messages() -> Response:
+    body = await parse_body(ChatBody)
+    request = SendMessageRequest(
+        app=current_app_model(),
+        end_user=current_end_user(),
+        query=body.query,
+        inputs=body.inputs,
+        streaming=body.response_mode == "streaming",
+        conversation_id=body.conversation_id,
+        auto_generate_name=body.auto_generate_name,
+    )
+    run = await container().send_message().execute(request)
+    return await _answer(run, chat=True, streaming=request.streaming)
+
+
+@bp.post("/completion-messages")
+@app_api(modes=(AppMode.COMPLETION,), wrong_mode=AppUnavailable, user_from="json", user_required=True)
+async def completion_messages() -> Response:
+    body = await parse_body(CompletionBody)
+    query = body.query or str(body.inputs.get("query") or "")
+    request = SendMessageRequest(
+        app=current_app_model(),
+        end_user=current_end_user(),
+        query=query,
+        inputs=body.inputs,
+        streaming=body.response_mode == "streaming",
+    )
+    run = await container().send_message().execute(request)
+    return await _answer(run, chat=False, streaming=request.streaming)
+
+
+@bp.post("/chat-messages/<uuid:task_id>/stop")
+@app_api(modes=CHAT_MODES, wrong_mode=NotChatApp, user_from="json", user_required=True)
+async def stop_chat(task_id: UUID) -> dict:
+    await container().stop_generation().execute(task_id, current_end_user())
+    return {"result": "success"}
+
+
+@bp.post("/completion-messages/<uuid:task_id>/stop")
+@app_api(modes=(AppMode.COMPLETION,), wrong_mode=AppUnavailable, user_from="json", user_required=True)
+async def stop_completion(task_id: UUID) -> dict:
+    await container().stop_generation().execute(task_id, current_end_user())
+    return {"result": "success"}
+
+
+def _identity(run: MessageRun, chat: bool) -> dict:
+    started = run.started
+    ids = {"task_id": str(started.task_id), "id": str(started.message.id), "message_id": str(started.message.id)}
+    if chat:
+        ids["conversation_id"] = str(started.conversation.id)
+    return ids
+
+
+async def _answer(run: MessageRun, chat: bool, streaming: bool) -> Response:
+    if streaming:
+        return stream_response(_events(run, chat))
+    answer = []
+    async for item in run.events():
+        if isinstance(item, AnswerDelta):
+            answer.append(item.text)
+        elif isinstance(item, MessageFailed):
+            code, status = dify_code(item.error)
+            return error_response(code, item.error.message, status)
+        elif isinstance(item, MessageEnded):
+            return jsonify(
+                {
+                    "event": "message",
+                    **_identity(run, chat),
+                    "mode": current_app_model().mode.value,
+                    "answer": item.message.answer,
+                    "metadata": item.message.metadata,
+                    "created_at": epoch(item.message.created_at),
+                }
+            )
+    raise AssertionError("a run always ends with MessageEnded or MessageFailed")
+
+
+async def _events(run: MessageRun, chat: bool) -> AsyncIterator[bytes]:
+    identity = _identity(run, chat)
+    created_at = epoch(run.started.message.created_at)
+    while True:
+        item = await run.next_event(timeout=PING_INTERVAL_SECONDS)
+        if item is None:
+            yield PING
+        elif isinstance(item, AnswerDelta):
+            yield event({"event": "message", **identity, "answer": item.text, "created_at": created_at})
+        elif isinstance(item, MessageEnded):
+            yield event({"event": "message_end", **identity, "metadata": item.message.metadata})
+            return
+        elif isinstance(item, MessageFailed):
+            code, status = dify_code(item.error)
+            fields = {"task_id": identity["task_id"], "message_id": identity["message_id"]}
+            yield event({"event": "error", **fields, "status": status, "code": code, "message": item.error.message})
+            return

@@ -1,0 +1,34 @@
+"""Service API request bodies (shapes only; business rules live in the use cases)."""
+
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field, field_validator
+
+
+def optional_uuid(value: Any) -> Any:
+    return None if value in ("", None) else value
+
+
+class ChatBody(BaseModel):
+    query: str
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    response_mode: Literal["blocking", "streaming"] | None = None
+    conversation_id: UUID | None = None
+    user: str
+    files: list[dict[str, Any]] = Field(default_factory=list)
+    auto_generate_name: bool = True
+
+    _blank_conversation = field_validator("conversation_id", mode="before")(optional_uuid)
+
+
+class CompletionBody(BaseModel):
+    query: str = ""
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    response_mode: Literal["blocking", "streaming"] | None = None
+    user: str
+    files: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class UserBody(BaseModel):
+    user: str
