@@ -19,6 +19,7 @@ from adapters.security.api_key_secrets import RandomSecretTokenGenerator
 from adapters.security.jwt_tokens import JwtAccessTokenIssuer
 from adapters.security.password_hasher import ScryptPasswordHasher
 from adapters.security.secret_cipher import AesGcmSecretCipher
+from adapters.storage.local_files import LocalFileStorage
 from adapters.system.clock import SystemClock
 from adapters.system.ids import UuidV7Generator
 from adapters.telemetry.otel_metrics import OtelMetricsSink
@@ -34,6 +35,7 @@ from application.apps.create_api_key import CreateApiKey
 from application.apps.create_app import CreateApp
 from application.apps.delete_api_key import DeleteApiKey
 from application.apps.delete_app import DeleteApp
+from application.apps.describe_parameters import DescribeParameters
 from application.apps.get_app import GetApp
 from application.apps.list_api_keys import ListApiKeys
 from application.apps.list_apps import ListApps
@@ -43,8 +45,15 @@ from application.apps.update_model_config import UpdateModelConfig
 from application.check_health import CheckHealth
 from application.conversations.generate_answer import GenerateAnswer
 from application.conversations.generations import Generations
+from application.conversations.give_feedback import GiveFeedback, ListAppFeedbacks
+from application.conversations.list_conversations import ListConversations
+from application.conversations.list_messages import ListMessages
+from application.conversations.manage_conversation import DeleteConversation, ListConversationVariables
+from application.conversations.rename_conversation import RenameConversation
 from application.conversations.send_message import SendMessage
 from application.conversations.stop_generation import StopGeneration
+from application.conversations.suggest_questions import SuggestQuestions
+from application.files.upload_file import UploadFileForApp
 from application.models.manage_providers import ListProviders, SaveProviderCredentials, SetDefaultModels
 from application.models.resolve_model import ResolveModel
 from application.service_api.authenticate_api_key import AuthenticateApiKey
@@ -60,6 +69,7 @@ from application.tenancy.get_setup_status import GetSetupStatus
 from application.tenancy.log_in import LogIn
 from application.tenancy.refresh_session import RefreshSession
 from application.tenancy.set_up_instance import SetUpInstance
+from domain.files.entities import UploadLimits
 from domain.models.providers import OPENAI_BASE_URL, ModelEntry, ProviderCredentials
 from entrypoints.containers.knowledge import KnowledgeContainer
 from entrypoints.database import Database
@@ -208,6 +218,25 @@ class Container(containers.DeclarativeContainer):
     )
 
     stop_generation = providers.Factory(StopGeneration, stop_signals)
+    list_conversations = providers.Factory(ListConversations, uow)
+    delete_conversation = providers.Factory(DeleteConversation, uow, clock)
+    rename_conversation = providers.Factory(RenameConversation, uow, resolve_model, clock)
+    list_conversation_variables = providers.Factory(ListConversationVariables, uow)
+    list_messages = providers.Factory(ListMessages, uow)
+    give_feedback = providers.Factory(GiveFeedback, uow, metrics_sink, clock, ids)
+    list_app_feedbacks = providers.Factory(ListAppFeedbacks, uow)
+    suggest_questions = providers.Factory(SuggestQuestions, uow, resolve_model)
+    describe_parameters = providers.Factory(DescribeParameters, uow)
+    file_storage = providers.Singleton(LocalFileStorage, config.storage_path)
+    upload_limits = providers.Singleton(
+        UploadLimits,
+        config.uploads.file_mb,
+        config.uploads.image_mb,
+        config.uploads.video_mb,
+        config.uploads.audio_mb,
+        config.uploads.blacklist,
+    )
+    upload_file = providers.Factory(UploadFileForApp, uow, file_storage, upload_limits, clock, ids)
 
     knowledge = providers.Container(
         KnowledgeContainer,
@@ -245,6 +274,14 @@ def build_container(settings: Settings, database: Database, broker: AsyncBroker)
                 "provider_timeout": settings.PROVIDER_REQUEST_TIMEOUT,
                 "default_active_requests": settings.APP_MAX_ACTIVE_REQUESTS,
                 "max_execution_seconds": settings.APP_MAX_EXECUTION_TIME,
+            },
+            "storage_path": settings.STORAGE_PATH,
+            "uploads": {
+                "file_mb": settings.UPLOAD_FILE_SIZE_LIMIT,
+                "image_mb": settings.UPLOAD_IMAGE_FILE_SIZE_LIMIT,
+                "video_mb": settings.UPLOAD_VIDEO_FILE_SIZE_LIMIT,
+                "audio_mb": settings.UPLOAD_AUDIO_FILE_SIZE_LIMIT,
+                "blacklist": settings.upload_blacklist,
             },
             "knowledge": {"vector_store": settings.VECTOR_STORE, "storage_path": str(settings.STORAGE_PATH)},
             "otel": {

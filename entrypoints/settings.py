@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     APP_MAX_ACTIVE_REQUESTS: int = 0
     APP_MAX_EXECUTION_TIME: int = 1200
 
+    UPLOAD_FILE_SIZE_LIMIT: int = 15
+    UPLOAD_IMAGE_FILE_SIZE_LIMIT: int = 10
+    UPLOAD_VIDEO_FILE_SIZE_LIMIT: int = 100
+    UPLOAD_AUDIO_FILE_SIZE_LIMIT: int = 50
+    UPLOAD_FILE_EXTENSION_BLACKLIST: str = ""  # comma-separated, e.g. "exe,bat,sh"
+
     # Metrics are always served at GET /metrics; traces and pushed metrics need an OTLP endpoint.
     OTEL_SERVICE_NAME: str = "weir"
     OTEL_EXPORTER_OTLP_ENDPOINT: str | None = None
@@ -107,6 +113,12 @@ class Settings(BaseSettings):
         if self.OTLP_API_KEY and "authorization" not in {k.lower() for k in headers}:
             headers["authorization"] = f"Bearer {self.OTLP_API_KEY}"
         return headers
+
+    @property
+    def upload_blacklist(self) -> frozenset[str]:
+        return frozenset(
+            e.strip().lower().lstrip(".") for e in self.UPLOAD_FILE_EXTENSION_BLACKLIST.split(",") if e.strip()
+        )
 
     def secret_key(self) -> str:
         """SECRET_KEY, else one generated once into the storage folder (never into the repository)."""

@@ -13,6 +13,7 @@ from adapters.persistence.conversation_repositories import (
 from adapters.persistence.model_repositories import SqlaAppModelConfigRepository, SqlaProviderRepository
 from adapters.persistence.telemetry_repository import SqlaTelemetryRepository
 from adapters.persistence.tenancy_repositories import SqlaAccountRepository, SqlaSetupRepository, SqlaTenantRepository
+from adapters.persistence.upload_repository import SqlaUploadFileRepository
 from domain.models.ports import SecretCipher
 from domain.shared.errors import StoreUnavailable
 
@@ -40,6 +41,7 @@ class SqlaUnitOfWork:
         self.conversations = SqlaConversationRepository(session)
         self.messages = SqlaMessageRepository(session)
         self.feedbacks = SqlaFeedbackRepository(session)
+        self.uploads = SqlaUploadFileRepository(session)
         return self
 
     async def __aexit__(

@@ -8,6 +8,7 @@ from domain.conversations.ports import (
     FeedbackRepository,
     MessageRepository,
 )
+from domain.files.ports import UploadFileRepository
 from domain.models.ports import ProviderRepository
 from domain.telemetry.ports import TelemetryRepository
 from domain.tenancy.ports import AccountRepository, SetupRepository, TenantRepository
@@ -33,6 +34,7 @@ class UnitOfWork(Protocol):
     conversations: ConversationRepository
     messages: MessageRepository
     feedbacks: FeedbackRepository
+    uploads: UploadFileRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -10,7 +10,7 @@ from entrypoints.http.errors import register_error_handlers
 from entrypoints.http.health import bp as health_bp
 from entrypoints.http.metrics import bp as metrics_bp
 from entrypoints.http.request_log import register_request_log
-from entrypoints.http.service_api import app_info, chat
+from entrypoints.http.service_api import app_info, chat, conversations, feedback, files
 from entrypoints.settings import SERVER_VERSION
 
 
@@ -25,7 +25,8 @@ def create_app(container: Container) -> Quart:
     app.register_blueprint(health_bp)
     app.register_blueprint(metrics_bp)
     app.register_blueprint(app_info.bp, url_prefix="/v1")
-    app.register_blueprint(chat.bp, url_prefix="/v1")
+    for service_bp in (chat.bp, conversations.bp, feedback.bp, files.bp):
+        app.register_blueprint(service_bp, url_prefix="/v1")
     app.register_blueprint(dataset_api.bp, url_prefix="/v1")
     for console_bp in (setup.bp, session.bp, apps.bp, api_keys.bp, models.bp):
         app.register_blueprint(console_bp, url_prefix="/console/api")

@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from domain.apps import errors as apps
 from domain.conversations import errors as conversations
+from domain.files import entities as files
 from domain.models import errors as models
 from domain.shared import errors as shared
 from domain.tenancy import errors as tenancy
@@ -37,6 +38,10 @@ _DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
     conversations.TooManyRequests: ("too_many_requests", 429),
     conversations.ConversationCompleted: ("conversation_completed", 400),
     conversations.SuggestionsDisabled: ("bad_request", 400),
+    files.NoFileUploaded: ("no_file_uploaded", 400),
+    files.TooManyFiles: ("too_many_files", 400),
+    files.FileTooLarge: ("file_too_large", 413),
+    files.UnsupportedFileType: ("unsupported_file_type", 415),
     **KNOWLEDGE_ERROR_CODES,
     shared.InvalidParam: ("invalid_param", 400),
     shared.NotFound: ("not_found", 404),

@@ -3,6 +3,10 @@
 from datetime import UTC, datetime
 
 from domain.apps.entities import ApiToken, App, EndUser
+from domain.apps.model_config import AppModelConfig
+from domain.conversations.entities import Conversation, Feedback, Message
+from domain.files.entities import UploadFile, UploadLimits
+from domain.models.pricing import decimal_text
 from domain.tenancy.entities import Account, Role, Tenant
 
 
@@ -92,4 +96,135 @@ def end_user_json(end_user: EndUser) -> dict:
         "session_id": end_user.session_id,
         "created_at": iso(end_user.created_at),
         "updated_at": iso(end_user.updated_at),
+    }
+
+
+def conversation_json(c: Conversation) -> dict:
+    return {
+        "id": str(c.id),
+        "name": c.name,
+        "inputs": c.inputs,
+        "status": c.status,
+        "introduction": c.introduction,
+        "created_at": epoch(c.created_at),
+        "updated_at": epoch(c.updated_at),
+    }
+
+
+def message_json(m: Message, feedback: Feedback | None) -> dict:
+    return {
+        "id": str(m.id),
+        "conversation_id": str(m.conversation_id),
+        "parent_message_id": str(m.parent_message_id) if m.parent_message_id else None,
+        "inputs": m.inputs,
+        "query": m.query,
+        "answer": m.answer,
+        "status": m.status.value,
+        "error": m.error,
+        "message_files": [],
+        "feedback": {"rating": feedback.rating.value} if feedback else None,
+        "retriever_resources": m.metadata.get("retriever_resources", []),
+        "agent_thoughts": [],
+        "created_at": epoch(m.created_at),
+        "extra_contents": [],
+        "message_tokens": m.message_tokens,
+        "answer_tokens": m.answer_tokens,
+        "total_tokens": m.message_tokens + m.answer_tokens,
+        "provider_response_latency": m.provider_response_latency,
+        "total_price": decimal_text(m.total_price),
+        "currency": m.currency,
+    }
+
+
+def feedback_json(f: Feedback) -> dict:
+    return {
+        "id": str(f.id),
+        "app_id": str(f.app_id),
+        "conversation_id": str(f.conversation_id),
+        "message_id": str(f.message_id),
+        "rating": f.rating.value,
+        "content": f.content,
+        "from_source": f.from_source,
+        "from_end_user_id": str(f.from_end_user_id),
+        "from_account_id": None,
+        "created_at": iso(f.created_at),
+        "updated_at": iso(f.updated_at),
+    }
+
+
+def upload_json(u: UploadFile) -> dict:
+    return {
+        "id": str(u.id),
+        "reference": None,
+        "name": u.name,
+        "size": u.size,
+        "extension": u.extension,
+        "mime_type": u.mime_type,
+        "created_by": str(u.created_by),
+        "created_at": epoch(u.created_at),
+        "preview_url": None,
+        "source_url": None,
+        "original_url": None,
+        "user_id": None,
+        "tenant_id": str(u.tenant_id),
+        "conversation_id": None,
+        "file_key": None,
+    }
+
+
+_NO_FILE_UPLOAD = {
+    "image": {"enabled": False, "number_limits": 3, "detail": "high", "transfer_methods": ["remote_url", "local_file"]}
+}
+
+
+def parameters_json(config: AppModelConfig | None, limits: UploadLimits) -> dict:
+    feature = config.feature if config else (lambda name: {"enabled": False})
+    return {
+        "opening_statement": config.opening_statement if config else "",
+        "suggested_questions": config.suggested_questions if config else [],
+        "suggested_questions_after_answer": feature("suggested_questions_after_answer"),
+        "speech_to_text": feature("speech_to_text"),
+        "text_to_speech": {"voice": "", "language": "", "autoPlay": "disabled", **feature("text_to_speech")},
+        "retriever_resource": feature("retriever_resource"),
+        "annotation_reply": feature("annotation_reply"),
+        "more_like_this": feature("more_like_this"),
+        "sensitive_word_avoidance": feature("sensitive_word_avoidance"),
+        "user_input_form": config.user_input_form if config else [],
+        "file_upload": config.file_upload
+        if config and config.file_upload
+        else {
+            "image": {
+                "enabled": False,
+                "number_limits": 3,
+                "detail": "high",
+                "transfer_methods": ["remote_url", "local_file"],
+            }
+        },
+        "system_parameters": {
+            "file_size_limit": limits.file_mb,
+            "image_file_size_limit": limits.image_mb,
+            "audio_file_size_limit": limits.audio_mb,
+            "video_file_size_limit": limits.video_mb,
+            "workflow_file_upload_limit": 10,
+        },
+    }
+
+
+def site_json(app: App) -> dict:
+    return {
+        "title": app.name,
+        "chat_color_theme": None,
+        "chat_color_theme_inverted": False,
+        "icon_type": app.icon_type.value,
+        "icon": app.icon,
+        "icon_background": app.icon_background,
+        "icon_url": None,
+        "description": app.description,
+        "copyright": None,
+        "privacy_policy": None,
+        "input_placeholder": None,
+        "custom_disclaimer": "",
+        "default_language": "en-US",
+        "show_workflow_steps": True,
+        "use_icon_as_answer_icon": app.use_icon_as_answer_icon,
     }

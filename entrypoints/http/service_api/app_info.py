@@ -5,7 +5,7 @@ from quart import Blueprint, current_app
 from domain.apps.errors import EndUserNotFound
 from entrypoints.http.auth import app_api, current_app_model
 from entrypoints.http.deps import container
-from entrypoints.http.presenters import end_user_json
+from entrypoints.http.presenters import end_user_json, parameters_json, site_json
 
 bp = Blueprint("service_app_info", __name__)
 
@@ -26,6 +26,25 @@ async def info() -> dict:
         "mode": described.mode,
         "author_name": described.author_name,
     }
+
+
+@bp.get("/parameters")
+@app_api()
+async def parameters() -> dict:
+    described = await container().describe_parameters().execute(current_app_model())
+    return parameters_json(described.config, container().upload_limits())
+
+
+@bp.get("/meta")
+@app_api()
+async def meta() -> dict:
+    return {"tool_icons": {}}
+
+
+@bp.get("/site")
+@app_api()
+async def site() -> dict:
+    return site_json(current_app_model())
 
 
 @bp.get("/end-users/<end_user_id>")

@@ -1,0 +1,75 @@
+"""Uploaded files and the limits they must respect (Dify's per-category size limits and blacklist)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from domain.shared.errors import DomainError, InvalidParam
+
+MB = 1024 * 1024
+IMAGE = frozenset({"jpg", "jpeg", "png", "webp", "gif", "svg"})
+VIDEO = frozenset({"mp4", "mov", "mpeg", "webm"})
+AUDIO = frozenset({"mp3", "m4a", "wav", "amr", "mpga"})
+
+
+@dataclass(frozen=True, slots=True)
+class UploadLimits:
+    file_mb: int = 15
+    image_mb: int = 10
+    video_mb: int = 100
+    audio_mb: int = 50
+    blacklist: frozenset[str] = frozenset()
+
+    def max_bytes(self, extension: str) -> int:
+        if extension in IMAGE:
+            return self.image_mb * MB
+        if extension in VIDEO:
+            return self.video_mb * MB
+        if extension in AUDIO:
+            return self.audio_mb * MB
+        return self.file_mb * MB
+
+
+class NoFileUploaded(DomainError):
+    default_message = "Please upload your file."
+
+
+class TooManyFiles(DomainError):
+    default_message = "Only one file is allowed."
+
+
+class FileTooLarge(DomainError):
+    default_message = "File size exceeded."
+
+
+class UnsupportedFileType(DomainError):
+    default_message = "File type not allowed."
+
+
+def check_upload(name: str, size: int, mime_type: str | None, limits: UploadLimits) -> str:
+    """The file's extension, once its name, type and size pass Dify's checks."""
+    if not name or "/" in name or "\\" in name:
+        raise InvalidParam("Filename must not contain '/' or '\\'.", param="file")
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension in limits.blacklist:
+        raise InvalidParam(f"File extension '.{extension}' is not allowed.", param="file")
+    if not mime_type:
+        raise UnsupportedFileType()
+    if size > limits.max_bytes(extension):
+        raise FileTooLarge(f"File size exceeded. {size / MB:.2f} MB > {limits.max_bytes(extension) // MB} MB")
+    return extension
+
+
+@dataclass(frozen=True, slots=True)
+class UploadFile:
+    id: UUID
+    tenant_id: UUID
+    key: str
+    name: str
+    size: int
+    extension: str
+    mime_type: str
+    created_by: UUID
+    created_by_role: str
+    created_at: datetime
+    hash: str

@@ -1,0 +1,21 @@
+from typing import Protocol
+from uuid import UUID
+
+from domain.files.entities import UploadFile
+
+
+class FileStorage(Protocol):
+    """Stores file bytes under a key. Contract: `save` then `load` returns the same bytes; keys are paths
+    made of safe segments (weir builds them); a missing key raises FileNotFoundError."""
+
+    async def save(self, key: str, data: bytes) -> None: ...
+
+    async def load(self, key: str) -> bytes: ...
+
+    async def delete(self, key: str) -> None: ...
+
+
+class UploadFileRepository(Protocol):
+    async def add(self, upload: UploadFile) -> None: ...
+
+    async def get(self, file_id: UUID) -> UploadFile | None: ...

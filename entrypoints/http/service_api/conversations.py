@@ -1,0 +1,84 @@
+"""Conversations and their messages, as the end user named by `user` sees them."""
+
+from uuid import UUID
+
+from pydantic import BaseModel, field_validator
+from quart import Blueprint
+
+from domain.apps.entities import AppMode
+from domain.apps.errors import NotChatApp
+from entrypoints.http.auth import app_api, current_app_model, current_end_user
+from entrypoints.http.bodies import parse_body, parse_query
+from entrypoints.http.deps import container
+from entrypoints.http.presenters import conversation_json, message_json
+from entrypoints.http.service_api.schemas import optional_uuid
+
+bp = Blueprint("service_conversations", __name__)
+CHAT_MODES = (AppMode.CHAT, AppMode.AGENT_CHAT, AppMode.ADVANCED_CHAT)
+chat_route = app_api(modes=CHAT_MODES, wrong_mode=NotChatApp, user_from="query", user_required=False)
+chat_body_route = app_api(modes=CHAT_MODES, wrong_mode=NotChatApp, user_from="json", user_required=True)
+
+
+class ConversationsQuery(BaseModel):
+    last_id: UUID | None = None
+    limit: int = 20
+    sort_by: str = "-updated_at"
+    _blank = field_validator("last_id", mode="before")(optional_uuid)
+
+
+class MessagesQuery(BaseModel):
+    conversation_id: UUID
+    first_id: UUID | None = None
+    limit: int = 20
+    _blank = field_validator("first_id", mode="before")(optional_uuid)
+
+
+class RenameBody(BaseModel):
+    name: str | None = None
+    auto_generate: bool = False
+    user: str
+
+
+@bp.get("/conversations")
+@chat_route
+async def list_conversations() -> dict:
+    query = parse_query(ConversationsQuery)
+    page = await container().list_conversations().execute(
+        current_app_model(), current_end_user(), query.last_id, query.limit, query.sort_by
+    )
+    return {"limit": query.limit, "has_more": page.has_more, "data": [conversation_json(c) for c in page.items]}
+
+
+@bp.delete("/conversations/<uuid:conversation_id>")
+@chat_body_route
+async def delete_conversation(conversation_id: UUID) -> tuple[str, int]:
+    await container().delete_conversation().execute(current_app_model(), current_end_user(), conversation_id)
+    return "", 204
+
+
+@bp.post("/conversations/<uuid:conversation_id>/name")
+@chat_body_route
+async def rename_conversation(conversation_id: UUID) -> dict:
+    body = await parse_body(RenameBody)
+    conversation = await container().rename_conversation().execute(
+        current_app_model(), current_end_user(), conversation_id, body.name, body.auto_generate
+    )
+    return conversation_json(conversation)
+
+
+@bp.get("/conversations/<uuid:conversation_id>/variables")
+@chat_route
+async def conversation_variables(conversation_id: UUID) -> dict:
+    await container().list_conversation_variables().execute(current_app_model(), current_end_user(), conversation_id)
+    return {"limit": 20, "has_more": False, "data": []}
+
+
+@bp.get("/messages")
+@chat_route
+async def list_messages() -> dict:
+    query = parse_query(MessagesQuery)
+    page, feedbacks = await container().list_messages().execute(
+        current_app_model(), current_end_user(), query.conversation_id, query.first_id, query.limit
+    )
+    items = [message_json(m, feedbacks.get(m.id)) for m in reversed(page.items)]
+    return {"limit": query.limit, "has_more": page.has_more, "data": items}

@@ -1,0 +1,56 @@
+"""Feedback on messages and suggested follow-up questions."""
+
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel
+from quart import Blueprint
+
+from domain.apps.entities import AppMode
+from domain.apps.errors import NotChatApp
+from entrypoints.http.auth import app_api, current_app_model, current_end_user
+from entrypoints.http.bodies import parse_body, parse_query
+from entrypoints.http.deps import container
+from entrypoints.http.presenters import feedback_json
+
+bp = Blueprint("service_feedback", __name__)
+NOT_WORKFLOW = (AppMode.CHAT, AppMode.AGENT_CHAT, AppMode.ADVANCED_CHAT, AppMode.COMPLETION)
+
+
+class FeedbackBody(BaseModel):
+    rating: Literal["like", "dislike"] | None = None
+    user: str
+    content: str | None = None
+
+
+class PageQuery(BaseModel):
+    page: int = 1
+    limit: int = 20
+
+
+@bp.post("/messages/<uuid:message_id>/feedbacks")
+@app_api(modes=NOT_WORKFLOW, user_from="json", user_required=True)
+async def give_feedback(message_id: UUID) -> dict:
+    body = await parse_body(FeedbackBody)
+    await container().give_feedback().execute(
+        current_app_model(), current_end_user(), message_id, body.rating, body.content
+    )
+    return {"result": "success"}
+
+
+@bp.get("/app/feedbacks")
+@app_api()
+async def app_feedbacks() -> dict:
+    query = parse_query(PageQuery)
+    feedbacks = await container().list_app_feedbacks().execute(current_app_model(), query.page, query.limit)
+    return {"data": [feedback_json(f) for f in feedbacks]}
+
+
+@bp.get("/messages/<uuid:message_id>/suggested")
+@app_api(
+    modes=(AppMode.CHAT, AppMode.AGENT_CHAT, AppMode.ADVANCED_CHAT), wrong_mode=NotChatApp,
+    user_from="query", user_required=True,
+)
+async def suggested(message_id: UUID) -> dict:
+    questions = await container().suggest_questions().execute(current_app_model(), current_end_user(), message_id)
+    return {"result": "success", "data": questions}

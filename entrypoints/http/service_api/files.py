@@ -1,0 +1,26 @@
+"""POST /v1/files/upload: one multipart `file` part, optional `user`."""
+
+from quart import Blueprint, request
+
+from domain.files.entities import NoFileUploaded, TooManyFiles
+from entrypoints.http.auth import app_api, current_app_model, current_end_user
+from entrypoints.http.deps import container
+from entrypoints.http.presenters import upload_json
+
+bp = Blueprint("service_files", __name__)
+
+
+@bp.post("/files/upload")
+@app_api(user_from="form", user_required=False)
+async def upload() -> tuple[dict, int]:
+    files = await request.files
+    if "file" not in files:
+        raise NoFileUploaded()
+    if len(files.getlist("file")) > 1 or len(files) > 1:
+        raise TooManyFiles()
+    part = files["file"]
+    data = part.read()
+    stored = await container().upload_file().execute(
+        current_app_model(), current_end_user(), part.filename or "", part.mimetype or None, data
+    )
+    return upload_json(stored), 201
