@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.api.conftest import Console, bearer
+from tests.api.helpers import Console, bearer
 from tests.integration.openai_stub_server import StubOpenAIServer
 
 MODEL = "stub-model"

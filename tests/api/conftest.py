@@ -1,5 +1,3 @@
-from dataclasses import dataclass
-
 import pytest
 
 from entrypoints.container import build_container
@@ -7,8 +5,8 @@ from entrypoints.database import Database
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from entrypoints.worker import tasks
-
-OWNER = {"email": "owner@example.com", "name": "Owner", "password": "secret123"}
+from tests.api.chat_fixtures import chat_app, upstream  # noqa: F401  (fixtures shared by the chat tests)
+from tests.api.helpers import OWNER, Console, bearer  # noqa: F401
 
 
 @pytest.fixture
@@ -28,32 +26,6 @@ def container(settings, clean_database):
 async def client(container):
     async with create_app(container).test_app() as app:  # runs before_serving / after_serving
         yield app.test_client()
-
-
-def bearer(token: str) -> dict:
-    return {"Authorization": f"Bearer {token}"}
-
-
-@dataclass
-class Console:
-    """A logged-in console session, with helpers for what most tests need first."""
-
-    client: object
-    token: str
-
-    @property
-    def headers(self) -> dict:
-        return bearer(self.token)
-
-    async def create_app(self, name: str = "Support bot", mode: str = "chat") -> dict:
-        response = await self.client.post("/console/api/apps", json={"name": name, "mode": mode}, headers=self.headers)
-        assert response.status_code == 201, await response.get_json()
-        return await response.get_json()
-
-    async def create_app_key(self, app_id: str) -> str:
-        response = await self.client.post(f"/console/api/apps/{app_id}/api-keys", headers=self.headers)
-        assert response.status_code == 201, await response.get_json()
-        return (await response.get_json())["token"]
 
 
 @pytest.fixture

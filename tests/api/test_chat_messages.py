@@ -2,7 +2,7 @@
 
 import json
 
-from tests.api.chat_fixtures import MODEL, chat_app, upstream  # noqa: F401  (fixtures)
+from tests.api.chat_fixtures import MODEL
 from tests.integration.openai_stub_server import Reply
 
 

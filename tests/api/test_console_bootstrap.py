@@ -1,6 +1,6 @@
 """The console bootstrap as a Dify console script would drive it."""
 
-from tests.api.conftest import OWNER, bearer
+from tests.api.helpers import OWNER, bearer
 
 
 async def test_setup_status_moves_from_not_started_to_finished(client):

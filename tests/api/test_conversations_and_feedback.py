@@ -5,7 +5,6 @@ from uuid import UUID
 
 from quart.datastructures import FileStorage
 
-from tests.api.chat_fixtures import chat_app, upstream  # noqa: F401  (fixtures)
 from tests.integration.openai_stub_server import Reply
 
 
@@ -38,7 +37,7 @@ async def test_conversations_are_listed_per_user_renamed_and_deleted(chat_app):
     assert deleted.status_code == 204
     _, after = await _get(chat_app, "/v1/conversations", user="alice")
     assert [c["id"] for c in after["data"]] == [second["conversation_id"]]
-    status, body = await _get(chat_app, "/v1/conversations", user="alice", last_id="00000000-0000-7000-8000-000000000009")
+    status, _body = await _get(chat_app, "/v1/conversations", user="alice", last_id="00000000-0000-7000-8000-000000000009")
     assert status == 404
 
 

@@ -1,7 +1,7 @@
 """Service API authentication (spec §1.1, §1.2) and the app-level routes."""
 
 from domain.apps.entities import TokenType
-from tests.api.conftest import bearer
+from tests.api.helpers import bearer
 
 
 async def test_welcome_document(client):
