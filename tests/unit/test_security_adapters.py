@@ -63,3 +63,16 @@ def test_uuid7_ids_are_version_7_and_time_ordered(count):
     assert all(i.version == 7 and i.variant == "specified in RFC 4122" for i in ids)
     assert [i.int >> 80 for i in ids] == sorted(i.int >> 80 for i in ids)
     assert len(set(ids)) == count
+
+
+def test_provider_secrets_round_trip_and_refuse_tampering_or_another_key():
+    from adapters.security.secret_cipher import AesGcmSecretCipher
+
+    cipher = AesGcmSecretCipher("one secret key")
+    sealed = cipher.encrypt("sk-abc")
+    assert "sk-abc" not in sealed and cipher.decrypt(sealed) == "sk-abc"
+    assert cipher.encrypt("sk-abc") != sealed  # a fresh nonce each time
+    with pytest.raises(ValueError):
+        AesGcmSecretCipher("another key").decrypt(sealed)
+    with pytest.raises(ValueError):
+        cipher.decrypt(sealed[:-4] + ("AAAA" if not sealed.endswith("AAAA") else "BBBB"))

@@ -1,0 +1,62 @@
+"""Stop flags and concurrency slots through Redis: what one API process sets, another sees."""
+
+import asyncio
+from uuid import uuid4
+
+import pytest
+import redis.asyncio as redis
+
+from adapters.coordination.in_process import InProcessConcurrencyLimiter, InProcessStopSignals
+from adapters.coordination.redis_backed import RedisConcurrencyLimiter, RedisStopSignals
+
+
+@pytest.fixture
+async def two_clients(redis_url):
+    first, second = redis.from_url(redis_url), redis.from_url(redis_url)
+    yield first, second
+    await first.aclose()
+    await second.aclose()
+
+
+async def test_a_stop_requested_in_one_process_is_seen_in_another(two_clients):
+    starter, stopper = RedisStopSignals(two_clients[0]), RedisStopSignals(two_clients[1])
+    task = uuid4()
+    await starter.register(task, "alice")
+    await stopper.request_stop(task, "mallory")
+    assert not await starter.is_stopped(task)
+    await stopper.request_stop(task, "alice")
+    assert await starter.is_stopped(task)
+    await starter.forget(task)
+    assert not await stopper.is_stopped(task)
+
+
+async def test_the_cap_holds_across_processes_under_a_race(two_clients):
+    limiters = [RedisConcurrencyLimiter(c, max_execution_seconds=1200) for c in two_clients]
+    app = uuid4()
+    requests = [uuid4() for _ in range(20)]
+    granted = await asyncio.gather(*(limiters[i % 2].acquire(app, r, 3) for i, r in enumerate(requests)))
+    assert sum(granted) == 3
+    winner = requests[granted.index(True)]
+    await limiters[1].release(app, winner)
+    assert await limiters[0].acquire(app, uuid4(), 3)
+
+
+async def test_a_slot_of_a_crashed_process_expires(two_clients):
+    limiter = RedisConcurrencyLimiter(two_clients[0], max_execution_seconds=0)
+    app = uuid4()
+    assert await limiter.acquire(app, uuid4(), 1)
+    assert await limiter.acquire(app, uuid4(), 1)  # the first holder's slot is older than the execution limit
+
+
+async def test_in_process_doubles_keep_the_same_rules():
+    stops, limiter = InProcessStopSignals(), InProcessConcurrencyLimiter()
+    task, app = uuid4(), uuid4()
+    await stops.register(task, "alice")
+    await stops.request_stop(task, "bob")
+    assert not await stops.is_stopped(task)
+    await stops.request_stop(task, "alice")
+    assert await stops.is_stopped(task)
+    first = uuid4()
+    assert await limiter.acquire(app, first, 1) and not await limiter.acquire(app, uuid4(), 1)
+    await limiter.release(app, first)
+    assert await limiter.acquire(app, uuid4(), 1)
