@@ -1,0 +1,121 @@
+"""A workflow graph (Dify's nodes and edges JSON), parsed and checked before anything runs."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from domain.shared.errors import InvalidParam
+
+ROOT_TYPES = frozenset({"start"})
+CONTAINER_STARTS = {"iteration": "iteration-start", "loop": "loop-start"}
+IGNORED_NODE_KINDS = frozenset({"custom-note"})
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    id: str
+    type: str
+    title: str
+    data: Mapping[str, Any]
+    parent_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    id: str
+    source: str
+    target: str
+    source_handle: str = "source"
+
+
+class InvalidGraph(InvalidParam):
+    """The graph cannot run; `problems` lists every reason, not just the first."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("Invalid workflow graph: " + "; ".join(problems), param="graph")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Graph:
+    nodes: dict[str, Node]
+    edges: tuple[Edge, ...]
+    root_id: str
+    incoming: dict[str, tuple[Edge, ...]] = field(default_factory=dict)
+    outgoing: dict[str, tuple[Edge, ...]] = field(default_factory=dict)
+
+    def children_of(self, container_id: str) -> "Graph":
+        """The sub-graph a container (iteration, loop) runs each round, rooted at its *-start node."""
+        members = {nid: n for nid, n in self.nodes.items() if n.parent_id == container_id}
+        start = next(
+            (n.id for n in members.values() if n.type == CONTAINER_STARTS.get(self.nodes[container_id].type)), None
+        )
+        start = self.nodes[container_id].data.get("start_node_id") or start
+        if start not in members:
+            raise InvalidGraph([f"{container_id} has no start node among its children"])
+        edges = tuple(e for e in self.edges if e.source in members and e.target in members)
+        return _indexed(members, edges, start)
+
+
+def _indexed(nodes: dict[str, Node], edges: tuple[Edge, ...], root_id: str) -> Graph:
+    incoming: dict[str, list[Edge]] = {nid: [] for nid in nodes}
+    outgoing: dict[str, list[Edge]] = {nid: [] for nid in nodes}
+    for edge in edges:
+        incoming[edge.target].append(edge)
+        outgoing[edge.source].append(edge)
+    return Graph(
+        nodes=nodes,
+        edges=edges,
+        root_id=root_id,
+        incoming={k: tuple(v) for k, v in incoming.items()},
+        outgoing={k: tuple(v) for k, v in outgoing.items()},
+    )
+
+
+def parse_graph(raw: Mapping[str, Any], root_types: frozenset[str] = ROOT_TYPES) -> Graph:
+    """Parses Dify's graph JSON; raises InvalidGraph with every problem found (dangling edges, no or several
+    roots, unreachable nodes, duplicate ids)."""
+    problems: list[str] = []
+    nodes: dict[str, Node] = {}
+    for item in raw.get("nodes") or []:
+        if item.get("type") in IGNORED_NODE_KINDS:
+            continue
+        data = item.get("data") or {}
+        node_id = str(item.get("id") or "")
+        if not node_id or not data.get("type"):
+            problems.append("every node needs an id and data.type")
+            continue
+        if node_id in nodes:
+            problems.append(f"duplicate node id {node_id}")
+        parent = item.get("parentId") or data.get("iteration_id") or data.get("loop_id")
+        nodes[node_id] = Node(node_id, str(data["type"]), str(data.get("title") or node_id), data, parent or None)
+    edges = []
+    for item in raw.get("edges") or []:
+        source, target = str(item.get("source")), str(item.get("target"))
+        if source not in nodes or target not in nodes:
+            problems.append(f"edge {item.get('id') or source + '->' + target} points at a missing node")
+            continue
+        edges.append(
+            Edge(str(item.get("id") or f"{source}-{target}"), source, target, str(item.get("sourceHandle") or "source"))
+        )
+    top = {nid: n for nid, n in nodes.items() if n.parent_id is None}
+    roots = [n.id for n in top.values() if n.type in root_types]
+    if len(roots) != 1:
+        problems.append(f"a workflow needs exactly one start node, found {len(roots)}")
+    if problems:
+        raise InvalidGraph(problems)
+    graph = _indexed(nodes, tuple(edges), roots[0])
+    unreachable = set(top) - _reachable(graph, roots[0])
+    if unreachable:
+        raise InvalidGraph([f"nodes not reachable from the start: {', '.join(sorted(unreachable))}"])
+    return graph
+
+
+def _reachable(graph: Graph, root: str) -> set[str]:
+    seen, stack = {root}, [root]
+    while stack:
+        for edge in graph.outgoing.get(stack.pop(), ()):
+            if edge.target not in seen:
+                seen.add(edge.target)
+                stack.append(edge.target)
+    return seen
