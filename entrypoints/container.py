@@ -1,6 +1,7 @@
 """The composition root: the one place that knows which adapter serves which port."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import redis.asyncio as redis
 from dependency_injector import containers, providers
@@ -8,12 +9,14 @@ from taskiq import AsyncBroker
 
 from adapters.coordination.in_process import InProcessConcurrencyLimiter, InProcessStopSignals
 from adapters.coordination.redis_backed import RedisConcurrencyLimiter, RedisStopSignals
+from adapters.coordination.run_events import InProcessRunEventLog, RedisRunEventLog
+from adapters.dsl.yaml_codec import YamlDslCodec
 from adapters.llm.factory import OpenAICompatibleModelFactory
 from adapters.llm.tiktoken_counter import TiktokenCounter
 from adapters.persistence.engine import make_engine, make_session_factory
 from adapters.persistence.probes import PgvectorProbe, PostgresProbe
 from adapters.persistence.unit_of_work import SqlaUnitOfWork
-from adapters.queue.probes import InProcessQueueProbe, RedisQueueProbe
+from adapters.queue.probes import InProcessQueueProbe, RedisQueueProbe, StaticProbe
 from adapters.queue.trace_dispatcher import TaskiqTraceDispatcher
 from adapters.security.api_key_secrets import RandomSecretTokenGenerator
 from adapters.security.jwt_tokens import JwtAccessTokenIssuer
@@ -31,6 +34,9 @@ from adapters.telemetry.setup import (
     make_resource,
     make_span_processors,
 )
+from adapters.workflow.httpx_client import HttpxHttpClient
+from adapters.workflow.jinja_renderer import SandboxedJinjaRenderer
+from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
 from application.apps.create_api_key import CreateApiKey
 from application.apps.create_app import CreateApp
 from application.apps.delete_api_key import DeleteApiKey
@@ -53,6 +59,7 @@ from application.conversations.rename_conversation import RenameConversation
 from application.conversations.send_message import SendMessage
 from application.conversations.stop_generation import StopGeneration
 from application.conversations.suggest_questions import SuggestQuestions
+from application.files.read_file import ReadSignedFile
 from application.files.upload_file import UploadFileForApp
 from application.models.manage_providers import ListProviders, SaveProviderCredentials, SetDefaultModels
 from application.models.resolve_model import ResolveModel
@@ -69,11 +76,21 @@ from application.tenancy.get_setup_status import GetSetupStatus
 from application.tenancy.log_in import LogIn
 from application.tenancy.refresh_session import RefreshSession
 from application.tenancy.set_up_instance import SetUpInstance
+from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
+from application.workflows.manage_workflow import GetDraft, PublishWorkflow, SyncDraft
+from application.workflows.nodes.knowledge_retrieval import KnowledgeRetrievalExecutor
+from application.workflows.nodes.registry import builtin_node_executors
+from application.workflows.nodes.response_nodes import AnswerExecutor, EndExecutor
+from application.workflows.queries import GetWorkflowRun, ListWorkflowLogs, ReadRunEvents
+from application.workflows.run_workflow import RunWorkflow
 from domain.files.entities import UploadLimits
 from domain.models.providers import OPENAI_BASE_URL, ModelEntry, ProviderCredentials
+from domain.workflows.engine import ENGINE_TYPES, Limits
 from entrypoints.containers.knowledge import KnowledgeContainer
 from entrypoints.database import Database
 from entrypoints.settings import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 def fallback_credentials(base_url: str, api_key: str, models: str) -> ProviderCredentials | None:
@@ -148,6 +165,8 @@ class Container(containers.DeclarativeContainer):
     vector_store_probe = providers.Selector(
         config.vector_store,
         pgvector=providers.Factory(PgvectorProbe, engine),
+        milvus=providers.Factory(StaticProbe, "vector_store", {"kind": "milvus"}),
+        memory=providers.Factory(StaticProbe, "vector_store", {"kind": "memory"}),
     )
     check_health = providers.Factory(
         CheckHealth, probes=providers.List(database_probe, queue_probe, vector_store_probe)
@@ -237,6 +256,41 @@ class Container(containers.DeclarativeContainer):
         config.uploads.blacklist,
     )
     upload_file = providers.Factory(UploadFileForApp, uow, file_storage, upload_limits, clock, ids)
+    read_signed_file = providers.Factory(
+        ReadSignedFile, uow, file_storage, clock, config.secret_key, config.files_access_timeout
+    )
+
+    code_runner = providers.Singleton(
+        SubprocessCodeRunner, cpu_seconds=10, memory_bytes=256 * 2**20, wall_seconds=15.0,
+        hidden_paths=config.workflow.hidden_paths,
+    )
+    template_renderer = providers.Singleton(SandboxedJinjaRenderer)
+    workflow_http_client = providers.Singleton(HttpxHttpClient, allowed_hosts=config.workflow.allowed_hosts)
+    dsl_codec = providers.Singleton(YamlDslCodec)
+    run_event_log = providers.Selector(
+        config.queue.kind,
+        redis=providers.Singleton(RedisRunEventLog, redis_client),
+        memory=providers.Singleton(InProcessRunEventLog),
+    )
+    workflow_limits = providers.Singleton(
+        Limits, max_steps=config.workflow.max_steps, max_seconds=config.workflow.max_seconds
+    )
+    sync_draft = providers.Factory(SyncDraft, uow, clock, ids)
+    get_draft = providers.Factory(GetDraft, uow)
+    publish_workflow = providers.Factory(PublishWorkflow, uow, clock, ids)
+    export_app_dsl = providers.Factory(ExportAppDsl, uow, dsl_codec)
+    get_workflow_run = providers.Factory(GetWorkflowRun, uow)
+    list_workflow_logs = providers.Factory(ListWorkflowLogs, uow)
+    read_run_events = providers.Factory(ReadRunEvents, uow, run_event_log)
+
+    node_executors = providers.Dependency()
+    run_workflow = providers.Factory(
+        RunWorkflow, uow, node_executors, stop_signals, trace_dispatcher, run_event_log, generations, clock, ids,
+        workflow_limits,
+    )
+    import_app_dsl = providers.Factory(
+        ImportAppDsl, uow, dsl_codec, clock, ids, providers.Callable(lambda e: e.types() | ENGINE_TYPES, node_executors)
+    )
 
     knowledge = providers.Container(
         KnowledgeContainer,
@@ -276,12 +330,20 @@ def build_container(settings: Settings, database: Database, broker: AsyncBroker)
                 "max_execution_seconds": settings.APP_MAX_EXECUTION_TIME,
             },
             "storage_path": settings.STORAGE_PATH,
+            "files_url": settings.FILES_URL or "",
+            "files_access_timeout": settings.FILES_ACCESS_TIMEOUT,
             "uploads": {
                 "file_mb": settings.UPLOAD_FILE_SIZE_LIMIT,
                 "image_mb": settings.UPLOAD_IMAGE_FILE_SIZE_LIMIT,
                 "video_mb": settings.UPLOAD_VIDEO_FILE_SIZE_LIMIT,
                 "audio_mb": settings.UPLOAD_AUDIO_FILE_SIZE_LIMIT,
                 "blacklist": settings.upload_blacklist,
+            },
+            "workflow": {
+                "hidden_paths": (str(PROJECT_ROOT), str(settings.STORAGE_PATH.resolve()), "/root", "/home"),
+                "allowed_hosts": settings.http_request_allowed_hosts,
+                "max_steps": settings.WORKFLOW_MAX_EXECUTION_STEPS,
+                "max_seconds": float(settings.WORKFLOW_MAX_EXECUTION_TIME),
             },
             "knowledge": {"vector_store": settings.VECTOR_STORE, "storage_path": str(settings.STORAGE_PATH)},
             "otel": {
@@ -293,12 +355,26 @@ def build_container(settings: Settings, database: Database, broker: AsyncBroker)
             },
         }
     )
+    wire_workflow_nodes(container)
     return container
+
+
+def wire_workflow_nodes(container: Container) -> None:
+    """The node executors: the built-in ones plus those that need other contexts (knowledge retrieval)."""
+    executors = builtin_node_executors(
+        code_runner=container.code_runner(), template_renderer=container.template_renderer(),
+        http_client=container.workflow_http_client(), model_resolver=container.resolve_model(),
+    ).merged({
+        "end": EndExecutor(), "answer": AnswerExecutor(),
+        "knowledge-retrieval": KnowledgeRetrievalExecutor(container.knowledge.retrieve()),
+    })
+    container.node_executors.override(providers.Object(executors))
 
 
 async def shutdown_container(container: Container) -> None:
     """Waits for running generations, flushes telemetry and closes pools; called when the process stops."""
     await container.generations().drain(timeout=30)
+    await container.chat_model_factory().aclose()
     container.trace_exporter().shutdown()
     container.meter_provider().shutdown()
     await container.engine().dispose()

@@ -50,6 +50,14 @@ class Settings(BaseSettings):
     APP_MAX_ACTIVE_REQUESTS: int = 0
     APP_MAX_EXECUTION_TIME: int = 1200
 
+    # Public base URL of signed file links (Dify's FILES_URL); unset: the URL the request came in on.
+    FILES_URL: str | None = None
+    FILES_ACCESS_TIMEOUT: int = 300
+    WORKFLOW_MAX_EXECUTION_STEPS: int = 500
+    WORKFLOW_MAX_EXECUTION_TIME: int = 1200
+    # http-request nodes refuse private, loopback and link-local targets unless listed here
+    # (host names, addresses or networks such as 10.0.0.0/8; commas or spaces between them).
+    HTTP_REQUEST_ALLOWED_HOSTS: str = ""
     UPLOAD_FILE_SIZE_LIMIT: int = 15
     UPLOAD_IMAGE_FILE_SIZE_LIMIT: int = 10
     UPLOAD_VIDEO_FILE_SIZE_LIMIT: int = 100
@@ -113,6 +121,10 @@ class Settings(BaseSettings):
         if self.OTLP_API_KEY and "authorization" not in {k.lower() for k in headers}:
             headers["authorization"] = f"Bearer {self.OTLP_API_KEY}"
         return headers
+
+    @property
+    def http_request_allowed_hosts(self) -> tuple[str, ...]:
+        return tuple(h for h in self.HTTP_REQUEST_ALLOWED_HOSTS.replace(",", " ").split() if h)
 
     @property
     def upload_blacklist(self) -> frozenset[str]:

@@ -2,8 +2,8 @@
 
 import asyncio
 import json
-from collections.abc import AsyncGenerator, Mapping
-from contextlib import aclosing
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
+from contextlib import aclosing, asynccontextmanager
 from typing import Any
 
 import httpx
@@ -51,18 +51,21 @@ class OpenAICompatibleChatModel:
         max_retries: int = 2,
         backoff_base: float = 0.25,
         backoff_cap: float = 4.0,
+        client: httpx.AsyncClient | None = None,
     ) -> None:
         self._url = base_url.rstrip("/") + "/chat/completions"
         self._headers = {"Accept": "text/event-stream"} | ({"Authorization": f"Bearer {api_key}"} if api_key else {})
         self._timeout = timeout
+        self._timeouts = httpx.Timeout(timeout, connect=min(timeout, _CONNECT_TIMEOUT))
         self._max_retries = max(max_retries, 0)
         self._backoff = (backoff_base, backoff_cap)
         self._counter = token_counter
+        # A shared client keeps connections (and its TLS context, costly to build) across calls.
+        self._client = client
 
     async def stream(self, request: ChatRequest) -> AsyncGenerator[ChatChunk, None]:
         body = request_body(request)
-        timeout = httpx.Timeout(self._timeout, connect=min(self._timeout, _CONNECT_TIMEOUT))
-        async with httpx.AsyncClient(timeout=timeout, headers=self._headers) as client:
+        async with _client_for(self._client, self._timeouts) as client:
             for attempt in range(self._max_retries + 1):
                 started = False
                 try:
@@ -81,7 +84,8 @@ class OpenAICompatibleChatModel:
     ) -> AsyncGenerator[ChatChunk, None]:
         fold = StreamFold()
         try:
-            async with client.stream("POST", self._url, json=body) as response:
+            request_options = {"json": body, "headers": self._headers, "timeout": self._timeouts}
+            async with client.stream("POST", self._url, **request_options) as response:
                 if response.status_code >= 400:
                     raise _status_failure(response.status_code, await response.aread(), response.headers)
                 async for line in response.aiter_lines():
@@ -119,6 +123,15 @@ class OpenAICompatibleChatModel:
     def _delay(self, attempt: int, retry_after: float | None) -> float:
         base, cap = self._backoff
         return min(cap, retry_after if retry_after is not None else base * 2**attempt)
+
+
+@asynccontextmanager
+async def _client_for(shared: httpx.AsyncClient | None, timeout: httpx.Timeout) -> AsyncIterator[httpx.AsyncClient]:
+    if shared is not None:
+        yield shared
+        return
+    async with httpx.AsyncClient(timeout=timeout) as client:
+        yield client
 
 
 def _status_failure(status: int, body: bytes, headers: httpx.Headers) -> Exception:

@@ -14,6 +14,7 @@ from adapters.persistence.model_repositories import SqlaAppModelConfigRepository
 from adapters.persistence.telemetry_repository import SqlaTelemetryRepository
 from adapters.persistence.tenancy_repositories import SqlaAccountRepository, SqlaSetupRepository, SqlaTenantRepository
 from adapters.persistence.upload_repository import SqlaUploadFileRepository
+from adapters.persistence.workflow_repositories import SqlaWorkflowRepository, SqlaWorkflowRunRepository
 from domain.models.ports import SecretCipher
 from domain.shared.errors import StoreUnavailable
 
@@ -42,6 +43,8 @@ class SqlaUnitOfWork:
         self.messages = SqlaMessageRepository(session)
         self.feedbacks = SqlaFeedbackRepository(session)
         self.uploads = SqlaUploadFileRepository(session)
+        self.workflows = SqlaWorkflowRepository(session)
+        self.workflow_runs = SqlaWorkflowRunRepository(session)
         return self
 
     async def __aexit__(

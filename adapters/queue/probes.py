@@ -22,3 +22,13 @@ class RedisQueueProbe:
 class InProcessQueueProbe:
     async def check(self) -> ProbeResult:
         return ProbeResult("queue", True, {"kind": "in-process"})
+
+
+class StaticProbe:
+    """For a backend that is checked when first used (an embedded Milvus Lite file, the memory store)."""
+
+    def __init__(self, name: str, detail: dict[str, str]) -> None:
+        self._result = ProbeResult(name, True, detail)
+
+    async def check(self) -> ProbeResult:
+        return self._result

@@ -4,6 +4,7 @@ Each task names its queue with the `queue_name` label; a worker consumes the que
 queues can be split across worker processes (`./dev/start-worker --queues dataset,ops_trace`).
 """
 
+import asyncio
 from collections.abc import AsyncGenerator, Sequence
 
 from redis.asyncio import ConnectionError as RedisConnectionError
@@ -37,6 +38,8 @@ class MultiQueueListBroker(ListQueueBroker):
                 async with Redis(connection_pool=self.connection_pool) as redis:
                     popped = await redis.brpop(self.consumed_keys, timeout=1)
             except RedisConnectionError:
+                # Redis is down or restarting: wait before asking again instead of spinning on the CPU.
+                await asyncio.sleep(1.0)
                 continue
             if popped is not None:
                 yield popped[1]

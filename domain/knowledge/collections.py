@@ -8,8 +8,9 @@ _META_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 
 
 def collection_for_dataset(dataset_id: UUID) -> str:
-    """Dify's name: `Vector_index_<dataset id with underscores>_Node`."""
-    return f"Vector_index_{str(dataset_id).replace('-', '_')}_Node"
+    """`Vector_index_<dataset id as 32 hex digits>_Node`: Dify's shape, but Dify's dashes-as-underscores
+    form is 54 characters, one too many for pgvector's `embedding_<name>` table (63 bytes)."""
+    return f"Vector_index_{dataset_id.hex}_Node"
 
 
 def check_collection_name(name: str) -> str:

@@ -1,4 +1,4 @@
-from domain.shared.errors import DomainError, StoreUnavailable
+from domain.shared.errors import DomainError, Forbidden, NotFound, StoreUnavailable
 
 
 class VectorStoreUnavailable(StoreUnavailable):
@@ -27,3 +27,77 @@ class EmbeddingUnavailable(StoreUnavailable):
     """The embedding model could not be run or reached; no vector was produced."""
 
     default_message = "The embedding model is unavailable."
+
+
+class DatasetNotFound(NotFound):
+    default_message = "Dataset not found."
+
+
+class DatasetApiDisabled(Forbidden):
+    default_message = "Dataset api access is not enabled."
+
+
+class DatasetNameDuplicate(DomainError):
+    default_message = "The dataset name already exists. Please modify your dataset name."
+
+
+class DatasetNotInitialized(DomainError):
+    default_message = "The dataset is still being initialized or indexing. Please wait a moment."
+
+
+class DocumentNotFound(NotFound):
+    default_message = "Document not found."
+
+
+class SegmentNotFound(NotFound):
+    default_message = "Segment not found."
+
+
+class ChildChunkNotFound(NotFound):
+    default_message = "Child chunk not found."
+
+
+class ArchivedDocumentImmutable(Forbidden):
+    default_message = "The archived document is not editable."
+
+
+class DocumentIndexing(DomainError):
+    default_message = "The document is being processed and cannot be edited."
+
+
+class DocumentNotCompleted(NotFound):
+    default_message = "Document is not completed."
+
+
+class DocumentDisabled(NotFound):
+    default_message = "Document is disabled."
+
+
+class InvalidAction(DomainError):
+    def __init__(self, action: str) -> None:
+        super().__init__(f"Unknown action: {action}.")
+
+
+class InvalidStatusTransition(DomainError):
+    def __init__(self, current: str, target: str) -> None:
+        super().__init__(f"A document cannot go from {current} to {target}.")
+
+
+class DocumentAlreadyFinished(DomainError):
+    default_message = "The document has been processed. Please refresh the page or go to the document details."
+
+
+class NoFileUploaded(DomainError):
+    default_message = "Please upload your file."
+
+
+class UnsupportedFileType(DomainError):
+    default_message = "File type not allowed."
+
+
+class FileTooLarge(DomainError):
+    default_message = "File size exceeded."
+
+
+class ExtractionFailed(DomainError):
+    """The file could not be read as text (corrupt or encrypted); the document ends in error."""

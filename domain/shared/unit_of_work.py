@@ -12,6 +12,7 @@ from domain.files.ports import UploadFileRepository
 from domain.models.ports import ProviderRepository
 from domain.telemetry.ports import TelemetryRepository
 from domain.tenancy.ports import AccountRepository, SetupRepository, TenantRepository
+from domain.workflows.ports import WorkflowRepository, WorkflowRunRepository
 
 
 class UnitOfWork(Protocol):
@@ -35,6 +36,8 @@ class UnitOfWork(Protocol):
     messages: MessageRepository
     feedbacks: FeedbackRepository
     uploads: UploadFileRepository
+    workflows: WorkflowRepository
+    workflow_runs: WorkflowRunRepository
 
     async def __aenter__(self) -> Self: ...
 

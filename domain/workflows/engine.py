@@ -20,6 +20,8 @@ from domain.workflows.subgraph import SubgraphRunner
 from domain.workflows.variables import VariablePool
 
 TAKEN, SKIPPED = "taken", "skipped"
+# Node types the engine runs itself (no executor needed).
+ENGINE_TYPES = frozenset({"start", "iteration", "iteration-start", "loop", "loop-start", "loop-end"})
 FAIL_BRANCH, SUCCESS_BRANCH = "fail-branch", "success-branch"
 
 

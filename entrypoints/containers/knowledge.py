@@ -1,6 +1,69 @@
 """Wiring of the knowledge context: its unit of work, vector stores, embedders and use cases."""
 
+from collections.abc import Callable
+from pathlib import Path
+
 from dependency_injector import containers, providers
+
+from adapters.embeddings.catalog import LocalEmbedderCatalog
+from adapters.embeddings.local_onnx import LocalOnnxEmbedder
+from adapters.extraction.file_text_extractor import FileTextExtractor
+from adapters.llm.tiktoken_counter import TiktokenCounter
+from adapters.persistence.knowledge_embedding_cache import PostgresEmbeddingCache
+from adapters.persistence.knowledge_keyword_index import PostgresKeywordIndex
+from adapters.persistence.knowledge_unit_of_work import SqlaKnowledgeUnitOfWork
+from adapters.queue.indexing_dispatcher import TaskiqIndexingQueue
+from adapters.storage.local_files import LocalFileStorage
+from adapters.vectorstores.memory import InMemoryVectorStore
+from adapters.vectorstores.milvus import MilvusVectorStore
+from adapters.vectorstores.pgvector import PgvectorVectorStore
+from application.knowledge.bind_tags import BindTags
+from application.knowledge.create_child_chunk import CreateChildChunk
+from application.knowledge.create_dataset import CreateDataset
+from application.knowledge.create_document import CreateDocument
+from application.knowledge.create_segments import CreateSegments
+from application.knowledge.create_tag import CreateTag
+from application.knowledge.delete_child_chunk import DeleteChildChunk
+from application.knowledge.delete_dataset import DeleteDataset
+from application.knowledge.delete_document import DeleteDocument
+from application.knowledge.delete_segment import DeleteSegment
+from application.knowledge.delete_tag import DeleteTag
+from application.knowledge.get_dataset import GetDataset
+from application.knowledge.get_document import GetDocument
+from application.knowledge.get_indexing_status import GetIndexingStatus
+from application.knowledge.get_segment import GetSegment
+from application.knowledge.index_document import IndexDocument
+from application.knowledge.list_child_chunks import ListChildChunks
+from application.knowledge.list_dataset_tags import ListDatasetTags
+from application.knowledge.list_datasets import ListDatasets
+from application.knowledge.list_documents import ListDocuments
+from application.knowledge.list_embedding_models import ListEmbeddingModels
+from application.knowledge.list_segments import ListSegments
+from application.knowledge.list_tags import ListTags
+from application.knowledge.pause_document import PauseDocument
+from application.knowledge.recover_documents import RecoverDocuments
+from application.knowledge.rename_tag import RenameTag
+from application.knowledge.resolve_actor import ResolveActor
+from application.knowledge.resume_document import ResumeDocument
+from application.knowledge.retrieve import Retrieve
+from application.knowledge.retry_documents import RetryDocuments
+from application.knowledge.segment_index import SegmentIndexer
+from application.knowledge.set_documents_status import SetDocumentsStatus
+from application.knowledge.update_child_chunk import UpdateChildChunk
+from application.knowledge.update_dataset import UpdateDataset
+from application.knowledge.update_document import UpdateDocument
+from application.knowledge.update_segment import UpdateSegment
+
+# Chunk sizes are counted with cl100k_base whatever the embedding model (Dify counts with GPT-2's BPE).
+CHUNKING_TOKENIZER_MODEL = "text-embedding-ada-002"
+
+
+def milvus_uri(storage_path: str) -> str:
+    return str(Path(storage_path) / "milvus.db")
+
+
+def chunk_token_counter(counter: TiktokenCounter) -> Callable[[str], int]:
+    return lambda text: counter.count_text(text, CHUNKING_TOKENIZER_MODEL)
 
 
 class KnowledgeContainer(containers.DeclarativeContainer):
@@ -12,3 +75,64 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     ids = providers.Dependency()
     broker = providers.Dependency()
     metrics_sink = providers.Dependency()
+
+    uow = providers.Factory(SqlaKnowledgeUnitOfWork, session_factory)
+    vector_store = providers.Selector(
+        config.vector_store,
+        pgvector=providers.Singleton(PgvectorVectorStore, engine),
+        milvus=providers.Singleton(MilvusVectorStore, providers.Callable(milvus_uri, config.storage_path)),
+        memory=providers.Singleton(InMemoryVectorStore),
+    )
+    local_embedder = providers.Singleton(LocalOnnxEmbedder)
+    catalog = providers.Singleton(LocalEmbedderCatalog, local_embedder)
+    embedding_cache = providers.Singleton(PostgresEmbeddingCache, session_factory, clock, ids)
+    keyword_index = providers.Singleton(PostgresKeywordIndex, session_factory)
+    files = providers.Singleton(LocalFileStorage, providers.Callable(Path, config.storage_path))
+    extractor = providers.Singleton(FileTextExtractor)
+    indexing_queue = providers.Singleton(TaskiqIndexingQueue, broker)
+    count_tokens = providers.Singleton(chunk_token_counter, providers.Singleton(TiktokenCounter))
+    indexer = providers.Factory(SegmentIndexer, catalog, embedding_cache, vector_store)
+
+    resolve_actor = providers.Factory(ResolveActor, uow)
+    create_dataset = providers.Factory(CreateDataset, uow, clock, ids, catalog)
+    list_datasets = providers.Factory(ListDatasets, uow)
+    get_dataset = providers.Factory(GetDataset, uow)
+    update_dataset = providers.Factory(UpdateDataset, uow, clock, catalog)
+    delete_dataset = providers.Factory(DeleteDataset, uow, vector_store)
+
+    create_document = providers.Factory(
+        CreateDocument, uow, files, extractor, indexing_queue, catalog, clock, ids
+    )
+    update_document = providers.Factory(UpdateDocument, uow, files, extractor, indexing_queue, clock, ids)
+    list_documents = providers.Factory(ListDocuments, uow)
+    get_document = providers.Factory(GetDocument, uow)
+    delete_document = providers.Factory(DeleteDocument, uow, vector_store)
+    set_documents_status = providers.Factory(SetDocumentsStatus, uow, clock)
+    get_indexing_status = providers.Factory(GetIndexingStatus, uow)
+    index_document = providers.Factory(
+        IndexDocument, uow, files, extractor, catalog, embedding_cache, vector_store, count_tokens, clock
+    )
+    recover_documents = providers.Factory(RecoverDocuments, uow, indexing_queue, clock)
+    pause_document = providers.Factory(PauseDocument, uow, clock)
+    resume_document = providers.Factory(ResumeDocument, uow, indexing_queue, clock)
+    retry_documents = providers.Factory(RetryDocuments, uow, indexing_queue, clock, ids)
+
+    create_segments = providers.Factory(CreateSegments, uow, indexer, count_tokens, clock, ids)
+    list_segments = providers.Factory(ListSegments, uow)
+    get_segment = providers.Factory(GetSegment, uow)
+    update_segment = providers.Factory(UpdateSegment, uow, indexer, count_tokens, clock)
+    delete_segment = providers.Factory(DeleteSegment, uow, indexer)
+    create_child_chunk = providers.Factory(CreateChildChunk, uow, indexer, clock, ids)
+    list_child_chunks = providers.Factory(ListChildChunks, uow)
+    update_child_chunk = providers.Factory(UpdateChildChunk, uow, indexer, clock)
+    delete_child_chunk = providers.Factory(DeleteChildChunk, uow, indexer)
+
+    retrieve = providers.Factory(Retrieve, uow, catalog, vector_store, keyword_index, metrics_sink)
+    list_embedding_models = providers.Factory(ListEmbeddingModels, catalog)
+
+    create_tag = providers.Factory(CreateTag, uow, clock, ids)
+    list_tags = providers.Factory(ListTags, uow)
+    rename_tag = providers.Factory(RenameTag, uow)
+    delete_tag = providers.Factory(DeleteTag, uow)
+    bind_tags = providers.Factory(BindTags, uow)
+    list_dataset_tags = providers.Factory(ListDatasetTags, uow)

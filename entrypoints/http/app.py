@@ -4,14 +4,16 @@ from quart import Quart
 from taskiq import InMemoryBroker
 
 from entrypoints.container import Container, shutdown_container
-from entrypoints.http import dataset_api
-from entrypoints.http.console import api_keys, apps, models, session, setup
+from entrypoints.http import dataset_api, file_preview
+from entrypoints.http.console import api_keys, apps, models, session, setup, workflows
 from entrypoints.http.errors import register_error_handlers
 from entrypoints.http.health import bp as health_bp
 from entrypoints.http.metrics import bp as metrics_bp
 from entrypoints.http.request_log import register_request_log
 from entrypoints.http.service_api import app_info, chat, conversations, feedback, files
+from entrypoints.http.service_api import workflows as service_workflows
 from entrypoints.settings import SERVER_VERSION
+from entrypoints.worker.knowledge_tasks import recover_lost_documents
 
 
 def create_app(container: Container) -> Quart:
@@ -24,11 +26,12 @@ def create_app(container: Container) -> Quart:
 
     app.register_blueprint(health_bp)
     app.register_blueprint(metrics_bp)
+    app.register_blueprint(file_preview.bp)
     app.register_blueprint(app_info.bp, url_prefix="/v1")
-    for service_bp in (chat.bp, conversations.bp, feedback.bp, files.bp):
+    for service_bp in (chat.bp, conversations.bp, feedback.bp, files.bp, service_workflows.bp):
         app.register_blueprint(service_bp, url_prefix="/v1")
     app.register_blueprint(dataset_api.bp, url_prefix="/v1")
-    for console_bp in (setup.bp, session.bp, apps.bp, api_keys.bp, models.bp):
+    for console_bp in (setup.bp, session.bp, apps.bp, api_keys.bp, models.bp, workflows.bp):
         app.register_blueprint(console_bp, url_prefix="/console/api")
 
     register_error_handlers(app)
@@ -41,6 +44,7 @@ def create_app(container: Container) -> Quart:
         # The in-process broker runs tasks in this process, with this container.
         broker.state.container = container
         await broker.startup()
+        await recover_lost_documents(container.knowledge, isinstance(broker, InMemoryBroker))
 
     @app.after_serving
     async def stop_queue_and_pools() -> None:

@@ -13,6 +13,7 @@ from domain.files import entities as files
 from domain.models import errors as models
 from domain.shared import errors as shared
 from domain.tenancy import errors as tenancy
+from domain.workflows import graph as workflow_graph
 from entrypoints.http.dataset_api import KNOWLEDGE_ERROR_CODES
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ _DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
     files.TooManyFiles: ("too_many_files", 400),
     files.FileTooLarge: ("file_too_large", 413),
     files.UnsupportedFileType: ("unsupported_file_type", 415),
+    workflow_graph.InvalidGraph: ("invalid_param", 400),
     **KNOWLEDGE_ERROR_CODES,
     shared.InvalidParam: ("invalid_param", 400),
     shared.NotFound: ("not_found", 404),

@@ -41,3 +41,8 @@ async def record_node_trace(node_execution_id: str, times: dict, context: Contex
 async def record_message_trace(message_id: str, times: dict, context: Context = TaskiqDepends()) -> str:
     use_case = context.state.container.record_message_trace()
     return await use_case.execute(UUID(message_id), _times(times))
+
+
+@broker.task(task_name="weir.workflow.run", queue_name=queue_key("workflow"))
+async def run_workflow(run_id: str, task_id: str, user: str, context: Context = TaskiqDepends()) -> None:
+    await context.state.container.run_workflow().resume(UUID(run_id), UUID(task_id), user)

@@ -112,3 +112,17 @@ async def test_file_upload_stores_the_bytes_and_enforces_limits(chat_app, contai
     big = FileStorage(stream=io.BytesIO(b"x" * (11 * 1024 * 1024)), filename="a.png", content_type="image/png")
     too_big = await chat_app.client.post("/v1/files/upload", headers=chat_app.headers, files={"file": big})
     assert (too_big.status_code, (await too_big.get_json())["code"]) == (413, "file_too_large")
+
+
+async def test_the_source_url_is_a_signed_link_that_expires_and_cannot_be_forged(chat_app):
+    from urllib.parse import urlsplit
+
+    part = FileStorage(stream=io.BytesIO(b"%PDF-fake"), filename="doc.pdf", content_type="application/pdf")
+    body = await (await chat_app.client.post("/v1/files/upload", headers=chat_app.headers, files={"file": part})).get_json()
+    url = urlsplit(body["source_url"])
+    assert url.path == f"/files/{body['id']}/file-preview"
+    fetched = await chat_app.client.get(url.path + "?" + url.query)
+    assert fetched.status_code == 200 and await fetched.get_data() == b"%PDF-fake"
+    assert fetched.headers["Content-Type"] == "application/pdf"
+    forged = await chat_app.client.get(url.path + "?" + url.query.replace("sign=", "sign=x"))
+    assert forged.status_code == 403

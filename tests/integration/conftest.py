@@ -2,6 +2,7 @@ import pytest
 
 from adapters.persistence.engine import make_engine, make_session_factory
 from adapters.persistence.unit_of_work import SqlaUnitOfWork
+from adapters.security.secret_cipher import AesGcmSecretCipher
 
 
 @pytest.fixture
@@ -14,4 +15,5 @@ async def engine(clean_database):
 @pytest.fixture
 def uow_factory(engine):
     factory = make_session_factory(engine)
-    return lambda: SqlaUnitOfWork(factory)
+    cipher = AesGcmSecretCipher("integration-test-key")
+    return lambda: SqlaUnitOfWork(factory, cipher)

@@ -8,12 +8,30 @@ from adapters.persistence.schema.apps import api_tokens, apps, end_users
 from adapters.persistence.schema.base import metadata
 from adapters.persistence.schema.conversations import conversations, message_feedbacks, messages, upload_files
 from adapters.persistence.schema.models import app_model_configs, provider_credentials, tenant_default_models
+from adapters.persistence.schema.runs import workflow_node_executions, workflow_runs
 from adapters.persistence.schema.telemetry import trace_records
 from adapters.persistence.schema.tenancy import accounts, dify_setups, tenant_account_joins, tenants
-from adapters.persistence.schema.workflows import workflow_node_executions, workflow_runs
+from adapters.persistence.schema.workflow_defs import workflow_app_logs, workflows
 
 __all__ = [
-    "accounts", "api_tokens", "app_model_configs", "apps", "conversations", "dify_setups", "end_users",
-    "message_feedbacks", "messages", "metadata", "provider_credentials", "tenant_account_joins",
-    "tenant_default_models", "tenants", "trace_records", "upload_files", "workflow_node_executions", "workflow_runs",
+    "accounts",
+    "api_tokens",
+    "app_model_configs",
+    "apps",
+    "conversations",
+    "dify_setups",
+    "end_users",
+    "message_feedbacks",
+    "messages",
+    "metadata",
+    "provider_credentials",
+    "tenant_account_joins",
+    "tenant_default_models",
+    "tenants",
+    "trace_records",
+    "upload_files",
+    "workflow_app_logs",
+    "workflow_node_executions",
+    "workflow_runs",
+    "workflows",
 ]

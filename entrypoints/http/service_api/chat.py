@@ -112,10 +112,14 @@ async def _events(run: MessageRun, chat: bool) -> AsyncIterator[bytes]:
         elif isinstance(item, AnswerDelta):
             yield event({"event": "message", **identity, "answer": item.text, "created_at": created_at})
         elif isinstance(item, MessageEnded):
-            yield event({"event": "message_end", **identity, "metadata": item.message.metadata})
+            yield event({
+                "event": "message_end", **identity, "metadata": item.message.metadata, "created_at": created_at,
+            })
             return
         elif isinstance(item, MessageFailed):
             code, status = dify_code(item.error)
-            fields = {"task_id": identity["task_id"], "message_id": identity["message_id"]}
-            yield event({"event": "error", **fields, "status": status, "code": code, "message": item.error.message})
+            yield event({
+                "event": "error", **identity, "status": status, "code": code, "message": item.error.message,
+                "created_at": created_at,
+            })
             return

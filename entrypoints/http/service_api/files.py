@@ -5,6 +5,7 @@ from quart import Blueprint, request
 from domain.files.entities import NoFileUploaded, TooManyFiles
 from entrypoints.http.auth import app_api, current_app_model, current_end_user
 from entrypoints.http.deps import container
+from entrypoints.http.file_preview import signed_file_url
 from entrypoints.http.presenters import upload_json
 
 bp = Blueprint("service_files", __name__)
@@ -23,4 +24,6 @@ async def upload() -> tuple[dict, int]:
     stored = await container().upload_file().execute(
         current_app_model(), current_end_user(), part.filename or "", part.mimetype or None, data
     )
-    return upload_json(stored), 201
+    base = container().config.files_url() or request.host_url
+    source_url = signed_file_url(base, stored.id, container().config.secret_key())
+    return {**upload_json(stored), "source_url": source_url}, 201

@@ -16,7 +16,7 @@ class ChatBody(BaseModel):
     response_mode: Literal["blocking", "streaming"] | None = None
     conversation_id: UUID | None = None
     user: str
-    files: list[dict[str, Any]] = Field(default_factory=list)
+    files: list[dict[str, Any]] | None = None  # Dify's SDK sends null
     auto_generate_name: bool = True
 
     _blank_conversation = field_validator("conversation_id", mode="before")(optional_uuid)
@@ -27,7 +27,7 @@ class CompletionBody(BaseModel):
     inputs: dict[str, Any] = Field(default_factory=dict)
     response_mode: Literal["blocking", "streaming"] | None = None
     user: str
-    files: list[dict[str, Any]] = Field(default_factory=list)
+    files: list[dict[str, Any]] | None = None
 
 
 class UserBody(BaseModel):

@@ -1,0 +1,58 @@
+"""Run event logs: in this process's memory (embedded mode) or a Redis stream per run (any process can
+re-attach and replay)."""
+
+import asyncio
+import contextlib
+import json
+from typing import Any
+from uuid import UUID
+
+import redis.asyncio as redis
+
+EVENTS_TTL_SECONDS = 3600
+
+
+class InProcessRunEventLog:
+    def __init__(self) -> None:
+        self._events: dict[UUID, list[dict[str, Any]]] = {}
+        self._changed = asyncio.Condition()
+
+    async def append(self, run_id: UUID, event: dict[str, Any]) -> None:
+        async with self._changed:
+            self._events.setdefault(run_id, []).append(event)
+            self._changed.notify_all()
+
+    async def read(self, run_id: UUID, after: int, wait: float) -> list[tuple[int, dict[str, Any]]]:
+        async with self._changed:
+            if len(self._events.get(run_id, [])) <= after and wait > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(
+                        self._changed.wait_for(lambda: len(self._events.get(run_id, [])) > after), wait
+                    )
+            events = self._events.get(run_id, [])
+            return [(position, events[position - 1]) for position in range(after + 1, len(events) + 1)]
+
+
+class RedisRunEventLog:
+    """One Redis stream per run; positions are 1-based sequence numbers kept in the entries."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._redis = client
+
+    @staticmethod
+    def _key(run_id: UUID) -> str:
+        return f"weir:run_events:{run_id}"
+
+    async def append(self, run_id: UUID, event: dict[str, Any]) -> None:
+        key = self._key(run_id)
+        await self._redis.xadd(key, {"event": json.dumps(event, ensure_ascii=False)})
+        await self._redis.expire(key, EVENTS_TTL_SECONDS)
+
+    async def read(self, run_id: UUID, after: int, wait: float) -> list[tuple[int, dict[str, Any]]]:
+        key = self._key(run_id)
+        entries = await self._redis.xrange(key)
+        if len(entries) <= after and wait > 0:
+            last_id = entries[-1][0] if entries else "0-0"
+            await self._redis.xread({key: last_id}, block=int(wait * 1000), count=1)
+            entries = await self._redis.xrange(key)
+        return [(position, json.loads(fields[b"event"])) for position, (_, fields) in enumerate(entries, 1)][after:]

@@ -1,0 +1,1 @@
+"""Reading uploaded files as text: txt, md, html, pdf, docx, csv, json."""

@@ -1,0 +1,240 @@
+import json
+from uuid import UUID
+
+from sqlalchemy import delete, desc, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from adapters.persistence.schema import (
+    apps,
+    end_users,
+    workflow_app_logs,
+    workflow_node_executions,
+    workflow_runs,
+    workflows,
+)
+from domain.workflows.entities import DRAFT, NodeExecution, Workflow, WorkflowRun
+from domain.workflows.ports import RunLogEntry, RunLogFilter
+
+
+def _workflow(row) -> Workflow:
+    return Workflow(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        app_id=row.app_id,
+        type=row.type,
+        version=row.version,
+        graph=json.loads(row.graph),
+        created_by=row.created_by,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        features=json.loads(row.features or "{}"),
+        environment_variables=json.loads(row.environment_variables or "[]"),
+        conversation_variables=json.loads(row.conversation_variables or "[]"),
+    )
+
+
+def _workflow_values(w: Workflow) -> dict:
+    return dict(
+        tenant_id=w.tenant_id,
+        app_id=w.app_id,
+        type=w.type,
+        version=w.version,
+        graph=json.dumps(w.graph),
+        features=json.dumps(w.features),
+        environment_variables=json.dumps(w.environment_variables),
+        conversation_variables=json.dumps(w.conversation_variables),
+        created_by=w.created_by,
+        created_at=w.created_at,
+        updated_at=w.updated_at,
+    )
+
+
+class SqlaWorkflowRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def draft(self, app_id: UUID) -> Workflow | None:
+        stmt = select(workflows).where(workflows.c.app_id == app_id, workflows.c.version == DRAFT)
+        row = (await self._session.execute(stmt)).first()
+        return _workflow(row) if row else None
+
+    async def save_draft(self, workflow: Workflow) -> None:
+        await self._session.execute(
+            delete(workflows).where(workflows.c.app_id == workflow.app_id, workflows.c.version == DRAFT)
+        )
+        await self._session.execute(workflows.insert().values(id=workflow.id, **_workflow_values(workflow)))
+
+    async def add_version(self, workflow: Workflow) -> None:
+        await self._session.execute(workflows.insert().values(id=workflow.id, **_workflow_values(workflow)))
+        await self._session.execute(update(apps).where(apps.c.id == workflow.app_id).values(workflow_id=workflow.id))
+
+    async def published(self, app_id: UUID) -> Workflow | None:
+        stmt = select(workflows).join(apps, apps.c.workflow_id == workflows.c.id).where(apps.c.id == app_id)
+        row = (await self._session.execute(stmt)).first()
+        return _workflow(row) if row else None
+
+    async def get(self, workflow_id: UUID) -> Workflow | None:
+        row = (await self._session.execute(select(workflows).where(workflows.c.id == workflow_id))).first()
+        return _workflow(row) if row else None
+
+
+def _run(row) -> WorkflowRun:
+    return WorkflowRun(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        app_id=row.app_id,
+        workflow_id=row.workflow_id,
+        type=row.type,
+        triggered_from=row.triggered_from,
+        version=row.version,
+        inputs=json.loads(row.inputs or "{}"),
+        created_by_role=row.created_by_role,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        status=row.status,
+        outputs=json.loads(row.outputs or "{}"),
+        error=row.error,
+        elapsed_time=row.elapsed_time,
+        total_tokens=row.total_tokens,
+        total_steps=row.total_steps or 0,
+        exceptions_count=row.exceptions_count or 0,
+        finished_at=row.finished_at,
+    )
+
+
+def _run_values(r: WorkflowRun) -> dict:
+    return dict(
+        tenant_id=r.tenant_id,
+        app_id=r.app_id,
+        workflow_id=r.workflow_id,
+        type=r.type,
+        triggered_from=r.triggered_from,
+        version=r.version,
+        inputs=json.dumps(r.inputs),
+        status=r.status,
+        outputs=json.dumps(r.outputs),
+        error=r.error,
+        elapsed_time=r.elapsed_time,
+        total_tokens=r.total_tokens,
+        total_steps=r.total_steps,
+        exceptions_count=r.exceptions_count,
+        created_by_role=r.created_by_role,
+        created_by=r.created_by,
+        created_at=r.created_at,
+        finished_at=r.finished_at,
+    )
+
+
+def _node_values(n: NodeExecution) -> dict:
+    return dict(
+        tenant_id=n.tenant_id,
+        app_id=n.app_id,
+        workflow_id=n.workflow_id,
+        triggered_from="workflow-run",
+        workflow_run_id=n.workflow_run_id,
+        index=n.index,
+        predecessor_node_id=n.predecessor_node_id,
+        node_execution_id=str(n.id),
+        node_id=n.node_id,
+        node_type=n.node_type,
+        title=n.title,
+        inputs=json.dumps(n.inputs, default=str),
+        process_data=json.dumps(n.process_data, default=str),
+        outputs=json.dumps(n.outputs, default=str),
+        status=n.status,
+        error=n.error,
+        elapsed_time=n.elapsed_time,
+        execution_metadata=json.dumps(n.metadata, default=str),
+        created_at=n.created_at,
+        created_by_role=n.created_by_role,
+        created_by=n.created_by,
+        finished_at=n.finished_at,
+    )
+
+
+class SqlaWorkflowRunRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, run: WorkflowRun) -> None:
+        await self._session.execute(workflow_runs.insert().values(id=run.id, **_run_values(run)))
+
+    async def update(self, run: WorkflowRun) -> None:
+        await self._session.execute(
+            update(workflow_runs).where(workflow_runs.c.id == run.id).values(**_run_values(run))
+        )
+
+    async def get(self, run_id: UUID) -> WorkflowRun | None:
+        row = (await self._session.execute(select(workflow_runs).where(workflow_runs.c.id == run_id))).first()
+        return _run(row) if row else None
+
+    async def add_node(self, execution: NodeExecution) -> None:
+        await self._session.execute(
+            workflow_node_executions.insert().values(id=execution.id, **_node_values(execution))
+        )
+
+    async def update_node(self, execution: NodeExecution) -> None:
+        n = workflow_node_executions
+        await self._session.execute(update(n).where(n.c.id == execution.id).values(**_node_values(execution)))
+
+    async def add_app_log(self, run: WorkflowRun, created_from: str) -> None:
+        await self._session.execute(
+            workflow_app_logs.insert().values(
+                tenant_id=run.tenant_id,
+                app_id=run.app_id,
+                workflow_id=run.workflow_id,
+                workflow_run_id=run.id,
+                created_from=created_from,
+                created_by_role=run.created_by_role,
+                created_by=run.created_by,
+                created_at=run.created_at,
+            )
+        )
+
+    async def logs(
+        self, app_id: UUID, filters: RunLogFilter, *, page: int, limit: int
+    ) -> tuple[list[RunLogEntry], int]:
+        log, run = workflow_app_logs, workflow_runs
+        where = [log.c.app_id == app_id]
+        if filters.status:
+            where.append(run.c.status == filters.status)
+        if filters.keyword:
+            pattern = "%" + filters.keyword.replace("%", "\\%").replace("_", "\\_") + "%"
+            where.append((run.c.inputs.ilike(pattern)) | (run.c.outputs.ilike(pattern)))
+        if filters.created_after:
+            where.append(log.c.created_at >= filters.created_after)
+        if filters.created_before:
+            where.append(log.c.created_at <= filters.created_before)
+        if filters.end_user_session:
+            where.append(end_users.c.session_id == filters.end_user_session)
+        joined = log.join(run, run.c.id == log.c.workflow_run_id).outerjoin(
+            end_users, end_users.c.id == log.c.created_by
+        )
+        total = (await self._session.execute(select(func.count()).select_from(joined).where(*where))).scalar_one()
+        stmt = (
+            select(
+                run,
+                log.c.created_from,
+                end_users.c.id.label("eu_id"),
+                end_users.c.session_id,
+                end_users.c.is_anonymous,
+                end_users.c.type.label("eu_type"),
+            )
+            .select_from(joined)
+            .where(*where)
+            .order_by(desc(log.c.created_at), desc(log.c.id))
+            .offset((page - 1) * limit)
+            .limit(limit)
+        )
+        entries = []
+        for row in (await self._session.execute(stmt)).all():
+            end_user = None
+            if row.eu_id:
+                end_user = {
+                    "id": str(row.eu_id),
+                    "type": row.eu_type,
+                    "is_anonymous": row.is_anonymous,
+                    "session_id": row.session_id,
+                }
+            entries.append(RunLogEntry(run=_run(row), created_from=row.created_from, end_user=end_user))
+        return entries, total

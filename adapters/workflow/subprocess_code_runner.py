@@ -1,0 +1,174 @@
+"""CodeRunner that starts one short-lived process per code node run.
+
+What isolates the code (see adapters/workflow/isolation.py for the levels and how one is chosen):
+- its own process: `python -I -S` (isolated mode: no PYTHON* variables, no user site, no site-packages, the
+  script's folder not on sys.path) or `node`; nothing of weir is imported into it;
+- an empty environment (only a minimal PATH and LANG): no SECRET_KEY, DB_*, OPENAI_* or any other setting;
+- only the node's declared inputs, as JSON on stdin; the answer as JSON on stdout;
+- limits: RLIMIT_CPU (CPU seconds, then SIGXCPU/SIGKILL), RLIMIT_AS (address space; python only, node gets
+  --max-old-space-size instead because V8 reserves far more address space than it uses), RLIMIT_FSIZE,
+  RLIMIT_NOFILE, no core files; a wall-clock timeout after which the whole process group is killed;
+  stdout and stderr are read up to a cap;
+- with the `namespaces` level (root with unshare, as on weir's machines): no network, private /tmp as cwd,
+  weir's folders covered by empty mounts, its own PID and IPC namespaces, uid nobody.
+What does not isolate it: the kernel is shared (no seccomp filter), so a kernel exploit escapes; without
+namespaces, world-readable files outside the hidden folders stay readable and the socket stub is best effort.
+Concurrent runs all use uid nobody; with namespaces none can see another's processes, /tmp or network.
+"""
+
+import asyncio
+import contextlib
+import json
+import os
+import resource
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from adapters.workflow.isolation import DEFAULT_HIDDEN, MIN_PATH, NOBODY, Isolation, probe
+from domain.workflows.sandbox import CodeExecutionFailed
+
+HARNESS = Path(__file__).parent / "harness"
+PYTHON_CANDIDATES = ("/usr/local/bin/python3", "/usr/bin/python3", os.path.realpath(sys.executable))
+MB = 1024 * 1024
+
+
+class SubprocessCodeRunner:
+    def __init__(
+        self,
+        *,
+        cpu_seconds: int = 10,
+        memory_bytes: int = 256 * MB,
+        wall_seconds: float = 15.0,
+        max_output_bytes: int = 8 * MB,
+        python: Sequence[str] = PYTHON_CANDIDATES,
+        node: str | None = None,
+        hidden_paths: Sequence[str] = DEFAULT_HIDDEN,
+    ) -> None:
+        self._cpu, self._memory, self._wall = cpu_seconds, memory_bytes, wall_seconds
+        self._max_output = max_output_bytes
+        self._python_candidates = tuple(python)
+        self._node = node or shutil.which("node")
+        self._hidden = tuple(hidden_paths)
+        self._python_harness = (HARNESS / "python_main.py").read_text()
+        self._node_harness = (HARNESS / "node_main.js").read_text()
+
+    @cached_property
+    def _python(self) -> tuple[Isolation, str]:
+        return probe(self._python_candidates, self._hidden)
+
+    @cached_property
+    def _javascript(self) -> tuple[Isolation, str] | None:
+        if not self._node:
+            return None
+        isolation, node = probe([self._node], self._hidden)
+        return (isolation, node) if isolation.network_isolated else None  # no socket stub exists for node
+
+    @property
+    def isolation(self) -> str:
+        return self._python[0].name
+
+    def languages(self) -> frozenset[str]:
+        return frozenset({"python3", *(["javascript"] if self._javascript else [])})
+
+    async def run(self, language: str, code: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        if language == "python3":
+            isolation, interpreter = await asyncio.to_thread(lambda: self._python)
+            command = [interpreter, "-I", "-S", "-c", self._python_harness]
+            memory: int | None = self._memory
+        elif language == "javascript" and await asyncio.to_thread(lambda: self._javascript):
+            isolation, interpreter = self._javascript  # type: ignore[misc]
+            command = [interpreter, f"--max-old-space-size={self._memory // MB}", "-e", self._node_harness]
+            memory = None
+        else:
+            raise CodeExecutionFailed(f"Unsupported code language: {language}")
+        request = {"code": code, "inputs": dict(inputs), "block_sockets": not isolation.network_isolated}
+        payload = json.dumps(request, ensure_ascii=False, default=str).encode()
+        with tempfile.TemporaryDirectory(prefix="weir-code-") as workdir:
+            if not isolation.own_tmp and os.geteuid() == 0:
+                os.chown(workdir, NOBODY, NOBODY)
+            # With its own /tmp the namespace cds there itself; the host folder stays unused and unnamed.
+            cwd = "/" if isolation.own_tmp else workdir
+            answer = await self._execute([*isolation.prefix, *command], payload, cwd, memory)
+        if answer.get("limit") == "cpu":
+            raise CodeExecutionFailed(self._cpu_message())
+        if "error" in answer:
+            raise CodeExecutionFailed(str(answer["error"]))
+        if not isinstance(answer.get("result"), dict):
+            raise CodeExecutionFailed("The code returned no result")
+        return answer["result"]
+
+    def _limits(self, memory: int | None) -> None:
+        """Runs in the child between fork and exec: limits inherited by everything it starts."""
+        resource.setrlimit(resource.RLIMIT_CPU, (self._cpu, self._cpu + 1))
+        if memory is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (16 * MB, 16 * MB))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    async def _execute(self, command: list[str], payload: bytes, workdir: str, memory: int | None) -> dict:
+        started = time.monotonic()
+        process = await asyncio.create_subprocess_exec(
+            *command,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env={"PATH": MIN_PATH, "LANG": "C.UTF-8", "HOME": "/tmp"},
+            cwd=workdir,
+            start_new_session=True,
+            preexec_fn=lambda: self._limits(memory),
+        )
+        try:
+            out, err = await asyncio.wait_for(self._talk(process, payload), self._wall)
+        except TimeoutError:
+            raise CodeExecutionFailed(f"Code execution timed out after {self._wall:g} s (wall clock)") from None
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            await process.wait()
+        try:
+            return json.loads(out)
+        except ValueError:
+            return self._death(process.returncode, err, time.monotonic() - started)
+
+    async def _talk(self, process: asyncio.subprocess.Process, payload: bytes) -> tuple[bytes, bytes]:
+        assert process.stdin and process.stdout and process.stderr
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            process.stdin.write(payload)
+            await process.stdin.drain()
+            process.stdin.close()
+        out, err = await asyncio.gather(
+            self._read(process.stdout, self._max_output), self._read(process.stderr, 64 * 1024)
+        )
+        await process.wait()
+        return out, err
+
+    @staticmethod
+    async def _read(stream: asyncio.StreamReader, cap: int) -> bytes:
+        data = bytearray()
+        while chunk := await stream.read(65536):
+            if len(data) + len(chunk) > cap:
+                raise CodeExecutionFailed(f"The code wrote more than {cap // 1024} KiB of output")
+            data += chunk
+        return bytes(data)
+
+    def _cpu_message(self) -> str:
+        return f"Code execution was stopped: CPU time limit of {self._cpu} s exceeded"
+
+    def _death(self, code: int | None, stderr: bytes, elapsed: float) -> dict[str, Any]:
+        """No answer: the process died. A signal (SIGKILL at the hard CPU limit; unshare reports its child's
+        signal as a failed re-raise) after about the CPU budget means the CPU limit."""
+        killed = code is not None and (code < 0 or code >= 128 or b"sigprocmask" in stderr)
+        if killed and elapsed >= self._cpu * 0.9:
+            return {"error": self._cpu_message()}
+        if killed:
+            return {"error": "Code execution was killed by a signal (a memory or process limit)"}
+        tail = stderr.decode(errors="replace").strip().splitlines()[-5:]
+        return {"error": "Code execution failed: " + (" | ".join(tail) or f"exit status {code}")}

@@ -1,0 +1,137 @@
+from collections.abc import Callable
+from uuid import UUID
+
+from application.knowledge.embedding import embed_cached, vector_records
+from application.knowledge.segment_vectors import vector_items
+from domain.knowledge.chunking import clean_for, split_into_chunks, split_into_parents
+from domain.knowledge.collections import collection_for_dataset
+from domain.knowledge.dataset import Dataset
+from domain.knowledge.document import DocForm, Document, IndexingStatus
+from domain.knowledge.errors import ExtractionFailed
+from domain.knowledge.ports import VectorStore
+from domain.knowledge.process_rule import AUTOMATIC_RULE
+from domain.knowledge.segment import Segment
+from domain.knowledge.segmenting import parent_segments_of, segments_of
+from domain.knowledge.services import EmbedderCatalog, EmbeddingCache, FileStore, TextExtractor
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.shared.clock import Clock
+from domain.shared.errors import DomainError
+
+BATCH_SIZE = 32
+RUNNABLE = frozenset(
+    {IndexingStatus.WAITING, IndexingStatus.PARSING, IndexingStatus.CLEANING, IndexingStatus.SPLITTING,
+     IndexingStatus.INDEXING}
+)
+
+
+class _Paused(Exception):
+    """The document was paused while its job ran: the job stops where it is."""
+
+
+class IndexDocument:
+    """The indexing job of one document: parse → clean → split → embed and store → completed.
+
+    Rules: every stage change is committed with its timestamp, so indexing-status shows progress;
+    segments are committed before indexing starts and marked completed batch by batch. The job is
+    idempotent: segment and vector ids derive from the document and position, and a run first deletes
+    the document's previous segments and vectors. A completed, errored or paused document is left
+    alone (a redelivered job does nothing). Any failure ends the document in `error` with its message.
+    """
+
+    def __init__(
+        self, uow: KnowledgeUnitOfWork, files: FileStore, extractor: TextExtractor, catalog: EmbedderCatalog,
+        cache: EmbeddingCache, vectors: VectorStore, count_tokens: Callable[[str], int], clock: Clock,
+    ) -> None:
+        self._uow, self._files, self._extractor, self._catalog = uow, files, extractor, catalog
+        self._cache, self._vectors, self._count, self._clock = cache, vectors, count_tokens, clock
+
+    async def execute(self, document_id: UUID) -> None:
+        async with self._uow as uow:
+            document = await uow.documents.get_by_id(document_id)
+        if document is None or document.indexing_status not in RUNNABLE or document.is_paused:
+            return
+        try:
+            await self._run(document_id)
+        except _Paused:
+            return
+        except Exception as error:  # the document must end somewhere visible, never stuck
+            await self._fail(document_id, error)
+            if not isinstance(error, DomainError):
+                raise
+
+    async def _stage(self, document_id: UUID, status: IndexingStatus, **figures: int) -> Document:
+        async with self._uow as uow:
+            document = await uow.documents.get_by_id(document_id)
+            assert document is not None
+            if document.is_paused:
+                raise _Paused()
+            document.move_to(status, self._clock.now())
+            for name, value in figures.items():
+                setattr(document, name, value)
+            await uow.documents.update(document)
+            await uow.commit()
+        return document
+
+    async def _run(self, document_id: UUID) -> None:
+        document = await self._stage(document_id, IndexingStatus.PARSING)
+        async with self._uow as uow:
+            dataset = await uow.datasets.get(document.tenant_id, document.dataset_id)
+            rule = await uow.documents.process_rule(document.dataset_process_rule_id) \
+                if document.dataset_process_rule_id else None
+            upload = await uow.documents.upload(UUID(document.upload_file_id)) if document.upload_file_id else None
+        if dataset is None or upload is None:
+            raise ExtractionFailed("The document's dataset or file no longer exists.")
+        rule = rule or AUTOMATIC_RULE
+        text = await self._extractor.extract(await self._files.load(upload.key), upload.extension)
+        await self._stage(document_id, IndexingStatus.CLEANING, word_count=len(text))
+        text = clean_for(rule, text)
+        await self._stage(document_id, IndexingStatus.SPLITTING)
+        now = self._clock.now()
+        if document.doc_form is DocForm.HIERARCHICAL:
+            segments = parent_segments_of(document, split_into_parents(text, rule, self._count), now)
+        else:
+            segments = segments_of(document, split_into_chunks(text, rule, self._count), now)
+        async with self._uow as uow:
+            await uow.segments.replace_for_document(document_id, segments)
+            document = await uow.documents.get_by_id(document_id)
+            assert document is not None
+            if document.is_paused:
+                raise _Paused()
+            document.move_to(IndexingStatus.INDEXING, self._clock.now())
+            document.tokens = sum(s.tokens for s in segments)
+            await uow.documents.update(document)
+            await uow.commit()
+        await self._index(dataset, document, segments)
+        await self._stage(document_id, IndexingStatus.COMPLETED)
+
+    async def _index(self, dataset: Dataset, document: Document, segments: list[Segment]) -> None:
+        collection = collection_for_dataset(dataset.id)
+        embedder = None
+        if dataset.is_high_quality:
+            embedder = await self._catalog.embedder(
+                dataset.tenant_id, dataset.embedding_model_provider, dataset.embedding_model
+            )
+            await self._vectors.create_collection(collection, embedder.dimension)
+            await self._vectors.delete_document(collection, str(document.id))
+        provider = dataset.embedding_model_provider or self._catalog.default.provider
+        for start in range(0, len(segments), BATCH_SIZE):
+            batch = segments[start : start + BATCH_SIZE]
+            if embedder is not None:
+                items = vector_items(batch, document.doc_form)
+                vectors = await embed_cached(embedder, self._cache, provider, [text for _, text, _ in items])
+                await self._vectors.upsert(collection, vector_records(items, vectors))
+            async with self._uow as uow:
+                current = await uow.documents.get_by_id(document.id)
+                if current is None or current.is_paused:
+                    raise _Paused()
+                await uow.segments.mark_completed([s.id for s in batch], self._clock.now())
+                await uow.commit()
+
+    async def _fail(self, document_id: UUID, error: Exception) -> None:
+        async with self._uow as uow:
+            document = await uow.documents.get_by_id(document_id)
+            if document is None or document.indexing_status in (IndexingStatus.ERROR, IndexingStatus.COMPLETED):
+                return
+            document.move_to(IndexingStatus.ERROR, self._clock.now(), error=str(error) or type(error).__name__)
+            await uow.documents.update(document)
+            await uow.commit()

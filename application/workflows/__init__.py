@@ -1,0 +1,1 @@
+"""Workflow use cases and the node executors the engine runs."""

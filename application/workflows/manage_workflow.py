@@ -1,0 +1,112 @@
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from application.apps.find_app import app_in_tenant
+from domain.apps.entities import App, AppMode
+from domain.shared.clock import Clock
+from domain.shared.errors import InvalidParam, NotFound
+from domain.shared.ids import IdGenerator
+from domain.shared.unit_of_work import UnitOfWork
+from domain.workflows.entities import DRAFT, Workflow
+from domain.workflows.graph import parse_graph
+
+WORKFLOW_APPS = (AppMode.WORKFLOW, AppMode.ADVANCED_CHAT)
+
+
+def _check_workflow_app(app: App) -> None:
+    if app.mode not in WORKFLOW_APPS:
+        raise InvalidParam("Only workflow and advanced-chat apps have a workflow.")
+
+
+@dataclass(frozen=True, slots=True)
+class DraftContent:
+    graph: dict[str, Any]
+    features: dict[str, Any]
+    environment_variables: list[dict[str, Any]]
+    conversation_variables: list[dict[str, Any]]
+
+
+class SyncDraft:
+    """Replaces an app's draft workflow (Dify's draft sync). The graph must parse (nodes, edges, one start)."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._ids = ids
+
+    async def execute(self, tenant_id: UUID, account_id: UUID, app_id: UUID, content: DraftContent) -> Workflow:
+        if not isinstance(content.graph, dict):
+            raise InvalidParam("graph must be an object", param="graph")
+        parse_graph(content.graph)
+        async with self._uow as uow:
+            app = await app_in_tenant(uow, tenant_id, app_id)
+            _check_workflow_app(app)
+            existing = await uow.workflows.draft(app.id)
+            now = self._clock.now()
+            draft = Workflow(
+                id=existing.id if existing else self._ids.new_id(),
+                tenant_id=tenant_id,
+                app_id=app.id,
+                type="workflow" if app.mode == AppMode.WORKFLOW else "chat",
+                version=DRAFT,
+                graph=content.graph,
+                created_by=account_id,
+                created_at=existing.created_at if existing else now,
+                updated_at=now,
+                features=content.features,
+                environment_variables=content.environment_variables,
+                conversation_variables=content.conversation_variables,
+            )
+            await uow.workflows.save_draft(draft)
+            await uow.commit()
+        return draft
+
+
+class GetDraft:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+
+    async def execute(self, tenant_id: UUID, app_id: UUID) -> Workflow:
+        async with self._uow as uow:
+            app = await app_in_tenant(uow, tenant_id, app_id)
+            draft = await uow.workflows.draft(app.id)
+        if draft is None:
+            raise NotFound("Draft workflow not found.")
+        return draft
+
+
+class PublishWorkflow:
+    """Copies the draft into a new published version the Service API runs from now on."""
+
+    def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._ids = ids
+
+    async def execute(self, tenant_id: UUID, account_id: UUID, app_id: UUID) -> Workflow:
+        async with self._uow as uow:
+            app = await app_in_tenant(uow, tenant_id, app_id)
+            _check_workflow_app(app)
+            draft = await uow.workflows.draft(app.id)
+            if draft is None:
+                raise InvalidParam("There is no draft to publish.")
+            parse_graph(draft.graph)
+            now = self._clock.now()
+            version = Workflow(
+                id=self._ids.new_id(),
+                tenant_id=tenant_id,
+                app_id=app.id,
+                type=draft.type,
+                version=now.strftime("%Y-%m-%d %H:%M:%S.%f"),
+                graph=draft.graph,
+                created_by=account_id,
+                created_at=now,
+                updated_at=now,
+                features=draft.features,
+                environment_variables=draft.environment_variables,
+                conversation_variables=draft.conversation_variables,
+            )
+            await uow.workflows.add_version(version)
+            await uow.commit()
+        return version

@@ -1,0 +1,1 @@
+"""Executors of Dify's built-in node types (behind domain.workflows.nodes.NodeExecutor)."""

@@ -1,0 +1,103 @@
+"""http-request: builds the request from the node's data (every string rendered with the pool), sends it
+through the HttpClient port (which enforces the SSRF rules) and returns status, text body and headers."""
+
+import base64
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from application.workflows.nodes.http_body import encode_body, kv_lines
+from domain.workflows.graph import Node
+from domain.workflows.http import HttpClient, HttpRequestFailed, HttpRequestRefused, HttpTimeouts, OutgoingRequest
+from domain.workflows.nodes import NodeContext, NodeFailed, NodeResult
+from domain.workflows.variables import VariablePool
+
+METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+# Dify's HTTP_REQUEST_MAX_{CONNECT,READ,WRITE}_TIMEOUT: a node may ask for less, never more.
+MAX_TIMEOUTS = HttpTimeouts(connect=10.0, read=60.0, write=20.0)
+
+
+def auth_headers(authorization: Mapping[str, Any] | None, pool: VariablePool) -> list[tuple[str, str]]:
+    if not authorization or authorization.get("type") != "api-key":
+        return []
+    config = authorization.get("config") or {}
+    key = pool.render(str(config.get("api_key") or ""))
+    header = pool.render(str(config.get("header") or "")) or "Authorization"
+    match config.get("type"):
+        case "bearer":
+            return [(header, f"Bearer {key}")]
+        case "basic":
+            encoded = base64.b64encode(key.encode()).decode() if ":" in key else key
+            return [(header, f"Basic {encoded}")]
+        case "custom":
+            return [(header, key)]
+    raise NodeFailed(f"Unknown api-key authorization type: {config.get('type')}")
+
+
+def _timeouts(raw: Mapping[str, Any] | None, ceiling: HttpTimeouts) -> HttpTimeouts:
+    raw = raw or {}
+
+    def pick(name: str, limit: float) -> float:
+        value = raw.get(name) or raw.get(f"max_{name}_timeout")
+        try:
+            return min(float(value), limit) if value else limit
+        except (TypeError, ValueError):
+            return limit
+
+    return HttpTimeouts(pick("connect", ceiling.connect), pick("read", ceiling.read), pick("write", ceiling.write))
+
+
+def _with_params(url: str, params: list[tuple[str, str]]) -> str:
+    if not params:
+        return url
+    parts = urlsplit(url)
+    query = "&".join(q for q in (parts.query, urlencode(params)) if q)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+class HttpRequestExecutor:
+    def __init__(self, client: HttpClient, max_timeouts: HttpTimeouts = MAX_TIMEOUTS) -> None:
+        self._client = client
+        self._max_timeouts = max_timeouts
+
+    def build(self, data: Mapping[str, Any], pool: VariablePool) -> OutgoingRequest:
+        method = str(data.get("method") or "get").lower()
+        if method not in METHODS:
+            raise NodeFailed(f"Unsupported HTTP method: {method}")
+        url = pool.render(str(data.get("url") or "")).strip()
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            raise NodeFailed(f"Invalid URL: {url!r} (it must start with http:// or https://)")
+        headers = kv_lines(pool.render(str(data.get("headers") or "")))
+        headers += auth_headers(data.get("authorization"), pool)
+        body, content_type = encode_body(data.get("body"), pool)
+        if content_type and not any(name.lower() == "content-type" for name, _ in headers):
+            headers.append(("Content-Type", content_type))
+        return OutgoingRequest(
+            method=method.upper(),
+            url=_with_params(url, kv_lines(pool.render(str(data.get("params") or "")))),
+            headers=tuple(headers),
+            body=body,
+            timeouts=_timeouts(data.get("timeout"), self._max_timeouts),
+            verify_ssl=bool(data.get("ssl_verify", True)),
+        )
+
+    async def run(self, node: Node, context: NodeContext) -> NodeResult:
+        request = self.build(node.data, context.pool)
+        try:
+            response = await self._client.send(request)
+        except (HttpRequestRefused, HttpRequestFailed) as error:
+            raise NodeFailed(error.message) from None
+        handled = node.data.get("error_strategy") or (node.data.get("retry_config") or {}).get("retry_enabled")
+        if handled and response.status_code >= 400:  # Dify fails on an error status only when it is handled
+            raise NodeFailed(f"HTTP request failed with status code {response.status_code}")
+        process = {"request": f"{request.method} {request.url}", "headers": [name for name, _ in request.headers]}
+        return NodeResult(
+            outputs={
+                "status_code": response.status_code,
+                "body": response.text(),
+                "headers": dict(response.headers),
+                "files": [],
+            },
+            inputs={"method": request.method, "url": request.url},
+            process_data=process,
+        )

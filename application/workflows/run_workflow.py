@@ -1,0 +1,262 @@
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from application.conversations.generations import Generations
+from application.workflows import payloads
+from domain.apps.entities import App, AppMode, EndUser
+from domain.apps.errors import NotWorkflowApp
+from domain.apps.input_form import validate_inputs
+from domain.conversations.ports import StopSignals
+from domain.shared.clock import Clock
+from domain.shared.errors import InvalidParam, NotFound
+from domain.shared.ids import IdGenerator
+from domain.shared.unit_of_work import UnitOfWork
+from domain.telemetry.ports import TraceDispatcher
+from domain.telemetry.records import EventTimes
+from domain.workflows import events as ev
+from domain.workflows.engine import GraphEngine, Limits
+from domain.workflows.entities import NodeExecution, Workflow, WorkflowRun
+from domain.workflows.graph import parse_graph
+from domain.workflows.nodes import NodeExecutors, RunContext
+from domain.workflows.ports import RunEventLog
+from domain.workflows.variables import VariablePool
+
+log = logging.getLogger("weir.workflow")
+
+
+class WorkflowNotPublished(InvalidParam):
+    def __init__(self) -> None:
+        super().__init__("Workflow not published. Publish the app's draft in the console first.")
+
+
+@dataclass(frozen=True, slots=True)
+class RunWorkflowRequest:
+    app: App
+    end_user: EndUser
+    inputs: dict[str, Any]
+    workflow_id: UUID | None = None
+    triggered_from: str = "app-run"
+
+
+class WorkflowRunHandle:
+    """A started run: its ids, and its SSE payloads in order as they happen (the last is workflow_finished)."""
+
+    def __init__(self, task_id: UUID, run: WorkflowRun) -> None:
+        self.task_id = task_id
+        self.run = run
+        self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    def publish(self, payload: dict[str, Any]) -> None:
+        self._queue.put_nowait(payload)
+
+    async def next_payload(self, timeout: float | None = None) -> dict[str, Any] | None:
+        try:
+            return await asyncio.wait_for(self._queue.get(), timeout)
+        except TimeoutError:
+            return None
+
+
+class RunWorkflow:
+    """Runs a workflow app's published workflow (or a given published version) for an end user.
+
+    Rules: the app must be a workflow app; a draft cannot be run through the Service API; inputs are
+    checked against the Start node's variables before anything is stored; the run row exists before the
+    first node runs; every node start and finish is stored at once (short transactions: no connection is
+    held while a node waits); every finished run and node goes to the telemetry pipeline; a stop from any
+    process ends the run as `stopped`.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        executors: NodeExecutors,
+        stops: StopSignals,
+        traces: TraceDispatcher,
+        events: RunEventLog,
+        generations: Generations,
+        clock: Clock,
+        ids: IdGenerator,
+        limits: Limits,
+    ) -> None:
+        self._uow = uow
+        self._executors = executors
+        self._stops = stops
+        self._traces = traces
+        self._events = events
+        self._generations = generations
+        self._clock = clock
+        self._ids = ids
+        self._limits = limits
+
+    async def prepare(self, request: RunWorkflowRequest) -> tuple[WorkflowRunHandle, Workflow]:
+        if request.app.mode != AppMode.WORKFLOW:
+            raise NotWorkflowApp()
+        async with self._uow as uow:
+            workflow = await self._workflow(uow, request)
+        parse_graph(workflow.graph)
+        inputs = validate_inputs(workflow.input_form(), request.inputs)
+        run = WorkflowRun(
+            id=self._ids.new_id(),
+            tenant_id=workflow.tenant_id,
+            app_id=workflow.app_id,
+            workflow_id=workflow.id,
+            type="workflow",
+            triggered_from=request.triggered_from,
+            version=workflow.version,
+            inputs=inputs,
+            created_by_role="end_user",
+            created_by=request.end_user.id,
+            created_at=self._clock.now(),
+        )
+        async with self._uow as uow:
+            await uow.workflow_runs.add(run)
+            await uow.workflow_runs.add_app_log(run, "service-api")
+            await uow.commit()
+        handle = WorkflowRunHandle(self._ids.new_id(), run)
+        await self._stops.register(handle.task_id, request.end_user.session_id)
+        return handle, workflow
+
+    async def execute(self, request: RunWorkflowRequest) -> WorkflowRunHandle:
+        """Prepares the run and executes it in the background of this process."""
+        handle, workflow = await self.prepare(request)
+        self._generations.spawn(self.drive(handle, workflow, request.end_user.session_id))
+        return handle
+
+    async def resume(self, run_id: UUID, task_id: UUID, user: str) -> None:
+        """Executes a run prepared by another process (async mode, on the `workflow` queue). A run that
+        already ended (a redelivered job) is left alone."""
+        async with self._uow as uow:
+            run = await uow.workflow_runs.get(run_id)
+            workflow = await uow.workflows.get(run.workflow_id) if run else None
+        if run is None or workflow is None or run.ended:
+            return
+        handle = WorkflowRunHandle(task_id, run)
+        await self.drive(handle, workflow, user)
+
+    async def _workflow(self, uow: UnitOfWork, request: RunWorkflowRequest) -> Workflow:
+        if request.workflow_id is None:
+            workflow = await uow.workflows.published(request.app.id)
+            if workflow is None:
+                raise WorkflowNotPublished()
+            return workflow
+        workflow = await uow.workflows.get(request.workflow_id)
+        if workflow is None or workflow.app_id != request.app.id:
+            raise NotFound("Workflow not found.")
+        if workflow.is_draft:
+            raise InvalidParam("Cannot run a draft workflow version.", param="workflow_id")
+        return workflow
+
+    async def drive(self, handle: WorkflowRunHandle, workflow: Workflow, user: str) -> None:
+        run = handle.run
+        graph = parse_graph(workflow.graph)
+        pool = VariablePool(
+            system={
+                "query": "",
+                "files": [],
+                "user_id": user,
+                "app_id": str(run.app_id),
+                "workflow_id": str(workflow.id),
+                "workflow_run_id": str(run.id),
+                "timestamp": int(run.created_at.timestamp()),
+            },
+            environment={v.get("name"): v.get("value") for v in workflow.environment_variables if v.get("name")},
+        )
+        context = RunContext(run.tenant_id, run.app_id, workflow.id, run.id, user)
+        engine = GraphEngine(
+            graph,
+            self._executors,
+            context,
+            pool,
+            self._clock,
+            self._ids,
+            self._limits,
+            should_stop=lambda: self._stops.is_stopped(handle.task_id),
+        )
+        await self._publish(handle, payloads.workflow_started(run))
+        nodes: dict[UUID, NodeExecution] = {}
+        try:
+            async for event in engine.run(run.inputs):
+                if isinstance(event, ev.RunFinished):
+                    await self._finish(handle, event)
+                else:
+                    await self._store(run, event, nodes)
+                    payload = payloads.node_event(event)
+                    if payload is not None:
+                        await self._publish(handle, payload)
+        finally:
+            await self._stops.forget(handle.task_id)
+
+    async def _publish(self, handle: WorkflowRunHandle, payload: dict[str, Any]) -> None:
+        handle.publish(payload)
+        try:
+            await self._events.append(handle.run.id, payload)
+        except Exception:  # the live stream still has it; only a later re-attach would miss it
+            log.exception("could not append to the event log of run %s", handle.run.id)
+
+    async def _store(self, run: WorkflowRun, event: ev.WorkflowEvent, nodes: dict[UUID, NodeExecution]) -> None:
+        if isinstance(event, ev.NodeStarted):
+            execution = NodeExecution(
+                id=event.execution_id,
+                tenant_id=run.tenant_id,
+                app_id=run.app_id,
+                workflow_id=run.workflow_id,
+                workflow_run_id=run.id,
+                index=event.index,
+                node_id=event.node.id,
+                node_type=event.node.type,
+                title=event.node.title,
+                created_at=event.started_at,
+                created_by_role=run.created_by_role,
+                created_by=run.created_by,
+                predecessor_node_id=event.predecessor_id,
+            )
+            nodes[event.execution_id] = execution
+            async with self._uow as uow:
+                await uow.workflow_runs.add_node(execution)
+                await uow.commit()
+        elif isinstance(event, ev.NodeFinished):
+            execution = nodes.pop(event.execution_id)
+            result = event.result
+            execution.status, execution.error = event.status, event.error
+            execution.inputs, execution.outputs = dict(result.inputs), dict(result.outputs)
+            execution.process_data = dict(result.process_data)
+            execution.metadata = dict(result.metadata)
+            if result.usage is not None:
+                u = result.usage
+                execution.metadata |= {
+                    "total_tokens": u.total_tokens,
+                    "prompt_tokens": u.prompt_tokens,
+                    "completion_tokens": u.completion_tokens,
+                    "total_price": u.total_price,
+                    "currency": u.currency,
+                }
+            if event.scope is not None:
+                execution.metadata[f"{event.scope.container_type}_id"] = event.scope.container_id
+                execution.metadata[f"{event.scope.container_type}_index"] = event.scope.index
+            execution.finished_at, execution.elapsed_time = event.finished_at, event.elapsed
+            async with self._uow as uow:
+                await uow.workflow_runs.update_node(execution)
+                await uow.commit()
+            await self._traces.node_finished(
+                execution.id, EventTimes(event.started_at, event.finished_at, event.status)
+            )
+
+    async def _finish(self, handle: WorkflowRunHandle, event: ev.RunFinished) -> None:
+        run = handle.run
+        run.finish(
+            event.status,
+            event.outputs,
+            event.error,
+            event.total_tokens,
+            event.total_steps,
+            event.exceptions_count,
+            self._clock.now(),
+        )
+        async with self._uow as uow:
+            await uow.workflow_runs.update(run)
+            await uow.commit()
+        await self._publish(handle, payloads.workflow_finished(run))
+        await self._traces.workflow_finished(run.id, EventTimes(run.created_at, run.finished_at, run.status))

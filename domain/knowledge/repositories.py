@@ -1,0 +1,166 @@
+"""What the knowledge use cases need from persistence: datasets, documents, segments and their rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, Protocol, TypeVar
+from uuid import UUID
+
+from domain.knowledge.dataset import Dataset
+from domain.knowledge.document import Document, IndexingStatus
+from domain.knowledge.process_rule import ProcessRule
+from domain.knowledge.segment import ChildChunk, Segment
+from domain.knowledge.tags import Tag
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class UploadedFile:
+    """A stored upload (Dify's `upload_files` row); `key` is where the bytes are in the file store."""
+
+    id: UUID
+    tenant_id: UUID
+    name: str
+    key: str
+    size: int
+    extension: str
+    mime_type: str | None
+    created_by: UUID | None
+    created_at: datetime
+
+
+class DatasetRepository(Protocol):
+    async def add(self, dataset: Dataset) -> None:
+        """Raises DatasetNameDuplicate when the workspace has a dataset of that name (at commit or before)."""
+
+    async def get(self, tenant_id: UUID, dataset_id: UUID) -> Dataset | None: ...
+
+    async def get_for_update(self, tenant_id: UUID, dataset_id: UUID) -> Dataset | None:
+        """The dataset, locked until the unit of work ends (serialises first-document set-up)."""
+
+    async def name_taken(self, tenant_id: UUID, name: str, except_id: UUID | None = None) -> bool: ...
+
+    async def update(self, dataset: Dataset) -> None: ...
+
+    async def delete(self, dataset_id: UUID) -> None:
+        """Removes the dataset with its documents, segments, child chunks and process rules."""
+
+    async def list(self, tenant_id: UUID, *, page: int, limit: int, keyword: str | None) -> Page[Dataset]: ...
+
+    async def counts(self, dataset_ids: Sequence[UUID]) -> dict[UUID, tuple[int, int, int]]:
+        """(document count, available document count, word count) per dataset."""
+
+    async def owner_of(self, tenant_id: UUID) -> UUID | None:
+        """The workspace owner's account: who a dataset key acts as."""
+
+
+class DocumentRepository(Protocol):
+    async def add(self, document: Document) -> None: ...
+
+    async def get(self, dataset_id: UUID, document_id: UUID) -> Document | None: ...
+
+    async def get_by_id(self, document_id: UUID) -> Document | None: ...
+
+    async def update(self, document: Document) -> None: ...
+
+    async def delete(self, document_id: UUID) -> None:
+        """Removes the document with its segments and child chunks."""
+
+    async def next_position(self, dataset_id: UUID) -> int: ...
+
+    async def list(
+        self, dataset_id: UUID, *, page: int, limit: int, keyword: str | None, display_status: str | None
+    ) -> Page[Document]: ...
+
+    async def in_batch(self, dataset_id: UUID, batch: str) -> list[Document]: ...
+
+    async def many(self, dataset_id: UUID, document_ids: Sequence[UUID]) -> list[Document]: ...
+
+    async def available_ids(self, dataset_id: UUID) -> list[UUID]:
+        """Documents retrieval may return: completed, enabled, not archived."""
+
+    async def unfinished(self, statuses: Sequence[IndexingStatus], updated_before: datetime) -> list[Document]:
+        """Documents in one of the statuses, last changed before the given time (for recovery)."""
+
+    async def add_process_rule(self, rule_id: UUID, dataset_id: UUID, rule: ProcessRule, by: UUID | None) -> None: ...
+
+    async def process_rule(self, rule_id: UUID) -> ProcessRule | None: ...
+
+    async def add_upload(self, upload: UploadedFile) -> None: ...
+
+    async def upload(self, upload_id: UUID) -> UploadedFile | None: ...
+
+
+class SegmentRepository(Protocol):
+    async def replace_for_document(self, document_id: UUID, segments: Sequence[Segment]) -> None:
+        """Deletes the document's segments and child chunks, then inserts these (with their children)."""
+
+    async def add(self, segments: Sequence[Segment]) -> None: ...
+
+    async def get(self, document_id: UUID, segment_id: UUID) -> Segment | None:
+        """With its child chunks."""
+
+    async def update(self, segment: Segment) -> None: ...
+
+    async def delete(self, segment_id: UUID) -> None: ...
+
+    async def mark_completed(self, segment_ids: Sequence[UUID], at: datetime) -> None: ...
+
+    async def progress(self, document_ids: Sequence[UUID]) -> dict[UUID, tuple[int, int]]:
+        """(completed segments, total segments) per document."""
+
+    async def list(
+        self, document_id: UUID, *, page: int, limit: int, keyword: str | None, statuses: Sequence[str]
+    ) -> Page[Segment]:
+        """Ordered by position, each with its child chunks."""
+
+    async def by_ids(self, segment_ids: Sequence[UUID]) -> list[Segment]:
+        """With their child chunks."""
+
+    async def next_position(self, document_id: UUID) -> int: ...
+
+    async def add_hits(self, segment_ids: Sequence[UUID]) -> None: ...
+
+    async def children_by_ids(self, child_ids: Sequence[UUID]) -> list[ChildChunk]: ...
+
+    async def add_child(self, child: ChildChunk) -> None: ...
+
+    async def update_child(self, child: ChildChunk) -> None: ...
+
+    async def delete_child(self, child_id: UUID) -> None: ...
+
+    async def list_children(
+        self, segment_id: UUID, *, page: int, limit: int, keyword: str | None
+    ) -> Page[ChildChunk]: ...
+
+
+class TagRepository(Protocol):
+    async def add(self, tag: Tag) -> None: ...
+
+    async def get(self, tenant_id: UUID, tag_id: UUID) -> Tag | None: ...
+
+    async def name_taken(self, tenant_id: UUID, name: str) -> bool: ...
+
+    async def rename(self, tag: Tag) -> None: ...
+
+    async def delete(self, tag_id: UUID) -> None:
+        """Removes the tag and its bindings."""
+
+    async def list(self, tenant_id: UUID, keyword: str | None) -> list[Tag]:
+        """The workspace's knowledge tags by name, each with its binding count."""
+
+    async def bind(self, tenant_id: UUID, tag_ids: Sequence[UUID], target_id: UUID, by: UUID | None) -> None:
+        """Binds each tag to the target once (binding again changes nothing)."""
+
+    async def unbind(self, tag_ids: Sequence[UUID], target_id: UUID) -> None: ...
+
+    async def of_targets(self, target_ids: Sequence[UUID]) -> dict[UUID, list[Tag]]: ...

@@ -1,0 +1,112 @@
+"""A workflow (draft or published version) and its runs, as stored."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+DRAFT = "draft"
+RUN_ENDED = frozenset({"succeeded", "failed", "stopped", "partial-succeeded"})
+
+
+@dataclass
+class Workflow:
+    id: UUID
+    tenant_id: UUID
+    app_id: UUID
+    type: str  # "workflow" or "chat" (advanced-chat)
+    version: str
+    graph: dict[str, Any]
+    created_by: UUID
+    created_at: datetime
+    updated_at: datetime
+    features: dict[str, Any] = field(default_factory=dict)
+    environment_variables: list[dict[str, Any]] = field(default_factory=list)
+    conversation_variables: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.version == DRAFT
+
+    def start_variables(self) -> list[dict[str, Any]]:
+        start = next((n for n in self.graph.get("nodes", []) if (n.get("data") or {}).get("type") == "start"), None)
+        return list(((start or {}).get("data") or {}).get("variables") or [])
+
+    def input_form(self) -> list[dict[str, Any]]:
+        """The Start node's variables in the `user_input_form` shape (`{type: {...}}`) /parameters shows."""
+        form = []
+        for variable in self.start_variables():
+            kind = variable.get("type", "text-input")
+            form.append({kind: {k: v for k, v in variable.items() if k != "type"}})
+        return form
+
+
+@dataclass
+class WorkflowRun:
+    id: UUID
+    tenant_id: UUID
+    app_id: UUID
+    workflow_id: UUID
+    type: str
+    triggered_from: str
+    version: str
+    inputs: dict[str, Any]
+    created_by_role: str
+    created_by: UUID
+    created_at: datetime
+    status: str = "running"
+    outputs: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    elapsed_time: float = 0.0
+    total_tokens: int = 0
+    total_steps: int = 0
+    exceptions_count: int = 0
+    finished_at: datetime | None = None
+
+    @property
+    def ended(self) -> bool:
+        return self.status in RUN_ENDED
+
+    def finish(
+        self,
+        status: str,
+        outputs: dict[str, Any],
+        error: str | None,
+        tokens: int,
+        steps: int,
+        exceptions: int,
+        at: datetime,
+    ) -> None:
+        self.status = status
+        self.outputs = outputs
+        self.error = error
+        self.total_tokens = tokens
+        self.total_steps = steps
+        self.exceptions_count = exceptions
+        self.finished_at = at
+        self.elapsed_time = max((at - self.created_at).total_seconds(), 0.0)
+
+
+@dataclass
+class NodeExecution:
+    id: UUID
+    tenant_id: UUID
+    app_id: UUID
+    workflow_id: UUID
+    workflow_run_id: UUID
+    index: int
+    node_id: str
+    node_type: str
+    title: str
+    created_at: datetime
+    created_by_role: str
+    created_by: UUID
+    predecessor_node_id: str | None = None
+    status: str = "running"
+    inputs: dict[str, Any] = field(default_factory=dict)
+    process_data: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    elapsed_time: float = 0.0
+    metadata: dict[str, Any] = field(default_factory=dict)
+    finished_at: datetime | None = None

@@ -1,0 +1,75 @@
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from domain.workflows.entities import NodeExecution, Workflow, WorkflowRun
+
+
+class WorkflowRepository(Protocol):
+    async def draft(self, app_id: UUID) -> Workflow | None: ...
+
+    async def save_draft(self, workflow: Workflow) -> None:
+        """Insert or replace the app's one draft."""
+
+    async def add_version(self, workflow: Workflow) -> None:
+        """Stores a published version and points the app at it."""
+
+    async def published(self, app_id: UUID) -> Workflow | None: ...
+
+    async def get(self, workflow_id: UUID) -> Workflow | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RunLogFilter:
+    status: str | None = None
+    keyword: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    end_user_session: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunLogEntry:
+    run: WorkflowRun
+    created_from: str
+    end_user: dict[str, Any] | None
+
+
+class WorkflowRunRepository(Protocol):
+    async def add(self, run: WorkflowRun) -> None: ...
+
+    async def update(self, run: WorkflowRun) -> None: ...
+
+    async def get(self, run_id: UUID) -> WorkflowRun | None: ...
+
+    async def add_node(self, execution: NodeExecution) -> None: ...
+
+    async def update_node(self, execution: NodeExecution) -> None: ...
+
+    async def add_app_log(self, run: WorkflowRun, created_from: str) -> None: ...
+
+    async def logs(
+        self, app_id: UUID, filters: RunLogFilter, *, page: int, limit: int
+    ) -> tuple[list[RunLogEntry], int]:
+        """Newest first, with the total count for the filters."""
+
+
+class DslCodec(Protocol):
+    """Reads and writes Dify's DSL text (YAML). `load` raises ValueError for text that is not a mapping."""
+
+    def load(self, text: str) -> dict[str, Any]: ...
+
+    def dump(self, document: dict[str, Any]) -> str: ...
+
+
+class RunEventLog(Protocol):
+    """The events of runs, kept so a client can (re)attach from any process and replay what it missed.
+
+    Contract: `append` keeps order per run; `read(run_id, after)` returns events after position `after`
+    (0 = from the start), waiting up to `wait` seconds for new ones; entries expire some time after the run.
+    """
+
+    async def append(self, run_id: UUID, event: dict[str, Any]) -> None: ...
+
+    async def read(self, run_id: UUID, after: int, wait: float) -> list[tuple[int, dict[str, Any]]]: ...

@@ -1,0 +1,83 @@
+"""Console routes for workflow apps: draft sync, publish, DSL import and export."""
+
+from uuid import UUID
+
+from quart import Blueprint
+
+from application.workflows.manage_workflow import DraftContent
+from domain.shared.errors import InvalidParam
+from entrypoints.http.auth import console_login_required, console_session
+from entrypoints.http.bodies import json_object
+from entrypoints.http.deps import container
+from entrypoints.http.presenters import epoch
+
+bp = Blueprint("console_workflows", __name__)
+
+
+@bp.get("/apps/<uuid:app_id>/workflows/draft")
+@console_login_required
+async def get_draft(app_id: UUID) -> dict:
+    draft = await container().get_draft().execute(console_session().tenant.id, app_id)
+    return {
+        "id": str(draft.id),
+        "graph": draft.graph,
+        "features": draft.features,
+        "environment_variables": draft.environment_variables,
+        "conversation_variables": draft.conversation_variables,
+        "hash": str(epoch(draft.updated_at)),
+        "created_at": epoch(draft.created_at),
+        "updated_at": epoch(draft.updated_at),
+    }
+
+
+@bp.post("/apps/<uuid:app_id>/workflows/draft")
+@console_login_required
+async def sync_draft(app_id: UUID) -> dict:
+    body = await json_object()
+    content = DraftContent(
+        graph=body.get("graph"),
+        features=body.get("features") or {},
+        environment_variables=body.get("environment_variables") or [],
+        conversation_variables=body.get("conversation_variables") or [],
+    )
+    session = console_session()
+    draft = await container().sync_draft().execute(session.tenant.id, session.account.id, app_id, content)
+    return {"result": "success", "hash": str(epoch(draft.updated_at)), "updated_at": epoch(draft.updated_at)}
+
+
+@bp.post("/apps/<uuid:app_id>/workflows/publish")
+@console_login_required
+async def publish(app_id: UUID) -> dict:
+    session = console_session()
+    version = await container().publish_workflow().execute(session.tenant.id, session.account.id, app_id)
+    return {"result": "success", "created_at": epoch(version.created_at), "id": str(version.id)}
+
+
+@bp.post("/apps/imports")
+@console_login_required
+async def import_app() -> tuple[dict, int]:
+    body = await json_object()
+    if body.get("mode", "yaml-content") != "yaml-content" or not isinstance(body.get("yaml_content"), str):
+        raise InvalidParam("mode must be yaml-content with a yaml_content string", param="yaml_content")
+    session = console_session()
+    result = (
+        await container()
+        .import_app_dsl()
+        .execute(session.tenant.id, session.account.id, body["yaml_content"], publish=bool(body.get("publish")))
+    )
+    payload = {
+        "id": str(result.id),
+        "status": result.status,
+        "app_id": str(result.app_id) if result.app_id else None,
+        "app_mode": result.app_mode,
+        "current_dsl_version": "0.3.1",
+        "imported_dsl_version": "",
+        "error": result.error or "; ".join(result.warnings),
+    }
+    return payload, 200 if result.status != "failed" else 400
+
+
+@bp.get("/apps/<uuid:app_id>/export")
+@console_login_required
+async def export_app(app_id: UUID) -> dict:
+    return {"data": await container().export_app_dsl().execute(console_session().tenant.id, app_id)}

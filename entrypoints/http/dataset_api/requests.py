@@ -1,0 +1,67 @@
+"""Reading the knowledge routes' inputs: ids in paths, pages in query strings, the caller's identity."""
+
+import json
+from uuid import UUID
+
+from quart import request
+
+from application.knowledge.guards import Actor
+from domain.knowledge.errors import DatasetNotFound, DocumentNotFound, SegmentNotFound
+from domain.shared.errors import InvalidParam, NotFound
+from entrypoints.http.auth import api_caller
+from entrypoints.http.deps import container
+
+
+def path_id(value: str, missing: type[NotFound] = NotFound) -> UUID:
+    """A malformed id names nothing: 404, as an unknown one."""
+    try:
+        return UUID(value)
+    except ValueError:
+        raise missing() from None
+
+
+def dataset_id(value: str) -> UUID:
+    return path_id(value, DatasetNotFound)
+
+
+def document_id(value: str) -> UUID:
+    return path_id(value, DocumentNotFound)
+
+
+def segment_id(value: str) -> UUID:
+    return path_id(value, SegmentNotFound)
+
+
+def query_int(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidParam(f"{name} must be an integer.", param=name) from None
+
+
+def tenant_id() -> UUID:
+    return api_caller().tenant.id
+
+
+async def actor() -> Actor:
+    return await container().knowledge.resolve_actor().execute(tenant_id())
+
+
+def json_field(raw: str | None, param: str = "data") -> dict:
+    """The `data` part of a multipart upload: a JSON object, or nothing."""
+    if raw is None or raw == "":
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        raise InvalidParam("data must be a JSON object.", param=param) from None
+    if not isinstance(value, dict):
+        raise InvalidParam("data must be a JSON object.", param=param)
+    return value
+
+
+def page_json(items: list, total: int, page: int, limit: int) -> dict:
+    return {"data": items, "has_more": page * limit < total, "limit": limit, "total": total, "page": page}

@@ -1,0 +1,186 @@
+"""Workflow app routes: run (blocking, streaming, async), run detail, stop, logs, re-attachable events."""
+
+import json
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+from quart import Blueprint, Response, jsonify, request
+from taskiq.kicker import AsyncKicker
+
+from adapters.queue.taskiq_broker import queue_key
+from application.workflows.run_workflow import RunWorkflowRequest, WorkflowRunHandle
+from domain.apps.entities import AppMode
+from domain.apps.errors import NotWorkflowApp
+from domain.workflows.ports import RunLogFilter
+from entrypoints.http.auth import app_api, current_app_model, current_end_user
+from entrypoints.http.bodies import parse_body
+from entrypoints.http.deps import container
+from entrypoints.http.presenters import epoch
+from entrypoints.http.sse import PING, PING_INTERVAL_SECONDS, event, stream_response
+
+bp = Blueprint("service_workflows", __name__)
+WORKFLOW = (AppMode.WORKFLOW,)
+RUN_READERS = (AppMode.WORKFLOW, AppMode.ADVANCED_CHAT)
+
+
+class RunBody(BaseModel):
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    response_mode: Literal["blocking", "streaming", "async"] | None = None
+    user: str
+    files: list[dict[str, Any]] | None = None
+
+
+@bp.post("/workflows/run")
+@app_api(modes=WORKFLOW, wrong_mode=NotWorkflowApp, user_from="json", user_required=True)
+async def run_latest() -> Response:
+    return await _run(None)
+
+
+@bp.post("/workflows/<uuid:workflow_id>/run")
+@app_api(modes=WORKFLOW, wrong_mode=NotWorkflowApp, user_from="json", user_required=True)
+async def run_version(workflow_id: UUID) -> Response:
+    return await _run(workflow_id)
+
+
+async def _run(workflow_id: UUID | None) -> Response:
+    body = await parse_body(RunBody)
+    end_user = current_end_user()
+    run_request = RunWorkflowRequest(current_app_model(), end_user, body.inputs, workflow_id)
+    use_case = container().run_workflow()
+    if body.response_mode == "async":
+        # Beyond Dify: 202 at once; the run continues on the `workflow` queue and can be polled or re-attached.
+        handle, _ = await use_case.prepare(run_request)
+        kicker = AsyncKicker(
+            task_name="weir.workflow.run", broker=container().broker(), labels={"queue_name": queue_key("workflow")}
+        )
+        await kicker.kiq(str(handle.run.id), str(handle.task_id), end_user.session_id)
+        response = jsonify(
+            {
+                "task_id": str(handle.task_id),
+                "workflow_run_id": str(handle.run.id),
+                "data": {"id": str(handle.run.id), "status": "running"},
+            }
+        )
+        response.status_code = 202
+        return response
+    handle = await use_case.execute(run_request)
+    if body.response_mode == "streaming":
+        return stream_response(_stream(handle))
+    while (payload := await handle.next_payload()) is not None:
+        if payload["event"] == "workflow_finished":
+            return jsonify(
+                {"task_id": str(handle.task_id), "workflow_run_id": str(handle.run.id), "data": payload["data"]}
+            )
+    raise AssertionError("a run always ends with workflow_finished")
+
+
+async def _stream(handle: WorkflowRunHandle) -> AsyncIterator[bytes]:
+    ids = {"task_id": str(handle.task_id), "workflow_run_id": str(handle.run.id)}
+    while True:
+        payload = await handle.next_payload(timeout=PING_INTERVAL_SECONDS)
+        if payload is None:
+            yield PING
+            continue
+        yield event({"event": payload["event"], **ids, "data": payload["data"]})
+        if payload["event"] == "workflow_finished":
+            return
+
+
+@bp.get("/workflows/run/<uuid:run_id>")
+@app_api(modes=RUN_READERS, wrong_mode=NotWorkflowApp)
+async def run_detail(run_id: UUID) -> dict:
+    run = await container().get_workflow_run().execute(current_app_model(), run_id)
+    return {
+        "id": str(run.id),
+        "workflow_id": str(run.workflow_id),
+        "status": run.status,
+        "inputs": json.dumps(run.inputs, ensure_ascii=False),
+        "outputs": run.outputs,
+        "error": run.error,
+        "total_steps": run.total_steps,
+        "total_tokens": run.total_tokens,
+        "created_at": epoch(run.created_at),
+        "finished_at": epoch(run.finished_at),
+        "elapsed_time": run.elapsed_time,
+    }
+
+
+@bp.post("/workflows/tasks/<uuid:task_id>/stop")
+@app_api(modes=WORKFLOW, wrong_mode=NotWorkflowApp, user_from="json", user_required=True)
+async def stop(task_id: UUID) -> dict:
+    await container().stop_generation().execute(task_id, current_end_user())
+    return {"result": "success"}
+
+
+def _iso(name: str) -> datetime | None:
+    value = request.args.get(name)
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+@bp.get("/workflows/logs")
+@app_api(modes=RUN_READERS, wrong_mode=NotWorkflowApp)
+async def logs() -> dict:
+    page, limit = int(request.args.get("page", 1)), int(request.args.get("limit", 20))
+    filters = RunLogFilter(
+        status=request.args.get("status") or None,
+        keyword=request.args.get("keyword") or None,
+        created_after=_iso("created_at__after"),
+        created_before=_iso("created_at__before"),
+        end_user_session=request.args.get("created_by_end_user_session_id") or None,
+    )
+    entries, total = await container().list_workflow_logs().execute(current_app_model(), filters, page, limit)
+    data = []
+    for entry in entries:
+        run = entry.run
+        data.append(
+            {
+                "id": str(run.id),
+                "workflow_run": {
+                    "id": str(run.id),
+                    "version": run.version,
+                    "status": run.status,
+                    "error": run.error,
+                    "elapsed_time": run.elapsed_time,
+                    "total_tokens": run.total_tokens,
+                    "total_steps": run.total_steps,
+                    "created_at": epoch(run.created_at),
+                    "finished_at": epoch(run.finished_at),
+                    "exceptions_count": run.exceptions_count,
+                    "triggered_from": run.triggered_from,
+                },
+                "created_from": entry.created_from,
+                "created_by_role": run.created_by_role,
+                "created_by_account": None,
+                "created_by_end_user": entry.end_user,
+                "created_at": epoch(run.created_at),
+                "details": None,
+            }
+        )
+    return {"page": page, "limit": limit, "total": total, "has_more": page * limit < total, "data": data}
+
+
+@bp.get("/workflow/<uuid:run_id>/events")
+@app_api(modes=RUN_READERS, wrong_mode=NotWorkflowApp, user_from="query", user_required=True)
+async def run_events(run_id: UUID) -> Response:
+    """Re-attaches to a run's stream from any process: replays every stored event, then follows live ones."""
+    app = current_app_model()
+    await container().get_workflow_run().execute(app, run_id)
+    reader = container().read_run_events()  # the stream body runs outside the request context
+
+    async def replay() -> AsyncIterator[bytes]:
+        position = 0
+        while True:
+            batch = await reader.execute(app, run_id, position, PING_INTERVAL_SECONDS)
+            if not batch:
+                yield PING
+                continue
+            for _, payload in batch:
+                yield event({"event": payload["event"], "workflow_run_id": str(run_id), "data": payload["data"]})
+                if payload["event"] == "workflow_finished":
+                    return
+            position = batch[-1][0]
+
+    return stream_response(replay())

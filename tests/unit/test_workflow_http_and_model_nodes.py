@@ -1,0 +1,126 @@
+"""http-request request building (fake client) and the model answers' parsing."""
+
+import base64
+import json
+
+import pytest
+
+from application.workflows.nodes.http_request import HttpRequestExecutor
+from application.workflows.nodes.parameter_extractor import extract
+from application.workflows.nodes.question_classifier import pick_class
+from domain.workflows.http import HttpRequestRefused, IncomingResponse
+from domain.workflows.nodes import NodeFailed
+from domain.workflows.variables import VariablePool
+from tests.workflow_node_helpers import context, node
+
+
+class FakeHttpClient:
+    def __init__(self, response=None, error=None):
+        self.sent, self.response, self.error = [], response, error
+
+    async def send(self, request):
+        self.sent.append(request)
+        if self.error:
+            raise self.error
+        return self.response or IncomingResponse(200, {"content-type": "text/plain; charset=utf-8"}, "ok é".encode())
+
+
+def pool():
+    p = VariablePool()
+    p.add_outputs("s", {"id": "42", "token": "tok", "name": "Ann"})
+    return p
+
+
+async def test_strings_are_rendered_and_the_answer_is_text_status_and_headers():
+    client = FakeHttpClient()
+    data = {
+        "method": "post",
+        "url": "https://api.example.com/items/{{#s.id#}}?x=1",
+        "headers": "X-A: {{#s.name#}}\n",
+        "params": "q:{{#s.name#}}",
+        "body": {"type": "json", "data": [{"type": "text", "value": '{"id": "{{#s.id#}}"}'}]},
+        "authorization": {"type": "api-key", "config": {"type": "bearer", "api_key": "{{#s.token#}}"}},
+    }
+    result = await HttpRequestExecutor(client).run(node("http-request", **data), context(pool()))
+    (sent,) = client.sent
+    assert (sent.method, sent.url) == ("POST", "https://api.example.com/items/42?x=1&q=Ann")
+    assert ("X-A", "Ann") in sent.headers and ("Authorization", "Bearer tok") in sent.headers
+    assert ("Content-Type", "application/json") in sent.headers and json.loads(sent.body) == {"id": "42"}
+    assert result.outputs == {
+        "status_code": 200,
+        "body": "ok é",
+        "headers": {"content-type": "text/plain; charset=utf-8"},
+        "files": [],
+    }
+
+
+@pytest.mark.parametrize(
+    ("config", "header"),
+    [
+        (
+            {"type": "basic", "api_key": "user:pass"},
+            ("Authorization", "Basic " + base64.b64encode(b"user:pass").decode()),
+        ),
+        ({"type": "custom", "header": "X-Key", "api_key": "k"}, ("X-Key", "k")),
+    ],
+)
+async def test_api_key_authorization(config, header):
+    client = FakeHttpClient()
+    data = {"url": "https://e.com", "authorization": {"type": "api-key", "config": config}}
+    await HttpRequestExecutor(client).run(node("http-request", **data), context(pool()))
+    assert header in client.sent[0].headers
+
+
+async def test_form_bodies_and_timeouts_are_capped():
+    client = FakeHttpClient()
+    data = {
+        "method": "post",
+        "url": "https://e.com",
+        "timeout": {"connect": 99, "read": 5},
+        "body": {"type": "x-www-form-urlencoded", "data": [{"key": "a", "value": "{{#s.name#}} x"}]},
+    }
+    await HttpRequestExecutor(client).run(node("http-request", **data), context(pool()))
+    assert (
+        client.sent[0].body == b"a=Ann+x"
+        and client.sent[0].timeouts.connect == 10
+        and client.sent[0].timeouts.read == 5
+    )
+
+
+async def test_refusals_and_bad_urls_fail_the_node():
+    with pytest.raises(NodeFailed, match="loopback"):
+        await HttpRequestExecutor(FakeHttpClient(error=HttpRequestRefused("address is loopback"))).run(
+            node("http-request", url="http://127.0.0.1"), context(pool())
+        )
+    with pytest.raises(NodeFailed, match="Invalid URL"):
+        await HttpRequestExecutor(FakeHttpClient()).run(node("http-request", url="file:///etc/passwd"), context(pool()))
+
+
+CLASSES = [{"id": "c1", "name": "Billing"}, {"id": "c2", "name": "Support"}]
+
+
+@pytest.mark.parametrize(
+    ("answer", "chosen"),
+    [
+        ('{"category_id": "c2", "category_name": "Support"}', "c2"),
+        ('```json\n{"category_name": "support"}\n```', "c2"),
+        ("I think this is about Support.", "c2"),
+        ("no idea", "c1"),
+    ],
+)
+def test_the_class_is_found_in_any_answer_shape(answer, chosen):
+    assert pick_class(answer, CLASSES)["id"] == chosen
+
+
+def test_extracted_parameters_are_coerced_and_checked():
+    parameters = [
+        {"name": "city", "type": "string", "required": True},
+        {"name": "days", "type": "number"},
+        {"name": "unit", "type": "select", "options": ["C", "F"]},
+        {"name": "tags", "type": "array[string]"},
+    ]
+    values, reason = extract('Sure: {"city": "Oslo", "days": "3", "unit": "C", "tags": ["a"]}', parameters)
+    assert values == {"city": "Oslo", "days": 3, "unit": "C", "tags": ["a"]} and reason is None
+    values, reason = extract('{"days": "many", "unit": "K"}', parameters)
+    assert values == {"city": "", "days": 0, "unit": "", "tags": []}
+    assert "Missing required parameter: city" in reason and "days" in reason and "unit" in reason
