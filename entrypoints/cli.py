@@ -5,6 +5,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -14,7 +15,7 @@ from application.apps.create_app import CreateAppRequest
 from application.apps.list_apps import ListAppsRequest
 from application.tenancy.set_up_instance import SetUpRequest
 from domain.apps.entities import TokenType
-from domain.shared.errors import DomainError
+from domain.shared.errors import DomainError, InvalidParam
 from entrypoints.container import Container, build_container, shutdown_container
 from entrypoints.database import close_database, open_database
 from entrypoints.http.presenters import api_key_json, app_json
@@ -36,6 +37,16 @@ async def _create_app(c: Container, args: argparse.Namespace) -> dict:
         )
     )
     return app_json(app)
+
+
+async def _import_app(c: Container, args: argparse.Namespace) -> dict:
+    operator = await c.find_operator().execute(args.email)
+    content = await asyncio.to_thread(Path(args.file).read_text, encoding="utf-8")
+    result = await c.import_app_dsl().execute(operator.tenant.id, operator.account.id, content, publish=args.publish)
+    if result.status == "failed":
+        raise InvalidParam(result.error)
+    return {"status": result.status, "app_id": str(result.app_id), "mode": result.app_mode,
+            "warnings": list(result.warnings), "published": args.publish}
 
 
 async def _list_apps(c: Container, args: argparse.Namespace) -> dict:
@@ -78,6 +89,11 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--description", default="")
     create.add_argument("--email", help="act as this account (default: the first account)")
     create.set_defaults(handler=_create_app)
+    imported = apps.add_parser("import", help="create an app from a Dify DSL file (YAML)")
+    imported.add_argument("file")
+    imported.add_argument("--publish", action="store_true", help="publish the imported workflow at once")
+    imported.add_argument("--email")
+    imported.set_defaults(handler=_import_app)
     listing = apps.add_parser("list", help="list apps")
     listing.add_argument("--email")
     listing.set_defaults(handler=_list_apps)

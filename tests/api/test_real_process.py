@@ -84,3 +84,21 @@ def test_cli_sets_up_creates_an_app_and_a_key_the_api_accepts(tmp_path):
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=20)
+
+
+def test_cli_imports_a_dsl_file_and_publishes_it(tmp_path):
+    from pathlib import Path
+
+    env = weir_env(STORAGE_PATH=str(tmp_path / "storage"))
+    dsl = Path(__file__).resolve().parents[1] / "fixtures" / "dsl" / "triage.yml"
+
+    def weir(*args: str) -> dict:
+        done = subprocess.run(python("-m", "entrypoints.cli", *args), env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    weir("setup", "--email", "ops@example.com", "--name", "Ops", "--password", "secret123")
+    imported = weir("apps", "import", str(dsl), "--publish")
+    assert imported["status"] == "completed" and imported["mode"] == "workflow" and imported["published"]
+    listed = weir("apps", "list")
+    assert [a["name"] for a in listed["data"]] == ["Ticket triage"]
