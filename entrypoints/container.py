@@ -82,6 +82,7 @@ from application.workflows.nodes.knowledge_retrieval import KnowledgeRetrievalEx
 from application.workflows.nodes.registry import builtin_node_executors
 from application.workflows.nodes.response_nodes import AnswerExecutor, EndExecutor
 from application.workflows.queries import GetWorkflowRun, ListWorkflowLogs, ReadRunEvents
+from application.workflows.run_chatflow import RunChatflow
 from application.workflows.run_workflow import RunWorkflow
 from domain.files.entities import UploadLimits
 from domain.models.providers import OPENAI_BASE_URL, ModelEntry, ProviderCredentials
@@ -286,6 +287,10 @@ class Container(containers.DeclarativeContainer):
     node_executors = providers.Dependency()
     run_workflow = providers.Factory(
         RunWorkflow, uow, node_executors, stop_signals, trace_dispatcher, run_event_log, generations, clock, ids,
+        workflow_limits,
+    )
+    run_chatflow = providers.Factory(
+        RunChatflow, uow, node_executors, stop_signals, trace_dispatcher, run_event_log, generations, clock, ids,
         workflow_limits,
     )
     import_app_dsl = providers.Factory(

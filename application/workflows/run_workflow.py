@@ -149,10 +149,8 @@ class RunWorkflow:
             raise InvalidParam("Cannot run a draft workflow version.", param="workflow_id")
         return workflow
 
-    async def drive(self, handle: WorkflowRunHandle, workflow: Workflow, user: str) -> None:
-        run = handle.run
-        graph = parse_graph(workflow.graph)
-        pool = VariablePool(
+    def _pool(self, run: WorkflowRun, workflow: Workflow, user: str) -> VariablePool:
+        return VariablePool(
             system={
                 "query": "",
                 "files": [],
@@ -164,6 +162,18 @@ class RunWorkflow:
             },
             environment={v.get("name"): v.get("value") for v in workflow.environment_variables if v.get("name")},
         )
+
+    def _payloads(self, event: ev.WorkflowEvent) -> list[dict[str, Any]]:
+        """What the stream shows of an engine event (a chatflow shows answer text as `message` events)."""
+        payload = payloads.node_event(event)
+        return [payload] if payload is not None else []
+
+    async def drive(
+        self, handle: WorkflowRunHandle, workflow: Workflow, user: str, pool: VariablePool | None = None
+    ) -> None:
+        run = handle.run
+        graph = parse_graph(workflow.graph)
+        pool = pool or self._pool(run, workflow, user)
         context = RunContext(run.tenant_id, run.app_id, workflow.id, run.id, user)
         engine = GraphEngine(
             graph,
@@ -183,8 +193,7 @@ class RunWorkflow:
                     await self._finish(handle, event)
                 else:
                     await self._store(run, event, nodes)
-                    payload = payloads.node_event(event)
-                    if payload is not None:
+                    for payload in self._payloads(event):
                         await self._publish(handle, payload)
         finally:
             await self._stops.forget(handle.task_id)

@@ -96,7 +96,8 @@ class ResponseCoordinator:
                 response.position += 1
                 continue
             owner = segment[0]
-            if owner not in finished and owner not in ("sys", "env", "conversation") and not final:
+            # sys and env never change during a run; conversation variables may (assigner), so they wait.
+            if owner not in finished and owner not in ("sys", "env") and not final:
                 break
             if response.streaming_from != owner:
                 value = as_text(pool.get(list(segment)))

@@ -7,6 +7,7 @@ from quart import Blueprint, Response, jsonify
 
 from application.conversations.generations import MessageRun
 from application.conversations.send_message import SendMessageRequest
+from application.workflows.run_chatflow import ChatflowRequest
 from domain.apps.entities import AppMode
 from domain.apps.errors import AppUnavailable, NotChatApp
 from domain.conversations.events import AnswerDelta, MessageEnded, MessageFailed
@@ -15,6 +16,7 @@ from entrypoints.http.bodies import parse_body
 from entrypoints.http.deps import container
 from entrypoints.http.errors import dify_code, error_response
 from entrypoints.http.presenters import epoch
+from entrypoints.http.service_api.chatflow import chatflow_answer
 from entrypoints.http.service_api.schemas import ChatBody, CompletionBody
 from entrypoints.http.sse import PING, PING_INTERVAL_SECONDS, event, stream_response
 
@@ -27,6 +29,12 @@ CHAT_MODES = (AppMode.CHAT, AppMode.AGENT_CHAT, AppMode.ADVANCED_CHAT)
 @app_api(modes=CHAT_MODES, wrong_mode=NotChatApp, user_from="json", user_required=True)
 async def chat_messages() -> Response:
     body = await parse_body(ChatBody)
+    if current_app_model().mode == AppMode.ADVANCED_CHAT:
+        handle = await container().run_chatflow().start(ChatflowRequest(
+            app=current_app_model(), end_user=current_end_user(), query=body.query, inputs=body.inputs,
+            conversation_id=body.conversation_id, streaming=body.response_mode == "streaming",
+        ))
+        return await chatflow_answer(handle, streaming=body.response_mode == "streaming")
     request = SendMessageRequest(
         app=current_app_model(),
         end_user=current_end_user(),

@@ -1,5 +1,6 @@
 """Conversations and their messages, as the end user named by `user` sees them."""
 
+import json
 from uuid import UUID
 
 from pydantic import BaseModel, field_validator
@@ -10,7 +11,7 @@ from domain.apps.errors import NotChatApp
 from entrypoints.http.auth import app_api, current_app_model, current_end_user
 from entrypoints.http.bodies import parse_body, parse_query
 from entrypoints.http.deps import container
-from entrypoints.http.presenters import conversation_json, message_json
+from entrypoints.http.presenters import conversation_json, epoch, message_json
 from entrypoints.http.service_api.schemas import optional_uuid
 
 bp = Blueprint("service_conversations", __name__)
@@ -69,8 +70,19 @@ async def rename_conversation(conversation_id: UUID) -> dict:
 @bp.get("/conversations/<uuid:conversation_id>/variables")
 @chat_route
 async def conversation_variables(conversation_id: UUID) -> dict:
-    await container().list_conversation_variables().execute(current_app_model(), current_end_user(), conversation_id)
-    return {"limit": 20, "has_more": False, "data": []}
+    conversation, variables = await container().list_conversation_variables().execute(
+        current_app_model(), current_end_user(), conversation_id
+    )
+    data = [
+        {
+            "id": v.id, "name": v.name, "value_type": v.value_type,
+            "value": v.value if isinstance(v.value, str) else json.dumps(v.value, ensure_ascii=False),
+            "description": v.description, "created_at": epoch(conversation.created_at),
+            "updated_at": epoch(conversation.updated_at),
+        }
+        for v in variables
+    ]
+    return {"limit": 100, "has_more": False, "data": data}
 
 
 @bp.get("/messages")

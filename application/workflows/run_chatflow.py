@@ -1,0 +1,150 @@
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from application.conversations.owned import owned_conversation
+from application.workflows.run_workflow import RunWorkflow, WorkflowNotPublished, WorkflowRunHandle
+from domain.apps.entities import App, AppMode, EndUser
+from domain.apps.errors import NotChatApp
+from domain.apps.input_form import validate_inputs
+from domain.conversations.entities import Conversation, Message
+from domain.models.entities import Usage
+from domain.models.pricing import decimal_text, price_usage
+from domain.shared.errors import InvalidParam
+from domain.shared.unit_of_work import UnitOfWork
+from domain.telemetry.records import EventTimes
+from domain.workflows import events as ev
+from domain.workflows.entities import Workflow, WorkflowRun
+from domain.workflows.graph import parse_graph
+from domain.workflows.variables import VariablePool
+
+NAME_LENGTH = 40
+
+
+@dataclass(frozen=True, slots=True)
+class ChatflowRequest:
+    app: App
+    end_user: EndUser
+    query: str
+    inputs: dict[str, Any]
+    conversation_id: UUID | None = None
+    streaming: bool = False
+
+
+class ChatflowHandle(WorkflowRunHandle):
+    def __init__(self, task_id: UUID, run: WorkflowRun, message: Message, conversation: Conversation) -> None:
+        super().__init__(task_id, run)
+        self.message = message
+        self.conversation = conversation
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+
+
+def initial_variables(workflow: Workflow) -> dict[str, Any]:
+    return {v["name"]: v.get("value") for v in workflow.conversation_variables if v.get("name")}
+
+
+class RunChatflow(RunWorkflow):
+    """Answers a message of an advanced-chat app by running its published workflow (Dify's chatflow).
+
+    Rules: as a chat message (query required, the conversation must be the end user's, inputs checked
+    against the Start node), as a workflow run (a run row and node rows, telemetry); the Answer nodes'
+    text streams as `message` events; conversation variables start from the workflow's defaults and carry
+    over from turn to turn (kept with each message); the message's updated_at is when the answer completed.
+    """
+
+    async def start(self, request: ChatflowRequest) -> ChatflowHandle:
+        if request.app.mode != AppMode.ADVANCED_CHAT:
+            raise NotChatApp()
+        if not request.query.strip():
+            raise InvalidParam("query is required", param="query")
+        async with self._uow as uow:
+            workflow = await uow.workflows.published(request.app.id)
+            if workflow is None:
+                raise WorkflowNotPublished()
+            conversation = None
+            variables = initial_variables(workflow)
+            if request.conversation_id is not None:
+                conversation = await owned_conversation(uow, request.app, request.end_user, request.conversation_id)
+                last = await uow.messages.history(conversation.id, 1)
+                if last:
+                    variables |= last[-1].metadata.get("conversation_variables") or {}
+        parse_graph(workflow.graph)
+        inputs = conversation.inputs if conversation else validate_inputs(workflow.input_form(), request.inputs)
+        now = self._clock.now()
+        new = conversation is None
+        if conversation is None:
+            conversation = Conversation(
+                id=self._ids.new_id(), app_id=request.app.id, mode=request.app.mode.value,
+                from_end_user_id=request.end_user.id, created_at=now, updated_at=now, inputs=inputs,
+            )
+        run = WorkflowRun(
+            id=self._ids.new_id(), tenant_id=workflow.tenant_id, app_id=workflow.app_id, workflow_id=workflow.id,
+            type="chat", triggered_from="app-run", version=workflow.version, inputs=inputs,
+            created_by_role="end_user", created_by=request.end_user.id, created_at=now,
+        )
+        message = Message(
+            id=self._ids.new_id(), app_id=request.app.id, conversation_id=conversation.id, query=request.query,
+            inputs=inputs, model_provider="", model_id="", from_end_user_id=request.end_user.id,
+            created_at=now, updated_at=now, is_streaming=request.streaming,
+        )
+        async with self._uow as uow:
+            if new:
+                await uow.conversations.add(conversation)
+            await uow.messages.add(message)
+            await uow.workflow_runs.add(run)
+            await uow.workflow_runs.add_app_log(run, "service-api")
+            await uow.commit()
+        handle = ChatflowHandle(self._ids.new_id(), run, message, conversation)
+        await self._stops.register(handle.task_id, request.end_user.session_id)
+        pool = self._pool(run, workflow, request.end_user.session_id)
+        pool = VariablePool(
+            system={**pool.node_outputs("sys"), "query": request.query, "conversation_id": str(conversation.id),
+                    "dialogue_count": conversation.dialogue_count + 1},
+            environment=pool.node_outputs("env"), conversation=variables,
+        )
+        self._generations.spawn(self.drive(handle, workflow, request.end_user.session_id, pool))
+        return handle
+
+    def _payloads(self, event: ev.WorkflowEvent) -> list[dict[str, Any]]:
+        if isinstance(event, ev.TextChunk):
+            return [{"event": "message", "data": {"answer": event.text}}]
+        return super()._payloads(event)
+
+    async def _finish(self, handle: WorkflowRunHandle, event: ev.RunFinished) -> None:
+        await super()._finish(handle, event)
+        assert isinstance(handle, ChatflowHandle)
+        message, conversation = handle.message, handle.conversation
+        now = self._clock.now()
+        latency = max((now - message.created_at).total_seconds(), 0.0)
+        usage = price_usage(Usage.of(0, event.total_tokens), None, latency)
+        if event.status in ("succeeded", "partial-succeeded"):
+            message.complete(event.answer, usage, now, None)
+        else:
+            message.fail(event.error or event.status, event.answer, usage, now, latency)
+        message.metadata = {
+            "usage": {"total_tokens": usage.total_tokens, "total_price": decimal_text(usage.total_price),
+                      "currency": usage.currency, "latency": latency, "prompt_tokens": 0,
+                      "completion_tokens": usage.total_tokens},
+            "retriever_resources": [], "conversation_variables": event.conversation_variables,
+        }
+        conversation.updated_at = now
+        conversation.dialogue_count += 1
+        if not conversation.name:
+            line = " ".join(message.query.split())
+            conversation.name = line if len(line) <= NAME_LENGTH else line[: NAME_LENGTH - 1] + "…"
+        async with self._uow as uow:
+            await uow.messages.update(message)
+            await uow.conversations.update(conversation)
+            await uow.commit()
+        await self._publish(handle, {"event": "message_end", "data": {"metadata": message.metadata}})
+        await self._traces.message_finished(message.id, EventTimes(message.created_at, now, message.status.value))
+
+
+async def conversation_variables(uow: UnitOfWork, workflow: Workflow | None, conversation: Conversation) -> dict:
+    """The conversation's variables now: the workflow's defaults, updated by the last answered turn."""
+    values = initial_variables(workflow) if workflow else {}
+    last = await uow.messages.history(conversation.id, 1)
+    if last:
+        values |= last[-1].metadata.get("conversation_variables") or {}
+    return values

@@ -1,0 +1,73 @@
+"""Advanced-chat (chatflow) apps answer on /v1/chat-messages with workflow events, message events and
+conversation variables that carry over between turns."""
+
+import json
+
+import yaml
+
+from tests.api.chat_fixtures import configure_provider
+from tests.api.helpers import bearer
+from tests.integration.openai_stub_server import Reply
+
+
+def _dsl() -> str:
+    node = lambda nid, data: {"id": nid, "type": "custom", "data": data}  # noqa: E731
+    edge = lambda s, t: {"id": f"{s}-{t}", "source": s, "target": t, "sourceHandle": "source"}  # noqa: E731
+    graph = {
+        "nodes": [
+            node("start", {"type": "start", "title": "Start", "variables": []}),
+            node("llm", {"type": "llm", "title": "LLM", "model": {
+                "provider": "openai_api_compatible", "name": "stub-model", "mode": "chat", "completion_params": {}},
+                "prompt_template": [{"role": "user", "text": "{{#sys.query#}}"}]}),
+            node("count", {"type": "assigner", "title": "Count turns", "version": "2", "items": [
+                {"variable_selector": ["conversation", "turns"], "input_type": "constant", "operation": "+=", "value": 1}]}),
+            node("answer", {"type": "answer", "title": "Answer", "answer": "{{#llm.text#}} (turn {{#conversation.turns#}})"}),
+        ],
+        "edges": [edge("start", "llm"), edge("llm", "count"), edge("count", "answer")],
+    }
+    return yaml.safe_dump({
+        "app": {"name": "Chatflow", "mode": "advanced-chat"}, "kind": "app", "version": "0.3.1",
+        "workflow": {"graph": graph, "features": {}, "conversation_variables": [
+            {"id": "v-turns", "name": "turns", "value_type": "number", "value": 0, "description": "turns so far"}]},
+    })
+
+
+async def _chatflow_key(console, upstream) -> str:
+    await configure_provider(console, upstream)
+    imported = await (await console.client.post(
+        "/console/api/apps/imports", json={"mode": "yaml-content", "yaml_content": _dsl(), "publish": True},
+        headers=console.headers)).get_json()
+    assert imported["status"] == "completed", imported
+    return await console.create_app_key(imported["app_id"])
+
+
+async def test_a_chatflow_streams_workflow_and_message_events(console, upstream):
+    key = await _chatflow_key(console, upstream)
+    upstream.replies.append(Reply(deltas=("Hi", " there")))
+    response = await console.client.post("/v1/chat-messages", headers=bearer(key), json={
+        "query": "Hello", "inputs": {}, "response_mode": "streaming", "user": "alice"})
+    events = [json.loads(b[6:]) for b in (await response.get_data()).decode().strip().split("\n\n") if b.startswith("data: ")]
+    names = [e["event"] for e in events]
+    assert names[0] == "workflow_started" and names[-2:] == ["workflow_finished", "message_end"]
+    assert "".join(e["answer"] for e in events if e["event"] == "message") == "Hi there (turn 1)"
+    assert len({e["conversation_id"] for e in events}) == 1 and len({e["message_id"] for e in events}) == 1
+
+
+async def test_conversation_variables_carry_over_and_history_is_listed(console, upstream):
+    key = await _chatflow_key(console, upstream)
+    status = await console.client.post("/v1/chat-messages", headers=bearer(key), json={
+        "query": "One", "inputs": {}, "response_mode": "blocking", "user": "alice"})
+    first = await status.get_json()
+    assert status.status_code == 200 and first["answer"] == "Hello world (turn 1)" and first["mode"] == "advanced-chat"
+    second = await (await console.client.post("/v1/chat-messages", headers=bearer(key), json={
+        "query": "Two", "inputs": {}, "response_mode": "blocking", "user": "alice",
+        "conversation_id": first["conversation_id"]})).get_json()
+    assert second["answer"] == "Hello world (turn 2)"
+    variables = await (await console.client.get(
+        f"/v1/conversations/{first['conversation_id']}/variables", query_string={"user": "alice"}, headers=bearer(key))).get_json()
+    assert [(v["name"], v["value"], v["value_type"]) for v in variables["data"]] == [("turns", "2", "number")]
+    messages = await (await console.client.get("/v1/messages", query_string={
+        "user": "alice", "conversation_id": first["conversation_id"]}, headers=bearer(key))).get_json()
+    assert [m["answer"] for m in messages["data"]] == ["Hello world (turn 1)", "Hello world (turn 2)"]
+    runs = await (await console.client.get("/v1/workflows/logs", headers=bearer(key))).get_json()
+    assert runs["total"] == 2
