@@ -8,7 +8,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec" / "dify-openapi-service.json"
+SPEC = Path(__file__).resolve().parents[1] / "fixtures" / "spec" / "dify-openapi-service.json"
 
 
 def _nullable(node):

@@ -2,7 +2,7 @@
 
 Each case makes one real request through the Quart app (chat and completion apps wired to the loopback
 OpenAI-compatible stub) and validates the JSON body against the schema that
-../shared/spec/dify-openapi-service.json declares for that path, method and status. SSE streams are
+tests/fixtures/spec/dify-openapi-service.json (Dify's own document) declares for that path, method and status. SSE streams are
 split into their `data:` events and each event is validated against the schema the route's discriminator
 (`ChunkChatEvent` / `ChunkCompletionEvent`) maps its `event` to. The spec gives error responses examples
 but no schema, so an error body is checked against Dify's envelope: `status` equal to the HTTP status and
@@ -31,7 +31,7 @@ from werkzeug.datastructures import FileStorage
 from tests.api.chat_fixtures import ChatApp, configure_provider, make_app
 from tests.integration.openai_stub_server import Reply
 
-SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "spec" / "dify-openapi-service.json"
+SPEC_PATH = Path(__file__).resolve().parents[1] / "fixtures" / "spec" / "dify-openapi-service.json"
 SPEC_URI = "urn:dify-openapi-service"
 UNKNOWN_ID = "00000000-0000-7000-8000-000000000001"
 

@@ -3,6 +3,7 @@
 import asyncio
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -70,14 +71,15 @@ async def test_the_working_directory_is_empty_and_weirs_files_are_out_of_reach(r
     secret.write_text("top secret")
     secret.chmod(0o600)
     code = (
-        "import os\ndef main(path):\n"
+        "import os\ndef main(path, project):\n"
         "    out = {'cwd': os.listdir('.'), 'relative': os.path.exists('storage/secret_key')}\n"
-        "    for name, p in (('absolute', path), ('project', '/work/main/pyproject.toml')):\n"
+        "    for name, p in (('absolute', path), ('project', project)):\n"
         "        try:\n            open(p).read()\n            out[name] = 'read'\n"
         "        except OSError as e:\n            out[name] = type(e).__name__\n"
         "    return out"
     )
-    result = await runner.run("python3", code, {"path": str(secret)})
+    project = str(Path(__file__).resolve().parents[2] / "pyproject.toml")  # this checkout, wherever it is
+    result = await runner.run("python3", code, {"path": str(secret), "project": project})
     assert result["cwd"] == [] and result["relative"] is False
     assert result["absolute"] != "read"
     if runner.isolation == "namespaces":
