@@ -54,6 +54,8 @@ class MilvusVectorStore:
         self._db_name = db_name
         self._client: MilvusClient | None = None
         self._client_lock = threading.Lock()
+        # Two documents of one dataset index at once: both would find no collection and both create it.
+        self._ddl_lock = threading.Lock()
         self._dimensions: dict[str, int] = {}
         self._loaded: set[str] = set()
 
@@ -97,6 +99,10 @@ class MilvusVectorStore:
         check_collection_name(collection)
 
         def create(client: MilvusClient) -> int:
+            with self._ddl_lock:
+                return create_once(client)
+
+        def create_once(client: MilvusClient) -> int:
             existing = self._dimension(client, collection)
             if existing is not None:
                 return existing
@@ -110,7 +116,14 @@ class MilvusVectorStore:
             # Exact search in a Lite file (fastest there); a graph index on a server.
             kind = "FLAT" if is_local(self._uri) else "HNSW"
             index.add_index(field_name="vector", index_type=kind, metric_type="COSINE")
-            client.create_collection(collection, schema=schema, index_params=index, consistency_level="Strong")
+            try:
+                client.create_collection(collection, schema=schema, index_params=index, consistency_level="Strong")
+            except MilvusException:
+                # Another process created it between our check and our create: use theirs.
+                existing = self._dimension(client, collection)
+                if existing is None:
+                    raise
+                return existing
             self._dimensions[collection] = dimension
             self._loaded.add(collection)
             return dimension
