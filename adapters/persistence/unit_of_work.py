@@ -1,7 +1,3 @@
-from types import TracebackType
-from typing import Self
-
-from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.persistence.app_repositories import SqlaApiTokenRepository, SqlaAppRepository, SqlaEndUserRepository
@@ -11,25 +7,22 @@ from adapters.persistence.conversation_repositories import (
     SqlaMessageRepository,
 )
 from adapters.persistence.model_repositories import SqlaAppModelConfigRepository, SqlaProviderRepository
+from adapters.persistence.session_scope import SessionUnitOfWork
 from adapters.persistence.telemetry_repository import SqlaTelemetryRepository
 from adapters.persistence.tenancy_repositories import SqlaAccountRepository, SqlaSetupRepository, SqlaTenantRepository
 from adapters.persistence.upload_repository import SqlaUploadFileRepository
 from adapters.persistence.workflow_repositories import SqlaWorkflowRepository, SqlaWorkflowRunRepository
 from domain.models.ports import SecretCipher
-from domain.shared.errors import StoreUnavailable
 
 
-class SqlaUnitOfWork:
-    """One AsyncSession per `async with`; rolls back unless `commit()` was called inside the block."""
+class SqlaUnitOfWork(SessionUnitOfWork):
+    """The core tables in one transaction per `async with` (the UnitOfWork port)."""
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession], cipher: SecretCipher) -> None:
-        self._session_factory = session_factory
+        super().__init__(session_factory)
         self._cipher = cipher
-        self._session: AsyncSession | None = None
 
-    async def __aenter__(self) -> Self:
-        session = self._session_factory()
-        self._session = session
+    def _bind(self, session: AsyncSession) -> None:
         self.setups = SqlaSetupRepository(session)
         self.tenants = SqlaTenantRepository(session)
         self.accounts = SqlaAccountRepository(session)
@@ -45,24 +38,3 @@ class SqlaUnitOfWork:
         self.uploads = SqlaUploadFileRepository(session)
         self.workflows = SqlaWorkflowRepository(session)
         self.workflow_runs = SqlaWorkflowRunRepository(session)
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        session, self._session = self._session, None
-        assert session is not None
-        try:
-            await session.rollback()
-        finally:
-            await session.close()
-        if isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
-            raise StoreUnavailable("The database is unavailable.") from exc
-
-    async def commit(self) -> None:
-        assert self._session is not None, "commit() outside `async with`"
-        await self._session.commit()
-
-    async def rollback(self) -> None:
-        assert self._session is not None, "rollback() outside `async with`"
-        await self._session.rollback()

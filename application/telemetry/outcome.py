@@ -2,6 +2,12 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from enum import StrEnum
+from uuid import UUID
+
+from domain.shared.unit_of_work import UnitOfWork
+from domain.telemetry.ports import MetricsSink, TraceExporter
+from domain.telemetry.records import EventTimes
+from domain.telemetry.retry import TRACE_RETRY_DELAYS
 
 log = logging.getLogger("weir.telemetry")
 
@@ -26,3 +32,30 @@ async def until_persisted(
             return outcome
         await sleep(delay)
     return await attempt(True)
+
+
+class TraceRecorder:
+    """What the three trace use cases share: their ports, and waiting for the row before recording.
+
+    Subclasses implement `_attempt(source_id, times, final)`; `execute` retries it until the row is ready.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWork,
+        sink: MetricsSink,
+        exporter: TraceExporter | None = None,
+        delays: Sequence[float] | None = None,
+        sleep: Sleep | None = None,
+    ) -> None:
+        self._uow = uow
+        self._sink = sink
+        self._exporter = exporter
+        self._delays = TRACE_RETRY_DELAYS if delays is None else delays
+        self._sleep = sleep or asyncio.sleep
+
+    async def execute(self, source_id: UUID, times: EventTimes) -> TraceOutcome:
+        return await until_persisted(lambda final: self._attempt(source_id, times, final), self._delays, self._sleep)
+
+    async def _attempt(self, source_id: UUID, times: EventTimes, final: bool) -> TraceOutcome:
+        raise NotImplementedError

@@ -1,20 +1,15 @@
-import asyncio
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 from uuid import UUID
 
-from application.telemetry.outcome import Sleep, TraceOutcome, log, until_persisted
-from domain.shared.unit_of_work import UnitOfWork
+from application.telemetry.outcome import TraceOutcome, TraceRecorder, log
 from domain.telemetry.durations import message_duration, wall_clock_seconds
 from domain.telemetry.points import message_points
-from domain.telemetry.ports import MetricsSink, TraceExporter
 from domain.telemetry.records import EventTimes
-from domain.telemetry.retry import TRACE_RETRY_DELAYS
 from domain.telemetry.spans import message_spans
 
 
-class RecordMessageTrace:
+class RecordMessageTrace(TraceRecorder):
     """Records a finished chat or completion message: duration, time to first token, token counters
     (input/output only when > 0), request and error counters, a message span with a child LLM span.
 
@@ -22,19 +17,6 @@ class RecordMessageTrace:
     provider_response_latency (aborted and failed messages), else nothing; a message whose answer is
     not yet stored is waited for, then recorded from the event's times.
     """
-
-    def __init__(
-        self, uow: UnitOfWork, sink: MetricsSink, exporter: TraceExporter,
-        delays: Sequence[float] = TRACE_RETRY_DELAYS, sleep: Sleep | None = None,
-    ) -> None:
-        self._uow = uow
-        self._sink = sink
-        self._exporter = exporter
-        self._delays = delays
-        self._sleep = sleep or asyncio.sleep
-
-    async def execute(self, message_id: UUID, times: EventTimes) -> TraceOutcome:
-        return await until_persisted(lambda final: self._attempt(message_id, times, final), self._delays, self._sleep)
 
     async def _attempt(self, message_id: UUID, times: EventTimes, final: bool) -> TraceOutcome:
         async with self._uow as uow:

@@ -1,35 +1,18 @@
-import asyncio
-from collections.abc import Sequence
 from uuid import UUID
 
-from application.telemetry.outcome import Sleep, TraceOutcome, log, until_persisted
-from domain.shared.unit_of_work import UnitOfWork
+from application.telemetry.outcome import TraceOutcome, TraceRecorder, log
 from domain.telemetry.points import node_points
-from domain.telemetry.ports import MetricsSink
 from domain.telemetry.records import EventTimes
-from domain.telemetry.retry import TRACE_RETRY_DELAYS
 
 
-class RecordNodeTrace:
+class RecordNodeTrace(TraceRecorder):
     """Records a finished node execution's metrics (its span is part of the run's trace).
 
     Rules: exactly once per node execution; duration finished_at - created_at, else elapsed_time;
     tokens labelled operation_type=node_execution so they never add to the workflow total.
     """
 
-    def __init__(
-        self, uow: UnitOfWork, sink: MetricsSink,
-        delays: Sequence[float] = TRACE_RETRY_DELAYS, sleep: Sleep | None = None,
-    ) -> None:
-        self._uow = uow
-        self._sink = sink
-        self._delays = delays
-        self._sleep = sleep or asyncio.sleep
-
-    async def execute(self, node_execution_id: UUID, times: EventTimes) -> TraceOutcome:
-        return await until_persisted(lambda final: self._attempt(node_execution_id, final), self._delays, self._sleep)
-
-    async def _attempt(self, node_execution_id: UUID, final: bool) -> TraceOutcome:
+    async def _attempt(self, node_execution_id: UUID, times: EventTimes, final: bool) -> TraceOutcome:
         async with self._uow as uow:
             node = await uow.telemetry.node_execution(node_execution_id)
             if node is None or not node.ended:

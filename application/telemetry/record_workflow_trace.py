@@ -1,19 +1,14 @@
-import asyncio
-from collections.abc import Sequence
 from dataclasses import replace
 from uuid import UUID
 
-from application.telemetry.outcome import Sleep, TraceOutcome, log, until_persisted
-from domain.shared.unit_of_work import UnitOfWork
+from application.telemetry.outcome import TraceOutcome, TraceRecorder, log
 from domain.telemetry.durations import wall_clock_seconds
 from domain.telemetry.points import workflow_points
-from domain.telemetry.ports import MetricsSink, TraceExporter
 from domain.telemetry.records import EventTimes
-from domain.telemetry.retry import TRACE_RETRY_DELAYS
 from domain.telemetry.spans import workflow_spans
 
 
-class RecordWorkflowTrace:
+class RecordWorkflowTrace(TraceRecorder):
     """Records a finished workflow run: its duration histogram, token and request counters, and a span
     tree (the run with one child per node execution).
 
@@ -22,19 +17,6 @@ class RecordWorkflowTrace:
     waits and retries; after the last retry it records from the event's own times and logs that it did;
     with neither, it records nothing rather than a fake 0.
     """
-
-    def __init__(
-        self, uow: UnitOfWork, sink: MetricsSink, exporter: TraceExporter,
-        delays: Sequence[float] = TRACE_RETRY_DELAYS, sleep: Sleep | None = None,
-    ) -> None:
-        self._uow = uow
-        self._sink = sink
-        self._exporter = exporter
-        self._delays = delays
-        self._sleep = sleep or asyncio.sleep
-
-    async def execute(self, run_id: UUID, times: EventTimes) -> TraceOutcome:
-        return await until_persisted(lambda final: self._attempt(run_id, times, final), self._delays, self._sleep)
 
     async def _attempt(self, run_id: UUID, times: EventTimes, final: bool) -> TraceOutcome:
         async with self._uow as uow:
