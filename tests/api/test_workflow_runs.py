@@ -119,3 +119,65 @@ async def test_a_broken_dsl_is_refused_and_creates_nothing(console):
     assert response.status_code == 400 and (await response.get_json())["status"] == "failed"
     after = (await (await console.client.get("/console/api/apps", headers=console.headers)).get_json())["total"]
     assert after == before
+
+
+SLOW_DSL = """
+app: {name: Slow, mode: workflow}
+kind: app
+version: 0.3.1
+workflow:
+  graph:
+    nodes:
+    - {id: s, type: custom, data: {type: start, title: Start, variables: []}}
+    - id: wait
+      type: custom
+      data:
+        type: code
+        title: Wait
+        code_language: python3
+        code: "import time\\ndef main() -> dict:\\n    time.sleep(8)\\n    return {'done': 'yes'}\\n"
+        variables: []
+        outputs: {done: {type: string, children: null}}
+    - {id: e, type: custom, data: {type: end, title: End, outputs: [{variable: done, value_selector: [wait, done]}]}}
+    edges:
+    - {id: s-wait, source: s, target: wait, sourceHandle: source}
+    - {id: wait-e, source: wait, target: e, sourceHandle: source}
+"""
+
+
+async def test_a_running_workflow_stops_from_another_request(console):
+    imported = await (await console.client.post(
+        "/console/api/apps/imports", json={"mode": "yaml-content", "yaml_content": SLOW_DSL, "publish": True},
+        headers=console.headers)).get_json()
+    key = await console.create_app_key(imported["app_id"])
+    started = await console.client.post("/v1/workflows/run", headers=bearer(key),
+                                        json={"inputs": {}, "response_mode": "async", "user": "alice"})
+    task = await started.get_json()
+    stop = await console.client.post(f"/v1/workflows/tasks/{task['task_id']}/stop", json={"user": "alice"}, headers=bearer(key))
+    assert await stop.get_json() == {"result": "success"}
+    deadline = time.monotonic() + 6  # well before the node's own 8 s
+    while True:
+        detail = await (await console.client.get(f"/v1/workflows/run/{task['workflow_run_id']}", headers=bearer(key))).get_json()
+        if detail["status"] != "running":
+            break
+        assert time.monotonic() < deadline, detail
+        await asyncio.sleep(0.05)
+    assert detail["status"] == "stopped" and detail["outputs"] == {}
+
+
+async def test_run_durations_on_metrics_match_the_stored_runs(console, workflow_app):
+    from prometheus_client.parser import text_string_to_metric_families
+
+    app_id, key = workflow_app
+    body = await (await _run(console, key, "help")).get_json()
+    elapsed = body["data"]["elapsed_time"]
+    deadline = time.monotonic() + 15
+    while True:
+        text = await (await console.client.get("/metrics")).get_data(as_text=True)
+        samples = {s.name: s.value for f in text_string_to_metric_families(text) for s in f.samples
+                   if s.labels.get("app_id") == app_id and s.name.startswith("dify_workflow_duration_seconds_")}
+        if samples.get("dify_workflow_duration_seconds_count") == 1:
+            break
+        assert time.monotonic() < deadline, samples
+        await asyncio.sleep(0.05)
+    assert abs(samples["dify_workflow_duration_seconds_sum"] - elapsed) < 0.005
