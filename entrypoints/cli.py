@@ -16,11 +16,13 @@ from application.apps.list_apps import ListAppsRequest
 from application.tenancy.set_up_instance import SetUpRequest
 from domain.apps.entities import TokenType
 from domain.shared.errors import DomainError, InvalidParam
+from entrypoints.cli_datasets import add_datasets_parser
 from entrypoints.container import Container, build_container, shutdown_container
 from entrypoints.database import close_database, open_database
 from entrypoints.http.presenters import api_key_json, app_json
 from entrypoints.logs import configure_logging
 from entrypoints.settings import Settings
+from entrypoints.worker.fleet_commands import add_workers_parser, run_workers_command
 
 
 async def _setup(c: Container, args: argparse.Namespace) -> dict:
@@ -104,6 +106,9 @@ def _parser() -> argparse.ArgumentParser:
     key.add_argument("--dataset", action="store_true")
     key.add_argument("--email")
     key.set_defaults(handler=_create_key)
+
+    add_workers_parser(groups)
+    add_datasets_parser(groups)
     return parser
 
 
@@ -117,6 +122,8 @@ async def _run(handler: Handler, container: Container, args: argparse.Namespace)
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     settings = Settings()
+    if args.group == "workers":  # Redis only: no database needed
+        return run_workers_command(settings.redis_url, args)
     configure_logging("WARNING", settings.LOG_OUTPUT_FORMAT)
     database = open_database(settings, migrate=True)
     try:

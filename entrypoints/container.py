@@ -16,7 +16,8 @@ from adapters.llm.tiktoken_counter import TiktokenCounter
 from adapters.persistence.engine import make_engine, make_session_factory
 from adapters.persistence.probes import PgvectorProbe, PostgresProbe
 from adapters.persistence.unit_of_work import SqlaUnitOfWork
-from adapters.queue.probes import InProcessQueueProbe, RedisQueueProbe, StaticProbe
+from adapters.queue.maintenance_dispatcher import TaskiqAppPurgeQueue
+from adapters.queue.probes import InProcessQueueProbe, RedisQueueProbe, RedisWorkersProbe, StaticProbe
 from adapters.queue.trace_dispatcher import TaskiqTraceDispatcher
 from adapters.security.api_key_secrets import RandomSecretTokenGenerator
 from adapters.security.jwt_tokens import JwtAccessTokenIssuer
@@ -88,6 +89,7 @@ from domain.files.entities import UploadLimits
 from domain.models.providers import OPENAI_BASE_URL, ModelEntry, ProviderCredentials
 from domain.workflows.engine import ENGINE_TYPES, Limits
 from entrypoints.containers.knowledge import KnowledgeContainer
+from entrypoints.containers.maintenance import MaintenanceContainer
 from entrypoints.database import Database
 from entrypoints.settings import Settings
 
@@ -170,7 +172,15 @@ class Container(containers.DeclarativeContainer):
         memory=providers.Factory(StaticProbe, "vector_store", {"kind": "memory"}),
     )
     check_health = providers.Factory(
-        CheckHealth, probes=providers.List(database_probe, queue_probe, vector_store_probe)
+        CheckHealth,
+        probes=providers.Selector(
+            config.queue.kind,
+            redis=providers.List(
+                database_probe, queue_probe, vector_store_probe,
+                providers.Factory(RedisWorkersProbe, config.queue.redis_url, broker),
+            ),
+            memory=providers.List(database_probe, queue_probe, vector_store_probe),
+        ),
     )
 
     redis_client = providers.Singleton(redis_from_url, config.queue.redis_url)
@@ -203,7 +213,9 @@ class Container(containers.DeclarativeContainer):
     get_app = providers.Factory(GetApp, uow)
     update_app = providers.Factory(UpdateApp, uow, clock, metrics_sink)
     set_api_access = providers.Factory(SetApiAccess, uow, clock)
-    delete_app = providers.Factory(DeleteApp, uow, metrics_sink)
+    delete_app = providers.Factory(
+        DeleteApp, uow, metrics_sink, clock, providers.Singleton(TaskiqAppPurgeQueue, broker)
+    )
     create_api_key = providers.Factory(CreateApiKey, uow, api_key_secrets, clock, ids)
     list_api_keys = providers.Factory(ListApiKeys, uow)
     delete_api_key = providers.Factory(DeleteApiKey, uow)
@@ -308,6 +320,15 @@ class Container(containers.DeclarativeContainer):
         metrics_sink=metrics_sink,
     )
 
+    maintenance = providers.Container(
+        MaintenanceContainer,
+        config=config.maintenance,
+        engine=engine,
+        clock=clock,
+        broker=broker,
+        file_storage=file_storage,
+    )
+
 
 def build_container(settings: Settings, database: Database, broker: AsyncBroker) -> Container:
     container = Container(broker=broker)
@@ -350,7 +371,21 @@ def build_container(settings: Settings, database: Database, broker: AsyncBroker)
                 "max_steps": settings.WORKFLOW_MAX_EXECUTION_STEPS,
                 "max_seconds": float(settings.WORKFLOW_MAX_EXECUTION_TIME),
             },
-            "knowledge": {"vector_store": settings.VECTOR_STORE, "storage_path": str(settings.STORAGE_PATH)},
+            "knowledge": {
+                "vector_store": settings.VECTOR_STORE, "storage_path": str(settings.STORAGE_PATH),
+                "milvus": {"uri": settings.MILVUS_URI or "", "token": settings.MILVUS_TOKEN,
+                           "database": settings.MILVUS_DATABASE},
+            },
+            "maintenance": {
+                "message_days": settings.MESSAGE_RETENTION_DAYS,
+                "workflow_run_days": settings.WORKFLOW_RUN_RETENTION_DAYS,
+                "node_execution_days": settings.WORKFLOW_NODE_EXECUTION_RETENTION_DAYS,
+                "app_log_days": settings.WORKFLOW_APP_LOG_RETENTION_DAYS,
+                "embeddings_cache_days": settings.EMBEDDINGS_CACHE_RETENTION_DAYS,
+                "orphan_upload_hours": settings.UPLOAD_FILE_ORPHAN_HOURS,
+                "batch_size": settings.RETENTION_BATCH_SIZE,
+                "max_run_seconds": settings.WORKFLOW_MAX_EXECUTION_TIME,
+            },
             "otel": {
                 "service_name": settings.OTEL_SERVICE_NAME,
                 "endpoint": settings.otlp_endpoint or "",

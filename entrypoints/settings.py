@@ -37,8 +37,18 @@ class Settings(BaseSettings):
     REDIS_PASSWORD: str | None = None
     REDIS_DB: int = 0
     REDIS_USE_SSL: bool = False
+    # A popped task is leased for this long; its worker renews the lease while the task runs, so a task
+    # returns to its queue this long after its worker died (SIGKILL, lost host), never while it runs.
+    QUEUE_VISIBILITY_TIMEOUT: float = 60.0
+    # Workers announce themselves in Redis (weir:workers:<id>) this often, expiring after the TTL.
+    WORKER_HEARTBEAT_INTERVAL: float = 5.0
+    WORKER_HEARTBEAT_TTL: float = 30.0
 
     VECTOR_STORE: str = "pgvector"
+    # VECTOR_STORE=milvus: a file path is Milvus Lite (default STORAGE_PATH/milvus.db), a URL a Milvus server.
+    MILVUS_URI: str | None = None
+    MILVUS_TOKEN: str = ""
+    MILVUS_DATABASE: str = ""
 
     # An instance-wide model provider for a single-user install: used when a workspace has configured none.
     OPENAI_API_BASE: str | None = None
@@ -79,6 +89,22 @@ class Settings(BaseSettings):
 
     ACCESS_TOKEN_EXPIRE_MINUTES: int = 60
     REFRESH_TOKEN_EXPIRE_DAYS: int = 30
+
+    # Retention and maintenance (./dev/start-beat). Days to keep each kind of record; 0 keeps them
+    # forever (the default, as Dify). Node executions and app logs follow the runs unless set.
+    MESSAGE_RETENTION_DAYS: int = 0
+    WORKFLOW_RUN_RETENTION_DAYS: int = 0
+    WORKFLOW_NODE_EXECUTION_RETENTION_DAYS: int | None = None
+    WORKFLOW_APP_LOG_RETENTION_DAYS: int | None = None
+    EMBEDDINGS_CACHE_RETENTION_DAYS: int = 0
+    # Uploads never used by anything are deleted (row and bytes) after this many hours; 0 keeps them.
+    UPLOAD_FILE_ORPHAN_HOURS: int = 0
+    RETENTION_BATCH_SIZE: int = 1000
+    # Cron strings (UTC) of the periodic jobs; an empty string turns a schedule off.
+    RETENTION_CRON: str = "30 3 * * *"
+    EMBEDDINGS_CACHE_CLEAN_CRON: str = "0 2 * * *"
+    ORPHAN_UPLOAD_CLEAN_CRON: str = "15 * * * *"
+    REAPER_CRON: str = "*/5 * * * *"
 
     @property
     def external_database_url(self) -> str | None:

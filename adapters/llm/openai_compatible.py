@@ -3,7 +3,7 @@
 import asyncio
 import json
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
-from contextlib import aclosing, asynccontextmanager
+from contextlib import aclosing, asynccontextmanager, suppress
 from typing import Any
 
 import httpx
@@ -20,6 +20,8 @@ from domain.models.ports import TokenCounter
 
 # A host that does not accept a connection in 10 s is down; a model may think far longer before answering.
 _CONNECT_TIMEOUT = 10.0
+# After `[DONE]`, how long to wait for the end of the body so the connection can be reused.
+_DRAIN_SECONDS = 0.5
 
 
 class _Retryable(Exception):
@@ -88,13 +90,16 @@ class OpenAICompatibleChatModel:
             async with client.stream("POST", self._url, **request_options) as response:
                 if response.status_code >= 400:
                     raise _status_failure(response.status_code, await response.aread(), response.headers)
-                async for line in response.aiter_lines():
+                lines = response.aiter_lines()
+                async for line in lines:
                     data = sse_data(line)
                     if data == "[DONE]":
                         fold.done = True
                         break
                     if data and (delta := fold.feed(parse_payload(data))):
                         yield ChatChunk(delta=delta)
+                if fold.done:
+                    await _drain(lines)
         except (httpx.ConnectError, httpx.ConnectTimeout) as error:
             raise _Retryable(CompletionRequestError(f"Could not connect to the model provider: {error}")) from error
         except httpx.TimeoutException as error:
@@ -132,6 +137,18 @@ async def _client_for(shared: httpx.AsyncClient | None, timeout: httpx.Timeout) 
         return
     async with httpx.AsyncClient(timeout=timeout) as client:
         yield client
+
+
+async def _drain(lines: AsyncIterator[str]) -> None:
+    """Reads what follows `[DONE]` (normally just the end of the chunked body, already received).
+
+    A response closed before its body ends cannot go back to the pool: httpx would then open a new
+    connection (and with TLS, a new handshake) for every call. A server that keeps the body open after
+    `[DONE]` is given up on after a short wait; the answer is complete either way."""
+    with suppress(Exception):
+        async with asyncio.timeout(_DRAIN_SECONDS):
+            async for _ in lines:
+                pass
 
 
 def _status_failure(status: int, body: bytes, headers: httpx.Headers) -> Exception:

@@ -39,6 +39,10 @@ def _app_values(app: App) -> dict:
     )
 
 
+# An app marked deleted is gone for every reader while the app_deletion queue removes its data.
+_LIVE = apps.c.status != AppStatus.DELETING.value
+
+
 class SqlaAppRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -47,11 +51,13 @@ class SqlaAppRepository:
         await self._session.execute(apps.insert().values(id=app.id, **_app_values(app)))
 
     async def get(self, app_id: UUID) -> App | None:
-        row = (await self._session.execute(select(apps).where(apps.c.id == app_id))).first()
+        row = (await self._session.execute(select(apps).where(apps.c.id == app_id, _LIVE))).first()
         return _app(row) if row else None
 
     async def update(self, app: App) -> None:
-        await self._session.execute(update(apps).where(apps.c.id == app.id).values(**_app_values(app)))
+        # A concurrent edit never brings back an app deleted meanwhile.
+        stmt = update(apps).where(apps.c.id == app.id, _LIVE).values(**_app_values(app))
+        await self._session.execute(stmt)
 
     async def delete(self, app_id: UUID) -> None:
         await self._session.execute(delete(apps).where(apps.c.id == app_id))
@@ -59,7 +65,7 @@ class SqlaAppRepository:
     async def list(
         self, tenant_id: UUID, *, page: int, limit: int, mode: AppMode | None, name: str | None
     ) -> AppPage:
-        where = [apps.c.tenant_id == tenant_id]
+        where = [apps.c.tenant_id == tenant_id, _LIVE]
         if mode is not None:
             where.append(apps.c.mode == mode.value)
         if name:

@@ -1,7 +1,7 @@
 import json
 from uuid import UUID
 
-from sqlalchemy import and_, delete, desc, or_, select, update
+from sqlalchemy import and_, bindparam, delete, desc, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,6 +49,11 @@ def _conversation_values(c: Conversation) -> dict:
     )
 
 
+# Built once: each call only binds its values. Building `.values(**columns)` per call coerced every column
+# into a new bind parameter and re-derived the statement's cache key, the costliest part of a chat's writes.
+_INSERT_CONVERSATION = conversations.insert()
+_UPDATE_CONVERSATION = update(conversations).where(conversations.c.id == bindparam("_conversation_id"))
+
 _SORTS = {
     "created_at": (conversations.c.created_at, False),
     "-created_at": (conversations.c.created_at, True),
@@ -62,9 +67,7 @@ class SqlaConversationRepository:
         self._session = session
 
     async def add(self, conversation: Conversation) -> None:
-        await self._session.execute(
-            conversations.insert().values(id=conversation.id, **_conversation_values(conversation))
-        )
+        await self._session.execute(_INSERT_CONVERSATION, {"id": conversation.id, **_conversation_values(conversation)})
 
     async def get(self, conversation_id: UUID) -> Conversation | None:
         stmt = select(conversations).where(conversations.c.id == conversation_id, conversations.c.is_deleted.is_(False))
@@ -72,11 +75,8 @@ class SqlaConversationRepository:
         return _conversation(row) if row else None
 
     async def update(self, conversation: Conversation) -> None:
-        await self._session.execute(
-            update(conversations)
-            .where(conversations.c.id == conversation.id)
-            .values(**_conversation_values(conversation))
-        )
+        values = _conversation_values(conversation)
+        await self._session.execute(_UPDATE_CONVERSATION, {"_conversation_id": conversation.id, **values})
 
     async def list_for(
         self, app_id: UUID, end_user_id: UUID, *, last_id: UUID | None, limit: int, sort_by: str
@@ -161,21 +161,23 @@ def _message_values(m: Message) -> dict:
     )
 
 
+_INSERT_MESSAGE = messages.insert()
+_UPDATE_MESSAGE = update(messages).where(messages.c.id == bindparam("_message_id"))
+
+
 class SqlaMessageRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def add(self, message: Message) -> None:
-        await self._session.execute(messages.insert().values(id=message.id, **_message_values(message)))
+        await self._session.execute(_INSERT_MESSAGE, {"id": message.id, **_message_values(message)})
 
     async def get(self, message_id: UUID) -> Message | None:
         row = (await self._session.execute(select(messages).where(messages.c.id == message_id))).first()
         return _message(row) if row else None
 
     async def update(self, message: Message) -> None:
-        await self._session.execute(
-            update(messages).where(messages.c.id == message.id).values(**_message_values(message))
-        )
+        await self._session.execute(_UPDATE_MESSAGE, {"_message_id": message.id, **_message_values(message)})
 
     async def history(self, conversation_id: UUID, limit: int) -> list[Message]:
         m = messages

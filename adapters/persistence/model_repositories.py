@@ -2,7 +2,7 @@ import json
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -12,18 +12,24 @@ from domain.models.ports import SecretCipher
 from domain.models.pricing import ModelPrice
 from domain.models.providers import DefaultModel, ModelEntry, ProviderCredentials
 
+# The chat path's reads, built once (each call only binds its values).
+_CURRENT_CONFIG = (
+    select(app_model_configs)
+    .join(apps, apps.c.app_model_config_id == app_model_configs.c.id)
+    .where(apps.c.id == bindparam("_app_id"))
+)
+_PROVIDER = select(provider_credentials).where(
+    provider_credentials.c.tenant_id == bindparam("_tenant_id"),
+    provider_credentials.c.provider == bindparam("_provider"),
+)
+
 
 class SqlaAppModelConfigRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def current(self, app_id: UUID) -> AppModelConfig | None:
-        stmt = (
-            select(app_model_configs)
-            .join(apps, apps.c.app_model_config_id == app_model_configs.c.id)
-            .where(apps.c.id == app_id)
-        )
-        row = (await self._session.execute(stmt)).first()
+        row = (await self._session.execute(_CURRENT_CONFIG, {"_app_id": app_id})).first()
         if row is None:
             return None
         model = json.loads(row.model)
@@ -117,10 +123,7 @@ class SqlaProviderRepository:
         )
 
     async def get(self, tenant_id: UUID, provider: str) -> ProviderCredentials | None:
-        p = provider_credentials
-        row = (
-            await self._session.execute(select(p).where(p.c.tenant_id == tenant_id, p.c.provider == provider))
-        ).first()
+        row = (await self._session.execute(_PROVIDER, {"_tenant_id": tenant_id, "_provider": provider})).first()
         return self._credentials(row) if row else None
 
     async def for_tenant(self, tenant_id: UUID) -> list[ProviderCredentials]:

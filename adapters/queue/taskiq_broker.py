@@ -1,52 +1,35 @@
-"""The taskiq broker: Redis lists when configured (tasks survive the API and run on workers), else in-process.
+"""The taskiq broker: Redis when configured (tasks survive the API and run on workers), else in-process.
 
 Each task names its queue with the `queue_name` label; a worker consumes the queues it is given, so
-queues can be split across worker processes (`./dev/start-worker --queues dataset,ops_trace`).
+queues can be split across worker processes (`./dev/start-worker --queues dataset,ops_trace`). The
+Redis broker delivers at least once, retries with backoff and dead-letters (see reliable_broker.py).
 """
 
-import asyncio
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import Sequence
 
-from redis.asyncio import ConnectionError as RedisConnectionError
-from redis.asyncio import Redis
 from taskiq import AsyncBroker, InMemoryBroker
-from taskiq_redis import ListQueueBroker, RedisAsyncResultBackend
+from taskiq_redis import RedisAsyncResultBackend
 
-QUEUES: tuple[str, ...] = (
-    "dataset", "priority_dataset", "workflow", "workflow_storage", "ops_trace", "mail", "app_deletion",
-    "conversation", "retention",
-)
-_PREFIX = "weir:queue:"
+from adapters.queue.fleet import RedisFleet
+from adapters.queue.reliable_broker import ReliableRedisBroker
+from adapters.queue.retry_middleware import RetryWithDeadLetterMiddleware
+from adapters.queue.topology import DEFAULT_QUEUE, QUEUES, queue_key, queue_of
 
-
-def queue_key(queue: str) -> str:
-    if queue not in QUEUES:
-        raise ValueError(f"unknown queue {queue!r}; declared queues: {', '.join(QUEUES)}")
-    return _PREFIX + queue
+__all__ = ["QUEUES", "make_broker", "queue_key", "queues_in_use"]
 
 
-class MultiQueueListBroker(ListQueueBroker):
-    """A ListQueueBroker that pops from several lists at once (BRPOP takes many keys)."""
-
-    def __init__(self, url: str, consume: Sequence[str]) -> None:
-        super().__init__(url=url, queue_name=queue_key("workflow"))
-        self.consumed_keys = [queue_key(q) for q in consume]
-
-    async def listen(self) -> AsyncGenerator[bytes, None]:
-        while True:
-            try:
-                async with Redis(connection_pool=self.connection_pool) as redis:
-                    popped = await redis.brpop(self.consumed_keys, timeout=1)
-            except RedisConnectionError:
-                # Redis is down or restarting: wait before asking again instead of spinning on the CPU.
-                await asyncio.sleep(1.0)
-                continue
-            if popped is not None:
-                yield popped[1]
-
-
-def make_broker(redis_url: str | None, consume: Sequence[str] = QUEUES) -> AsyncBroker:
+def make_broker(
+    redis_url: str | None, consume: Sequence[str] = QUEUES, visibility_timeout: float = 60.0
+) -> AsyncBroker:
     if redis_url is None:
         return InMemoryBroker()
+    broker = ReliableRedisBroker(redis_url, consume, visibility_timeout)
     backend = RedisAsyncResultBackend(redis_url=redis_url, result_ex_time=3600)
-    return MultiQueueListBroker(redis_url, consume).with_result_backend(backend)
+    fleet = RedisFleet(broker.redis)
+    return broker.with_result_backend(backend).with_middlewares(RetryWithDeadLetterMiddleware(fleet, broker.stats))
+
+
+def queues_in_use(broker: AsyncBroker) -> list[str]:
+    """The queues the tasks registered on `broker` are sent to: those a live worker must consume."""
+    keys = {task.labels.get("queue_name") or queue_key(DEFAULT_QUEUE) for task in broker.get_all_tasks().values()}
+    return sorted(queue_of(key) for key in keys)

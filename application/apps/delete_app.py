@@ -1,21 +1,42 @@
+import logging
 from uuid import UUID
 
 from application.apps.find_app import app_in_tenant
+from domain.apps.entities import TokenType
+from domain.maintenance.ports import AppPurgeQueue
+from domain.shared.clock import Clock
+from domain.shared.errors import StoreUnavailable
 from domain.shared.unit_of_work import UnitOfWork
 from domain.telemetry.points import app_event_points
 from domain.telemetry.ports import MetricsSink
 
+logger = logging.getLogger(__name__)
+
 
 class DeleteApp:
-    """Removes an app with its API keys and end users; its keys stop working at once."""
+    """Deletes an app at once for every reader; its data is removed afterwards on the app_deletion queue.
 
-    def __init__(self, uow: UnitOfWork, metrics: MetricsSink) -> None:
+    Rules: in one transaction the app is marked deleted (gone from lists and lookups) and its API keys
+    are removed (they answer 401 at once); then the purge is enqueued. If the queue is down the
+    deletion still stands: the reaper re-enqueues the purge of deleted apps that make no progress.
+    """
+
+    def __init__(self, uow: UnitOfWork, metrics: MetricsSink, clock: Clock, purge_queue: AppPurgeQueue) -> None:
         self._uow = uow
         self._metrics = metrics
+        self._clock = clock
+        self._purge_queue = purge_queue
 
     async def execute(self, tenant_id: UUID, app_id: UUID) -> None:
         async with self._uow as uow:
-            await app_in_tenant(uow, tenant_id, app_id)
-            await uow.apps.delete(app_id)
+            app = await app_in_tenant(uow, tenant_id, app_id)
+            app.mark_deleted(self._clock.now())
+            await uow.apps.update(app)
+            for key in await uow.api_tokens.list_for(tenant_id, TokenType.APP, app_id):
+                await uow.api_tokens.delete(key.id)
             await uow.commit()
         self._metrics.emit(app_event_points("deleted", tenant_id, app_id))
+        try:
+            await self._purge_queue.purge_app(app_id)
+        except StoreUnavailable:
+            logger.warning("app %s deleted; its data purge could not be enqueued (the reaper will)", app_id)

@@ -24,6 +24,8 @@ class MessageRun:
 
     async def next_event(self, timeout: float | None = None) -> GenerationEvent | None:
         """The next event, or None when `timeout` seconds pass without one (time for a keep-alive ping)."""
+        if not self._events.empty():  # most events are already queued: no timer task needed
+            return self._events.get_nowait()
         try:
             return await asyncio.wait_for(self._events.get(), timeout)
         except TimeoutError:

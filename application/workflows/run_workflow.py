@@ -53,6 +53,8 @@ class WorkflowRunHandle:
         self._queue.put_nowait(payload)
 
     async def next_payload(self, timeout: float | None = None) -> dict[str, Any] | None:
+        if not self._queue.empty():
+            return self._queue.get_nowait()
         try:
             return await asyncio.wait_for(self._queue.get(), timeout)
         except TimeoutError:

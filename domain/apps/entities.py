@@ -18,6 +18,7 @@ class AppMode(StrEnum):
 
 class AppStatus(StrEnum):
     NORMAL = "normal"
+    DELETING = "deleting"  # gone for every reader; its data is being removed in the background
 
 
 class IconType(StrEnum):
@@ -57,6 +58,10 @@ class App:
     def touch(self, at: datetime, by: UUID) -> None:
         self.updated_at = at
         self.updated_by = by
+
+    def mark_deleted(self, at: datetime) -> None:
+        self.status = AppStatus.DELETING
+        self.updated_at = at
 
 
 class TokenType(StrEnum):

@@ -42,6 +42,7 @@ from application.knowledge.list_segments import ListSegments
 from application.knowledge.list_tags import ListTags
 from application.knowledge.pause_document import PauseDocument
 from application.knowledge.recover_documents import RecoverDocuments
+from application.knowledge.reindex_datasets import ReindexDatasets
 from application.knowledge.rename_tag import RenameTag
 from application.knowledge.resolve_actor import ResolveActor
 from application.knowledge.resume_document import ResumeDocument
@@ -58,8 +59,9 @@ from application.knowledge.update_segment import UpdateSegment
 CHUNKING_TOKENIZER_MODEL = "text-embedding-ada-002"
 
 
-def milvus_uri(storage_path: str) -> str:
-    return str(Path(storage_path) / "milvus.db")
+def milvus_uri(storage_path: str, configured: str | None = None) -> str:
+    """MILVUS_URI when set (a file path: Milvus Lite; a URL: a Milvus server), else STORAGE_PATH/milvus.db."""
+    return configured or str(Path(storage_path) / "milvus.db")
 
 
 def chunk_token_counter(counter: TiktokenCounter) -> Callable[[str], int]:
@@ -80,7 +82,10 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     vector_store = providers.Selector(
         config.vector_store,
         pgvector=providers.Singleton(PgvectorVectorStore, engine),
-        milvus=providers.Singleton(MilvusVectorStore, providers.Callable(milvus_uri, config.storage_path)),
+        milvus=providers.Singleton(
+            MilvusVectorStore, providers.Callable(milvus_uri, config.storage_path, config.milvus.uri),
+            token=config.milvus.token, db_name=config.milvus.database,
+        ),
         memory=providers.Singleton(InMemoryVectorStore),
     )
     local_embedder = providers.Singleton(LocalOnnxEmbedder)
@@ -129,6 +134,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
 
     retrieve = providers.Factory(Retrieve, uow, catalog, vector_store, keyword_index, metrics_sink)
     list_embedding_models = providers.Factory(ListEmbeddingModels, catalog)
+    reindex_datasets = providers.Factory(ReindexDatasets, uow, catalog, embedding_cache, vector_store)
 
     create_tag = providers.Factory(CreateTag, uow, clock, ids)
     list_tags = providers.Factory(ListTags, uow)

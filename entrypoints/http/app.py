@@ -1,5 +1,7 @@
 """The Quart application: Service API under /v1, console API under /console/api, /health."""
 
+from datetime import timedelta
+
 from quart import Quart
 from taskiq import InMemoryBroker
 
@@ -45,6 +47,9 @@ def create_app(container: Container) -> Quart:
         broker.state.container = container
         await broker.startup()
         await recover_lost_documents(container.knowledge, isinstance(broker, InMemoryBroker))
+        if isinstance(broker, InMemoryBroker):
+            # No beat runs beside the in-process broker: finish app deletions an earlier process left half-done.
+            await container.maintenance.resume_app_deletions(stalled_after=timedelta(0)).execute()
 
     @app.after_serving
     async def stop_queue_and_pools() -> None:

@@ -8,7 +8,10 @@ from taskiq import Context, TaskiqDepends
 from adapters.queue.taskiq_broker import queue_key
 from adapters.queue.trace_dispatcher import MESSAGE_TRACE_TASK, NODE_TRACE_TASK, WORKFLOW_TRACE_TASK
 from domain.telemetry.records import EventTimes
-from entrypoints.worker import knowledge_tasks  # noqa: F401  (registers the knowledge tasks)
+from entrypoints.worker import (
+    knowledge_tasks,  # noqa: F401  (registers the knowledge tasks)
+    maintenance_tasks,  # noqa: F401  (registers the housekeeping tasks)
+)
 from entrypoints.worker.broker import broker
 
 

@@ -66,6 +66,9 @@ async def test_the_environment_holds_no_secrets_of_the_parent(runner, monkeypatc
     assert "leak-me" not in str(result)
 
 
+PROJECT_FILE = str(Path(__file__).resolve().parents[2] / "pyproject.toml")
+
+
 async def test_the_working_directory_is_empty_and_weirs_files_are_out_of_reach(runner, tmp_path):
     secret = tmp_path / "secret_key"
     secret.write_text("top secret")
@@ -78,7 +81,7 @@ async def test_the_working_directory_is_empty_and_weirs_files_are_out_of_reach(r
         "        except OSError as e:\n            out[name] = type(e).__name__\n"
         "    return out"
     )
-    project = str(Path(__file__).resolve().parents[2] / "pyproject.toml")  # this checkout, wherever it is
+    project = PROJECT_FILE  # this checkout, wherever it is
     result = await runner.run("python3", code, {"path": str(secret), "project": project})
     assert result["cwd"] == [] and result["relative"] is False
     assert result["absolute"] != "read"

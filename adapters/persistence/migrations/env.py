@@ -3,6 +3,7 @@ import os
 from alembic import context
 from sqlalchemy import create_engine, pool
 
+from adapters.persistence import maintenance_indexes  # noqa: F401  (its indexes live on the shared metadata)
 from adapters.persistence.engine import async_url
 from adapters.persistence.schema import metadata
 

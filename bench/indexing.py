@@ -1,0 +1,144 @@
+"""Indexing throughput of the real pipeline with the local embedder: chunks/s, seconds per MB, peak RSS.
+
+In one process, on an embedded PostgreSQL in a temporary STORAGE_PATH (as `weir` runs by default):
+sets up a workspace, creates a high_quality dataset and N documents of generated text (bench/corpus.py)
+through the CreateDocument use case, then runs the IndexDocument job of every document (parse → clean →
+split → embed with all-MiniLM-L6-v2 on onnxruntime → pgvector upsert → completed), `--concurrency` jobs at
+a time as a worker would. The embeddings cache starts empty and every chunk is distinct, so every chunk
+reaches the model.
+
+    uv run python bench/indexing.py [--documents 200] [--paragraphs 12] [--concurrency 2] [--threads 1]
+                                    [--max-tokens 500] [--vector-store pgvector|milvus]
+"""
+
+import sys
+from pathlib import Path
+
+# The repository root instead of bench/ (whose modules must not shadow the standard library's).
+sys.path[0] = str(Path(__file__).resolve().parents[1])
+
+import argparse  # noqa: E402
+import asyncio  # noqa: E402
+import random  # noqa: E402
+import resource  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+
+from dependency_injector import providers  # noqa: E402
+from taskiq import InMemoryBroker  # noqa: E402
+
+from adapters.embeddings.local_onnx import LocalOnnxEmbedder  # noqa: E402
+from application.knowledge.create_dataset import CreateDatasetRequest  # noqa: E402
+from application.knowledge.create_document import CreateDocumentRequest  # noqa: E402
+from application.knowledge.document_input import Upload  # noqa: E402
+from application.knowledge.guards import Actor  # noqa: E402
+from application.tenancy.set_up_instance import SetUpRequest  # noqa: E402
+from bench.corpus import document  # noqa: E402
+from entrypoints.container import build_container, shutdown_container  # noqa: E402
+from entrypoints.database import close_database, open_database  # noqa: E402
+from entrypoints.settings import Settings  # noqa: E402
+
+
+class HeldQueue:
+    """Keeps the jobs instead of running them: the benchmark runs them itself, timed."""
+
+    def __init__(self) -> None:
+        self.ids: list = []
+
+    async def index_documents(self, document_ids) -> None:
+        self.ids.extend(document_ids)
+
+
+async def bench(args: argparse.Namespace, settings: Settings, database) -> dict:
+    container = build_container(settings, database, InMemoryBroker())
+    knowledge = container.knowledge
+    queue = HeldQueue()
+    knowledge.indexing_queue.override(providers.Object(queue))
+    knowledge.local_embedder.override(providers.Singleton(LocalOnnxEmbedder, intra_op_num_threads=args.threads))
+    try:
+        await container.set_up_instance().execute(SetUpRequest("bench@example.com", "Bench", "bench-secret-1"))
+        operator = await container.find_operator().execute()
+        actor = Actor(operator.tenant.id, operator.account.id)
+        dataset = await knowledge.create_dataset().execute(
+            CreateDatasetRequest(actor=actor, name="bench", indexing_technique="high_quality")
+        )
+        rule = {"mode": "custom", "rules": {
+            "pre_processing_rules": [{"id": "remove_extra_spaces", "enabled": True}],
+            "segmentation": {"separator": "\n\n", "max_tokens": args.max_tokens, "chunk_overlap": 0},
+        }}
+        rng = random.Random(args.seed)
+        total_bytes = 0
+        for i in range(args.documents):
+            text = document(rng, args.paragraphs)
+            total_bytes += len(text.encode())
+            await knowledge.create_document().execute(CreateDocumentRequest(
+                actor=actor, dataset_id=dataset.id, name=f"doc-{i}", upload=Upload.of_text(f"doc-{i}", text),
+                indexing_technique="high_quality", process_rule=rule,
+            ))
+        await knowledge.local_embedder().embed_query("warm-up")  # model load is not indexing
+        pending = list(queue.ids)
+
+        async def worker() -> None:
+            while pending:  # a job a use case instance, as the worker task does (one unit of work each)
+                await knowledge.index_document().execute(pending.pop())
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(args.concurrency)))
+        wall = time.perf_counter() - started
+        progress = await _progress(knowledge, queue.ids)
+    finally:
+        await shutdown_container(container)
+    return {"bytes": total_bytes, "wall": wall, **progress}
+
+
+async def _progress(knowledge, document_ids) -> dict:
+    async with knowledge.uow() as uow:
+        counts = await uow.segments.progress(document_ids)
+        docs = [await uow.documents.get_by_id(d) for d in document_ids]
+    return {
+        "chunks": sum(done for done, _ in counts.values()),
+        "completed_docs": sum(1 for d in docs if d and d.indexing_status.value == "completed"),
+        "tokens": sum(d.tokens for d in docs if d),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--documents", type=int, default=200)
+    parser.add_argument("--paragraphs", type=int, default=12, help="paragraphs per document")
+    parser.add_argument("--max-tokens", type=int, default=500, help="segmentation max_tokens (Dify's default 500)")
+    parser.add_argument("--concurrency", type=int, default=2, help="indexing jobs at once (worker slots)")
+    parser.add_argument("--threads", type=int, default=1, help="onnxruntime intra-op threads per job")
+    parser.add_argument("--vector-store", default="pgvector", choices=("pgvector", "milvus"))
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    storage = Path(tempfile.mkdtemp(prefix="weir-bench-indexing-"))
+    settings = Settings(STORAGE_PATH=storage, VECTOR_STORE=args.vector_store, REDIS_URL=None, REDIS_HOST=None,
+                        DB_HOST=None, _env_file=None)
+    database = open_database(settings, migrate=True)
+    try:
+        result = asyncio.run(bench(args, settings, database))
+    finally:
+        close_database(settings, database)
+        shutil.rmtree(storage, ignore_errors=True)
+    mb = result["bytes"] / 1e6
+    average = result["tokens"] / max(1, result["chunks"])
+    rows = [
+        ("documents (completed)", f"{args.documents} ({result['completed_docs']})"),
+        ("text", f"{mb:.2f} MB, {result['tokens']} tokens"),
+        ("chunks", f"{result['chunks']} (max_tokens {args.max_tokens}, avg {average:.0f} tokens)"),
+        ("wall time", f"{result['wall']:.1f} s ({args.concurrency} jobs x {args.threads} onnx thread)"),
+        ("chunks/s", f"{result['chunks'] / result['wall']:.0f}"),
+        ("seconds per MB", f"{result['wall'] / mb:.1f}"),
+        ("peak RSS (this process)", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"),
+        ("vector store", args.vector_store),
+    ]
+    width = max(len(k) for k, _ in rows)
+    print(f"\nindexing with the local embedder (all-MiniLM-L6-v2 int8), {__import__('os').cpu_count()} cores")
+    for key, value in rows:
+        print(f"  {key:<{width}}  {value}")
+
+
+if __name__ == "__main__":
+    main()
