@@ -53,6 +53,7 @@ from application.check_health import CheckHealth
 from application.conversations.generate_answer import GenerateAnswer
 from application.conversations.generations import Generations
 from application.conversations.give_feedback import GiveFeedback, ListAppFeedbacks
+from application.conversations.knowledge_context import GatherKnowledgeContext
 from application.conversations.list_conversations import ListConversations
 from application.conversations.list_messages import ListMessages
 from application.conversations.manage_conversation import DeleteConversation, ListConversationVariables
@@ -235,19 +236,6 @@ class Container(containers.DeclarativeContainer):
     set_default_models = providers.Factory(SetDefaultModels, uow)
     update_model_config = providers.Factory(UpdateModelConfig, uow, ids)
     generate_answer = providers.Factory(GenerateAnswer, uow, stop_signals, token_counter, trace_dispatcher, clock)
-    send_message = providers.Factory(
-        SendMessage,
-        uow,
-        resolve_model,
-        token_counter,
-        stop_signals,
-        concurrency_limiter,
-        generate_answer,
-        generations,
-        clock,
-        ids,
-        config.chat.default_active_requests,
-    )
 
     stop_generation = providers.Factory(StopGeneration, stop_signals)
     list_conversations = providers.Factory(ListConversations, uow)
@@ -318,6 +306,22 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         broker=broker,
         metrics_sink=metrics_sink,
+    )
+    # Chat apps with datasets answer from them (Dify's dataset_configs); a fresh use case per message.
+    gather_knowledge = providers.Factory(GatherKnowledgeContext, knowledge.retrieve, knowledge.get_dataset)
+    send_message = providers.Factory(
+        SendMessage,
+        uow,
+        resolve_model,
+        token_counter,
+        stop_signals,
+        concurrency_limiter,
+        generate_answer,
+        generations,
+        clock,
+        ids,
+        config.chat.default_active_requests,
+        knowledge=gather_knowledge,
     )
 
     maintenance = providers.Container(
@@ -399,14 +403,25 @@ def build_container(settings: Settings, database: Database, broker: AsyncBroker)
     return container
 
 
+class FreshPerCall:
+    """Calls `execute` on a new use case each time: use cases hold a unit of work, which serves one
+    `async with` at a time, while workflow nodes of concurrent runs share their executors."""
+
+    def __init__(self, factory: providers.Provider) -> None:
+        self._factory = factory
+
+    async def execute(self, *args, **kwargs):
+        return await self._factory().execute(*args, **kwargs)
+
+
 def wire_workflow_nodes(container: Container) -> None:
     """The node executors: the built-in ones plus those that need other contexts (knowledge retrieval)."""
     executors = builtin_node_executors(
         code_runner=container.code_runner(), template_renderer=container.template_renderer(),
-        http_client=container.workflow_http_client(), model_resolver=container.resolve_model(),
+        http_client=container.workflow_http_client(), model_resolver=FreshPerCall(container.resolve_model),
     ).merged({
         "end": EndExecutor(), "answer": AnswerExecutor(),
-        "knowledge-retrieval": KnowledgeRetrievalExecutor(container.knowledge.retrieve()),
+        "knowledge-retrieval": KnowledgeRetrievalExecutor(container.knowledge.retrieve),
     })
     container.node_executors.override(providers.Object(executors))
 

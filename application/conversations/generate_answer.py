@@ -3,7 +3,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import aclosing, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from application.conversations.generations import MessageRun
 from domain.conversations.entities import Conversation, Message
@@ -34,6 +34,7 @@ class AnswerGeneration:
     message: Message
     release: Callable[[], Awaitable[None]]
     auto_name: bool = False
+    retriever_resources: list[dict] = field(default_factory=list)
 
 
 class GenerateAnswer:
@@ -130,7 +131,7 @@ class GenerateAnswer:
         now = self._clock.now()
         message, conversation = generation.message, generation.conversation
         message.complete(answer, priced, now, first_token[0] if first_token else None)
-        message.metadata = {"usage": _usage_json(priced), "retriever_resources": []}
+        message.metadata = {"usage": _usage_json(priced), "retriever_resources": generation.retriever_resources}
         conversation.updated_at = now
         conversation.dialogue_count += 1
         if generation.auto_name:

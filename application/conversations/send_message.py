@@ -4,6 +4,7 @@ from uuid import UUID
 
 from application.conversations.generate_answer import AnswerGeneration, GenerateAnswer
 from application.conversations.generations import Generations, MessageRun
+from application.conversations.knowledge_context import CONTEXT_PROMPT, GatherKnowledgeContext, KnowledgeContext
 from application.models.resolve_model import ResolveModel
 from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.input_form import validate_inputs
@@ -57,8 +58,10 @@ class SendMessage:
         clock: Clock,
         ids: IdGenerator,
         default_active_requests: int,
+        knowledge: GatherKnowledgeContext | None = None,
     ) -> None:
         self._uow = uow
+        self._knowledge = knowledge
         self._resolve = resolve_model
         self._counter = counter
         self._stops = stops
@@ -82,7 +85,12 @@ class SendMessage:
         if conversation is not None:
             inputs = conversation.inputs or inputs  # a conversation keeps the inputs it started with (Dify)
         resolved = await self._resolve.execute(app.tenant_id, settings)
-        messages = self._prompt(chat, config, settings, inputs, history, request.query, resolved.entry.context_size)
+        context = None
+        if config is not None and self._knowledge is not None and config.dataset_configs:
+            context = await self._knowledge.execute(app.tenant_id, config.dataset_configs, request.query)
+        messages = self._prompt(
+            chat, config, settings, inputs, history, request.query, resolved.entry.context_size, context
+        )
         model_request = ChatRequest(model=settings.name, messages=tuple(messages), params=settings.completion_params)
 
         task_id = self._ids.new_id()
@@ -105,6 +113,7 @@ class SendMessage:
             message=message,
             release=lambda: self._limiter.release(app.id, task_id),
             auto_name=request.auto_generate_name and chat and not conversation.name,
+            retriever_resources=context.resources if context else [],
         )
         self._generations.spawn(self._generate.run(generation))
         return run
@@ -128,8 +137,12 @@ class SendMessage:
         history: list[Message],
         query: str,
         context_size: int,
+        context: KnowledgeContext | None = None,
     ) -> list[ChatMessage]:
         pre_prompt = config.pre_prompt if config else ""
+        if context is not None:
+            # Retrieved text is data, not a template: its braces must not reach the variable substitution.
+            pre_prompt = CONTEXT_PROMPT.format(context=context.text.replace("{{", "{ {")) + pre_prompt
         if not chat:
             return assemble_chat_prompt(
                 pre_prompt="",

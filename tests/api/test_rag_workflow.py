@@ -94,3 +94,39 @@ async def test_retrieval_feeds_the_llm_whose_tokens_stream_and_whose_answer_bran
     llm = next(e for e in events if e["event"] == "node_finished" and e["data"]["node_type"] == "llm")
     assert llm["data"]["execution_metadata"]["total_tokens"] == 14
     assert finished["data"]["total_tokens"] == 14
+
+
+async def test_a_chat_app_with_a_dataset_answers_from_it_and_cites_it(console, upstream):
+    from tests.api.chat_fixtures import make_app
+
+    await configure_provider(console, upstream)
+    dataset_id = await _indexed_dataset(console)
+    chat = await make_app(console, upstream, dataset_configs={
+        "retrieval_model": "multiple", "top_k": 1,
+        "datasets": {"datasets": [{"dataset": {"enabled": True, "id": dataset_id}}]},
+    })
+    status, body = await chat.send("When do I get my refund?")
+    assert status == 200, body
+    [resource] = body["metadata"]["retriever_resources"]
+    assert resource["dataset_id"] == dataset_id and resource["dataset_name"] == "Handbook"
+    assert "14 days" in resource["content"] and resource["position"] == 1 and resource["score"] > 0
+    system_prompt = upstream.requests[-1]["json"]["messages"][0]["content"]
+    assert "<context>" in system_prompt and "Refunds are paid within 14 days" in system_prompt
+
+
+async def test_concurrent_runs_with_model_and_retrieval_nodes_do_not_share_a_transaction(console, upstream):
+    await configure_provider(console, upstream)
+    dataset_id = await _indexed_dataset(console)
+    imported = await (await console.client.post(
+        "/console/api/apps/imports", json={"mode": "yaml-content", "yaml_content": _dsl(dataset_id), "publish": True},
+        headers=console.headers)).get_json()
+    key = await console.create_app_key(imported["app_id"])
+    for _ in range(6):
+        upstream.replies.append(Reply(deltas=("Within ", "14 days", "."), delay=0.02))
+
+    async def one(i: int) -> str:
+        response = await console.client.post("/v1/workflows/run", headers=bearer(key), json={
+            "inputs": {"question": f"How long do refunds take? ({i})"}, "response_mode": "blocking", "user": f"u{i}"})
+        return (await response.get_json())["data"]["status"]
+
+    assert await asyncio.gather(*(one(i) for i in range(6))) == ["succeeded"] * 6
