@@ -177,6 +177,10 @@ class SqlaWorkflowRunRepository:
         n = workflow_node_executions
         await self._session.execute(update(n).where(n.c.id == execution.id).values(**_node_values(execution)))
 
+    async def delete_nodes(self, run_id: UUID) -> None:
+        n = workflow_node_executions
+        await self._session.execute(delete(n).where(n.c.workflow_run_id == run_id))
+
     async def add_app_log(self, run: WorkflowRun, created_from: str) -> None:
         await self._session.execute(
             workflow_app_logs.insert().values(

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -6,6 +7,7 @@ from application.knowledge.guards import load_dataset
 from domain.knowledge.collections import collection_for_dataset
 from domain.knowledge.document import DocForm
 from domain.knowledge.errors import DatasetNotInitialized
+from domain.knowledge.metadata import parse_metadata_filter
 from domain.knowledge.ports import VectorFilter, VectorStore
 from domain.knowledge.retrieval import (
     DEFAULT_KEYWORD_WEIGHT,
@@ -38,8 +40,10 @@ class Retrieve:
     Rules: the query is 1-250 characters; the request's retrieval_model, else the dataset's, else Dify's
     default; economy datasets always search by keyword; hybrid fuses normalised scores with the weights
     (0.7 semantic / 0.3 keyword when none are given); the threshold, when enabled, applies to the final
-    score. Only enabled segments of available documents come back; each returned segment's hit_count
-    grows by one, and every call counts `dify.dataset.retrievals.total`.
+    score. `retrieval_model.metadata_filtering_conditions`, when given, keeps only the documents whose
+    metadata values match (and/or over Dify's comparison operators) before searching. Only enabled
+    segments of available documents come back; each returned segment's hit_count grows by one, and every
+    call counts `dify.dataset.retrievals.total`.
     """
 
     def __init__(
@@ -55,9 +59,16 @@ class Retrieve:
             raise InvalidParam("query is required.", param="query")
         if len(query) > MAX_QUERY_LENGTH:
             raise InvalidParam(f"Query cannot exceed {MAX_QUERY_LENGTH} characters.", param="query")
+        raw_model = request.retrieval_model
+        metadata_filter = parse_metadata_filter(
+            raw_model.get("metadata_filtering_conditions") if isinstance(raw_model, Mapping) else None
+        )
         async with self._uow as uow:
             dataset = await load_dataset(uow, request.tenant_id, request.dataset_id)
             document_ids = await uow.documents.available_ids(dataset.id)
+            if metadata_filter is not None:
+                values = await uow.metadata.values(dataset.id, document_ids)
+                document_ids = [i for i in document_ids if metadata_filter.matches(values.get(i))]
         if dataset.indexing_technique is None:
             raise DatasetNotInitialized()
         model = parse_retrieval_model(request.retrieval_model or dataset.retrieval_model)

@@ -135,6 +135,12 @@ class RunWorkflow:
             workflow = await uow.workflows.get(run.workflow_id) if run else None
         if run is None or workflow is None or run.ended:
             return
+        # A worker died mid-run (its job came back): the run starts over, and the node rows of the lost
+        # attempt go, so the stored run holds each node once. Node side effects may happen again
+        # (at-least-once execution), as with any redelivered task.
+        async with self._uow as uow:
+            await uow.workflow_runs.delete_nodes(run.id)
+            await uow.commit()
         handle = WorkflowRunHandle(task_id, run)
         await self.drive(handle, workflow, user)
 

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from domain.knowledge.dataset import Dataset
 from domain.knowledge.document import Document, IndexingStatus
+from domain.knowledge.metadata import MetadataField
 from domain.knowledge.process_rule import ProcessRule
 from domain.knowledge.segment import ChildChunk, Segment
 from domain.knowledge.tags import Tag
@@ -164,3 +165,29 @@ class TagRepository(Protocol):
     async def unbind(self, tag_ids: Sequence[UUID], target_id: UUID) -> None: ...
 
     async def of_targets(self, target_ids: Sequence[UUID]) -> dict[UUID, list[Tag]]: ...
+
+
+class MetadataRepository(Protocol):
+    async def add(self, field: MetadataField) -> None: ...
+
+    async def get(self, dataset_id: UUID, metadata_id: UUID) -> MetadataField | None: ...
+
+    async def list(self, dataset_id: UUID) -> list[MetadataField]:
+        """The dataset's fields by creation, each with the number of documents that have a value for it."""
+
+    async def name_taken(self, dataset_id: UUID, name: str) -> bool: ...
+
+    async def rename(self, field: MetadataField, old_name: str) -> None:
+        """Renames the field and the key of its values on the dataset's documents."""
+
+    async def delete(self, field: MetadataField) -> None:
+        """Removes the field and its values from the dataset's documents."""
+
+    async def set_built_in(self, dataset_id: UUID, enabled: bool) -> None: ...
+
+    async def built_in_enabled(self, dataset_id: UUID) -> bool: ...
+
+    async def values(self, dataset_id: UUID, document_ids: Sequence[UUID]) -> dict[UUID, dict]:
+        """Each document's values by field name ({} when it has none); unknown documents are left out."""
+
+    async def set_values(self, document_id: UUID, values: dict) -> None: ...

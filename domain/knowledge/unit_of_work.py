@@ -1,7 +1,13 @@
 from types import TracebackType
 from typing import Protocol, Self
 
-from domain.knowledge.repositories import DatasetRepository, DocumentRepository, SegmentRepository, TagRepository
+from domain.knowledge.repositories import (
+    DatasetRepository,
+    DocumentRepository,
+    MetadataRepository,
+    SegmentRepository,
+    TagRepository,
+)
 
 
 class KnowledgeUnitOfWork(Protocol):
@@ -16,6 +22,7 @@ class KnowledgeUnitOfWork(Protocol):
     documents: DocumentRepository
     segments: SegmentRepository
     tags: TagRepository
+    metadata: MetadataRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -47,6 +47,9 @@ class WorkflowRunRepository(Protocol):
 
     async def update_node(self, execution: NodeExecution) -> None: ...
 
+    async def delete_nodes(self, run_id: UUID) -> None:
+        """Removes the node rows of a run (an attempt lost with its worker, before the run starts over)."""
+
     async def add_app_log(self, run: WorkflowRun, created_from: str) -> None: ...
 
     async def logs(

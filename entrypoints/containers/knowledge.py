@@ -40,6 +40,14 @@ from application.knowledge.list_documents import ListDocuments
 from application.knowledge.list_embedding_models import ListEmbeddingModels
 from application.knowledge.list_segments import ListSegments
 from application.knowledge.list_tags import ListTags
+from application.knowledge.metadata_fields import (
+    CreateMetadataField,
+    DeleteMetadataField,
+    ListMetadataFields,
+    RenameMetadataField,
+    SetDocumentMetadata,
+    ToggleBuiltInMetadata,
+)
 from application.knowledge.pause_document import PauseDocument
 from application.knowledge.recover_documents import RecoverDocuments
 from application.knowledge.reindex_datasets import ReindexDatasets
@@ -142,3 +150,10 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     delete_tag = providers.Factory(DeleteTag, uow)
     bind_tags = providers.Factory(BindTags, uow)
     list_dataset_tags = providers.Factory(ListDatasetTags, uow)
+
+    create_metadata_field = providers.Factory(CreateMetadataField, uow, clock, ids)
+    list_metadata_fields = providers.Factory(ListMetadataFields, uow)
+    rename_metadata_field = providers.Factory(RenameMetadataField, uow)
+    delete_metadata_field = providers.Factory(DeleteMetadataField, uow)
+    toggle_built_in_metadata = providers.Factory(ToggleBuiltInMetadata, uow)
+    set_document_metadata = providers.Factory(SetDocumentMetadata, uow)

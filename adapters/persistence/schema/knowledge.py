@@ -102,6 +102,7 @@ documents = Table(
     Column("hit_count", Integer, nullable=False, server_default="0"),
     Column("doc_form", String(255), nullable=False, server_default="text_model"),
     Column("doc_language", String(255)),
+    Column("doc_metadata", JSONB),
     Index(None, "dataset_id", "position"),
     Index(None, "dataset_id", "batch"),
     Index(None, "indexing_status", "updated_at"),
@@ -174,6 +175,21 @@ embeddings = Table(
     Column("provider_name", String(255), nullable=False, server_default=""),
     at_column("created_at"),
     UniqueConstraint("model_name", "hash", "provider_name"),
+)
+
+dataset_metadatas = Table(
+    "dataset_metadatas",
+    metadata,
+    id_column(),
+    _uuid("tenant_id", nullable=False),
+    _uuid("dataset_id", ForeignKey("datasets.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(255), nullable=False),
+    Column("name", String(255), nullable=False),
+    _uuid("created_by"),
+    at_column("created_at"),
+    _uuid("updated_by"),
+    at_column("updated_at"),
+    UniqueConstraint("dataset_id", "name"),
 )
 
 tags = Table(

@@ -23,4 +23,12 @@ KNOWLEDGE_ERROR_CODES: dict[type[Exception], tuple[str, int]] = {
     knowledge.EmbeddingUnavailable: ("service_unavailable", 503),
 }
 
-from entrypoints.http.dataset_api import datasets, documents, processing, retrieval, segments, tags  # noqa: E402, F401
+from entrypoints.http.dataset_api import (  # noqa: E402, F401
+    datasets,
+    documents,
+    metadata,
+    processing,
+    retrieval,
+    segments,
+    tags,
+)
