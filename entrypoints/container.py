@@ -80,6 +80,7 @@ from application.tenancy.refresh_session import RefreshSession
 from application.tenancy.set_up_instance import SetUpInstance
 from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
 from application.workflows.manage_workflow import GetDraft, PublishWorkflow, SyncDraft
+from application.workflows.nodes.document_extractor import DocumentExtractorExecutor
 from application.workflows.nodes.knowledge_retrieval import KnowledgeRetrievalExecutor
 from application.workflows.nodes.registry import builtin_node_executors
 from application.workflows.nodes.response_nodes import AnswerExecutor, EndExecutor
@@ -422,6 +423,9 @@ def wire_workflow_nodes(container: Container) -> None:
     ).merged({
         "end": EndExecutor(), "answer": AnswerExecutor(),
         "knowledge-retrieval": KnowledgeRetrievalExecutor(container.knowledge.retrieve),
+        "document-extractor": DocumentExtractorExecutor(
+            container.uow, container.file_storage(), container.knowledge.extractor()
+        ),
     })
     container.node_executors.override(providers.Object(executors))
 

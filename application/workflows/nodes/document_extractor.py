@@ -1,0 +1,51 @@
+"""document-extractor: the text of uploaded files (a file variable or a list of them), for later nodes."""
+
+from typing import Any
+from uuid import UUID
+
+from domain.files.ports import FileStorage
+from domain.knowledge.services import TextExtractor
+from domain.shared.errors import DomainError
+from domain.workflows.graph import Node
+from domain.workflows.nodes import NodeContext, NodeFailed, NodeResult
+
+
+def _file_id(value: Any) -> UUID | None:
+    """A file variable as Dify passes it: an object with upload_file_id / related_id / id, or a bare id."""
+    raw = (
+        value.get("upload_file_id") or value.get("related_id") or value.get("id") if isinstance(value, dict) else value
+    )
+    try:
+        return UUID(str(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+class DocumentExtractorExecutor:
+    """Rules: only files of the run's workspace are read; a single file gives `text` as a string, a list
+    of files a list of strings (Dify); an unknown or unreadable file fails the node with its name."""
+
+    def __init__(self, uow_factory, storage: FileStorage, extractor: TextExtractor) -> None:
+        self._uow_factory = uow_factory
+        self._storage = storage
+        self._extractor = extractor
+
+    async def run(self, node: Node, context: NodeContext) -> NodeResult:
+        value = context.pool.get(list(node.data.get("variable_selector") or []))
+        files = value if isinstance(value, list) else [value]
+        texts = [await self._text(context.run.tenant_id, item) for item in files if item is not None]
+        text: Any = texts if isinstance(value, list) else (texts[0] if texts else "")
+        return NodeResult(outputs={"text": text}, inputs={"variable_selector": node.data.get("variable_selector")})
+
+    async def _text(self, tenant_id: UUID, value: Any) -> str:
+        file_id = _file_id(value)
+        if file_id is None:
+            raise NodeFailed("document-extractor needs a file (an uploaded file's id).")
+        async with self._uow_factory() as uow:
+            upload = await uow.uploads.get(file_id)
+        if upload is None or upload.tenant_id != tenant_id:
+            raise NodeFailed(f"File {file_id} not found.")
+        try:
+            return await self._extractor.extract(await self._storage.load(upload.key), upload.extension)
+        except (DomainError, FileNotFoundError) as error:
+            raise NodeFailed(f"Could not extract text from {upload.name}: {error}") from error

@@ -1,0 +1,45 @@
+"""document-extractor: a file uploaded through the Service API becomes text a later node uses."""
+
+import io
+
+import yaml
+from quart.datastructures import FileStorage
+
+from tests.api.helpers import bearer
+
+
+def _dsl() -> str:
+    node = lambda nid, data: {"id": nid, "type": "custom", "data": data}  # noqa: E731
+    edge = lambda s, t: {"id": f"{s}-{t}", "source": s, "target": t, "sourceHandle": "source"}  # noqa: E731
+    graph = {
+        "nodes": [
+            node("start", {"type": "start", "title": "Start", "variables": [
+                {"variable": "doc", "label": "Document", "type": "file", "required": True}]}),
+            node("extract", {"type": "document-extractor", "title": "Extract", "variable_selector": ["start", "doc"]}),
+            node("end", {"type": "end", "title": "End", "outputs": [{"variable": "text", "value_selector": ["extract", "text"]}]}),
+        ],
+        "edges": [edge("start", "extract"), edge("extract", "end")],
+    }
+    return yaml.safe_dump({"app": {"name": "Reader", "mode": "workflow"}, "kind": "app", "version": "0.3.1",
+                           "workflow": {"graph": graph, "features": {}}})
+
+
+async def test_an_uploaded_markdown_file_is_read_into_text(console):
+    imported = await (await console.client.post(
+        "/console/api/apps/imports", json={"mode": "yaml-content", "yaml_content": _dsl(), "publish": True},
+        headers=console.headers)).get_json()
+    assert imported["status"] == "completed", imported
+    key = await console.create_app_key(imported["app_id"])
+    part = FileStorage(stream=io.BytesIO(b"# Title\n\nThe answer is 42."), filename="notes.md", content_type="text/markdown")
+    upload = await (await console.client.post("/v1/files/upload", headers=bearer(key), form={"user": "alice"},
+                                              files={"file": part})).get_json()
+    doc = {"type": "document", "transfer_method": "local_file", "upload_file_id": upload["id"]}
+    body = await (await console.client.post("/v1/workflows/run", headers=bearer(key), json={
+        "inputs": {"doc": doc}, "response_mode": "blocking", "user": "alice"})).get_json()
+    assert body["data"]["status"] == "succeeded", body
+    assert "The answer is 42." in body["data"]["outputs"]["text"]
+
+    missing = {"type": "document", "transfer_method": "local_file", "upload_file_id": "00000000-0000-7000-8000-000000000001"}
+    failed = await (await console.client.post("/v1/workflows/run", headers=bearer(key), json={
+        "inputs": {"doc": missing}, "response_mode": "blocking", "user": "alice"})).get_json()
+    assert failed["data"]["status"] == "failed" and "not found" in failed["data"]["error"]
