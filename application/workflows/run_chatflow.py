@@ -19,6 +19,7 @@ from domain.workflows.graph import parse_graph
 from domain.workflows.variables import VariablePool
 
 NAME_LENGTH = 40
+HISTORY_TURNS = 50  # the most an llm node's memory window can ask for
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,8 +37,7 @@ class ChatflowHandle(WorkflowRunHandle):
         super().__init__(task_id, run)
         self.message = message
         self.conversation = conversation
-        self.prompt_tokens = 0
-        self.completion_tokens = 0
+        self.history: tuple[tuple[str, str], ...] = ()
 
 
 def initial_variables(workflow: Workflow) -> dict[str, Any]:
@@ -64,11 +64,12 @@ class RunChatflow(RunWorkflow):
                 raise WorkflowNotPublished()
             conversation = None
             variables = initial_variables(workflow)
+            earlier = []
             if request.conversation_id is not None:
                 conversation = await owned_conversation(uow, request.app, request.end_user, request.conversation_id)
-                last = await uow.messages.history(conversation.id, 1)
-                if last:
-                    variables |= last[-1].metadata.get("conversation_variables") or {}
+                earlier = await uow.messages.history(conversation.id, HISTORY_TURNS)
+                if earlier:
+                    variables |= earlier[-1].metadata.get("conversation_variables") or {}
         parse_graph(workflow.graph)
         inputs = conversation.inputs if conversation else validate_inputs(workflow.input_form(), request.inputs)
         now = self._clock.now()
@@ -96,6 +97,7 @@ class RunChatflow(RunWorkflow):
             await uow.workflow_runs.add_app_log(run, "service-api")
             await uow.commit()
         handle = ChatflowHandle(self._ids.new_id(), run, message, conversation)
+        handle.history = tuple((m.query, m.answer) for m in earlier)
         await self._stops.register(handle.task_id, request.end_user.session_id)
         pool = self._pool(run, workflow, request.end_user.session_id)
         pool = VariablePool(

@@ -182,7 +182,8 @@ class RunWorkflow:
         run = handle.run
         graph = parse_graph(workflow.graph)
         pool = pool or self._pool(run, workflow, user)
-        context = RunContext(run.tenant_id, run.app_id, workflow.id, run.id, user)
+        history = getattr(handle, "history", ())  # a chatflow's earlier turns, for llm nodes with memory
+        context = RunContext(run.tenant_id, run.app_id, workflow.id, run.id, user, history=history)
         engine = GraphEngine(
             graph,
             self._executors,

@@ -53,6 +53,8 @@ class RunContext:
     run_id: UUID
     user_id: str
     call_depth: int = 0
+    # A chatflow's earlier turns (query, answer), oldest first: what llm nodes with memory remember.
+    history: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass

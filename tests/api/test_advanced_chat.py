@@ -18,7 +18,8 @@ def _dsl() -> str:
             node("start", {"type": "start", "title": "Start", "variables": []}),
             node("llm", {"type": "llm", "title": "LLM", "model": {
                 "provider": "openai_api_compatible", "name": "stub-model", "mode": "chat", "completion_params": {}},
-                "prompt_template": [{"role": "user", "text": "{{#sys.query#}}"}]}),
+                "prompt_template": [{"role": "system", "text": "Be brief."}],
+                "memory": {"window": {"enabled": True, "size": 5}, "query_prompt_template": "{{#sys.query#}}"}}),
             node("count", {"type": "assigner", "title": "Count turns", "version": "2", "items": [
                 {"variable_selector": ["conversation", "turns"], "input_type": "constant", "operation": "+=", "value": 1}]}),
             node("answer", {"type": "answer", "title": "Answer", "answer": "{{#llm.text#}} (turn {{#conversation.turns#}})"}),
@@ -63,6 +64,10 @@ async def test_conversation_variables_carry_over_and_history_is_listed(console, 
         "query": "Two", "inputs": {}, "response_mode": "blocking", "user": "alice",
         "conversation_id": first["conversation_id"]})).get_json()
     assert second["answer"] == "Hello world (turn 2)"
+    remembered = upstream.requests[-1]["json"]["messages"]
+    assert [(m["role"], m["content"]) for m in remembered] == [
+        ("system", "Be brief."), ("user", "One"), ("assistant", "Hello world (turn 1)"), ("user", "Two"),
+    ]
     variables = await (await console.client.get(
         f"/v1/conversations/{first['conversation_id']}/variables", query_string={"user": "alice"}, headers=bearer(key))).get_json()
     assert [(v["name"], v["value"], v["value_type"]) for v in variables["data"]] == [("turns", "2", "number")]

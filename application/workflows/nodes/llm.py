@@ -32,7 +32,9 @@ class LlmExecutor:
         self._resolver = resolver
         self._renderer = renderer
 
-    async def messages(self, data: Mapping[str, Any], pool: VariablePool) -> list[ChatMessage]:
+    async def messages(
+        self, data: Mapping[str, Any], pool: VariablePool, history: tuple[tuple[str, str], ...] = ()
+    ) -> list[ChatMessage]:
         context = context_text(data, pool)
         jinja_vars = named_values((data.get("prompt_config") or {}).get("jinja2_variables") or [], pool)
         template = data.get("prompt_template") or []
@@ -45,6 +47,11 @@ class LlmExecutor:
                 messages.append(ChatMessage(role, text))
         memory = data.get("memory")
         query = pool.get(["sys", "query"])
+        if memory and history:
+            window = memory.get("window") or {}
+            turns = history[-int(window.get("size") or 50):] if window.get("enabled") else history
+            for past_query, past_answer in turns:
+                messages += [ChatMessage.user(past_query), ChatMessage.assistant(past_answer)]
         if memory and query:
             query_template = str(memory.get("query_prompt_template") or "{{#sys.query#}}")
             messages.append(ChatMessage.user(pool.render(query_template.replace(CONTEXT_MARK, context))))
@@ -62,7 +69,7 @@ class LlmExecutor:
 
     async def run(self, node: Node, context: NodeContext) -> NodeResult:
         settings = model_settings(node.data)
-        messages = await self.messages(node.data, context.pool)
+        messages = await self.messages(node.data, context.pool, context.run.history)
         completion = await complete(self._resolver, context.run.tenant_id, settings, messages, context.stream)
         usage = completion.usage_dict()
         return NodeResult(
