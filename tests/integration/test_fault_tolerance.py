@@ -101,22 +101,6 @@ async def rows(url: str, sql: str, *params) -> list[tuple]:
     return await asyncio.to_thread(query, url, sql, *params)
 
 
-async def _delete_weir_keys(url: str) -> None:
-    async with Redis.from_url(url) as redis:
-        keys = [key async for key in redis.scan_iter(match="weir:*", count=1000)]
-        if keys:
-            await redis.delete(*keys)
-
-
-@pytest.fixture
-async def redis(redis_url):
-    await _delete_weir_keys(redis_url)
-    client = Redis.from_url(redis_url, decode_responses=True)
-    yield client
-    await client.aclose()
-    await _delete_weir_keys(redis_url)
-
-
 @pytest.fixture
 def storage(tmp_path):
     return tmp_path / "storage"

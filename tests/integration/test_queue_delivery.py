@@ -35,22 +35,6 @@ async def wait_for(check, timeout: float, what: str):
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
-async def _delete_weir_keys(url: str) -> None:
-    async with Redis.from_url(url) as redis:
-        keys = [key async for key in redis.scan_iter(match="weir:*", count=1000)]
-        if keys:
-            await redis.delete(*keys)
-
-
-@pytest.fixture
-async def redis(redis_url):
-    await _delete_weir_keys(redis_url)
-    client = Redis.from_url(redis_url, decode_responses=True)
-    yield client
-    await client.aclose()
-    await _delete_weir_keys(redis_url)
-
-
 @pytest.fixture
 async def broker(redis_url, redis):
     broker = make_broker(redis_url)
