@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
+from uuid import UUID
 
 import redis.asyncio as redis
 from dependency_injector import containers, providers
@@ -96,6 +97,19 @@ from entrypoints.database import Database
 from entrypoints.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class WorkspaceProviders:
+    """An async callable: the workspace's model providers, plus the instance-wide fallback."""
+
+    def __init__(self, uow_factory: providers.Provider, fallback: ProviderCredentials | None) -> None:
+        self._uow_factory = uow_factory
+        self._fallback = fallback
+
+    async def __call__(self, tenant_id: UUID) -> list[ProviderCredentials]:
+        async with self._uow_factory() as uow:
+            found = await uow.providers.for_tenant(tenant_id)
+        return found + ([self._fallback] if self._fallback else [])
 
 
 def fallback_credentials(base_url: str, api_key: str, models: str) -> ProviderCredentials | None:
@@ -307,6 +321,7 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         broker=broker,
         metrics_sink=metrics_sink,
+        providers_of=providers.Factory(WorkspaceProviders, uow.provider, fallback_provider),
     )
     # Chat apps with datasets answer from them (Dify's dataset_configs); a fresh use case per message.
     gather_knowledge = providers.Factory(GatherKnowledgeContext, knowledge.retrieve, knowledge.get_dataset)

@@ -1,10 +1,13 @@
 """The embedding models a workspace can use: the local MiniLM model, always there and offline."""
 
+from collections.abc import Awaitable, Callable
 from uuid import UUID
 
 from adapters.embeddings.local_onnx import DIMENSION, MODEL_NAME, LocalOnnxEmbedder
+from adapters.embeddings.openai_compatible import OpenAICompatibleEmbedder
 from domain.knowledge.ports import Embedder
 from domain.knowledge.services import EmbeddingModelInfo
+from domain.models.providers import ProviderCredentials
 from domain.shared.errors import InvalidParam
 
 LOCAL_PROVIDER = "weir_local"
@@ -33,3 +36,41 @@ class LocalEmbedderCatalog:
             f"Embedding model {provider or ''}/{model or ''} is not available in this workspace.",
             param="embedding_model",
         )
+
+
+ProvidersOf = Callable[[UUID], Awaitable[list[ProviderCredentials]]]
+
+
+class WorkspaceEmbedderCatalog:
+    """The local model, plus the embedding models of the workspace's OpenAI-compatible providers (models
+    configured with mode `embedding`): a dataset names one by `embedding_model_provider` / `embedding_model`."""
+
+    def __init__(self, local: LocalEmbedderCatalog, providers_of: ProvidersOf) -> None:
+        self._local = local
+        self._providers_of = providers_of
+        self._remote: dict[tuple[str, str | None, str], OpenAICompatibleEmbedder] = {}
+
+    @property
+    def default(self) -> EmbeddingModelInfo:
+        return self._local.default
+
+    async def models(self, tenant_id: UUID) -> list[EmbeddingModelInfo]:
+        remote = [
+            EmbeddingModelInfo(provider=p.provider, model=m.name, dimension=m.dimension, label=m.name)
+            for p in await self._providers_of(tenant_id) for m in p.models if m.is_embedding
+        ]
+        return [*await self._local.models(tenant_id), *remote]
+
+    async def embedder(self, tenant_id: UUID, provider: str | None, model: str | None) -> Embedder:
+        for credentials in await self._providers_of(tenant_id):
+            if credentials.provider != provider:
+                continue
+            entry = next((m for m in credentials.models if m.is_embedding and m.name == model), None)
+            if entry is not None:
+                key = (credentials.endpoint_url, credentials.api_key, entry.name)
+                if key not in self._remote:  # one client (and its learnt dimension) per endpoint and model
+                    self._remote[key] = OpenAICompatibleEmbedder(
+                        credentials.endpoint_url, credentials.api_key or "", entry.name, entry.dimension
+                    )
+                return self._remote[key]
+        return await self._local.embedder(tenant_id, provider, model)

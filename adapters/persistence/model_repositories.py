@@ -90,7 +90,8 @@ def _models_json(models: tuple[ModelEntry, ...]) -> str:
                 "unit": str(m.price.unit),
                 "currency": m.price.currency,
             }
-        return {"name": m.name, "mode": m.mode, "context_size": m.context_size, "pricing": price}
+        return {"name": m.name, "mode": m.mode, "context_size": m.context_size, "pricing": price,
+                "dimension": m.dimension}
 
     return json.dumps([entry(m) for m in models])
 
@@ -100,7 +101,9 @@ def _models(text: str) -> tuple[ModelEntry, ...]:
     for m in json.loads(text or "[]"):
         p = m.get("pricing")
         price = ModelPrice(Decimal(p["input"]), Decimal(p["output"]), Decimal(p["unit"]), p["currency"]) if p else None
-        entries.append(ModelEntry(m["name"], m.get("mode", "chat"), m.get("context_size", 16384), price))
+        entries.append(
+            ModelEntry(m["name"], m.get("mode", "chat"), m.get("context_size", 16384), price, m.get("dimension"))
+        )
     return tuple(entries)
 
 

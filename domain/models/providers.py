@@ -14,12 +14,20 @@ OPENAI_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_CONTEXT_SIZE = 16384
 
 
+EMBEDDING_MODES = ("embedding", "text-embedding")
+
+
 @dataclass(frozen=True, slots=True)
 class ModelEntry:
     name: str
-    mode: str = "chat"
+    mode: str = "chat"  # "chat", "completion", or "embedding" for a text-embedding model
     context_size: int = DEFAULT_CONTEXT_SIZE
     price: ModelPrice | None = None
+    dimension: int | None = None  # embedding models only; learnt from the first answer when not given
+
+    @property
+    def is_embedding(self) -> bool:
+        return self.mode in EMBEDDING_MODES
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +88,10 @@ def parse_credentials(
         context = entry.get("context_size", DEFAULT_CONTEXT_SIZE)
         if not isinstance(context, int) or context < 256:
             raise InvalidParam("context_size must be an integer of at least 256", param="models")
-        models.append(ModelEntry(str(entry["name"]), str(entry.get("mode", "chat")), context, _price(entry)))
+        dimension = entry.get("dimension")
+        if dimension is not None and (not isinstance(dimension, int) or dimension < 1):
+            raise InvalidParam("dimension must be a positive integer", param="models")
+        models.append(ModelEntry(str(entry["name"]), str(entry.get("mode", "chat")), context, _price(entry), dimension))
     return ProviderCredentials(
         tenant_id=tenant_id, provider=provider, endpoint_url=endpoint.rstrip("/"),
         api_key=str(api_key) if api_key else None, models=tuple(models), updated_at=at,

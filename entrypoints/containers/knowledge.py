@@ -5,7 +5,7 @@ from pathlib import Path
 
 from dependency_injector import containers, providers
 
-from adapters.embeddings.catalog import LocalEmbedderCatalog
+from adapters.embeddings.catalog import LocalEmbedderCatalog, WorkspaceEmbedderCatalog
 from adapters.embeddings.local_onnx import LocalOnnxEmbedder
 from adapters.extraction.file_text_extractor import FileTextExtractor
 from adapters.llm.tiktoken_counter import TiktokenCounter
@@ -85,6 +85,8 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     ids = providers.Dependency()
     broker = providers.Dependency()
     metrics_sink = providers.Dependency()
+    # async (tenant_id) -> the workspace's model providers (for OpenAI-compatible embedding models)
+    providers_of = providers.Dependency()
 
     uow = providers.Factory(SqlaKnowledgeUnitOfWork, session_factory)
     vector_store = providers.Selector(
@@ -97,7 +99,9 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         memory=providers.Singleton(InMemoryVectorStore),
     )
     local_embedder = providers.Singleton(LocalOnnxEmbedder)
-    catalog = providers.Singleton(LocalEmbedderCatalog, local_embedder)
+    catalog = providers.Singleton(
+        WorkspaceEmbedderCatalog, providers.Singleton(LocalEmbedderCatalog, local_embedder), providers_of
+    )
     embedding_cache = providers.Singleton(PostgresEmbeddingCache, session_factory, clock, ids)
     keyword_index = providers.Singleton(PostgresKeywordIndex, session_factory)
     files = providers.Singleton(LocalFileStorage, providers.Callable(Path, config.storage_path))
