@@ -340,3 +340,21 @@ async def test_tags_label_datasets(client, key):
     assert (await _json(await client.get(f"/v1/datasets/{dataset['id']}/tags", headers=bearer(key))))["total"] == 0
     assert (await client.delete("/v1/datasets/tags", headers=bearer(key), json={"tag_id": tag["id"]})).status_code == 204
     assert await _json(await client.get("/v1/datasets/tags", headers=bearer(key))) == []
+
+
+async def test_a_pdf_uploaded_through_the_api_is_indexed_and_found(client, key):
+    from tests.integration.test_file_extraction import _pdf
+
+    dataset = await _create_dataset(client, key, name="Manuals", indexing_technique="high_quality")
+    part = FileStorage(stream=io.BytesIO(_pdf("The boiler pressure must stay below two bar")),
+                       filename="boiler.pdf", content_type="application/pdf")
+    created = await _json(await client.post(
+        f"/v1/datasets/{dataset['id']}/document/create-by-file", headers=bearer(key),
+        form={"data": '{"process_rule": {"mode": "automatic"}}'}, files={"file": part}))
+    [status] = await _wait_indexed(client, key, dataset["id"], created["batch"])
+    assert status["indexing_status"] == "completed", status
+    found = await _json(await client.post(f"/v1/datasets/{dataset['id']}/retrieve", headers=bearer(key), json={
+        "query": "What pressure is safe for the boiler?",
+        "retrieval_model": {"search_method": "semantic_search", "reranking_enable": False, "top_k": 1}}))
+    assert "boiler pressure" in found["records"][0]["segment"]["content"]
+    assert found["records"][0]["segment"]["document"]["name"] == "boiler.pdf"
