@@ -18,7 +18,7 @@ from adapters.persistence.engine import make_engine, make_session_factory
 from adapters.persistence.probes import PgvectorProbe, PostgresProbe
 from adapters.persistence.unit_of_work import SqlaUnitOfWork
 from adapters.queue.maintenance_dispatcher import TaskiqAppPurgeQueue
-from adapters.queue.probes import InProcessQueueProbe, RedisQueueProbe, RedisWorkersProbe, StaticProbe
+from adapters.queue.probes import InProcessQueueProbe, RedisQueueProbe, RedisWorkersProbe
 from adapters.queue.trace_dispatcher import TaskiqTraceDispatcher
 from adapters.security.api_key_secrets import RandomSecretTokenGenerator
 from adapters.security.jwt_tokens import JwtAccessTokenIssuer
@@ -27,6 +27,7 @@ from adapters.security.secret_cipher import AesGcmSecretCipher
 from adapters.storage.local_files import LocalFileStorage
 from adapters.system.clock import SystemClock
 from adapters.system.ids import UuidV7Generator
+from adapters.system.static_probe import StaticProbe
 from adapters.telemetry.otel_metrics import OtelMetricsSink
 from adapters.telemetry.otel_traces import OtelTraceExporter
 from adapters.telemetry.setup import (

@@ -179,6 +179,15 @@ class SqlaMessageRepository:
     async def update(self, message: Message) -> None:
         await self._session.execute(_UPDATE_MESSAGE, {"_message_id": message.id, **_message_values(message)})
 
+    async def first(self, conversation_id: UUID) -> Message | None:
+        m = messages
+        stmt = (
+            select(m).where(m.c.conversation_id == conversation_id, m.c.answer != "")
+            .order_by(m.c.created_at, m.c.id).limit(1)
+        )
+        row = (await self._session.execute(stmt)).first()
+        return _message(row) if row else None
+
     async def history(self, conversation_id: UUID, limit: int) -> list[Message]:
         m = messages
         stmt = (

@@ -27,16 +27,6 @@ class InProcessQueueProbe:
         return ProbeResult("queue", True, {"kind": "in-process"})
 
 
-class StaticProbe:
-    """For a backend that is checked when first used (an embedded Milvus Lite file, the memory store)."""
-
-    def __init__(self, name: str, detail: dict[str, str]) -> None:
-        self._result = ProbeResult(name, True, detail)
-
-    async def check(self) -> ProbeResult:
-        return self._result
-
-
 class RedisWorkersProbe:
     """The live workers, and the queues tasks are sent to that none of them consumes (tasks would wait there)."""
 

@@ -6,7 +6,7 @@ from contextlib import aclosing, suppress
 from dataclasses import dataclass, field
 
 from application.conversations.generations import MessageRun
-from domain.conversations.entities import Conversation, Message
+from domain.conversations.entities import Conversation, Message, name_from_query
 from domain.conversations.events import AnswerDelta, MessageEnded, MessageFailed
 from domain.conversations.ports import StopSignals
 from domain.models.entities import ChatRequest, Usage
@@ -21,7 +21,6 @@ from domain.telemetry.records import EventTimes
 log = logging.getLogger("weir.generation")
 
 STOP_POLL_SECONDS = 0.1
-NAME_LENGTH = 40  # a conversation named after its first query keeps at most this many characters
 
 
 @dataclass
@@ -131,11 +130,11 @@ class GenerateAnswer:
         now = self._clock.now()
         message, conversation = generation.message, generation.conversation
         message.complete(answer, priced, now, first_token[0] if first_token else None)
-        message.metadata = {"usage": _usage_json(priced), "retriever_resources": generation.retriever_resources}
+        message.metadata = {"usage": priced.as_dict(), "retriever_resources": generation.retriever_resources}
         conversation.updated_at = now
         conversation.dialogue_count += 1
         if generation.auto_name:
-            conversation.name = _name_from(message.query)
+            conversation.name = name_from_query(message.query)
         async with self._uow as uow:
             await uow.messages.update(message)
             await uow.conversations.update(conversation)
@@ -153,27 +152,3 @@ class GenerateAnswer:
         except Exception:
             log.exception("could not save the failure of message %s", message.id)
         generation.run.publish(MessageFailed(message=message, error=error))
-
-
-def _name_from(query: str) -> str:
-    line = " ".join(query.split())
-    return line if len(line) <= NAME_LENGTH else line[: NAME_LENGTH - 1].rstrip() + "…"
-
-
-def _usage_json(usage) -> dict:
-    from domain.models.pricing import decimal_text
-
-    return {
-        "prompt_tokens": usage.prompt_tokens,
-        "prompt_unit_price": decimal_text(usage.prompt_unit_price),
-        "prompt_price_unit": decimal_text(usage.prompt_price_unit),
-        "prompt_price": decimal_text(usage.prompt_price),
-        "completion_tokens": usage.completion_tokens,
-        "completion_unit_price": decimal_text(usage.completion_unit_price),
-        "completion_price_unit": decimal_text(usage.completion_price_unit),
-        "completion_price": decimal_text(usage.completion_price),
-        "total_tokens": usage.total_tokens,
-        "total_price": decimal_text(usage.total_price),
-        "currency": usage.currency,
-        "latency": usage.latency,
-    }

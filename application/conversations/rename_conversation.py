@@ -34,12 +34,12 @@ class RenameConversation:
     ) -> Conversation:
         async with self._uow as uow:
             conversation = await owned_conversation(uow, app, end_user, conversation_id)
-            first = await uow.messages.history(conversation.id, 10_000)
+            first = await uow.messages.first(conversation.id)
             config = await uow.model_configs.current(app.id)
         if auto_generate:
-            if not first:
+            if first is None:
                 raise InvalidParam("The conversation has no messages to name it from.", param="auto_generate")
-            name = await self._generated_name(app, config.model if config else None, first[0].query)
+            name = await self._generated_name(app, config.model if config else None, first.query)
         elif not (name or "").strip():
             raise InvalidParam("name is required when auto_generate is false", param="name")
         conversation.rename(name.strip()[:NAME_MAX], self._clock.now())

@@ -5,12 +5,13 @@ from uuid import UUID
 from application.conversations.generate_answer import AnswerGeneration, GenerateAnswer
 from application.conversations.generations import Generations, MessageRun
 from application.conversations.knowledge_context import CONTEXT_PROMPT, GatherKnowledgeContext, KnowledgeContext
+from application.conversations.owned import owned_conversation
 from application.models.resolve_model import ResolveModel
 from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.input_form import validate_inputs
 from domain.apps.model_config import AppModelConfig, ModelSettings
 from domain.conversations.entities import Conversation, Message
-from domain.conversations.errors import ConversationNotFound, TooManyRequests
+from domain.conversations.errors import TooManyRequests
 from domain.conversations.events import GenerationStarted
 from domain.conversations.ports import ConcurrencyLimiter, StopSignals
 from domain.conversations.prompt import Turn, assemble_chat_prompt, render_template
@@ -121,12 +122,7 @@ class SendMessage:
     async def _conversation(self, uow: UnitOfWork, request: SendMessageRequest) -> Conversation | None:
         if request.conversation_id is None:
             return None
-        conversation = await uow.conversations.get(request.conversation_id)
-        if conversation is None or conversation.app_id != request.app.id:
-            raise ConversationNotFound()
-        if conversation.from_end_user_id != request.end_user.id:
-            raise ConversationNotFound()
-        return conversation
+        return await owned_conversation(uow, request.app, request.end_user, request.conversation_id)
 
     def _prompt(
         self,

@@ -7,9 +7,9 @@ from application.workflows.run_workflow import RunWorkflow, WorkflowNotPublished
 from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.errors import NotChatApp
 from domain.apps.input_form import validate_inputs
-from domain.conversations.entities import Conversation, Message
+from domain.conversations.entities import Conversation, Message, name_from_query
 from domain.models.entities import Usage
-from domain.models.pricing import decimal_text, price_usage
+from domain.models.pricing import price_usage
 from domain.shared.errors import InvalidParam
 from domain.shared.unit_of_work import UnitOfWork
 from domain.telemetry.records import EventTimes
@@ -18,7 +18,6 @@ from domain.workflows.entities import Workflow, WorkflowRun
 from domain.workflows.graph import parse_graph
 from domain.workflows.variables import VariablePool
 
-NAME_LENGTH = 40
 HISTORY_TURNS = 50  # the most an llm node's memory window can ask for
 
 
@@ -40,8 +39,12 @@ class ChatflowHandle(WorkflowRunHandle):
         self.history: tuple[tuple[str, str], ...] = ()
 
 
-def initial_variables(workflow: Workflow) -> dict[str, Any]:
-    return {v["name"]: v.get("value") for v in workflow.conversation_variables if v.get("name")}
+def carried_variables(workflow: Workflow, earlier: list[Message]) -> dict[str, Any]:
+    """The workflow's defaults, updated by the last answered turn (each message keeps the values after it)."""
+    values = {v["name"]: v.get("value") for v in workflow.conversation_variables if v.get("name")}
+    if earlier:
+        values |= earlier[-1].metadata.get("conversation_variables") or {}
+    return values
 
 
 class RunChatflow(RunWorkflow):
@@ -63,13 +66,11 @@ class RunChatflow(RunWorkflow):
             if workflow is None:
                 raise WorkflowNotPublished()
             conversation = None
-            variables = initial_variables(workflow)
             earlier = []
             if request.conversation_id is not None:
                 conversation = await owned_conversation(uow, request.app, request.end_user, request.conversation_id)
                 earlier = await uow.messages.history(conversation.id, HISTORY_TURNS)
-                if earlier:
-                    variables |= earlier[-1].metadata.get("conversation_variables") or {}
+            variables = carried_variables(workflow, earlier)
         parse_graph(workflow.graph)
         inputs = conversation.inputs if conversation else validate_inputs(workflow.input_form(), request.inputs)
         now = self._clock.now()
@@ -125,16 +126,13 @@ class RunChatflow(RunWorkflow):
         else:
             message.fail(event.error or event.status, event.answer, usage, now, latency)
         message.metadata = {
-            "usage": {"total_tokens": usage.total_tokens, "total_price": decimal_text(usage.total_price),
-                      "currency": usage.currency, "latency": latency, "prompt_tokens": 0,
-                      "completion_tokens": usage.total_tokens},
-            "retriever_resources": [], "conversation_variables": event.conversation_variables,
+            "usage": usage.as_dict(), "retriever_resources": [],
+            "conversation_variables": event.conversation_variables,
         }
         conversation.updated_at = now
         conversation.dialogue_count += 1
         if not conversation.name:
-            line = " ".join(message.query.split())
-            conversation.name = line if len(line) <= NAME_LENGTH else line[: NAME_LENGTH - 1] + "…"
+            conversation.name = name_from_query(message.query)
         async with self._uow as uow:
             await uow.messages.update(message)
             await uow.conversations.update(conversation)
@@ -143,10 +141,6 @@ class RunChatflow(RunWorkflow):
         await self._traces.message_finished(message.id, EventTimes(message.created_at, now, message.status.value))
 
 
-async def conversation_variables(uow: UnitOfWork, workflow: Workflow | None, conversation: Conversation) -> dict:
-    """The conversation's variables now: the workflow's defaults, updated by the last answered turn."""
-    values = initial_variables(workflow) if workflow else {}
-    last = await uow.messages.history(conversation.id, 1)
-    if last:
-        values |= last[-1].metadata.get("conversation_variables") or {}
-    return values
+async def conversation_variables(uow: UnitOfWork, workflow: Workflow, conversation: Conversation) -> dict:
+    """The conversation's variables now."""
+    return carried_variables(workflow, await uow.messages.history(conversation.id, 1))

@@ -9,6 +9,14 @@ from uuid import UUID
 
 from domain.models.pricing import PricedUsage
 
+NAME_LENGTH = 40  # a conversation named after its first query keeps at most this many characters
+
+
+def name_from_query(query: str) -> str:
+    """The name a new conversation gets from its first query: one line, at most NAME_LENGTH characters."""
+    line = " ".join(query.split())
+    return line if len(line) <= NAME_LENGTH else line[: NAME_LENGTH - 1].rstrip() + "…"
+
 
 class MessageStatus(StrEnum):
     NORMAL = "normal"

@@ -36,6 +36,9 @@ class MessageRepository(Protocol):
 
     async def update(self, message: Message) -> None: ...
 
+    async def first(self, conversation_id: UUID) -> Message | None:
+        """The conversation's first answered message."""
+
     async def history(self, conversation_id: UUID, limit: int) -> list[Message]:
         """The last `limit` answered messages, oldest first."""
 

@@ -43,6 +43,23 @@ class PricedUsage:
     currency: str
     latency: float
 
+    def as_dict(self) -> dict[str, object]:
+        """Dify's usage object as JSON: prices as fixed-point strings."""
+        return {
+            "prompt_tokens": self.prompt_tokens,
+            "prompt_unit_price": decimal_text(self.prompt_unit_price),
+            "prompt_price_unit": decimal_text(self.prompt_price_unit),
+            "prompt_price": decimal_text(self.prompt_price),
+            "completion_tokens": self.completion_tokens,
+            "completion_unit_price": decimal_text(self.completion_unit_price),
+            "completion_price_unit": decimal_text(self.completion_price_unit),
+            "completion_price": decimal_text(self.completion_price),
+            "total_tokens": self.total_tokens,
+            "total_price": decimal_text(self.total_price),
+            "currency": self.currency,
+            "latency": self.latency,
+        }
+
 
 def _amount(tokens: int, unit_price: Decimal, unit: Decimal) -> Decimal:
     return (tokens * unit_price * unit).quantize(PRICE_PRECISION, rounding=ROUND_HALF_UP)
