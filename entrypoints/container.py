@@ -147,6 +147,7 @@ class Container(containers.DeclarativeContainer):
     session_factory = providers.Singleton(make_session_factory, engine)
     secret_cipher = providers.Singleton(AesGcmSecretCipher, config.secret_key)
     uow = providers.Factory(SqlaUnitOfWork, session_factory, secret_cipher)
+    uow_factory = uow.provider  # use cases open a new unit of work per transaction
 
     password_hasher = providers.Singleton(ScryptPasswordHasher)
     api_key_secrets = providers.Singleton(RandomSecretTokenGenerator)
@@ -218,51 +219,53 @@ class Container(containers.DeclarativeContainer):
     )
     generations = providers.Singleton(Generations)
 
-    get_setup_status = providers.Factory(GetSetupStatus, uow)
-    set_up_instance = providers.Factory(SetUpInstance, uow, password_hasher, clock, ids)
-    log_in = providers.Factory(LogIn, uow, password_hasher, token_issuer, clock)
-    refresh_session = providers.Factory(RefreshSession, uow, token_issuer)
-    authenticate_console = providers.Factory(AuthenticateConsole, uow, token_issuer)
-    find_operator = providers.Factory(FindOperator, uow)
+    get_setup_status = providers.Factory(GetSetupStatus, uow_factory)
+    set_up_instance = providers.Factory(SetUpInstance, uow_factory, password_hasher, clock, ids)
+    log_in = providers.Factory(LogIn, uow_factory, password_hasher, token_issuer, clock)
+    refresh_session = providers.Factory(RefreshSession, uow_factory, token_issuer)
+    authenticate_console = providers.Factory(AuthenticateConsole, uow_factory, token_issuer)
+    find_operator = providers.Factory(FindOperator, uow_factory)
 
-    create_app = providers.Factory(CreateApp, uow, clock, ids, metrics_sink)
-    list_apps = providers.Factory(ListApps, uow)
-    get_app = providers.Factory(GetApp, uow)
-    update_app = providers.Factory(UpdateApp, uow, clock, metrics_sink)
-    set_api_access = providers.Factory(SetApiAccess, uow, clock)
+    create_app = providers.Factory(CreateApp, uow_factory, clock, ids, metrics_sink)
+    list_apps = providers.Factory(ListApps, uow_factory)
+    get_app = providers.Factory(GetApp, uow_factory)
+    update_app = providers.Factory(UpdateApp, uow_factory, clock, metrics_sink)
+    set_api_access = providers.Factory(SetApiAccess, uow_factory, clock)
     delete_app = providers.Factory(
-        DeleteApp, uow, metrics_sink, clock, providers.Singleton(TaskiqAppPurgeQueue, broker)
+        DeleteApp, uow_factory, metrics_sink, clock, providers.Singleton(TaskiqAppPurgeQueue, broker)
     )
-    create_api_key = providers.Factory(CreateApiKey, uow, api_key_secrets, clock, ids)
-    list_api_keys = providers.Factory(ListApiKeys, uow)
-    delete_api_key = providers.Factory(DeleteApiKey, uow)
+    create_api_key = providers.Factory(CreateApiKey, uow_factory, api_key_secrets, clock, ids)
+    list_api_keys = providers.Factory(ListApiKeys, uow_factory)
+    delete_api_key = providers.Factory(DeleteApiKey, uow_factory)
 
-    authenticate_api_key = providers.Factory(AuthenticateApiKey, uow, clock)
-    resolve_end_user = providers.Factory(ResolveEndUser, uow, clock, ids)
-    get_end_user = providers.Factory(GetEndUser, uow)
-    describe_app = providers.Factory(DescribeApp, uow)
+    authenticate_api_key = providers.Factory(AuthenticateApiKey, uow_factory, clock)
+    resolve_end_user = providers.Factory(ResolveEndUser, uow_factory, clock, ids)
+    get_end_user = providers.Factory(GetEndUser, uow_factory)
+    describe_app = providers.Factory(DescribeApp, uow_factory)
 
-    record_workflow_trace = providers.Factory(RecordWorkflowTrace, uow, metrics_sink, trace_exporter)
-    record_node_trace = providers.Factory(RecordNodeTrace, uow, metrics_sink)
-    record_message_trace = providers.Factory(RecordMessageTrace, uow, metrics_sink, trace_exporter)
+    record_workflow_trace = providers.Factory(RecordWorkflowTrace, uow_factory, metrics_sink, trace_exporter)
+    record_node_trace = providers.Factory(RecordNodeTrace, uow_factory, metrics_sink)
+    record_message_trace = providers.Factory(RecordMessageTrace, uow_factory, metrics_sink, trace_exporter)
 
-    resolve_model = providers.Factory(ResolveModel, uow, chat_model_factory, fallback_provider)
-    save_provider_credentials = providers.Factory(SaveProviderCredentials, uow, clock)
-    list_providers = providers.Factory(ListProviders, uow)
-    set_default_models = providers.Factory(SetDefaultModels, uow)
-    update_model_config = providers.Factory(UpdateModelConfig, uow, ids)
-    generate_answer = providers.Factory(GenerateAnswer, uow, stop_signals, token_counter, trace_dispatcher, clock)
+    resolve_model = providers.Factory(ResolveModel, uow_factory, chat_model_factory, fallback_provider)
+    save_provider_credentials = providers.Factory(SaveProviderCredentials, uow_factory, clock)
+    list_providers = providers.Factory(ListProviders, uow_factory)
+    set_default_models = providers.Factory(SetDefaultModels, uow_factory)
+    update_model_config = providers.Factory(UpdateModelConfig, uow_factory, ids)
+    generate_answer = providers.Factory(
+        GenerateAnswer, uow_factory, stop_signals, token_counter, trace_dispatcher, clock
+    )
 
     stop_generation = providers.Factory(StopGeneration, stop_signals)
-    list_conversations = providers.Factory(ListConversations, uow)
-    delete_conversation = providers.Factory(DeleteConversation, uow, clock)
-    rename_conversation = providers.Factory(RenameConversation, uow, resolve_model, clock)
-    list_conversation_variables = providers.Factory(ListConversationVariables, uow)
-    list_messages = providers.Factory(ListMessages, uow)
-    give_feedback = providers.Factory(GiveFeedback, uow, metrics_sink, clock, ids)
-    list_app_feedbacks = providers.Factory(ListAppFeedbacks, uow)
-    suggest_questions = providers.Factory(SuggestQuestions, uow, resolve_model)
-    describe_parameters = providers.Factory(DescribeParameters, uow)
+    list_conversations = providers.Factory(ListConversations, uow_factory)
+    delete_conversation = providers.Factory(DeleteConversation, uow_factory, clock)
+    rename_conversation = providers.Factory(RenameConversation, uow_factory, resolve_model, clock)
+    list_conversation_variables = providers.Factory(ListConversationVariables, uow_factory)
+    list_messages = providers.Factory(ListMessages, uow_factory)
+    give_feedback = providers.Factory(GiveFeedback, uow_factory, metrics_sink, clock, ids)
+    list_app_feedbacks = providers.Factory(ListAppFeedbacks, uow_factory)
+    suggest_questions = providers.Factory(SuggestQuestions, uow_factory, resolve_model)
+    describe_parameters = providers.Factory(DescribeParameters, uow_factory)
     file_storage = providers.Singleton(LocalFileStorage, config.storage_path)
     upload_limits = providers.Singleton(
         UploadLimits,
@@ -272,9 +275,9 @@ class Container(containers.DeclarativeContainer):
         config.uploads.audio_mb,
         config.uploads.blacklist,
     )
-    upload_file = providers.Factory(UploadFileForApp, uow, file_storage, upload_limits, clock, ids)
+    upload_file = providers.Factory(UploadFileForApp, uow_factory, file_storage, upload_limits, clock, ids)
     read_signed_file = providers.Factory(
-        ReadSignedFile, uow, file_storage, clock, config.secret_key, config.files_access_timeout
+        ReadSignedFile, uow_factory, file_storage, clock, config.secret_key, config.files_access_timeout
     )
 
     code_runner = providers.Singleton(
@@ -292,25 +295,26 @@ class Container(containers.DeclarativeContainer):
     workflow_limits = providers.Singleton(
         Limits, max_steps=config.workflow.max_steps, max_seconds=config.workflow.max_seconds
     )
-    sync_draft = providers.Factory(SyncDraft, uow, clock, ids)
-    get_draft = providers.Factory(GetDraft, uow)
-    publish_workflow = providers.Factory(PublishWorkflow, uow, clock, ids)
-    export_app_dsl = providers.Factory(ExportAppDsl, uow, dsl_codec)
-    get_workflow_run = providers.Factory(GetWorkflowRun, uow)
-    list_workflow_logs = providers.Factory(ListWorkflowLogs, uow)
-    read_run_events = providers.Factory(ReadRunEvents, uow, run_event_log)
+    sync_draft = providers.Factory(SyncDraft, uow_factory, clock, ids)
+    get_draft = providers.Factory(GetDraft, uow_factory)
+    publish_workflow = providers.Factory(PublishWorkflow, uow_factory, clock, ids)
+    export_app_dsl = providers.Factory(ExportAppDsl, uow_factory, dsl_codec)
+    get_workflow_run = providers.Factory(GetWorkflowRun, uow_factory)
+    list_workflow_logs = providers.Factory(ListWorkflowLogs, uow_factory)
+    read_run_events = providers.Factory(ReadRunEvents, uow_factory, run_event_log)
 
     node_executors = providers.Dependency()
     run_workflow = providers.Factory(
-        RunWorkflow, uow, node_executors, stop_signals, trace_dispatcher, run_event_log, generations, clock, ids,
-        workflow_limits,
+        RunWorkflow, uow_factory, node_executors, stop_signals, trace_dispatcher, run_event_log, generations, clock,
+        ids, workflow_limits,
     )
     run_chatflow = providers.Factory(
-        RunChatflow, uow, node_executors, stop_signals, trace_dispatcher, run_event_log, generations, clock, ids,
-        workflow_limits,
+        RunChatflow, uow_factory, node_executors, stop_signals, trace_dispatcher, run_event_log, generations, clock,
+        ids, workflow_limits,
     )
     import_app_dsl = providers.Factory(
-        ImportAppDsl, uow, dsl_codec, clock, ids, providers.Callable(lambda e: e.types() | ENGINE_TYPES, node_executors)
+        ImportAppDsl, uow_factory, dsl_codec, clock, ids,
+        providers.Callable(lambda e: e.types() | ENGINE_TYPES, node_executors),
     )
 
     knowledge = providers.Container(
@@ -322,7 +326,7 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         broker=broker,
         metrics_sink=metrics_sink,
-        providers_of=providers.Factory(WorkspaceProviders, uow.provider, fallback_provider),
+        providers_of=providers.Factory(WorkspaceProviders, uow_factory, fallback_provider),
     )
     # Chat apps with datasets answer from them (Dify's dataset_configs); a fresh use case per message.
     gather_knowledge = providers.Factory(GatherKnowledgeContext, knowledge.retrieve, knowledge.get_dataset)
@@ -420,27 +424,16 @@ def build_container(settings: Settings, database: Database, broker: AsyncBroker)
     return container
 
 
-class FreshPerCall:
-    """Calls `execute` on a new use case each time: use cases hold a unit of work, which serves one
-    `async with` at a time, while workflow nodes of concurrent runs share their executors."""
-
-    def __init__(self, factory: providers.Provider) -> None:
-        self._factory = factory
-
-    async def execute(self, *args, **kwargs):
-        return await self._factory().execute(*args, **kwargs)
-
-
 def wire_workflow_nodes(container: Container) -> None:
     """The node executors: the built-in ones plus those that need other contexts (knowledge retrieval)."""
     executors = builtin_node_executors(
         code_runner=container.code_runner(), template_renderer=container.template_renderer(),
-        http_client=container.workflow_http_client(), model_resolver=FreshPerCall(container.resolve_model),
+        http_client=container.workflow_http_client(), model_resolver=container.resolve_model(),
     ).merged({
         "end": EndExecutor(), "answer": AnswerExecutor(),
-        "knowledge-retrieval": KnowledgeRetrievalExecutor(container.knowledge.retrieve),
+        "knowledge-retrieval": KnowledgeRetrievalExecutor(container.knowledge.retrieve()),
         "document-extractor": DocumentExtractorExecutor(
-            container.uow, container.file_storage(), container.knowledge.extractor()
+            container.uow_factory(), container.file_storage(), container.knowledge.extractor()
         ),
     })
     container.node_executors.override(providers.Object(executors))

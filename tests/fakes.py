@@ -230,14 +230,25 @@ class RecordingExporter:
 
 
 class FakeUnitOfWork:
-    """Works on a copy of the committed state; `commit()` publishes the copy, leaving the block drops it."""
+    """The fake database and its unit-of-work factory (what use cases take): each call opens a block that
+    works on a copy of the committed state; `commit()` publishes the copy, leaving the block drops it."""
 
     def __init__(self, committed: _Store | None = None) -> None:
         self.committed = committed or _Store()
         self.commits = 0
 
-    async def __aenter__(self) -> "FakeUnitOfWork":
-        self._working = copy.deepcopy(self.committed)
+    def __call__(self) -> "FakeUnitOfWorkBlock":
+        return FakeUnitOfWorkBlock(self)
+
+
+class FakeUnitOfWorkBlock:
+    """One `async with` over a FakeUnitOfWork's state."""
+
+    def __init__(self, db: FakeUnitOfWork) -> None:
+        self._db = db
+
+    async def __aenter__(self) -> "FakeUnitOfWorkBlock":
+        self._working = copy.deepcopy(self._db.committed)
         self.setups = FakeSetupRepository(self._working)
         self.tenants = FakeTenantRepository(self._working)
         self.accounts = FakeAccountRepository(self._working)
@@ -251,8 +262,8 @@ class FakeUnitOfWork:
         del self._working
 
     async def commit(self) -> None:
-        self.committed = copy.deepcopy(self._working)
-        self.commits += 1
+        self._db.committed = copy.deepcopy(self._working)
+        self._db.commits += 1
 
     async def rollback(self) -> None:
-        self._working.__dict__.update(copy.deepcopy(self.committed).__dict__)
+        self._working.__dict__.update(copy.deepcopy(self._db.committed).__dict__)

@@ -6,7 +6,7 @@ from domain.apps.errors import TooManyKeys
 from domain.apps.ports import SecretTokenGenerator
 from domain.shared.clock import Clock
 from domain.shared.ids import IdGenerator
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 
 
 class CreateApiKey:
@@ -16,14 +16,14 @@ class CreateApiKey:
     workspace for dataset keys), as in Dify.
     """
 
-    def __init__(self, uow: UnitOfWork, secrets: SecretTokenGenerator, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, secrets: SecretTokenGenerator, clock: Clock, ids: IdGenerator) -> None:
         self._uow = uow
         self._secrets = secrets
         self._clock = clock
         self._ids = ids
 
     async def execute(self, tenant_id: UUID, type: TokenType, app_id: UUID | None = None) -> ApiToken:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             if type == TokenType.APP:
                 assert app_id is not None, "an app key names its app"
                 await app_in_tenant(uow, tenant_id, app_id)

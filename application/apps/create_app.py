@@ -5,7 +5,7 @@ from domain.apps.entities import App
 from domain.apps.rules import check_app_name, check_description, parse_icon_type, parse_mode
 from domain.shared.clock import Clock
 from domain.shared.ids import IdGenerator
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.telemetry.points import app_event_points
 from domain.telemetry.ports import MetricsSink
 
@@ -29,7 +29,7 @@ class CreateApp:
     The Service API is enabled from the start, as in Dify.
     """
 
-    def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator, metrics: MetricsSink) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, metrics: MetricsSink) -> None:
         self._uow = uow
         self._metrics = metrics
         self._clock = clock
@@ -53,7 +53,7 @@ class CreateApp:
             app.icon = request.icon
         if request.icon_background:
             app.icon_background = request.icon_background
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await uow.apps.add(app)
             await uow.commit()
         self._metrics.emit(app_event_points("created", app.tenant_id, app.id, app.mode.value))

@@ -3,17 +3,17 @@ from uuid import UUID
 from application.apps.find_app import app_in_tenant
 from domain.apps.entities import TokenType
 from domain.apps.errors import ApiKeyNotFound
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 
 
 class DeleteApiKey:
     """Revokes a key; requests with it fail with 401 from then on. A key of another owner is not found."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, tenant_id: UUID, type: TokenType, key_id: UUID, app_id: UUID | None = None) -> None:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             if type == TokenType.APP:
                 assert app_id is not None, "app keys are deleted per app"
                 await app_in_tenant(uow, tenant_id, app_id)

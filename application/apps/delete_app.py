@@ -6,7 +6,7 @@ from domain.apps.entities import TokenType
 from domain.maintenance.ports import AppPurgeQueue
 from domain.shared.clock import Clock
 from domain.shared.errors import StoreUnavailable
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.telemetry.points import app_event_points
 from domain.telemetry.ports import MetricsSink
 
@@ -21,14 +21,14 @@ class DeleteApp:
     deletion still stands: the reaper re-enqueues the purge of deleted apps that make no progress.
     """
 
-    def __init__(self, uow: UnitOfWork, metrics: MetricsSink, clock: Clock, purge_queue: AppPurgeQueue) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, metrics: MetricsSink, clock: Clock, purge_queue: AppPurgeQueue) -> None:
         self._uow = uow
         self._metrics = metrics
         self._clock = clock
         self._purge_queue = purge_queue
 
     async def execute(self, tenant_id: UUID, app_id: UUID) -> None:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             app = await app_in_tenant(uow, tenant_id, app_id)
             app.mark_deleted(self._clock.now())
             await uow.apps.update(app)

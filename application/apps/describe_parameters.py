@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 from domain.apps.entities import App
 from domain.apps.model_config import AppModelConfig
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,9 +13,9 @@ class AppParameters:
 class DescribeParameters:
     """What GET /v1/parameters shows: the app's current model config (None for an unconfigured app)."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, app: App) -> AppParameters:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             return AppParameters(config=await uow.model_configs.current(app.id))

@@ -5,7 +5,7 @@ from domain.apps.entities import AppMode
 from domain.apps.ports import AppPage
 from domain.apps.rules import parse_mode
 from domain.shared.errors import InvalidParam
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 
 MAX_LIMIT = 100
 
@@ -22,7 +22,7 @@ class ListAppsRequest:
 class ListApps:
     """A page of the workspace's apps, newest first. Rules: page ≥ 1, 1 ≤ limit ≤ 100; mode `all` means any."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, request: ListAppsRequest) -> AppPage:
@@ -33,7 +33,7 @@ class ListApps:
         mode: AppMode | None = None
         if request.mode and request.mode != "all":
             mode = parse_mode(request.mode)
-        async with self._uow as uow:
+        async with self._uow() as uow:
             return await uow.apps.list(
                 request.tenant_id, page=request.page, limit=request.limit, mode=mode, name=request.name or None
             )

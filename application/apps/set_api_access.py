@@ -3,18 +3,18 @@ from uuid import UUID
 from application.apps.find_app import app_in_tenant
 from domain.apps.entities import App
 from domain.shared.clock import Clock
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 
 
 class SetApiAccess:
     """Turns an app's Service API on or off; while off, its keys get 403 from /v1."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
     async def execute(self, tenant_id: UUID, account_id: UUID, app_id: UUID, enabled: bool) -> App:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             app = await app_in_tenant(uow, tenant_id, app_id)
             app.set_api_enabled(enabled, self._clock.now(), account_id)
             await uow.apps.update(app)

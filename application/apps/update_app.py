@@ -5,7 +5,7 @@ from application.apps.find_app import app_in_tenant
 from domain.apps.entities import App
 from domain.apps.rules import check_app_name, check_description, parse_icon_type
 from domain.shared.clock import Clock
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.telemetry.points import app_event_points
 from domain.telemetry.ports import MetricsSink
 
@@ -26,7 +26,7 @@ class UpdateAppRequest:
 class UpdateApp:
     """Renames an app and changes its look; the same rules as creation apply."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock, metrics: MetricsSink) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, metrics: MetricsSink) -> None:
         self._uow = uow
         self._metrics = metrics
         self._clock = clock
@@ -34,7 +34,7 @@ class UpdateApp:
     async def execute(self, request: UpdateAppRequest) -> App:
         name = check_app_name(request.name)
         description = check_description(request.description)
-        async with self._uow as uow:
+        async with self._uow() as uow:
             app = await app_in_tenant(uow, request.tenant_id, request.app_id)
             app.rename(name, description, self._clock.now(), request.account_id)
             if request.icon_type is not None:

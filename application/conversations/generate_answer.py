@@ -14,7 +14,7 @@ from domain.models.ports import ChatModel, TokenCounter
 from domain.models.pricing import ModelPrice, price_usage
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.telemetry.ports import TraceDispatcher
 from domain.telemetry.records import EventTimes
 
@@ -46,7 +46,7 @@ class GenerateAnswer:
     """
 
     def __init__(
-        self, uow: UnitOfWork, stops: StopSignals, counter: TokenCounter, traces: TraceDispatcher, clock: Clock
+        self, uow: UnitOfWorkFactory, stops: StopSignals, counter: TokenCounter, traces: TraceDispatcher, clock: Clock
     ) -> None:
         self._uow = uow
         self._stops = stops
@@ -135,7 +135,7 @@ class GenerateAnswer:
         conversation.dialogue_count += 1
         if generation.auto_name:
             conversation.name = name_from_query(message.query)
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await uow.messages.update(message)
             await uow.conversations.update(conversation)
             await uow.commit()
@@ -146,7 +146,7 @@ class GenerateAnswer:
         message = generation.message
         message.fail(error.message, answer, None, self._clock.now(), latency)
         try:
-            async with self._uow as uow:
+            async with self._uow() as uow:
                 await uow.messages.update(message)
                 await uow.commit()
         except Exception:

@@ -6,7 +6,7 @@ from domain.conversations.entities import Feedback, Rating
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.telemetry.catalogue import FEEDBACK_TOTAL
 from domain.telemetry.points import MetricPoint
 from domain.telemetry.ports import MetricsSink
@@ -19,7 +19,7 @@ class GiveFeedback:
     no feedback is 400 invalid_param; each rating given is counted in dify.feedback.total.
     """
 
-    def __init__(self, uow: UnitOfWork, metrics: MetricsSink, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, metrics: MetricsSink, clock: Clock, ids: IdGenerator) -> None:
         self._uow = uow
         self._metrics = metrics
         self._clock = clock
@@ -30,7 +30,7 @@ class GiveFeedback:
     ) -> None:
         if rating is not None and rating not in (Rating.LIKE, Rating.DISLIKE):
             raise InvalidParam("rating must be like, dislike or null", param="rating")
-        async with self._uow as uow:
+        async with self._uow() as uow:
             message = await owned_message(uow, app, end_user, message_id)
             existing = await uow.feedbacks.for_message(message.id)
             if rating is None:
@@ -56,11 +56,11 @@ class GiveFeedback:
 class ListAppFeedbacks:
     """The app's feedback, newest first, page-based (limit ≤ 101 as in Dify)."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, app: App, page: int, limit: int) -> list[Feedback]:
         if page < 1 or not 1 <= limit <= 101:
             raise InvalidParam("page must be ≥ 1 and limit between 1 and 101", param="limit")
-        async with self._uow as uow:
+        async with self._uow() as uow:
             return await uow.feedbacks.page(app.id, page=page, limit=limit)

@@ -4,7 +4,7 @@ from domain.apps.entities import App, EndUser
 from domain.conversations.entities import Conversation
 from domain.conversations.ports import Page
 from domain.shared.errors import InvalidParam, NotFound
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 
 SORTS = ("created_at", "-created_at", "updated_at", "-updated_at")
 
@@ -13,7 +13,7 @@ class ListConversations:
     """The end user's conversations in the app. Rules: 1 ≤ limit ≤ 100; sort_by one of Dify's four; an
     unknown `last_id` is 404 "Last Conversation Not Exists."."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(
@@ -23,7 +23,7 @@ class ListConversations:
             raise InvalidParam("limit must be between 1 and 100", param="limit")
         if sort_by not in SORTS:
             raise InvalidParam(f"sort_by must be one of {', '.join(SORTS)}", param="sort_by")
-        async with self._uow as uow:
+        async with self._uow() as uow:
             page = await uow.conversations.list_for(app.id, end_user.id, last_id=last_id, limit=limit, sort_by=sort_by)
         if page is None:
             raise NotFound("Last Conversation Not Exists.")

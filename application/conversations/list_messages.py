@@ -5,14 +5,14 @@ from domain.apps.entities import App, EndUser
 from domain.conversations.entities import Feedback, Message
 from domain.conversations.ports import Page
 from domain.shared.errors import InvalidParam, NotFound
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 
 
 class ListMessages:
     """A conversation's messages, newest page first (`first_id` pages back), with the user's feedback.
     Rules: the conversation must be the end user's; an unknown `first_id` is 404 "First Message Not Exists."."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(
@@ -20,7 +20,7 @@ class ListMessages:
     ) -> tuple[Page[Message], dict[UUID, Feedback]]:
         if not 1 <= limit <= 100:
             raise InvalidParam("limit must be between 1 and 100", param="limit")
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await owned_conversation(uow, app, end_user, conversation_id)
             page = await uow.messages.page(conversation_id, first_id=first_id, limit=limit)
             if page is None:

@@ -8,7 +8,7 @@ from domain.conversations.entities import Conversation
 from domain.models.entities import ChatMessage, ChatRequest
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError, InvalidParam
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 
 NAME_MAX = 60
 _INSTRUCTION = (
@@ -24,7 +24,7 @@ class RenameConversation:
     400 invalid_param; if the model fails, the first query itself (trimmed) becomes the name.
     """
 
-    def __init__(self, uow: UnitOfWork, resolve_model: ResolveModel, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, resolve_model: ResolveModel, clock: Clock) -> None:
         self._uow = uow
         self._resolve = resolve_model
         self._clock = clock
@@ -32,7 +32,7 @@ class RenameConversation:
     async def execute(
         self, app: App, end_user: EndUser, conversation_id: UUID, name: str | None, auto_generate: bool
     ) -> Conversation:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             conversation = await owned_conversation(uow, app, end_user, conversation_id)
             first = await uow.messages.first(conversation.id)
             config = await uow.model_configs.current(app.id)
@@ -43,7 +43,7 @@ class RenameConversation:
         elif not (name or "").strip():
             raise InvalidParam("name is required when auto_generate is false", param="name")
         conversation.rename(name.strip()[:NAME_MAX], self._clock.now())
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await uow.conversations.update(conversation)
             await uow.commit()
         return conversation

@@ -20,7 +20,7 @@ from domain.models.ports import TokenCounter
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 HISTORY_LIMIT = 50  # turns loaded before trimming to the context budget
 
@@ -49,7 +49,7 @@ class SendMessage:
 
     def __init__(
         self,
-        uow: UnitOfWork,
+        uow: UnitOfWorkFactory,
         resolve_model: ResolveModel,
         counter: TokenCounter,
         stops: StopSignals,
@@ -77,7 +77,7 @@ class SendMessage:
         app, chat = request.app, request.app.mode != AppMode.COMPLETION
         if chat and not request.query.strip():
             raise InvalidParam("query is required", param="query")
-        async with self._uow as uow:
+        async with self._uow() as uow:
             config = await uow.model_configs.current(app.id)
             conversation = await self._conversation(uow, request)
             history = await uow.messages.history(conversation.id, HISTORY_LIMIT) if conversation else []
@@ -192,7 +192,7 @@ class SendMessage:
             updated_at=now,
             is_streaming=request.streaming,
         )
-        async with self._uow as uow:
+        async with self._uow() as uow:
             if new:
                 await uow.conversations.add(conversation)
             await uow.messages.add(message)

@@ -8,7 +8,7 @@ from application.models.resolve_model import ResolveModel
 from domain.apps.entities import App, EndUser
 from domain.conversations.errors import SuggestionsDisabled
 from domain.models.entities import ChatMessage, ChatRequest
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 
 _INSTRUCTION = (
     "Please help me predict the three most likely questions that the user would ask next, "
@@ -25,12 +25,12 @@ class SuggestQuestions:
     end user's; a model answer that is not a JSON list of strings yields an empty list, not an error.
     """
 
-    def __init__(self, uow: UnitOfWork, resolve_model: ResolveModel) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, resolve_model: ResolveModel) -> None:
         self._uow = uow
         self._resolve = resolve_model
 
     async def execute(self, app: App, end_user: EndUser, message_id: UUID) -> list[str]:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             config = await uow.model_configs.current(app.id)
             if config is None or not config.feature_enabled("suggested_questions_after_answer"):
                 raise SuggestionsDisabled()

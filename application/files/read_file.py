@@ -5,13 +5,13 @@ from domain.files.ports import FileStorage
 from domain.files.signing import signature_valid
 from domain.shared.clock import Clock
 from domain.shared.errors import Forbidden, NotFound
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 
 
 class ReadSignedFile:
     """Serves an uploaded file to whoever holds a valid, unexpired signed URL (FILES_ACCESS_TIMEOUT)."""
 
-    def __init__(self, uow: UnitOfWork, storage: FileStorage, clock: Clock, key: str, ttl_seconds: int) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, storage: FileStorage, clock: Clock, key: str, ttl_seconds: int) -> None:
         self._uow = uow
         self._storage = storage
         self._clock = clock
@@ -22,7 +22,7 @@ class ReadSignedFile:
         now = int(self._clock.now().timestamp())
         if not signature_valid(file_id, timestamp, nonce, sign, self._key, now, self._ttl):
             raise Forbidden("Invalid or expired file signature.")
-        async with self._uow as uow:
+        async with self._uow() as uow:
             upload = await uow.uploads.get(file_id)
         if upload is None:
             raise NotFound("File not found.")

@@ -5,7 +5,7 @@ from domain.files.entities import UploadFile, UploadLimits, check_upload
 from domain.files.ports import FileStorage
 from domain.shared.clock import Clock
 from domain.shared.ids import IdGenerator
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 
 
 class UploadFileForApp:
@@ -17,7 +17,7 @@ class UploadFileForApp:
     """
 
     def __init__(
-        self, uow: UnitOfWork, storage: FileStorage, limits: UploadLimits, clock: Clock, ids: IdGenerator
+        self, uow: UnitOfWorkFactory, storage: FileStorage, limits: UploadLimits, clock: Clock, ids: IdGenerator
     ) -> None:
         self._uow = uow
         self._storage = storage
@@ -35,7 +35,7 @@ class UploadFileForApp:
             mime_type=mime_type or "", created_by=end_user.id, created_by_role="end_user",
             created_at=self._clock.now(), hash=hashlib.sha3_256(data).hexdigest(),
         )
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await uow.uploads.add(upload)
             await uow.commit()
         return upload

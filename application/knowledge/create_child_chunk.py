@@ -5,7 +5,7 @@ from application.knowledge.segment_content import check_content
 from application.knowledge.segment_index import SegmentIndexer
 from domain.knowledge.document import DocForm
 from domain.knowledge.segment import ChildChunk
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
@@ -20,7 +20,9 @@ class CreateChildChunk:
     """Adds a customized child chunk at the end of a parent and indexes it.
     Rules: hierarchical documents only; content not blank; the document not archived (403)."""
 
-    def __init__(self, uow: KnowledgeUnitOfWork, indexer: SegmentIndexer, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(
+        self, uow: KnowledgeUnitOfWorkFactory, indexer: SegmentIndexer, clock: Clock, ids: IdGenerator
+    ) -> None:
         self._uow, self._indexer, self._clock, self._ids = uow, indexer, clock, ids
 
     async def execute(
@@ -28,7 +30,7 @@ class CreateChildChunk:
     ) -> ChildChunk:
         text = check_content(content)
         now = self._clock.now()
-        async with self._uow as uow:
+        async with self._uow() as uow:
             dataset = await load_dataset(uow, actor.tenant_id, dataset_id)
             document, segment = await load_segment(uow, actor.tenant_id, dataset_id, document_id, segment_id)
             check_hierarchical(document.doc_form)

@@ -12,7 +12,7 @@ from domain.knowledge.dataset import (
 from domain.knowledge.errors import DatasetNameDuplicate
 from domain.knowledge.retrieval_model import parse_retrieval_model
 from domain.knowledge.services import EmbedderCatalog
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 from domain.shared.clock import Clock
 from domain.shared.ids import IdGenerator
 
@@ -37,7 +37,9 @@ class CreateDataset:
     the default one; retrieval_model, when given, must be valid.
     """
 
-    def __init__(self, uow: KnowledgeUnitOfWork, clock: Clock, ids: IdGenerator, catalog: EmbedderCatalog) -> None:
+    def __init__(
+        self, uow: KnowledgeUnitOfWorkFactory, clock: Clock, ids: IdGenerator, catalog: EmbedderCatalog
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
@@ -59,7 +61,7 @@ class CreateDataset:
             retrieval_model=retrieval.to_dict() if retrieval else None,
             created_by=request.actor.account_id, updated_by=request.actor.account_id, created_at=now, updated_at=now,
         )
-        async with self._uow as uow:
+        async with self._uow() as uow:
             if await uow.datasets.name_taken(dataset.tenant_id, name):
                 raise DatasetNameDuplicate()
             await uow.datasets.add(dataset)

@@ -17,7 +17,7 @@ from domain.knowledge.dataset import IndexingTechnique, parse_indexing_technique
 from domain.knowledge.document import DocForm, Document
 from domain.knowledge.retrieval_model import parse_retrieval_model
 from domain.knowledge.services import EmbedderCatalog, FileStore, IndexingQueue, TextExtractor
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
@@ -55,7 +55,7 @@ class CreateDocument:
     """
 
     def __init__(
-        self, uow: KnowledgeUnitOfWork, files: FileStore, extractor: TextExtractor, queue: IndexingQueue,
+        self, uow: KnowledgeUnitOfWorkFactory, files: FileStore, extractor: TextExtractor, queue: IndexingQueue,
         catalog: EmbedderCatalog, clock: Clock, ids: IdGenerator,
     ) -> None:
         self._uow, self._files, self._extractor, self._queue = uow, files, extractor, queue
@@ -73,7 +73,7 @@ class CreateDocument:
             model = (await self._catalog.embedder(request.actor.tenant_id, provider, model)).model_name
             provider = provider or self._catalog.default.provider
         now = self._clock.now()
-        async with self._uow as uow:
+        async with self._uow() as uow:
             dataset = await load_dataset(uow, request.actor.tenant_id, request.dataset_id, lock=True)
             dataset.adopt_first_document(technique, doc_form.value, model, provider)
             if dataset.doc_form != doc_form.value:

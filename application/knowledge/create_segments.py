@@ -9,7 +9,7 @@ from application.knowledge.segment_index import SegmentIndexer
 from domain.knowledge.document import IndexingStatus
 from domain.knowledge.errors import DocumentDisabled, DocumentNotCompleted
 from domain.knowledge.segment import Segment, SegmentStatus
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
@@ -32,7 +32,7 @@ class CreateSegments:
     """
 
     def __init__(
-        self, uow: KnowledgeUnitOfWork, indexer: SegmentIndexer, count_tokens: Callable[[str], int],
+        self, uow: KnowledgeUnitOfWorkFactory, indexer: SegmentIndexer, count_tokens: Callable[[str], int],
         clock: Clock, ids: IdGenerator,
     ) -> None:
         self._uow, self._indexer, self._count, self._clock, self._ids = uow, indexer, count_tokens, clock, ids
@@ -46,7 +46,7 @@ class CreateSegments:
                 raise InvalidParam("Each segment must be an object.", param="segments")
             items.append((check_content(raw.get("content")), raw.get("answer"), check_keywords(raw.get("keywords"))))
         now, by = self._clock.now(), request.actor.account_id
-        async with self._uow as uow:
+        async with self._uow() as uow:
             dataset = await load_dataset(uow, request.actor.tenant_id, request.dataset_id)
             document = await load_document(uow, request.actor.tenant_id, request.dataset_id, request.document_id)
             if document.indexing_status is not IndexingStatus.COMPLETED:

@@ -1,6 +1,6 @@
 from application.knowledge.guards import Actor
 from domain.knowledge.tags import Tag, check_tag_name
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
@@ -9,13 +9,13 @@ from domain.shared.ids import IdGenerator
 class CreateTag:
     """Creates a knowledge tag. Rules: the name is 1-50 characters and unique among the workspace's tags."""
 
-    def __init__(self, uow: KnowledgeUnitOfWork, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
         self._uow, self._clock, self._ids = uow, clock, ids
 
     async def execute(self, actor: Actor, name: object) -> Tag:
         tag = Tag(id=self._ids.new_id(), tenant_id=actor.tenant_id, name=check_tag_name(name),
                   created_at=self._clock.now(), created_by=actor.account_id)
-        async with self._uow as uow:
+        async with self._uow() as uow:
             if await uow.tags.name_taken(actor.tenant_id, tag.name):
                 raise InvalidParam("Tag name already exists", param="name")
             await uow.tags.add(tag)

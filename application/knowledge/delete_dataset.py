@@ -3,7 +3,7 @@ from uuid import UUID
 from application.knowledge.guards import load_dataset
 from domain.knowledge.collections import collection_for_dataset
 from domain.knowledge.ports import VectorStore
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 
 
 class DeleteDataset:
@@ -13,12 +13,12 @@ class DeleteDataset:
     that no longer exists), never a dataset pointing at missing vectors.
     """
 
-    def __init__(self, uow: KnowledgeUnitOfWork, vectors: VectorStore) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory, vectors: VectorStore) -> None:
         self._uow = uow
         self._vectors = vectors
 
     async def execute(self, tenant_id: UUID, dataset_id: UUID) -> None:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             dataset = await load_dataset(uow, tenant_id, dataset_id, lock=True)
             await uow.datasets.delete(dataset.id)
             await uow.commit()

@@ -3,18 +3,18 @@ from uuid import UUID
 from application.knowledge.guards import load_document
 from domain.knowledge.collections import collection_for_dataset
 from domain.knowledge.ports import VectorStore
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 
 
 class DeleteDocument:
     """Deletes a document, its segments and its vectors. Rules: an archived document is immutable (403)."""
 
-    def __init__(self, uow: KnowledgeUnitOfWork, vectors: VectorStore) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory, vectors: VectorStore) -> None:
         self._uow = uow
         self._vectors = vectors
 
     async def execute(self, tenant_id: UUID, dataset_id: UUID, document_id: UUID) -> None:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             document = await load_document(uow, tenant_id, dataset_id, document_id)
             document.check_mutable()
             await uow.documents.delete(document.id)

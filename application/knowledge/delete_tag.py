@@ -1,17 +1,17 @@
 from uuid import UUID
 
 from application.knowledge.manage_tags import load_tag, parse_tag_id
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 
 
 class DeleteTag:
     """Deletes a tag and unbinds it from every dataset. Rules: an unknown tag is 404."""
 
-    def __init__(self, uow: KnowledgeUnitOfWork) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, tenant_id: UUID, tag_id: object) -> None:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             tag = await load_tag(uow, tenant_id, parse_tag_id(tag_id))
             await uow.tags.delete(tag.id)
             await uow.commit()

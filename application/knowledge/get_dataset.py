@@ -2,17 +2,17 @@ from uuid import UUID
 
 from application.knowledge.dataset_view import DatasetView
 from application.knowledge.guards import load_dataset
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 
 
 class GetDataset:
     """One dataset of the workspace (404 when it is another's, 403 when its API access is off)."""
 
-    def __init__(self, uow: KnowledgeUnitOfWork) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, tenant_id: UUID, dataset_id: UUID) -> DatasetView:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             dataset = await load_dataset(uow, tenant_id, dataset_id)
             counts = await uow.datasets.counts([dataset.id])
             tags = (await uow.tags.of_targets([dataset.id]))[dataset.id]

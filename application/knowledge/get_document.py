@@ -5,7 +5,7 @@ from application.knowledge.guards import load_document
 from domain.knowledge.document import Document
 from domain.knowledge.process_rule import ProcessRule
 from domain.knowledge.repositories import UploadedFile
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,11 +20,11 @@ class DocumentDetail:
 class GetDocument:
     """A document with its process rule, its file and its segment figures."""
 
-    def __init__(self, uow: KnowledgeUnitOfWork) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, tenant_id: UUID, dataset_id: UUID, document_id: UUID) -> DocumentDetail:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             document = await load_document(uow, tenant_id, dataset_id, document_id)
             rule = await uow.documents.process_rule(document.dataset_process_rule_id) \
                 if document.dataset_process_rule_id else None

@@ -4,7 +4,7 @@ from uuid import UUID
 from application.knowledge.guards import load_dataset
 from domain.knowledge.document import Document
 from domain.knowledge.errors import DocumentNotFound
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,11 +18,11 @@ class GetIndexingStatus:
     """Where each document of a batch stands: its stage, stage timestamps and segments done / total.
     Rules: a batch with no document of this dataset is 404."""
 
-    def __init__(self, uow: KnowledgeUnitOfWork) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, tenant_id: UUID, dataset_id: UUID, batch: str) -> list[IndexingProgress]:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await load_dataset(uow, tenant_id, dataset_id)
             documents = await uow.documents.in_batch(dataset_id, batch)
             if not documents:

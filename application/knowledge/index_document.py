@@ -13,7 +13,7 @@ from domain.knowledge.process_rule import AUTOMATIC_RULE
 from domain.knowledge.segment import Segment
 from domain.knowledge.segmenting import parent_segments_of, segments_of
 from domain.knowledge.services import EmbedderCatalog, EmbeddingCache, FileStore, TextExtractor
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError
 
@@ -39,14 +39,14 @@ class IndexDocument:
     """
 
     def __init__(
-        self, uow: KnowledgeUnitOfWork, files: FileStore, extractor: TextExtractor, catalog: EmbedderCatalog,
+        self, uow: KnowledgeUnitOfWorkFactory, files: FileStore, extractor: TextExtractor, catalog: EmbedderCatalog,
         cache: EmbeddingCache, vectors: VectorStore, count_tokens: Callable[[str], int], clock: Clock,
     ) -> None:
         self._uow, self._files, self._extractor, self._catalog = uow, files, extractor, catalog
         self._cache, self._vectors, self._count, self._clock = cache, vectors, count_tokens, clock
 
     async def execute(self, document_id: UUID) -> None:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             document = await uow.documents.get_by_id(document_id)
         if document is None or document.indexing_status not in RUNNABLE or document.is_paused:
             return
@@ -60,7 +60,7 @@ class IndexDocument:
                 raise
 
     async def _stage(self, document_id: UUID, status: IndexingStatus, **figures: int) -> Document:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             document = await uow.documents.get_by_id(document_id)
             assert document is not None
             if document.is_paused:
@@ -74,7 +74,7 @@ class IndexDocument:
 
     async def _run(self, document_id: UUID) -> None:
         document = await self._stage(document_id, IndexingStatus.PARSING)
-        async with self._uow as uow:
+        async with self._uow() as uow:
             dataset = await uow.datasets.get(document.tenant_id, document.dataset_id)
             rule = await uow.documents.process_rule(document.dataset_process_rule_id) \
                 if document.dataset_process_rule_id else None
@@ -91,7 +91,7 @@ class IndexDocument:
             segments = parent_segments_of(document, split_into_parents(text, rule, self._count), now)
         else:
             segments = segments_of(document, split_into_chunks(text, rule, self._count), now)
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await uow.segments.replace_for_document(document_id, segments)
             document = await uow.documents.get_by_id(document_id)
             assert document is not None
@@ -120,7 +120,7 @@ class IndexDocument:
                 items = vector_items(batch, document.doc_form)
                 vectors = await embed_cached(embedder, self._cache, provider, [text for _, text, _ in items])
                 await self._vectors.upsert(collection, vector_records(items, vectors))
-            async with self._uow as uow:
+            async with self._uow() as uow:
                 current = await uow.documents.get_by_id(document.id)
                 if current is None or current.is_paused:
                     raise _Paused()
@@ -128,7 +128,7 @@ class IndexDocument:
                 await uow.commit()
 
     async def _fail(self, document_id: UUID, error: Exception) -> None:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             document = await uow.documents.get_by_id(document_id)
             if document is None or document.indexing_status in (IndexingStatus.ERROR, IndexingStatus.COMPLETED):
                 return

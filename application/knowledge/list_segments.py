@@ -6,7 +6,7 @@ from application.knowledge.guards import check_page, load_document
 from domain.knowledge.document import DocForm
 from domain.knowledge.repositories import Page
 from domain.knowledge.segment import Segment, SegmentStatus
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 from domain.shared.errors import InvalidParam
 
 
@@ -24,7 +24,7 @@ class ListSegmentsRequest:
 class ListSegments:
     """A page of a document's chunks by position, with its doc_form. Rules: statuses are segment statuses."""
 
-    def __init__(self, uow: KnowledgeUnitOfWork) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, request: ListSegmentsRequest) -> tuple[Page[Segment], DocForm]:
@@ -32,7 +32,7 @@ class ListSegments:
         for status in request.statuses:
             if status not in tuple(SegmentStatus):
                 raise InvalidParam(f"Invalid status: {status}.", param="status")
-        async with self._uow as uow:
+        async with self._uow() as uow:
             document = await load_document(uow, request.tenant_id, request.dataset_id, request.document_id)
             page = await uow.segments.list(
                 document.id, page=request.page, limit=request.limit, keyword=request.keyword or None,

@@ -12,7 +12,7 @@ from domain.knowledge.metadata import (
     coerce_value,
     parse_metadata_type,
 )
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWork, KnowledgeUnitOfWorkFactory
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
@@ -37,13 +37,13 @@ class CreateMetadataField:
     """Adds a custom field. Rules: type is string, number or time; the name is 1-255 characters, unique in
     the dataset and not a built-in field's name."""
 
-    def __init__(self, uow: KnowledgeUnitOfWork, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
         self._uow, self._clock, self._ids = uow, clock, ids
 
     async def execute(self, actor: Actor, dataset_id: UUID, name: object, type_: object) -> MetadataField:
         kind = parse_metadata_type(type_)
         checked = check_metadata_name(name)
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await load_dataset(uow, actor.tenant_id, dataset_id)
             if await uow.metadata.name_taken(dataset_id, checked):
                 raise InvalidParam("Metadata name already exists.", param="name")
@@ -61,11 +61,11 @@ class MetadataListing:
 
 
 class ListMetadataFields:
-    def __init__(self, uow: KnowledgeUnitOfWork) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, tenant_id: UUID, dataset_id: UUID) -> MetadataListing:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await load_dataset(uow, tenant_id, dataset_id)
             return MetadataListing(await uow.metadata.list(dataset_id), await uow.metadata.built_in_enabled(dataset_id))
 
@@ -73,12 +73,12 @@ class ListMetadataFields:
 class RenameMetadataField:
     """Renames a custom field; documents keep their values under the new name."""
 
-    def __init__(self, uow: KnowledgeUnitOfWork) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, tenant_id: UUID, dataset_id: UUID, metadata_id: UUID, name: object) -> MetadataField:
         checked = check_metadata_name(name)
-        async with self._uow as uow:
+        async with self._uow() as uow:
             field = await _load_field(uow, tenant_id, dataset_id, metadata_id)
             if checked != field.name:
                 if await uow.metadata.name_taken(dataset_id, checked):
@@ -92,24 +92,24 @@ class RenameMetadataField:
 class DeleteMetadataField:
     """Deletes a custom field and its values on every document."""
 
-    def __init__(self, uow: KnowledgeUnitOfWork) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, tenant_id: UUID, dataset_id: UUID, metadata_id: UUID) -> None:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             field = await _load_field(uow, tenant_id, dataset_id, metadata_id)
             await uow.metadata.delete(field)
             await uow.commit()
 
 
 class ToggleBuiltInMetadata:
-    def __init__(self, uow: KnowledgeUnitOfWork) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, tenant_id: UUID, dataset_id: UUID, action: str) -> None:
         if action not in ("enable", "disable"):
             raise InvalidAction(action)
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await load_dataset(uow, tenant_id, dataset_id)
             await uow.metadata.set_built_in(dataset_id, action == "enable")
             await uow.commit()
@@ -120,13 +120,13 @@ class SetDocumentMetadata:
     dataset and every value fit its field's type, else nothing changes (400 invalid_param); without
     `partial_update` a document's values are replaced, with it they are merged."""
 
-    def __init__(self, uow: KnowledgeUnitOfWork) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, tenant_id: UUID, dataset_id: UUID, operations: object) -> None:
         if not isinstance(operations, list) or not operations:
             raise InvalidParam("operation_data must be a non-empty list.", param="operation_data")
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await load_dataset(uow, tenant_id, dataset_id)
             fields = {f.id: f for f in await uow.metadata.list(dataset_id)}
             planned: dict[UUID, tuple[dict, bool]] = {}

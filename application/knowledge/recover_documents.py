@@ -3,7 +3,7 @@ from datetime import timedelta
 from application.knowledge.indexing_jobs import enqueue
 from domain.knowledge.document import IN_PROGRESS, IndexingStatus
 from domain.knowledge.services import IndexingQueue
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 from domain.shared.clock import Clock
 
 # A stage of a live job commits at least every batch of 32 chunks; a document unchanged for longer
@@ -19,13 +19,13 @@ class RecoverDocuments:
     At API start-up with the in-process broker every such document is lost, so `stale_after` is zero.
     """
 
-    def __init__(self, uow: KnowledgeUnitOfWork, queue: IndexingQueue, clock: Clock) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory, queue: IndexingQueue, clock: Clock) -> None:
         self._uow = uow
         self._queue = queue
         self._clock = clock
 
     async def execute(self, stale_after: timedelta = STALE_AFTER) -> int:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             stuck = await uow.documents.unfinished(
                 [IndexingStatus.WAITING, *IN_PROGRESS], self._clock.now() - stale_after
             )

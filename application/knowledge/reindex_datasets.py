@@ -14,7 +14,7 @@ from domain.knowledge.document import Document, IndexingStatus
 from domain.knowledge.ports import VectorStore
 from domain.knowledge.repositories import Page
 from domain.knowledge.services import EmbedderCatalog, EmbeddingCache
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWork, KnowledgeUnitOfWorkFactory
 
 PAGE = 100
 T = TypeVar("T")
@@ -62,14 +62,14 @@ class ReindexDatasets:
     """
 
     def __init__(
-        self, uow: KnowledgeUnitOfWork, catalog: EmbedderCatalog, cache: EmbeddingCache, vectors: VectorStore
+        self, uow: KnowledgeUnitOfWorkFactory, catalog: EmbedderCatalog, cache: EmbeddingCache, vectors: VectorStore
     ) -> None:
         self._uow, self._catalog, self._cache, self._vectors = uow, catalog, cache, vectors
 
     async def execute(self, request: ReindexRequest, progress: ReindexProgress | None = None) -> ReindexReport:
         progress = progress or _Silent()
         plan = [(d, await self._completed_documents(d)) for d in await self._datasets(request) if d.is_high_quality]
-        async with self._uow as uow:
+        async with self._uow() as uow:
             counts = await uow.segments.progress([doc.id for _, docs in plan for doc in docs])
         progress.start(sum(total for _, total in counts.values()))
         segments = vectors = 0
@@ -81,7 +81,7 @@ class ReindexDatasets:
 
     async def _datasets(self, request: ReindexRequest) -> list[Dataset]:
         if request.dataset_id is not None:
-            async with self._uow as uow:
+            async with self._uow() as uow:
                 return [await load_dataset(uow, request.tenant_id, request.dataset_id)]
         return [d async for d in self._pages(lambda uow, page: uow.datasets.list(
             request.tenant_id, page=page, limit=PAGE, keyword=None))]
@@ -94,7 +94,7 @@ class ReindexDatasets:
     async def _pages(self, fetch: Callable[[KnowledgeUnitOfWork, int], Awaitable[Page[T]]]) -> AsyncIterator[T]:
         page, seen = 1, 0
         while True:
-            async with self._uow as uow:
+            async with self._uow() as uow:
                 found = await fetch(uow, page)
             for item in found.items:
                 yield item

@@ -21,7 +21,7 @@ from domain.knowledge.retrieval import (
 from domain.knowledge.retrieval_model import RetrievalModel, SearchMethod, parse_retrieval_model
 from domain.knowledge.scoring import Scored, keep_best, normalize_by_max, weighted_fusion
 from domain.knowledge.services import EmbedderCatalog, KeywordIndex
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 from domain.shared.errors import InvalidParam
 from domain.telemetry.ports import MetricsSink
 
@@ -47,7 +47,7 @@ class Retrieve:
     """
 
     def __init__(
-        self, uow: KnowledgeUnitOfWork, catalog: EmbedderCatalog, vectors: VectorStore, keywords: KeywordIndex,
+        self, uow: KnowledgeUnitOfWorkFactory, catalog: EmbedderCatalog, vectors: VectorStore, keywords: KeywordIndex,
         metrics: MetricsSink,
     ) -> None:
         self._uow, self._catalog, self._vectors = uow, catalog, vectors
@@ -63,7 +63,7 @@ class Retrieve:
         metadata_filter = parse_metadata_filter(
             raw_model.get("metadata_filtering_conditions") if isinstance(raw_model, Mapping) else None
         )
-        async with self._uow as uow:
+        async with self._uow() as uow:
             dataset = await load_dataset(uow, request.tenant_id, request.dataset_id)
             document_ids = await uow.documents.available_ids(dataset.id)
             if metadata_filter is not None:
@@ -90,7 +90,7 @@ class Retrieve:
             else:
                 ranked = semantic or keyword
             ranked = keep_best(ranked, top_k=len(ranked), score_threshold=model.threshold)
-        async with self._uow as uow:
+        async with self._uow() as uow:
             segment_ids = list(dict.fromkeys(refs[h.id].segment_id for h in ranked))
             segments = {s.id: s for s in await uow.segments.by_ids(segment_ids)}
             owners = [s.document_id for s in segments.values()]

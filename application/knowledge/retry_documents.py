@@ -7,7 +7,7 @@ from application.knowledge.indexing_jobs import enqueue
 from domain.knowledge.document import IndexingStatus
 from domain.knowledge.errors import DocumentNotFound
 from domain.knowledge.services import IndexingQueue
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
@@ -17,13 +17,13 @@ class RetryDocuments:
     """Queues errored documents again under one new batch, which is returned.
     Rules: every id is a document of the dataset (404) in error (400 invalid_param otherwise)."""
 
-    def __init__(self, uow: KnowledgeUnitOfWork, queue: IndexingQueue, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory, queue: IndexingQueue, clock: Clock, ids: IdGenerator) -> None:
         self._uow, self._queue, self._clock, self._ids = uow, queue, clock, ids
 
     async def execute(self, tenant_id: UUID, dataset_id: UUID, document_ids: Sequence[UUID]) -> str:
         now = self._clock.now()
         batch = new_batch(now, self._ids)
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await load_dataset(uow, tenant_id, dataset_id)
             documents = await uow.documents.many(dataset_id, list(dict.fromkeys(document_ids)))
             if not documents or len(documents) != len(set(document_ids)):

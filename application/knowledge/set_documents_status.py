@@ -4,7 +4,7 @@ from uuid import UUID
 
 from application.knowledge.guards import Actor, load_dataset
 from domain.knowledge.errors import DocumentIndexing, DocumentNotFound, InvalidAction
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 from domain.shared.clock import Clock
 
 ACTIONS = ("enable", "disable", "archive", "un_archive")
@@ -27,7 +27,7 @@ class SetDocumentsStatus:
     needs rewriting.
     """
 
-    def __init__(self, uow: KnowledgeUnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
@@ -35,7 +35,7 @@ class SetDocumentsStatus:
         if request.action not in ACTIONS:
             raise InvalidAction(request.action)
         now, by = self._clock.now(), request.actor.account_id
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await load_dataset(uow, request.actor.tenant_id, request.dataset_id)
             documents = await uow.documents.many(request.dataset_id, list(dict.fromkeys(request.document_ids)))
             if len(documents) != len(set(request.document_ids)):

@@ -9,7 +9,7 @@ from domain.knowledge.dataset import check_dataset_name, check_description, pars
 from domain.knowledge.errors import DatasetNameDuplicate
 from domain.knowledge.retrieval_model import parse_retrieval_model
 from domain.knowledge.services import EmbedderCatalog
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 
@@ -26,14 +26,14 @@ class UpdateDataset:
     retrieval_model). Rules: as at creation; a name another dataset has is 409; switching an indexed dataset
     between economy and high_quality is refused (it needs a re-index weir does not run yet)."""
 
-    def __init__(self, uow: KnowledgeUnitOfWork, clock: Clock, catalog: EmbedderCatalog) -> None:
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory, clock: Clock, catalog: EmbedderCatalog) -> None:
         self._uow = uow
         self._clock = clock
         self._catalog = catalog
 
     async def execute(self, request: UpdateDatasetRequest) -> DatasetView:
         changes = request.changes
-        async with self._uow as uow:
+        async with self._uow() as uow:
             dataset = await load_dataset(uow, request.actor.tenant_id, request.dataset_id, lock=True)
             if "name" in changes:
                 dataset.name = check_dataset_name(changes["name"])

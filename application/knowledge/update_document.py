@@ -16,7 +16,7 @@ from application.knowledge.document_input import (
 from application.knowledge.guards import Actor, load_document
 from application.knowledge.indexing_jobs import enqueue
 from domain.knowledge.services import FileStore, IndexingQueue, TextExtractor
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
@@ -43,7 +43,7 @@ class UpdateDocument:
     """
 
     def __init__(
-        self, uow: KnowledgeUnitOfWork, files: FileStore, extractor: TextExtractor, queue: IndexingQueue,
+        self, uow: KnowledgeUnitOfWorkFactory, files: FileStore, extractor: TextExtractor, queue: IndexingQueue,
         clock: Clock, ids: IdGenerator,
     ) -> None:
         self._uow, self._files, self._extractor, self._queue = uow, files, extractor, queue
@@ -53,7 +53,7 @@ class UpdateDocument:
         name = check_name(request.name) if request.name is not None else None
         upload = check_upload(request.upload, self._extractor) if request.upload is not None else None
         now = self._clock.now()
-        async with self._uow as uow:
+        async with self._uow() as uow:
             document = await load_document(uow, request.actor.tenant_id, request.dataset_id, request.document_id)
             if request.doc_form is not None and parse_doc_form(request.doc_form) is not document.doc_form:
                 raise InvalidParam("The doc_form of a document cannot change.", param="doc_form")

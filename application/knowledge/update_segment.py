@@ -9,7 +9,7 @@ from application.knowledge.segment_index import SegmentIndexer
 from application.knowledge.segment_vectors import vector_ids
 from domain.knowledge.document import DocForm
 from domain.knowledge.segment import Segment
-from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
+from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 
@@ -32,7 +32,7 @@ class UpdateSegment:
     """
 
     def __init__(
-        self, uow: KnowledgeUnitOfWork, indexer: SegmentIndexer, count_tokens: Callable[[str], int], clock: Clock
+        self, uow: KnowledgeUnitOfWorkFactory, indexer: SegmentIndexer, count_tokens: Callable[[str], int], clock: Clock
     ) -> None:
         self._uow, self._indexer, self._count, self._clock = uow, indexer, count_tokens, clock
 
@@ -41,7 +41,7 @@ class UpdateSegment:
         if not isinstance(raw, Mapping):
             raise InvalidParam("segment is required.", param="segment")
         now, by = self._clock.now(), request.actor.account_id
-        async with self._uow as uow:
+        async with self._uow() as uow:
             dataset = await load_dataset(uow, request.actor.tenant_id, request.dataset_id)
             document, segment = await load_segment(
                 uow, request.actor.tenant_id, request.dataset_id, request.document_id, request.segment_id

@@ -5,7 +5,7 @@ from domain.apps.model_config import ModelSettings
 from domain.models.errors import ProviderNotInitialized
 from domain.models.ports import ChatModel, ChatModelFactory
 from domain.models.providers import ModelEntry, ProviderCredentials
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,13 +19,13 @@ class ResolveModel:
     """Finds who serves an app's model: the workspace's credentials for its provider, else the instance's
     environment fallback (OPENAI_API_BASE / OPENAI_API_KEY). Neither → ProviderNotInitialized."""
 
-    def __init__(self, uow: UnitOfWork, factory: ChatModelFactory, fallback: ProviderCredentials | None) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, factory: ChatModelFactory, fallback: ProviderCredentials | None) -> None:
         self._uow = uow
         self._factory = factory
         self._fallback = fallback
 
     async def execute(self, tenant_id: UUID, settings: ModelSettings) -> ResolvedModel:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             credentials = await uow.providers.get(tenant_id, settings.provider)
         if (
             credentials is None
@@ -41,7 +41,7 @@ class ResolveModel:
 
     async def default_settings(self, tenant_id: UUID) -> ModelSettings:
         """The workspace's default LLM, else the first model of a configured provider, else the fallback's."""
-        async with self._uow as uow:
+        async with self._uow() as uow:
             defaults = await uow.providers.defaults(tenant_id)
             providers = await uow.providers.for_tenant(tenant_id)
         llm = next((d for d in defaults if d.model_type == "llm"), None)

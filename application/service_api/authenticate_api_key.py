@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from domain.apps.entities import ApiToken, App, AppStatus, TokenType
 from domain.apps.errors import AppAbnormal, AppApiDisabled, AppGone, InvalidApiToken, WorkspaceArchived
 from domain.shared.clock import Clock
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.tenancy.entities import Tenant
 
 
@@ -24,14 +24,14 @@ class AuthenticateApiKey:
     archived (403). last_used_at is written at most once a minute.
     """
 
-    def __init__(self, uow: UnitOfWork, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
     async def execute(self, secret: str, type: TokenType) -> ApiCaller:
         if not secret.startswith(type.prefix):
             raise InvalidApiToken()
-        async with self._uow as uow:
+        async with self._uow() as uow:
             key = await uow.api_tokens.find(secret, type)
             if key is None:
                 raise InvalidApiToken()

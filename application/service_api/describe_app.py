@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from domain.apps.entities import App
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,11 +16,11 @@ class AppInfo:
 class DescribeApp:
     """What GET /v1/info tells an integrator about the app behind its key."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, app: App) -> AppInfo:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             author = await uow.accounts.get(app.created_by)
         return AppInfo(
             name=app.name,

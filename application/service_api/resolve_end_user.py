@@ -1,7 +1,7 @@
 from domain.apps.entities import DEFAULT_END_USER_SESSION, App, EndUser
 from domain.shared.clock import Clock
 from domain.shared.ids import IdGenerator
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 
 
 class ResolveEndUser:
@@ -11,14 +11,14 @@ class ResolveEndUser:
     concurrent first requests); no `user` means the app's shared anonymous DEFAULT-USER.
     """
 
-    def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
 
     async def execute(self, app: App, user: str | None) -> EndUser:
         session_id = user or DEFAULT_END_USER_SESSION
-        async with self._uow as uow:
+        async with self._uow() as uow:
             found = await uow.end_users.find_by_session(app.id, session_id)
             if found is not None:
                 return found

@@ -4,7 +4,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from enum import StrEnum
 from uuid import UUID
 
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.telemetry.ports import MetricsSink, TraceExporter
 from domain.telemetry.records import EventTimes
 from domain.telemetry.retry import TRACE_RETRY_DELAYS
@@ -42,7 +42,7 @@ class TraceRecorder:
 
     def __init__(
         self,
-        uow: UnitOfWork,
+        uow: UnitOfWorkFactory,
         sink: MetricsSink,
         exporter: TraceExporter | None = None,
         delays: Sequence[float] | None = None,

@@ -19,7 +19,7 @@ class RecordMessageTrace(TraceRecorder):
     """
 
     async def _attempt(self, message_id: UUID, times: EventTimes, final: bool) -> TraceOutcome:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             message = await uow.telemetry.message(message_id)
             if message is None:
                 if final:

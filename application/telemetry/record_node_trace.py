@@ -13,7 +13,7 @@ class RecordNodeTrace(TraceRecorder):
     """
 
     async def _attempt(self, node_execution_id: UUID, times: EventTimes, final: bool) -> TraceOutcome:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             node = await uow.telemetry.node_execution(node_execution_id)
             if node is None or not node.ended:
                 if final:

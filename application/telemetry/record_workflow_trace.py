@@ -19,7 +19,7 @@ class RecordWorkflowTrace(TraceRecorder):
     """
 
     async def _attempt(self, run_id: UUID, times: EventTimes, final: bool) -> TraceOutcome:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             run = await uow.telemetry.workflow_run(run_id)
             if run is None:
                 if final:

@@ -1,6 +1,6 @@
 from dataclasses import dataclass
 
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.tenancy.entities import Account, Role, Tenant
 from domain.tenancy.errors import AccountBanned, InvalidAccessToken
 from domain.tenancy.ports import AccessTokenIssuer
@@ -20,13 +20,13 @@ class AuthenticateConsole:
     allowed to log in and belong to a workspace.
     """
 
-    def __init__(self, uow: UnitOfWork, tokens: AccessTokenIssuer) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, tokens: AccessTokenIssuer) -> None:
         self._uow = uow
         self._tokens = tokens
 
     async def execute(self, access_token: str) -> ConsoleSession:
         account_id = self._tokens.account_for_access(access_token)
-        async with self._uow as uow:
+        async with self._uow() as uow:
             account = await uow.accounts.get(account_id)
             if account is None:
                 raise InvalidAccessToken()

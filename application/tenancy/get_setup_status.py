@@ -1,13 +1,13 @@
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.tenancy.entities import SetupRecord
 
 
 class GetSetupStatus:
     """Tells whether the instance has its first account yet."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self) -> SetupRecord | None:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             return await uow.setups.get()

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from domain.shared.clock import Clock
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.tenancy.errors import AccountBanned, AuthenticationFailed
 from domain.tenancy.ports import AccessTokenIssuer, PasswordHasher, TokenPair
 
@@ -20,14 +20,14 @@ class LogIn:
     answer does not tell which emails exist; a banned or closed account cannot log in.
     """
 
-    def __init__(self, uow: UnitOfWork, hasher: PasswordHasher, tokens: AccessTokenIssuer, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, hasher: PasswordHasher, tokens: AccessTokenIssuer, clock: Clock) -> None:
         self._uow = uow
         self._hasher = hasher
         self._tokens = tokens
         self._clock = clock
 
     async def execute(self, request: LogInRequest) -> TokenPair:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             account = await uow.accounts.get_by_email((request.email or "").strip().lower())
             if account is None:
                 raise AuthenticationFailed()

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 
 from domain.shared.clock import Clock
 from domain.shared.ids import IdGenerator
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.tenancy.entities import Account, AccountStatus, Membership, Role, SetupRecord, Tenant
 from domain.tenancy.errors import AlreadySetUp
 from domain.tenancy.ports import PasswordHasher
@@ -26,7 +26,7 @@ class SetUpInstance:
     digits; a second setup (even a concurrent one) raises AlreadySetUp and changes nothing.
     """
 
-    def __init__(self, uow: UnitOfWork, hasher: PasswordHasher, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock, ids: IdGenerator) -> None:
         self._uow = uow
         self._hasher = hasher
         self._clock = clock
@@ -36,7 +36,7 @@ class SetUpInstance:
         email = normalize_email(request.email)
         name = check_account_name(request.name)
         password = check_password(request.password)
-        async with self._uow as uow:
+        async with self._uow() as uow:
             if await uow.setups.get() is not None:
                 raise AlreadySetUp()
         digest, salt = await self._hasher.hash(password)
@@ -50,7 +50,7 @@ class SetUpInstance:
         membership = Membership(
             id=self._ids.new_id(), tenant_id=tenant.id, account_id=account.id, role=Role.OWNER, created_at=now
         )
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await uow.setups.add(SetupRecord(version=SETUP_VERSION, setup_at=now))
             await uow.tenants.add(tenant)
             await uow.accounts.add(account)

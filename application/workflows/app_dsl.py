@@ -8,7 +8,7 @@ from domain.apps.rules import check_app_name
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.workflows.dsl import read_dsl, write_dsl
 from domain.workflows.entities import DRAFT, Workflow
 from domain.workflows.graph import parse_graph
@@ -33,7 +33,9 @@ class ImportAppDsl:
     document changes nothing and answers `failed` with the reason. `publish` also publishes the draft.
     """
 
-    def __init__(self, uow: UnitOfWork, codec: DslCodec, clock: Clock, ids: IdGenerator, supported: frozenset[str]):
+    def __init__(
+        self, uow: UnitOfWorkFactory, codec: DslCodec, clock: Clock, ids: IdGenerator, supported: frozenset[str]
+    ):
         self._uow = uow
         self._codec = codec
         self._clock = clock
@@ -66,7 +68,7 @@ class ImportAppDsl:
             app.icon, app.icon_type = dsl.icon, IconType.EMOJI
         if dsl.icon_background:
             app.icon_background = dsl.icon_background
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await uow.apps.add(app)
             if dsl.graph is not None:
                 draft = Workflow(
@@ -99,12 +101,12 @@ class ImportAppDsl:
 class ExportAppDsl:
     """The app as Dify DSL YAML: its draft workflow (or published one), or its model config."""
 
-    def __init__(self, uow: UnitOfWork, codec: DslCodec) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, codec: DslCodec) -> None:
         self._uow = uow
         self._codec = codec
 
     async def execute(self, tenant_id: UUID, app_id: UUID) -> str:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             app = await app_in_tenant(uow, tenant_id, app_id)
             workflow = await uow.workflows.draft(app.id) or await uow.workflows.published(app.id)
             config = await uow.model_configs.current(app.id)

@@ -7,7 +7,7 @@ from domain.apps.entities import App, AppMode
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam, NotFound
 from domain.shared.ids import IdGenerator
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.workflows.entities import DRAFT, Workflow
 from domain.workflows.graph import parse_graph
 
@@ -30,7 +30,7 @@ class DraftContent:
 class SyncDraft:
     """Replaces an app's draft workflow (Dify's draft sync). The graph must parse (nodes, edges, one start)."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
@@ -39,7 +39,7 @@ class SyncDraft:
         if not isinstance(content.graph, dict):
             raise InvalidParam("graph must be an object", param="graph")
         parse_graph(content.graph)
-        async with self._uow as uow:
+        async with self._uow() as uow:
             app = await app_in_tenant(uow, tenant_id, app_id)
             _check_workflow_app(app)
             existing = await uow.workflows.draft(app.id)
@@ -64,11 +64,11 @@ class SyncDraft:
 
 
 class GetDraft:
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, tenant_id: UUID, app_id: UUID) -> Workflow:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             app = await app_in_tenant(uow, tenant_id, app_id)
             draft = await uow.workflows.draft(app.id)
         if draft is None:
@@ -79,13 +79,13 @@ class GetDraft:
 class PublishWorkflow:
     """Copies the draft into a new published version the Service API runs from now on."""
 
-    def __init__(self, uow: UnitOfWork, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
 
     async def execute(self, tenant_id: UUID, account_id: UUID, app_id: UUID) -> Workflow:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             app = await app_in_tenant(uow, tenant_id, app_id)
             _check_workflow_app(app)
             draft = await uow.workflows.draft(app.id)

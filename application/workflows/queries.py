@@ -2,7 +2,7 @@ from uuid import UUID
 
 from domain.apps.entities import App
 from domain.shared.errors import InvalidParam, NotFound
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.workflows.entities import WorkflowRun
 from domain.workflows.ports import RunEventLog, RunLogEntry, RunLogFilter
 
@@ -10,11 +10,11 @@ from domain.workflows.ports import RunEventLog, RunLogEntry, RunLogFilter
 class GetWorkflowRun:
     """A run of the calling app ("Workflow run not found." otherwise)."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, app: App, run_id: UUID) -> WorkflowRun:
-        async with self._uow as uow:
+        async with self._uow() as uow:
             run = await uow.workflow_runs.get(run_id)
         if run is None or run.app_id != app.id:
             raise NotFound("Workflow run not found.")
@@ -24,7 +24,7 @@ class GetWorkflowRun:
 class ListWorkflowLogs:
     """Page-based run summaries, newest first. Rules: page 1..99999, limit 1..100, status one of Dify's three."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, app: App, filters: RunLogFilter, page: int, limit: int) -> tuple[list[RunLogEntry], int]:
@@ -32,14 +32,14 @@ class ListWorkflowLogs:
             raise InvalidParam("page must be 1..99999 and limit 1..100", param="limit")
         if filters.status and filters.status not in ("succeeded", "failed", "stopped"):
             raise InvalidParam("status must be succeeded, failed or stopped", param="status")
-        async with self._uow as uow:
+        async with self._uow() as uow:
             return await uow.workflow_runs.logs(app.id, filters, page=page, limit=limit)
 
 
 class ReadRunEvents:
     """The stored events of a run of this app, after a position: for re-attaching from any process."""
 
-    def __init__(self, uow: UnitOfWork, events: RunEventLog) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, events: RunEventLog) -> None:
         self._uow = uow
         self._events = events
 

@@ -61,7 +61,7 @@ class RunChatflow(RunWorkflow):
             raise NotChatApp()
         if not request.query.strip():
             raise InvalidParam("query is required", param="query")
-        async with self._uow as uow:
+        async with self._uow() as uow:
             workflow = await uow.workflows.published(request.app.id)
             if workflow is None:
                 raise WorkflowNotPublished()
@@ -90,7 +90,7 @@ class RunChatflow(RunWorkflow):
             inputs=inputs, model_provider="", model_id="", from_end_user_id=request.end_user.id,
             created_at=now, updated_at=now, is_streaming=request.streaming,
         )
-        async with self._uow as uow:
+        async with self._uow() as uow:
             if new:
                 await uow.conversations.add(conversation)
             await uow.messages.add(message)
@@ -133,7 +133,7 @@ class RunChatflow(RunWorkflow):
         conversation.dialogue_count += 1
         if not conversation.name:
             conversation.name = name_from_query(message.query)
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await uow.messages.update(message)
             await uow.conversations.update(conversation)
             await uow.commit()

@@ -13,7 +13,7 @@ from domain.conversations.ports import StopSignals
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam, NotFound
 from domain.shared.ids import IdGenerator
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.telemetry.ports import TraceDispatcher
 from domain.telemetry.records import EventTimes
 from domain.workflows import events as ev
@@ -73,7 +73,7 @@ class RunWorkflow:
 
     def __init__(
         self,
-        uow: UnitOfWork,
+        uow: UnitOfWorkFactory,
         executors: NodeExecutors,
         stops: StopSignals,
         traces: TraceDispatcher,
@@ -96,7 +96,7 @@ class RunWorkflow:
     async def prepare(self, request: RunWorkflowRequest) -> tuple[WorkflowRunHandle, Workflow]:
         if request.app.mode != AppMode.WORKFLOW:
             raise NotWorkflowApp()
-        async with self._uow as uow:
+        async with self._uow() as uow:
             workflow = await self._workflow(uow, request)
         parse_graph(workflow.graph)
         inputs = validate_inputs(workflow.input_form(), request.inputs)
@@ -113,7 +113,7 @@ class RunWorkflow:
             created_by=request.end_user.id,
             created_at=self._clock.now(),
         )
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await uow.workflow_runs.add(run)
             await uow.workflow_runs.add_app_log(run, "service-api")
             await uow.commit()
@@ -130,7 +130,7 @@ class RunWorkflow:
     async def resume(self, run_id: UUID, task_id: UUID, user: str) -> None:
         """Executes a run prepared by another process (async mode, on the `workflow` queue). A run that
         already ended (a redelivered job) is left alone."""
-        async with self._uow as uow:
+        async with self._uow() as uow:
             run = await uow.workflow_runs.get(run_id)
             workflow = await uow.workflows.get(run.workflow_id) if run else None
         if run is None or workflow is None or run.ended:
@@ -138,7 +138,7 @@ class RunWorkflow:
         # A worker died mid-run (its job came back): the run starts over, and the node rows of the lost
         # attempt go, so the stored run holds each node once. Node side effects may happen again
         # (at-least-once execution), as with any redelivered task.
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await uow.workflow_runs.delete_nodes(run.id)
             await uow.commit()
         handle = WorkflowRunHandle(task_id, run)
@@ -232,7 +232,7 @@ class RunWorkflow:
                 predecessor_node_id=event.predecessor_id,
             )
             nodes[event.execution_id] = execution
-            async with self._uow as uow:
+            async with self._uow() as uow:
                 await uow.workflow_runs.add_node(execution)
                 await uow.commit()
         elif isinstance(event, ev.NodeFinished):
@@ -255,7 +255,7 @@ class RunWorkflow:
                 execution.metadata[f"{event.scope.container_type}_id"] = event.scope.container_id
                 execution.metadata[f"{event.scope.container_type}_index"] = event.scope.index
             execution.finished_at, execution.elapsed_time = event.finished_at, event.elapsed
-            async with self._uow as uow:
+            async with self._uow() as uow:
                 await uow.workflow_runs.update_node(execution)
                 await uow.commit()
             await self._traces.node_finished(
@@ -273,7 +273,7 @@ class RunWorkflow:
             event.exceptions_count,
             self._clock.now(),
         )
-        async with self._uow as uow:
+        async with self._uow() as uow:
             await uow.workflow_runs.update(run)
             await uow.commit()
         await self._publish(handle, payloads.workflow_finished(run))

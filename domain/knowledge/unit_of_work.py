@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -31,3 +32,7 @@ class KnowledgeUnitOfWork(Protocol):
     ) -> None: ...
 
     async def commit(self) -> None: ...
+
+
+# What the knowledge use cases take: a new unit of work per call (see domain.shared.unit_of_work).
+KnowledgeUnitOfWorkFactory = Callable[[], KnowledgeUnitOfWork]

@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
@@ -51,3 +52,8 @@ class UnitOfWork(Protocol):
     async def commit(self) -> None: ...
 
     async def rollback(self) -> None: ...
+
+
+# What use cases take: each call opens a new unit of work, so one use case can run several
+# transactions, and concurrent calls never share one.
+UnitOfWorkFactory = Callable[[], UnitOfWork]

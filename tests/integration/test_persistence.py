@@ -18,7 +18,7 @@ from tests.fakes import RecordingSink
 
 
 async def _set_up(uow_factory, email="owner@example.com"):
-    return await SetUpInstance(uow_factory(), ScryptPasswordHasher(), SystemClock(), UuidV7Generator()).execute(
+    return await SetUpInstance(uow_factory, ScryptPasswordHasher(), SystemClock(), UuidV7Generator()).execute(
         SetUpRequest(email=email, name="Owner", password="secret123")
     )
 
@@ -57,23 +57,23 @@ async def test_concurrent_setups_leave_exactly_one_account(uow_factory):
 
 async def test_concurrent_first_requests_of_one_user_make_one_end_user(uow_factory):
     account = await _set_up(uow_factory)
-    operator = await FindOperator(uow_factory()).execute()
-    app = await CreateApp(uow_factory(), SystemClock(), UuidV7Generator(), RecordingSink()).execute(
+    operator = await FindOperator(uow_factory).execute()
+    app = await CreateApp(uow_factory, SystemClock(), UuidV7Generator(), RecordingSink()).execute(
         CreateAppRequest(operator.tenant.id, account.id, "bot", "chat")
     )
     resolved = await asyncio.gather(
-        *(ResolveEndUser(uow_factory(), SystemClock(), UuidV7Generator()).execute(app, "alice") for _ in range(8))
+        *(ResolveEndUser(uow_factory, SystemClock(), UuidV7Generator()).execute(app, "alice") for _ in range(8))
     )
     assert len({u.id for u in resolved}) == 1
 
 
 async def test_app_names_with_like_wildcards_match_literally(uow_factory):
     account = await _set_up(uow_factory)
-    operator = await FindOperator(uow_factory()).execute()
-    create = CreateApp(uow_factory(), SystemClock(), UuidV7Generator(), RecordingSink())
+    operator = await FindOperator(uow_factory).execute()
+    create = CreateApp(uow_factory, SystemClock(), UuidV7Generator(), RecordingSink())
     for name in ("100% bot", "1000 bots", "under_score", "underXscore"):
         await create.execute(CreateAppRequest(operator.tenant.id, account.id, name, "chat"))
-    percent = await ListApps(uow_factory()).execute(ListAppsRequest(operator.tenant.id, name="0%"))
-    underscore = await ListApps(uow_factory()).execute(ListAppsRequest(operator.tenant.id, name="r_s"))
+    percent = await ListApps(uow_factory).execute(ListAppsRequest(operator.tenant.id, name="0%"))
+    underscore = await ListApps(uow_factory).execute(ListAppsRequest(operator.tenant.id, name="r_s"))
     assert [a.name for a in percent.items] == ["100% bot"]
     assert [a.name for a in underscore.items] == ["under_score"]

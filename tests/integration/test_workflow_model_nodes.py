@@ -53,7 +53,7 @@ def resolver(server):
     fallback = ProviderCredentials(
         None, "openai", server.base_url, "sk-test", (ModelEntry("gpt-4o-mini", price=price),)
     )
-    return ResolveModel(EmptyUnitOfWork(), OpenAICompatibleModelFactory(TiktokenCounter(), timeout=5.0), fallback)
+    return ResolveModel(EmptyUnitOfWork, OpenAICompatibleModelFactory(TiktokenCounter(), timeout=5.0), fallback)
 
 
 def pool():
@@ -95,7 +95,7 @@ async def test_llm_streams_deltas_renders_the_prompt_and_prices_the_usage():
 
 
 async def test_llm_without_credentials_fails_the_node():
-    missing = ResolveModel(EmptyUnitOfWork(), OpenAICompatibleModelFactory(TiktokenCounter(), timeout=5.0), None)
+    missing = ResolveModel(EmptyUnitOfWork, OpenAICompatibleModelFactory(TiktokenCounter(), timeout=5.0), None)
     with pytest.raises(NodeFailed, match="provider credentials"):
         await LlmExecutor(missing, SandboxedJinjaRenderer()).run(
             node("llm", model=MODEL, prompt_template=[{"role": "user", "text": "x"}]), context(pool())

@@ -25,7 +25,7 @@ async def owner(uow, clock, ids):
     account = await SetUpInstance(uow, FakeHasher(), clock, ids).execute(
         SetUpRequest(email="Owner@Example.com", name="Owner", password="secret123")
     )
-    async with uow as u:
+    async with uow() as u:
         membership = await u.accounts.current_membership(account.id)
     return account, membership.tenant_id
 

@@ -189,14 +189,23 @@ class FakeTags:
 
 
 class FakeKnowledgeUnitOfWork:
-    """Each block works on a copy of the committed state; commit() publishes the copy."""
+    """The fake knowledge tables and their unit-of-work factory: each call opens a block on a copy of the
+    committed state; commit() publishes the copy."""
 
     def __init__(self) -> None:
         self.committed = KnowledgeState()
         self.commits = 0
 
+    def __call__(self) -> "FakeKnowledgeBlock":
+        return FakeKnowledgeBlock(self)
+
+
+class FakeKnowledgeBlock:
+    def __init__(self, db: FakeKnowledgeUnitOfWork) -> None:
+        self._db = db
+
     async def __aenter__(self):
-        self._work = copy.deepcopy(self.committed)
+        self._work = copy.deepcopy(self._db.committed)
         self.datasets, self.documents = FakeDatasets(self._work), FakeDocuments(self._work)
         self.segments, self.tags = FakeSegments(self._work), FakeTags(self._work)
         return self
@@ -205,8 +214,8 @@ class FakeKnowledgeUnitOfWork:
         self._work = None
 
     async def commit(self):
-        self.committed = copy.deepcopy(self._work)
-        self.commits += 1
+        self._db.committed = copy.deepcopy(self._work)
+        self._db.commits += 1
 
 
 class FakeFiles:

@@ -144,7 +144,7 @@ async def test_bad_input_writes_nothing(world):
 async def test_recovery_requeues_documents_whose_job_is_gone(world):
     dataset = await world.dataset()
     stuck, fresh = await world.document(dataset, name="stuck"), None
-    async with world.uow as uow:
+    async with world.uow() as uow:
         doc = await uow.documents.get_by_id(stuck.id)
         doc.move_to(IndexingStatus.PARSING, world.clock.now())
         await uow.documents.update(doc)

@@ -147,7 +147,7 @@ async def test_deleting_an_app_hides_it_kills_its_keys_and_enqueues_the_purge(uo
     queue = RecordingPurgeQueue()
     await DeleteApp(uow, RecordingSink(), clock, queue).execute(tenant_id, chat_app.id)
 
-    async with uow as u:
+    async with uow() as u:
         stored = await u.apps.get(chat_app.id)
         assert stored.status == AppStatus.DELETING  # the row stays until the purge; the repository hides it
         assert await u.api_tokens.find(key.token, TokenType.APP) is None
@@ -157,6 +157,6 @@ async def test_deleting_an_app_hides_it_kills_its_keys_and_enqueues_the_purge(uo
 async def test_an_app_is_deleted_even_when_the_queue_is_down(uow, clock, owner, chat_app):
     _, tenant_id = owner
     await DeleteApp(uow, RecordingSink(), clock, RecordingPurgeQueue(down=True)).execute(tenant_id, chat_app.id)
-    async with uow as u:
+    async with uow() as u:
         assert (await u.apps.get(chat_app.id)).status == AppStatus.DELETING
 

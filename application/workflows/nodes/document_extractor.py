@@ -6,6 +6,7 @@ from uuid import UUID
 from domain.files.ports import FileStorage
 from domain.knowledge.services import TextExtractor
 from domain.shared.errors import DomainError
+from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.workflows.graph import Node
 from domain.workflows.nodes import NodeContext, NodeFailed, NodeResult
 
@@ -25,8 +26,8 @@ class DocumentExtractorExecutor:
     """Rules: only files of the run's workspace are read; a single file gives `text` as a string, a list
     of files a list of strings (Dify); an unknown or unreadable file fails the node with its name."""
 
-    def __init__(self, uow_factory, storage: FileStorage, extractor: TextExtractor) -> None:
-        self._uow_factory = uow_factory
+    def __init__(self, uow: UnitOfWorkFactory, storage: FileStorage, extractor: TextExtractor) -> None:
+        self._uow = uow
         self._storage = storage
         self._extractor = extractor
 
@@ -41,7 +42,7 @@ class DocumentExtractorExecutor:
         file_id = _file_id(value)
         if file_id is None:
             raise NodeFailed("document-extractor needs a file (an uploaded file's id).")
-        async with self._uow_factory() as uow:
+        async with self._uow() as uow:
             upload = await uow.uploads.get(file_id)
         if upload is None or upload.tenant_id != tenant_id:
             raise NodeFailed(f"File {file_id} not found.")

@@ -1,6 +1,5 @@
 """knowledge-retrieval: the query against the node's datasets, through the knowledge context's retrieval."""
 
-from collections.abc import Callable
 from uuid import UUID
 
 from application.knowledge.retrieve import Retrieve, RetrieveRequest
@@ -15,8 +14,7 @@ class KnowledgeRetrievalExecutor:
     multiple_retrieval_config); records are merged best first and cut to top_k; a dataset of another
     workspace is an error, never a leak."""
 
-    def __init__(self, retrieve: Callable[[], Retrieve]) -> None:
-        # A factory: each execution gets its own use case (and unit of work); runs execute concurrently.
+    def __init__(self, retrieve: Retrieve) -> None:
         self._retrieve = retrieve
 
     async def run(self, node: Node, context: NodeContext) -> NodeResult:
@@ -34,7 +32,7 @@ class KnowledgeRetrievalExecutor:
         records = []
         for dataset_id in data.get("dataset_ids") or []:
             try:
-                found = await self._retrieve().execute(
+                found = await self._retrieve.execute(
                     RetrieveRequest(context.run.tenant_id, UUID(str(dataset_id)), query, retrieval_model)
                 )
             except (DomainError, ValueError) as error:
