@@ -1,49 +1,24 @@
-"""The graph engine: runs nodes as their inputs become ready, in parallel where branches allow.
-
-Scheduling (Dify's rule): each edge is unknown, then taken or skipped. A node runs when none of its
-incoming edges is unknown and at least one is taken; when all are skipped it is skipped, and so are the
-edges leaving it. A branching node takes only the edges whose handle it chose. Node failures follow the
-node's error strategy (fail-branch, default-value) and retry config; an unhandled failure fails the run.
-"""
+"""The graph engine: runs a whole graph (see walk.py for how nodes are scheduled) and reports what happens
+as an async stream of events, ending with RunFinished. It adds what a run has beyond one walk: the time
+limit, a stop from outside, and one final outcome whatever happened."""
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 
 from domain.shared.clock import Clock
 from domain.shared.ids import IdGenerator
 from domain.workflows import events as ev
-from domain.workflows.graph import Edge, Graph, Node
-from domain.workflows.nodes import NodeContext, NodeExecutors, NodeFailed, NodeResult, RunContext
+from domain.workflows.graph import Graph
+from domain.workflows.nodes import NodeExecutors, RunContext
 from domain.workflows.response_stream import ResponseCoordinator
 from domain.workflows.subgraph import SubgraphRunner
 from domain.workflows.variables import VariablePool
+from domain.workflows.walk import Limits, RunAborted, RunServices, Walk
 
-TAKEN, SKIPPED = "taken", "skipped"
+__all__ = ["ENGINE_TYPES", "GraphEngine", "Limits"]
+
 # Node types the engine runs itself (no executor needed).
 ENGINE_TYPES = frozenset({"start", "iteration", "iteration-start", "loop", "loop-start", "loop-end"})
-FAIL_BRANCH, SUCCESS_BRANCH = "fail-branch", "success-branch"
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    max_steps: int = 500
-    max_seconds: float = 1200.0
-    max_parallel: int = 10
-
-
-class RunAborted(Exception):
-    def __init__(self, status: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-@dataclass
-class _Counters:
-    steps: int = 0
-    tokens: int = 0
-    exceptions: int = 0
 
 
 class GraphEngine:
@@ -61,15 +36,10 @@ class GraphEngine:
         should_stop: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         self._graph = graph
-        self._executors = executors
-        self._run = run
         self._pool = pool
-        self._clock = clock
-        self._ids = ids
-        self._limits = limits
         self._should_stop = should_stop
         self._events: asyncio.Queue = asyncio.Queue()
-        self._counters = _Counters()
+        self._services = RunServices(executors, run, clock, ids, self._emit, limits)
 
     async def run(self, inputs: dict) -> AsyncIterator[ev.WorkflowEvent]:
         driver = asyncio.create_task(self._drive(inputs))
@@ -83,27 +53,14 @@ class GraphEngine:
             driver.cancel()
 
     async def _drive(self, inputs: dict) -> None:
-        runner = SubgraphRunner(
-            self._executors, self._run, self._clock, self._ids, self._limits, self._emit, self._counters
-        )
+        limits = self._services.limits
         walk = Walk(
-            self._graph,
-            self._pool,
-            self._executors,
-            self._run,
-            self._clock,
-            self._ids,
-            self._emit,
-            self._counters,
-            self._limits,
-            runner,
-            ResponseCoordinator(self._graph),
-            scope=None,
+            self._graph, self._pool, self._services, SubgraphRunner(self._services), ResponseCoordinator(self._graph)
         )
         self._pool.add_outputs(self._graph.root_id, inputs)
         watcher = asyncio.create_task(self._watch_stop()) if self._should_stop else None
         try:
-            async with asyncio.timeout(self._limits.max_seconds):
+            async with asyncio.timeout(limits.max_seconds):
                 walking = asyncio.create_task(walk.run())
                 waiting = {walking} | ({watcher} if watcher else set())
                 done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
@@ -112,10 +69,10 @@ class GraphEngine:
                     await asyncio.gather(walking, return_exceptions=True)
                     raise RunAborted("stopped", "Workflow execution stopped by the user.")
                 walking.result()
-            status = "partial-succeeded" if self._counters.exceptions else "succeeded"
+            status = "partial-succeeded" if self._services.counters.exceptions else "succeeded"
             await self._finish(status, walk.outputs, None, walk.answer)
         except TimeoutError:
-            await self._finish("failed", {}, f"Max execution time {self._limits.max_seconds:g}s reached.", walk.answer)
+            await self._finish("failed", {}, f"Max execution time {limits.max_seconds:g}s reached.", walk.answer)
         except RunAborted as aborted:
             await self._finish(aborted.status, {}, aborted.message, walk.answer)
         except Exception as error:  # a bug in an executor or the engine: the run fails, the caller is told
@@ -133,7 +90,7 @@ class GraphEngine:
         self._events.put_nowait(event)
 
     async def _finish(self, status: str, outputs: dict, error: str | None, answer: str) -> None:
-        c = self._counters
+        c = self._services.counters
         await self._emit(
             ev.RunFinished(
                 status=status,
@@ -146,174 +103,3 @@ class GraphEngine:
                 conversation_variables=self._pool.conversation_variables(),
             )
         )
-
-
-class Walk:
-    """One pass over a graph (the run's, or one round of a container's sub-graph)."""
-
-    def __init__(self, graph, pool, executors, run, clock, ids, emit, counters, limits, runner, coordinator, scope):
-        self.graph: Graph = graph
-        self.pool: VariablePool = pool
-        self._executors: NodeExecutors = executors
-        self._run: RunContext = run
-        self._clock: Clock = clock
-        self._ids: IdGenerator = ids
-        self._emit = emit
-        self._counters: _Counters = counters
-        self._limits: Limits = limits
-        self._runner = runner
-        self._coordinator: ResponseCoordinator | None = coordinator
-        self.scope: ev.Scope | None = scope
-        self._edges = {e.id: "" for e in graph.edges}
-        self.started: set[str] = set()
-        self.finished: set[str] = set()
-        self.skipped: set[str] = set()
-        self.outputs: dict = {}
-        self.answer = ""
-        self.ended_early = False  # a loop-end node was reached
-
-    async def run(self) -> None:
-        running: dict[asyncio.Task, str] = {}
-        self._start(self.graph.root_id, None, running)
-        try:
-            while running:
-                done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    node_id = running.pop(task)
-                    for ready, predecessor in await self._settle(node_id, task.result()):
-                        self._start(ready, predecessor, running)
-                if self.ended_early:
-                    break
-        finally:
-            for task in running:
-                task.cancel()
-            await asyncio.gather(*running, return_exceptions=True)
-
-    def _start(self, node_id: str, predecessor: str | None, running: dict) -> None:
-        if node_id in self.started:
-            return
-        self.started.add(node_id)
-        self._counters.steps += 1
-        if self._counters.steps > self._limits.max_steps:
-            raise RunAborted("failed", f"Max steps {self._limits.max_steps} reached.")
-        running[asyncio.create_task(self._execute(self.graph.nodes[node_id], predecessor))] = node_id
-
-    async def _execute(self, node: Node, predecessor: str | None) -> tuple[str, NodeResult]:
-        execution_id, index, started = self._ids.new_id(), self._counters.steps, self._clock.now()
-        await self._emit(ev.NodeStarted(execution_id, node, index, predecessor, started, self.scope))
-        retry = node.data.get("retry_config") or {}
-        attempts = 1 + (int(retry.get("max_retries") or 0) if retry.get("retry_enabled") else 0)
-        error = ""
-        for attempt in range(attempts):
-            try:
-                result = await self._dispatch(node)
-                await self._done(execution_id, node, index, predecessor, started, "succeeded", result, None, attempt)
-                return "succeeded", result
-            except NodeFailed as failure:
-                error = failure.message
-                if attempt + 1 < attempts:
-                    await self._emit(ev.NodeRetried(execution_id, node, index, attempt + 1, error, started, self.scope))
-                    await asyncio.sleep(float(retry.get("retry_interval") or 0) / 1000)
-        return await self._handle_failure(execution_id, node, index, predecessor, started, error, attempts - 1)
-
-    async def _dispatch(self, node: Node) -> NodeResult:
-        if node.type in ("start", "iteration-start", "loop-start"):
-            return NodeResult(outputs=self.pool.node_outputs(node.id))
-        if node.type in ("iteration", "loop"):
-            return await self._runner.run_container(self, node)
-        if node.type == "loop-end":
-            self.ended_early = True
-            return NodeResult()
-        executor = self._executors.for_type(node.type)
-        if executor is None:
-            raise NodeFailed(f"Node type '{node.type}' is not supported by weir.")
-        context = NodeContext(self._run, self.pool, lambda text: self._stream(node, text))
-        return await executor.run(node, context)
-
-    async def _stream(self, node: Node, text: str) -> None:
-        if self._coordinator is not None:
-            for chunk in self._coordinator.on_chunk(node.id, text, self.finished, self.skipped):
-                await self._emit(chunk)
-
-    async def _handle_failure(self, execution_id, node, index, predecessor, started, error, retries):
-        strategy = node.data.get("error_strategy")
-        if strategy not in (FAIL_BRANCH, "default-value"):
-            await self._done(execution_id, node, index, predecessor, started, "failed", NodeResult(), error, retries)
-            raise RunAborted("failed", error)
-        self._counters.exceptions += 1
-        outputs = {"error_message": error, "error_type": "NodeError"}
-        handle = FAIL_BRANCH
-        if strategy == "default-value":
-            outputs |= {d.get("key"): d.get("value") for d in node.data.get("default_value") or [] if d.get("key")}
-            handle = "source"
-        result = NodeResult(outputs=outputs, edge_handle=handle, metadata={"error_strategy": strategy})
-        await self._done(execution_id, node, index, predecessor, started, "exception", result, error, retries)
-        return "exception", result
-
-    async def _done(self, execution_id, node, index, predecessor, started, status, result, error, retries) -> None:
-        if result.usage is not None:
-            self._counters.tokens += result.usage.total_tokens
-        await self._emit(
-            ev.NodeFinished(
-                execution_id,
-                node,
-                index,
-                predecessor,
-                started,
-                self._clock.now(),
-                status,
-                result,
-                error,
-                self.scope,
-                retries,
-            )
-        )
-
-    async def _settle(self, node_id: str, outcome: tuple[str, NodeResult]) -> list[tuple[str, str]]:
-        status, result = outcome
-        node = self.graph.nodes[node_id]
-        self.pool.add_outputs(node_id, result.outputs)
-        for selector, value in result.variable_updates:
-            if len(selector) == 2:
-                self.pool.add(selector[0], selector[1], value)
-        self.finished.add(node_id)
-        if node.type == "end":
-            self.outputs = dict(result.outputs)
-        if node.type == "answer":
-            self.answer += str(result.outputs.get("answer", ""))
-        handle = result.edge_handle
-        for edge in self.graph.outgoing.get(node_id, ()):
-            self._edges[edge.id] = TAKEN if _follows(edge, handle, status) else SKIPPED
-        ready = self._propagate(node_id)
-        if self._coordinator is not None:
-            for chunk in self._coordinator.advance(self.pool, self.finished, self.skipped):
-                await self._emit(chunk)
-        return ready
-
-    def _propagate(self, node_id: str) -> list[tuple[str, str]]:
-        ready, stack = [], [node_id]
-        while stack:
-            source = stack.pop()
-            for edge in self.graph.outgoing.get(source, ()):
-                target = edge.target
-                states = [self._edges[e.id] for e in self.graph.incoming[target]]
-                if "" in states or target in self.finished or target in self.skipped:
-                    continue
-                if TAKEN in states:
-                    ready.append((target, source))
-                else:
-                    self.skipped.add(target)
-                    for out in self.graph.outgoing.get(target, ()):
-                        self._edges[out.id] = SKIPPED
-                    stack.append(target)
-        return list(dict.fromkeys(ready))
-
-
-def _follows(edge: Edge, handle: str, status: str) -> bool:
-    if status == "exception" and handle == FAIL_BRANCH:
-        return edge.source_handle == FAIL_BRANCH
-    if edge.source_handle == FAIL_BRANCH:
-        return False
-    if handle == "source":
-        return edge.source_handle in ("source", SUCCESS_BRANCH)
-    return edge.source_handle == handle

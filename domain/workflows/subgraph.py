@@ -8,47 +8,32 @@ from domain.workflows import events as ev
 from domain.workflows.conditions import all_or_any, compare
 from domain.workflows.graph import Node
 from domain.workflows.nodes import NodeFailed, NodeResult
+from domain.workflows.walk import RunServices, Walk
 
 TERMINATED, CONTINUE, REMOVE = "terminated", "continue-on-error", "remove-abnormal-output"
 
 
 class SubgraphRunner:
-    def __init__(self, executors, run, clock, ids, limits, emit, counters) -> None:
-        self._executors = executors
-        self._run = run
-        self._clock = clock
-        self._ids = ids
-        self._limits = limits
-        self._emit = emit
-        self._counters = counters
+    """The walk's ContainerRunner: each round is a Walk of the container's sub-graph on a copy of the pool."""
 
-    async def run_container(self, parent, node: Node) -> NodeResult:
+    def __init__(self, services: RunServices) -> None:
+        self._services = services
+        self._clock = services.clock
+        self._ids = services.ids
+        self._emit = services.emit
+
+    async def run_container(self, parent: Walk, node: Node) -> NodeResult:
         if node.type == "iteration":
             return await self._iterate(parent, node)
         return await self._loop(parent, node)
 
-    def _walk(self, parent, node: Node, pool, index: int):
-        from domain.workflows.engine import Walk  # engine and containers use each other
-
+    def _walk(self, parent: Walk, node: Node, pool, index: int) -> Walk:
         scope = ev.Scope(node.id, node.type, index)
-        walk = Walk(
-            parent.graph.children_of(node.id),
-            pool,
-            self._executors,
-            self._run,
-            self._clock,
-            self._ids,
-            self._emit,
-            self._counters,
-            self._limits,
-            self,
-            None,
-            scope,
-        )
+        walk = Walk(parent.graph.children_of(node.id), pool, self._services, self, scope=scope)
         pool.add_outputs(walk.graph.root_id, {})
         return walk
 
-    async def _iterate(self, parent, node: Node) -> NodeResult:
+    async def _iterate(self, parent: Walk, node: Node) -> NodeResult:
         items = parent.pool.get(list(node.data.get("iterator_selector") or []))
         if items is None:
             items = []
@@ -92,7 +77,7 @@ class SubgraphRunner:
         )
         return NodeResult(outputs={"output": outputs}, metadata={"iteration_count": len(items)})
 
-    async def _loop(self, parent, node: Node) -> NodeResult:
+    async def _loop(self, parent: Walk, node: Node) -> NodeResult:
         count = max(1, int(node.data.get("loop_count") or 1))
         variables = {v.get("label"): self._initial(parent, v) for v in node.data.get("loop_variables") or []}
         execution = self._ids.new_id()
