@@ -8,7 +8,7 @@ from domain.workflows.graph import parse_graph
 from domain.workflows.nodes import NodeResult, RunContext
 from domain.workflows.variables import VariablePool
 from tests.fakes import FixedClock, SequentialIds
-from tests.unit.test_workflow_engine import graph
+from tests.workflow_fakes import graph
 
 RUN = RunContext(UUID(int=1), UUID(int=2), UUID(int=3), UUID(int=4), "u")
 
