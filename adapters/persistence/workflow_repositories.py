@@ -12,7 +12,7 @@ from adapters.persistence.schema import (
     workflow_runs,
     workflows,
 )
-from domain.workflows.entities import DRAFT, NodeExecution, Workflow, WorkflowRun
+from domain.workflows.entities import DRAFT, NodeExecution, RunStatus, Workflow, WorkflowRun
 from domain.workflows.ports import RunLogEntry, RunLogFilter
 
 
@@ -91,7 +91,7 @@ def _run(row) -> WorkflowRun:
         created_by_role=row.created_by_role,
         created_by=row.created_by,
         created_at=row.created_at,
-        status=row.status,
+        status=RunStatus(row.status),
         outputs=json.loads(row.outputs or "{}"),
         error=row.error,
         elapsed_time=row.elapsed_time,
@@ -111,7 +111,7 @@ def _run_values(r: WorkflowRun) -> dict:
         triggered_from=r.triggered_from,
         version=r.version,
         inputs=json.dumps(r.inputs),
-        status=r.status,
+        status=r.status.value,
         outputs=json.dumps(r.outputs),
         error=r.error,
         elapsed_time=r.elapsed_time,
@@ -141,7 +141,7 @@ def _node_values(n: NodeExecution) -> dict:
         inputs=json.dumps(n.inputs, default=str),
         process_data=json.dumps(n.process_data, default=str),
         outputs=json.dumps(n.outputs, default=str),
-        status=n.status,
+        status=n.status.value,
         error=n.error,
         elapsed_time=n.elapsed_time,
         execution_metadata=json.dumps(n.metadata, default=str),

@@ -3,7 +3,7 @@ from uuid import UUID
 from domain.apps.entities import App
 from domain.shared.errors import InvalidParam, NotFound
 from domain.shared.unit_of_work import UnitOfWorkFactory
-from domain.workflows.entities import WorkflowRun
+from domain.workflows.entities import RunStatus, WorkflowRun
 from domain.workflows.ports import RunEventLog, RunLogEntry, RunLogFilter
 
 
@@ -30,7 +30,7 @@ class ListWorkflowLogs:
     async def execute(self, app: App, filters: RunLogFilter, page: int, limit: int) -> tuple[list[RunLogEntry], int]:
         if not 1 <= page <= 99999 or not 1 <= limit <= 100:
             raise InvalidParam("page must be 1..99999 and limit 1..100", param="limit")
-        if filters.status and filters.status not in ("succeeded", "failed", "stopped"):
+        if filters.status and filters.status not in (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.STOPPED):
             raise InvalidParam("status must be succeeded, failed or stopped", param="status")
         async with self._uow() as uow:
             return await uow.workflow_runs.logs(app.id, filters, page=page, limit=limit)

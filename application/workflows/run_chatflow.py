@@ -121,7 +121,7 @@ class RunChatflow(RunWorkflow):
         now = self._clock.now()
         latency = max((now - message.created_at).total_seconds(), 0.0)
         usage = price_usage(Usage.of(0, event.total_tokens), None, latency)
-        if event.status in ("succeeded", "partial-succeeded"):
+        if event.status.succeeded:
             message.complete(event.answer, usage, now, None)
         else:
             message.fail(event.error or event.status, event.answer, usage, now, latency)

@@ -259,7 +259,7 @@ class RunWorkflow:
                 await uow.workflow_runs.update_node(execution)
                 await uow.commit()
             await self._traces.node_finished(
-                execution.id, EventTimes(event.started_at, event.finished_at, event.status)
+                execution.id, EventTimes(event.started_at, event.finished_at, event.status.value)
             )
 
     async def _finish(self, handle: WorkflowRunHandle, event: ev.RunFinished) -> None:
@@ -277,4 +277,4 @@ class RunWorkflow:
             await uow.workflow_runs.update(run)
             await uow.commit()
         await self._publish(handle, payloads.workflow_finished(run))
-        await self._traces.workflow_finished(run.id, EventTimes(run.created_at, run.finished_at, run.status))
+        await self._traces.workflow_finished(run.id, EventTimes(run.created_at, run.finished_at, run.status.value))

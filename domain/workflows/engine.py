@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from domain.shared.clock import Clock
 from domain.shared.ids import IdGenerator
 from domain.workflows import events as ev
+from domain.workflows.entities import RunStatus
 from domain.workflows.graph import Graph
 from domain.workflows.nodes import NodeExecutors, RunContext
 from domain.workflows.response_stream import ResponseCoordinator
@@ -67,16 +68,19 @@ class GraphEngine:
                 if walking not in done:
                     walking.cancel()
                     await asyncio.gather(walking, return_exceptions=True)
-                    raise RunAborted("stopped", "Workflow execution stopped by the user.")
+                    raise RunAborted(RunStatus.STOPPED, "Workflow execution stopped by the user.")
                 walking.result()
-            status = "partial-succeeded" if self._services.counters.exceptions else "succeeded"
+            handled = self._services.counters.exceptions
+            status = RunStatus.PARTIAL_SUCCEEDED if handled else RunStatus.SUCCEEDED
             await self._finish(status, walk.outputs, None, walk.answer)
         except TimeoutError:
-            await self._finish("failed", {}, f"Max execution time {limits.max_seconds:g}s reached.", walk.answer)
+            message = f"Max execution time {limits.max_seconds:g}s reached."
+            await self._finish(RunStatus.FAILED, {}, message, walk.answer)
         except RunAborted as aborted:
             await self._finish(aborted.status, {}, aborted.message, walk.answer)
         except Exception as error:  # a bug in an executor or the engine: the run fails, the caller is told
-            await self._finish("failed", {}, f"Internal error: {type(error).__name__}: {error}", walk.answer)
+            message = f"Internal error: {type(error).__name__}: {error}"
+            await self._finish(RunStatus.FAILED, {}, message, walk.answer)
         finally:
             if watcher:
                 watcher.cancel()
@@ -89,7 +93,7 @@ class GraphEngine:
     async def _emit(self, event: ev.WorkflowEvent) -> None:
         self._events.put_nowait(event)
 
-    async def _finish(self, status: str, outputs: dict, error: str | None, answer: str) -> None:
+    async def _finish(self, status: RunStatus, outputs: dict, error: str | None, answer: str) -> None:
         c = self._services.counters
         await self._emit(
             ev.RunFinished(

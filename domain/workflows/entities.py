@@ -2,11 +2,30 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
 DRAFT = "draft"
-RUN_ENDED = frozenset({"succeeded", "failed", "stopped", "partial-succeeded"})
+
+
+class RunStatus(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    STOPPED = "stopped"
+    PARTIAL_SUCCEEDED = "partial-succeeded"  # it ended, but some nodes failed and their failure was handled
+
+    @property
+    def succeeded(self) -> bool:
+        return self in (RunStatus.SUCCEEDED, RunStatus.PARTIAL_SUCCEEDED)
+
+
+class NodeStatus(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    EXCEPTION = "exception"  # it failed, and its error strategy (fail-branch, default values) handled it
 
 
 @dataclass
@@ -54,7 +73,7 @@ class WorkflowRun:
     created_by_role: str
     created_by: UUID
     created_at: datetime
-    status: str = "running"
+    status: RunStatus = RunStatus.RUNNING
     outputs: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     elapsed_time: float = 0.0
@@ -65,11 +84,11 @@ class WorkflowRun:
 
     @property
     def ended(self) -> bool:
-        return self.status in RUN_ENDED
+        return self.status is not RunStatus.RUNNING
 
     def finish(
         self,
-        status: str,
+        status: RunStatus,
         outputs: dict[str, Any],
         error: str | None,
         tokens: int,
@@ -102,7 +121,7 @@ class NodeExecution:
     created_by_role: str
     created_by: UUID
     predecessor_node_id: str | None = None
-    status: str = "running"
+    status: NodeStatus = NodeStatus.RUNNING
     inputs: dict[str, Any] = field(default_factory=dict)
     process_data: dict[str, Any] = field(default_factory=dict)
     outputs: dict[str, Any] = field(default_factory=dict)

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from domain.workflows.entities import NodeStatus, RunStatus
 from domain.workflows.graph import Node
 from domain.workflows.nodes import NodeResult
 
@@ -30,15 +31,13 @@ class NodeStarted:
 
 @dataclass(frozen=True, slots=True)
 class NodeFinished:
-    """status: succeeded, failed, exception (a handled failure: fail-branch or default values) or stopped."""
-
     execution_id: UUID
     node: Node
     index: int
     predecessor_id: str | None
     started_at: datetime
     finished_at: datetime
-    status: str
+    status: NodeStatus
     result: NodeResult
     error: str | None = None
     scope: Scope | None = None
@@ -94,9 +93,7 @@ class ContainerCompleted:
 
 @dataclass(frozen=True, slots=True)
 class RunFinished:
-    """status: succeeded, failed, stopped or partial-succeeded (handled node failures)."""
-
-    status: str
+    status: RunStatus
     outputs: dict[str, Any]
     error: str | None
     total_tokens: int

@@ -18,6 +18,7 @@ from typing import Protocol
 from domain.shared.clock import Clock
 from domain.shared.ids import IdGenerator
 from domain.workflows import events as ev
+from domain.workflows.entities import NodeStatus, RunStatus
 from domain.workflows.graph import Edge, Graph, Node
 from domain.workflows.nodes import NodeContext, NodeExecutors, NodeFailed, NodeResult, RunContext
 from domain.workflows.response_stream import ResponseCoordinator
@@ -35,7 +36,7 @@ class Limits:
 
 
 class RunAborted(Exception):
-    def __init__(self, status: str, message: str) -> None:
+    def __init__(self, status: RunStatus, message: str) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
@@ -116,10 +117,10 @@ class Walk:
         counters, limits = self.services.counters, self.services.limits
         counters.steps += 1
         if counters.steps > limits.max_steps:
-            raise RunAborted("failed", f"Max steps {limits.max_steps} reached.")
+            raise RunAborted(RunStatus.FAILED, f"Max steps {limits.max_steps} reached.")
         running[asyncio.create_task(self._execute(self.graph.nodes[node_id], predecessor))] = node_id
 
-    async def _execute(self, node: Node, predecessor: str | None) -> tuple[str, NodeResult]:
+    async def _execute(self, node: Node, predecessor: str | None) -> tuple[NodeStatus, NodeResult]:
         s = self.services
         execution_id, index, started = s.ids.new_id(), s.counters.steps, s.clock.now()
         await s.emit(ev.NodeStarted(execution_id, node, index, predecessor, started, self.scope))
@@ -129,8 +130,9 @@ class Walk:
         for attempt in range(attempts):
             try:
                 result = await self._dispatch(node)
-                await self._done(execution_id, node, index, predecessor, started, "succeeded", result, None, attempt)
-                return "succeeded", result
+                succeeded = NodeStatus.SUCCEEDED
+                await self._done(execution_id, node, index, predecessor, started, succeeded, result, None, attempt)
+                return succeeded, result
             except NodeFailed as failure:
                 error = failure.message
                 if attempt + 1 < attempts:
@@ -160,8 +162,9 @@ class Walk:
     async def _handle_failure(self, execution_id, node, index, predecessor, started, error, retries):
         strategy = node.data.get("error_strategy")
         if strategy not in (FAIL_BRANCH, "default-value"):
-            await self._done(execution_id, node, index, predecessor, started, "failed", NodeResult(), error, retries)
-            raise RunAborted("failed", error)
+            failed = NodeStatus.FAILED
+            await self._done(execution_id, node, index, predecessor, started, failed, NodeResult(), error, retries)
+            raise RunAborted(RunStatus.FAILED, error)
         self.services.counters.exceptions += 1
         outputs = {"error_message": error, "error_type": "NodeError"}
         handle = FAIL_BRANCH
@@ -169,8 +172,8 @@ class Walk:
             outputs |= {d.get("key"): d.get("value") for d in node.data.get("default_value") or [] if d.get("key")}
             handle = "source"
         result = NodeResult(outputs=outputs, edge_handle=handle, metadata={"error_strategy": strategy})
-        await self._done(execution_id, node, index, predecessor, started, "exception", result, error, retries)
-        return "exception", result
+        await self._done(execution_id, node, index, predecessor, started, NodeStatus.EXCEPTION, result, error, retries)
+        return NodeStatus.EXCEPTION, result
 
     async def _done(self, execution_id, node, index, predecessor, started, status, result, error, retries) -> None:
         s = self.services
@@ -183,7 +186,7 @@ class Walk:
             )
         )
 
-    async def _settle(self, node_id: str, outcome: tuple[str, NodeResult]) -> list[tuple[str, str]]:
+    async def _settle(self, node_id: str, outcome: tuple[NodeStatus, NodeResult]) -> list[tuple[str, str]]:
         status, result = outcome
         node = self.graph.nodes[node_id]
         self.pool.add_outputs(node_id, result.outputs)
@@ -223,8 +226,8 @@ class Walk:
         return list(dict.fromkeys(ready))
 
 
-def _follows(edge: Edge, handle: str, status: str) -> bool:
-    if status == "exception" and handle == FAIL_BRANCH:
+def _follows(edge: Edge, handle: str, status: NodeStatus) -> bool:
+    if status is NodeStatus.EXCEPTION and handle == FAIL_BRANCH:
         return edge.source_handle == FAIL_BRANCH
     if edge.source_handle == FAIL_BRANCH:
         return False
