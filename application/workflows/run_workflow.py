@@ -238,13 +238,10 @@ class RunWorkflow:
         elif isinstance(event, ev.NodeFinished):
             execution = nodes.pop(event.execution_id)
             result = event.result
-            execution.status, execution.error = event.status, event.error
-            execution.inputs, execution.outputs = dict(result.inputs), dict(result.outputs)
-            execution.process_data = dict(result.process_data)
-            execution.metadata = dict(result.metadata)
+            metadata = dict(result.metadata)
             if result.usage is not None:
                 u = result.usage
-                execution.metadata |= {
+                metadata |= {
                     "total_tokens": u.total_tokens,
                     "prompt_tokens": u.prompt_tokens,
                     "completion_tokens": u.completion_tokens,
@@ -252,9 +249,12 @@ class RunWorkflow:
                     "currency": u.currency,
                 }
             if event.scope is not None:
-                execution.metadata[f"{event.scope.container_type}_id"] = event.scope.container_id
-                execution.metadata[f"{event.scope.container_type}_index"] = event.scope.index
-            execution.finished_at, execution.elapsed_time = event.finished_at, event.elapsed
+                metadata[f"{event.scope.container_type}_id"] = event.scope.container_id
+                metadata[f"{event.scope.container_type}_index"] = event.scope.index
+            execution.finish(
+                event.status, dict(result.inputs), dict(result.process_data), dict(result.outputs), metadata,
+                event.error, event.finished_at,
+            )
             async with self._uow() as uow:
                 await uow.workflow_runs.update_node(execution)
                 await uow.commit()

@@ -129,3 +129,22 @@ class NodeExecution:
     elapsed_time: float = 0.0
     metadata: dict[str, Any] = field(default_factory=dict)
     finished_at: datetime | None = None
+
+    def finish(
+        self,
+        status: NodeStatus,
+        inputs: dict[str, Any],
+        process_data: dict[str, Any],
+        outputs: dict[str, Any],
+        metadata: dict[str, Any],
+        error: str | None,
+        at: datetime,
+    ) -> None:
+        self.status = status
+        self.inputs = inputs
+        self.process_data = process_data
+        self.outputs = outputs
+        self.metadata = metadata
+        self.error = error
+        self.finished_at = at
+        self.elapsed_time = max((at - self.created_at).total_seconds(), 0.0)
