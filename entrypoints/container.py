@@ -309,8 +309,7 @@ class Container(containers.DeclarativeContainer):
         ids, workflow_limits,
     )
     run_chatflow = providers.Factory(
-        RunChatflow, uow_factory, node_executors, stop_signals, trace_dispatcher, run_event_log, generations, clock,
-        ids, workflow_limits,
+        RunChatflow, uow_factory, run_workflow, stop_signals, trace_dispatcher, run_event_log, generations, clock, ids
     )
     import_app_dsl = providers.Factory(
         ImportAppDsl, uow_factory, dsl_codec, clock, ids,

@@ -5,6 +5,7 @@ from domain.shared.errors import InvalidParam, NotFound
 from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.workflows.entities import RunStatus, WorkflowRun
 from domain.workflows.ports import RunEventLog, RunLogEntry, RunLogFilter
+from domain.workflows.run_events import RunEvent
 
 
 class GetWorkflowRun:
@@ -43,7 +44,7 @@ class ReadRunEvents:
         self._uow = uow
         self._events = events
 
-    async def execute(self, app: App, run_id: UUID, after: int, wait: float):
+    async def execute(self, app: App, run_id: UUID, after: int, wait: float) -> list[tuple[int, RunEvent]]:
         if after == 0:
             await GetWorkflowRun(self._uow).execute(app, run_id)
         return await self._events.read(run_id, after, wait)

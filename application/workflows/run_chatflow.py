@@ -2,20 +2,34 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from application.conversations.generations import Generations
 from application.conversations.owned import owned_conversation
-from application.workflows.run_workflow import RunWorkflow, WorkflowNotPublished, WorkflowRunHandle
+from application.workflows.run_handle import WorkflowRunHandle
+from application.workflows.run_workflow import (
+    RunSetup,
+    RunWorkflow,
+    WorkflowNotPublished,
+    environment_variables,
+    system_variables,
+)
 from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.errors import NotChatApp
 from domain.apps.input_form import validate_inputs
 from domain.conversations.entities import Conversation, Message, name_from_query
+from domain.conversations.ports import StopSignals
 from domain.models.entities import Usage
 from domain.models.pricing import price_usage
+from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
-from domain.shared.unit_of_work import UnitOfWork
+from domain.shared.ids import IdGenerator
+from domain.shared.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from domain.telemetry.ports import TraceDispatcher
 from domain.telemetry.records import EventTimes
-from domain.workflows import events as ev
+from domain.workflows import run_events as ev
+from domain.workflows.engine import RunFinished
 from domain.workflows.entities import Workflow, WorkflowRun
 from domain.workflows.graph import parse_graph
+from domain.workflows.ports import RunEventLog
 from domain.workflows.variables import VariablePool
 
 HISTORY_TURNS = 50  # the most an llm node's memory window can ask for
@@ -31,12 +45,24 @@ class ChatflowRequest:
     streaming: bool = False
 
 
-class ChatflowHandle(WorkflowRunHandle):
-    def __init__(self, task_id: UUID, run: WorkflowRun, message: Message, conversation: Conversation) -> None:
-        super().__init__(task_id, run)
-        self.message = message
-        self.conversation = conversation
-        self.history: tuple[tuple[str, str], ...] = ()
+@dataclass(frozen=True)
+class ChatflowHandle:
+    """A chatflow answering: its message and conversation, and the run's events (its last is MessageEnd)."""
+
+    stream: WorkflowRunHandle
+    message: Message
+    conversation: Conversation
+
+    @property
+    def task_id(self) -> UUID:
+        return self.stream.task_id
+
+    @property
+    def run(self) -> WorkflowRun:
+        return self.stream.run
+
+    async def next_event(self, timeout: float | None = None) -> ev.RunEvent | None:
+        return await self.stream.next_event(timeout)
 
 
 def carried_variables(workflow: Workflow, earlier: list[Message]) -> dict[str, Any]:
@@ -47,14 +73,35 @@ def carried_variables(workflow: Workflow, earlier: list[Message]) -> dict[str, A
     return values
 
 
-class RunChatflow(RunWorkflow):
+class RunChatflow:
     """Answers a message of an advanced-chat app by running its published workflow (Dify's chatflow).
 
     Rules: as a chat message (query required, the conversation must be the end user's, inputs checked
-    against the Start node), as a workflow run (a run row and node rows, telemetry); the Answer nodes'
-    text streams as `message` events; conversation variables start from the workflow's defaults and carry
-    over from turn to turn (kept with each message); the message's updated_at is when the answer completed.
+    against the Start node), as a workflow run (a run row and node rows, telemetry: RunWorkflow.drive does
+    the run); the Answer nodes' text streams as AnswerChunk; conversation variables start from the
+    workflow's defaults and carry over from turn to turn (kept with each message); a run that does not
+    succeed fails the message; the message's updated_at is when the answer completed; MessageEnd is last.
     """
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        workflows: RunWorkflow,
+        stops: StopSignals,
+        traces: TraceDispatcher,
+        events: RunEventLog,
+        generations: Generations,
+        clock: Clock,
+        ids: IdGenerator,
+    ) -> None:
+        self._uow = uow
+        self._workflows = workflows
+        self._stops = stops
+        self._traces = traces
+        self._events = events
+        self._generations = generations
+        self._clock = clock
+        self._ids = ids
 
     async def start(self, request: ChatflowRequest) -> ChatflowHandle:
         if request.app.mode != AppMode.ADVANCED_CHAT:
@@ -97,37 +144,38 @@ class RunChatflow(RunWorkflow):
             await uow.workflow_runs.add(run)
             await uow.workflow_runs.add_app_log(run, "service-api")
             await uow.commit()
-        handle = ChatflowHandle(self._ids.new_id(), run, message, conversation)
-        handle.history = tuple((m.query, m.answer) for m in earlier)
-        await self._stops.register(handle.task_id, request.end_user.session_id)
-        pool = self._pool(run, workflow, request.end_user.session_id)
-        pool = VariablePool(
-            system={**pool.node_outputs("sys"), "query": request.query, "conversation_id": str(conversation.id),
-                    "dialogue_count": conversation.dialogue_count + 1},
-            environment=pool.node_outputs("env"), conversation=variables,
-        )
-        self._generations.spawn(self.drive(handle, workflow, request.end_user.session_id, pool))
+        handle = ChatflowHandle(WorkflowRunHandle(self._ids.new_id(), run, self._events), message, conversation)
+        user = request.end_user.session_id
+        await self._stops.register(handle.task_id, user)
+        system = {
+            **system_variables(run, workflow, user), "query": request.query,
+            "conversation_id": str(conversation.id), "dialogue_count": conversation.dialogue_count + 1,
+        }
+        pool = VariablePool(system=system, environment=environment_variables(workflow), conversation=variables)
+        setup = RunSetup(user, pool, history=tuple((m.query, m.answer) for m in earlier))
+        self._generations.spawn(self._answer(handle, workflow, setup))
         return handle
 
-    def _payloads(self, event: ev.WorkflowEvent) -> list[dict[str, Any]]:
-        if isinstance(event, ev.TextChunk):
-            return [{"event": "message", "data": {"answer": event.text}}]
-        return super()._payloads(event)
+    async def _answer(self, handle: ChatflowHandle, workflow: Workflow, setup: RunSetup) -> None:
+        async def publish(event: ev.RunEvent) -> None:
+            # In a chatflow the response text is the message's answer.
+            await handle.stream.publish(ev.AnswerChunk(event.text) if isinstance(event, ev.TextChunk) else event)
 
-    async def _finish(self, handle: WorkflowRunHandle, event: ev.RunFinished) -> None:
-        await super()._finish(handle, event)
-        assert isinstance(handle, ChatflowHandle)
+        outcome = await self._workflows.drive(handle.stream, workflow, setup, publish)
+        await self._settle(handle, outcome)
+
+    async def _settle(self, handle: ChatflowHandle, outcome: RunFinished) -> None:
         message, conversation = handle.message, handle.conversation
         now = self._clock.now()
         latency = max((now - message.created_at).total_seconds(), 0.0)
-        usage = price_usage(Usage.of(0, event.total_tokens), None, latency)
-        if event.status.succeeded:
-            message.complete(event.answer, usage, now, None)
+        usage = price_usage(Usage.of(0, outcome.total_tokens), None, latency)
+        if outcome.status.succeeded:
+            message.complete(outcome.answer, usage, now, None)
         else:
-            message.fail(event.error or event.status, event.answer, usage, now, latency)
+            message.fail(outcome.error or outcome.status.value, outcome.answer, usage, now, latency)
         message.metadata = {
             "usage": usage.as_dict(), "retriever_resources": [],
-            "conversation_variables": event.conversation_variables,
+            "conversation_variables": outcome.conversation_variables,
         }
         conversation.updated_at = now
         conversation.dialogue_count += 1
@@ -137,7 +185,7 @@ class RunChatflow(RunWorkflow):
             await uow.messages.update(message)
             await uow.conversations.update(conversation)
             await uow.commit()
-        await self._publish(handle, {"event": "message_end", "data": {"metadata": message.metadata}})
+        await handle.stream.publish(ev.MessageEnd(message.metadata))
         await self._traces.message_finished(message.id, EventTimes(message.created_at, now, message.status.value))
 
 

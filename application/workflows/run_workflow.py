@@ -1,11 +1,10 @@
-import asyncio
-import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from application.conversations.generations import Generations
-from application.workflows import payloads
+from application.workflows.run_handle import WorkflowRunHandle
 from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.errors import NotWorkflowApp
 from domain.apps.input_form import validate_inputs
@@ -16,15 +15,15 @@ from domain.shared.ids import IdGenerator
 from domain.shared.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.telemetry.ports import TraceDispatcher
 from domain.telemetry.records import EventTimes
-from domain.workflows import events as ev
-from domain.workflows.engine import GraphEngine, Limits
+from domain.workflows import run_events as ev
+from domain.workflows.engine import GraphEngine, Limits, RunFinished
 from domain.workflows.entities import NodeExecution, Workflow, WorkflowRun
 from domain.workflows.graph import parse_graph
 from domain.workflows.nodes import NodeExecutors, RunContext
 from domain.workflows.ports import RunEventLog
 from domain.workflows.variables import VariablePool
 
-log = logging.getLogger("weir.workflow")
+Publish = Callable[[ev.RunEvent], Awaitable[None]]
 
 
 class WorkflowNotPublished(InvalidParam):
@@ -41,24 +40,31 @@ class RunWorkflowRequest:
     triggered_from: str = "app-run"
 
 
-class WorkflowRunHandle:
-    """A started run: its ids, and its SSE payloads in order as they happen (the last is workflow_finished)."""
+@dataclass(frozen=True, slots=True)
+class RunSetup:
+    """What a run starts from besides its workflow: who runs it (the end user's session), its variable
+    pool, and, for a chatflow, the earlier turns (query, answer) llm nodes with memory remember."""
 
-    def __init__(self, task_id: UUID, run: WorkflowRun) -> None:
-        self.task_id = task_id
-        self.run = run
-        self._queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    user: str
+    pool: VariablePool
+    history: tuple[tuple[str, str], ...] = ()
 
-    def publish(self, payload: dict[str, Any]) -> None:
-        self._queue.put_nowait(payload)
 
-    async def next_payload(self, timeout: float | None = None) -> dict[str, Any] | None:
-        if not self._queue.empty():
-            return self._queue.get_nowait()
-        try:
-            return await asyncio.wait_for(self._queue.get(), timeout)
-        except TimeoutError:
-            return None
+def system_variables(run: WorkflowRun, workflow: Workflow, user: str) -> dict[str, Any]:
+    """The `sys.*` values every run has (a chatflow adds its query and conversation)."""
+    return {
+        "query": "",
+        "files": [],
+        "user_id": user,
+        "app_id": str(run.app_id),
+        "workflow_id": str(workflow.id),
+        "workflow_run_id": str(run.id),
+        "timestamp": int(run.created_at.timestamp()),
+    }
+
+
+def environment_variables(workflow: Workflow) -> dict[str, Any]:
+    return {v.get("name"): v.get("value") for v in workflow.environment_variables if v.get("name")}
 
 
 class RunWorkflow:
@@ -68,7 +74,7 @@ class RunWorkflow:
     checked against the Start node's variables before anything is stored; the run row exists before the
     first node runs; every node start and finish is stored at once (short transactions: no connection is
     held while a node waits); every finished run and node goes to the telemetry pipeline; a stop from any
-    process ends the run as `stopped`.
+    process ends the run as `stopped`. The events: WorkflowStarted, node events, WorkflowFinished.
     """
 
     def __init__(
@@ -117,14 +123,14 @@ class RunWorkflow:
             await uow.workflow_runs.add(run)
             await uow.workflow_runs.add_app_log(run, "service-api")
             await uow.commit()
-        handle = WorkflowRunHandle(self._ids.new_id(), run)
+        handle = WorkflowRunHandle(self._ids.new_id(), run, self._events)
         await self._stops.register(handle.task_id, request.end_user.session_id)
         return handle, workflow
 
     async def execute(self, request: RunWorkflowRequest) -> WorkflowRunHandle:
         """Prepares the run and executes it in the background of this process."""
         handle, workflow = await self.prepare(request)
-        self._generations.spawn(self.drive(handle, workflow, request.end_user.session_id))
+        self._generations.spawn(self._run(handle, workflow, request.end_user.session_id))
         return handle
 
     async def resume(self, run_id: UUID, task_id: UUID, user: str) -> None:
@@ -141,8 +147,13 @@ class RunWorkflow:
         async with self._uow() as uow:
             await uow.workflow_runs.delete_nodes(run.id)
             await uow.commit()
-        handle = WorkflowRunHandle(task_id, run)
-        await self.drive(handle, workflow, user)
+        await self._run(WorkflowRunHandle(task_id, run, self._events), workflow, user)
+
+    async def _run(self, handle: WorkflowRunHandle, workflow: Workflow, user: str) -> None:
+        pool = VariablePool(
+            system=system_variables(handle.run, workflow, user), environment=environment_variables(workflow)
+        )
+        await self.drive(handle, workflow, RunSetup(user, pool), handle.publish)
 
     async def _workflow(self, uow: UnitOfWork, request: RunWorkflowRequest) -> Workflow:
         if request.workflow_id is None:
@@ -157,64 +168,41 @@ class RunWorkflow:
             raise InvalidParam("Cannot run a draft workflow version.", param="workflow_id")
         return workflow
 
-    def _pool(self, run: WorkflowRun, workflow: Workflow, user: str) -> VariablePool:
-        return VariablePool(
-            system={
-                "query": "",
-                "files": [],
-                "user_id": user,
-                "app_id": str(run.app_id),
-                "workflow_id": str(workflow.id),
-                "workflow_run_id": str(run.id),
-                "timestamp": int(run.created_at.timestamp()),
-            },
-            environment={v.get("name"): v.get("value") for v in workflow.environment_variables if v.get("name")},
-        )
-
-    def _payloads(self, event: ev.WorkflowEvent) -> list[dict[str, Any]]:
-        """What the stream shows of an engine event (a chatflow shows answer text as `message` events)."""
-        payload = payloads.node_event(event)
-        return [payload] if payload is not None else []
-
     async def drive(
-        self, handle: WorkflowRunHandle, workflow: Workflow, user: str, pool: VariablePool | None = None
-    ) -> None:
+        self, handle: WorkflowRunHandle, workflow: Workflow, setup: RunSetup, publish: Publish
+    ) -> RunFinished:
+        """Runs a prepared run (its row stored, its stop registered) to its end: stores each node and the
+        finished run, hands every event to `publish` in order, and returns how the graph ended."""
         run = handle.run
-        graph = parse_graph(workflow.graph)
-        pool = pool or self._pool(run, workflow, user)
-        history = getattr(handle, "history", ())  # a chatflow's earlier turns, for llm nodes with memory
-        context = RunContext(run.tenant_id, run.app_id, workflow.id, run.id, user, history=history)
+        context = RunContext(run.tenant_id, run.app_id, workflow.id, run.id, setup.user, history=setup.history)
         engine = GraphEngine(
-            graph,
+            parse_graph(workflow.graph),
             self._executors,
             context,
-            pool,
+            setup.pool,
             self._clock,
             self._ids,
             self._limits,
             should_stop=lambda: self._stops.is_stopped(handle.task_id),
         )
-        await self._publish(handle, payloads.workflow_started(run))
+        await publish(ev.WorkflowStarted.of(run))
         nodes: dict[UUID, NodeExecution] = {}
         try:
             async for event in engine.run(run.inputs):
-                if isinstance(event, ev.RunFinished):
-                    await self._finish(handle, event)
-                else:
-                    await self._store(run, event, nodes)
-                    for payload in self._payloads(event):
-                        await self._publish(handle, payload)
+                if isinstance(event, RunFinished):
+                    await self._finish(run, event)
+                    await publish(ev.WorkflowFinished.of(run))
+                    await self._traces.workflow_finished(
+                        run.id, EventTimes(run.created_at, run.finished_at, run.status.value)
+                    )
+                    return event
+                await self._store(run, event, nodes)
+                await publish(event)
         finally:
             await self._stops.forget(handle.task_id)
+        raise AssertionError("the engine's stream always ends with RunFinished")
 
-    async def _publish(self, handle: WorkflowRunHandle, payload: dict[str, Any]) -> None:
-        handle.publish(payload)
-        try:
-            await self._events.append(handle.run.id, payload)
-        except Exception:  # the live stream still has it; only a later re-attach would miss it
-            log.exception("could not append to the event log of run %s", handle.run.id)
-
-    async def _store(self, run: WorkflowRun, event: ev.WorkflowEvent, nodes: dict[UUID, NodeExecution]) -> None:
+    async def _store(self, run: WorkflowRun, event: ev.NodeEvent, nodes: dict[UUID, NodeExecution]) -> None:
         if isinstance(event, ev.NodeStarted):
             execution = NodeExecution(
                 id=event.execution_id,
@@ -237,23 +225,9 @@ class RunWorkflow:
                 await uow.commit()
         elif isinstance(event, ev.NodeFinished):
             execution = nodes.pop(event.execution_id)
-            result = event.result
-            metadata = dict(result.metadata)
-            if result.usage is not None:
-                u = result.usage
-                metadata |= {
-                    "total_tokens": u.total_tokens,
-                    "prompt_tokens": u.prompt_tokens,
-                    "completion_tokens": u.completion_tokens,
-                    "total_price": u.total_price,
-                    "currency": u.currency,
-                }
-            if event.scope is not None:
-                metadata[f"{event.scope.container_type}_id"] = event.scope.container_id
-                metadata[f"{event.scope.container_type}_index"] = event.scope.index
             execution.finish(
-                event.status, dict(result.inputs), dict(result.process_data), dict(result.outputs), metadata,
-                event.error, event.finished_at,
+                event.status, event.inputs, event.process_data, event.outputs, _stored_metadata(event), event.error,
+                event.finished_at,
             )
             async with self._uow() as uow:
                 await uow.workflow_runs.update_node(execution)
@@ -262,8 +236,7 @@ class RunWorkflow:
                 execution.id, EventTimes(event.started_at, event.finished_at, event.status.value)
             )
 
-    async def _finish(self, handle: WorkflowRunHandle, event: ev.RunFinished) -> None:
-        run = handle.run
+    async def _finish(self, run: WorkflowRun, event: RunFinished) -> None:
         run.finish(
             event.status,
             event.outputs,
@@ -276,5 +249,21 @@ class RunWorkflow:
         async with self._uow() as uow:
             await uow.workflow_runs.update(run)
             await uow.commit()
-        await self._publish(handle, payloads.workflow_finished(run))
-        await self._traces.workflow_finished(run.id, EventTimes(run.created_at, run.finished_at, run.status.value))
+
+
+def _stored_metadata(event: ev.NodeFinished) -> dict[str, Any]:
+    """A node row's execution metadata: the node's own, its usage, and where it ran inside a container."""
+    metadata = dict(event.metadata)
+    if event.usage is not None:
+        u = event.usage
+        metadata |= {
+            "total_tokens": u.total_tokens,
+            "prompt_tokens": u.prompt_tokens,
+            "completion_tokens": u.completion_tokens,
+            "total_price": u.total_price,
+            "currency": u.currency,
+        }
+    if event.scope is not None:
+        metadata[f"{event.scope.container_type}_id"] = event.scope.container_id
+        metadata[f"{event.scope.container_type}_index"] = event.scope.index
+    return metadata

@@ -4,10 +4,12 @@ limit, a stop from outside, and one final outcome whatever happened."""
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from domain.shared.clock import Clock
 from domain.shared.ids import IdGenerator
-from domain.workflows import events as ev
+from domain.workflows import run_events as ev
 from domain.workflows.entities import RunStatus
 from domain.workflows.graph import Graph
 from domain.workflows.nodes import NodeExecutors, RunContext
@@ -16,10 +18,26 @@ from domain.workflows.subgraph import SubgraphRunner
 from domain.workflows.variables import VariablePool
 from domain.workflows.walk import Limits, RunAborted, RunServices, Walk
 
-__all__ = ["ENGINE_TYPES", "GraphEngine", "Limits"]
+__all__ = ["ENGINE_TYPES", "GraphEngine", "Limits", "RunFinished"]
 
 # Node types the engine runs itself (no executor needed).
 ENGINE_TYPES = frozenset({"start", "iteration", "iteration-start", "loop", "loop-start", "loop-end"})
+
+
+@dataclass(frozen=True, slots=True)
+class RunFinished:
+    """How the graph ended: the last item of the engine's stream (the run use case stores it and reports
+    WorkflowFinished). `answer` is what the Answer nodes produced; `conversation_variables` their values now.
+    """
+
+    status: RunStatus
+    outputs: dict[str, Any]
+    error: str | None
+    total_tokens: int
+    total_steps: int
+    exceptions_count: int
+    answer: str = ""
+    conversation_variables: dict[str, Any] = field(default_factory=dict)
 
 
 class GraphEngine:
@@ -42,13 +60,13 @@ class GraphEngine:
         self._events: asyncio.Queue = asyncio.Queue()
         self._services = RunServices(executors, run, clock, ids, self._emit, limits)
 
-    async def run(self, inputs: dict) -> AsyncIterator[ev.WorkflowEvent]:
+    async def run(self, inputs: dict) -> AsyncIterator[ev.NodeEvent | RunFinished]:
         driver = asyncio.create_task(self._drive(inputs))
         try:
             while True:
                 item = await self._events.get()
                 yield item
-                if isinstance(item, ev.RunFinished):
+                if isinstance(item, RunFinished):
                     return
         finally:
             driver.cancel()
@@ -90,13 +108,13 @@ class GraphEngine:
         while not await self._should_stop():
             await asyncio.sleep(0.1)
 
-    async def _emit(self, event: ev.WorkflowEvent) -> None:
+    async def _emit(self, event: ev.NodeEvent | RunFinished) -> None:
         self._events.put_nowait(event)
 
     async def _finish(self, status: RunStatus, outputs: dict, error: str | None, answer: str) -> None:
         c = self._services.counters
         await self._emit(
-            ev.RunFinished(
+            RunFinished(
                 status=status,
                 outputs=outputs,
                 error=error,

@@ -4,6 +4,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from domain.workflows.entities import NodeExecution, Workflow, WorkflowRun
+from domain.workflows.run_events import RunEvent
 
 
 class WorkflowRepository(Protocol):
@@ -71,8 +72,10 @@ class RunEventLog(Protocol):
 
     Contract: `append` keeps order per run; `read(run_id, after)` returns events after position `after`
     (0 = from the start), waiting up to `wait` seconds for new ones; entries expire some time after the run.
+    Events are kept as their records (`to_record()`), so what is read back equals what was appended, in
+    whichever process it is read.
     """
 
-    async def append(self, run_id: UUID, event: dict[str, Any]) -> None: ...
+    async def append(self, run_id: UUID, event: RunEvent) -> None: ...
 
-    async def read(self, run_id: UUID, after: int, wait: float) -> list[tuple[int, dict[str, Any]]]: ...
+    async def read(self, run_id: UUID, after: int, wait: float) -> list[tuple[int, RunEvent]]: ...

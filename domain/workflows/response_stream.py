@@ -10,8 +10,8 @@ did not stream is sent when it runs.
 
 from dataclasses import dataclass, field
 
-from domain.workflows.events import TextChunk
 from domain.workflows.graph import Graph
+from domain.workflows.run_events import TextChunk
 from domain.workflows.variables import REFERENCE, VariablePool, as_text
 
 BRANCHING = frozenset({"if-else", "question-classifier"})

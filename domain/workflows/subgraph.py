@@ -4,7 +4,7 @@ until a break condition holds, a loop-end node is reached or loop_count rounds h
 import asyncio
 from typing import Any
 
-from domain.workflows import events as ev
+from domain.workflows import run_events as ev
 from domain.workflows.conditions import all_or_any, compare
 from domain.workflows.graph import Node
 from domain.workflows.nodes import NodeFailed, NodeResult
@@ -43,13 +43,13 @@ class SubgraphRunner:
         mode = node.data.get("error_handle_mode") or TERMINATED
         parallel = bool(node.data.get("is_parallel"))
         gate = asyncio.Semaphore(max(1, int(node.data.get("parallel_nums") or 10)) if parallel else 1)
-        execution = self._ids.new_id()
+        execution, ref = self._ids.new_id(), ev.NodeRef.of(node)
         started = self._clock.now()
-        await self._emit(ev.ContainerStarted(execution, node, {"iterator_selector": items}, started))
+        await self._emit(ev.ContainerStarted(execution, ref, {"iterator_selector": items}, started))
 
         async def one(index: int, item: Any) -> tuple[bool, Any]:
             async with gate:
-                await self._emit(ev.ContainerNext(execution, node, index))
+                await self._emit(ev.ContainerNext(execution, ref, index))
                 pool = parent.pool.copy()
                 pool.add_outputs(node.id, {"item": item, "index": index})
                 walk = self._walk(parent, node, pool, index)
@@ -66,30 +66,30 @@ class SubgraphRunner:
         except Exception as failure:
             message = str(getattr(failure, "message", failure))
             await self._emit(
-                ev.ContainerCompleted(execution, node, {}, started, self._clock.now(), len(items), message)
+                ev.ContainerCompleted(execution, ref, {}, started, self._clock.now(), len(items), message)
             )
             raise NodeFailed(message) from failure
         outputs = [value for ok, value in results if ok] if mode == REMOVE else [v if ok else None for ok, v in results]
         if node.data.get("flatten_output") and all(isinstance(o, list) for o in outputs):
             outputs = [x for o in outputs for x in o]
         await self._emit(
-            ev.ContainerCompleted(execution, node, {"output": outputs}, started, self._clock.now(), len(items))
+            ev.ContainerCompleted(execution, ref, {"output": outputs}, started, self._clock.now(), len(items))
         )
         return NodeResult(outputs={"output": outputs}, metadata={"iteration_count": len(items)})
 
     async def _loop(self, parent: Walk, node: Node) -> NodeResult:
         count = max(1, int(node.data.get("loop_count") or 1))
         variables = {v.get("label"): self._initial(parent, v) for v in node.data.get("loop_variables") or []}
-        execution = self._ids.new_id()
+        execution, ref = self._ids.new_id(), ev.NodeRef.of(node)
         started = self._clock.now()
         parent.pool.add_outputs(node.id, variables)
-        await self._emit(ev.ContainerStarted(execution, node, dict(variables), started))
+        await self._emit(ev.ContainerStarted(execution, ref, dict(variables), started))
         reason = "loop_count_reached"
         for index in range(count):
             if self._should_break(node, parent.pool):
                 reason = "break_condition"
                 break
-            await self._emit(ev.ContainerNext(execution, node, index))
+            await self._emit(ev.ContainerNext(execution, ref, index))
             pool = parent.pool.copy()
             walk = self._walk(parent, node, pool, index)
             await walk.run()
@@ -102,7 +102,7 @@ class SubgraphRunner:
             if self._should_break(node, parent.pool):
                 reason = "break_condition"
         outputs = {name: parent.pool.get([node.id, name]) for name in variables}
-        await self._emit(ev.ContainerCompleted(execution, node, outputs, started, self._clock.now(), count))
+        await self._emit(ev.ContainerCompleted(execution, ref, outputs, started, self._clock.now(), count))
         return NodeResult(outputs=outputs, metadata={"completed_reason": reason})
 
     @staticmethod

@@ -17,7 +17,7 @@ from typing import Protocol
 
 from domain.shared.clock import Clock
 from domain.shared.ids import IdGenerator
-from domain.workflows import events as ev
+from domain.workflows import run_events as ev
 from domain.workflows.entities import NodeStatus, RunStatus
 from domain.workflows.graph import Edge, Graph, Node
 from domain.workflows.nodes import NodeContext, NodeExecutors, NodeFailed, NodeResult, RunContext
@@ -58,7 +58,7 @@ class RunServices:
     run: RunContext
     clock: Clock
     ids: IdGenerator
-    emit: Callable[[ev.WorkflowEvent], Awaitable[None]]
+    emit: Callable[[ev.NodeEvent], Awaitable[None]]
     limits: Limits
     counters: Counters = field(default_factory=Counters)
 
@@ -123,7 +123,7 @@ class Walk:
     async def _execute(self, node: Node, predecessor: str | None) -> tuple[NodeStatus, NodeResult]:
         s = self.services
         execution_id, index, started = s.ids.new_id(), s.counters.steps, s.clock.now()
-        await s.emit(ev.NodeStarted(execution_id, node, index, predecessor, started, self.scope))
+        await s.emit(ev.NodeStarted(execution_id, ev.NodeRef.of(node), index, predecessor, started, self.scope))
         retry = node.data.get("retry_config") or {}
         attempts = 1 + (int(retry.get("max_retries") or 0) if retry.get("retry_enabled") else 0)
         error = ""
@@ -136,7 +136,10 @@ class Walk:
             except NodeFailed as failure:
                 error = failure.message
                 if attempt + 1 < attempts:
-                    await s.emit(ev.NodeRetried(execution_id, node, index, attempt + 1, error, started, self.scope))
+                    retried = ev.NodeRetried(
+                        execution_id, ev.NodeRef.of(node), index, attempt + 1, error, started, self.scope
+                    )
+                    await s.emit(retried)
                     await asyncio.sleep(float(retry.get("retry_interval") or 0) / 1000)
         return await self._handle_failure(execution_id, node, index, predecessor, started, error, attempts - 1)
 
@@ -181,8 +184,21 @@ class Walk:
             s.counters.tokens += result.usage.total_tokens
         await s.emit(
             ev.NodeFinished(
-                execution_id, node, index, predecessor, started, s.clock.now(), status, result, error, self.scope,
-                retries,
+                execution_id,
+                ev.NodeRef.of(node),
+                index,
+                predecessor,
+                started,
+                s.clock.now(),
+                status,
+                inputs=dict(result.inputs),
+                process_data=dict(result.process_data),
+                outputs=dict(result.outputs),
+                metadata=dict(result.metadata),
+                usage=result.usage,
+                error=error,
+                scope=self.scope,
+                retries=retries,
             )
         )
 

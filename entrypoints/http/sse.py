@@ -1,17 +1,37 @@
 """Server-sent events as Dify sends them: `data: {json}` + blank line, `event: ping` every 10 s."""
 
 import json
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
 
 from quart import Response
 
 PING = b"event: ping\n\n"
 PING_INTERVAL_SECONDS = 10.0
 
+T = TypeVar("T")
+
 
 def event(payload: dict[str, Any]) -> bytes:
     return b"data: " + json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode() + b"\n\n"
+
+
+async def follow(
+    next_item: Callable[[float], Awaitable[T | None]],
+    render: Callable[[T], dict[str, Any]],
+    last: Callable[[T], bool],
+) -> AsyncIterator[bytes]:
+    """A stream body: each item as an event as soon as it comes, a ping whenever none came for
+    PING_INTERVAL_SECONDS (so proxies keep the connection), until the item `last` says ends the stream.
+    `next_item(timeout)` returns None when the timeout passed."""
+    while True:
+        item = await next_item(PING_INTERVAL_SECONDS)
+        if item is None:
+            yield PING
+            continue
+        yield event(render(item))
+        if last(item):
+            return
 
 
 def stream_response(body: AsyncIterator[bytes]) -> Response:

@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from domain.workflows import events as ev
+from domain.workflows import run_events as ev
 from domain.workflows.engine import GraphEngine
 from domain.workflows.graph import parse_graph
 from domain.workflows.nodes import NodeResult, RunContext

@@ -5,8 +5,8 @@ from uuid import UUID
 
 import pytest
 
-from domain.workflows import events as ev
-from domain.workflows.engine import GraphEngine, Limits
+from domain.workflows import run_events as ev
+from domain.workflows.engine import GraphEngine, Limits, RunFinished
 from domain.workflows.graph import InvalidGraph, parse_graph
 from domain.workflows.nodes import NodeFailed, NodeResult, RunContext
 from domain.workflows.variables import VariablePool
@@ -63,7 +63,7 @@ async def run(raw: dict, executors=None, inputs=None, limits=Limits(), should_st
     return [e async for e in engine.run(inputs or {})], executors
 
 
-def finished(events) -> ev.RunFinished:
+def finished(events) -> RunFinished:
     return events[-1]
 
 

@@ -1,6 +1,5 @@
 """POST /v1/chat-messages and /v1/completion-messages (blocking or SSE), and their stop routes."""
 
-from collections.abc import AsyncIterator
 from uuid import UUID
 
 from quart import Blueprint, Response, jsonify
@@ -10,15 +9,15 @@ from application.conversations.send_message import SendMessageRequest
 from application.workflows.run_chatflow import ChatflowRequest
 from domain.apps.entities import AppMode
 from domain.apps.errors import AppUnavailable, NotChatApp
-from domain.conversations.events import AnswerDelta, MessageEnded, MessageFailed
+from domain.conversations.events import MessageEnded, MessageFailed
+from entrypoints.http import run_presenter
 from entrypoints.http.auth import app_api, current_app_model, current_end_user
 from entrypoints.http.bodies import parse_body
 from entrypoints.http.deps import container
-from entrypoints.http.errors import dify_code, error_response
-from entrypoints.http.presenters import epoch
+from entrypoints.http.errors import error_response
 from entrypoints.http.service_api.chatflow import chatflow_answer
 from entrypoints.http.service_api.schemas import ChatBody, CompletionBody
-from entrypoints.http.sse import PING, PING_INTERVAL_SECONDS, event, stream_response
+from entrypoints.http.sse import follow, stream_response
 
 bp = Blueprint("service_chat", __name__)
 
@@ -78,56 +77,18 @@ async def stop_completion(task_id: UUID) -> dict:
     return {"result": "success"}
 
 
-def _identity(run: MessageRun, chat: bool) -> dict:
-    started = run.started
-    ids = {"task_id": str(started.task_id), "id": str(started.message.id), "message_id": str(started.message.id)}
-    if chat:
-        ids["conversation_id"] = str(started.conversation.id)
-    return ids
+def _ends_message(item: object) -> bool:
+    return isinstance(item, (MessageEnded, MessageFailed))
 
 
 async def _answer(run: MessageRun, chat: bool, streaming: bool) -> Response:
     if streaming:
-        return stream_response(_events(run, chat))
-    answer = []
+        return stream_response(
+            follow(run.next_event, lambda e: run_presenter.message_stream_event(run, chat, e), _ends_message)
+        )
     async for item in run.events():
-        if isinstance(item, AnswerDelta):
-            answer.append(item.text)
-        elif isinstance(item, MessageFailed):
-            code, status = dify_code(item.error)
-            return error_response(code, item.error.message, status)
-        elif isinstance(item, MessageEnded):
-            return jsonify(
-                {
-                    "event": "message",
-                    **_identity(run, chat),
-                    "mode": current_app_model().mode.value,
-                    "answer": item.message.answer,
-                    "metadata": item.message.metadata,
-                    "created_at": epoch(item.message.created_at),
-                }
-            )
+        if isinstance(item, MessageFailed):
+            return error_response(*run_presenter.message_failure(item))
+        if isinstance(item, MessageEnded):
+            return jsonify(run_presenter.message_blocking(run, chat, current_app_model().mode.value, item))
     raise AssertionError("a run always ends with MessageEnded or MessageFailed")
-
-
-async def _events(run: MessageRun, chat: bool) -> AsyncIterator[bytes]:
-    identity = _identity(run, chat)
-    created_at = epoch(run.started.message.created_at)
-    while True:
-        item = await run.next_event(timeout=PING_INTERVAL_SECONDS)
-        if item is None:
-            yield PING
-        elif isinstance(item, AnswerDelta):
-            yield event({"event": "message", **identity, "answer": item.text, "created_at": created_at})
-        elif isinstance(item, MessageEnded):
-            yield event({
-                "event": "message_end", **identity, "metadata": item.message.metadata, "created_at": created_at,
-            })
-            return
-        elif isinstance(item, MessageFailed):
-            code, status = dify_code(item.error)
-            yield event({
-                "event": "error", **identity, "status": status, "code": code, "message": item.error.message,
-                "created_at": created_at,
-            })
-            return

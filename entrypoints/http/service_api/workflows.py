@@ -11,15 +11,17 @@ from quart import Blueprint, Response, jsonify, request
 from taskiq.kicker import AsyncKicker
 
 from adapters.queue.taskiq_broker import queue_key
-from application.workflows.run_workflow import RunWorkflowRequest, WorkflowRunHandle
+from application.workflows.run_workflow import RunWorkflowRequest
 from domain.apps.entities import AppMode
 from domain.apps.errors import NotWorkflowApp
 from domain.workflows.ports import RunLogFilter
+from domain.workflows.run_events import WorkflowFinished
+from entrypoints.http import run_presenter
 from entrypoints.http.auth import app_api, current_app_model, current_end_user
 from entrypoints.http.bodies import parse_body
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import epoch
-from entrypoints.http.sse import PING, PING_INTERVAL_SECONDS, event, stream_response
+from entrypoints.http.sse import PING, PING_INTERVAL_SECONDS, event, follow, stream_response
 
 bp = Blueprint("service_workflows", __name__)
 WORKFLOW = (AppMode.WORKFLOW,)
@@ -68,25 +70,17 @@ async def _run(workflow_id: UUID | None) -> Response:
         return response
     handle = await use_case.execute(run_request)
     if body.response_mode == "streaming":
-        return stream_response(_stream(handle))
-    while (payload := await handle.next_payload()) is not None:
-        if payload["event"] == "workflow_finished":
-            return jsonify(
-                {"task_id": str(handle.task_id), "workflow_run_id": str(handle.run.id), "data": payload["data"]}
-            )
-    raise AssertionError("a run always ends with workflow_finished")
+        return stream_response(
+            follow(handle.next_event, lambda e: run_presenter.workflow_stream_event(handle, e), _ends_run)
+        )
+    while (item := await handle.next_event()) is not None:
+        if isinstance(item, WorkflowFinished):
+            return jsonify(run_presenter.workflow_blocking(handle, item))
+    raise AssertionError("a run always ends with WorkflowFinished")
 
 
-async def _stream(handle: WorkflowRunHandle) -> AsyncIterator[bytes]:
-    ids = {"task_id": str(handle.task_id), "workflow_run_id": str(handle.run.id)}
-    while True:
-        payload = await handle.next_payload(timeout=PING_INTERVAL_SECONDS)
-        if payload is None:
-            yield PING
-            continue
-        yield event({"event": payload["event"], **ids, "data": payload["data"]})
-        if payload["event"] == "workflow_finished":
-            return
+def _ends_run(item: object) -> bool:
+    return isinstance(item, WorkflowFinished)
 
 
 @bp.get("/workflows/run/<uuid:run_id>")
@@ -177,9 +171,9 @@ async def run_events(run_id: UUID) -> Response:
             if not batch:
                 yield PING
                 continue
-            for _, payload in batch:
-                yield event({"event": payload["event"], "workflow_run_id": str(run_id), "data": payload["data"]})
-                if payload["event"] == "workflow_finished":
+            for _, item in batch:
+                yield event(run_presenter.replayed_event(run_id, item))
+                if _ends_run(item):
                     return
             position = batch[-1][0]
 

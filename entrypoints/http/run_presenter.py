@@ -1,0 +1,256 @@
+"""Dify's stream events and blocking bodies for generations, made from typed events: workflow runs, their
+replay, chatflows (advanced-chat) and chat/completion messages. The only place these wire shapes are made.
+
+A workflow run event becomes Dify's pair (`event` name, `data` object) through `_RUN_PAYLOADS`, one entry
+per event class of domain/workflows/run_events.py (a new event kind gets its entry here); each kind of
+stream then wraps that pair in its own envelope (task and run ids, or a chatflow's message ids).
+"""
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from application.conversations.generations import MessageRun
+from application.workflows.run_chatflow import ChatflowHandle
+from application.workflows.run_handle import WorkflowRunHandle
+from domain.conversations.events import AnswerDelta, GenerationEvent, MessageEnded, MessageFailed
+from domain.workflows import run_events as ev
+from entrypoints.http.errors import dify_code
+from entrypoints.http.presenters import epoch
+
+# --- workflow run events as Dify's (event, data)
+
+
+def _scope(scope: ev.Scope | None) -> dict[str, Any]:
+    if scope is None:
+        return {}
+    key = "iteration" if scope.container_type == "iteration" else "loop"
+    return {f"{key}_id": scope.container_id, f"{key}_index": scope.index}
+
+
+def _usage(event: ev.NodeFinished) -> dict[str, Any]:
+    if event.usage is None:
+        return {}
+    u = event.usage
+    return {
+        "total_tokens": u.total_tokens,
+        "total_price": u.total_price,
+        "currency": u.currency,
+        "prompt_tokens": u.prompt_tokens,
+        "completion_tokens": u.completion_tokens,
+    }
+
+
+def _node(node: ev.NodeRef) -> dict[str, Any]:
+    return {"node_id": node.id, "node_type": node.type, "title": node.title}
+
+
+def _workflow_started(event: ev.WorkflowStarted) -> dict[str, Any]:
+    return {
+        "id": str(event.run_id),
+        "workflow_id": str(event.workflow_id),
+        "inputs": event.inputs,
+        "created_at": epoch(event.created_at),
+    }
+
+
+def _node_started(event: ev.NodeStarted) -> dict[str, Any]:
+    return {
+        "id": str(event.execution_id),
+        **_node(event.node),
+        "index": event.index,
+        "predecessor_node_id": event.predecessor_id,
+        "inputs": None,
+        "created_at": epoch(event.started_at),
+        "extras": {},
+        **_scope(event.scope),
+    }
+
+
+def _node_retried(event: ev.NodeRetried) -> dict[str, Any]:
+    return {
+        "id": str(event.execution_id),
+        **_node(event.node),
+        "index": event.index,
+        "retry_index": event.attempt,
+        "error": event.error,
+        "created_at": epoch(event.started_at),
+        **_scope(event.scope),
+    }
+
+
+def _node_finished(event: ev.NodeFinished) -> dict[str, Any]:
+    return {
+        "id": str(event.execution_id),
+        **_node(event.node),
+        "index": event.index,
+        "predecessor_node_id": event.predecessor_id,
+        "inputs": dict(event.inputs),
+        "process_data": dict(event.process_data),
+        "outputs": dict(event.outputs),
+        "status": event.status.value,
+        "error": event.error,
+        "elapsed_time": event.elapsed,
+        "execution_metadata": {**_usage(event), **dict(event.metadata), **_scope(event.scope)},
+        "created_at": epoch(event.started_at),
+        "finished_at": epoch(event.finished_at),
+        "files": [],
+        **_scope(event.scope),
+    }
+
+
+def _text_chunk(event: ev.TextChunk) -> dict[str, Any]:
+    return {"text": event.text, "from_variable_selector": list(event.from_variable_selector)}
+
+
+def _container(node: ev.NodeRef) -> str:
+    return "iteration" if node.type == "iteration" else "loop"
+
+
+def _container_base(event: ev.ContainerStarted | ev.ContainerNext | ev.ContainerCompleted) -> dict[str, Any]:
+    return {"id": str(event.execution_id), **_node(event.node)}
+
+
+def _container_started(event: ev.ContainerStarted) -> dict[str, Any]:
+    return {**_container_base(event), "inputs": event.inputs, "created_at": epoch(event.started_at), "metadata": {}}
+
+
+def _container_next(event: ev.ContainerNext) -> dict[str, Any]:
+    return {**_container_base(event), "index": event.index}
+
+
+def _container_completed(event: ev.ContainerCompleted) -> dict[str, Any]:
+    return {
+        **_container_base(event),
+        "outputs": event.outputs,
+        "status": "failed" if event.error else "succeeded",
+        "error": event.error,
+        "steps": event.steps,
+        "created_at": epoch(event.started_at),
+        "finished_at": epoch(event.finished_at),
+        "elapsed_time": event.elapsed,
+    }
+
+
+def _workflow_finished(event: ev.WorkflowFinished) -> dict[str, Any]:
+    return {
+        "id": str(event.run_id),
+        "workflow_id": str(event.workflow_id),
+        "status": event.status.value,
+        "outputs": event.outputs,
+        "error": event.error,
+        "elapsed_time": event.elapsed_time,
+        "total_tokens": event.total_tokens,
+        "total_steps": event.total_steps,
+        "created_at": epoch(event.created_at),
+        "finished_at": epoch(event.finished_at),
+        "exceptions_count": event.exceptions_count,
+        "files": [],
+    }
+
+
+_Payload = Callable[[Any], tuple[str, dict[str, Any]]]
+
+_RUN_PAYLOADS: dict[type, _Payload] = {
+    ev.WorkflowStarted: lambda e: ("workflow_started", _workflow_started(e)),
+    ev.NodeStarted: lambda e: ("node_started", _node_started(e)),
+    ev.NodeRetried: lambda e: ("node_retry", _node_retried(e)),
+    ev.NodeFinished: lambda e: ("node_finished", _node_finished(e)),
+    ev.TextChunk: lambda e: ("text_chunk", _text_chunk(e)),
+    ev.ContainerStarted: lambda e: (f"{_container(e.node)}_started", _container_started(e)),
+    ev.ContainerNext: lambda e: (f"{_container(e.node)}_next", _container_next(e)),
+    ev.ContainerCompleted: lambda e: (f"{_container(e.node)}_completed", _container_completed(e)),
+    ev.WorkflowFinished: lambda e: ("workflow_finished", _workflow_finished(e)),
+    ev.AnswerChunk: lambda e: ("message", {"answer": e.text}),
+    ev.MessageEnd: lambda e: ("message_end", {"metadata": e.metadata}),
+}
+
+
+def run_payload(event: ev.RunEvent) -> tuple[str, dict[str, Any]]:
+    """Dify's event name and data object for a run event."""
+    return _RUN_PAYLOADS[type(event)](event)
+
+
+# --- workflow runs: /workflows/run (streaming and blocking) and the replay of /workflow/{id}/events
+
+
+def workflow_stream_event(handle: WorkflowRunHandle, event: ev.RunEvent) -> dict[str, Any]:
+    name, data = run_payload(event)
+    return {"event": name, "task_id": str(handle.task_id), "workflow_run_id": str(handle.run.id), "data": data}
+
+
+def workflow_blocking(handle: WorkflowRunHandle, finished: ev.WorkflowFinished) -> dict[str, Any]:
+    return {"task_id": str(handle.task_id), "workflow_run_id": str(handle.run.id), "data": run_payload(finished)[1]}
+
+
+def replayed_event(run_id: UUID, event: ev.RunEvent) -> dict[str, Any]:
+    name, data = run_payload(event)
+    return {"event": name, "workflow_run_id": str(run_id), "data": data}
+
+
+# --- chatflows (advanced-chat) on /chat-messages: message events flat, workflow events with their data
+
+
+def _chatflow_ids(handle: ChatflowHandle) -> dict[str, str]:
+    return {
+        "task_id": str(handle.task_id), "id": str(handle.message.id), "message_id": str(handle.message.id),
+        "conversation_id": str(handle.conversation.id),
+    }
+
+
+def chatflow_stream_event(handle: ChatflowHandle, event: ev.RunEvent) -> dict[str, Any]:
+    ids, created_at = _chatflow_ids(handle), epoch(handle.message.created_at)
+    if isinstance(event, ev.AnswerChunk):
+        return {"event": "message", **ids, "answer": event.text, "created_at": created_at}
+    if isinstance(event, ev.MessageEnd):
+        return {"event": "message_end", **ids, "metadata": event.metadata, "created_at": created_at}
+    name, data = run_payload(event)
+    return {"event": name, **ids, "workflow_run_id": str(handle.run.id), "data": data}
+
+
+def chatflow_blocking(handle: ChatflowHandle, end: ev.MessageEnd) -> dict[str, Any]:
+    return {
+        **_chatflow_ids(handle), "event": "message", "mode": "advanced-chat", "answer": handle.message.answer,
+        "metadata": end.metadata, "created_at": epoch(handle.message.created_at),
+    }
+
+
+# --- chat, agent-chat and completion messages on /chat-messages and /completion-messages
+
+
+def _identity(run: MessageRun, chat: bool) -> dict[str, str]:
+    started = run.started
+    ids = {"task_id": str(started.task_id), "id": str(started.message.id), "message_id": str(started.message.id)}
+    if chat:
+        ids["conversation_id"] = str(started.conversation.id)
+    return ids
+
+
+def message_stream_event(run: MessageRun, chat: bool, item: GenerationEvent) -> dict[str, Any]:
+    identity, created_at = _identity(run, chat), epoch(run.started.message.created_at)
+    if isinstance(item, AnswerDelta):
+        return {"event": "message", **identity, "answer": item.text, "created_at": created_at}
+    if isinstance(item, MessageEnded):
+        return {"event": "message_end", **identity, "metadata": item.message.metadata, "created_at": created_at}
+    code, status = dify_code(item.error)
+    return {
+        "event": "error", **identity, "status": status, "code": code, "message": item.error.message,
+        "created_at": created_at,
+    }
+
+
+def message_blocking(run: MessageRun, chat: bool, mode: str, ended: MessageEnded) -> dict[str, Any]:
+    return {
+        "event": "message",
+        **_identity(run, chat),
+        "mode": mode,
+        "answer": ended.message.answer,
+        "metadata": ended.message.metadata,
+        "created_at": epoch(ended.message.created_at),
+    }
+
+
+def message_failure(failed: MessageFailed) -> tuple[str, str, int]:
+    """(code, message, HTTP status) of a failed message's blocking answer."""
+    code, status = dify_code(failed.error)
+    return code, failed.error.message, status
