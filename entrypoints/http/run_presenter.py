@@ -3,7 +3,8 @@ replay, chatflows (advanced-chat) and chat/completion messages. The only place t
 
 A workflow run event becomes Dify's pair (`event` name, `data` object) through `_RUN_PAYLOADS`, one entry
 per event class of domain/workflows/run_events.py (a new event kind gets its entry here); each kind of
-stream then wraps that pair in its own envelope (task and run ids, or a chatflow's message ids).
+stream then wraps that pair in its own envelope (task and run ids, or a chatflow's message ids). Error
+codes stay with errors.py: the routes pass its mapping in (`codes`) where a stream reports a failure.
 """
 
 from collections.abc import Callable
@@ -13,10 +14,12 @@ from uuid import UUID
 from application.conversations.generations import MessageRun
 from application.workflows.run_chatflow import ChatflowHandle
 from application.workflows.run_handle import WorkflowRunHandle
-from domain.conversations.events import AnswerDelta, GenerationEvent, MessageEnded, MessageFailed
+from domain.conversations.events import AnswerDelta, GenerationEvent, MessageEnded
+from domain.shared.errors import DomainError
 from domain.workflows import run_events as ev
-from entrypoints.http.errors import dify_code
 from entrypoints.http.presenters import epoch
+
+ErrorCodes = Callable[[DomainError], tuple[str, int]]  # Dify's (code, HTTP status) of an error
 
 # --- workflow run events as Dify's (event, data)
 
@@ -226,13 +229,13 @@ def _identity(run: MessageRun, chat: bool) -> dict[str, str]:
     return ids
 
 
-def message_stream_event(run: MessageRun, chat: bool, item: GenerationEvent) -> dict[str, Any]:
+def message_stream_event(run: MessageRun, chat: bool, item: GenerationEvent, codes: ErrorCodes) -> dict[str, Any]:
     identity, created_at = _identity(run, chat), epoch(run.started.message.created_at)
     if isinstance(item, AnswerDelta):
         return {"event": "message", **identity, "answer": item.text, "created_at": created_at}
     if isinstance(item, MessageEnded):
         return {"event": "message_end", **identity, "metadata": item.message.metadata, "created_at": created_at}
-    code, status = dify_code(item.error)
+    code, status = codes(item.error)
     return {
         "event": "error", **identity, "status": status, "code": code, "message": item.error.message,
         "created_at": created_at,
@@ -248,9 +251,3 @@ def message_blocking(run: MessageRun, chat: bool, mode: str, ended: MessageEnded
         "metadata": ended.message.metadata,
         "created_at": epoch(ended.message.created_at),
     }
-
-
-def message_failure(failed: MessageFailed) -> tuple[str, str, int]:
-    """(code, message, HTTP status) of a failed message's blocking answer."""
-    code, status = dify_code(failed.error)
-    return code, failed.error.message, status

@@ -14,7 +14,7 @@ from entrypoints.http import run_presenter
 from entrypoints.http.auth import app_api, current_app_model, current_end_user
 from entrypoints.http.bodies import parse_body
 from entrypoints.http.deps import container
-from entrypoints.http.errors import error_response
+from entrypoints.http.errors import dify_code, error_response
 from entrypoints.http.service_api.chatflow import chatflow_answer
 from entrypoints.http.service_api.schemas import ChatBody, CompletionBody
 from entrypoints.http.sse import follow, stream_response
@@ -84,11 +84,12 @@ def _ends_message(item: object) -> bool:
 async def _answer(run: MessageRun, chat: bool, streaming: bool) -> Response:
     if streaming:
         return stream_response(
-            follow(run.next_event, lambda e: run_presenter.message_stream_event(run, chat, e), _ends_message)
+            follow(run.next_event, lambda e: run_presenter.message_stream_event(run, chat, e, dify_code), _ends_message)
         )
     async for item in run.events():
         if isinstance(item, MessageFailed):
-            return error_response(*run_presenter.message_failure(item))
+            code, status = dify_code(item.error)
+            return error_response(code, item.error.message, status)
         if isinstance(item, MessageEnded):
             return jsonify(run_presenter.message_blocking(run, chat, current_app_model().mode.value, item))
     raise AssertionError("a run always ends with MessageEnded or MessageFailed")
