@@ -1,8 +1,19 @@
 import pytest
 
 from application.apps.create_app import CreateApp, CreateAppRequest
+from application.conversations.generations import Generations
 from application.tenancy.set_up_instance import SetUpInstance, SetUpRequest
+from application.workflows.run_chatflow import RunChatflow
+from application.workflows.run_workflow import RunWorkflow
+from domain.workflows.engine import Limits
 from tests.fakes import FakeHasher, FakeUnitOfWork, FixedClock, RecordingSink, SequentialIds
+from tests.workflow_fakes import (
+    FakeRunEventLog,
+    FakeStopSignals,
+    RecordingTraces,
+    ScriptedNodes,
+    WorkflowDatabase,
+)
 
 
 @pytest.fixture
@@ -36,3 +47,48 @@ async def chat_app(uow, clock, ids, owner):
     return await CreateApp(uow, clock, ids, RecordingSink()).execute(
         CreateAppRequest(tenant_id=tenant_id, account_id=account.id, name="Support bot", mode="chat")
     )
+
+
+# --- workflow and chatflow use cases over the fakes of tests/workflow_fakes.py
+
+
+@pytest.fixture
+def workflow_db() -> WorkflowDatabase:
+    return WorkflowDatabase()
+
+
+@pytest.fixture
+def stops() -> FakeStopSignals:
+    return FakeStopSignals()
+
+
+@pytest.fixture
+def traces() -> RecordingTraces:
+    return RecordingTraces()
+
+
+@pytest.fixture
+def run_log() -> FakeRunEventLog:
+    return FakeRunEventLog()
+
+
+@pytest.fixture
+def nodes() -> ScriptedNodes:
+    return ScriptedNodes()
+
+
+@pytest.fixture
+async def generations():
+    running = Generations()
+    yield running
+    await running.drain(timeout=0)  # a test that failed midway leaves no run behind
+
+
+@pytest.fixture
+def run_workflow(workflow_db, nodes, stops, traces, run_log, generations, clock, ids) -> RunWorkflow:
+    return RunWorkflow(workflow_db, nodes, stops, traces, run_log, generations, clock, ids, Limits(max_seconds=10))
+
+
+@pytest.fixture
+def run_chatflow(workflow_db, run_workflow, stops, traces, run_log, generations, clock, ids) -> RunChatflow:
+    return RunChatflow(workflow_db, run_workflow, stops, traces, run_log, generations, clock, ids)

@@ -1,0 +1,137 @@
+"""RunWorkflow over in-memory fakes: what is checked before anything is stored, what is stored as the run
+goes, what a stop does, and the order of the events a client sees (live and replayed)."""
+
+from itertools import pairwise
+
+import pytest
+
+from application.workflows.run_workflow import RunWorkflowRequest, WorkflowNotPublished
+from domain.apps.entities import AppMode
+from domain.apps.errors import NotWorkflowApp
+from domain.shared.errors import InvalidParam, NotFound
+from domain.workflows import run_events as ev
+from domain.workflows.entities import NodeStatus, RunStatus
+from tests.workflow_fakes import events_until, graph, make_app, make_end_user, publish
+
+APP = make_app(AppMode.WORKFLOW)
+ALICE = make_end_user(APP, "alice")
+START = {"type": "start", "variables": [{"variable": "ticket", "label": "Ticket", "type": "text-input", "required": True}]}
+
+
+def _linear(*middle: tuple[str, dict]) -> dict:
+    nodes = {"s": START, **dict(middle), "e": {"type": "end", "outputs": [{"variable": "out", "value_selector": ["s", "ticket"]}]}}
+    return graph(nodes, list(pairwise(nodes)))
+
+
+async def test_a_run_reports_started_nodes_then_finished_and_stores_each_node(run_workflow, workflow_db, traces):
+    await publish(workflow_db, APP, _linear(("v", {"type": "value", "value": 1})))
+    handle = await run_workflow.execute(RunWorkflowRequest(APP, ALICE, {"ticket": "help"}))
+    events = await events_until(handle, ev.WorkflowFinished)
+
+    kinds = [(type(e).__name__, getattr(getattr(e, "node", None), "id", None)) for e in events]
+    assert kinds == [
+        ("WorkflowStarted", None),
+        ("NodeStarted", "s"), ("NodeFinished", "s"),
+        ("NodeStarted", "v"), ("NodeFinished", "v"),
+        ("NodeStarted", "e"), ("NodeFinished", "e"),
+        ("WorkflowFinished", None),
+    ]
+    finished = events[-1]
+    assert (finished.status, finished.outputs, finished.total_steps) == (RunStatus.SUCCEEDED, {"out": "help"}, 3)
+    run = workflow_db.state.workflow_runs[handle.run.id]
+    assert (run.status, run.outputs, run.finished_at is not None) == (RunStatus.SUCCEEDED, {"out": "help"}, True)
+    rows = sorted(workflow_db.state.node_executions.values(), key=lambda n: n.index)
+    assert [(n.node_id, n.status, n.outputs) for n in rows] == [
+        ("s", NodeStatus.SUCCEEDED, {"ticket": "help"}), ("v", NodeStatus.SUCCEEDED, {"value": 1}),
+        ("e", NodeStatus.SUCCEEDED, {"out": "help"}),
+    ]
+    assert [run_id for run_id, _ in traces.workflows] == [run.id] and len(traces.nodes) == 3
+    assert workflow_db.state.app_logs == [(run.id, "service-api")]
+
+
+async def test_inputs_are_checked_before_anything_is_stored(run_workflow, workflow_db, stops):
+    await publish(workflow_db, APP, _linear())
+    with pytest.raises(InvalidParam):
+        await run_workflow.execute(RunWorkflowRequest(APP, ALICE, {}))
+    assert workflow_db.state.workflow_runs == {} and workflow_db.commits == 1  # only the publish
+    assert stops.owners == {}
+
+
+async def test_the_run_row_exists_before_the_first_node_runs(run_workflow, workflow_db, nodes):
+    seen = []
+
+    async def probe(context):
+        async with workflow_db() as uow:
+            seen.append(await uow.workflow_runs.get(context.run.run_id))
+
+    nodes.on_probe = probe
+    await publish(workflow_db, APP, graph({"s": START, "p": {"type": "probe"}}, [("s", "p")]))
+    handle = await run_workflow.execute(RunWorkflowRequest(APP, ALICE, {"ticket": "x"}))
+    await events_until(handle, ev.WorkflowFinished)
+    assert [(run.id, run.status) for run in seen] == [(handle.run.id, RunStatus.RUNNING)]
+
+
+async def test_a_draft_cannot_be_run_nor_an_unpublished_app_nor_another_apps_workflow(run_workflow, workflow_db):
+    with pytest.raises(WorkflowNotPublished):
+        await run_workflow.execute(RunWorkflowRequest(APP, ALICE, {"ticket": "x"}))
+    published = await publish(workflow_db, APP, _linear())
+    draft = await _draft_of(workflow_db, APP)
+    with pytest.raises(InvalidParam) as refused:
+        await run_workflow.execute(RunWorkflowRequest(APP, ALICE, {"ticket": "x"}, workflow_id=draft.id))
+    assert refused.value.param == "workflow_id"
+    other = make_app(AppMode.WORKFLOW, number=2)
+    with pytest.raises(NotFound):  # another app's version is not one of its own
+        await run_workflow.execute(RunWorkflowRequest(other, make_end_user(other), {"ticket": "x"}, published.id))
+    assert workflow_db.state.workflow_runs == {}
+
+
+async def test_only_workflow_apps_run_workflows(run_workflow):
+    chat = make_app(AppMode.ADVANCED_CHAT, number=3)
+    with pytest.raises(NotWorkflowApp):
+        await run_workflow.execute(RunWorkflowRequest(chat, make_end_user(chat), {}))
+
+
+async def test_a_stop_by_the_runs_user_ends_it_as_stopped(run_workflow, workflow_db, stops):
+    await publish(workflow_db, APP, _linear(("w", {"type": "wait"}), ("after", {"type": "value"})))
+    handle = await run_workflow.execute(RunWorkflowRequest(APP, ALICE, {"ticket": "x"}))
+    await events_until(handle, lambda e: isinstance(e, ev.NodeStarted) and e.node.id == "w")
+    await stops.request_stop(handle.task_id, "mallory")  # someone else's stop is ignored
+    await stops.request_stop(handle.task_id, "alice")
+    rest = await events_until(handle, ev.WorkflowFinished)
+    assert (rest[-1].status, rest[-1].outputs) == (RunStatus.STOPPED, {})
+    assert not any(isinstance(e, ev.NodeStarted) and e.node.id == "after" for e in rest)
+    assert workflow_db.state.workflow_runs[handle.run.id].status == RunStatus.STOPPED
+    assert stops.owners == {}  # the task is forgotten once the run ended
+
+
+async def test_a_failing_node_fails_the_run_with_its_message(run_workflow, workflow_db):
+    await publish(workflow_db, APP, _linear(("f", {"type": "fail"})))
+    handle = await run_workflow.execute(RunWorkflowRequest(APP, ALICE, {"ticket": "x"}))
+    finished = (await events_until(handle, ev.WorkflowFinished))[-1]
+    assert (finished.status, finished.error) == (RunStatus.FAILED, "f broke")
+    failed = [n for n in workflow_db.state.node_executions.values() if n.node_id == "f"]
+    assert [(n.status, n.error) for n in failed] == [(NodeStatus.FAILED, "f broke")]
+
+
+async def test_the_event_log_replays_what_the_live_stream_showed(run_workflow, workflow_db, run_log):
+    await publish(workflow_db, APP, _linear(("v", {"type": "value"})))
+    handle = await run_workflow.execute(RunWorkflowRequest(APP, ALICE, {"ticket": "x"}))
+    live = await events_until(handle, ev.WorkflowFinished)
+    replayed = await run_log.read(handle.run.id, after=0, wait=0)
+    assert [event for _, event in replayed] == live and [p for p, _ in replayed] == list(range(1, len(live) + 1))
+
+
+async def test_an_async_run_resumes_in_another_process_once(run_workflow, workflow_db, run_log):
+    await publish(workflow_db, APP, _linear())
+    handle, _ = await run_workflow.prepare(RunWorkflowRequest(APP, ALICE, {"ticket": "x"}))
+    assert workflow_db.state.workflow_runs[handle.run.id].status == RunStatus.RUNNING
+    await run_workflow.resume(handle.run.id, handle.task_id, "alice")
+    assert workflow_db.state.workflow_runs[handle.run.id].status == RunStatus.SUCCEEDED
+    logged = len(run_log.records[handle.run.id])
+    await run_workflow.resume(handle.run.id, handle.task_id, "alice")  # a redelivered job: the run ended
+    assert len(run_log.records[handle.run.id]) == logged and len(workflow_db.state.node_executions) == 2
+
+
+async def _draft_of(db, app):
+    async with db() as uow:
+        return await uow.workflows.draft(app.id)
