@@ -1,0 +1,50 @@
+"""Run event logs: what one process appends, another reads back as the same typed events, in order."""
+
+import asyncio
+from uuid import uuid4
+
+import pytest
+import redis.asyncio as redis_client
+
+from adapters.coordination.run_events import InProcessRunEventLog, RedisRunEventLog
+from tests.workflow_fakes import sample_run_events
+
+
+@pytest.fixture
+def in_process_logs():
+    log = InProcessRunEventLog()  # one log serves the one process
+    return log, log
+
+
+@pytest.fixture
+async def redis_logs(redis, redis_url):
+    """Two clients of the test Redis (weir's keys cleared before and after), as two processes have."""
+    first, second = redis_client.from_url(redis_url), redis_client.from_url(redis_url)
+    yield RedisRunEventLog(first), RedisRunEventLog(second)
+    await first.aclose()
+    await second.aclose()
+
+
+@pytest.fixture(params=["in_process_logs", "redis_logs"])
+def writer_and_reader(request):
+    return request.getfixturevalue(request.param)
+
+
+async def test_events_are_read_back_equal_and_in_order_from_any_position(writer_and_reader):
+    writer, reader = writer_and_reader
+    run_id, events = uuid4(), sample_run_events()
+    for event in events:
+        await writer.append(run_id, event)
+    assert await reader.read(run_id, 0, wait=0) == list(enumerate(events, 1))
+    assert await reader.read(run_id, 9, wait=0) == [(10, events[9]), (11, events[10])]
+    assert await reader.read(uuid4(), 0, wait=0) == []
+
+
+async def test_a_waiting_reader_gets_what_is_appended_meanwhile(writer_and_reader):
+    writer, reader = writer_and_reader
+    run_id, first, second = uuid4(), *sample_run_events()[:2]
+    await writer.append(run_id, first)
+    assert await reader.read(run_id, 1, wait=0.05) == []  # nothing new within the wait
+    waiting = asyncio.create_task(reader.read(run_id, 1, wait=5))
+    await writer.append(run_id, second)
+    assert await asyncio.wait_for(waiting, 5) == [(2, second)]
