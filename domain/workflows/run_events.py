@@ -10,10 +10,12 @@ Every event is a frozen dataclass with a `kind` tag and a lossless record form (
 JSON values; `from_record()` gives back an equal event), which is what the event log stores so any
 process can replay a run.
 
-To add an event kind: declare its frozen dataclass here with a `kind: ClassVar[str]` and `_Recorded` as
-its base, and add it to the `RunEvent` union at the bottom (serialization follows from its field types);
-then give it a renderer in run_presenter.py. A unit test fails while any kind lacks one or does not
-survive its record.
+To add an event kind: declare its frozen dataclass here, with `_Recorded` as its base and a new
+`kind: ClassVar[str]`, and list it in the `RunEvent` union at the bottom; that is all the domain needs
+(its record form follows from its field types: UUID, datetime, enums, tuples, nested dataclasses and JSON
+values). Its Dify shape is one entry in run_presenter.py's `_RUN_PAYLOADS`. tests/unit/test_run_events.py
+fails until tests/workflow_fakes.py's `sample_run_events` has one of it, which must survive its record
+and render.
 """
 
 from dataclasses import dataclass
@@ -210,6 +212,8 @@ NodeEvent = NodeStarted | NodeRetried | NodeFinished | TextChunk | ContainerStar
 RunEvent = WorkflowStarted | NodeEvent | WorkflowFinished | AnswerChunk | MessageEnd
 
 KINDS: dict[str, type] = {cls.kind: cls for cls in get_args(RunEvent)}
+if len(KINDS) != len(get_args(RunEvent)):  # a record must name exactly one class
+    raise TypeError("two run event classes share a kind")
 
 
 def from_record(record: dict[str, Any]) -> RunEvent:
