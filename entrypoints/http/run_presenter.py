@@ -1,5 +1,6 @@
 """Dify's stream events and blocking bodies for generations, made from typed events: workflow runs, their
-replay, chatflows (advanced-chat) and chat/completion messages. The only place these wire shapes are made.
+replay, chatflows (advanced-chat) and chat/completion messages; and a stored run as its detail and log
+entry. The only place these wire shapes are made.
 
 A workflow run event becomes Dify's pair (`event` name, `data` object) through `_RUN_PAYLOADS`, one entry
 per event class of domain/workflows/run_events.py (a new event kind gets its entry here); each kind of
@@ -7,6 +8,7 @@ stream then wraps that pair in its own envelope (task and run ids, or a chatflow
 codes stay with errors.py: the routes pass its mapping in (`codes`) where a stream reports a failure.
 """
 
+import json
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
@@ -17,6 +19,8 @@ from application.workflows.run_handle import WorkflowRunHandle
 from domain.conversations.events import AnswerDelta, GenerationEvent, MessageEnded
 from domain.shared.errors import DomainError
 from domain.workflows import run_events as ev
+from domain.workflows.entities import WorkflowRun
+from domain.workflows.ports import RunLogEntry
 from entrypoints.http.presenters import epoch
 
 ErrorCodes = Callable[[DomainError], tuple[str, int]]  # Dify's (code, HTTP status) of an error
@@ -189,6 +193,50 @@ def workflow_blocking(handle: WorkflowRunHandle, finished: ev.WorkflowFinished) 
 def replayed_event(run_id: UUID, event: ev.RunEvent) -> dict[str, Any]:
     name, data = run_payload(event)
     return {"event": name, "workflow_run_id": str(run_id), "data": data}
+
+
+def run_detail(run: WorkflowRun) -> dict[str, Any]:
+    """GET /workflows/run/{id}: Dify sends the inputs as JSON text here."""
+    return {
+        "id": str(run.id),
+        "workflow_id": str(run.workflow_id),
+        "status": run.status.value,
+        "inputs": json.dumps(run.inputs, ensure_ascii=False),
+        "outputs": run.outputs,
+        "error": run.error,
+        "total_steps": run.total_steps,
+        "total_tokens": run.total_tokens,
+        "created_at": epoch(run.created_at),
+        "finished_at": epoch(run.finished_at),
+        "elapsed_time": run.elapsed_time,
+    }
+
+
+def run_log_entry(entry: RunLogEntry) -> dict[str, Any]:
+    """One item of GET /workflows/logs."""
+    run = entry.run
+    return {
+        "id": str(run.id),
+        "workflow_run": {
+            "id": str(run.id),
+            "version": run.version,
+            "status": run.status.value,
+            "error": run.error,
+            "elapsed_time": run.elapsed_time,
+            "total_tokens": run.total_tokens,
+            "total_steps": run.total_steps,
+            "created_at": epoch(run.created_at),
+            "finished_at": epoch(run.finished_at),
+            "exceptions_count": run.exceptions_count,
+            "triggered_from": run.triggered_from,
+        },
+        "created_from": entry.created_from,
+        "created_by_role": run.created_by_role,
+        "created_by_account": None,
+        "created_by_end_user": entry.end_user,
+        "created_at": epoch(run.created_at),
+        "details": None,
+    }
 
 
 # --- chatflows (advanced-chat) on /chat-messages: message events flat, workflow events with their data

@@ -1,6 +1,5 @@
 """Workflow app routes: run (blocking, streaming, async), run detail, stop, logs, re-attachable events."""
 
-import json
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any, Literal
@@ -20,7 +19,6 @@ from entrypoints.http import run_presenter
 from entrypoints.http.auth import app_api, current_app_model, current_end_user
 from entrypoints.http.bodies import parse_body
 from entrypoints.http.deps import container
-from entrypoints.http.presenters import epoch
 from entrypoints.http.sse import PING, PING_INTERVAL_SECONDS, event, follow, stream_response
 
 bp = Blueprint("service_workflows", __name__)
@@ -87,19 +85,7 @@ def _ends_run(item: object) -> bool:
 @app_api(modes=RUN_READERS, wrong_mode=NotWorkflowApp)
 async def run_detail(run_id: UUID) -> dict:
     run = await container().get_workflow_run().execute(current_app_model(), run_id)
-    return {
-        "id": str(run.id),
-        "workflow_id": str(run.workflow_id),
-        "status": run.status,
-        "inputs": json.dumps(run.inputs, ensure_ascii=False),
-        "outputs": run.outputs,
-        "error": run.error,
-        "total_steps": run.total_steps,
-        "total_tokens": run.total_tokens,
-        "created_at": epoch(run.created_at),
-        "finished_at": epoch(run.finished_at),
-        "elapsed_time": run.elapsed_time,
-    }
+    return run_presenter.run_detail(run)
 
 
 @bp.post("/workflows/tasks/<uuid:task_id>/stop")
@@ -126,33 +112,7 @@ async def logs() -> dict:
         end_user_session=request.args.get("created_by_end_user_session_id") or None,
     )
     entries, total = await container().list_workflow_logs().execute(current_app_model(), filters, page, limit)
-    data = []
-    for entry in entries:
-        run = entry.run
-        data.append(
-            {
-                "id": str(run.id),
-                "workflow_run": {
-                    "id": str(run.id),
-                    "version": run.version,
-                    "status": run.status,
-                    "error": run.error,
-                    "elapsed_time": run.elapsed_time,
-                    "total_tokens": run.total_tokens,
-                    "total_steps": run.total_steps,
-                    "created_at": epoch(run.created_at),
-                    "finished_at": epoch(run.finished_at),
-                    "exceptions_count": run.exceptions_count,
-                    "triggered_from": run.triggered_from,
-                },
-                "created_from": entry.created_from,
-                "created_by_role": run.created_by_role,
-                "created_by_account": None,
-                "created_by_end_user": entry.end_user,
-                "created_at": epoch(run.created_at),
-                "details": None,
-            }
-        )
+    data = [run_presenter.run_log_entry(entry) for entry in entries]
     return {"page": page, "limit": limit, "total": total, "has_more": page * limit < total, "data": data}
 
 
