@@ -58,12 +58,12 @@ def workflow_db() -> WorkflowDatabase:
 
 
 @pytest.fixture
-def stops() -> FakeStopSignals:
+def workflow_stops() -> FakeStopSignals:
     return FakeStopSignals()
 
 
 @pytest.fixture
-def traces() -> RecordingTraces:
+def workflow_traces() -> RecordingTraces:
     return RecordingTraces()
 
 
@@ -73,22 +73,31 @@ def run_log() -> FakeRunEventLog:
 
 
 @pytest.fixture
-def nodes() -> ScriptedNodes:
+def scripted_nodes() -> ScriptedNodes:
     return ScriptedNodes()
 
 
 @pytest.fixture
-async def generations():
+async def workflow_generations():
     running = Generations()
     yield running
     await running.drain(timeout=0)  # a test that failed midway leaves no run behind
 
 
 @pytest.fixture
-def run_workflow(workflow_db, nodes, stops, traces, run_log, generations, clock, ids) -> RunWorkflow:
-    return RunWorkflow(workflow_db, nodes, stops, traces, run_log, generations, clock, ids, Limits(max_seconds=10))
+def run_workflow(
+    workflow_db, scripted_nodes, workflow_stops, workflow_traces, run_log, workflow_generations, clock, ids
+) -> RunWorkflow:
+    return RunWorkflow(
+        workflow_db, scripted_nodes, workflow_stops, workflow_traces, run_log, workflow_generations, clock, ids,
+        Limits(max_seconds=10),
+    )
 
 
 @pytest.fixture
-def run_chatflow(workflow_db, run_workflow, stops, traces, run_log, generations, clock, ids) -> RunChatflow:
-    return RunChatflow(workflow_db, run_workflow, stops, traces, run_log, generations, clock, ids)
+def run_chatflow(
+    workflow_db, run_workflow, workflow_stops, workflow_traces, run_log, workflow_generations, clock, ids
+) -> RunChatflow:
+    return RunChatflow(
+        workflow_db, run_workflow, workflow_stops, workflow_traces, run_log, workflow_generations, clock, ids
+    )

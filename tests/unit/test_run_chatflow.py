@@ -53,12 +53,12 @@ async def test_a_chatflow_streams_its_answer_as_message_events_and_ends_with_mes
     assert (run.type, run.status, run.total_tokens) == ("chat", RunStatus.SUCCEEDED, 5)
 
 
-async def test_conversation_variables_and_history_carry_over_turns(run_chatflow, workflow_db, nodes):
+async def test_conversation_variables_and_history_carry_over_turns(run_chatflow, workflow_db, scripted_nodes):
     await publish(workflow_db, APP, _chatflow(), conversation_variables=TURNS)
     first, _ = await _ask(run_chatflow, "One")
     second, _ = await _ask(run_chatflow, "Two", conversation_id=first.conversation.id)
     assert workflow_db.state.chat_messages[second.message.id].answer == "Hi there (turn 2)"
-    assert nodes.histories == [(), (("One", "Hi there (turn 1)"),)]
+    assert scripted_nodes.histories == [(), (("One", "Hi there (turn 1)"),)]
     assert workflow_db.state.conversations[first.conversation.id].dialogue_count == 2
 
     fresh, _ = await _ask(run_chatflow, "Again")  # a new conversation starts from the workflow's defaults
@@ -66,7 +66,7 @@ async def test_conversation_variables_and_history_carry_over_turns(run_chatflow,
     assert workflow_db.state.chat_messages[fresh.message.id].answer == "Hi there (turn 1)"
 
 
-async def test_a_failed_run_fails_the_message_and_message_end_still_comes_last(run_chatflow, workflow_db, traces):
+async def test_a_failed_run_fails_the_message_and_message_end_still_comes_last(run_chatflow, workflow_db, workflow_traces):
     await publish(workflow_db, APP, _chatflow(("boom", {"type": "fail"})), conversation_variables=TURNS)
     handle, events = await _ask(run_chatflow)
     finished = next(e for e in events if isinstance(e, ev.WorkflowFinished))
@@ -74,7 +74,7 @@ async def test_a_failed_run_fails_the_message_and_message_end_still_comes_last(r
     assert isinstance(events[-1], ev.MessageEnd)
     message = workflow_db.state.chat_messages[handle.message.id]
     assert (message.status, message.error) == (MessageStatus.ERROR, "boom broke")
-    assert [(m, t.status) for m, t in traces.messages] == [(handle.message.id, "error")]
+    assert [(m, t.status) for m, t in workflow_traces.messages] == [(handle.message.id, "error")]
 
 
 async def test_what_is_checked_before_anything_is_stored(run_chatflow, workflow_db):

@@ -23,7 +23,7 @@ def _linear(*middle: tuple[str, dict]) -> dict:
     return graph(nodes, list(pairwise(nodes)))
 
 
-async def test_a_run_reports_started_nodes_then_finished_and_stores_each_node(run_workflow, workflow_db, traces):
+async def test_a_run_reports_started_nodes_then_finished_and_stores_each_node(run_workflow, workflow_db, workflow_traces):
     await publish(workflow_db, APP, _linear(("v", {"type": "value", "value": 1})))
     handle = await run_workflow.execute(RunWorkflowRequest(APP, ALICE, {"ticket": "help"}))
     events = await events_until(handle, ev.WorkflowFinished)
@@ -45,26 +45,26 @@ async def test_a_run_reports_started_nodes_then_finished_and_stores_each_node(ru
         ("s", NodeStatus.SUCCEEDED, {"ticket": "help"}), ("v", NodeStatus.SUCCEEDED, {"value": 1}),
         ("e", NodeStatus.SUCCEEDED, {"out": "help"}),
     ]
-    assert [run_id for run_id, _ in traces.workflows] == [run.id] and len(traces.nodes) == 3
+    assert [run_id for run_id, _ in workflow_traces.workflows] == [run.id] and len(workflow_traces.nodes) == 3
     assert workflow_db.state.app_logs == [(run.id, "service-api")]
 
 
-async def test_inputs_are_checked_before_anything_is_stored(run_workflow, workflow_db, stops):
+async def test_inputs_are_checked_before_anything_is_stored(run_workflow, workflow_db, workflow_stops):
     await publish(workflow_db, APP, _linear())
     with pytest.raises(InvalidParam):
         await run_workflow.execute(RunWorkflowRequest(APP, ALICE, {}))
     assert workflow_db.state.workflow_runs == {} and workflow_db.commits == 1  # only the publish
-    assert stops.owners == {}
+    assert workflow_stops.owners == {}
 
 
-async def test_the_run_row_exists_before_the_first_node_runs(run_workflow, workflow_db, nodes):
+async def test_the_run_row_exists_before_the_first_node_runs(run_workflow, workflow_db, scripted_nodes):
     seen = []
 
     async def probe(context):
         async with workflow_db() as uow:
             seen.append(await uow.workflow_runs.get(context.run.run_id))
 
-    nodes.on_probe = probe
+    scripted_nodes.on_probe = probe
     await publish(workflow_db, APP, graph({"s": START, "p": {"type": "probe"}}, [("s", "p")]))
     handle = await run_workflow.execute(RunWorkflowRequest(APP, ALICE, {"ticket": "x"}))
     await events_until(handle, ev.WorkflowFinished)
@@ -91,17 +91,17 @@ async def test_only_workflow_apps_run_workflows(run_workflow):
         await run_workflow.execute(RunWorkflowRequest(chat, make_end_user(chat), {}))
 
 
-async def test_a_stop_by_the_runs_user_ends_it_as_stopped(run_workflow, workflow_db, stops):
+async def test_a_stop_by_the_runs_user_ends_it_as_stopped(run_workflow, workflow_db, workflow_stops):
     await publish(workflow_db, APP, _linear(("w", {"type": "wait"}), ("after", {"type": "value"})))
     handle = await run_workflow.execute(RunWorkflowRequest(APP, ALICE, {"ticket": "x"}))
     await events_until(handle, lambda e: isinstance(e, ev.NodeStarted) and e.node.id == "w")
-    await stops.request_stop(handle.task_id, "mallory")  # someone else's stop is ignored
-    await stops.request_stop(handle.task_id, "alice")
+    await workflow_stops.request_stop(handle.task_id, "mallory")  # someone else's stop is ignored
+    await workflow_stops.request_stop(handle.task_id, "alice")
     rest = await events_until(handle, ev.WorkflowFinished)
     assert (rest[-1].status, rest[-1].outputs) == (RunStatus.STOPPED, {})
     assert not any(isinstance(e, ev.NodeStarted) and e.node.id == "after" for e in rest)
     assert workflow_db.state.workflow_runs[handle.run.id].status == RunStatus.STOPPED
-    assert stops.owners == {}  # the task is forgotten once the run ended
+    assert workflow_stops.owners == {}  # the task is forgotten once the run ended
 
 
 async def test_a_failing_node_fails_the_run_with_its_message(run_workflow, workflow_db):
