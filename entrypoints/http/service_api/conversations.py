@@ -44,7 +44,7 @@ class RenameBody(BaseModel):
 @chat_route
 async def list_conversations() -> dict:
     query = parse_query(ConversationsQuery)
-    page = await container().list_conversations().execute(
+    page = await container().chat.list_conversations().execute(
         current_app_model(), current_end_user(), query.last_id, query.limit, query.sort_by
     )
     return {"limit": query.limit, "has_more": page.has_more, "data": [conversation_json(c) for c in page.items]}
@@ -53,7 +53,7 @@ async def list_conversations() -> dict:
 @bp.delete("/conversations/<uuid:conversation_id>")
 @chat_body_route
 async def delete_conversation(conversation_id: UUID) -> tuple[str, int]:
-    await container().delete_conversation().execute(current_app_model(), current_end_user(), conversation_id)
+    await container().chat.delete_conversation().execute(current_app_model(), current_end_user(), conversation_id)
     return "", 204
 
 
@@ -61,7 +61,7 @@ async def delete_conversation(conversation_id: UUID) -> tuple[str, int]:
 @chat_body_route
 async def rename_conversation(conversation_id: UUID) -> dict:
     body = await parse_body(RenameBody)
-    conversation = await container().rename_conversation().execute(
+    conversation = await container().chat.rename_conversation().execute(
         current_app_model(), current_end_user(), conversation_id, body.name, body.auto_generate
     )
     return conversation_json(conversation)
@@ -70,7 +70,7 @@ async def rename_conversation(conversation_id: UUID) -> dict:
 @bp.get("/conversations/<uuid:conversation_id>/variables")
 @chat_route
 async def conversation_variables(conversation_id: UUID) -> dict:
-    conversation, variables = await container().list_conversation_variables().execute(
+    conversation, variables = await container().chat.list_conversation_variables().execute(
         current_app_model(), current_end_user(), conversation_id
     )
     data = [
@@ -89,7 +89,7 @@ async def conversation_variables(conversation_id: UUID) -> dict:
 @chat_route
 async def list_messages() -> dict:
     query = parse_query(MessagesQuery)
-    page, feedbacks = await container().list_messages().execute(
+    page, feedbacks = await container().chat.list_messages().execute(
         current_app_model(), current_end_user(), query.conversation_id, query.first_id, query.limit
     )
     items = [message_json(m, feedbacks.get(m.id)) for m in reversed(page.items)]

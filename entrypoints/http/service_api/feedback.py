@@ -32,7 +32,7 @@ class PageQuery(BaseModel):
 @app_api(modes=NOT_WORKFLOW, user_from="json", user_required=True)
 async def give_feedback(message_id: UUID) -> dict:
     body = await parse_body(FeedbackBody)
-    await container().give_feedback().execute(
+    await container().chat.give_feedback().execute(
         current_app_model(), current_end_user(), message_id, body.rating, body.content
     )
     return {"result": "success"}
@@ -42,7 +42,7 @@ async def give_feedback(message_id: UUID) -> dict:
 @app_api()
 async def app_feedbacks() -> dict:
     query = parse_query(PageQuery)
-    feedbacks = await container().list_app_feedbacks().execute(current_app_model(), query.page, query.limit)
+    feedbacks = await container().chat.list_app_feedbacks().execute(current_app_model(), query.page, query.limit)
     return {"data": [feedback_json(f) for f in feedbacks]}
 
 
@@ -52,5 +52,5 @@ async def app_feedbacks() -> dict:
     user_from="query", user_required=True,
 )
 async def suggested(message_id: UUID) -> dict:
-    questions = await container().suggest_questions().execute(current_app_model(), current_end_user(), message_id)
+    questions = await container().chat.suggest_questions().execute(current_app_model(), current_end_user(), message_id)
     return {"result": "success", "data": questions}
