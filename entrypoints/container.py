@@ -27,7 +27,6 @@ from adapters.security.secret_cipher import AesGcmSecretCipher
 from adapters.storage.local_files import LocalFileStorage
 from adapters.system.clock import SystemClock
 from adapters.system.ids import UuidV7Generator
-from adapters.system.static_probe import StaticProbe
 from adapters.telemetry.otel_metrics import OtelMetricsSink
 from adapters.telemetry.otel_traces import OtelTraceExporter
 from adapters.telemetry.setup import (
@@ -37,6 +36,7 @@ from adapters.telemetry.setup import (
     make_resource,
     make_span_processors,
 )
+from adapters.vectorstores.probes import InMemoryVectorStoreProbe, MilvusProbe
 from adapters.workflow.httpx_client import HttpxHttpClient
 from adapters.workflow.jinja_renderer import SandboxedJinjaRenderer
 from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
@@ -92,7 +92,7 @@ from application.workflows.run_workflow import RunWorkflow
 from domain.files.entities import UploadLimits
 from domain.models.providers import OPENAI_BASE_URL, ModelEntry, ProviderCredentials
 from domain.workflows.engine import ENGINE_TYPES, Limits
-from entrypoints.containers.knowledge import KnowledgeContainer
+from entrypoints.containers.knowledge import KnowledgeContainer, milvus_uri
 from entrypoints.containers.maintenance import MaintenanceContainer
 from entrypoints.database import Database
 from entrypoints.settings import Settings
@@ -185,8 +185,11 @@ class Container(containers.DeclarativeContainer):
     vector_store_probe = providers.Selector(
         config.vector_store,
         pgvector=providers.Factory(PgvectorProbe, engine),
-        milvus=providers.Factory(StaticProbe, "vector_store", {"kind": "milvus"}),
-        memory=providers.Factory(StaticProbe, "vector_store", {"kind": "memory"}),
+        milvus=providers.Factory(
+            MilvusProbe, providers.Callable(milvus_uri, config.knowledge.storage_path, config.knowledge.milvus.uri),
+            token=config.knowledge.milvus.token, db_name=config.knowledge.milvus.database,
+        ),
+        memory=providers.Factory(InMemoryVectorStoreProbe),
     )
     check_health = providers.Factory(
         CheckHealth,
