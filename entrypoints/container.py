@@ -39,7 +39,7 @@ from adapters.telemetry.setup import (
 from adapters.vectorstores.probes import InMemoryVectorStoreProbe, MilvusProbe
 from adapters.workflow.httpx_client import HttpxHttpClient
 from adapters.workflow.jinja_renderer import SandboxedJinjaRenderer
-from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
+from adapters.workflow.subprocess_code_runner import CodeSandboxProbe, SubprocessCodeRunner
 from application.apps.create_api_key import CreateApiKey
 from application.apps.create_app import CreateApp
 from application.apps.delete_api_key import DeleteApiKey
@@ -176,6 +176,12 @@ class Container(containers.DeclarativeContainer):
         OtelTraceExporter, otel_resource, providers.Singleton(make_span_processors, otlp)
     )
 
+    code_runner = providers.Singleton(
+        SubprocessCodeRunner, cpu_seconds=config.code.cpu_seconds, memory_bytes=config.code.memory_bytes,
+        wall_seconds=config.code.wall_seconds, hidden_paths=config.workflow.hidden_paths,
+        allow_weak_isolation=config.code.allow_weak_isolation, probe_at_start=True,
+    )
+    code_sandbox_probe = providers.Factory(CodeSandboxProbe, code_runner)
     database_probe = providers.Factory(PostgresProbe, engine, embedded=config.database.embedded)
     queue_probe = providers.Selector(
         config.queue.kind,
@@ -198,8 +204,9 @@ class Container(containers.DeclarativeContainer):
             redis=providers.List(
                 database_probe, queue_probe, vector_store_probe,
                 providers.Factory(RedisWorkersProbe, config.queue.redis_url, broker),
+                code_sandbox_probe,
             ),
-            memory=providers.List(database_probe, queue_probe, vector_store_probe),
+            memory=providers.List(database_probe, queue_probe, vector_store_probe, code_sandbox_probe),
         ),
     )
 
@@ -280,10 +287,6 @@ class Container(containers.DeclarativeContainer):
         ReadSignedFile, uow, file_storage, clock, config.secret_key, config.files_access_timeout
     )
 
-    code_runner = providers.Singleton(
-        SubprocessCodeRunner, cpu_seconds=10, memory_bytes=256 * 2**20, wall_seconds=15.0,
-        hidden_paths=config.workflow.hidden_paths,
-    )
     template_renderer = providers.Singleton(SandboxedJinjaRenderer)
     workflow_http_client = providers.Singleton(HttpxHttpClient, allowed_hosts=config.workflow.allowed_hosts)
     dsl_codec = providers.Singleton(YamlDslCodec)
@@ -388,6 +391,12 @@ def build_container(settings: Settings, database: Database, broker: AsyncBroker)
                 "video_mb": settings.UPLOAD_VIDEO_FILE_SIZE_LIMIT,
                 "audio_mb": settings.UPLOAD_AUDIO_FILE_SIZE_LIMIT,
                 "blacklist": settings.upload_blacklist,
+            },
+            "code": {
+                "cpu_seconds": settings.CODE_MAX_CPU_SECONDS,
+                "memory_bytes": settings.CODE_MAX_MEMORY_MB * 2**20,
+                "wall_seconds": settings.CODE_EXECUTION_TIMEOUT,
+                "allow_weak_isolation": settings.CODE_ALLOW_WEAK_ISOLATION,
             },
             "workflow": {
                 "hidden_paths": (str(PROJECT_ROOT), str(settings.STORAGE_PATH.resolve()), "/root", "/home"),

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     # http-request nodes refuse private, loopback and link-local targets unless listed here
     # (host names, addresses or networks such as 10.0.0.0/8; commas or spaces between them).
     HTTP_REQUEST_ALLOWED_HOSTS: str = ""
+    # Code nodes: limits of each run (CPU seconds, address space, wall clock), and whether they may run
+    # where Linux namespaces are unavailable (weaker isolation: see README, "How code nodes are isolated").
+    CODE_MAX_CPU_SECONDS: int = Field(default=10, ge=1)
+    CODE_MAX_MEMORY_MB: int = Field(default=256, ge=16)
+    CODE_EXECUTION_TIMEOUT: float = Field(default=15.0, gt=0)
+    CODE_ALLOW_WEAK_ISOLATION: bool = False
     UPLOAD_FILE_SIZE_LIMIT: int = 15
     UPLOAD_IMAGE_FILE_SIZE_LIMIT: int = 10
     UPLOAD_VIDEO_FILE_SIZE_LIMIT: int = 100
