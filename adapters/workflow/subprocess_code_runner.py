@@ -80,8 +80,7 @@ class SubprocessCodeRunner:
 
     def _probe_now(self) -> None:
         try:
-            self._python_level()
-            self.languages()  # probes node too
+            self._python_level()  # node is probed when javascript is first asked for
         except FileNotFoundError as error:
             log.warning("code nodes cannot run: %s", error)
 
