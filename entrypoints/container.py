@@ -28,7 +28,8 @@ from adapters.security.secret_cipher import AesGcmSecretCipher
 from adapters.storage.local_files import LocalFileStorage
 from adapters.system.clock import SystemClock
 from adapters.system.ids import UuidV7Generator
-from adapters.system.static_probe import StaticProbe
+from adapters.vectorstores.probes import InMemoryVectorStoreProbe, MilvusProbe
+from adapters.workflow.subprocess_code_runner import CodeSandboxProbe
 from application.apps.create_api_key import CreateApiKey
 from application.apps.create_app import CreateApp
 from application.apps.delete_api_key import DeleteApiKey
@@ -54,7 +55,7 @@ from application.tenancy.refresh_session import RefreshSession
 from application.tenancy.set_up_instance import SetUpInstance
 from domain.files.entities import UploadLimits
 from entrypoints.containers.chat import ChatContainer
-from entrypoints.containers.knowledge import KnowledgeContainer
+from entrypoints.containers.knowledge import KnowledgeContainer, milvus_uri
 from entrypoints.containers.maintenance import MaintenanceContainer
 from entrypoints.containers.models import ModelsContainer
 from entrypoints.containers.telemetry import TelemetryContainer
@@ -217,18 +218,22 @@ class Container(containers.DeclarativeContainer):
     vector_store_probe = providers.Selector(
         config.vector_store,
         pgvector=providers.Factory(PgvectorProbe, engine),
-        milvus=providers.Factory(StaticProbe, "vector_store", {"kind": "milvus"}),
-        memory=providers.Factory(StaticProbe, "vector_store", {"kind": "memory"}),
+        milvus=providers.Factory(
+            MilvusProbe, providers.Callable(milvus_uri, config.knowledge.storage_path, config.knowledge.milvus.uri),
+            token=config.knowledge.milvus.token, db_name=config.knowledge.milvus.database,
+        ),
+        memory=providers.Factory(InMemoryVectorStoreProbe),
     )
+    code_sandbox_probe = providers.Factory(CodeSandboxProbe, workflows.code_runner)
     check_health = providers.Factory(
         CheckHealth,
         probes=providers.Selector(
             config.queue.kind,
             redis=providers.List(
                 database_probe, queue_probe, vector_store_probe,
-                providers.Factory(RedisWorkersProbe, config.queue.redis_url, broker),
+                providers.Factory(RedisWorkersProbe, config.queue.redis_url, broker), code_sandbox_probe,
             ),
-            memory=providers.List(database_probe, queue_probe, vector_store_probe),
+            memory=providers.List(database_probe, queue_probe, vector_store_probe, code_sandbox_probe),
         ),
     )
 

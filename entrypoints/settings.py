@@ -66,13 +66,15 @@ class Settings(BaseSettings):
     FILES_ACCESS_TIMEOUT: int = 300
     WORKFLOW_MAX_EXECUTION_STEPS: int = 500
     WORKFLOW_MAX_EXECUTION_TIME: int = 1200
-    # Limits of one code node run (Dify's names): CPU seconds, address space, and wall-clock seconds.
-    CODE_MAX_CPU_SECONDS: int = Field(default=10, ge=1)
-    CODE_MAX_MEMORY_MB: int = Field(default=256, ge=16)
-    CODE_EXECUTION_TIMEOUT: float = Field(default=15.0, gt=0)
     # http-request nodes refuse private, loopback and link-local targets unless listed here
     # (host names, addresses or networks such as 10.0.0.0/8; commas or spaces between them).
     HTTP_REQUEST_ALLOWED_HOSTS: str = ""
+    # Code nodes: limits of each run (CPU seconds, address space, wall clock), and whether they may run
+    # where Linux namespaces are unavailable (weaker isolation: see README, "How code nodes are isolated").
+    CODE_MAX_CPU_SECONDS: int = Field(default=10, ge=1)
+    CODE_MAX_MEMORY_MB: int = Field(default=256, ge=16)
+    CODE_EXECUTION_TIMEOUT: float = Field(default=15.0, gt=0)
+    CODE_ALLOW_WEAK_ISOLATION: bool = False
     UPLOAD_FILE_SIZE_LIMIT: int = 15
     UPLOAD_IMAGE_FILE_SIZE_LIMIT: int = 10
     UPLOAD_VIDEO_FILE_SIZE_LIMIT: int = 100
@@ -219,6 +221,7 @@ class Settings(BaseSettings):
                     "cpu_seconds": self.CODE_MAX_CPU_SECONDS,
                     "memory_bytes": self.CODE_MAX_MEMORY_MB * 2**20,
                     "wall_seconds": self.CODE_EXECUTION_TIMEOUT,
+                    "allow_weak_isolation": self.CODE_ALLOW_WEAK_ISOLATION,
                 },
             },
             "knowledge": {

@@ -55,6 +55,8 @@ class WorkflowsContainer(containers.DeclarativeContainer):
         memory_bytes=config.code.memory_bytes,
         wall_seconds=config.code.wall_seconds,
         hidden_paths=config.hidden_paths,
+        allow_weak_isolation=config.code.allow_weak_isolation,
+        probe_at_start=True,
     )
     template_renderer = providers.Singleton(SandboxedJinjaRenderer)
     http_client = providers.Singleton(HttpxHttpClient, allowed_hosts=config.allowed_hosts)
