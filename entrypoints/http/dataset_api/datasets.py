@@ -1,16 +1,17 @@
 """Datasets: create, list, get, update, delete."""
 
-from quart import Response, jsonify, request
+from quart import Blueprint, Response, jsonify, request
 
 from application.knowledge.create_dataset import CreateDatasetRequest
 from application.knowledge.dataset_view import DatasetView
 from application.knowledge.update_dataset import UpdateDatasetRequest
 from entrypoints.http.auth import dataset_api
 from entrypoints.http.bodies import json_object
-from entrypoints.http.dataset_api import bp
 from entrypoints.http.dataset_api.presenters import dataset_json
 from entrypoints.http.dataset_api.requests import actor, dataset_id, page_json, query_int, tenant_id
 from entrypoints.http.deps import container
+
+bp = Blueprint("dataset_datasets", __name__)
 
 
 @bp.post("/datasets")

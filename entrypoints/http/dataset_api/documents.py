@@ -1,6 +1,6 @@
 """Documents: create and update by text or file, list, get, delete, status actions, indexing status."""
 
-from quart import Response, jsonify, request
+from quart import Blueprint, Response, jsonify, request
 
 from application.knowledge.create_document import CreatedDocument, CreateDocumentRequest
 from application.knowledge.document_input import Upload
@@ -11,7 +11,6 @@ from domain.knowledge.errors import DocumentNotFound, NoFileUploaded
 from domain.shared.errors import InvalidParam
 from entrypoints.http.auth import dataset_api
 from entrypoints.http.bodies import json_object
-from entrypoints.http.dataset_api import bp
 from entrypoints.http.dataset_api.document_detail import document_detail_json
 from entrypoints.http.dataset_api.presenters import document_json
 from entrypoints.http.dataset_api.requests import (
@@ -26,6 +25,8 @@ from entrypoints.http.dataset_api.requests import (
 )
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import epoch
+
+bp = Blueprint("dataset_documents", __name__)
 
 FIRST_DOCUMENT_FIELDS = ("indexing_technique", "retrieval_model", "embedding_model", "embedding_model_provider")
 

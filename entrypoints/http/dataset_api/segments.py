@@ -1,6 +1,6 @@
 """Segments (chunks) of a document and their child chunks."""
 
-from quart import Response, jsonify, request
+from quart import Blueprint, Response, jsonify, request
 
 from application.knowledge.create_segments import CreateSegmentsRequest
 from application.knowledge.list_child_chunks import ListChildChunksRequest
@@ -9,7 +9,6 @@ from application.knowledge.update_segment import UpdateSegmentRequest
 from domain.knowledge.errors import ChildChunkNotFound
 from entrypoints.http.auth import dataset_api
 from entrypoints.http.bodies import json_object
-from entrypoints.http.dataset_api import bp
 from entrypoints.http.dataset_api.presenters import child_json, segment_json
 from entrypoints.http.dataset_api.requests import (
     actor,
@@ -22,6 +21,8 @@ from entrypoints.http.dataset_api.requests import (
     tenant_id,
 )
 from entrypoints.http.deps import container
+
+bp = Blueprint("dataset_segments", __name__)
 
 SEGMENTS = "/datasets/<ds>/documents/<doc>/segments"
 SEGMENT = SEGMENTS + "/<seg>"
