@@ -20,11 +20,11 @@ from entrypoints.http.dataset_api.requests import (
     json_field,
     page_json,
     path_id,
-    query_int,
     tenant_id,
 )
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import epoch
+from entrypoints.http.query import limit_arg, page_arg
 
 bp = Blueprint("dataset_documents", __name__)
 
@@ -112,7 +112,7 @@ async def update_by_file(raw_id: str, raw_doc: str) -> Response:
 @bp.get("/datasets/<raw_id>/documents")
 @dataset_api
 async def list_documents(raw_id: str) -> Response:
-    page, limit = query_int("page", 1), query_int("limit", 20)
+    page, limit = page_arg(), limit_arg()
     found = await container().knowledge.list_documents().execute(
         ListDocumentsRequest(
             tenant_id=tenant_id(), dataset_id=dataset_id(raw_id), page=page, limit=limit,

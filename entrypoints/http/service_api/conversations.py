@@ -12,6 +12,7 @@ from entrypoints.http.auth import app_api, current_app_model, current_end_user
 from entrypoints.http.bodies import parse_body, parse_query
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import conversation_json, epoch, message_json
+from entrypoints.http.query import limit_arg
 from entrypoints.http.service_api.schemas import optional_uuid
 
 bp = Blueprint("service_conversations", __name__)
@@ -22,7 +23,6 @@ chat_body_route = app_api(modes=CHAT_MODES, wrong_mode=NotChatApp, user_from="js
 
 class ConversationsQuery(BaseModel):
     last_id: UUID | None = None
-    limit: int = 20
     sort_by: str = "-updated_at"
     _blank = field_validator("last_id", mode="before")(optional_uuid)
 
@@ -30,7 +30,6 @@ class ConversationsQuery(BaseModel):
 class MessagesQuery(BaseModel):
     conversation_id: UUID
     first_id: UUID | None = None
-    limit: int = 20
     _blank = field_validator("first_id", mode="before")(optional_uuid)
 
 
@@ -43,11 +42,11 @@ class RenameBody(BaseModel):
 @bp.get("/conversations")
 @chat_route
 async def list_conversations() -> dict:
-    query = parse_query(ConversationsQuery)
+    query, limit = parse_query(ConversationsQuery), limit_arg()
     page = await container().list_conversations().execute(
-        current_app_model(), current_end_user(), query.last_id, query.limit, query.sort_by
+        current_app_model(), current_end_user(), query.last_id, limit, query.sort_by
     )
-    return {"limit": query.limit, "has_more": page.has_more, "data": [conversation_json(c) for c in page.items]}
+    return {"limit": limit, "has_more": page.has_more, "data": [conversation_json(c) for c in page.items]}
 
 
 @bp.delete("/conversations/<uuid:conversation_id>")
@@ -88,9 +87,9 @@ async def conversation_variables(conversation_id: UUID) -> dict:
 @bp.get("/messages")
 @chat_route
 async def list_messages() -> dict:
-    query = parse_query(MessagesQuery)
+    query, limit = parse_query(MessagesQuery), limit_arg()
     page, feedbacks = await container().list_messages().execute(
-        current_app_model(), current_end_user(), query.conversation_id, query.first_id, query.limit
+        current_app_model(), current_end_user(), query.conversation_id, query.first_id, limit
     )
     items = [message_json(m, feedbacks.get(m.id)) for m in reversed(page.items)]
-    return {"limit": query.limit, "has_more": page.has_more, "data": items}
+    return {"limit": limit, "has_more": page.has_more, "data": items}
