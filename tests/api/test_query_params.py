@@ -23,6 +23,7 @@ async def _routes(console) -> list[tuple[str, dict, dict, tuple[str, ...]]]:
     return [
         ("/v1/conversations", user, chat_key, ("limit",)),
         ("/v1/messages", {**user, "conversation_id": str(uuid4())}, chat_key, ("limit",)),
+        (f"/v1/conversations/{uuid4()}/variables", user, chat_key, ("limit",)),
         ("/v1/app/feedbacks", {}, chat_key, ("page", "limit")),
         ("/v1/workflows/logs", {}, workflow_key, ("page", "limit")),
         ("/v1/datasets", {}, dataset_key, ("page", "limit")),
@@ -49,7 +50,7 @@ async def test_a_page_or_limit_that_is_not_a_bounded_integer_is_invalid_param(co
 async def test_in_range_and_empty_values_are_accepted(console):
     refused = []
     for path, query, headers, names in await _routes(console):
-        if "segments" in path or path == "/v1/messages":
+        if "segments" in path or "/variables" in path or path == "/v1/messages":
             continue  # they name nothing that exists: 404 once the query is read
         for name in names:
             for value in ("", "1", "100" if name == "limit" else "99999"):

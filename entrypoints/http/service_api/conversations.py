@@ -1,9 +1,10 @@
 """Conversations and their messages, as the end user named by `user` sees them."""
 
 import json
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, Field, field_validator
 from quart import Blueprint
 
 from domain.apps.entities import AppMode
@@ -31,6 +32,26 @@ class MessagesQuery(BaseModel):
     conversation_id: UUID
     first_id: UUID | None = None
     _blank = field_validator("first_id", mode="before")(optional_uuid)
+
+
+class VariablesQuery(BaseModel):
+    last_id: str | None = None
+    variable_name: Annotated[str | None, Field(max_length=255)] = None
+
+    @field_validator("last_id", "variable_name", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @field_validator("variable_name")
+    @classmethod
+    def _safe_name(cls, value: str | None) -> str | None:
+        # Dify's filter: letters and digits (of any script), hyphens, underscores and periods.
+        if value is not None and not value.replace("-", "").replace("_", "").replace(".", "").isalnum():
+            raise ValueError(
+                "Variable name can only contain letters, numbers, hyphens (-), underscores (_), and periods (.)"
+            )
+        return value
 
 
 class RenameBody(BaseModel):
@@ -69,8 +90,10 @@ async def rename_conversation(conversation_id: UUID) -> dict:
 @bp.get("/conversations/<uuid:conversation_id>/variables")
 @chat_route
 async def conversation_variables(conversation_id: UUID) -> dict:
-    conversation, variables = await container().list_conversation_variables().execute(
-        current_app_model(), current_end_user(), conversation_id
+    query, limit = parse_query(VariablesQuery), limit_arg()
+    conversation, page = await container().list_conversation_variables().execute(
+        current_app_model(), current_end_user(), conversation_id,
+        limit=limit, last_id=query.last_id, variable_name=query.variable_name,
     )
     data = [
         {
@@ -79,9 +102,9 @@ async def conversation_variables(conversation_id: UUID) -> dict:
             "description": v.description, "created_at": epoch(conversation.created_at),
             "updated_at": epoch(conversation.updated_at),
         }
-        for v in variables
+        for v in page.items
     ]
-    return {"limit": 100, "has_more": False, "data": data}
+    return {"limit": limit, "has_more": page.has_more, "data": data}
 
 
 @bp.get("/messages")
