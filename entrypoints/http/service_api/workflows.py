@@ -17,6 +17,7 @@ from entrypoints.http.auth import app_api, current_app_model, current_end_user
 from entrypoints.http.bodies import parse_body
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import epoch
+from entrypoints.http.query import limit_arg, page_arg
 from entrypoints.http.sse import PING, PING_INTERVAL_SECONDS, event, stream_response
 
 bp = Blueprint("service_workflows", __name__)
@@ -118,7 +119,7 @@ def _iso(name: str) -> datetime | None:
 @bp.get("/workflows/logs")
 @app_api(modes=RUN_READERS, wrong_mode=NotWorkflowApp)
 async def logs() -> dict:
-    page, limit = int(request.args.get("page", 1)), int(request.args.get("limit", 20))
+    page, limit = page_arg(), limit_arg()
     filters = RunLogFilter(
         status=request.args.get("status") or None,
         keyword=request.args.get("keyword") or None,
