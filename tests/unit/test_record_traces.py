@@ -136,7 +136,7 @@ async def test_tokens_are_never_counted_twice_across_levels(uow):
 
 async def test_a_completed_message_lasts_until_its_answer_was_stored(uow):
     message = _message()
-    uow.committed.messages[message.id] = message
+    uow.committed.message_records[message.id] = message
     sink, exporter = RecordingSink(), RecordingExporter()
     assert await RecordMessageTrace(uow, sink, exporter, sleep=ScriptedSleep()).execute(message.id, EventTimes()) == "recorded"
     assert [p.value for p in sink.named("dify.message.duration")] == [1.5]
@@ -150,7 +150,7 @@ async def test_a_completed_message_lasts_until_its_answer_was_stored(uow):
 
 async def test_an_aborted_message_uses_the_provider_latency(uow):
     message = _message(updated_at=T0, provider_response_latency=0.8, status="error", error="stopped", answer_tokens=0)
-    uow.committed.messages[message.id] = message
+    uow.committed.message_records[message.id] = message
     sink = RecordingSink()
     await RecordMessageTrace(uow, sink, RecordingExporter(), sleep=ScriptedSleep()).execute(message.id, EventTimes())
     assert [p.value for p in sink.named("dify.message.duration")] == [0.8]
