@@ -8,14 +8,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import psycopg
 import pytest
 from hypothesis import settings
-from psycopg import sql
 
 from adapters.persistence.embedded_postgres import start_embedded_postgres, stop_embedded_postgres
 from adapters.persistence.migrator import upgrade
-from adapters.persistence.schema import metadata
+from tests.databases import create_database, truncate_all
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -45,25 +43,12 @@ def postgres_root():
     shutil.rmtree(storage, ignore_errors=True)
 
 
-def create_database(admin_url: str, name: str) -> str:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return admin_url.replace("/weir?", f"/{name}?", 1)
-
-
 @pytest.fixture(scope="session")
 def database_url(postgres_root):
     """A migrated database shared by the integration and API tests (emptied after each test)."""
     url = create_database(postgres_root[0], "weir_test")
     upgrade(url)
     return url
-
-
-def truncate_all(url: str) -> None:
-    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"TRUNCATE {names} CASCADE")
 
 
 @pytest.fixture

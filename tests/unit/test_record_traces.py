@@ -12,7 +12,7 @@ from application.telemetry.record_node_trace import RecordNodeTrace
 from application.telemetry.record_workflow_trace import RecordWorkflowTrace
 from domain.telemetry.records import EventTimes, MessageRecord, NodeExecutionRecord, WorkflowRunRecord
 from domain.telemetry.spans import span_id_for
-from tests.fakes import FakeUnitOfWork, RecordingExporter, RecordingSink
+from tests.fakes import RecordingExporter, RecordingSink
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 RUN = UUID(int=101)
@@ -59,11 +59,6 @@ class ScriptedSleep:
         self.waits.append(seconds)
         if self._step and len(self.waits) == self._at:
             self._step()
-
-
-@pytest.fixture
-def uow():
-    return FakeUnitOfWork()
 
 
 def _workflow(uow, sleep=None):
