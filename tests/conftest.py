@@ -12,7 +12,10 @@ import pytest
 from hypothesis import settings
 
 from adapters.persistence.embedded_postgres import start_embedded_postgres, stop_embedded_postgres
+from adapters.persistence.engine import make_engine, make_session_factory
 from adapters.persistence.migrator import upgrade
+from adapters.persistence.unit_of_work import SqlaUnitOfWork
+from adapters.security.secret_cipher import AesGcmSecretCipher
 from tests.databases import create_database, truncate_all
 
 IN_CI = os.environ.get("CI") == "true"
@@ -55,6 +58,21 @@ def database_url(postgres_root):
 def clean_database(database_url):
     yield database_url
     truncate_all(database_url)
+
+
+@pytest.fixture
+async def engine(clean_database):
+    engine = make_engine(clean_database, pool_size=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def uow_factory(engine):
+    """The SQL unit of work's factory (what use cases take), on the emptied-after-each-test database."""
+    factory = make_session_factory(engine)
+    cipher = AesGcmSecretCipher("integration-test-key")
+    return lambda: SqlaUnitOfWork(factory, cipher)
 
 
 @pytest.fixture(scope="session")
