@@ -1,7 +1,6 @@
 """Trace jobs through the ops_trace queue (in-process broker) to GET /metrics and to exported spans."""
 
 import asyncio
-import time
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
@@ -15,6 +14,7 @@ from sqlalchemy import insert, select, update
 from adapters.persistence.schema import apps, messages, workflow_runs
 from adapters.telemetry.otel_traces import OtelTraceExporter
 from domain.telemetry.records import EventTimes
+from tests.polling import eventually
 
 
 @pytest.fixture
@@ -60,13 +60,11 @@ async def _histogram(client, name: str, **labels: str) -> tuple[float, float]:
 
 
 async def _until_count(client, name: str, count: int, **labels: str) -> tuple[float, float]:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
+    async def reached() -> tuple[float, float] | None:
         seen = await _histogram(client, name, **labels)
-        if seen[0] >= count:
-            return seen
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"{name}{labels} never reached count {count}: {await _histogram(client, name, **labels)}")
+        return seen if seen[0] >= count else None
+
+    return await eventually(reached, timeout=15, what=f"{name}{labels} to reach count {count}")
 
 
 async def test_a_250ms_run_is_one_point_of_250ms_and_one_span_with_its_times(client, container, app_row, spans):
