@@ -15,7 +15,7 @@ from taskiq import TaskiqMessage, TaskiqMiddleware, TaskiqResult
 from taskiq.exceptions import NoResultError
 
 from adapters.queue.fleet import RETRY_LABEL, RedisFleet
-from adapters.queue.reliable_broker import WorkerStats
+from adapters.queue.reliable_broker import ReliableRedisBroker, WorkerStats
 from adapters.queue.topology import queue_of, retry_policy
 
 log = logging.getLogger("weir.queue")
@@ -36,7 +36,7 @@ class RetryWithDeadLetterMiddleware(TaskiqMiddleware):
         if isinstance(exception, NoResultError):
             return
         broker = self.broker
-        assert hasattr(broker, "defer")  # EXPERIMENT: ReliableRedisBroker or StreamRedisBroker
+        assert isinstance(broker, ReliableRedisBroker)
         queue = queue_of(message.labels.get("queue_name") or broker.queue_name)
         attempt = int(message.labels.get(RETRY_LABEL, 0)) + 1
         # Producers send by task name, so the task's decorator labels are read here, on the worker.

@@ -5,7 +5,6 @@ queues can be split across worker processes (`./dev/start-worker --queues datase
 Redis broker delivers at least once, retries with backoff and dead-letters (see reliable_broker.py).
 """
 
-import os
 from collections.abc import Sequence
 
 from taskiq import AsyncBroker, InMemoryBroker
@@ -14,7 +13,6 @@ from taskiq_redis import RedisAsyncResultBackend
 from adapters.queue.fleet import RedisFleet
 from adapters.queue.reliable_broker import ReliableRedisBroker
 from adapters.queue.retry_middleware import RetryWithDeadLetterMiddleware
-from adapters.queue.stream_broker import StreamRedisBroker
 from adapters.queue.topology import DEFAULT_QUEUE, QUEUES, queue_key, queue_of
 
 __all__ = ["QUEUES", "make_broker", "queue_key", "queues_in_use"]
@@ -25,8 +23,7 @@ def make_broker(
 ) -> AsyncBroker:
     if redis_url is None:
         return InMemoryBroker()
-    kind = StreamRedisBroker if os.environ.get("WEIR_QUEUE_BROKER") == "stream" else ReliableRedisBroker  # EXPERIMENT
-    broker = kind(redis_url, consume, visibility_timeout)
+    broker = ReliableRedisBroker(redis_url, consume, visibility_timeout)
     backend = RedisAsyncResultBackend(redis_url=redis_url, result_ex_time=3600)
     fleet = RedisFleet(broker.redis)
     return broker.with_result_backend(backend).with_middlewares(RetryWithDeadLetterMiddleware(fleet, broker.stats))

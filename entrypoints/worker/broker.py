@@ -16,7 +16,6 @@ from taskiq import TaskiqEvents, TaskiqState
 
 from adapters.queue.fleet import RedisFleet
 from adapters.queue.reliable_broker import ReliableRedisBroker
-from adapters.queue.stream_broker import StreamRedisBroker
 from adapters.queue.taskiq_broker import QUEUES, make_broker, queues_in_use
 from entrypoints.settings import Settings
 
@@ -49,7 +48,7 @@ async def open_container(state: TaskiqState) -> None:
     from entrypoints.worker.heartbeat import Heartbeat
 
     configure_logging(settings.LOG_LEVEL, settings.LOG_OUTPUT_FORMAT)
-    if isinstance(broker, (ReliableRedisBroker, StreamRedisBroker)):
+    if isinstance(broker, ReliableRedisBroker):
         state.heartbeat = Heartbeat(broker, settings.WORKER_HEARTBEAT_INTERVAL, settings.WORKER_HEARTBEAT_TTL)
         await state.heartbeat.start()
         log.info("worker %s consumes %s", broker.worker_id, ", ".join(broker.consumed))
@@ -78,7 +77,7 @@ async def close_container(state: TaskiqState) -> None:
 @broker.on_event(TaskiqEvents.CLIENT_STARTUP)
 async def report_unconsumed_queues(state: TaskiqState) -> None:
     """At API start-up: name the queues tasks are sent to that no live worker consumes."""
-    if not isinstance(broker, (ReliableRedisBroker, StreamRedisBroker)):
+    if not isinstance(broker, ReliableRedisBroker):
         return
     try:
         missing = await RedisFleet(broker.redis).unconsumed(queues_in_use(broker))

@@ -12,7 +12,6 @@ from redis.exceptions import RedisError
 
 from adapters.queue.fleet import RedisFleet
 from adapters.queue.reliable_broker import ReliableRedisBroker
-from adapters.queue.stream_broker import StreamRedisBroker
 
 log = logging.getLogger("weir.worker")
 _TASKS_SHOWN = 20
@@ -22,7 +21,7 @@ def _iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, UTC).isoformat()
 
 
-def worker_record(broker: ReliableRedisBroker | StreamRedisBroker) -> dict:
+def worker_record(broker: ReliableRedisBroker) -> dict:
     tasks = []
     for delivery in list(broker.in_flight.values())[:_TASKS_SHOWN]:
         try:
@@ -41,7 +40,7 @@ def worker_record(broker: ReliableRedisBroker | StreamRedisBroker) -> dict:
 
 
 class Heartbeat:
-    def __init__(self, broker: ReliableRedisBroker | StreamRedisBroker, interval: float, ttl: float) -> None:
+    def __init__(self, broker: ReliableRedisBroker, interval: float, ttl: float) -> None:
         self._broker = broker
         self._fleet = RedisFleet(broker.redis)
         self._interval = interval

@@ -23,7 +23,6 @@ from taskiq.kicker import AsyncKicker
 
 from adapters.queue.taskiq_broker import make_broker, queue_key
 from tests.api.helpers import OWNER, Console, bearer
-from tests.integration.queue_state import waiting
 from tests.processes import ROOT, free_port, weir_env
 
 LEASE_SECONDS = 2
@@ -403,7 +402,7 @@ async def test_tasks_queued_before_a_redis_restart_run_after_it(tmp_path, worker
         finally:
             await broker.shutdown()
         async with Redis.from_url(url) as client:
-            assert await waiting(client, "dataset") == len(keys)
+            assert await client.llen("weir:queue:dataset") == len(keys)
 
         shutdown = ["redis-cli", "-p", str(port), "shutdown"]  # saves the AOF and exits, as an operator would
         await asyncio.to_thread(subprocess.run, shutdown, check=True, timeout=20)

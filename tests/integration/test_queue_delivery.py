@@ -19,7 +19,6 @@ from taskiq.kicker import AsyncKicker
 from adapters.queue.fleet import RedisFleet
 from adapters.queue.reliable_broker import ReliableRedisBroker
 from adapters.queue.taskiq_broker import make_broker, queue_key
-from tests.integration.queue_state import STREAM, held, waiting
 from tests.integration.queue_tasks import EFFECTS
 from tests.processes import ROOT, weir_env
 
@@ -93,11 +92,11 @@ async def test_a_task_is_acknowledged_after_it_finished_and_its_lease_renewed_wh
     await send(broker, "weir.test.effect", key, LEASE_SECONDS * 2, queue_name=queue_key("dataset"))
 
     await wait_for(lambda: counter(redis, "started", key), 60, "the worker to start the task")
-    assert await held(redis, "dataset") == 1  # held, not acknowledged
-    assert await waiting(redis, "dataset") == 0
+    assert await redis.zcard("weir:processing:dataset") == 1  # held, not acknowledged
+    assert await redis.llen("weir:queue:dataset") == 0
 
     await wait_for(lambda: counter(redis, "finished", key), 30, "the task to finish")
-    await wait_for(lambda: _zero(held(redis, "dataset")), 10, "the acknowledgement")
+    await wait_for(lambda: _zero(redis.zcard("weir:processing:dataset")), 10, "the acknowledgement")
     # It ran twice as long as a lease: renewed, never redelivered.
     assert await counter(redis, "started", key) == 1
 
@@ -114,7 +113,7 @@ async def test_a_worker_killed_mid_task_has_it_redelivered_and_the_effect_happen
 
     kill_group(first, signal.SIGKILL)
     first.wait(timeout=10)
-    assert await held(redis, "dataset") == 1  # the dead worker's lease is still there
+    assert await redis.zcard("weir:processing:dataset") == 1  # the dead worker's lease is still there
 
     # The rerun must not sleep again: the test's task sleeps `seconds` only on its first start.
     await redis.set(f"weir:test:short:{key}", 1)
@@ -124,7 +123,7 @@ async def test_a_worker_killed_mid_task_has_it_redelivered_and_the_effect_happen
     assert await counter(redis, "started", key) == 2
     assert await counter(redis, "finished", key) == 1
     assert await redis.hlen(EFFECTS) == 1 and await redis.hexists(EFFECTS, key)
-    await wait_for(lambda: _zero(held(redis, "dataset")), 10, "the acknowledgement")
+    await wait_for(lambda: _zero(redis.zcard("weir:processing:dataset")), 10, "the acknowledgement")
 
 
 @pytest.mark.parametrize("seconds, outcome", [(1, "finished"), (600, "returned")])
@@ -139,11 +138,11 @@ async def test_sigterm_finishes_or_returns_in_flight_tasks_within_a_bound(broker
     worker.wait(timeout=20)
     assert time.monotonic() - stopping < 15
 
-    assert await held(redis, "dataset") == 0
+    assert await redis.zcard("weir:processing:dataset") == 0
     if outcome == "finished":
-        assert await counter(redis, "finished", key) == 1 and await waiting(redis, "dataset") == 0
+        assert await counter(redis, "finished", key) == 1 and await redis.llen("weir:queue:dataset") == 0
     else:
-        assert await counter(redis, "finished", key) == 0 and await waiting(redis, "dataset") == 1
+        assert await counter(redis, "finished", key) == 0 and await redis.llen("weir:queue:dataset") == 1
     assert await redis.keys("weir:workers:*") == []  # the heartbeat left with the worker
 
 
@@ -192,8 +191,6 @@ def cli(redis_url: str, *args: str) -> dict:
 
 
 async def test_two_workers_reclaiming_at_once_return_an_expired_message_once(redis_url, redis):
-    if STREAM:
-        return await _stream_reclaimers_at_once(redis_url, redis)
     brokers = [ReliableRedisBroker(redis_url, ["mail"], visibility_timeout=0.05) for _ in range(2)]
     try:
         await redis.lpush("weir:queue:mail", "body")
@@ -206,38 +203,6 @@ async def test_two_workers_reclaiming_at_once_return_an_expired_message_once(red
     finally:
         for b in brokers:
             await b.connection_pool.disconnect()
-
-
-async def _stream_reclaimers_at_once(redis_url, redis):
-    """EXPERIMENT: the library's own reclaim (XAUTOCLAIM in listen) run by several readers at the same time."""
-    from adapters.queue.stream_broker import StreamRedisBroker
-
-    brokers = [StreamRedisBroker(redis_url, ["mail"], visibility_timeout=0.05) for _ in range(3)]
-    try:
-        for b in brokers:
-            await b.startup()
-        await send(brokers[0], "weir.test.mail", queue_name=queue_key("mail"))
-        first = brokers[0].listen()
-        assert await anext(first) is not None  # delivered, never acknowledged: as if its worker died
-        await first.aclose()
-        await asyncio.sleep(0.1)  # let the 50 ms idle time pass
-
-        async def one_round(b) -> int:
-            got = 0
-            listening = b.listen()
-            try:  # one xreadgroup block (2 s) then one XAUTOCLAIM pass
-                await asyncio.wait_for(anext(listening), timeout=b.block / 1000 + 0.5)
-                got = 1
-            except TimeoutError:
-                pass
-            finally:
-                await listening.aclose()
-            return got
-
-        assert sum(await asyncio.gather(*(one_round(b) for b in brokers[1:]))) == 1
-    finally:
-        for b in brokers:
-            await b.shutdown()
 
 
 async def test_start_worker_splits_queues_and_its_heartbeat_shows_it(broker, redis, redis_url, workers):
@@ -306,7 +271,7 @@ async def test_a_worker_whose_supervisor_is_killed_stops_and_returns_its_task(br
     supervisor.wait(timeout=10)
 
     await wait_for(lambda: _exited(record["pid"]), 30, "the orphaned worker process to stop")
-    assert await waiting(redis, "dataset") == 1 and await held(redis, "dataset") == 0
+    assert await redis.llen("weir:queue:dataset") == 1 and await redis.zcard("weir:processing:dataset") == 0
 
 
 async def _exited(pid: int) -> bool:
