@@ -1,6 +1,6 @@
 """Tasks through the Redis broker: throughput, end-to-end latency and worker memory.
 
-Starts real workers (`python -m taskiq worker entrypoints.worker.broker:broker bench.queue`, the weir
+Starts real workers (`python -m taskiq worker entrypoints.worker.broker:broker bench.queue_throughput`, the weir
 worker with its container, heartbeats and at-least-once delivery) with 1 and then 4 processes, beside an
 embedded PostgreSQL in a temporary folder, and sends two kinds of task on the `workflow` queue:
 
@@ -111,7 +111,7 @@ def _rss_mb(pid: int) -> float:
 
 def _start_workers(env: dict[str, str], processes: int) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "taskiq", "worker", "entrypoints.worker.broker:broker", "bench.queue",
+        [sys.executable, "-m", "taskiq", "worker", "entrypoints.worker.broker:broker", "bench.queue_throughput",
          "--workers", str(processes), "--wait-tasks-timeout", "5", "--shutdown-timeout", "5"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )

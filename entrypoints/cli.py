@@ -44,7 +44,8 @@ async def _create_app(c: Container, args: argparse.Namespace) -> dict:
 async def _import_app(c: Container, args: argparse.Namespace) -> dict:
     operator = await c.find_operator().execute(args.email)
     content = await asyncio.to_thread(Path(args.file).read_text, encoding="utf-8")
-    result = await c.import_app_dsl().execute(operator.tenant.id, operator.account.id, content, publish=args.publish)
+    importer = c.workflows.import_app_dsl()
+    result = await importer.execute(operator.tenant.id, operator.account.id, content, publish=args.publish)
     if result.status == "failed":
         raise InvalidParam(result.error)
     return {"status": result.status, "app_id": str(result.app_id), "mode": result.app_mode,

@@ -1,8 +1,13 @@
-"""The composition root: the one place that knows which adapter serves which port."""
+"""The composition root: the one place that knows which adapter serves which port.
+
+The root holds what every context shares (database, unit of work, clock and ids, Redis-or-in-process
+coordination, security, files) and the small tenancy, apps and Service API use cases; each bounded
+context has a sub-container under entrypoints/containers/. Selectors pick the adapters from settings:
+`queue.kind` (redis or memory) for stops, limits and run event logs, `vector_store` for the knowledge
+stores and the health probe.
+"""
 
 from datetime import timedelta
-from pathlib import Path
-from uuid import UUID
 
 import redis.asyncio as redis
 from dependency_injector import containers, providers
@@ -11,15 +16,11 @@ from taskiq import AsyncBroker
 from adapters.coordination.in_process import InProcessConcurrencyLimiter, InProcessStopSignals
 from adapters.coordination.redis_backed import RedisConcurrencyLimiter, RedisStopSignals
 from adapters.coordination.run_events import InProcessRunEventLog, RedisRunEventLog
-from adapters.dsl.yaml_codec import YamlDslCodec
-from adapters.llm.factory import OpenAICompatibleModelFactory
-from adapters.llm.tiktoken_counter import TiktokenCounter
 from adapters.persistence.engine import make_engine, make_session_factory
 from adapters.persistence.probes import PgvectorProbe, PostgresProbe
 from adapters.persistence.unit_of_work import SqlaUnitOfWork
 from adapters.queue.maintenance_dispatcher import TaskiqAppPurgeQueue
 from adapters.queue.probes import InProcessQueueProbe, RedisQueueProbe, RedisWorkersProbe
-from adapters.queue.trace_dispatcher import TaskiqTraceDispatcher
 from adapters.security.api_key_secrets import RandomSecretTokenGenerator
 from adapters.security.jwt_tokens import JwtAccessTokenIssuer
 from adapters.security.password_hasher import ScryptPasswordHasher
@@ -27,104 +28,40 @@ from adapters.security.secret_cipher import AesGcmSecretCipher
 from adapters.storage.local_files import LocalFileStorage
 from adapters.system.clock import SystemClock
 from adapters.system.ids import UuidV7Generator
-from adapters.system.static_probe import StaticProbe
-from adapters.telemetry.otel_metrics import OtelMetricsSink
-from adapters.telemetry.otel_traces import OtelTraceExporter
-from adapters.telemetry.setup import (
-    OtlpConfig,
-    make_metrics,
-    make_prometheus_registry,
-    make_resource,
-    make_span_processors,
-)
-from adapters.workflow.httpx_client import HttpxHttpClient
-from adapters.workflow.jinja_renderer import SandboxedJinjaRenderer
-from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
+from adapters.vectorstores.probes import InMemoryVectorStoreProbe, MilvusProbe
+from adapters.workflow.subprocess_code_runner import CodeSandboxProbe
 from application.apps.create_api_key import CreateApiKey
 from application.apps.create_app import CreateApp
 from application.apps.delete_api_key import DeleteApiKey
 from application.apps.delete_app import DeleteApp
-from application.apps.describe_parameters import DescribeParameters
 from application.apps.get_app import GetApp
 from application.apps.list_api_keys import ListApiKeys
 from application.apps.list_apps import ListApps
 from application.apps.set_api_access import SetApiAccess
 from application.apps.update_app import UpdateApp
-from application.apps.update_model_config import UpdateModelConfig
 from application.check_health import CheckHealth
-from application.conversations.generate_answer import GenerateAnswer
 from application.conversations.generations import Generations
-from application.conversations.give_feedback import GiveFeedback, ListAppFeedbacks
-from application.conversations.knowledge_context import GatherKnowledgeContext
-from application.conversations.list_conversations import ListConversations
-from application.conversations.list_messages import ListMessages
-from application.conversations.manage_conversation import DeleteConversation, ListConversationVariables
-from application.conversations.rename_conversation import RenameConversation
-from application.conversations.send_message import SendMessage
-from application.conversations.stop_generation import StopGeneration
-from application.conversations.suggest_questions import SuggestQuestions
 from application.files.read_file import ReadSignedFile
 from application.files.upload_file import UploadFileForApp
-from application.models.manage_providers import ListProviders, SaveProviderCredentials, SetDefaultModels
-from application.models.resolve_model import ResolveModel
 from application.service_api.authenticate_api_key import AuthenticateApiKey
 from application.service_api.describe_app import DescribeApp
 from application.service_api.get_end_user import GetEndUser
 from application.service_api.resolve_end_user import ResolveEndUser
-from application.telemetry.record_message_trace import RecordMessageTrace
-from application.telemetry.record_node_trace import RecordNodeTrace
-from application.telemetry.record_workflow_trace import RecordWorkflowTrace
 from application.tenancy.authenticate_console import AuthenticateConsole
 from application.tenancy.find_operator import FindOperator
 from application.tenancy.get_setup_status import GetSetupStatus
 from application.tenancy.log_in import LogIn
 from application.tenancy.refresh_session import RefreshSession
 from application.tenancy.set_up_instance import SetUpInstance
-from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
-from application.workflows.manage_workflow import GetDraft, PublishWorkflow, SyncDraft
-from application.workflows.nodes.document_extractor import DocumentExtractorExecutor
-from application.workflows.nodes.knowledge_retrieval import KnowledgeRetrievalExecutor
-from application.workflows.nodes.registry import builtin_node_executors
-from application.workflows.nodes.response_nodes import AnswerExecutor, EndExecutor
-from application.workflows.queries import GetWorkflowRun, ListWorkflowLogs, ReadRunEvents
-from application.workflows.run_chatflow import RunChatflow
-from application.workflows.run_workflow import RunWorkflow
 from domain.files.entities import UploadLimits
-from domain.models.providers import OPENAI_BASE_URL, ModelEntry, ProviderCredentials
-from domain.workflows.engine import ENGINE_TYPES, Limits
-from entrypoints.containers.knowledge import KnowledgeContainer
+from entrypoints.containers.chat import ChatContainer
+from entrypoints.containers.knowledge import KnowledgeContainer, milvus_uri
 from entrypoints.containers.maintenance import MaintenanceContainer
+from entrypoints.containers.models import ModelsContainer
+from entrypoints.containers.telemetry import TelemetryContainer
+from entrypoints.containers.workflows import WorkflowsContainer
 from entrypoints.database import Database
 from entrypoints.settings import Settings
-
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
-
-class WorkspaceProviders:
-    """An async callable: the workspace's model providers, plus the instance-wide fallback."""
-
-    def __init__(self, uow_factory: providers.Provider, fallback: ProviderCredentials | None) -> None:
-        self._uow_factory = uow_factory
-        self._fallback = fallback
-
-    async def __call__(self, tenant_id: UUID) -> list[ProviderCredentials]:
-        async with self._uow_factory() as uow:
-            found = await uow.providers.for_tenant(tenant_id)
-        return found + ([self._fallback] if self._fallback else [])
-
-
-def fallback_credentials(base_url: str, api_key: str, models: str) -> ProviderCredentials | None:
-    """OPENAI_API_BASE / OPENAI_API_KEY as an `openai` provider every workspace may fall back to."""
-    if not base_url and not api_key:
-        return None
-    names = [name.strip() for name in models.split(",") if name.strip()]
-    return ProviderCredentials(
-        tenant_id=None,
-        provider="openai",
-        endpoint_url=(base_url or OPENAI_BASE_URL).rstrip("/"),
-        api_key=api_key or None,
-        models=tuple(ModelEntry(name) for name in names),
-    )
 
 
 def redis_from_url(url: str) -> redis.Redis:
@@ -133,6 +70,7 @@ def redis_from_url(url: str) -> redis.Redis:
 
 class Container(containers.DeclarativeContainer):
     config = providers.Configuration(strict=True)
+    broker = providers.Dependency()
 
     clock = providers.Singleton(SystemClock)
     ids = providers.Singleton(UuidV7Generator)
@@ -159,48 +97,7 @@ class Container(containers.DeclarativeContainer):
         refresh_ttl=providers.Factory(timedelta, days=config.refresh_token_days),
     )
 
-    broker = providers.Dependency()
-    trace_dispatcher = providers.Singleton(TaskiqTraceDispatcher, broker)
-
-    otlp = providers.Singleton(
-        OtlpConfig,
-        endpoint=config.otel.endpoint,
-        protocol=config.otel.protocol,
-        headers=config.otel.headers,
-        export_interval_ms=config.otel.export_interval_ms,
-    )
-    otel_resource = providers.Singleton(make_resource, config.otel.service_name)
-    prometheus_registry = providers.Singleton(make_prometheus_registry)
-    meter_provider = providers.Singleton(make_metrics, otel_resource, prometheus_registry, otlp)
-    metrics_sink = providers.Singleton(OtelMetricsSink, meter_provider)
-    trace_exporter = providers.Singleton(
-        OtelTraceExporter, otel_resource, providers.Singleton(make_span_processors, otlp)
-    )
-
-    database_probe = providers.Factory(PostgresProbe, engine, embedded=config.database.embedded)
-    queue_probe = providers.Selector(
-        config.queue.kind,
-        redis=providers.Factory(RedisQueueProbe, config.queue.redis_url),
-        memory=providers.Factory(InProcessQueueProbe),
-    )
-    vector_store_probe = providers.Selector(
-        config.vector_store,
-        pgvector=providers.Factory(PgvectorProbe, engine),
-        milvus=providers.Factory(StaticProbe, "vector_store", {"kind": "milvus"}),
-        memory=providers.Factory(StaticProbe, "vector_store", {"kind": "memory"}),
-    )
-    check_health = providers.Factory(
-        CheckHealth,
-        probes=providers.Selector(
-            config.queue.kind,
-            redis=providers.List(
-                database_probe, queue_probe, vector_store_probe,
-                providers.Factory(RedisWorkersProbe, config.queue.redis_url, broker),
-            ),
-            memory=providers.List(database_probe, queue_probe, vector_store_probe),
-        ),
-    )
-
+    # Coordination across API processes: Redis when configured, else this process's memory.
     redis_client = providers.Singleton(redis_from_url, config.queue.redis_url)
     stop_signals = providers.Selector(
         config.queue.kind,
@@ -212,60 +109,13 @@ class Container(containers.DeclarativeContainer):
         redis=providers.Singleton(RedisConcurrencyLimiter, redis_client, config.chat.max_execution_seconds),
         memory=providers.Singleton(InProcessConcurrencyLimiter),
     )
-    token_counter = providers.Singleton(TiktokenCounter)
-    chat_model_factory = providers.Singleton(OpenAICompatibleModelFactory, token_counter, config.chat.provider_timeout)
-    fallback_provider = providers.Singleton(
-        fallback_credentials, config.chat.openai_base, config.chat.openai_key, config.chat.openai_models
+    run_event_log = providers.Selector(
+        config.queue.kind,
+        redis=providers.Singleton(RedisRunEventLog, redis_client),
+        memory=providers.Singleton(InProcessRunEventLog),
     )
     generations = providers.Singleton(Generations)
 
-    get_setup_status = providers.Factory(GetSetupStatus, uow_factory)
-    set_up_instance = providers.Factory(SetUpInstance, uow_factory, password_hasher, clock, ids)
-    log_in = providers.Factory(LogIn, uow_factory, password_hasher, token_issuer, clock)
-    refresh_session = providers.Factory(RefreshSession, uow_factory, token_issuer)
-    authenticate_console = providers.Factory(AuthenticateConsole, uow_factory, token_issuer)
-    find_operator = providers.Factory(FindOperator, uow_factory)
-
-    create_app = providers.Factory(CreateApp, uow_factory, clock, ids, metrics_sink)
-    list_apps = providers.Factory(ListApps, uow_factory)
-    get_app = providers.Factory(GetApp, uow_factory)
-    update_app = providers.Factory(UpdateApp, uow_factory, clock, metrics_sink)
-    set_api_access = providers.Factory(SetApiAccess, uow_factory, clock)
-    delete_app = providers.Factory(
-        DeleteApp, uow_factory, metrics_sink, clock, providers.Singleton(TaskiqAppPurgeQueue, broker)
-    )
-    create_api_key = providers.Factory(CreateApiKey, uow_factory, api_key_secrets, clock, ids)
-    list_api_keys = providers.Factory(ListApiKeys, uow_factory)
-    delete_api_key = providers.Factory(DeleteApiKey, uow_factory)
-
-    authenticate_api_key = providers.Factory(AuthenticateApiKey, uow_factory, clock)
-    resolve_end_user = providers.Factory(ResolveEndUser, uow_factory, clock, ids)
-    get_end_user = providers.Factory(GetEndUser, uow_factory)
-    describe_app = providers.Factory(DescribeApp, uow_factory)
-
-    record_workflow_trace = providers.Factory(RecordWorkflowTrace, uow_factory, metrics_sink, trace_exporter)
-    record_node_trace = providers.Factory(RecordNodeTrace, uow_factory, metrics_sink)
-    record_message_trace = providers.Factory(RecordMessageTrace, uow_factory, metrics_sink, trace_exporter)
-
-    resolve_model = providers.Factory(ResolveModel, uow_factory, chat_model_factory, fallback_provider)
-    save_provider_credentials = providers.Factory(SaveProviderCredentials, uow_factory, clock)
-    list_providers = providers.Factory(ListProviders, uow_factory)
-    set_default_models = providers.Factory(SetDefaultModels, uow_factory)
-    update_model_config = providers.Factory(UpdateModelConfig, uow_factory, ids)
-    generate_answer = providers.Factory(
-        GenerateAnswer, uow_factory, stop_signals, token_counter, trace_dispatcher, clock
-    )
-
-    stop_generation = providers.Factory(StopGeneration, stop_signals)
-    list_conversations = providers.Factory(ListConversations, uow_factory)
-    delete_conversation = providers.Factory(DeleteConversation, uow_factory, clock)
-    rename_conversation = providers.Factory(RenameConversation, uow_factory, resolve_model, clock)
-    list_conversation_variables = providers.Factory(ListConversationVariables, uow_factory)
-    list_messages = providers.Factory(ListMessages, uow_factory)
-    give_feedback = providers.Factory(GiveFeedback, uow_factory, metrics_sink, clock, ids)
-    list_app_feedbacks = providers.Factory(ListAppFeedbacks, uow_factory)
-    suggest_questions = providers.Factory(SuggestQuestions, uow_factory, resolve_model)
-    describe_parameters = providers.Factory(DescribeParameters, uow_factory)
     file_storage = providers.Singleton(LocalFileStorage, config.storage_path)
     upload_limits = providers.Singleton(
         UploadLimits,
@@ -275,47 +125,38 @@ class Container(containers.DeclarativeContainer):
         config.uploads.audio_mb,
         config.uploads.blacklist,
     )
+
+    telemetry = providers.Container(TelemetryContainer, config=config.otel, uow_factory=uow_factory, broker=broker)
+
+    get_setup_status = providers.Factory(GetSetupStatus, uow_factory)
+    set_up_instance = providers.Factory(SetUpInstance, uow_factory, password_hasher, clock, ids)
+    log_in = providers.Factory(LogIn, uow_factory, password_hasher, token_issuer, clock)
+    refresh_session = providers.Factory(RefreshSession, uow_factory, token_issuer)
+    authenticate_console = providers.Factory(AuthenticateConsole, uow_factory, token_issuer)
+    find_operator = providers.Factory(FindOperator, uow_factory)
+
+    create_app = providers.Factory(CreateApp, uow_factory, clock, ids, telemetry.metrics_sink)
+    list_apps = providers.Factory(ListApps, uow_factory)
+    get_app = providers.Factory(GetApp, uow_factory)
+    update_app = providers.Factory(UpdateApp, uow_factory, clock, telemetry.metrics_sink)
+    set_api_access = providers.Factory(SetApiAccess, uow_factory, clock)
+    delete_app = providers.Factory(
+        DeleteApp, uow_factory, telemetry.metrics_sink, clock, providers.Singleton(TaskiqAppPurgeQueue, broker)
+    )
+    create_api_key = providers.Factory(CreateApiKey, uow_factory, api_key_secrets, clock, ids)
+    list_api_keys = providers.Factory(ListApiKeys, uow_factory)
+    delete_api_key = providers.Factory(DeleteApiKey, uow_factory)
+
+    authenticate_api_key = providers.Factory(AuthenticateApiKey, uow_factory, clock)
+    resolve_end_user = providers.Factory(ResolveEndUser, uow_factory, clock, ids)
+    get_end_user = providers.Factory(GetEndUser, uow_factory)
+    describe_app = providers.Factory(DescribeApp, uow_factory)
     upload_file = providers.Factory(UploadFileForApp, uow_factory, file_storage, upload_limits, clock, ids)
     read_signed_file = providers.Factory(
         ReadSignedFile, uow_factory, file_storage, clock, config.secret_key, config.files_access_timeout
     )
 
-    code_runner = providers.Singleton(
-        SubprocessCodeRunner, cpu_seconds=10, memory_bytes=256 * 2**20, wall_seconds=15.0,
-        hidden_paths=config.workflow.hidden_paths,
-    )
-    template_renderer = providers.Singleton(SandboxedJinjaRenderer)
-    workflow_http_client = providers.Singleton(HttpxHttpClient, allowed_hosts=config.workflow.allowed_hosts)
-    dsl_codec = providers.Singleton(YamlDslCodec)
-    run_event_log = providers.Selector(
-        config.queue.kind,
-        redis=providers.Singleton(RedisRunEventLog, redis_client),
-        memory=providers.Singleton(InProcessRunEventLog),
-    )
-    workflow_limits = providers.Singleton(
-        Limits, max_steps=config.workflow.max_steps, max_seconds=config.workflow.max_seconds
-    )
-    sync_draft = providers.Factory(SyncDraft, uow_factory, clock, ids)
-    get_draft = providers.Factory(GetDraft, uow_factory)
-    publish_workflow = providers.Factory(PublishWorkflow, uow_factory, clock, ids)
-    export_app_dsl = providers.Factory(ExportAppDsl, uow_factory, dsl_codec)
-    get_workflow_run = providers.Factory(GetWorkflowRun, uow_factory)
-    list_workflow_logs = providers.Factory(ListWorkflowLogs, uow_factory)
-    read_run_events = providers.Factory(ReadRunEvents, uow_factory, run_event_log)
-
-    node_executors = providers.Dependency()
-    run_workflow = providers.Factory(
-        RunWorkflow, uow_factory, node_executors, stop_signals, trace_dispatcher, run_event_log, generations, clock,
-        ids, workflow_limits,
-    )
-    run_chatflow = providers.Factory(
-        RunChatflow, uow_factory, run_workflow, stop_signals, trace_dispatcher, run_event_log, generations, clock, ids
-    )
-    import_app_dsl = providers.Factory(
-        ImportAppDsl, uow_factory, dsl_codec, clock, ids,
-        providers.Callable(lambda e: e.types() | ENGINE_TYPES, node_executors),
-    )
-
+    models = providers.Container(ModelsContainer, config=config.models, uow_factory=uow_factory, clock=clock)
     knowledge = providers.Container(
         KnowledgeContainer,
         config=config.knowledge,
@@ -324,26 +165,41 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         ids=ids,
         broker=broker,
-        metrics_sink=metrics_sink,
-        providers_of=providers.Factory(WorkspaceProviders, uow_factory, fallback_provider),
+        metrics_sink=telemetry.metrics_sink,
+        providers_of=models.workspace_providers.provided.execute,
     )
-    # Chat apps with datasets answer from them (Dify's dataset_configs); a fresh use case per message.
-    gather_knowledge = providers.Factory(GatherKnowledgeContext, knowledge.retrieve, knowledge.get_dataset)
-    send_message = providers.Factory(
-        SendMessage,
-        uow,
-        resolve_model,
-        token_counter,
-        stop_signals,
-        concurrency_limiter,
-        generate_answer,
-        generations,
-        clock,
-        ids,
-        config.chat.default_active_requests,
-        knowledge=gather_knowledge,
+    chat = providers.Container(
+        ChatContainer,
+        config=config.chat,
+        uow_factory=uow_factory,
+        clock=clock,
+        ids=ids,
+        metrics_sink=telemetry.metrics_sink,
+        trace_dispatcher=telemetry.trace_dispatcher,
+        stop_signals=stop_signals,
+        concurrency_limiter=concurrency_limiter,
+        generations=generations,
+        token_counter=models.token_counter,
+        resolve_model=models.resolve_model,
+        retrieve=knowledge.retrieve,
+        get_dataset=knowledge.get_dataset,
     )
-
+    workflows = providers.Container(
+        WorkflowsContainer,
+        config=config.workflow,
+        uow_factory=uow_factory,
+        clock=clock,
+        ids=ids,
+        broker=broker,
+        stop_signals=stop_signals,
+        trace_dispatcher=telemetry.trace_dispatcher,
+        run_event_log=run_event_log,
+        generations=generations,
+        file_storage=file_storage,
+        resolve_model=models.resolve_model,
+        retrieve=knowledge.retrieve,
+        extractor=knowledge.extractor,
+    )
     maintenance = providers.Container(
         MaintenanceContainer,
         config=config.maintenance,
@@ -353,95 +209,45 @@ class Container(containers.DeclarativeContainer):
         file_storage=file_storage,
     )
 
+    database_probe = providers.Factory(PostgresProbe, engine, embedded=config.database.embedded)
+    queue_probe = providers.Selector(
+        config.queue.kind,
+        redis=providers.Factory(RedisQueueProbe, config.queue.redis_url),
+        memory=providers.Factory(InProcessQueueProbe),
+    )
+    vector_store_probe = providers.Selector(
+        config.vector_store,
+        pgvector=providers.Factory(PgvectorProbe, engine),
+        milvus=providers.Factory(
+            MilvusProbe, providers.Callable(milvus_uri, config.knowledge.storage_path, config.knowledge.milvus.uri),
+            token=config.knowledge.milvus.token, db_name=config.knowledge.milvus.database,
+        ),
+        memory=providers.Factory(InMemoryVectorStoreProbe),
+    )
+    code_sandbox_probe = providers.Factory(CodeSandboxProbe, workflows.code_runner)
+    check_health = providers.Factory(
+        CheckHealth,
+        probes=providers.Selector(
+            config.queue.kind,
+            redis=providers.List(
+                database_probe, queue_probe, vector_store_probe,
+                providers.Factory(RedisWorkersProbe, config.queue.redis_url, broker), code_sandbox_probe,
+            ),
+            memory=providers.List(database_probe, queue_probe, vector_store_probe, code_sandbox_probe),
+        ),
+    )
+
 
 def build_container(settings: Settings, database: Database, broker: AsyncBroker) -> Container:
     container = Container(broker=broker)
-    redis_url = settings.redis_url
-    container.config.from_dict(
-        {
-            "database": {
-                "url": database.url,
-                "embedded": database.embedded,
-                "pool_size": settings.SQLALCHEMY_POOL_SIZE,
-                "max_overflow": settings.SQLALCHEMY_MAX_OVERFLOW,
-                "echo": settings.SQLALCHEMY_ECHO,
-            },
-            "queue": {"kind": "redis" if redis_url else "memory", "redis_url": redis_url or ""},
-            "vector_store": settings.VECTOR_STORE,
-            "secret_key": settings.secret_key(),
-            "access_token_minutes": settings.ACCESS_TOKEN_EXPIRE_MINUTES,
-            "refresh_token_days": settings.REFRESH_TOKEN_EXPIRE_DAYS,
-            "chat": {
-                "openai_base": settings.OPENAI_API_BASE or "",
-                "openai_key": settings.OPENAI_API_KEY or "",
-                "openai_models": settings.OPENAI_MODELS,
-                "provider_timeout": settings.PROVIDER_REQUEST_TIMEOUT,
-                "default_active_requests": settings.APP_MAX_ACTIVE_REQUESTS,
-                "max_execution_seconds": settings.APP_MAX_EXECUTION_TIME,
-            },
-            "storage_path": settings.STORAGE_PATH,
-            "files_url": settings.FILES_URL or "",
-            "files_access_timeout": settings.FILES_ACCESS_TIMEOUT,
-            "uploads": {
-                "file_mb": settings.UPLOAD_FILE_SIZE_LIMIT,
-                "image_mb": settings.UPLOAD_IMAGE_FILE_SIZE_LIMIT,
-                "video_mb": settings.UPLOAD_VIDEO_FILE_SIZE_LIMIT,
-                "audio_mb": settings.UPLOAD_AUDIO_FILE_SIZE_LIMIT,
-                "blacklist": settings.upload_blacklist,
-            },
-            "workflow": {
-                "hidden_paths": (str(PROJECT_ROOT), str(settings.STORAGE_PATH.resolve()), "/root", "/home"),
-                "allowed_hosts": settings.http_request_allowed_hosts,
-                "max_steps": settings.WORKFLOW_MAX_EXECUTION_STEPS,
-                "max_seconds": float(settings.WORKFLOW_MAX_EXECUTION_TIME),
-            },
-            "knowledge": {
-                "vector_store": settings.VECTOR_STORE, "storage_path": str(settings.STORAGE_PATH),
-                "milvus": {"uri": settings.MILVUS_URI or "", "token": settings.MILVUS_TOKEN,
-                           "database": settings.MILVUS_DATABASE},
-            },
-            "maintenance": {
-                "message_days": settings.MESSAGE_RETENTION_DAYS,
-                "workflow_run_days": settings.WORKFLOW_RUN_RETENTION_DAYS,
-                "node_execution_days": settings.WORKFLOW_NODE_EXECUTION_RETENTION_DAYS,
-                "app_log_days": settings.WORKFLOW_APP_LOG_RETENTION_DAYS,
-                "embeddings_cache_days": settings.EMBEDDINGS_CACHE_RETENTION_DAYS,
-                "orphan_upload_hours": settings.UPLOAD_FILE_ORPHAN_HOURS,
-                "batch_size": settings.RETENTION_BATCH_SIZE,
-                "max_run_seconds": settings.WORKFLOW_MAX_EXECUTION_TIME,
-            },
-            "otel": {
-                "service_name": settings.OTEL_SERVICE_NAME,
-                "endpoint": settings.otlp_endpoint or "",
-                "protocol": settings.OTEL_EXPORTER_OTLP_PROTOCOL,
-                "headers": settings.otlp_headers,
-                "export_interval_ms": settings.OTEL_METRIC_EXPORT_INTERVAL,
-            },
-        }
-    )
-    wire_workflow_nodes(container)
+    container.config.from_dict(settings.container_config(database.url, database.embedded))
     return container
-
-
-def wire_workflow_nodes(container: Container) -> None:
-    """The node executors: the built-in ones plus those that need other contexts (knowledge retrieval)."""
-    executors = builtin_node_executors(
-        code_runner=container.code_runner(), template_renderer=container.template_renderer(),
-        http_client=container.workflow_http_client(), model_resolver=container.resolve_model(),
-    ).merged({
-        "end": EndExecutor(), "answer": AnswerExecutor(),
-        "knowledge-retrieval": KnowledgeRetrievalExecutor(container.knowledge.retrieve()),
-        "document-extractor": DocumentExtractorExecutor(
-            container.uow_factory(), container.file_storage(), container.knowledge.extractor()
-        ),
-    })
-    container.node_executors.override(providers.Object(executors))
 
 
 async def shutdown_container(container: Container) -> None:
     """Waits for running generations, flushes telemetry and closes pools; called when the process stops."""
     await container.generations().drain(timeout=30)
-    await container.chat_model_factory().aclose()
-    container.trace_exporter().shutdown()
-    container.meter_provider().shutdown()
+    await container.models.chat_model_factory().aclose()
+    container.telemetry.trace_exporter().shutdown()
+    container.telemetry.meter_provider().shutdown()
     await container.engine().dispose()

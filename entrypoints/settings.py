@@ -7,6 +7,7 @@ from urllib.parse import quote, unquote
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SERVER_VERSION = "1.13.3"  # the Dify API version weir's routes and shapes follow
 
 
@@ -68,6 +69,12 @@ class Settings(BaseSettings):
     # http-request nodes refuse private, loopback and link-local targets unless listed here
     # (host names, addresses or networks such as 10.0.0.0/8; commas or spaces between them).
     HTTP_REQUEST_ALLOWED_HOSTS: str = ""
+    # Code nodes: limits of each run (CPU seconds, address space, wall clock), and whether they may run
+    # where Linux namespaces are unavailable (weaker isolation: see README, "How code nodes are isolated").
+    CODE_MAX_CPU_SECONDS: int = Field(default=10, ge=1)
+    CODE_MAX_MEMORY_MB: int = Field(default=256, ge=16)
+    CODE_EXECUTION_TIMEOUT: float = Field(default=15.0, gt=0)
+    CODE_ALLOW_WEAK_ISOLATION: bool = False
     UPLOAD_FILE_SIZE_LIMIT: int = 15
     UPLOAD_IMAGE_FILE_SIZE_LIMIT: int = 10
     UPLOAD_VIDEO_FILE_SIZE_LIMIT: int = 100
@@ -168,3 +175,75 @@ class Settings(BaseSettings):
             path.touch(mode=0o600)
             path.write_text(secrets.token_urlsafe(42))
         return path.read_text().strip()
+
+    def container_config(self, database_url: str, embedded_database: bool) -> dict:
+        """The settings as the container's configuration, one section per context (entrypoints/container.py)."""
+        return {
+            "database": {
+                "url": database_url,
+                "embedded": embedded_database,
+                "pool_size": self.SQLALCHEMY_POOL_SIZE,
+                "max_overflow": self.SQLALCHEMY_MAX_OVERFLOW,
+                "echo": self.SQLALCHEMY_ECHO,
+            },
+            "queue": {"kind": "redis" if self.redis_url else "memory", "redis_url": self.redis_url or ""},
+            "vector_store": self.VECTOR_STORE,
+            "secret_key": self.secret_key(),
+            "access_token_minutes": self.ACCESS_TOKEN_EXPIRE_MINUTES,
+            "refresh_token_days": self.REFRESH_TOKEN_EXPIRE_DAYS,
+            "models": {
+                "openai_base": self.OPENAI_API_BASE or "",
+                "openai_key": self.OPENAI_API_KEY or "",
+                "openai_models": self.OPENAI_MODELS,
+                "provider_timeout": self.PROVIDER_REQUEST_TIMEOUT,
+            },
+            "chat": {
+                "default_active_requests": self.APP_MAX_ACTIVE_REQUESTS,
+                "max_execution_seconds": self.APP_MAX_EXECUTION_TIME,
+            },
+            "storage_path": self.STORAGE_PATH,
+            "files_url": self.FILES_URL or "",
+            "files_access_timeout": self.FILES_ACCESS_TIMEOUT,
+            "uploads": {
+                "file_mb": self.UPLOAD_FILE_SIZE_LIMIT,
+                "image_mb": self.UPLOAD_IMAGE_FILE_SIZE_LIMIT,
+                "video_mb": self.UPLOAD_VIDEO_FILE_SIZE_LIMIT,
+                "audio_mb": self.UPLOAD_AUDIO_FILE_SIZE_LIMIT,
+                "blacklist": self.upload_blacklist,
+            },
+            "workflow": {
+                # Code nodes never see weir's own files, its data or home folders.
+                "hidden_paths": (str(PROJECT_ROOT), str(self.STORAGE_PATH.resolve()), "/root", "/home"),
+                "allowed_hosts": self.http_request_allowed_hosts,
+                "max_steps": self.WORKFLOW_MAX_EXECUTION_STEPS,
+                "max_seconds": float(self.WORKFLOW_MAX_EXECUTION_TIME),
+                "code": {
+                    "cpu_seconds": self.CODE_MAX_CPU_SECONDS,
+                    "memory_bytes": self.CODE_MAX_MEMORY_MB * 2**20,
+                    "wall_seconds": self.CODE_EXECUTION_TIMEOUT,
+                    "allow_weak_isolation": self.CODE_ALLOW_WEAK_ISOLATION,
+                },
+            },
+            "knowledge": {
+                "vector_store": self.VECTOR_STORE,
+                "storage_path": str(self.STORAGE_PATH),
+                "milvus": {"uri": self.MILVUS_URI or "", "token": self.MILVUS_TOKEN, "database": self.MILVUS_DATABASE},
+            },
+            "maintenance": {
+                "message_days": self.MESSAGE_RETENTION_DAYS,
+                "workflow_run_days": self.WORKFLOW_RUN_RETENTION_DAYS,
+                "node_execution_days": self.WORKFLOW_NODE_EXECUTION_RETENTION_DAYS,
+                "app_log_days": self.WORKFLOW_APP_LOG_RETENTION_DAYS,
+                "embeddings_cache_days": self.EMBEDDINGS_CACHE_RETENTION_DAYS,
+                "orphan_upload_hours": self.UPLOAD_FILE_ORPHAN_HOURS,
+                "batch_size": self.RETENTION_BATCH_SIZE,
+                "max_run_seconds": self.WORKFLOW_MAX_EXECUTION_TIME,
+            },
+            "otel": {
+                "service_name": self.OTEL_SERVICE_NAME,
+                "endpoint": self.otlp_endpoint or "",
+                "protocol": self.OTEL_EXPORTER_OTLP_PROTOCOL,
+                "headers": self.otlp_headers,
+                "export_interval_ms": self.OTEL_METRIC_EXPORT_INTERVAL,
+            },
+        }

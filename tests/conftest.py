@@ -8,14 +8,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
-import psycopg
 import pytest
 from hypothesis import settings
-from psycopg import sql
 
 from adapters.persistence.embedded_postgres import start_embedded_postgres, stop_embedded_postgres
+from adapters.persistence.engine import make_engine, make_session_factory
 from adapters.persistence.migrator import upgrade
-from adapters.persistence.schema import metadata
+from adapters.persistence.unit_of_work import SqlaUnitOfWork
+from adapters.security.secret_cipher import AesGcmSecretCipher
+from tests.databases import create_database, truncate_all
 
 IN_CI = os.environ.get("CI") == "true"
 
@@ -45,13 +46,6 @@ def postgres_root():
     shutil.rmtree(storage, ignore_errors=True)
 
 
-def create_database(admin_url: str, name: str) -> str:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return admin_url.replace("/weir?", f"/{name}?", 1)
-
-
 @pytest.fixture(scope="session")
 def database_url(postgres_root):
     """A migrated database shared by the integration and API tests (emptied after each test)."""
@@ -60,16 +54,25 @@ def database_url(postgres_root):
     return url
 
 
-def truncate_all(url: str) -> None:
-    names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"TRUNCATE {names} CASCADE")
-
-
 @pytest.fixture
 def clean_database(database_url):
     yield database_url
     truncate_all(database_url)
+
+
+@pytest.fixture
+async def engine(clean_database):
+    engine = make_engine(clean_database, pool_size=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def uow_factory(engine):
+    """The SQL unit of work's factory (what use cases take), on the emptied-after-each-test database."""
+    factory = make_session_factory(engine)
+    cipher = AesGcmSecretCipher("integration-test-key")
+    return lambda: SqlaUnitOfWork(factory, cipher)
 
 
 @pytest.fixture(scope="session")

@@ -1,15 +1,24 @@
 """Hand-written doubles for the core's ports: in-memory, with just enough behaviour to be honest."""
 
+import asyncio
 import copy
 import itertools
-from dataclasses import replace
+from collections.abc import AsyncGenerator, Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 from uuid import UUID
 
 from domain.apps.entities import ApiToken, App, AppMode, EndUser, TokenType
+from domain.apps.model_config import AppModelConfig
 from domain.apps.ports import AppPage
+from domain.conversations.entities import Conversation, Feedback, Message
+from domain.conversations.ports import Page
+from domain.files.entities import UploadFile
+from domain.models.entities import ChatChunk, ChatMessage, ChatRequest, Usage
+from domain.models.providers import DefaultModel, ProviderCredentials
 from domain.telemetry.points import MetricPoint
-from domain.telemetry.records import MessageRecord, NodeExecutionRecord, WorkflowRunRecord
+from domain.telemetry.records import EventTimes, MessageRecord, NodeExecutionRecord, WorkflowRunRecord
 from domain.telemetry.spans import SpanRecord
 from domain.tenancy.entities import Account, Membership, SetupRecord, Tenant
 from domain.tenancy.errors import AlreadySetUp, InvalidAccessToken
@@ -81,8 +90,16 @@ class _Store:
         self.end_users: dict[UUID, EndUser] = {}
         self.runs: dict[UUID, WorkflowRunRecord] = {}
         self.nodes: dict[UUID, NodeExecutionRecord] = {}
-        self.messages: dict[UUID, MessageRecord] = {}
+        self.message_records: dict[UUID, MessageRecord] = {}  # what telemetry reads of a message
         self.trace_keys: set[str] = set()
+        self.model_configs: dict[UUID, AppModelConfig] = {}  # every version, by config id
+        self.current_configs: dict[UUID, UUID] = {}  # app id -> its current config id (apps.app_model_config_id)
+        self.providers: dict[tuple[UUID | None, str], ProviderCredentials] = {}
+        self.default_models: dict[tuple[UUID, str], DefaultModel] = {}
+        self.conversations: dict[UUID, Conversation] = {}
+        self.messages: dict[UUID, Message] = {}
+        self.feedbacks: dict[UUID, Feedback] = {}
+        self.uploads: dict[UUID, UploadFile] = {}
 
 
 class _Repo:
@@ -201,13 +218,175 @@ class FakeTelemetryRepository(_Repo):
         return self.s.nodes.get(node_execution_id)
 
     async def message(self, message_id: UUID) -> MessageRecord | None:
-        return self.s.messages.get(message_id)
+        return self.s.message_records.get(message_id)
 
     async def claim(self, trace_key: str) -> bool:
         if trace_key in self.s.trace_keys:
             return False
         self.s.trace_keys.add(trace_key)
         return True
+
+
+T = TypeVar("T")
+
+
+def _row(entity: T) -> T:
+    """What a database round trip gives: a copy, so changing an entity does nothing until `update`."""
+    return copy.deepcopy(entity)
+
+
+def _insert(table: dict, key: object, entity: object) -> None:
+    if key in table:
+        raise ValueError(f"duplicate key {key!r}")  # the primary key's unique violation
+    table[key] = _row(entity)
+
+
+def _keyset_page(rows: list[T], key: Callable[[T], tuple], anchor: T | None, limit: int, descending: bool) -> Page[T]:
+    """The rows after `anchor` in the (key, id) order, as the SQL repositories page them."""
+    rows = sorted(rows, key=key, reverse=descending)
+    if anchor is not None:
+        rows = [r for r in rows if (key(r) < key(anchor) if descending else key(r) > key(anchor))]
+    return Page(items=[_row(r) for r in rows[:limit]], has_more=len(rows) > limit)
+
+
+class FakeAppModelConfigRepository(_Repo):
+    async def current(self, app_id: UUID) -> AppModelConfig | None:
+        config_id = self.s.current_configs.get(app_id)
+        return _row(self.s.model_configs[config_id]) if config_id is not None else None
+
+    async def add(self, config: AppModelConfig) -> None:
+        _insert(self.s.model_configs, config.id, config)
+        if config.app_id in self.s.apps:  # the SQL repository points the app's row at it: no row, no current
+            self.s.current_configs[config.app_id] = config.id
+
+
+class FakeProviderRepository(_Repo):
+    async def get(self, tenant_id: UUID, provider: str) -> ProviderCredentials | None:
+        return self.s.providers.get((tenant_id, provider))
+
+    async def for_tenant(self, tenant_id: UUID) -> list[ProviderCredentials]:
+        return sorted((p for (t, _), p in self.s.providers.items() if t == tenant_id), key=lambda p: p.provider)
+
+    async def save(self, credentials: ProviderCredentials) -> None:
+        self.s.providers[(credentials.tenant_id, credentials.provider)] = credentials
+
+    async def defaults(self, tenant_id: UUID) -> list[DefaultModel]:
+        return [d for (t, _), d in self.s.default_models.items() if t == tenant_id]
+
+    async def save_default(self, tenant_id: UUID, default: DefaultModel) -> None:
+        self.s.default_models[(tenant_id, default.model_type)] = default
+
+
+_CONVERSATION_SORTS = {
+    "created_at": (lambda c: (c.created_at, c.id), False),
+    "-created_at": (lambda c: (c.created_at, c.id), True),
+    "updated_at": (lambda c: (c.updated_at, c.id), False),
+    "-updated_at": (lambda c: (c.updated_at, c.id), True),
+}
+
+
+class FakeConversationRepository(_Repo):
+    async def add(self, conversation: Conversation) -> None:
+        _insert(self.s.conversations, conversation.id, conversation)
+
+    async def get(self, conversation_id: UUID) -> Conversation | None:
+        found = self.s.conversations.get(conversation_id)
+        return _row(found) if found is not None and not found.is_deleted else None
+
+    async def update(self, conversation: Conversation) -> None:
+        if conversation.id in self.s.conversations:
+            self.s.conversations[conversation.id] = _row(conversation)
+
+    async def list_for(
+        self, app_id: UUID, end_user_id: UUID, *, last_id: UUID | None, limit: int, sort_by: str
+    ) -> Page[Conversation] | None:
+        key, descending = _CONVERSATION_SORTS[sort_by]
+        mine = [
+            c for c in self.s.conversations.values()
+            if c.app_id == app_id and c.from_end_user_id == end_user_id and not c.is_deleted
+        ]
+        anchor = None
+        if last_id is not None:
+            anchor = next((c for c in mine if c.id == last_id), None)
+            if anchor is None:
+                return None
+        return _keyset_page(mine, key, anchor, limit, descending)
+
+
+def _by_time(message: Message) -> tuple:
+    return message.created_at, message.id
+
+
+class FakeMessageRepository(_Repo):
+    async def add(self, message: Message) -> None:
+        _insert(self.s.messages, message.id, message)
+
+    async def get(self, message_id: UUID) -> Message | None:
+        found = self.s.messages.get(message_id)
+        return _row(found) if found is not None else None
+
+    async def update(self, message: Message) -> None:
+        if message.id in self.s.messages:
+            self.s.messages[message.id] = _row(message)
+
+    def _of(self, conversation_id: UUID) -> list[Message]:
+        return sorted((m for m in self.s.messages.values() if m.conversation_id == conversation_id), key=_by_time)
+
+    async def first(self, conversation_id: UUID) -> Message | None:
+        answered = [m for m in self._of(conversation_id) if m.answer != ""]
+        return _row(answered[0]) if answered else None
+
+    async def history(self, conversation_id: UUID, limit: int) -> list[Message]:
+        answered = [m for m in self._of(conversation_id) if m.answer != ""]
+        return [_row(m) for m in answered[max(len(answered) - limit, 0):]]
+
+    async def page(self, conversation_id: UUID, *, first_id: UUID | None, limit: int) -> Page[Message] | None:
+        messages = self._of(conversation_id)
+        anchor = None
+        if first_id is not None:
+            anchor = next((m for m in messages if m.id == first_id), None)
+            if anchor is None:
+                return None
+        return _keyset_page(messages, _by_time, anchor, limit, descending=True)
+
+
+class FakeFeedbackRepository(_Repo):
+    async def for_message(self, message_id: UUID) -> Feedback | None:
+        found = next(
+            (f for f in self.s.feedbacks.values() if f.message_id == message_id and f.from_source == "user"), None
+        )
+        return _row(found) if found is not None else None
+
+    async def save(self, feedback: Feedback) -> None:
+        existing = next(
+            (f for f in self.s.feedbacks.values()
+             if f.message_id == feedback.message_id and f.from_source == feedback.from_source),
+            None,
+        )
+        if existing is None:
+            _insert(self.s.feedbacks, feedback.id, feedback)
+        else:  # the upsert on (message_id, from_source) changes only the rating, content and updated_at
+            self.s.feedbacks[existing.id] = replace(
+                existing, rating=feedback.rating, content=feedback.content, updated_at=feedback.updated_at
+            )
+
+    async def delete(self, feedback_id: UUID) -> None:
+        self.s.feedbacks.pop(feedback_id, None)
+
+    async def page(self, app_id: UUID, *, page: int, limit: int) -> list[Feedback]:
+        found = sorted(
+            (f for f in self.s.feedbacks.values() if f.app_id == app_id),
+            key=lambda f: (f.created_at, f.id), reverse=True,
+        )
+        return [_row(f) for f in found[(page - 1) * limit: page * limit]]
+
+
+class FakeUploadFileRepository(_Repo):
+    async def add(self, upload: UploadFile) -> None:
+        _insert(self.s.uploads, upload.id, upload)
+
+    async def get(self, file_id: UUID) -> UploadFile | None:
+        return self.s.uploads.get(file_id)
 
 
 class RecordingSink:
@@ -231,11 +410,14 @@ class RecordingExporter:
 
 class FakeUnitOfWork:
     """The fake database and its unit-of-work factory (what use cases take): each call opens a block that
-    works on a copy of the committed state; `commit()` publishes the copy, leaving the block drops it."""
+    works on a copy of the committed state; `commit()` publishes the copy, leaving the block drops it.
+
+    It implements the repositories of the UnitOfWork port but workflows and workflow_runs."""
 
     def __init__(self, committed: _Store | None = None) -> None:
         self.committed = committed or _Store()
         self.commits = 0
+        self.open = 0  # blocks open now: what a real database would hold a connection for
 
     def __call__(self) -> "FakeUnitOfWorkBlock":
         return FakeUnitOfWorkBlock(self)
@@ -256,9 +438,17 @@ class FakeUnitOfWorkBlock:
         self.api_tokens = FakeApiTokenRepository(self._working)
         self.end_users = FakeEndUserRepository(self._working)
         self.telemetry = FakeTelemetryRepository(self._working)
+        self.model_configs = FakeAppModelConfigRepository(self._working)
+        self.providers = FakeProviderRepository(self._working)
+        self.conversations = FakeConversationRepository(self._working)
+        self.messages = FakeMessageRepository(self._working)
+        self.feedbacks = FakeFeedbackRepository(self._working)
+        self.uploads = FakeUploadFileRepository(self._working)
+        self._db.open += 1
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self._db.open -= 1
         del self._working
 
     async def commit(self) -> None:
@@ -267,3 +457,137 @@ class FakeUnitOfWorkBlock:
 
     async def rollback(self) -> None:
         self._working.__dict__.update(copy.deepcopy(self._db.committed).__dict__)
+
+
+SCRIPTED_USAGE = Usage.of(11, 3)
+
+
+@dataclass
+class Script:
+    """How the ScriptedChatModel answers one request: the deltas, in order, then the final chunk's usage.
+
+    `usage=None` is a provider that reports none. With `hold`, the model waits for the event after
+    `hold_after` deltas (all of them by default): a slow answer, time to stop it or to fill the app's slots.
+    With `error`, it raises that instead of the final chunk: a provider failure after the deltas, or before
+    anything was streamed when there are none.
+    """
+
+    deltas: tuple[str, ...] = ("Hello", " world")
+    usage: Usage | None = SCRIPTED_USAGE
+    error: Exception | None = None
+    hold: asyncio.Event | None = None
+    hold_after: int | None = None
+
+
+class ScriptedChatModel:
+    """A ChatModel (and its factory) answering each request with the next Script, the default one when none is
+    left. Records the requests, and how many streams ended or were closed (a cancelled one must close too)."""
+
+    def __init__(self, *scripts: Script) -> None:
+        self.scripts = list(scripts)
+        self.requests: list[ChatRequest] = []
+        self.credentials: list[ProviderCredentials] = []
+        self.closed = 0
+        self.on_request: Callable[[ChatRequest], None] | None = None  # runs as the provider is called
+
+    def for_credentials(self, credentials: ProviderCredentials) -> "ScriptedChatModel":
+        self.credentials.append(credentials)
+        return self
+
+    async def stream(self, request: ChatRequest) -> AsyncGenerator[ChatChunk, None]:
+        self.requests.append(request)  # nothing is sent before iteration starts: this runs on the first one
+        if self.on_request is not None:
+            self.on_request(request)
+        script = self.scripts.pop(0) if self.scripts else Script()
+        try:
+            hold_after = len(script.deltas) if script.hold_after is None else script.hold_after
+            for index, delta in enumerate(script.deltas):
+                if index == hold_after and script.hold is not None:
+                    await script.hold.wait()
+                yield ChatChunk(delta=delta)
+            if hold_after >= len(script.deltas) and script.hold is not None:
+                await script.hold.wait()
+            if script.error is not None:
+                raise script.error
+            yield ChatChunk(usage=script.usage, finish_reason="stop")
+        finally:
+            self.closed += 1
+
+
+class WordTokenCounter:
+    """A TokenCounter counting one token per word; each message costs 4 more (its role and framing), its name
+    and each tool call 1, and a prompt 3 for the reply priming."""
+
+    def count_text(self, text: str, model: str) -> int:
+        return len(text.split())
+
+    def count_messages(self, messages: Sequence[ChatMessage], model: str) -> int:
+        return 3 + sum(4 + len(m.content.split()) + (1 if m.name else 0) + len(m.tool_calls) for m in messages)
+
+
+class FakeStopSignals:
+    """StopSignals in memory, keeping the contract: a stop by anyone but the task's owner is ignored.
+    Set `unreadable` to make `is_stopped` raise it (the shared store, Redis, is unreachable)."""
+
+    def __init__(self) -> None:
+        self.owners: dict[UUID, str] = {}
+        self.stopped: set[UUID] = set()
+        self.forgotten: list[UUID] = []
+        self.unreadable: Exception | None = None
+        self.checks = 0  # calls of is_stopped: how often a running generation looked
+
+    async def register(self, task_id: UUID, owner: str) -> None:
+        self.owners[task_id] = owner
+
+    async def request_stop(self, task_id: UUID, owner: str) -> None:
+        if self.owners.get(task_id) == owner:
+            self.stopped.add(task_id)
+
+    async def is_stopped(self, task_id: UUID) -> bool:
+        self.checks += 1
+        if self.unreadable is not None:
+            raise self.unreadable
+        return task_id in self.stopped
+
+    async def forget(self, task_id: UUID) -> None:
+        self.owners.pop(task_id, None)
+        self.stopped.discard(task_id)
+        self.forgotten.append(task_id)
+
+
+class FakeConcurrencyLimiter:
+    """The per-app slots in memory; `held(app_id)` is how many generations hold one now."""
+
+    def __init__(self) -> None:
+        self._active: dict[UUID, set[UUID]] = {}
+
+    async def acquire(self, app_id: UUID, request_id: UUID, limit: int) -> bool:
+        active = self._active.setdefault(app_id, set())
+        if len(active) >= limit:
+            return False
+        active.add(request_id)
+        return True
+
+    async def release(self, app_id: UUID, request_id: UUID) -> None:
+        self._active.get(app_id, set()).discard(request_id)
+
+    def held(self, app_id: UUID) -> int:
+        return len(self._active.get(app_id, ()))
+
+
+class RecordingTraceDispatcher:
+    """A TraceDispatcher that keeps what it was handed, in order."""
+
+    def __init__(self) -> None:
+        self.workflows: list[tuple[UUID, EventTimes]] = []
+        self.nodes: list[tuple[UUID, EventTimes]] = []
+        self.messages: list[tuple[UUID, EventTimes]] = []
+
+    async def workflow_finished(self, run_id: UUID, times: EventTimes) -> None:
+        self.workflows.append((run_id, times))
+
+    async def node_finished(self, node_execution_id: UUID, times: EventTimes) -> None:
+        self.nodes.append((node_execution_id, times))
+
+    async def message_finished(self, message_id: UUID, times: EventTimes) -> None:
+        self.messages.append((message_id, times))

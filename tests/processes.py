@@ -4,7 +4,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,15 +30,6 @@ def start(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
 
 def python(*args: str) -> list[str]:
     return [sys.executable, *args]
-
-
-def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def serving(base_url: str) -> Callable[[], bool]:

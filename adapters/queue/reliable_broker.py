@@ -5,6 +5,42 @@ only after the task finished (taskiq acks `when_saved` by default). While a task
 the lease; a worker killed mid-task stops renewing, and after the timeout any worker puts the message
 back at the head of its queue. On shutdown a worker returns what it could not finish at once.
 Producers publish on a per-queue channel after each push, so idle workers wake without polling.
+
+Why not taskiq-redis' `RedisStreamBroker` (consumer groups, XACK, XAUTOCLAIM after `idle_timeout`)?
+It was tried in weir's place (commit "EXPERIMENT ... RedisStreamBroker" on branch wt-broker: one stream
+per queue through `additional_streams`, group read from id 0, `idle_timeout` = the lease) against the
+queue and fault tests, taskiq-redis 1.2.4 on Redis 7.0. The library itself passed 10 of the 17 tests,
+and 12 once its `listen()` was patched to reclaim on an idle queue; this broker passes all 17. What this
+one does that the library cannot:
+
+- Reclaim while the queue is idle. `RedisStreamBroker.listen()` skips its XAUTOCLAIM pass after an
+  XREADGROUP that returned nothing, so a killed worker's task waits for the next message on its stream.
+  The library failed test_a_worker_killed_mid_task_has_it_redelivered_and_the_effect_happens_once,
+  test_two_workers_reclaiming_at_once_return_an_expired_message_once and both kill tests of
+  test_fault_tolerance.py (…killed_while_indexing…, …killed_mid_run…).
+- Renew a running task's lease. The library has one idle timeout and nothing extends it, so a task
+  that runs longer is claimed again (by its own worker too) and runs twice at once. With the reclaim
+  patched in, index_document started 11 times in 27 s on one worker and the document ended `error`
+  (test_a_worker_killed_while_indexing_leaves_the_document_indexed_once_by_the_next), and the 4 s task
+  of test_a_task_is_acknowledged_after_it_finished_and_its_lease_renewed_while_it_runs ran twice. Without
+  renewal the timeout has to exceed the longest task, and a killed worker's task waits that long.
+- Hand unfinished tasks back at shutdown. A stream entry cannot be un-delivered (Redis 7 has no NACK):
+  it stays pending on the stopped consumer until the idle timeout passes.
+  Failed: test_sigterm_finishes_or_returns_in_flight_tasks_within_a_bound[600-returned],
+  test_a_worker_whose_supervisor_is_killed_stops_and_returns_its_task.
+- Delay a retry (`defer`, the delayed set). RedisStreamBroker ignores taskiq's `delay` label, so
+  SmartRetryMiddleware either re-sends at once or needs a ScheduleSource and a scheduler process. Dead
+  letters are not in the library either (retry_middleware.py keeps them and needs only `defer`).
+  Failed: test_a_failing_task_is_retried_with_growing_delays_then_dead_lettered_and_retried_by_command
+  (gaps of 0.07 to 0.14 s where 0.2, 0.4, 0.5 s were due).
+- Forget what is done. XACK leaves the entry in the stream, so a stream keeps every task ever sent.
+  `maxlen` trims by count, whether an entry was delivered or not (measured: with maxlen 2, the first
+  of 3 entries was never delivered). ACK here deletes the body.
+
+Several queues are not a reason: `additional_streams` reads them all. bench/queue_throughput.py, run
+once each on 2 shared cores, no-op tasks: 1 worker 379 tasks/s here and 685 for the library; 4 workers
+381 and 394; p50 one at a time 1.1 and 2.0 ms. Throughput favours the library at 1 worker; the queue is
+not where weir spends its time (bench/README.md).
 """
 
 import asyncio

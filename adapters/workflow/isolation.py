@@ -13,6 +13,7 @@ kept):
 3. `uid-only` (root without unshare): setpriv to nobody; a fresh temporary cwd; sockets are replaced by a
    refusing stub in the interpreter (best effort: native code such as ctypes could bypass it).
 4. `none`: the temporary cwd, the empty environment and the socket stub only.
+Code nodes refuse levels 3 and 4 unless CODE_ALLOW_WEAK_ISOLATION allows them (subprocess_code_runner.py).
 """
 
 import os

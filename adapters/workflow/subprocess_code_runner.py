@@ -14,17 +14,23 @@ What isolates the code (see adapters/workflow/isolation.py for the levels and ho
 What does not isolate it: the kernel is shared (no seccomp filter), so a kernel exploit escapes; without
 namespaces, world-readable files outside the hidden folders stay readable and the socket stub is best effort.
 Concurrent runs all use uid nobody; with namespaces none can see another's processes, /tmp or network.
+
+Without namespaces (levels `uid-only` and `none`) code nodes are refused with a message naming
+CODE_ALLOW_WEAK_ISOLATION, unless the runner was built with allow_weak_isolation. The level is found once (in
+a background thread when the process starts, with probe_at_start), logged, and shown by CodeSandboxProbe.
 """
 
 import asyncio
 import contextlib
 import json
+import logging
 import os
 import resource
 import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from functools import cached_property
@@ -32,11 +38,17 @@ from pathlib import Path
 from typing import Any
 
 from adapters.workflow.isolation import DEFAULT_HIDDEN, MIN_PATH, NOBODY, Isolation, probe
+from domain.shared.health import ProbeResult
 from domain.workflows.sandbox import CodeExecutionFailed
+
+log = logging.getLogger("weir.workflow.code")
 
 HARNESS = Path(__file__).parent / "harness"
 PYTHON_CANDIDATES = ("/usr/local/bin/python3", "/usr/bin/python3", os.path.realpath(sys.executable))
 MB = 1024 * 1024
+# The levels that put the code in its own network, mount and PID namespaces (adapters/workflow/isolation.py).
+NAMESPACED = frozenset({"namespaces", "user-namespaces"})
+WEAK_ISOLATION_SETTING = "CODE_ALLOW_WEAK_ISOLATION"
 
 
 class SubprocessCodeRunner:
@@ -50,18 +62,58 @@ class SubprocessCodeRunner:
         python: Sequence[str] = PYTHON_CANDIDATES,
         node: str | None = None,
         hidden_paths: Sequence[str] = DEFAULT_HIDDEN,
+        allow_weak_isolation: bool = False,
+        probe_at_start: bool = False,
     ) -> None:
         self._cpu, self._memory, self._wall = cpu_seconds, memory_bytes, wall_seconds
         self._max_output = max_output_bytes
         self._python_candidates = tuple(python)
         self._node = node or shutil.which("node")
         self._hidden = tuple(hidden_paths)
+        self._allow_weak = allow_weak_isolation
         self._python_harness = (HARNESS / "python_main.py").read_text()
         self._node_harness = (HARNESS / "node_main.js").read_text()
+        self._level: tuple[Isolation, str] | None = None
+        self._level_lock = threading.Lock()
+        if probe_at_start:  # probing runs a few processes: off the caller's thread, so startup does not wait
+            threading.Thread(target=self._probe_now, name="code-sandbox-probe", daemon=True).start()
 
-    @cached_property
-    def _python(self) -> tuple[Isolation, str]:
-        return probe(self._python_candidates, self._hidden)
+    def _probe_now(self) -> None:
+        try:
+            self._python_level()  # node is probed when javascript is first asked for
+        except FileNotFoundError as error:
+            log.warning("code nodes cannot run: %s", error)
+
+    def _python_level(self) -> tuple[Isolation, str]:
+        """The level python code runs with here (probed once, then logged once), and its interpreter."""
+        with self._level_lock:
+            if self._level is None:
+                self._level = probe(self._python_candidates, self._hidden)
+                self._announce(self._level[0].name)
+            return self._level
+
+    def _announce(self, level: str) -> None:
+        if level in NAMESPACED:
+            log.info("code nodes run with isolation level %s", level)
+        elif self._allow_weak:
+            log.warning(
+                "code nodes run with weak isolation level %s (no Linux namespaces here; allowed by %s)",
+                level, WEAK_ISOLATION_SETTING,
+            )
+        else:
+            log.warning("code nodes are refused: %s", self._refusal_message(level))
+
+    def _refusal_message(self, level: str) -> str:
+        return (
+            f"Code nodes are refused: this machine offers only the '{level}' isolation level (no Linux "
+            "namespaces, so the code could reach the network and files readable by all). "
+            f"Set {WEAK_ISOLATION_SETTING}=true to run them with it anyway."
+        )
+
+    def refusal(self) -> str | None:
+        """Why code nodes are refused here, or None when they run. Blocks while the level is probed."""
+        level = self._python_level()[0].name
+        return None if level in NAMESPACED or self._allow_weak else self._refusal_message(level)
 
     @cached_property
     def _javascript(self) -> tuple[Isolation, str] | None:
@@ -72,14 +124,20 @@ class SubprocessCodeRunner:
 
     @property
     def isolation(self) -> str:
-        return self._python[0].name
+        """The level's name (adapters/workflow/isolation.py). Blocks while the level is probed."""
+        return self._python_level()[0].name
 
     def languages(self) -> frozenset[str]:
         return frozenset({"python3", *(["javascript"] if self._javascript else [])})
 
     async def run(self, language: str, code: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        try:
+            isolation, interpreter = await asyncio.to_thread(self._python_level)
+        except FileNotFoundError as error:
+            raise CodeExecutionFailed(f"No interpreter for code nodes: {error}") from None
+        if isolation.name not in NAMESPACED and not self._allow_weak:
+            raise CodeExecutionFailed(self._refusal_message(isolation.name))
         if language == "python3":
-            isolation, interpreter = await asyncio.to_thread(lambda: self._python)
             command = [interpreter, "-I", "-S", "-c", self._python_harness]
             memory: int | None = self._memory
         elif language == "javascript" and await asyncio.to_thread(lambda: self._javascript):
@@ -172,3 +230,22 @@ class SubprocessCodeRunner:
             return {"error": "Code execution was killed by a signal (a memory or process limit)"}
         tail = stderr.decode(errors="replace").strip().splitlines()[-5:]
         return {"error": "Code execution failed: " + (" | ".join(tail) or f"exit status {code}")}
+
+
+class CodeSandboxProbe:
+    """/health's code_sandbox: the isolation level code nodes get on this machine, and whether they run."""
+
+    def __init__(self, runner: SubprocessCodeRunner) -> None:
+        self._runner = runner
+
+    async def check(self) -> ProbeResult:
+        try:
+            level, refusal, languages = await asyncio.to_thread(
+                lambda: (self._runner.isolation, self._runner.refusal(), self._runner.languages())
+            )
+        except Exception as exc:  # a probe reports, it never raises
+            return ProbeResult("code_sandbox", False, {"error": repr(exc)})
+        detail = {"isolation": level, "languages": ",".join(sorted(languages))}
+        if refusal:
+            return ProbeResult("code_sandbox", False, {**detail, "error": refusal})
+        return ProbeResult("code_sandbox", True, detail)

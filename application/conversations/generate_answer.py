@@ -106,7 +106,15 @@ class GenerateAnswer:
 
     async def _watch_stop(self, generation: AnswerGeneration) -> None:
         task_id = generation.run.started.task_id
-        while not await self._stops.is_stopped(task_id):
+        unreadable = False
+        while True:
+            try:
+                if await self._stops.is_stopped(task_id):
+                    return
+            except Exception:  # the flags' store (Redis) is unreachable: that is no stop, keep answering
+                if not unreadable:
+                    log.warning("cannot read the stop flag of task %s; looking again", task_id, exc_info=True)
+                unreadable = True
             await asyncio.sleep(STOP_POLL_SECONDS)
 
     def _counted(self, generation: AnswerGeneration, answer: str) -> Usage:

@@ -10,7 +10,7 @@ from application.models.resolve_model import ResolveModel
 from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.input_form import validate_inputs
 from domain.apps.model_config import AppModelConfig, ModelSettings
-from domain.conversations.entities import Conversation, Message
+from domain.conversations.entities import Conversation, Message, MessageStatus
 from domain.conversations.errors import TooManyRequests
 from domain.conversations.events import GenerationStarted
 from domain.conversations.ports import ConcurrencyLimiter, StopSignals
@@ -150,7 +150,8 @@ class SendMessage:
         return assemble_chat_prompt(
             pre_prompt=pre_prompt,
             inputs=inputs,
-            history=[Turn(m.query, m.answer) for m in history],
+            # A failed message may keep the part streamed before the failure: that is no answer to remember.
+            history=[Turn(m.query, m.answer) for m in history if m.status is MessageStatus.NORMAL],
             query=query,
             count_tokens=lambda m: self._counter.count_messages(m, settings.name),
             context_size=context_size,

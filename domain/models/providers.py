@@ -121,3 +121,18 @@ class ProviderSetup:
 
     def default_llm(self) -> DefaultModel | None:
         return next((d for d in self.defaults if d.model_type == "llm"), None)
+
+
+def instance_fallback(base_url: str, api_key: str, models: str) -> ProviderCredentials | None:
+    """OPENAI_API_BASE / OPENAI_API_KEY as an `openai` provider every workspace may fall back to; `models` is
+    a comma-separated list (the first is the default of apps without a model config). Neither set: None."""
+    if not base_url and not api_key:
+        return None
+    names = [name.strip() for name in models.split(",") if name.strip()]
+    return ProviderCredentials(
+        tenant_id=None,
+        provider="openai",
+        endpoint_url=(base_url or OPENAI_BASE_URL).rstrip("/"),
+        api_key=api_key or None,
+        models=tuple(ModelEntry(name) for name in names),
+    )

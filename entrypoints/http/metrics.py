@@ -10,4 +10,4 @@ bp = Blueprint("metrics", __name__)
 
 @bp.get("/metrics")
 async def metrics() -> Response:
-    return Response(generate_latest(container().prometheus_registry()), content_type=CONTENT_TYPE_LATEST)
+    return Response(generate_latest(container().telemetry.prometheus_registry()), content_type=CONTENT_TYPE_LATEST)

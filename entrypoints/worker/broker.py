@@ -58,7 +58,7 @@ async def open_container(state: TaskiqState) -> None:
     if settings.WORKER_METRICS_PORT:
         from prometheus_client import start_http_server
 
-        start_http_server(settings.WORKER_METRICS_PORT, registry=state.container.prometheus_registry())
+        start_http_server(settings.WORKER_METRICS_PORT, registry=state.container.telemetry.prometheus_registry())
 
 
 @broker.on_event(TaskiqEvents.WORKER_SHUTDOWN)

@@ -7,6 +7,7 @@ from taskiq import Context, TaskiqDepends
 
 from adapters.queue.taskiq_broker import queue_key
 from adapters.queue.trace_dispatcher import MESSAGE_TRACE_TASK, NODE_TRACE_TASK, WORKFLOW_TRACE_TASK
+from adapters.queue.workflow_run_dispatcher import RUN_WORKFLOW_TASK
 from domain.telemetry.records import EventTimes
 from entrypoints.worker import (
     knowledge_tasks,  # noqa: F401  (registers the knowledge tasks)
@@ -30,22 +31,22 @@ async def echo(value: str) -> str:
 
 @broker.task(task_name=WORKFLOW_TRACE_TASK, queue_name=queue_key("ops_trace"))
 async def record_workflow_trace(run_id: str, times: dict, context: Context = TaskiqDepends()) -> str:
-    use_case = context.state.container.record_workflow_trace()
+    use_case = context.state.container.telemetry.record_workflow_trace()
     return await use_case.execute(UUID(run_id), _times(times))
 
 
 @broker.task(task_name=NODE_TRACE_TASK, queue_name=queue_key("ops_trace"))
 async def record_node_trace(node_execution_id: str, times: dict, context: Context = TaskiqDepends()) -> str:
-    use_case = context.state.container.record_node_trace()
+    use_case = context.state.container.telemetry.record_node_trace()
     return await use_case.execute(UUID(node_execution_id), _times(times))
 
 
 @broker.task(task_name=MESSAGE_TRACE_TASK, queue_name=queue_key("ops_trace"))
 async def record_message_trace(message_id: str, times: dict, context: Context = TaskiqDepends()) -> str:
-    use_case = context.state.container.record_message_trace()
+    use_case = context.state.container.telemetry.record_message_trace()
     return await use_case.execute(UUID(message_id), _times(times))
 
 
-@broker.task(task_name="weir.workflow.run", queue_name=queue_key("workflow"))
+@broker.task(task_name=RUN_WORKFLOW_TASK, queue_name=queue_key("workflow"))
 async def run_workflow(run_id: str, task_id: str, user: str, context: Context = TaskiqDepends()) -> None:
-    await context.state.container.run_workflow().resume(UUID(run_id), UUID(task_id), user)
+    await context.state.container.workflows.run_workflow().resume(UUID(run_id), UUID(task_id), user)

@@ -1,8 +1,9 @@
-"""A chat app wired to the stub OpenAI-compatible server, as a workspace owner would set it up."""
+"""Helpers for a chat app wired to the stub OpenAI-compatible server, as a workspace owner would set it up.
+
+Only plain helpers live here; the `upstream` and `chat_app` fixtures are in tests/api/conftest.py.
+"""
 
 from dataclasses import dataclass
-
-import pytest
 
 from tests.api.helpers import Console, bearer
 from tests.integration.openai_stub_server import StubOpenAIServer
@@ -29,14 +30,6 @@ class ChatApp:
         payload = {"query": query, "user": user, "inputs": {}, "response_mode": "blocking", **body}
         response = await self.client.post("/v1/chat-messages", json=payload, headers=self.headers)
         return response.status_code, await response.get_json()
-
-
-@pytest.fixture
-async def upstream():
-    server = StubOpenAIServer()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def configure_provider(console: Console, upstream: StubOpenAIServer, **pricing) -> None:
@@ -67,9 +60,3 @@ async def make_app(console: Console, upstream: StubOpenAIServer, mode: str = "ch
     response = await console.client.post(f"/console/api/apps/{app['id']}/model-config", json=body, headers=console.headers)
     assert response.status_code == 200, await response.get_json()
     return ChatApp(console=console, app_id=app["id"], key=await console.create_app_key(app["id"]), upstream=upstream)
-
-
-@pytest.fixture
-async def chat_app(console, upstream) -> ChatApp:
-    await configure_provider(console, upstream, input="0.5", output="1.5", unit="0.001", currency="USD")
-    return await make_app(console, upstream)

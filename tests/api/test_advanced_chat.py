@@ -9,8 +9,10 @@ from tests.api.chat_fixtures import configure_provider
 from tests.api.helpers import bearer
 from tests.integration.openai_stub_server import Reply
 
+TURNS = {"id": "v-turns", "name": "turns", "value_type": "number", "value": 0, "description": "turns so far"}
 
-def _dsl() -> str:
+
+def _dsl(conversation_variables: tuple[dict, ...] = (TURNS,)) -> str:
     node = lambda nid, data: {"id": nid, "type": "custom", "data": data}  # noqa: E731
     edge = lambda s, t: {"id": f"{s}-{t}", "source": s, "target": t, "sourceHandle": "source"}  # noqa: E731
     graph = {
@@ -28,15 +30,14 @@ def _dsl() -> str:
     }
     return yaml.safe_dump({
         "app": {"name": "Chatflow", "mode": "advanced-chat"}, "kind": "app", "version": "0.3.1",
-        "workflow": {"graph": graph, "features": {}, "conversation_variables": [
-            {"id": "v-turns", "name": "turns", "value_type": "number", "value": 0, "description": "turns so far"}]},
+        "workflow": {"graph": graph, "features": {}, "conversation_variables": list(conversation_variables)},
     })
 
 
-async def _chatflow_key(console, upstream) -> str:
+async def _chatflow_key(console, upstream, dsl: str | None = None) -> str:
     await configure_provider(console, upstream)
     imported = await (await console.client.post(
-        "/console/api/apps/imports", json={"mode": "yaml-content", "yaml_content": _dsl(), "publish": True},
+        "/console/api/apps/imports", json={"mode": "yaml-content", "yaml_content": dsl or _dsl(), "publish": True},
         headers=console.headers)).get_json()
     assert imported["status"] == "completed", imported
     return await console.create_app_key(imported["app_id"])
@@ -76,3 +77,45 @@ async def test_conversation_variables_carry_over_and_history_is_listed(console, 
     assert [m["answer"] for m in messages["data"]] == ["Hello world (turn 1)", "Hello world (turn 2)"]
     runs = await (await console.client.get("/v1/workflows/logs", headers=bearer(key))).get_json()
     assert runs["total"] == 2
+
+
+async def test_conversation_variables_are_paged_and_filtered_by_name(console, upstream):
+    extra = [{"id": f"v-{name}", "name": name, "value_type": "string", "value": name.upper(), "description": ""}
+             for name in ("topic", "user_name", "Topic_note", "score")]
+    key = await _chatflow_key(console, upstream, _dsl((TURNS, *extra)))
+    first = await (await console.client.post("/v1/chat-messages", headers=bearer(key), json={
+        "query": "One", "inputs": {}, "response_mode": "blocking", "user": "alice"})).get_json()
+    url = f"/v1/conversations/{first['conversation_id']}/variables"
+
+    async def page(**query) -> tuple[int, dict]:
+        response = await console.client.get(url, query_string={"user": "alice", **query}, headers=bearer(key))
+        return response.status_code, await response.get_json()
+
+    _, everything = await page()
+    assert (everything["limit"], everything["has_more"]) == (20, False)
+    assert [v["name"] for v in everything["data"]] == ["turns", "topic", "user_name", "Topic_note", "score"]
+    assert everything["data"][0]["value"] == "1" and everything["data"][1]["value"] == "TOPIC"
+
+    names, last_id, pages = [], None, []
+    while True:
+        _, body = await page(limit=2, **({"last_id": last_id} if last_id else {}))
+        names += [v["name"] for v in body["data"]]
+        pages.append((len(body["data"]), body["has_more"], body["limit"]))
+        if not body["has_more"]:
+            break
+        last_id = body["data"][-1]["id"]
+    assert names == ["turns", "topic", "user_name", "Topic_note", "score"]
+    assert pages == [(2, True, 2), (2, True, 2), (1, False, 2)]
+    _, exact = await page(limit=5)
+    assert exact["has_more"] is False and len(exact["data"]) == 5
+
+    _, topics = await page(variable_name="TOPIC")
+    assert [v["name"] for v in topics["data"]] == ["topic", "Topic_note"] and topics["has_more"] is False
+    _, after = await page(variable_name="topic", last_id="v-topic")
+    assert [v["name"] for v in after["data"]] == ["Topic_note"]
+
+    status, unknown = await page(last_id="v-nothing")
+    assert (status, unknown["code"], unknown["message"]) == (404, "not_found", "Conversation Variable Not Exists.")
+    for wrong in ({"variable_name": "a';--"}, {"variable_name": "x" * 256}, {"limit": "0"}, {"limit": "101"}):
+        status, body = await page(**wrong)
+        assert (status, body["code"]) == (400, "invalid_param"), wrong

@@ -2,11 +2,11 @@
 
 import asyncio
 import json
-import time
 
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.integration.openai_stub_server import Reply
+from tests.polling import eventually
 
 
 async def _open_stream(chat_app, query: str, user: str = "alice"):
@@ -25,16 +25,6 @@ async def _next_events(conn, buffer: list[str]) -> list[dict]:
         buffer[0] += (await asyncio.wait_for(conn.receive(), 10)).decode()
     *complete, buffer[0] = buffer[0].split("\n\n")
     return [json.loads(block[6:]) for block in complete if block.startswith("data: ")]
-
-
-async def _poll(check, timeout: float = 10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = await check()
-        if result:
-            return result
-        await asyncio.sleep(0.02)
-    raise AssertionError("condition not met before the deadline")
 
 
 async def _message(chat_app, conversation_id: str, user: str = "alice") -> dict | None:
@@ -87,7 +77,7 @@ async def test_a_client_that_disconnects_does_not_lose_the_answer(chat_app):
         message = await _message(chat_app, first["conversation_id"])
         return message if message and message["answer"] == "Still saved after you left" else None
 
-    saved = await _poll(completed)
+    saved = await eventually(completed, what="the whole answer to be saved")
     assert saved["total_tokens"] == 14
 
 
@@ -124,4 +114,4 @@ async def test_every_finished_message_is_timed_on_metrics(chat_app):
                     return sample.value
         return None
 
-    assert await _poll(recorded) == 1
+    assert await eventually(recorded, what="the message duration on /metrics") == 1

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.api.chat_fixtures import MODEL
+from tests.api.chat_fixtures import MODEL, make_app
 from tests.integration.openai_stub_server import Reply
 
 
@@ -59,8 +59,6 @@ async def test_inputs_are_validated_before_anything_is_written(chat_app):
 
 
 async def test_no_provider_is_provider_not_initialize(console, upstream):
-    from tests.api.chat_fixtures import make_app
-
     app = await make_app(console, upstream)
     status, body = await app.send("Hi")
     assert (status, body["code"]) == (400, "provider_not_initialize")
@@ -69,8 +67,6 @@ async def test_no_provider_is_provider_not_initialize(console, upstream):
 async def test_missing_user_and_wrong_mode(chat_app, console, upstream):
     response = await chat_app.client.post("/v1/chat-messages", json={"query": "Hi", "inputs": {}}, headers=chat_app.headers)
     assert response.status_code == 400 and (await response.get_json())["code"] == "invalid_param"
-    from tests.api.chat_fixtures import make_app
-
     completion = await make_app(console, upstream, mode="completion")
     status, body = await completion.send("Hi")
     assert (status, body["code"]) == (400, "not_chat_app")

@@ -17,7 +17,8 @@ import pytest
 from dify_client import ChatClient, CompletionClient
 
 from tests.integration.openai_stub_server import Reply, StubOpenAIServer
-from tests.processes import free_port, python, serving, start, wait_until, weir_env
+from tests.polling import eventually_sync
+from tests.processes import free_port, python, serving, start, weir_env
 
 OWNER = {"email": "sdk@example.com", "name": "SDK Owner", "password": "secret123"}
 USER = "sdk-user-1"
@@ -96,7 +97,7 @@ def weir(tmp_path_factory, upstream) -> Iterator[Weir]:
     process = start(python("-m", "entrypoints.serve"), env, log)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until(serving(base), 60, "weir to serve /health")
+        eventually_sync(serving(base), 60, 0.1, "weir to serve /health")
         chat_key, completion_key = _configure(base)
         yield Weir(base=base, chat_key=chat_key, completion_key=completion_key, upstream=upstream)
     except BaseException:

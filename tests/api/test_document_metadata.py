@@ -1,29 +1,20 @@
 """Document metadata through the Knowledge API: fields, values on documents, filtering in retrieval."""
 
-import pytest
-
-from tests.api.conftest import bearer
+from tests.api.helpers import bearer
+from tests.api.knowledge_helpers import create_dataset, json_body, wait_indexed
 from tests.api.openapi import assert_schema
-from tests.api.test_knowledge_api import _create_dataset, _json, _wait_indexed
-
-
-@pytest.fixture
-async def key(console) -> str:
-    response = await console.client.post("/console/api/datasets/api-keys", headers=console.headers)
-    return (await response.get_json())["token"]
-
 
 REFUNDS = "Customers may return any product within 30 days of delivery for a full refund."
 SHIPPING = "Orders ship within two business days and returns are free of charge."
 
 
 async def _indexed_documents(client, key) -> tuple[str, str, str]:
-    dataset = await _create_dataset(client, key, indexing_technique="economy")
+    dataset = await create_dataset(client, key, indexing_technique="economy")
     ids = []
     for name, text in (("refunds", REFUNDS), ("shipping", SHIPPING)):
-        created = await _json(await client.post(f"/v1/datasets/{dataset['id']}/document/create-by-text",
-                                                headers=bearer(key), json={"name": name, "text": text}))
-        [status] = await _wait_indexed(client, key, dataset["id"], created["batch"])
+        created = await json_body(await client.post(f"/v1/datasets/{dataset['id']}/document/create-by-text",
+                                                    headers=bearer(key), json={"name": name, "text": text}))
+        [status] = await wait_indexed(client, key, dataset["id"], created["batch"])
         assert status["indexing_status"] == "completed"
         ids.append(created["document"]["id"])
     return f"/v1/datasets/{dataset['id']}", ids[0], ids[1]
@@ -33,20 +24,20 @@ async def _retrieve(client, key, ds: str, conditions: dict | None) -> list[str]:
     model = {"search_method": "keyword_search", "top_k": 5}
     if conditions is not None:
         model["metadata_filtering_conditions"] = conditions
-    found = await _json(await client.post(f"{ds}/retrieve", headers=bearer(key),
-                                          json={"query": "returns refund days", "retrieval_model": model}))
+    found = await json_body(await client.post(f"{ds}/retrieve", headers=bearer(key),
+                                              json={"query": "returns refund days", "retrieval_model": model}))
     assert_schema(found, "POST /datasets/{dataset_id}/retrieve 200")
     return sorted({r["segment"]["document"]["name"] for r in found["records"]})
 
 
 async def test_metadata_fields_are_set_on_documents_and_filter_retrieval(client, key):
     ds, refunds, shipping = await _indexed_documents(client, key)
-    author = await _json(await client.post(f"{ds}/metadata", headers=bearer(key),
-                                           json={"type": "string", "name": "author"}), 201)
+    author = await json_body(await client.post(f"{ds}/metadata", headers=bearer(key),
+                                               json={"type": "string", "name": "author"}), 201)
     assert_schema(author, "POST /datasets/{dataset_id}/metadata 201")
-    year = await _json(await client.post(f"{ds}/metadata", headers=bearer(key),
-                                         json={"type": "number", "name": "year"}), 201)
-    set_values = await _json(await client.post(f"{ds}/documents/metadata", headers=bearer(key), json={
+    year = await json_body(await client.post(f"{ds}/metadata", headers=bearer(key),
+                                             json={"type": "number", "name": "year"}), 201)
+    set_values = await json_body(await client.post(f"{ds}/documents/metadata", headers=bearer(key), json={
         "operation_data": [
             {"document_id": refunds, "metadata_list": [{"id": author["id"], "name": "author", "value": "Ada"},
                                                        {"id": year["id"], "name": "year", "value": 2024}]},
@@ -55,16 +46,16 @@ async def test_metadata_fields_are_set_on_documents_and_filter_retrieval(client,
         ]}))
     assert set_values == {"result": "success"}
 
-    listed = await _json(await client.get(f"{ds}/metadata", headers=bearer(key)))
+    listed = await json_body(await client.get(f"{ds}/metadata", headers=bearer(key)))
     assert_schema(listed, "GET /datasets/{dataset_id}/metadata 200")
     assert [(f["name"], f["type"], f["count"]) for f in listed["doc_metadata"]] == [
         ("author", "string", 2), ("year", "number", 2)]
     assert listed["built_in_field_enabled"] is False
-    built_in = await _json(await client.get(f"{ds}/metadata/built-in", headers=bearer(key)))
+    built_in = await json_body(await client.get(f"{ds}/metadata/built-in", headers=bearer(key)))
     assert_schema(built_in, "GET /datasets/{dataset_id}/metadata/built-in 200")
-    assert await _json(await client.post(f"{ds}/metadata/built-in/enable", headers=bearer(key))) == {
+    assert await json_body(await client.post(f"{ds}/metadata/built-in/enable", headers=bearer(key))) == {
         "result": "success"}
-    assert (await _json(await client.get(f"{ds}/metadata", headers=bearer(key))))["built_in_field_enabled"]
+    assert (await json_body(await client.get(f"{ds}/metadata", headers=bearer(key))))["built_in_field_enabled"]
 
     assert await _retrieve(client, key, ds, None) == ["refunds", "shipping"]
     only_ada = {"logical_operator": "and", "conditions": [{"name": "author", "comparison_operator": "is",
@@ -75,22 +66,22 @@ async def test_metadata_fields_are_set_on_documents_and_filter_retrieval(client,
         {"name": "author", "comparison_operator": "is", "value": "Nobody"}]}
     assert await _retrieve(client, key, ds, old_or_bob) == ["shipping"]
 
-    renamed = await _json(await client.patch(f"{ds}/metadata/{author['id']}", headers=bearer(key),
-                                             json={"name": "writer"}))
+    renamed = await json_body(await client.patch(f"{ds}/metadata/{author['id']}", headers=bearer(key),
+                                                 json={"name": "writer"}))
     assert_schema(renamed, "PATCH /datasets/{dataset_id}/metadata/{metadata_id} 200")
     by_writer = {"logical_operator": "and", "conditions": [{"name": "writer", "comparison_operator": "is",
                                                             "value": "Bob"}]}
     assert await _retrieve(client, key, ds, by_writer) == ["shipping"]
     assert (await client.delete(f"{ds}/metadata/{author['id']}", headers=bearer(key))).status_code == 204
     assert await _retrieve(client, key, ds, by_writer) == []
-    listed = await _json(await client.get(f"{ds}/metadata", headers=bearer(key)))
+    listed = await json_body(await client.get(f"{ds}/metadata", headers=bearer(key)))
     assert [f["name"] for f in listed["doc_metadata"]] == ["year"]
 
 
 async def test_bad_metadata_gets_difys_errors_and_changes_nothing(client, key):
     ds, refunds, shipping = await _indexed_documents(client, key)
-    year = await _json(await client.post(f"{ds}/metadata", headers=bearer(key),
-                                         json={"type": "number", "name": "year"}), 201)
+    year = await json_body(await client.post(f"{ds}/metadata", headers=bearer(key),
+                                             json={"type": "number", "name": "year"}), 201)
     unknown_field = "00000000-0000-0000-0000-000000000000"
     cases = [
         (client.post(f"{ds}/metadata", headers=bearer(key), json={"type": "number", "name": "year"}),
@@ -120,5 +111,5 @@ async def test_bad_metadata_gets_difys_errors_and_changes_nothing(client, key):
         assert (response.status_code, body["code"]) == (status, code), body
         assert body["status"] == status and body["message"]
 
-    listed = await _json(await client.get(f"{ds}/metadata", headers=bearer(key)))
+    listed = await json_body(await client.get(f"{ds}/metadata", headers=bearer(key)))
     assert [(f["name"], f["count"]) for f in listed["doc_metadata"]] == [("year", 0)]

@@ -7,8 +7,8 @@ from entrypoints.container import build_container
 from entrypoints.database import Database
 from entrypoints.settings import Settings
 from entrypoints.worker import tasks
-from tests.api.conftest import bearer
-from tests.api.test_knowledge_api import HANDBOOK, _create_dataset, _json, _wait_indexed, key  # noqa: F401
+from tests.api.helpers import bearer
+from tests.api.knowledge_helpers import HANDBOOK, create_dataset, json_body, wait_indexed
 
 
 @pytest.fixture
@@ -19,17 +19,17 @@ def settings(tmp_path, monkeypatch):
                     MILVUS_URI=str(tmp_path / "elsewhere" / "kb.db"), _env_file=None)
 
 
-async def test_a_milvus_lite_file_named_by_milvus_uri_holds_the_vectors(client, key, settings):  # noqa: F811
+async def test_a_milvus_lite_file_named_by_milvus_uri_holds_the_vectors(client, key, settings):
     (settings.STORAGE_PATH.parent / "elsewhere").mkdir()
-    dataset = await _create_dataset(client, key, indexing_technique="high_quality")
+    dataset = await create_dataset(client, key, indexing_technique="high_quality")
     ds = f"/v1/datasets/{dataset['id']}"
-    created = await _json(await client.post(f"{ds}/document/create-by-text", headers=bearer(key),
-                                            json={"name": "handbook", "text": HANDBOOK}))
-    [status] = await _wait_indexed(client, key, dataset["id"], created["batch"])
+    created = await json_body(await client.post(f"{ds}/document/create-by-text", headers=bearer(key),
+                                                json={"name": "handbook", "text": HANDBOOK}))
+    [status] = await wait_indexed(client, key, dataset["id"], created["batch"])
     assert status["indexing_status"] == "completed", status
 
-    found = await _json(await client.post(f"{ds}/retrieve", headers=bearer(key),
-                                          json={"query": "how long does international shipping take"}))
+    found = await json_body(await client.post(f"{ds}/retrieve", headers=bearer(key),
+                                              json={"query": "how long does international shipping take"}))
     assert "three weeks" in found["records"][0]["segment"]["content"]
     assert (settings.STORAGE_PATH.parent / "elsewhere" / "kb.db").exists()
     assert not (settings.STORAGE_PATH / "milvus.db").exists()

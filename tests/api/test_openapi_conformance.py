@@ -308,6 +308,19 @@ async def file_upload(w: World) -> Answer:
     return await w.call("POST", "/v1/files/upload", **upload("notes.txt", b"hello, weir", "text/plain"))
 
 
+INTAKE_DSL = (Path(__file__).resolve().parents[1] / "fixtures" / "dsl" / "intake.yml").read_text()
+
+
+async def workflow_parameters(w: World) -> Answer:  # a published workflow app: its Start form and features
+    console = w.chat.console
+    imported = await (await console.client.post("/console/api/apps/imports", headers=console.headers, json={
+        "mode": "yaml-content", "yaml_content": INTAKE_DSL, "publish": True})).get_json()
+    key = await console.create_app_key(imported["app_id"])
+    answer = await w.call("GET", "/v1/parameters", headers={"Authorization": f"Bearer {key}"})
+    assert [next(iter(item)) for item in answer.body["user_input_form"]] == ["paragraph", "text-input", "select"]
+    return answer
+
+
 def get(url: str, app: str = "chat", **query) -> Callable[[World], Awaitable[Answer]]:
     async def call(w: World) -> Answer:
         return await w.call("GET", url, app=getattr(w, app), query_string=query or None)
@@ -403,6 +416,7 @@ CASES = [
     # the app
     Case("parameters", "GET", "/parameters", 200, get("/v1/parameters")),
     Case("parameters of a completion app", "GET", "/parameters", 200, get("/v1/parameters", app="completion")),
+    Case("parameters of a workflow app", "GET", "/parameters", 200, workflow_parameters),
     Case("meta", "GET", "/meta", 200, get("/v1/meta")),
     Case("info", "GET", "/info", 200, get("/v1/info")),
     Case("site", "GET", "/site", 200, get("/v1/site")),

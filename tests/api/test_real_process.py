@@ -8,7 +8,8 @@ import subprocess
 import httpx
 import pytest
 
-from tests.processes import free_port, python, serving, start, wait_until, weir_env
+from tests.polling import eventually_sync
+from tests.processes import free_port, python, serving, start, weir_env
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def api_process(tmp_path):
     process = start(python("-m", "entrypoints.serve"), env, tmp_path / "api.log")
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_until(serving(base), 60, "the API to serve /health")
+        eventually_sync(serving(base), 60, 0.1, "the API to serve /health")
     except AssertionError:
         process.kill()
         raise AssertionError((tmp_path / "api.log").read_text()) from None
@@ -46,7 +47,7 @@ def test_sigterm_stops_the_api_and_its_embedded_postgres(api_process):
     postmaster = int((pgdata / "postmaster.pid").read_text().split()[0])
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=20) == 0
-    wait_until(lambda: not _alive(postmaster), 10, "the embedded PostgreSQL to stop")
+    eventually_sync(lambda: not _alive(postmaster), 10, 0.1, "the embedded PostgreSQL to stop")
     assert "stopped" in (tmp_path / "api.log").read_text()
 
 
@@ -78,7 +79,7 @@ def test_cli_sets_up_creates_an_app_and_a_key_the_api_accepts(tmp_path):
     process = start(python("-m", "entrypoints.serve"), {**env, "PORT": str(port), "HOST": "127.0.0.1"}, tmp_path / "api.log")
     try:
         base = f"http://127.0.0.1:{port}"
-        wait_until(serving(base), 60, "the API")
+        eventually_sync(serving(base), 60, 0.1, "the API to serve /health")
         info = httpx.get(base + "/v1/info", headers={"Authorization": f"Bearer {key['token']}"}).json()
         assert (info["name"], info["mode"], info["author_name"]) == ("From CLI", "completion", "Ops")
     finally:

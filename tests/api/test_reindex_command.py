@@ -13,8 +13,8 @@ from entrypoints.container import build_container
 from entrypoints.database import Database
 from entrypoints.settings import Settings
 from entrypoints.worker import tasks
-from tests.api.conftest import bearer
-from tests.api.test_knowledge_api import HANDBOOK, _create_dataset, _json, _wait_indexed, key  # noqa: F401
+from tests.api.helpers import bearer
+from tests.api.knowledge_helpers import HANDBOOK, create_dataset, json_body, wait_indexed
 from tests.processes import python, weir_env
 
 
@@ -30,14 +30,14 @@ def _weir(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-async def indexed(client, key):  # noqa: F811
-    dataset = await _create_dataset(client, key, indexing_technique="high_quality")
+async def indexed(client, key):
+    dataset = await create_dataset(client, key, indexing_technique="high_quality")
     ds = f"/v1/datasets/{dataset['id']}"
-    created = await _json(await client.post(f"{ds}/document/create-by-text", headers=bearer(key),
-                                            json={"name": "handbook", "text": HANDBOOK}))
-    [status] = await _wait_indexed(client, key, dataset["id"], created["batch"])
+    created = await json_body(await client.post(f"{ds}/document/create-by-text", headers=bearer(key),
+                                                json={"name": "handbook", "text": HANDBOOK}))
+    [status] = await wait_indexed(client, key, dataset["id"], created["batch"])
     assert status["indexing_status"] == "completed", status
-    economy = await _create_dataset(client, key, name="Notes", indexing_technique="economy")
+    economy = await create_dataset(client, key, name="Notes", indexing_technique="economy")
     return dataset["id"], status["total_segments"], economy["id"]
 
 

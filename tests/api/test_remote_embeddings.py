@@ -4,11 +4,11 @@ import asyncio
 import hashlib
 import json
 import math
-import time
 
 import pytest
 
 from tests.api.helpers import bearer
+from tests.api.knowledge_helpers import wait_indexed
 
 DIMENSION = 64
 
@@ -80,15 +80,8 @@ async def test_a_dataset_indexes_and_retrieves_with_a_remote_embedding_model(con
     rule = {"mode": "custom", "rules": {"pre_processing_rules": [], "segmentation": {"separator": "\\n\\n", "max_tokens": 60}}}
     created = await (await console.client.post(f"/v1/datasets/{dataset['id']}/document/create-by-text", headers=bearer(key),
                                                json={"name": "facts", "text": text, "process_rule": rule})).get_json()
-    deadline = time.monotonic() + 60
-    while True:
-        status = await (await console.client.get(
-            f"/v1/datasets/{dataset['id']}/documents/{created['batch']}/indexing-status", headers=bearer(key))).get_json()
-        if status["data"][0]["indexing_status"] in ("completed", "error"):
-            break
-        assert time.monotonic() < deadline
-        await asyncio.sleep(0.05)
-    assert status["data"][0]["indexing_status"] == "completed", status
+    [status] = await wait_indexed(console.client, key, dataset["id"], created["batch"])
+    assert status["indexing_status"] == "completed", status
     found = await (await console.client.post(f"/v1/datasets/{dataset['id']}/retrieve", headers=bearer(key), json={
         "query": "what is the dog called", "retrieval_model": {"search_method": "semantic_search", "top_k": 1,
                                                                "reranking_enable": False}})).get_json()

@@ -1,7 +1,6 @@
 """Trace jobs through the ops_trace queue (in-process broker) to GET /metrics and to exported spans."""
 
 import asyncio
-import time
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
@@ -15,13 +14,14 @@ from sqlalchemy import insert, select, update
 from adapters.persistence.schema import apps, messages, workflow_runs
 from adapters.telemetry.otel_traces import OtelTraceExporter
 from domain.telemetry.records import EventTimes
+from tests.polling import eventually
 
 
 @pytest.fixture
 def spans(container):
     memory = InMemorySpanExporter()
-    container.trace_exporter.override(
-        providers.Singleton(OtelTraceExporter, container.otel_resource, [SimpleSpanProcessor(memory)])
+    container.telemetry.trace_exporter.override(
+        providers.Singleton(OtelTraceExporter, container.telemetry.resource, [SimpleSpanProcessor(memory)])
     )
     return memory
 
@@ -60,20 +60,18 @@ async def _histogram(client, name: str, **labels: str) -> tuple[float, float]:
 
 
 async def _until_count(client, name: str, count: int, **labels: str) -> tuple[float, float]:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
+    async def reached() -> tuple[float, float] | None:
         seen = await _histogram(client, name, **labels)
-        if seen[0] >= count:
-            return seen
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"{name}{labels} never reached count {count}: {await _histogram(client, name, **labels)}")
+        return seen if seen[0] >= count else None
+
+    return await eventually(reached, timeout=15, what=f"{name}{labels} to reach count {count}")
 
 
 async def test_a_250ms_run_is_one_point_of_250ms_and_one_span_with_its_times(client, container, app_row, spans):
     app_id, tenant_id = app_row
     created = datetime.now(UTC) - timedelta(seconds=5)
     run_id = await _insert_run(container, app_id, tenant_id, created, created + timedelta(milliseconds=250))
-    await container.trace_dispatcher().workflow_finished(run_id, EventTimes())
+    await container.telemetry.trace_dispatcher().workflow_finished(run_id, EventTimes())
     count, total = await _until_count(client, "dify_workflow_duration", 1, app_id=str(app_id))
     assert count == 1 and total == pytest.approx(0.25, abs=0.005)
     [span] = [s for s in spans.get_finished_spans() if s.context.trace_id == run_id.int]
@@ -86,7 +84,7 @@ async def test_redelivery_records_nothing_twice(client, container, app_row, span
     created = datetime.now(UTC)
     run_id = await _insert_run(container, app_id, tenant_id, created, created + timedelta(milliseconds=120))
     for _ in range(3):
-        await container.trace_dispatcher().workflow_finished(run_id, EventTimes())
+        await container.telemetry.trace_dispatcher().workflow_finished(run_id, EventTimes())
     await container.broker().wait_all()
     assert (await _histogram(client, "dify_workflow_duration", app_id=str(app_id)))[0] == 1
     assert len([s for s in spans.get_finished_spans() if s.context.trace_id == run_id.int]) == 1
@@ -96,7 +94,7 @@ async def test_a_run_stored_300ms_after_its_trace_job_gets_its_true_duration(cli
     app_id, tenant_id = app_row
     created = datetime.now(UTC)
     run_id = await _insert_run(container, app_id, tenant_id, created, None, status="running")
-    await container.trace_dispatcher().workflow_finished(run_id, EventTimes())
+    await container.telemetry.trace_dispatcher().workflow_finished(run_id, EventTimes())
     await asyncio.sleep(0.3)  # the storage worker is late: this is the race being tested, not a wait for work
     async with container.engine().begin() as conn:
         await conn.execute(update(workflow_runs).where(workflow_runs.c.id == run_id).values(
@@ -115,7 +113,7 @@ async def test_an_aborted_message_is_timed_by_its_provider_latency(client, conta
             status="error", error="aborted by the user", provider_response_latency=0.42,
             created_at=created, updated_at=created, invoke_from="service-api",
         ))
-    await container.trace_dispatcher().message_finished(message_id, EventTimes())
+    await container.telemetry.trace_dispatcher().message_finished(message_id, EventTimes())
     count, total = await _until_count(client, "dify_message_duration", 1, app_id=str(app_id))
     assert count == 1 and total == pytest.approx(0.42)
 

@@ -17,7 +17,7 @@ from adapters.vectorstores.milvus import MilvusVectorStore
 from adapters.vectorstores.pgvector import PgvectorVectorStore
 from domain.knowledge.errors import VectorCollectionNotFound, VectorDimensionMismatch
 from domain.knowledge.ports import VectorFilter, VectorRecord
-from tests.conftest import create_database
+from tests.databases import create_database
 
 DIM = 4
 

@@ -23,10 +23,12 @@ from taskiq.kicker import AsyncKicker
 
 from adapters.queue.taskiq_broker import make_broker, queue_key
 from tests.api.helpers import OWNER, Console, bearer
+from tests.polling import eventually
 from tests.processes import ROOT, free_port, weir_env
 
 LEASE_SECONDS = 2
 STARTUP = 120  # a worker loads the embedding model and opens the database before its first task
+POLL_SECONDS = 0.1  # how often a wait for the workers or the database looks again
 
 WORKFLOW_DSL = """
 app: {mode: workflow, name: Slow run, description: '', icon: '🤖', icon_background: '#FFEAD5'}
@@ -80,16 +82,6 @@ def _paragraphs(count: int) -> str:
         f"Section {i}: " + " ".join(words[(i * 7 + j) % len(words)] for j in range(40)) + f" end of part {i}."
         for i in range(count)
     )
-
-
-async def wait_for(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = await check()
-        if value:
-            return value
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def query(url: str, sql: str, *params) -> list[tuple]:
@@ -228,9 +220,9 @@ async def test_a_worker_killed_while_indexing_leaves_the_document_indexed_once_b
         assert status != "completed", "indexing finished before the worker could be killed: make the text bigger"
         return status in ("parsing", "cleaning", "splitting", "indexing") and status
 
-    await wait_for(in_progress, STARTUP, "the first worker to start indexing")
+    await eventually(in_progress, STARTUP, POLL_SECONDS, "the first worker to start indexing")
     # Kill it inside the embedding batches, so it leaves some segments completed and their vectors stored.
-    await wait_for(lambda: _some_completed(clean_database, document_id), 60, "the first batch to be stored")
+    await eventually(lambda: _some_completed(clean_database, document_id), 60, POLL_SECONDS, "the first batch to be stored")
     killed_in = await _document_status(clean_database, document_id)
     kill9(first)
     killed_after = time.monotonic() - started
@@ -242,7 +234,7 @@ async def test_a_worker_killed_while_indexing_leaves_the_document_indexed_once_b
 
     second = workers(redis_url)
     restarted = time.monotonic()
-    await wait_for(lambda: _settled(clean_database, document_id), STARTUP + 120, "the second worker to index it")
+    await eventually(lambda: _settled(clean_database, document_id), STARTUP + 120, POLL_SECONDS, "the second worker to index it")
     recovered_after = time.monotonic() - restarted
     assert await _document_status(clean_database, document_id) == "completed"
 
@@ -255,7 +247,7 @@ async def test_a_worker_killed_while_indexing_leaves_the_document_indexed_once_b
         )
     )
     reference_id = reference["document"]["id"]
-    await wait_for(lambda: _settled(clean_database, reference_id), 180, "the reference document to index")
+    await eventually(lambda: _settled(clean_database, reference_id), 180, POLL_SECONDS, "the reference document to index")
     assert await _document_status(clean_database, reference_id) == "completed"
 
     clean = await _segment_figures(clean_database, dataset["id"], reference_id)
@@ -321,7 +313,7 @@ async def test_a_worker_killed_mid_run_leaves_an_async_workflow_run_ended_once(
         )
         return bool(found) and all(status == "running" for (status,) in found)
 
-    await wait_for(slow_node_running, STARTUP, "the first worker to start the slow node")
+    await eventually(slow_node_running, STARTUP, POLL_SECONDS, "the first worker to start the slow node")
     kill9(first)
     workers(redis_url)
     restarted = time.monotonic()
@@ -330,7 +322,7 @@ async def test_a_worker_killed_mid_run_leaves_an_async_workflow_run_ended_once(
         detail = await _json(await client.get(f"/v1/workflows/run/{run_id}", headers=bearer(key)))
         return detail["status"] != "running" and detail
 
-    detail = await wait_for(ended, STARTUP + 60, "the run to end on the second worker")
+    detail = await eventually(ended, STARTUP + 60, POLL_SECONDS, "the run to end on the second worker")
     ended_after = time.monotonic() - restarted
     runs = await rows(clean_database, "SELECT status, error FROM workflow_runs WHERE id = %s", run_id)
     per_node = dict(
@@ -390,7 +382,7 @@ async def test_tasks_queued_before_a_redis_restart_run_after_it(tmp_path, worker
 
     redis_server = start_redis()
     try:
-        await wait_for(pong, 20, "the throwaway Redis")
+        await eventually(pong, 20, POLL_SECONDS, "the throwaway Redis")
         keys = [uuid.uuid4().hex for _ in range(5)]
         broker = make_broker(url, [])
         await broker.startup()
@@ -408,7 +400,7 @@ async def test_tasks_queued_before_a_redis_restart_run_after_it(tmp_path, worker
         await asyncio.to_thread(subprocess.run, shutdown, check=True, timeout=20)
         await asyncio.to_thread(redis_server.wait, 20)
         redis_server = start_redis()
-        await wait_for(pong, 20, "Redis to come back")
+        await eventually(pong, 20, POLL_SECONDS, "Redis to come back")
 
         workers(url)
         async with Redis.from_url(url, decode_responses=True) as client:
@@ -416,7 +408,7 @@ async def test_tasks_queued_before_a_redis_restart_run_after_it(tmp_path, worker
             async def all_ran() -> bool:
                 return all([await client.get(f"weir:test:finished:{key}") == "1" for key in keys])
 
-            await wait_for(all_ran, STARTUP, "the queued tasks to run after the restart")
+            await eventually(all_ran, STARTUP, POLL_SECONDS, "the queued tasks to run after the restart")
             assert await client.hlen("weir:test:effects") == len(keys)
             assert all([await client.get(f"weir:test:started:{key}") == "1" for key in keys])
     finally:

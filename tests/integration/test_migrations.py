@@ -5,7 +5,7 @@ from alembic.script import ScriptDirectory
 
 from adapters.persistence.migrator import alembic_config, downgrade, upgrade
 from adapters.persistence.schema import metadata
-from tests.conftest import create_database
+from tests.databases import create_database
 
 
 def _tables(url: str) -> set[str]:

@@ -9,6 +9,7 @@ from taskiq.kicker import AsyncKicker
 
 from adapters.queue.probes import RedisQueueProbe
 from adapters.queue.taskiq_broker import make_broker
+from tests.polling import eventually
 from tests.processes import ROOT, free_port, python, start, weir_env
 
 
@@ -68,7 +69,6 @@ async def test_trace_jobs_cross_redis_to_a_worker_that_records_them(redis_url, d
     from adapters.persistence.schema import apps, tenants, workflow_runs
     from adapters.queue.trace_dispatcher import TaskiqTraceDispatcher
     from domain.telemetry.records import EventTimes
-    from tests.processes import wait_until
 
     tenant_id, app_id, run_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     created = datetime.now(UTC)
@@ -96,9 +96,10 @@ async def test_trace_jobs_cross_redis_to_a_worker_that_records_them(redis_url, d
     try:
         await TaskiqTraceDispatcher(broker).workflow_finished(run_id, EventTimes())
 
-        def recorded() -> bool:
+        async def recorded() -> bool:
             try:
-                text = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=1).text
+                async with httpx.AsyncClient(timeout=1) as http:
+                    text = (await http.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
             except httpx.HTTPError:
                 return False
             return any(
@@ -106,7 +107,7 @@ async def test_trace_jobs_cross_redis_to_a_worker_that_records_them(redis_url, d
                 for f in text_string_to_metric_families(text) for s in f.samples
             )
 
-        wait_until(recorded, 60, "the worker to record the run on its /metrics")
+        await eventually(recorded, 60, 0.1, "the worker to record the run on its /metrics")
     finally:
         await broker.shutdown()
         worker.kill()

@@ -20,19 +20,11 @@ from adapters.queue.fleet import RedisFleet
 from adapters.queue.reliable_broker import ReliableRedisBroker
 from adapters.queue.taskiq_broker import make_broker, queue_key
 from tests.integration.queue_tasks import EFFECTS
+from tests.polling import eventually
 from tests.processes import ROOT, weir_env
 
 LEASE_SECONDS = 2
-
-
-async def wait_for(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = await check()
-        if value:
-            return value
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+POLL_SECONDS = 0.05  # how often a wait for the workers looks again
 
 
 @pytest.fixture
@@ -91,12 +83,12 @@ async def test_a_task_is_acknowledged_after_it_finished_and_its_lease_renewed_wh
     key = uuid.uuid4().hex
     await send(broker, "weir.test.effect", key, LEASE_SECONDS * 2, queue_name=queue_key("dataset"))
 
-    await wait_for(lambda: counter(redis, "started", key), 60, "the worker to start the task")
+    await eventually(lambda: counter(redis, "started", key), 60, POLL_SECONDS, "the worker to start the task")
     assert await redis.zcard("weir:processing:dataset") == 1  # held, not acknowledged
     assert await redis.llen("weir:queue:dataset") == 0
 
-    await wait_for(lambda: counter(redis, "finished", key), 30, "the task to finish")
-    await wait_for(lambda: _zero(redis.zcard("weir:processing:dataset")), 10, "the acknowledgement")
+    await eventually(lambda: counter(redis, "finished", key), 30, POLL_SECONDS, "the task to finish")
+    await eventually(lambda: _zero(redis.zcard("weir:processing:dataset")), 10, POLL_SECONDS, "the acknowledgement")
     # It ran twice as long as a lease: renewed, never redelivered.
     assert await counter(redis, "started", key) == 1
 
@@ -109,7 +101,7 @@ async def test_a_worker_killed_mid_task_has_it_redelivered_and_the_effect_happen
     first = workers()
     key = uuid.uuid4().hex
     await send(broker, "weir.test.effect", key, 600, queue_name=queue_key("dataset"))
-    await wait_for(lambda: counter(redis, "started", key), 60, "the first worker to start the task")
+    await eventually(lambda: counter(redis, "started", key), 60, POLL_SECONDS, "the first worker to start the task")
 
     kill_group(first, signal.SIGKILL)
     first.wait(timeout=10)
@@ -118,12 +110,12 @@ async def test_a_worker_killed_mid_task_has_it_redelivered_and_the_effect_happen
     # The rerun must not sleep again: the test's task sleeps `seconds` only on its first start.
     await redis.set(f"weir:test:short:{key}", 1)
     workers()
-    await wait_for(lambda: counter(redis, "finished", key), 60, "a new worker to finish the redelivered task")
+    await eventually(lambda: counter(redis, "finished", key), 60, POLL_SECONDS, "a new worker to finish the redelivered task")
 
     assert await counter(redis, "started", key) == 2
     assert await counter(redis, "finished", key) == 1
     assert await redis.hlen(EFFECTS) == 1 and await redis.hexists(EFFECTS, key)
-    await wait_for(lambda: _zero(redis.zcard("weir:processing:dataset")), 10, "the acknowledgement")
+    await eventually(lambda: _zero(redis.zcard("weir:processing:dataset")), 10, POLL_SECONDS, "the acknowledgement")
 
 
 @pytest.mark.parametrize("seconds, outcome", [(1, "finished"), (600, "returned")])
@@ -131,7 +123,7 @@ async def test_sigterm_finishes_or_returns_in_flight_tasks_within_a_bound(broker
     worker = workers("--wait-tasks-timeout", "3", "--shutdown-timeout", "5")
     key = uuid.uuid4().hex
     await send(broker, "weir.test.effect", key, seconds, queue_name=queue_key("dataset"))
-    await wait_for(lambda: counter(redis, "started", key), 60, "the worker to start the task")
+    await eventually(lambda: counter(redis, "started", key), 60, POLL_SECONDS, "the worker to start the task")
 
     stopping = time.monotonic()
     worker.send_signal(signal.SIGTERM)
@@ -156,7 +148,7 @@ async def test_a_failing_task_is_retried_with_growing_delays_then_dead_lettered_
     assert not result.is_err and result.return_value == 3  # two failures, then success; no error seen
 
     await send(broker, "weir.test.flaky", failing, 6, queue_name=queue_key("ops_trace"))
-    letters = await wait_for(lambda: _dead(redis), 60, "the task to be dead-lettered")
+    letters = await eventually(lambda: _dead(redis), 60, POLL_SECONDS, "the task to be dead-lettered")
     # ops_trace allows 5 retries: 6 attempts, each after a longer wait than the one before (0.2, 0.4, 0.5 cap).
     assert await counter(redis, "started", failing) == 6
     starts = [float(t) for t in await redis.lrange(f"weir:test:starts:{failing}", 0, -1)]
@@ -169,7 +161,7 @@ async def test_a_failing_task_is_retried_with_growing_delays_then_dead_lettered_
     listed = cli(redis_url, "workers", "--failed")
     assert [entry["id"] for entry in listed["dead_letters"]] == [letter["id"]]
     assert cli(redis_url, "workers", "retry", "ops_trace", letter["id"])["retried"] == [letter["id"]]
-    await wait_for(lambda: _equals(counter(redis, "started", failing), 7), 30, "the retried letter to run")
+    await eventually(lambda: _equals(counter(redis, "started", failing), 7), 30, POLL_SECONDS, "the retried letter to run")
     assert await redis.llen("weir:dead:ops_trace") == 0
     failures = cli(redis_url, "workers")["recently_failed"]
     assert sum(f["task_id"] == letter["task_id"] for f in failures) == 6
@@ -209,7 +201,7 @@ async def test_start_worker_splits_queues_and_its_heartbeat_shows_it(broker, red
     worker = workers(command=["bash", str(ROOT / "dev" / "start-worker"), "--queues", "dataset,ops_trace", "--workers", "1"])
     fleet = RedisFleet(Redis.from_url(redis_url))
     try:
-        (record,) = await wait_for(fleet.workers, 120, "the worker's heartbeat")
+        (record,) = await eventually(fleet.workers, 120, POLL_SECONDS, "the worker's heartbeat")
         assert record["queues"] == ["dataset", "ops_trace"]
         assert record["pid"] and record["host"] and record["started_at"] and record["in_flight"] == 0
         assert "workflow" in await fleet.unconsumed(["dataset", "ops_trace", "workflow"])
@@ -221,7 +213,7 @@ async def test_start_worker_splits_queues_and_its_heartbeat_shows_it(broker, red
 
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
-        await wait_for(lambda: _none(fleet.workers()), 10, "the heartbeat to go")
+        await eventually(lambda: _none(fleet.workers()), 10, POLL_SECONDS, "the heartbeat to go")
     finally:
         await fleet.close()
 
@@ -260,7 +252,7 @@ async def test_a_worker_whose_supervisor_is_killed_stops_and_returns_its_task(br
     supervisor = workers("--wait-tasks-timeout", "1")
     key = uuid.uuid4().hex
     await send(broker, "weir.test.effect", key, 600, queue_name=queue_key("dataset"))
-    await wait_for(lambda: counter(redis, "started", key), 60, "the worker to start the task")
+    await eventually(lambda: counter(redis, "started", key), 60, POLL_SECONDS, "the worker to start the task")
     fleet = RedisFleet(Redis.from_url(redis_url))
     try:
         (record,) = await fleet.workers()
@@ -270,7 +262,7 @@ async def test_a_worker_whose_supervisor_is_killed_stops_and_returns_its_task(br
     supervisor.kill()  # SIGKILL to taskiq's main process only
     supervisor.wait(timeout=10)
 
-    await wait_for(lambda: _exited(record["pid"]), 30, "the orphaned worker process to stop")
+    await eventually(lambda: _exited(record["pid"]), 30, POLL_SECONDS, "the orphaned worker process to stop")
     assert await redis.llen("weir:queue:dataset") == 1 and await redis.zcard("weir:processing:dataset") == 0
 
 

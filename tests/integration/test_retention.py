@@ -14,16 +14,17 @@ from adapters.system.clock import SystemClock
 from application.maintenance.purge_expired_records import PurgeExpiredRecords
 from domain.maintenance.policies import ExpiringRecords, RetentionPolicy
 from tests.integration.maintenance_seed import seed_app, seed_messages
+from tests.polling import eventually
 
 # 1M rows take ~34 s on a 2-core machine (seeding included): the test runs a smaller set by default,
 # bench/retention.py runs the million and prints its figures.
 ROWS = int(os.environ.get("WEIR_RETENTION_TEST_ROWS", "200000"))
 
 
-async def insert_while(url: str, app_id: str, conversation_id: str, running: asyncio.Event) -> dict:
+async def insert_while(url: str, app_id: str, conversation_id: str, running: asyncio.Event, seen: dict) -> dict:
     """Inserts fresh messages (each with a feedback) one transaction at a time, as chat traffic does,
-    with lock_timeout = 1s: a lock wait over a second is an error, and counted."""
-    seen = {"inserted": 0, "lock_timeouts": 0, "slowest": 0.0}
+    with lock_timeout = 1s: a lock wait over a second is an error, and counted in `seen`."""
+    seen.update(inserted=0, lock_timeouts=0, slowest=0.0)
     async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
         await conn.execute("SET lock_timeout = '1s'")
         while running.is_set():
@@ -61,8 +62,9 @@ async def test_retention_deletes_exactly_the_expired_messages_in_batches_while_i
                                  " WHERE m.created_at > now() - interval '30 days'")
     running = asyncio.Event()
     running.set()
-    inserter = asyncio.create_task(insert_while(url, app_id, conversation_id, running))
-    await asyncio.sleep(0.2)
+    seen: dict = {}
+    inserter = asyncio.create_task(insert_while(url, app_id, conversation_id, running, seen))
+    await eventually(lambda: seen.get("inserted", 0) >= 10, what="the chat traffic to be inserting")
 
     batch_size = 5000
     policy = RetentionPolicy({ExpiringRecords.MESSAGES: 30})
@@ -70,7 +72,7 @@ async def test_retention_deletes_exactly_the_expired_messages_in_batches_while_i
     with caplog.at_level(logging.INFO, logger="application.maintenance.purge_expired_records"):
         report = await use_case.execute()
     running.clear()
-    seen = await inserter
+    await inserter
 
     assert report.deleted == {ExpiringRecords.MESSAGES: expired}
     assert report.batches == expired // batch_size + 1  # full batches, then one short

@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
+from adapters.workflow.subprocess_code_runner import NAMESPACED, SubprocessCodeRunner
 from domain.workflows.sandbox import CodeExecutionFailed
 
 
 @pytest.fixture(scope="module")
 def runner():
-    return SubprocessCodeRunner(cpu_seconds=1, wall_seconds=4, memory_bytes=256 * 1024 * 1024)
+    # Allowed to run without namespaces, so the limits are tested on any machine; the test at the end says
+    # which level this machine gets, and that code is refused without namespaces by default.
+    return SubprocessCodeRunner(cpu_seconds=1, wall_seconds=4, memory_bytes=256 * 1024 * 1024,
+                                allow_weak_isolation=True)
 
 
 async def test_main_gets_the_inputs_and_its_dict_comes_back(runner):
@@ -34,7 +37,7 @@ async def test_an_infinite_loop_is_stopped_by_the_cpu_limit(runner):
 
 
 async def test_sleeping_forever_is_killed_by_the_wall_clock(runner):
-    quick = SubprocessCodeRunner(cpu_seconds=1, wall_seconds=1)
+    quick = SubprocessCodeRunner(cpu_seconds=1, wall_seconds=1, allow_weak_isolation=True)
     with pytest.raises(CodeExecutionFailed, match="timed out after 1 s"):
         await quick.run("python3", "import time\ndef main():\n    time.sleep(60)", {})
 
@@ -85,7 +88,7 @@ async def test_the_working_directory_is_empty_and_weirs_files_are_out_of_reach(r
     result = await runner.run("python3", code, {"path": str(secret), "project": project})
     assert result["cwd"] == [] and result["relative"] is False
     assert result["absolute"] != "read"
-    if runner.isolation == "namespaces":
+    if runner.isolation in NAMESPACED:  # without namespaces world-readable files stay readable (README)
         assert result["project"] != "read"
 
 
@@ -107,6 +110,42 @@ async def test_javascript_runs_under_node(runner):
     assert await runner.run("javascript", code, {"a": 2, "b": 3}) == {"sum": 5}
 
 
-def test_the_isolation_level_is_the_strongest_on_a_root_machine_with_unshare(runner):
-    if os.geteuid() == 0 and shutil.which("unshare") and shutil.which("setpriv"):
-        assert runner.isolation == "namespaces"
+ADD = "def main() -> dict:\n    return {'sum': 1 + 2}"
+
+
+async def test_code_runs_in_linux_namespaces_here_or_is_refused_by_default():
+    """The default runner (as weir builds it). CI must give code nodes namespaces: there a machine without
+    them fails this test; elsewhere it checks that code is refused, naming the setting that allows it."""
+    default = SubprocessCodeRunner()
+    level = await asyncio.to_thread(lambda: default.isolation)
+    if level in NAMESPACED:
+        if os.geteuid() == 0 and shutil.which("unshare") and shutil.which("setpriv"):
+            assert level == "namespaces"  # root: its own namespaces and uid nobody
+        assert await default.run("python3", ADD, {}) == {"sum": 3}
+        return
+    assert os.environ.get("CI") != "true", (
+        f"code nodes get only the {level!r} isolation level on this machine: CI must offer Linux namespaces "
+        "(root with unshare and setpriv, or unprivileged user namespaces)"
+    )
+    with pytest.raises(CodeExecutionFailed, match="CODE_ALLOW_WEAK_ISOLATION=true"):
+        await default.run("python3", ADD, {})
+
+
+async def test_without_unshare_code_is_refused_unless_weak_isolation_is_allowed(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no unshare, setpriv or node to find: a machine without namespaces
+    refused = SubprocessCodeRunner()
+    with pytest.raises(CodeExecutionFailed, match=r"'none' isolation level .* CODE_ALLOW_WEAK_ISOLATION=true"):
+        await refused.run("python3", ADD, {})
+    allowed = SubprocessCodeRunner(allow_weak_isolation=True)
+    assert await allowed.run("python3", ADD, {}) == {"sum": 3}
+    assert allowed.isolation == refused.isolation == "none"
+
+
+def test_the_level_is_logged_once(caplog):
+    runner = SubprocessCodeRunner()
+    with caplog.at_level("INFO", logger="weir.workflow.code"):
+        levels = {runner.isolation for _ in range(3)}
+    assert [r.getMessage() for r in caplog.records] == [
+        f"code nodes run with isolation level {runner.isolation}" if runner.isolation in NAMESPACED
+        else f"code nodes are refused: {runner.refusal()}"
+    ] and len(levels) == 1

@@ -12,7 +12,7 @@ from application.telemetry.record_node_trace import RecordNodeTrace
 from application.telemetry.record_workflow_trace import RecordWorkflowTrace
 from domain.telemetry.records import EventTimes, MessageRecord, NodeExecutionRecord, WorkflowRunRecord
 from domain.telemetry.spans import span_id_for
-from tests.fakes import FakeUnitOfWork, RecordingExporter, RecordingSink
+from tests.fakes import RecordingExporter, RecordingSink
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 RUN = UUID(int=101)
@@ -59,11 +59,6 @@ class ScriptedSleep:
         self.waits.append(seconds)
         if self._step and len(self.waits) == self._at:
             self._step()
-
-
-@pytest.fixture
-def uow():
-    return FakeUnitOfWork()
 
 
 def _workflow(uow, sleep=None):
@@ -136,7 +131,7 @@ async def test_tokens_are_never_counted_twice_across_levels(uow):
 
 async def test_a_completed_message_lasts_until_its_answer_was_stored(uow):
     message = _message()
-    uow.committed.messages[message.id] = message
+    uow.committed.message_records[message.id] = message
     sink, exporter = RecordingSink(), RecordingExporter()
     assert await RecordMessageTrace(uow, sink, exporter, sleep=ScriptedSleep()).execute(message.id, EventTimes()) == "recorded"
     assert [p.value for p in sink.named("dify.message.duration")] == [1.5]
@@ -150,7 +145,7 @@ async def test_a_completed_message_lasts_until_its_answer_was_stored(uow):
 
 async def test_an_aborted_message_uses_the_provider_latency(uow):
     message = _message(updated_at=T0, provider_response_latency=0.8, status="error", error="stopped", answer_tokens=0)
-    uow.committed.messages[message.id] = message
+    uow.committed.message_records[message.id] = message
     sink = RecordingSink()
     await RecordMessageTrace(uow, sink, RecordingExporter(), sleep=ScriptedSleep()).execute(message.id, EventTimes())
     assert [p.value for p in sink.named("dify.message.duration")] == [0.8]

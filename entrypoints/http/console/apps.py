@@ -10,6 +10,7 @@ from entrypoints.http.bodies import parse_body, parse_query
 from entrypoints.http.console.schemas import ApiEnableBody, AppListQuery, CreateAppBody, UpdateAppBody
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import app_json
+from entrypoints.http.query import limit_arg, page_arg
 
 bp = Blueprint("console_apps", __name__)
 
@@ -28,14 +29,16 @@ async def create_app() -> tuple[dict, int]:
 @bp.get("/apps")
 @console_login_required
 async def list_apps() -> dict:
-    query = parse_query(AppListQuery)
-    request = ListAppsRequest(tenant_id=console_session().tenant.id, **query.model_dump())
+    query, number, limit = parse_query(AppListQuery), page_arg(), limit_arg()
+    request = ListAppsRequest(
+        tenant_id=console_session().tenant.id, page=number, limit=limit, mode=query.mode, name=query.name
+    )
     page = await container().list_apps().execute(request)
     return {
-        "page": query.page,
-        "limit": query.limit,
+        "page": number,
+        "limit": limit,
         "total": page.total,
-        "has_more": query.page * query.limit < page.total,
+        "has_more": number * limit < page.total,
         "data": [app_json(app) for app in page.items],
     }
 

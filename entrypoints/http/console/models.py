@@ -16,14 +16,14 @@ bp = Blueprint("console_models", __name__)
 async def save_credentials(provider: str) -> dict:
     body = await json_object()
     credentials = body.get("credentials", body)
-    await container().save_provider_credentials().execute(console_session().tenant.id, provider, credentials)
+    await container().models.save_provider_credentials().execute(console_session().tenant.id, provider, credentials)
     return {"result": "success"}
 
 
 @bp.get("/workspaces/current/model-providers")
 @console_login_required
 async def list_providers() -> dict:
-    providers, defaults = await container().list_providers().execute(console_session().tenant.id)
+    providers, defaults = await container().models.list_providers().execute(console_session().tenant.id)
     return {
         "data": [
             {
@@ -58,7 +58,7 @@ async def list_providers() -> dict:
 async def set_default_model() -> dict:
     body = await json_object()
     settings = body.get("model_settings") or []
-    await container().set_default_models().execute(console_session().tenant.id, settings)
+    await container().models.set_default_models().execute(console_session().tenant.id, settings)
     return {"result": "success"}
 
 
@@ -66,5 +66,5 @@ async def set_default_model() -> dict:
 @console_login_required
 async def update_model_config(app_id: UUID) -> dict:
     body = await json_object()
-    await container().update_model_config().execute(console_session().tenant.id, app_id, body)
+    await container().chat.update_model_config().execute(console_session().tenant.id, app_id, body)
     return {"result": "success"}

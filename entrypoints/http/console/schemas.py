@@ -1,8 +1,6 @@
 """Console request bodies. Field rules beyond shape (lengths, formats) live in the domain."""
 
-from typing import Annotated
-
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 
 class SetupBody(BaseModel):
@@ -44,7 +42,7 @@ class ApiEnableBody(BaseModel):
 
 
 class AppListQuery(BaseModel):
-    page: Annotated[int, Field(ge=1, le=99999)] = 1
-    limit: Annotated[int, Field(ge=1, le=100)] = 20
+    """Besides `page` and `limit`, which entrypoints.http.query reads."""
+
     mode: str = "all"
     name: str | None = None

@@ -17,7 +17,7 @@ bp = Blueprint("console_workflows", __name__)
 @bp.get("/apps/<uuid:app_id>/workflows/draft")
 @console_login_required
 async def get_draft(app_id: UUID) -> dict:
-    draft = await container().get_draft().execute(console_session().tenant.id, app_id)
+    draft = await container().workflows.get_draft().execute(console_session().tenant.id, app_id)
     return {
         "id": str(draft.id),
         "graph": draft.graph,
@@ -41,7 +41,7 @@ async def sync_draft(app_id: UUID) -> dict:
         conversation_variables=body.get("conversation_variables") or [],
     )
     session = console_session()
-    draft = await container().sync_draft().execute(session.tenant.id, session.account.id, app_id, content)
+    draft = await container().workflows.sync_draft().execute(session.tenant.id, session.account.id, app_id, content)
     return {"result": "success", "hash": str(epoch(draft.updated_at)), "updated_at": epoch(draft.updated_at)}
 
 
@@ -49,7 +49,7 @@ async def sync_draft(app_id: UUID) -> dict:
 @console_login_required
 async def publish(app_id: UUID) -> dict:
     session = console_session()
-    version = await container().publish_workflow().execute(session.tenant.id, session.account.id, app_id)
+    version = await container().workflows.publish_workflow().execute(session.tenant.id, session.account.id, app_id)
     return {"result": "success", "created_at": epoch(version.created_at), "id": str(version.id)}
 
 
@@ -60,10 +60,9 @@ async def import_app() -> tuple[dict, int]:
     if body.get("mode", "yaml-content") != "yaml-content" or not isinstance(body.get("yaml_content"), str):
         raise InvalidParam("mode must be yaml-content with a yaml_content string", param="yaml_content")
     session = console_session()
-    result = (
-        await container()
-        .import_app_dsl()
-        .execute(session.tenant.id, session.account.id, body["yaml_content"], publish=bool(body.get("publish")))
+    importer = container().workflows.import_app_dsl()
+    result = await importer.execute(
+        session.tenant.id, session.account.id, body["yaml_content"], publish=bool(body.get("publish"))
     )
     payload = {
         "id": str(result.id),
@@ -80,4 +79,4 @@ async def import_app() -> tuple[dict, int]:
 @bp.get("/apps/<uuid:app_id>/export")
 @console_login_required
 async def export_app(app_id: UUID) -> dict:
-    return {"data": await container().export_app_dsl().execute(console_session().tenant.id, app_id)}
+    return {"data": await container().workflows.export_app_dsl().execute(console_session().tenant.id, app_id)}

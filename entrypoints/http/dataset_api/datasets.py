@@ -1,16 +1,18 @@
 """Datasets: create, list, get, update, delete."""
 
-from quart import Response, jsonify, request
+from quart import Blueprint, Response, jsonify, request
 
 from application.knowledge.create_dataset import CreateDatasetRequest
 from application.knowledge.dataset_view import DatasetView
 from application.knowledge.update_dataset import UpdateDatasetRequest
 from entrypoints.http.auth import dataset_api
 from entrypoints.http.bodies import json_object
-from entrypoints.http.dataset_api import bp
 from entrypoints.http.dataset_api.presenters import dataset_json
-from entrypoints.http.dataset_api.requests import actor, dataset_id, page_json, query_int, tenant_id
+from entrypoints.http.dataset_api.requests import actor, dataset_id, page_json, tenant_id
 from entrypoints.http.deps import container
+from entrypoints.http.query import limit_arg, page_arg
+
+bp = Blueprint("dataset_datasets", __name__)
 
 
 @bp.post("/datasets")
@@ -31,7 +33,7 @@ async def create_dataset() -> Response:
 @bp.get("/datasets")
 @dataset_api
 async def list_datasets() -> Response:
-    page, limit = query_int("page", 1), query_int("limit", 20)
+    page, limit = page_arg(), limit_arg()
     found = await container().knowledge.list_datasets().execute(tenant_id(), page, limit, request.args.get("keyword"))
     return jsonify(page_json([dataset_json(v) for v in found.items], found.total, page, limit))
 

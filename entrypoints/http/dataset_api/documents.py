@@ -1,6 +1,6 @@
 """Documents: create and update by text or file, list, get, delete, status actions, indexing status."""
 
-from quart import Response, jsonify, request
+from quart import Blueprint, Response, jsonify, request
 
 from application.knowledge.create_document import CreatedDocument, CreateDocumentRequest
 from application.knowledge.document_input import Upload
@@ -11,7 +11,6 @@ from domain.knowledge.errors import DocumentNotFound, NoFileUploaded
 from domain.shared.errors import InvalidParam
 from entrypoints.http.auth import dataset_api
 from entrypoints.http.bodies import json_object
-from entrypoints.http.dataset_api import bp
 from entrypoints.http.dataset_api.document_detail import document_detail_json
 from entrypoints.http.dataset_api.presenters import document_json
 from entrypoints.http.dataset_api.requests import (
@@ -21,11 +20,13 @@ from entrypoints.http.dataset_api.requests import (
     json_field,
     page_json,
     path_id,
-    query_int,
     tenant_id,
 )
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import epoch
+from entrypoints.http.query import limit_arg, page_arg
+
+bp = Blueprint("dataset_documents", __name__)
 
 FIRST_DOCUMENT_FIELDS = ("indexing_technique", "retrieval_model", "embedding_model", "embedding_model_provider")
 
@@ -111,7 +112,7 @@ async def update_by_file(raw_id: str, raw_doc: str) -> Response:
 @bp.get("/datasets/<raw_id>/documents")
 @dataset_api
 async def list_documents(raw_id: str) -> Response:
-    page, limit = query_int("page", 1), query_int("limit", 20)
+    page, limit = page_arg(), limit_arg()
     found = await container().knowledge.list_documents().execute(
         ListDocumentsRequest(
             tenant_id=tenant_id(), dataset_id=dataset_id(raw_id), page=page, limit=limit,

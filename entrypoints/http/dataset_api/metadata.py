@@ -1,13 +1,14 @@
 """Document metadata: a dataset's custom fields, its built-in fields, and values set on documents."""
 
-from quart import Response, jsonify
+from quart import Blueprint, Response, jsonify
 
 from domain.knowledge.metadata import BUILT_IN_FIELDS, MetadataField, MetadataNotFound
 from entrypoints.http.auth import dataset_api
 from entrypoints.http.bodies import json_object
-from entrypoints.http.dataset_api import bp
 from entrypoints.http.dataset_api.requests import actor, dataset_id, path_id, tenant_id
 from entrypoints.http.deps import container
+
+bp = Blueprint("dataset_metadata", __name__)
 
 
 def _field_json(field: MetadataField) -> dict:

@@ -1,14 +1,15 @@
 """Pausing, resuming and retrying document indexing (Dify's console routes, served to dataset keys)."""
 
-from quart import Response, jsonify
+from quart import Blueprint, Response, jsonify
 
 from domain.knowledge.errors import DocumentNotFound
 from domain.shared.errors import InvalidParam
 from entrypoints.http.auth import dataset_api
 from entrypoints.http.bodies import json_object
-from entrypoints.http.dataset_api import bp
 from entrypoints.http.dataset_api.requests import dataset_id, document_id, path_id, tenant_id
 from entrypoints.http.deps import container
+
+bp = Blueprint("dataset_processing", __name__)
 
 
 @bp.patch("/datasets/<ds>/documents/<doc>/processing/pause")

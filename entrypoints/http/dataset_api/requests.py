@@ -1,9 +1,7 @@
-"""Reading the knowledge routes' inputs: ids in paths, pages in query strings, the caller's identity."""
+"""Reading the knowledge routes' inputs: ids in paths, the caller's identity, multipart JSON; pages out."""
 
 import json
 from uuid import UUID
-
-from quart import request
 
 from application.knowledge.guards import Actor
 from domain.knowledge.errors import DatasetNotFound, DocumentNotFound, SegmentNotFound
@@ -30,16 +28,6 @@ def document_id(value: str) -> UUID:
 
 def segment_id(value: str) -> UUID:
     return path_id(value, SegmentNotFound)
-
-
-def query_int(name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise InvalidParam(f"{name} must be an integer.", param=name) from None
 
 
 def tenant_id() -> UUID:

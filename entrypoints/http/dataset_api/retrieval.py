@@ -1,15 +1,16 @@
 """Hit testing (`POST /datasets/{id}/retrieve`) and the embedding models a dataset can use."""
 
-from quart import Response, jsonify
+from quart import Blueprint, Response, jsonify
 
 from application.knowledge.retrieve import RetrieveRequest
 from domain.knowledge.retrieval import RetrievedRecord
 from entrypoints.http.auth import dataset_api
 from entrypoints.http.bodies import json_object
-from entrypoints.http.dataset_api import bp
 from entrypoints.http.dataset_api.presenters import segment_json
 from entrypoints.http.dataset_api.requests import dataset_id, tenant_id
 from entrypoints.http.deps import container
+
+bp = Blueprint("dataset_retrieval", __name__)
 
 
 def _record_json(record: RetrievedRecord) -> dict:

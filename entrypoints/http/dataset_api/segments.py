@@ -1,6 +1,6 @@
 """Segments (chunks) of a document and their child chunks."""
 
-from quart import Response, jsonify, request
+from quart import Blueprint, Response, jsonify, request
 
 from application.knowledge.create_segments import CreateSegmentsRequest
 from application.knowledge.list_child_chunks import ListChildChunksRequest
@@ -9,7 +9,6 @@ from application.knowledge.update_segment import UpdateSegmentRequest
 from domain.knowledge.errors import ChildChunkNotFound
 from entrypoints.http.auth import dataset_api
 from entrypoints.http.bodies import json_object
-from entrypoints.http.dataset_api import bp
 from entrypoints.http.dataset_api.presenters import child_json, segment_json
 from entrypoints.http.dataset_api.requests import (
     actor,
@@ -17,11 +16,13 @@ from entrypoints.http.dataset_api.requests import (
     document_id,
     page_json,
     path_id,
-    query_int,
     segment_id,
     tenant_id,
 )
 from entrypoints.http.deps import container
+from entrypoints.http.query import limit_arg, page_arg
+
+bp = Blueprint("dataset_segments", __name__)
 
 SEGMENTS = "/datasets/<ds>/documents/<doc>/segments"
 SEGMENT = SEGMENTS + "/<seg>"
@@ -43,7 +44,7 @@ async def create_segments(ds: str, doc: str) -> Response:
 @bp.get(SEGMENTS)
 @dataset_api
 async def list_segments(ds: str, doc: str) -> Response:
-    page, limit = query_int("page", 1), query_int("limit", 20)
+    page, limit = page_arg(), limit_arg()
     statuses = request.args.getlist("status") + request.args.getlist("status[]")
     found, form = await container().knowledge.list_segments().execute(
         ListSegmentsRequest(tenant_id=tenant_id(), dataset_id=dataset_id(ds), document_id=document_id(doc), page=page,
@@ -94,7 +95,7 @@ async def create_child_chunk(ds: str, doc: str, seg: str) -> Response:
 @bp.get(SEGMENT + "/child_chunks")
 @dataset_api
 async def list_child_chunks(ds: str, doc: str, seg: str) -> Response:
-    page, limit = query_int("page", 1), query_int("limit", 20)
+    page, limit = page_arg(), limit_arg()
     found = await container().knowledge.list_child_chunks().execute(
         ListChildChunksRequest(tenant_id=tenant_id(), dataset_id=dataset_id(ds), document_id=document_id(doc),
                                segment_id=segment_id(seg), page=page, limit=limit, keyword=request.args.get("keyword"))

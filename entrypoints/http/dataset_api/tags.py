@@ -1,13 +1,14 @@
 """Knowledge tags: create, list, rename, delete, bind to and unbind from datasets."""
 
-from quart import Response, jsonify, request
+from quart import Blueprint, Response, jsonify, request
 
 from domain.knowledge.tags import Tag
 from entrypoints.http.auth import dataset_api
 from entrypoints.http.bodies import json_object
-from entrypoints.http.dataset_api import bp
 from entrypoints.http.dataset_api.requests import actor, dataset_id, tenant_id
 from entrypoints.http.deps import container
+
+bp = Blueprint("dataset_tags", __name__)
 
 
 def _tag_json(tag: Tag) -> dict:

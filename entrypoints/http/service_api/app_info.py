@@ -31,7 +31,7 @@ async def info() -> dict:
 @bp.get("/parameters")
 @app_api()
 async def parameters() -> dict:
-    described = await container().describe_parameters().execute(current_app_model())
+    described = await container().chat.describe_parameters().execute(current_app_model())
     return parameters_json(described.config, container().upload_limits())
 
 

@@ -29,7 +29,7 @@ CHAT_MODES = (AppMode.CHAT, AppMode.AGENT_CHAT, AppMode.ADVANCED_CHAT)
 async def chat_messages() -> Response:
     body = await parse_body(ChatBody)
     if current_app_model().mode == AppMode.ADVANCED_CHAT:
-        handle = await container().run_chatflow().start(ChatflowRequest(
+        handle = await container().workflows.run_chatflow().start(ChatflowRequest(
             app=current_app_model(), end_user=current_end_user(), query=body.query, inputs=body.inputs,
             conversation_id=body.conversation_id, streaming=body.response_mode == "streaming",
         ))
@@ -43,7 +43,7 @@ async def chat_messages() -> Response:
         conversation_id=body.conversation_id,
         auto_generate_name=body.auto_generate_name,
     )
-    run = await container().send_message().execute(request)
+    run = await container().chat.send_message().execute(request)
     return await _answer(run, chat=True, streaming=request.streaming)
 
 
@@ -59,21 +59,21 @@ async def completion_messages() -> Response:
         inputs=body.inputs,
         streaming=body.response_mode == "streaming",
     )
-    run = await container().send_message().execute(request)
+    run = await container().chat.send_message().execute(request)
     return await _answer(run, chat=False, streaming=request.streaming)
 
 
 @bp.post("/chat-messages/<uuid:task_id>/stop")
 @app_api(modes=CHAT_MODES, wrong_mode=NotChatApp, user_from="json", user_required=True)
 async def stop_chat(task_id: UUID) -> dict:
-    await container().stop_generation().execute(task_id, current_end_user())
+    await container().chat.stop_generation().execute(task_id, current_end_user())
     return {"result": "success"}
 
 
 @bp.post("/completion-messages/<uuid:task_id>/stop")
 @app_api(modes=(AppMode.COMPLETION,), wrong_mode=AppUnavailable, user_from="json", user_required=True)
 async def stop_completion(task_id: UUID) -> dict:
-    await container().stop_generation().execute(task_id, current_end_user())
+    await container().chat.stop_generation().execute(task_id, current_end_user())
     return {"result": "success"}
 
 

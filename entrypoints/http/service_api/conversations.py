@@ -1,9 +1,10 @@
 """Conversations and their messages, as the end user named by `user` sees them."""
 
 import json
+from typing import Annotated, Any
 from uuid import UUID
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, Field, field_validator
 from quart import Blueprint
 
 from domain.apps.entities import AppMode
@@ -12,6 +13,7 @@ from entrypoints.http.auth import app_api, current_app_model, current_end_user
 from entrypoints.http.bodies import parse_body, parse_query
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import conversation_json, epoch, message_json
+from entrypoints.http.query import limit_arg
 from entrypoints.http.service_api.schemas import optional_uuid
 
 bp = Blueprint("service_conversations", __name__)
@@ -22,7 +24,6 @@ chat_body_route = app_api(modes=CHAT_MODES, wrong_mode=NotChatApp, user_from="js
 
 class ConversationsQuery(BaseModel):
     last_id: UUID | None = None
-    limit: int = 20
     sort_by: str = "-updated_at"
     _blank = field_validator("last_id", mode="before")(optional_uuid)
 
@@ -30,8 +31,27 @@ class ConversationsQuery(BaseModel):
 class MessagesQuery(BaseModel):
     conversation_id: UUID
     first_id: UUID | None = None
-    limit: int = 20
     _blank = field_validator("first_id", mode="before")(optional_uuid)
+
+
+class VariablesQuery(BaseModel):
+    last_id: str | None = None
+    variable_name: Annotated[str | None, Field(max_length=255)] = None
+
+    @field_validator("last_id", "variable_name", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @field_validator("variable_name")
+    @classmethod
+    def _safe_name(cls, value: str | None) -> str | None:
+        # Dify's filter: letters and digits (of any script), hyphens, underscores and periods.
+        if value is not None and not value.replace("-", "").replace("_", "").replace(".", "").isalnum():
+            raise ValueError(
+                "Variable name can only contain letters, numbers, hyphens (-), underscores (_), and periods (.)"
+            )
+        return value
 
 
 class RenameBody(BaseModel):
@@ -43,17 +63,17 @@ class RenameBody(BaseModel):
 @bp.get("/conversations")
 @chat_route
 async def list_conversations() -> dict:
-    query = parse_query(ConversationsQuery)
-    page = await container().list_conversations().execute(
-        current_app_model(), current_end_user(), query.last_id, query.limit, query.sort_by
+    query, limit = parse_query(ConversationsQuery), limit_arg()
+    page = await container().chat.list_conversations().execute(
+        current_app_model(), current_end_user(), query.last_id, limit, query.sort_by
     )
-    return {"limit": query.limit, "has_more": page.has_more, "data": [conversation_json(c) for c in page.items]}
+    return {"limit": limit, "has_more": page.has_more, "data": [conversation_json(c) for c in page.items]}
 
 
 @bp.delete("/conversations/<uuid:conversation_id>")
 @chat_body_route
 async def delete_conversation(conversation_id: UUID) -> tuple[str, int]:
-    await container().delete_conversation().execute(current_app_model(), current_end_user(), conversation_id)
+    await container().chat.delete_conversation().execute(current_app_model(), current_end_user(), conversation_id)
     return "", 204
 
 
@@ -61,7 +81,7 @@ async def delete_conversation(conversation_id: UUID) -> tuple[str, int]:
 @chat_body_route
 async def rename_conversation(conversation_id: UUID) -> dict:
     body = await parse_body(RenameBody)
-    conversation = await container().rename_conversation().execute(
+    conversation = await container().chat.rename_conversation().execute(
         current_app_model(), current_end_user(), conversation_id, body.name, body.auto_generate
     )
     return conversation_json(conversation)
@@ -70,8 +90,10 @@ async def rename_conversation(conversation_id: UUID) -> dict:
 @bp.get("/conversations/<uuid:conversation_id>/variables")
 @chat_route
 async def conversation_variables(conversation_id: UUID) -> dict:
-    conversation, variables = await container().list_conversation_variables().execute(
-        current_app_model(), current_end_user(), conversation_id
+    query, limit = parse_query(VariablesQuery), limit_arg()
+    conversation, page = await container().chat.list_conversation_variables().execute(
+        current_app_model(), current_end_user(), conversation_id,
+        limit=limit, last_id=query.last_id, variable_name=query.variable_name,
     )
     data = [
         {
@@ -80,17 +102,17 @@ async def conversation_variables(conversation_id: UUID) -> dict:
             "description": v.description, "created_at": epoch(conversation.created_at),
             "updated_at": epoch(conversation.updated_at),
         }
-        for v in variables
+        for v in page.items
     ]
-    return {"limit": 100, "has_more": False, "data": data}
+    return {"limit": limit, "has_more": page.has_more, "data": data}
 
 
 @bp.get("/messages")
 @chat_route
 async def list_messages() -> dict:
-    query = parse_query(MessagesQuery)
-    page, feedbacks = await container().list_messages().execute(
-        current_app_model(), current_end_user(), query.conversation_id, query.first_id, query.limit
+    query, limit = parse_query(MessagesQuery), limit_arg()
+    page, feedbacks = await container().chat.list_messages().execute(
+        current_app_model(), current_end_user(), query.conversation_id, query.first_id, limit
     )
     items = [message_json(m, feedbacks.get(m.id)) for m in reversed(page.items)]
-    return {"limit": query.limit, "has_more": page.has_more, "data": items}
+    return {"limit": limit, "has_more": page.has_more, "data": items}

@@ -9,9 +9,10 @@ from quart import Blueprint
 from domain.apps.entities import AppMode
 from domain.apps.errors import NotChatApp
 from entrypoints.http.auth import app_api, current_app_model, current_end_user
-from entrypoints.http.bodies import parse_body, parse_query
+from entrypoints.http.bodies import parse_body
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import feedback_json
+from entrypoints.http.query import limit_arg, page_arg
 
 bp = Blueprint("service_feedback", __name__)
 NOT_WORKFLOW = (AppMode.CHAT, AppMode.AGENT_CHAT, AppMode.ADVANCED_CHAT, AppMode.COMPLETION)
@@ -23,16 +24,11 @@ class FeedbackBody(BaseModel):
     content: str | None = None
 
 
-class PageQuery(BaseModel):
-    page: int = 1
-    limit: int = 20
-
-
 @bp.post("/messages/<uuid:message_id>/feedbacks")
 @app_api(modes=NOT_WORKFLOW, user_from="json", user_required=True)
 async def give_feedback(message_id: UUID) -> dict:
     body = await parse_body(FeedbackBody)
-    await container().give_feedback().execute(
+    await container().chat.give_feedback().execute(
         current_app_model(), current_end_user(), message_id, body.rating, body.content
     )
     return {"result": "success"}
@@ -41,8 +37,8 @@ async def give_feedback(message_id: UUID) -> dict:
 @bp.get("/app/feedbacks")
 @app_api()
 async def app_feedbacks() -> dict:
-    query = parse_query(PageQuery)
-    feedbacks = await container().list_app_feedbacks().execute(current_app_model(), query.page, query.limit)
+    page, limit = page_arg(), limit_arg(maximum=101)  # Dify allows 101 here
+    feedbacks = await container().chat.list_app_feedbacks().execute(current_app_model(), page, limit)
     return {"data": [feedback_json(f) for f in feedbacks]}
 
 
@@ -52,5 +48,5 @@ async def app_feedbacks() -> dict:
     user_from="query", user_required=True,
 )
 async def suggested(message_id: UUID) -> dict:
-    questions = await container().suggest_questions().execute(current_app_model(), current_end_user(), message_id)
+    questions = await container().chat.suggest_questions().execute(current_app_model(), current_end_user(), message_id)
     return {"result": "success", "data": questions}

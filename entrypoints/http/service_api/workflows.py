@@ -7,9 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 from quart import Blueprint, Response, jsonify, request
-from taskiq.kicker import AsyncKicker
 
-from adapters.queue.taskiq_broker import queue_key
 from application.workflows.run_workflow import RunWorkflowRequest
 from domain.apps.entities import AppMode
 from domain.apps.errors import NotWorkflowApp
@@ -19,6 +17,7 @@ from entrypoints.http import run_presenter
 from entrypoints.http.auth import app_api, current_app_model, current_end_user
 from entrypoints.http.bodies import parse_body
 from entrypoints.http.deps import container
+from entrypoints.http.query import limit_arg, page_arg
 from entrypoints.http.sse import PING, PING_INTERVAL_SECONDS, event, follow, stream_response
 
 bp = Blueprint("service_workflows", __name__)
@@ -49,14 +48,11 @@ async def _run(workflow_id: UUID | None) -> Response:
     body = await parse_body(RunBody)
     end_user = current_end_user()
     run_request = RunWorkflowRequest(current_app_model(), end_user, body.inputs, workflow_id)
-    use_case = container().run_workflow()
+    use_case = container().workflows.run_workflow()
     if body.response_mode == "async":
         # Beyond Dify: 202 at once; the run continues on the `workflow` queue and can be polled or re-attached.
         handle, _ = await use_case.prepare(run_request)
-        kicker = AsyncKicker(
-            task_name="weir.workflow.run", broker=container().broker(), labels={"queue_name": queue_key("workflow")}
-        )
-        await kicker.kiq(str(handle.run.id), str(handle.task_id), end_user.session_id)
+        await container().workflows.run_queue().enqueue(handle.run.id, handle.task_id, end_user.session_id)
         response = jsonify(
             {
                 "task_id": str(handle.task_id),
@@ -84,14 +80,14 @@ def _ends_run(item: object) -> bool:
 @bp.get("/workflows/run/<uuid:run_id>")
 @app_api(modes=RUN_READERS, wrong_mode=NotWorkflowApp)
 async def run_detail(run_id: UUID) -> dict:
-    run = await container().get_workflow_run().execute(current_app_model(), run_id)
+    run = await container().workflows.get_workflow_run().execute(current_app_model(), run_id)
     return run_presenter.run_detail(run)
 
 
 @bp.post("/workflows/tasks/<uuid:task_id>/stop")
 @app_api(modes=WORKFLOW, wrong_mode=NotWorkflowApp, user_from="json", user_required=True)
 async def stop(task_id: UUID) -> dict:
-    await container().stop_generation().execute(task_id, current_end_user())
+    await container().chat.stop_generation().execute(task_id, current_end_user())
     return {"result": "success"}
 
 
@@ -103,7 +99,7 @@ def _iso(name: str) -> datetime | None:
 @bp.get("/workflows/logs")
 @app_api(modes=RUN_READERS, wrong_mode=NotWorkflowApp)
 async def logs() -> dict:
-    page, limit = int(request.args.get("page", 1)), int(request.args.get("limit", 20))
+    page, limit = page_arg(), limit_arg()
     filters = RunLogFilter(
         status=request.args.get("status") or None,
         keyword=request.args.get("keyword") or None,
@@ -111,7 +107,9 @@ async def logs() -> dict:
         created_before=_iso("created_at__before"),
         end_user_session=request.args.get("created_by_end_user_session_id") or None,
     )
-    entries, total = await container().list_workflow_logs().execute(current_app_model(), filters, page, limit)
+    entries, total = await container().workflows.list_workflow_logs().execute(
+        current_app_model(), filters, page, limit
+    )
     data = [run_presenter.run_log_entry(entry) for entry in entries]
     return {"page": page, "limit": limit, "total": total, "has_more": page * limit < total, "data": data}
 
@@ -121,8 +119,8 @@ async def logs() -> dict:
 async def run_events(run_id: UUID) -> Response:
     """Re-attaches to a run's stream from any process: replays every stored event, then follows live ones."""
     app = current_app_model()
-    await container().get_workflow_run().execute(app, run_id)
-    reader = container().read_run_events()  # the stream body runs outside the request context
+    await container().workflows.get_workflow_run().execute(app, run_id)
+    reader = container().workflows.read_run_events()  # the stream body runs outside the request context
 
     async def replay() -> AsyncIterator[bytes]:
         position = 0

@@ -1,0 +1,65 @@
+"""Wiring of the chat context: model providers, chat and completion messages, conversations, feedback."""
+
+from dependency_injector import containers, providers
+
+from application.apps.describe_parameters import DescribeParameters
+from application.apps.update_model_config import UpdateModelConfig
+from application.conversations.generate_answer import GenerateAnswer
+from application.conversations.give_feedback import GiveFeedback, ListAppFeedbacks
+from application.conversations.knowledge_context import GatherKnowledgeContext
+from application.conversations.list_conversations import ListConversations
+from application.conversations.list_messages import ListMessages
+from application.conversations.manage_conversation import DeleteConversation, ListConversationVariables
+from application.conversations.rename_conversation import RenameConversation
+from application.conversations.send_message import SendMessage
+from application.conversations.stop_generation import StopGeneration
+from application.conversations.suggest_questions import SuggestQuestions
+
+
+class ChatContainer(containers.DeclarativeContainer):
+    # Given by the root container (entrypoints/container.py).
+    config = providers.Configuration()
+    uow_factory = providers.Dependency()
+    clock = providers.Dependency()
+    ids = providers.Dependency()
+    metrics_sink = providers.Dependency()
+    trace_dispatcher = providers.Dependency()
+    stop_signals = providers.Dependency()
+    concurrency_limiter = providers.Dependency()
+    generations = providers.Dependency()
+    token_counter = providers.Dependency()
+    resolve_model = providers.Dependency()  # the models context's ResolveModel
+    retrieve = providers.Dependency()  # the knowledge context's Retrieve use case
+    get_dataset = providers.Dependency()
+
+    update_model_config = providers.Factory(UpdateModelConfig, uow_factory, ids)
+    describe_parameters = providers.Factory(DescribeParameters, uow_factory)
+
+    generate_answer = providers.Factory(
+        GenerateAnswer, uow_factory, stop_signals, token_counter, trace_dispatcher, clock
+    )
+    # Chat apps with datasets answer from them (Dify's dataset_configs).
+    gather_knowledge = providers.Factory(GatherKnowledgeContext, retrieve, get_dataset)
+    send_message = providers.Factory(
+        SendMessage,
+        uow_factory,
+        resolve_model,
+        token_counter,
+        stop_signals,
+        concurrency_limiter,
+        generate_answer,
+        generations,
+        clock,
+        ids,
+        config.default_active_requests,
+        knowledge=gather_knowledge,
+    )
+    stop_generation = providers.Factory(StopGeneration, stop_signals)
+    list_conversations = providers.Factory(ListConversations, uow_factory)
+    delete_conversation = providers.Factory(DeleteConversation, uow_factory, clock)
+    rename_conversation = providers.Factory(RenameConversation, uow_factory, resolve_model, clock)
+    list_conversation_variables = providers.Factory(ListConversationVariables, uow_factory)
+    list_messages = providers.Factory(ListMessages, uow_factory)
+    give_feedback = providers.Factory(GiveFeedback, uow_factory, metrics_sink, clock, ids)
+    list_app_feedbacks = providers.Factory(ListAppFeedbacks, uow_factory)
+    suggest_questions = providers.Factory(SuggestQuestions, uow_factory, resolve_model)

@@ -1,0 +1,94 @@
+"""Wiring of the workflows context: node executors and their sandboxes, drafts, DSL, runs and run logs."""
+
+from dependency_injector import containers, providers
+
+from adapters.dsl.yaml_codec import YamlDslCodec
+from adapters.queue.workflow_run_dispatcher import TaskiqWorkflowRunQueue
+from adapters.workflow.httpx_client import HttpxHttpClient
+from adapters.workflow.jinja_renderer import SandboxedJinjaRenderer
+from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
+from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
+from application.workflows.manage_workflow import GetDraft, PublishWorkflow, SyncDraft
+from application.workflows.nodes.document_extractor import DocumentExtractorExecutor
+from application.workflows.nodes.knowledge_retrieval import KnowledgeRetrievalExecutor
+from application.workflows.nodes.registry import BuiltinNodeExecutors, builtin_node_executors
+from application.workflows.nodes.response_nodes import AnswerExecutor, EndExecutor
+from application.workflows.queries import GetWorkflowRun, ListWorkflowLogs, ReadRunEvents
+from application.workflows.run_chatflow import RunChatflow
+from application.workflows.run_workflow import RunWorkflow
+from domain.workflows.engine import ENGINE_TYPES, Limits
+
+
+def node_executors(*, retrieve, uow_factory, file_storage, extractor, **builtin) -> BuiltinNodeExecutors:
+    """The built-in executors plus those that reach other contexts (knowledge retrieval, uploaded files)."""
+    return builtin_node_executors(**builtin).merged({
+        "end": EndExecutor(),
+        "answer": AnswerExecutor(),
+        "knowledge-retrieval": KnowledgeRetrievalExecutor(retrieve),
+        "document-extractor": DocumentExtractorExecutor(uow_factory, file_storage, extractor),
+    })
+
+
+def importable_types(executors: BuiltinNodeExecutors) -> frozenset[str]:
+    return executors.types() | ENGINE_TYPES
+
+
+class WorkflowsContainer(containers.DeclarativeContainer):
+    # Given by the root container (entrypoints/container.py).
+    config = providers.Configuration()
+    uow_factory = providers.Dependency()
+    clock = providers.Dependency()
+    ids = providers.Dependency()
+    broker = providers.Dependency()
+    stop_signals = providers.Dependency()
+    trace_dispatcher = providers.Dependency()
+    run_event_log = providers.Dependency()
+    generations = providers.Dependency()
+    file_storage = providers.Dependency()
+    resolve_model = providers.Dependency()  # the chat context's ResolveModel (llm and friends)
+    retrieve = providers.Dependency()  # the knowledge context's Retrieve (knowledge-retrieval)
+    extractor = providers.Dependency()  # the knowledge context's text extractor (document-extractor)
+
+    code_runner = providers.Singleton(
+        SubprocessCodeRunner,
+        cpu_seconds=config.code.cpu_seconds,
+        memory_bytes=config.code.memory_bytes,
+        wall_seconds=config.code.wall_seconds,
+        hidden_paths=config.hidden_paths,
+        allow_weak_isolation=config.code.allow_weak_isolation,
+        probe_at_start=True,
+    )
+    template_renderer = providers.Singleton(SandboxedJinjaRenderer)
+    http_client = providers.Singleton(HttpxHttpClient, allowed_hosts=config.allowed_hosts)
+    executors = providers.Singleton(
+        node_executors,
+        code_runner=code_runner,
+        template_renderer=template_renderer,
+        http_client=http_client,
+        model_resolver=resolve_model,
+        retrieve=retrieve,
+        uow_factory=uow_factory,
+        file_storage=file_storage,
+        extractor=extractor,
+    )
+    limits = providers.Singleton(Limits, max_steps=config.max_steps, max_seconds=config.max_seconds)
+    run_queue = providers.Singleton(TaskiqWorkflowRunQueue, broker)
+    dsl_codec = providers.Singleton(YamlDslCodec)
+
+    sync_draft = providers.Factory(SyncDraft, uow_factory, clock, ids)
+    get_draft = providers.Factory(GetDraft, uow_factory)
+    publish_workflow = providers.Factory(PublishWorkflow, uow_factory, clock, ids)
+    export_app_dsl = providers.Factory(ExportAppDsl, uow_factory, dsl_codec)
+    import_app_dsl = providers.Factory(
+        ImportAppDsl, uow_factory, dsl_codec, clock, ids, providers.Callable(importable_types, executors)
+    )
+    get_workflow_run = providers.Factory(GetWorkflowRun, uow_factory)
+    list_workflow_logs = providers.Factory(ListWorkflowLogs, uow_factory)
+    read_run_events = providers.Factory(ReadRunEvents, uow_factory, run_event_log)
+    run_workflow = providers.Factory(
+        RunWorkflow, uow_factory, executors, stop_signals, trace_dispatcher, run_event_log, generations, clock,
+        ids, limits,
+    )
+    run_chatflow = providers.Factory(
+        RunChatflow, uow_factory, run_workflow, stop_signals, trace_dispatcher, run_event_log, generations, clock, ids
+    )

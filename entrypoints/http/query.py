@@ -1,0 +1,36 @@
+"""Reading integers from the query string, as every list route does: a bounded integer, else Dify's 400
+`invalid_param` (never a 500, and never a number too large for the database)."""
+
+import re
+
+from quart import request
+
+from domain.shared.errors import InvalidParam
+
+MAX_PAGE = 99999  # Dify's bound on `page` (console apps, workflow logs); it keeps offsets far from bigint's end
+MAX_LIMIT = 100
+
+_INTEGER = re.compile(r"-?[0-9]+")  # ASCII digits only: int() alone would also take "٣", "1_000" and " +7"
+_MAX_DIGITS = 20
+
+
+def int_arg(name: str, default: int, *, minimum: int = 1, maximum: int) -> int:
+    """The query parameter `name` as an integer in minimum..maximum; absent or empty, the default."""
+    raw = request.args.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    text = raw.strip()
+    if not _INTEGER.fullmatch(text):
+        raise InvalidParam(f"{name} must be an integer.", param=name)
+    value = int(text) if len(text) <= _MAX_DIGITS else maximum + 1
+    if not minimum <= value <= maximum:
+        raise InvalidParam(f"{name} must be an integer between {minimum} and {maximum}.", param=name)
+    return value
+
+
+def page_arg() -> int:
+    return int_arg("page", 1, maximum=MAX_PAGE)
+
+
+def limit_arg(default: int = 20, maximum: int = MAX_LIMIT) -> int:
+    return int_arg("limit", default, maximum=maximum)

@@ -1,0 +1,505 @@
+"""SendMessage and GenerateAnswer, the chat path's use cases, with every port they use faked in memory.
+
+The rules checked are the ones in their docstrings: what SendMessage refuses before anything is written, what
+it writes before the model is called, the prompt it builds; how GenerateAnswer streams, stops, fails, names
+the conversation, hands the message to telemetry and always gives its concurrency slot back.
+"""
+
+import asyncio
+from datetime import timedelta
+from decimal import Decimal
+from uuid import UUID
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from application.conversations import generate_answer
+from application.conversations.generate_answer import GenerateAnswer
+from application.conversations.generations import Generations, MessageRun
+from application.conversations.send_message import SendMessage, SendMessageRequest
+from application.conversations.stop_generation import StopGeneration
+from application.models.resolve_model import ResolveModel
+from domain.apps.entities import App, AppMode, EndUser
+from domain.apps.model_config import AppModelConfig, ModelSettings
+from domain.conversations.entities import NAME_LENGTH, Conversation, Message, MessageStatus, name_from_query
+from domain.conversations.errors import ConversationNotFound, TooManyRequests
+from domain.conversations.events import AnswerDelta, GenerationEvent, MessageEnded, MessageFailed
+from domain.models.entities import ChatMessage
+from domain.models.errors import CompletionRequestError, ProviderQuotaExceeded, RateLimitError
+from domain.models.pricing import ModelPrice
+from domain.models.providers import ModelEntry, ProviderCredentials
+from domain.shared.errors import InvalidParam, StoreUnavailable
+from entrypoints.http import app as _http_app  # noqa: F401  (errors alone is an import cycle)
+from entrypoints.http.errors import dify_code
+from tests.fakes import (
+    FakeConcurrencyLimiter,
+    FakeStopSignals,
+    FakeUnitOfWork,
+    FixedClock,
+    RecordingTraceDispatcher,
+    Script,
+    ScriptedChatModel,
+    SequentialIds,
+    WordTokenCounter,
+)
+from tests.polling import eventually
+
+TENANT = UUID(int=0xE0)
+PROVIDER = "openai_api_compatible"
+MODEL = "stub-model"
+PRICE = ModelPrice(input=Decimal("0.5"), output=Decimal("1.5"))  # per 1K tokens
+PRE_PROMPT = "You are a helpful assistant for {{company}}."
+COMPANY_FORM = [
+    {"text-input": {"label": "Company", "variable": "company", "required": False, "max_length": 48, "default": "Acme"}}
+]
+WAIT = 5  # seconds any one generation may take here before the test fails
+
+
+class Chat:
+    """A chat app on the scripted model, SendMessage and GenerateAnswer wired to fakes of every port."""
+
+    def __init__(self, default_active_requests: int = 10) -> None:
+        self.uow = FakeUnitOfWork()
+        self.clock = FixedClock()
+        self.ids = SequentialIds()
+        self.model = ScriptedChatModel()
+        self.counter = WordTokenCounter()
+        self.stops = FakeStopSignals()
+        self.limiter = FakeConcurrencyLimiter()
+        self.traces = RecordingTraceDispatcher()
+        self.generations = Generations()
+        generate = GenerateAnswer(self.uow, self.stops, self.counter, self.traces, self.clock)
+        self.send_message = SendMessage(
+            self.uow, ResolveModel(self.uow, self.model, fallback=None), self.counter, self.stops, self.limiter,
+            generate, self.generations, self.clock, self.ids, default_active_requests,
+        )
+
+    async def install(
+        self,
+        mode: AppMode = AppMode.CHAT,
+        max_active_requests: int | None = None,
+        pre_prompt: str = PRE_PROMPT,
+        form: list | None = None,
+        context_size: int = 4096,
+        max_tokens: int = 256,
+    ) -> App:
+        """A new app of the workspace with its model config; the workspace's provider serves MODEL."""
+        now = self.clock.now()
+        app = App(id=self.ids.new_id(), tenant_id=TENANT, name="Support bot", mode=mode, created_by=UUID(int=0xAC),
+                  created_at=now, updated_at=now, max_active_requests=max_active_requests)
+        config = AppModelConfig(
+            id=self.ids.new_id(), app_id=app.id, pre_prompt=pre_prompt,
+            user_input_form=COMPANY_FORM if form is None else form,
+            model=ModelSettings(PROVIDER, MODEL, "chat", {"temperature": 0.2, "max_tokens": max_tokens}),
+        )
+        credentials = ProviderCredentials(
+            tenant_id=TENANT, provider=PROVIDER, endpoint_url="http://127.0.0.1:9/v1", api_key="sk-stub",
+            models=(ModelEntry(MODEL, context_size=context_size, price=PRICE),),
+        )
+        async with self.uow() as uow:
+            await uow.apps.add(app)
+            await uow.model_configs.add(config)
+            await uow.providers.save(credentials)
+            await uow.commit()
+        self.app = app
+        self.alice = self.end_user("alice")
+        self.mallory = self.end_user("mallory")
+        return app
+
+    def end_user(self, session_id: str, app: App | None = None) -> EndUser:
+        now = self.clock.now()
+        return EndUser(id=self.ids.new_id(), tenant_id=TENANT, app_id=(app or self.app).id, session_id=session_id,
+                       is_anonymous=False, created_at=now, updated_at=now)
+
+    async def send(self, query: str, user: EndUser | None = None, app: App | None = None, **fields) -> MessageRun:
+        return await self.send_message.execute(SendMessageRequest(
+            app=app or self.app, end_user=user or self.alice, query=query, inputs=fields.pop("inputs", {}),
+            streaming=True, **fields,
+        ))
+
+    async def events(self, run: MessageRun) -> list[GenerationEvent]:
+        """The rest of the run's events, up to its end, once the generation's clean-up has run too (its last
+        step hands the message to telemetry)."""
+        async with asyncio.timeout(WAIT):
+            events = [event async for event in run.events()]
+        message_id = run.started.message.id
+        await eventually(lambda: message_id in {m for m, _ in self.traces.messages}, timeout=WAIT,
+                         what="the generation to finish and hand its message to telemetry")
+        return events
+
+    async def ask(self, query: str, **fields) -> tuple[MessageRun, list[GenerationEvent]]:
+        run = await self.send(query, **fields)
+        return run, await self.events(run)
+
+    def message(self, run: MessageRun) -> Message:
+        return self.uow.committed.messages[run.started.message.id]
+
+    def conversation(self, run: MessageRun) -> Conversation:
+        return self.uow.committed.conversations[run.started.conversation.id]
+
+    def prompt(self) -> list[tuple[str, str]]:
+        """The (role, content) pairs of the last request the model got."""
+        return [(m.role.value, m.content) for m in self.model.requests[-1].messages]
+
+
+@pytest.fixture
+async def chat(monkeypatch) -> Chat:
+    monkeypatch.setattr(generate_answer, "STOP_POLL_SECONDS", 0.001)  # a stop is seen within a millisecond
+    world = Chat()
+    await world.install()
+    return world
+
+
+def nothing_stored(chat: Chat) -> bool:
+    committed = chat.uow.committed
+    return not committed.conversations and not committed.messages and not chat.stops.owners
+
+
+# SendMessage: what is refused before anything is written
+
+
+@given(blank=st.text(alphabet=" \t\n\r\u00a0\u2003\u3000", max_size=6))
+@settings(max_examples=20)
+async def test_a_chat_app_refuses_a_blank_query_before_calling_anything(blank):
+    chat = Chat()
+    await chat.install()
+    with pytest.raises(InvalidParam) as refused:
+        await chat.send(blank)
+    assert (refused.value.param, refused.value.message) == ("query", "query is required")
+    assert nothing_stored(chat) and chat.model.requests == []
+
+
+async def test_a_completion_app_needs_no_query_its_prompt_is_the_template_with_inputs():
+    chat = Chat()
+    form = [{"paragraph": {"label": "Text", "variable": "text", "required": True}}]
+    await chat.install(mode=AppMode.COMPLETION, pre_prompt="Translate to English: {{text}}", form=form)
+    run, events = await chat.ask("", inputs={"text": "bonjour"})
+    assert chat.prompt() == [("user", "Translate to English: bonjour")]
+    assert isinstance(events[-1], MessageEnded) and chat.message(run).answer == "Hello world"
+    assert chat.conversation(run).name == ""  # only chat conversations are named
+
+
+async def test_inputs_are_validated_against_the_form_before_anything_is_stored(chat):
+    with pytest.raises(InvalidParam) as refused:
+        await chat.send("Hi", inputs={"company": "x" * 60})
+    assert refused.value.param == "company"
+    assert nothing_stored(chat) and chat.model.requests == [] and chat.limiter.held(chat.app.id) == 0
+
+
+async def _conversation_of_another_end_user(chat: Chat) -> tuple[EndUser, App, UUID]:
+    return chat.mallory, chat.app, await _alices_conversation(chat)
+
+
+async def _conversation_of_another_app(chat: Chat) -> tuple[EndUser, App, UUID]:
+    conversation_id = await _alices_conversation(chat)
+    other = await chat.install()
+    return chat.end_user("alice", other), other, conversation_id
+
+
+async def _deleted_conversation(chat: Chat) -> tuple[EndUser, App, UUID]:
+    conversation_id = await _alices_conversation(chat)
+    chat.uow.committed.conversations[conversation_id].is_deleted = True
+    return chat.alice, chat.app, conversation_id
+
+
+async def _unknown_conversation(chat: Chat) -> tuple[EndUser, App, UUID]:
+    await _alices_conversation(chat)
+    return chat.alice, chat.app, UUID(int=0xDEAD)
+
+
+async def _alices_conversation(chat: Chat) -> UUID:
+    run, _ = await chat.ask("Hi there", inputs={"company": "Initech"})
+    return run.started.conversation.id
+
+
+@pytest.mark.parametrize(
+    "case", [_conversation_of_another_end_user, _conversation_of_another_app, _deleted_conversation,
+             _unknown_conversation],
+    ids=["another_end_user", "another_app", "deleted", "unknown"],
+)
+async def test_a_conversation_that_is_not_the_users_own_in_this_app_does_not_exist(chat, case):
+    user, app, conversation_id = await case(chat)
+    messages, requests = dict(chat.uow.committed.messages), len(chat.model.requests)
+    with pytest.raises(ConversationNotFound) as refused:
+        await chat.send("Let me in", user=user, app=app, conversation_id=conversation_id)
+    assert refused.value.message == "Conversation Not Exists."
+    assert chat.uow.committed.messages == messages and len(chat.model.requests) == requests
+
+
+@pytest.mark.parametrize(
+    ("app_cap", "default_cap", "second_refused"),
+    [
+        (1, 10, True),  # the app's max_active_requests
+        (None, 1, True),  # else APP_MAX_ACTIVE_REQUESTS
+        (2, 1, False),  # the app's own cap wins over the default
+        (None, 0, False),  # 0: no cap
+    ],
+)
+async def test_the_per_app_concurrency_cap_refuses_with_too_many_requests(app_cap, default_cap, second_refused):
+    chat = Chat(default_active_requests=default_cap)
+    await chat.install(max_active_requests=app_cap)
+    busy = asyncio.Event()
+    chat.model.scripts += [Script(deltas=("busy",), hold=busy), Script()]
+    first = await chat.send("occupy the slot")
+    assert isinstance(await first.next_event(timeout=WAIT), AnswerDelta)  # the first one is answering
+
+    if second_refused:
+        with pytest.raises(TooManyRequests) as refused:
+            await chat.send("second")
+        assert dify_code(refused.value) == ("too_many_requests", 429)
+        assert [m.query for m in chat.uow.committed.messages.values()] == ["occupy the slot"]
+    else:
+        _, events = await chat.ask("second")
+        assert isinstance(events[-1], MessageEnded)
+
+    busy.set()
+    await chat.events(first)
+    assert chat.limiter.held(chat.app.id) == 0
+    _, events = await chat.ask("third, once the slot is free")
+    assert isinstance(events[-1], MessageEnded)
+
+
+# SendMessage: what is written, and the prompt
+
+
+async def test_the_message_is_committed_before_the_model_is_called_and_no_connection_is_held(chat):
+    seen: dict = {}
+
+    def at_the_provider(_request) -> None:
+        seen["messages"] = [(m.query, m.answer, m.status) for m in chat.uow.committed.messages.values()]
+        seen["conversations"] = list(chat.uow.committed.conversations)
+        seen["open_units_of_work"] = chat.uow.open
+
+    chat.model.on_request = at_the_provider
+    run, _ = await chat.ask("Hi there")
+    assert seen == {
+        "messages": [("Hi there", "", MessageStatus.NORMAL)],
+        "conversations": [run.started.conversation.id],
+        "open_units_of_work": 0,
+    }
+
+
+async def test_the_prompt_is_the_pre_prompt_with_inputs_then_the_query_with_the_apps_model_params(chat):
+    await chat.ask("Hi there", inputs={"company": "Initech"})
+    assert chat.prompt() == [("system", "You are a helpful assistant for Initech."), ("user", "Hi there")]
+    request = chat.model.requests[-1]
+    assert (request.model, dict(request.params)) == (MODEL, {"temperature": 0.2, "max_tokens": 256})
+    assert [c.api_key for c in chat.model.credentials] == ["sk-stub"]  # the workspace's credentials serve it
+
+
+async def test_the_conversations_history_goes_into_the_prompt_and_it_keeps_its_first_inputs(chat):
+    chat.model.scripts += [Script(deltas=("Hello",)), Script(deltas=("Fine",)), Script()]
+    first, _ = await chat.ask("Hi there", inputs={"company": "Initech"})
+    conversation_id = first.started.conversation.id
+    await chat.ask("How are you?", conversation_id=conversation_id)
+    third, _ = await chat.ask("Bye", conversation_id=conversation_id, inputs={"company": "Globex"})
+    assert chat.prompt() == [
+        ("system", "You are a helpful assistant for Initech."),
+        ("user", "Hi there"), ("assistant", "Hello"),
+        ("user", "How are you?"), ("assistant", "Fine"),
+        ("user", "Bye"),
+    ]
+    assert third.started.conversation.id == conversation_id
+    assert chat.message(third).inputs == {"company": "Initech"}
+
+
+async def test_history_is_trimmed_to_the_models_context_keeping_the_newest_turns():
+    system = ChatMessage.system("You are a helpful assistant for Acme.")
+    newest_turn_only = [system, ChatMessage.user("second question"), ChatMessage.assistant("second answer"),
+                        ChatMessage.user("third question")]
+    context = WordTokenCounter().count_messages(newest_turn_only, MODEL) + 100  # what max_tokens leaves is exact
+    chat = Chat()
+    await chat.install(context_size=context, max_tokens=100)
+    chat.model.scripts += [Script(deltas=("first answer",)), Script(deltas=("second answer",)), Script()]
+    first, _ = await chat.ask("first question")
+    conversation_id = first.started.conversation.id
+    await chat.ask("second question", conversation_id=conversation_id)
+    await chat.ask("third question", conversation_id=conversation_id)
+    assert chat.prompt() == [(m.role.value, m.content) for m in newest_turn_only]
+
+
+# GenerateAnswer: streaming, stopping, failing
+
+
+async def test_deltas_stream_in_order_then_message_end_carries_the_priced_usage(chat):
+    chat.model.scripts.append(Script(deltas=("One", " two", " three")))
+    run, events = await chat.ask("Count")
+    assert events[:-1] == [AnswerDelta("One"), AnswerDelta(" two"), AnswerDelta(" three")]
+    ended = events[-1]
+    assert isinstance(ended, MessageEnded) and not ended.stopped
+    usage = ended.usage
+    assert (usage.prompt_tokens, usage.completion_tokens, usage.total_tokens) == (11, 3, 14)
+    assert (usage.prompt_price, usage.completion_price, usage.total_price) == (
+        Decimal("0.0055000"), Decimal("0.0045000"), Decimal("0.0100000"))
+    saved = chat.message(run)
+    assert (saved.answer, saved.status, saved.message_tokens, saved.answer_tokens, saved.total_price) == (
+        "One two three", MessageStatus.NORMAL, 11, 3, Decimal("0.0100000"))
+    assert saved.metadata["usage"] == usage.as_dict()
+    assert chat.conversation(run).dialogue_count == 1
+
+
+@given(deltas=st.lists(st.text(min_size=1, max_size=6), max_size=8))
+@settings(max_examples=25)
+async def test_whatever_the_deltas_they_are_published_in_order_and_saved_as_the_answer(deltas):
+    chat = Chat()
+    await chat.install()
+    chat.model.scripts.append(Script(deltas=tuple(deltas)))
+    run, events = await chat.ask("Say something")
+    assert [e.text for e in events if isinstance(e, AnswerDelta)] == deltas
+    assert isinstance(events[-1], MessageEnded) and len(events) == len(deltas) + 1
+    assert chat.message(run).answer == events[-1].message.answer == "".join(deltas)
+
+
+async def test_without_a_reported_usage_the_tokens_are_counted(chat):
+    chat.model.scripts.append(Script(deltas=("Three", " words", " here"), usage=None))
+    run, events = await chat.ask("Count them yourself")
+    prompt_tokens = chat.counter.count_messages(chat.model.requests[-1].messages, MODEL)
+    assert (events[-1].usage.prompt_tokens, events[-1].usage.completion_tokens) == (prompt_tokens, 3)
+    assert (chat.message(run).message_tokens, chat.message(run).answer_tokens) == (prompt_tokens, 3)
+
+
+async def test_the_message_is_updated_at_the_moment_its_answer_completed(chat):
+    slow = asyncio.Event()
+    chat.model.scripts.append(Script(deltas=("Slow",), hold=slow))
+    run = await chat.send("Take your time")
+    await run.next_event(timeout=WAIT)
+    started = chat.clock.now()
+    chat.clock.advance(seconds=2)
+    slow.set()
+    await chat.events(run)
+    saved = chat.message(run)
+    assert (saved.created_at, saved.updated_at) == (started, started + timedelta(seconds=2))
+    assert chat.conversation(run).updated_at == started + timedelta(seconds=2)
+
+
+async def test_a_stop_keeps_the_partial_answer_and_ends_the_message_as_stopped(chat):
+    chat.model.scripts.append(Script(deltas=("Partial", " answer", " never", " sent"), hold=asyncio.Event(),
+                                     hold_after=2))
+    run = await chat.send("Tell me a long story")
+    assert await run.next_event(timeout=WAIT) == AnswerDelta("Partial")
+    await StopGeneration(chat.stops).execute(run.started.task_id, chat.alice)
+    events = await chat.events(run)
+    assert events[:-1] == [AnswerDelta(" answer")]
+    assert isinstance(events[-1], MessageEnded) and events[-1].stopped
+    saved = chat.message(run)
+    assert (saved.answer, saved.status) == ("Partial answer", MessageStatus.NORMAL)
+    assert saved.answer_tokens == 2  # a stopped answer reports no usage: it is counted
+    assert chat.model.closed == 1  # the provider's stream was closed, not left running
+    assert chat.limiter.held(chat.app.id) == 0 and chat.stops.forgotten == [run.started.task_id]
+
+
+async def test_a_stop_by_another_end_user_is_ignored(chat):
+    slow = asyncio.Event()
+    chat.model.scripts.append(Script(deltas=("a", "b", "c"), hold=slow, hold_after=1))
+    run = await chat.send("Hi")
+    await run.next_event(timeout=WAIT)
+    await StopGeneration(chat.stops).execute(run.started.task_id, chat.mallory)
+    looked = chat.stops.checks
+    await eventually(lambda: chat.stops.checks > looked + 1, what="the generation to look at its stop flag again")
+    slow.set()
+    events = await chat.events(run)
+    assert isinstance(events[-1], MessageEnded) and not events[-1].stopped
+    assert chat.message(run).answer == "abc"
+
+
+async def test_unreadable_stop_flags_do_not_cut_the_answer_short(chat):
+    chat.stops.unreadable = StoreUnavailable("Redis is unreachable")
+    slow = asyncio.Event()
+    chat.model.scripts.append(Script(deltas=("Still", " answering"), hold=slow, hold_after=1))
+    run = await chat.send("Hi")
+    await run.next_event(timeout=WAIT)
+    await eventually(lambda: chat.stops.checks >= 1, what="the generation to try its stop flag")
+    slow.set()
+    events = await chat.events(run)
+    assert isinstance(events[-1], MessageEnded) and not events[-1].stopped
+    assert chat.message(run).answer == "Still answering"
+
+
+async def test_a_stop_still_works_once_unreadable_stop_flags_are_readable_again(chat):
+    chat.stops.unreadable = StoreUnavailable("Redis is unreachable")
+    chat.model.scripts.append(Script(deltas=("Partial", " never sent"), hold=asyncio.Event(), hold_after=1))
+    run = await chat.send("Hi")
+    await run.next_event(timeout=WAIT)
+    await eventually(lambda: chat.stops.checks >= 1, what="the generation to try its stop flag")
+    chat.stops.unreadable = None
+    await StopGeneration(chat.stops).execute(run.started.task_id, chat.alice)
+    events = await chat.events(run)
+    assert isinstance(events[-1], MessageEnded) and events[-1].stopped
+    assert chat.message(run).answer == "Partial"
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "message"),
+    [
+        (CompletionRequestError("model overloaded with nonsense"), ("completion_request_error", 400),
+         "model overloaded with nonsense"),
+        (RateLimitError(), ("rate_limit_error", 429), "Rate Limit Error"),
+        (ProviderQuotaExceeded(), ("provider_quota_exceeded", 400), ProviderQuotaExceeded.default_message),
+        (RuntimeError("a bug in an adapter"), ("internal_server_error", 500), "Internal error: RuntimeError"),
+    ],
+    ids=["completion_request_error", "rate_limit_error", "provider_quota_exceeded", "crash"],
+)
+async def test_a_provider_error_fails_the_message_with_difys_code_and_nothing_looks_successful(
+    chat, error, code, message
+):
+    chat.model.scripts.append(Script(deltas=(), error=error))
+    run, events = await chat.ask("Hi there")
+    [failed] = events
+    assert isinstance(failed, MessageFailed)
+    assert (dify_code(failed.error), failed.error.message) == (code, message)
+    saved = chat.message(run)
+    assert (saved.status, saved.error, saved.answer) == (MessageStatus.ERROR, message, "")
+    conversation = chat.conversation(run)
+    assert (conversation.dialogue_count, conversation.name) == (0, "")  # not counted, not named
+    assert chat.limiter.held(chat.app.id) == 0 and chat.stops.forgotten == [run.started.task_id]
+
+
+async def test_an_answer_that_failed_midway_is_not_remembered_as_an_answer(chat):
+    chat.model.scripts.append(Script(deltas=("Half an",), error=CompletionRequestError("connection lost")))
+    failed, events = await chat.ask("First question")
+    assert events == [AnswerDelta("Half an"), events[-1]] and isinstance(events[-1], MessageFailed)
+    assert chat.message(failed).status == MessageStatus.ERROR
+    await chat.ask("Second question", conversation_id=failed.started.conversation.id)
+    assert chat.prompt() == [("system", "You are a helpful assistant for Acme."), ("user", "Second question")]
+
+
+# GenerateAnswer: naming and telemetry
+
+
+async def test_the_conversation_is_named_from_its_first_query_only(chat):
+    first, _ = await chat.ask("  Where is my order\n number 12345 that I placed last Tuesday?  ")
+    assert chat.conversation(first).name == "Where is my order number 12345 that I p…"
+    await chat.ask("Something else entirely", conversation_id=first.started.conversation.id)
+    assert chat.conversation(first).name == "Where is my order number 12345 that I p…"
+
+
+async def test_a_conversation_is_not_named_when_the_client_asks_not_to(chat):
+    run, _ = await chat.ask("Where is my order?", auto_generate_name=False)
+    assert chat.conversation(run).name == ""
+
+
+@given(st.text(min_size=1, max_size=120).filter(str.strip))
+def test_a_name_from_a_query_is_one_line_of_at_most_forty_characters(query):
+    name = name_from_query(query)
+    line = " ".join(query.split())
+    assert "\n" not in name and len(name) <= NAME_LENGTH
+    assert name == line if len(line) <= NAME_LENGTH else line.startswith(name[:-1]) and name.endswith("…")
+
+
+async def test_every_finished_message_is_handed_to_telemetry_exactly_once(chat):
+    completed, _ = await chat.ask("complete")
+    chat.model.scripts.append(Script(deltas=(), error=CompletionRequestError("down")))
+    failed, _ = await chat.ask("fail")
+    chat.model.scripts.append(Script(deltas=("part",), hold=asyncio.Event()))
+    stopped = await chat.send("stop")
+    await stopped.next_event(timeout=WAIT)
+    await StopGeneration(chat.stops).execute(stopped.started.task_id, chat.alice)
+    await chat.events(stopped)
+
+    handed = [(message_id, times.status, times.started_at) for message_id, times in chat.traces.messages]
+    assert handed == [
+        (completed.started.message.id, "normal", chat.message(completed).created_at),
+        (failed.started.message.id, "error", chat.message(failed).created_at),
+        (stopped.started.message.id, "normal", chat.message(stopped).created_at),
+    ]
