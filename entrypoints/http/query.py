@@ -1,7 +1,8 @@
-"""Reading integers from the query string, as every list route does: a bounded integer, else Dify's 400
-`invalid_param` (never a 500, and never a number too large for the database)."""
+"""Reading integers and timestamps from the query string, as every list route does: a bounded integer or an
+ISO 8601 time, else Dify's 400 `invalid_param` (never a 500, and never a number too large for the database)."""
 
 import re
+from datetime import UTC, datetime
 
 from quart import request
 
@@ -34,3 +35,15 @@ def page_arg() -> int:
 
 def limit_arg(default: int = 20, maximum: int = MAX_LIMIT) -> int:
     return int_arg("limit", default, maximum=maximum)
+
+
+def datetime_arg(name: str) -> datetime | None:
+    """The query parameter `name` as an ISO 8601 time (a trailing Z is UTC; no zone is UTC too); absent, None."""
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        raise InvalidParam(f"{name} must be an ISO 8601 date and time.", param=name) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

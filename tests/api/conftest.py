@@ -8,7 +8,7 @@ from entrypoints.database import Database
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from entrypoints.worker import tasks
-from tests.api.chat_fixtures import ChatApp, configure_provider, make_app
+from tests.api.chat_helpers import ChatApp, configure_provider, make_app
 from tests.api.helpers import OWNER, Console
 from tests.integration.openai_stub_server import StubOpenAIServer
 

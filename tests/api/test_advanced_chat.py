@@ -5,7 +5,7 @@ import json
 
 import yaml
 
-from tests.api.chat_fixtures import configure_provider
+from tests.api.chat_helpers import configure_provider
 from tests.api.helpers import bearer
 from tests.integration.openai_stub_server import Reply
 

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.api.chat_fixtures import MODEL, make_app
+from tests.api.chat_helpers import MODEL, make_app
 from tests.integration.openai_stub_server import Reply
 
 

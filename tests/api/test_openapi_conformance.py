@@ -28,7 +28,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from werkzeug.datastructures import FileStorage
 
-from tests.api.chat_fixtures import ChatApp, configure_provider, make_app
+from tests.api.chat_helpers import ChatApp, configure_provider, make_app
 from tests.integration.openai_stub_server import Reply
 
 SPEC_PATH = Path(__file__).resolve().parents[1] / "fixtures" / "spec" / "dify-openapi-service.json"

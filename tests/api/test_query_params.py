@@ -58,3 +58,15 @@ async def test_in_range_and_empty_values_are_accepted(console):
                 if response.status_code != 200:
                     refused.append(f"{path}?{name}={value} -> {response.status_code} {await response.get_json()}")
     assert not refused, "\n".join(refused)
+
+
+async def test_workflow_log_time_filters_are_iso_8601_or_invalid_param(console):
+    workflow = await console.create_app("Flow", "workflow")
+    key = bearer(await console.create_app_key(workflow["id"]))
+    for name in ("created_at__after", "created_at__before"):
+        response = await console.client.get("/v1/workflows/logs", query_string={name: "yesterday"}, headers=key)
+        body = await response.get_json()
+        assert response.status_code == 400 and body["code"] == "invalid_param" and body["params"] == name
+        for value in ("2026-01-01T00:00:00Z", "2026-01-01T00:00:00", "2026-01-01T00:00:00+08:00"):
+            response = await console.client.get("/v1/workflows/logs", query_string={name: value}, headers=key)
+            assert response.status_code == 200, (name, value, await response.get_json())

@@ -3,13 +3,13 @@ Dify DSL, run streaming against a real dataset and a loopback OpenAI-compatible 
 
 import asyncio
 import json
-import time
 
 import yaml
 
-from tests.api.chat_fixtures import configure_provider
+from tests.api.chat_helpers import configure_provider, make_app
 from tests.api.helpers import bearer
 from tests.integration.openai_stub_server import Reply
+from tests.polling import eventually
 
 HANDBOOK = (
     "Refunds are paid within 14 days of the return reaching our warehouse.\n\n"
@@ -59,14 +59,13 @@ async def _indexed_dataset(console) -> str:
     rule = {"mode": "custom", "rules": {"pre_processing_rules": [], "segmentation": {"separator": "\\n\\n", "max_tokens": 100}}}
     created = await (await console.client.post(f"/v1/datasets/{dataset['id']}/document/create-by-text", headers=bearer(key),
                                                json={"name": "handbook", "text": HANDBOOK, "process_rule": rule})).get_json()
-    deadline = time.monotonic() + 60
-    while True:
+    async def completed() -> bool:
         status = await (await console.client.get(
             f"/v1/datasets/{dataset['id']}/documents/{created['batch']}/indexing-status", headers=bearer(key))).get_json()
-        if status["data"][0]["indexing_status"] == "completed":
-            return dataset["id"]
-        assert time.monotonic() < deadline, status
-        await asyncio.sleep(0.05)
+        return status["data"][0]["indexing_status"] == "completed"
+
+    await eventually(completed, timeout=60, what="the handbook indexed")
+    return dataset["id"]
 
 
 async def test_retrieval_feeds_the_llm_whose_tokens_stream_and_whose_answer_branches(console, upstream):
@@ -97,8 +96,6 @@ async def test_retrieval_feeds_the_llm_whose_tokens_stream_and_whose_answer_bran
 
 
 async def test_a_chat_app_with_a_dataset_answers_from_it_and_cites_it(console, upstream):
-    from tests.api.chat_fixtures import make_app
-
     await configure_provider(console, upstream)
     dataset_id = await _indexed_dataset(console)
     chat = await make_app(console, upstream, dataset_configs={

@@ -1,13 +1,12 @@
 """A Dify-style DSL imported, published and run through the Service API, in every response mode."""
 
-import asyncio
 import json
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.api.helpers import bearer
+from tests.polling import eventually
 
 DSL = (Path(__file__).resolve().parents[1] / "fixtures" / "dsl" / "triage.yml").read_text()
 
@@ -65,12 +64,11 @@ async def test_async_mode_answers_202_and_the_run_can_be_polled_and_replayed(con
     body = await response.get_json()
     assert response.status_code == 202 and body["data"]["status"] == "running"
     run_id = body["workflow_run_id"]
-    deadline = time.monotonic() + 20
-    while True:
+    async def ended() -> dict | None:
         detail = await (await console.client.get(f"/v1/workflows/run/{run_id}", headers=bearer(key))).get_json()
-        if detail["status"] != "running" or time.monotonic() > deadline:
-            break
-        await asyncio.sleep(0.02)
+        return detail if detail["status"] != "running" else None
+
+    detail = await eventually(ended, timeout=20, what="the async run ended")
     assert detail["status"] == "succeeded" and detail["outputs"]["reply"] == "Thanks! (HELP)"
     replay = await console.client.get(f"/v1/workflow/{run_id}/events", query_string={"user": "alice"}, headers=bearer(key))
     events = [json.loads(b[6:]) for b in (await replay.get_data()).decode().strip().split("\n\n") if b.startswith("data: ")]
@@ -155,13 +153,11 @@ async def test_a_running_workflow_stops_from_another_request(console):
     task = await started.get_json()
     stop = await console.client.post(f"/v1/workflows/tasks/{task['task_id']}/stop", json={"user": "alice"}, headers=bearer(key))
     assert await stop.get_json() == {"result": "success"}
-    deadline = time.monotonic() + 6  # well before the node's own 8 s
-    while True:
+    async def ended() -> dict | None:
         detail = await (await console.client.get(f"/v1/workflows/run/{task['workflow_run_id']}", headers=bearer(key))).get_json()
-        if detail["status"] != "running":
-            break
-        assert time.monotonic() < deadline, detail
-        await asyncio.sleep(0.05)
+        return detail if detail["status"] != "running" else None
+
+    detail = await eventually(ended, timeout=6, what="the stopped run ended")  # well before the node's own 8 s
     assert detail["status"] == "stopped" and detail["outputs"] == {}
 
 
@@ -171,13 +167,11 @@ async def test_run_durations_on_metrics_match_the_stored_runs(console, workflow_
     app_id, key = workflow_app
     body = await (await _run(console, key, "help")).get_json()
     elapsed = body["data"]["elapsed_time"]
-    deadline = time.monotonic() + 15
-    while True:
+    async def recorded() -> dict | None:
         text = await (await console.client.get("/metrics")).get_data(as_text=True)
         samples = {s.name: s.value for f in text_string_to_metric_families(text) for s in f.samples
                    if s.labels.get("app_id") == app_id and s.name.startswith("dify_workflow_duration_seconds_")}
-        if samples.get("dify_workflow_duration_seconds_count") == 1:
-            break
-        assert time.monotonic() < deadline, samples
-        await asyncio.sleep(0.05)
+        return samples if samples.get("dify_workflow_duration_seconds_count") == 1 else None
+
+    samples = await eventually(recorded, timeout=15, what="the run's duration on /metrics")
     assert abs(samples["dify_workflow_duration_seconds_sum"] - elapsed) < 0.005

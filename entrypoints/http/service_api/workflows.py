@@ -1,7 +1,6 @@
 """Workflow app routes: run (blocking, streaming, async), run detail, stop, logs, re-attachable events."""
 
 from collections.abc import AsyncIterator
-from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
@@ -17,7 +16,7 @@ from entrypoints.http import run_presenter
 from entrypoints.http.auth import app_api, current_app_model, current_end_user
 from entrypoints.http.bodies import parse_body
 from entrypoints.http.deps import container
-from entrypoints.http.query import limit_arg, page_arg
+from entrypoints.http.query import datetime_arg, limit_arg, page_arg
 from entrypoints.http.sse import PING, PING_INTERVAL_SECONDS, event, follow, stream_response
 
 bp = Blueprint("service_workflows", __name__)
@@ -91,11 +90,6 @@ async def stop(task_id: UUID) -> dict:
     return {"result": "success"}
 
 
-def _iso(name: str) -> datetime | None:
-    value = request.args.get(name)
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
-
-
 @bp.get("/workflows/logs")
 @app_api(modes=RUN_READERS, wrong_mode=NotWorkflowApp)
 async def logs() -> dict:
@@ -103,8 +97,8 @@ async def logs() -> dict:
     filters = RunLogFilter(
         status=request.args.get("status") or None,
         keyword=request.args.get("keyword") or None,
-        created_after=_iso("created_at__after"),
-        created_before=_iso("created_at__before"),
+        created_after=datetime_arg("created_at__after"),
+        created_before=datetime_arg("created_at__before"),
         end_user_session=request.args.get("created_by_end_user_session_id") or None,
     )
     entries, total = await container().workflows.list_workflow_logs().execute(
