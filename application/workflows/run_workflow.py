@@ -17,7 +17,7 @@ from domain.telemetry.ports import TraceDispatcher
 from domain.telemetry.records import EventTimes
 from domain.workflows import run_events as ev
 from domain.workflows.engine import GraphEngine, Limits, RunFinished
-from domain.workflows.entities import NodeExecution, Workflow, WorkflowRun
+from domain.workflows.entities import NodeExecution, RunStatus, Workflow, WorkflowRun
 from domain.workflows.graph import parse_graph
 from domain.workflows.nodes import NodeExecutors, RunContext
 from domain.workflows.ports import RunEventLog
@@ -132,6 +132,14 @@ class RunWorkflow:
         handle, workflow = await self.prepare(request)
         self._generations.spawn(self._run(handle, workflow, request.end_user.session_id))
         return handle
+
+    async def abandon(self, handle: WorkflowRunHandle, reason: str) -> None:
+        """Ends a prepared run that will never execute (its queue refused it) as failed, with the reason."""
+        handle.run.finish(RunStatus.FAILED, {}, reason, 0, 0, 0, self._clock.now())
+        async with self._uow() as uow:
+            await uow.workflow_runs.update(handle.run)
+            await uow.commit()
+        await self._stops.forget(handle.task_id)
 
     async def resume(self, run_id: UUID, task_id: UUID, user: str) -> None:
         """Executes a run prepared by another process (async mode, on the `workflow` queue). A run that

@@ -16,6 +16,7 @@ from application.workflows.nodes.response_nodes import AnswerExecutor, EndExecut
 from application.workflows.queries import GetWorkflowRun, ListWorkflowLogs, ReadRunEvents
 from application.workflows.run_chatflow import RunChatflow
 from application.workflows.run_workflow import RunWorkflow
+from application.workflows.start_async_run import StartAsyncWorkflowRun
 from domain.workflows.engine import ENGINE_TYPES, Limits
 
 
@@ -89,6 +90,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
         RunWorkflow, uow_factory, executors, stop_signals, trace_dispatcher, run_event_log, generations, clock,
         ids, limits,
     )
+    start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue)
     run_chatflow = providers.Factory(
         RunChatflow, uow_factory, run_workflow, stop_signals, trace_dispatcher, run_event_log, generations, clock, ids
     )

@@ -47,11 +47,9 @@ async def _run(workflow_id: UUID | None) -> Response:
     body = await parse_body(RunBody)
     end_user = current_end_user()
     run_request = RunWorkflowRequest(current_app_model(), end_user, body.inputs, workflow_id)
-    use_case = container().workflows.run_workflow()
     if body.response_mode == "async":
         # Beyond Dify: 202 at once; the run continues on the `workflow` queue and can be polled or re-attached.
-        handle, _ = await use_case.prepare(run_request)
-        await container().workflows.run_queue().enqueue(handle.run.id, handle.task_id, end_user.session_id)
+        handle = await container().workflows.start_async_run().execute(run_request)
         response = jsonify(
             {
                 "task_id": str(handle.task_id),
@@ -61,7 +59,7 @@ async def _run(workflow_id: UUID | None) -> Response:
         )
         response.status_code = 202
         return response
-    handle = await use_case.execute(run_request)
+    handle = await container().workflows.run_workflow().execute(run_request)
     if body.response_mode == "streaming":
         return stream_response(
             follow(handle.next_event, lambda e: run_presenter.workflow_stream_event(handle, e), _ends_run)
