@@ -9,8 +9,10 @@ What isolates the code (see adapters/workflow/isolation.py for the levels and ho
   --max-old-space-size instead because V8 reserves far more address space than it uses), RLIMIT_FSIZE,
   RLIMIT_NOFILE, no core files; a wall-clock timeout after which the whole process group is killed;
   stdout and stderr are read up to a cap;
-- with the `namespaces` level (root with unshare, as on weir's machines): no network, private /tmp as cwd,
-  weir's folders covered by empty mounts, its own PID and IPC namespaces, uid nobody.
+- with the `namespaces` level (root with unshare, as on weir's machines): no network, its own PID and IPC
+  namespaces, uid nobody, and a root of its own holding only what the interpreter needs, read-only (no host
+  folder such as /opt, /srv, /work, weir's checkout or its storage), a private /tmp as cwd. Extra read-only
+  folders (readonly_paths: the hook for a virtualenv of allowed packages) are bound into it.
 What does not isolate it: the kernel is shared (no seccomp filter), so a kernel exploit escapes; without
 namespaces, world-readable files outside the hidden folders stay readable and the socket stub is best effort.
 Concurrent runs all use uid nobody; with namespaces none can see another's processes, /tmp or network.
@@ -62,10 +64,14 @@ class SubprocessCodeRunner:
         python: Sequence[str] = PYTHON_CANDIDATES,
         node: str | None = None,
         hidden_paths: Sequence[str] = DEFAULT_HIDDEN,
+        readonly_paths: Sequence[str] = (),
         allow_weak_isolation: bool = False,
         probe_at_start: bool = False,
     ) -> None:
+        """readonly_paths: host folders the code may read besides the interpreter's own (bound read-only at
+        their own paths at the namespace levels), such as a virtualenv of allowed packages under STORAGE_PATH."""
         self._cpu, self._memory, self._wall = cpu_seconds, memory_bytes, wall_seconds
+        self._readonly = tuple(readonly_paths)
         self._max_output = max_output_bytes
         self._python_candidates = tuple(python)
         self._node = node or shutil.which("node")
@@ -88,7 +94,7 @@ class SubprocessCodeRunner:
         """The level python code runs with here (probed once, then logged once), and its interpreter."""
         with self._level_lock:
             if self._level is None:
-                self._level = probe(self._python_candidates, self._hidden)
+                self._level = probe(self._python_candidates, self._hidden, self._readonly)
                 self._announce(self._level[0].name)
             return self._level
 
@@ -119,7 +125,7 @@ class SubprocessCodeRunner:
     def _javascript(self) -> tuple[Isolation, str] | None:
         if not self._node:
             return None
-        isolation, node = probe([self._node], self._hidden)
+        isolation, node = probe([self._node], self._hidden, self._readonly)
         return (isolation, node) if isolation.network_isolated else None  # no socket stub exists for node
 
     @property
