@@ -18,14 +18,23 @@ kept):
    refusing stub in the interpreter (best effort: native code such as ctypes could bypass it).
 4. `none`: the temporary cwd, the empty environment and the socket stub only.
 Code nodes refuse levels 3 and 4 unless CODE_ALLOW_WEAK_ISOLATION allows them (subprocess_code_runner.py).
+
+Dying with the runner: at the namespace levels the namespace's first process is a root `sh` that stays
+its init (it runs the code as a child instead of exec'ing it) and gets SIGKILL when `unshare` dies
+(--kill-child); the runner gives `unshare` itself PR_SET_PDEATHSIG, so a killed API takes `unshare`, then
+the init, then every process of the namespace with it (the kernel kills a PID namespace with its init, also
+what double-forked or called setsid). At `uid-only`, `setpriv --pdeathsig keep` keeps the signal across its
+uid change (the kernel clears it on credential changes); there, the code's own children are not covered.
 """
 
+import ctypes
 import functools
 import json
 import logging
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -209,7 +218,7 @@ def candidates(interpreter: str, hidden: Sequence[str], readonly: Sequence[str] 
         prefix = (unshare, "--map-root-user", *_NAMESPACES, "--", "sh", "-c", script, "weir-sandbox")
         levels.append(Isolation("user-namespaces", prefix, True, True))
     if os.geteuid() == 0 and setpriv:
-        levels.append(Isolation("uid-only", (setpriv, *_DROP[1:], "--"), False, False))
+        levels.append(Isolation("uid-only", (setpriv, *_DROP[1:], "--pdeathsig", "keep", "--"), False, False))
     levels.append(Isolation("none", (), False, False))
     return levels
 
@@ -248,3 +257,21 @@ def _starts(level: Isolation, interpreter: str) -> bool:
     if done.returncode != 0:
         log.debug("isolation level %s fails here: %s", level.name, done.stderr.decode(errors="replace")[-500:])
     return done.returncode == 0
+
+
+# --- Dying with the parent -------------------------------------------------------------------------------
+
+_PR_SET_PDEATHSIG = 1
+try:  # loaded in the parent: the child only calls it between fork and exec
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):  # not glibc/musl on Linux: the runner still kills the group at the deadline
+    _prctl = None
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child between fork and exec: SIGKILL when the parent (thread) dies. If the parent died before
+    this ran, the child is already an orphan and goes at once."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -7,8 +7,10 @@ What isolates the code (see adapters/workflow/isolation.py for the levels and ho
 - only the node's declared inputs, as JSON on stdin; the answer as JSON on stdout;
 - limits: RLIMIT_CPU (CPU seconds, then SIGXCPU/SIGKILL), RLIMIT_AS (address space; python only, node gets
   --max-old-space-size instead because V8 reserves far more address space than it uses), RLIMIT_FSIZE,
-  RLIMIT_NOFILE, no core files; a wall-clock timeout after which the whole process group is killed;
-  stdout and stderr are read up to a cap;
+  RLIMIT_NOFILE, no core files; a wall-clock timeout after which the whole process group is killed (at the
+  namespace levels with it the namespace: also what double-forked or left the session); the sandbox also
+  dies with the runner's process (PR_SET_PDEATHSIG on `unshare`, whose namespace init dies with it); stdout
+  and stderr are read up to a cap;
 - with the `namespaces` level (root with unshare, as on weir's machines): no network, its own PID and IPC
   namespaces, uid nobody, and a root of its own holding only what the interpreter needs, read-only (no host
   folder such as /opt, /srv, /work, weir's checkout or its storage), a private /tmp as cwd. Extra read-only
@@ -39,7 +41,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from adapters.workflow.isolation import DEFAULT_HIDDEN, MIN_PATH, NOBODY, Isolation, probe
+from adapters.workflow.isolation import DEFAULT_HIDDEN, MIN_PATH, NOBODY, Isolation, die_with_parent, probe
 from domain.shared.health import ProbeResult
 from domain.workflows.sandbox import CodeExecutionFailed
 
@@ -168,8 +170,9 @@ class SubprocessCodeRunner:
             raise CodeExecutionFailed("The code returned no result")
         return answer["result"]
 
-    def _limits(self, memory: int | None) -> None:
+    def _limits(self, memory: int | None, parent: int) -> None:
         """Runs in the child between fork and exec: limits inherited by everything it starts."""
+        die_with_parent(parent)
         resource.setrlimit(resource.RLIMIT_CPU, (self._cpu, self._cpu + 1))
         if memory is not None:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -178,7 +181,7 @@ class SubprocessCodeRunner:
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
     async def _execute(self, command: list[str], payload: bytes, workdir: str, memory: int | None) -> dict:
-        started = time.monotonic()
+        started, parent = time.monotonic(), os.getpid()
         process = await asyncio.create_subprocess_exec(
             *command,
             stdin=asyncio.subprocess.PIPE,
@@ -187,7 +190,7 @@ class SubprocessCodeRunner:
             env={"PATH": MIN_PATH, "LANG": "C.UTF-8", "HOME": "/tmp"},
             cwd=workdir,
             start_new_session=True,
-            preexec_fn=lambda: self._limits(memory),
+            preexec_fn=lambda: self._limits(memory, parent),
         )
         try:
             out, err = await asyncio.wait_for(self._talk(process, payload), self._wall)

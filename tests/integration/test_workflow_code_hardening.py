@@ -1,14 +1,61 @@
 """What hostile code nodes found, probing weir from outside: each a real process, each failed before.
 
+2. A sandbox outlived its parent killed with -9, and a grandchild that double-forked into its own session
+   outlived the wall-clock limit.
 3. Host folders outside the project (/opt, /srv, other checkouts, the host's /tmp) were readable: now the
    sandbox's root holds only what the interpreter needs (plus explicitly allowed read-only folders).
 """
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
 
 import pytest
 
 from adapters.workflow.isolation import interpreter_needs
 from adapters.workflow.subprocess_code_runner import MB, NAMESPACED, SubprocessCodeRunner
-from tests.processes import ROOT
+from domain.workflows.sandbox import CodeExecutionFailed
+from tests.processes import ROOT, wait_until
+
+
+def sleepers_code(marker: str, *, main_sleeps: bool = True) -> str:
+    """Code that leaves a grandchild in its own session (double fork + setsid) sleeping two minutes, and
+    sleeps itself too (or returns at once); both exec python so the marker shows in their command line."""
+    return (
+        "import os, sys\n"
+        "def sleep():\n"
+        f"    os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(120)', {marker!r}])\n"
+        "def main():\n"
+        "    if os.fork() == 0:\n"
+        "        os.setsid()\n"
+        "        if os.fork() == 0:\n"
+        "            sleep()\n"
+        "        os._exit(0)\n"
+        + ("    sleep()\n" if main_sleeps else "    return {'left': 'a grandchild'}\n")
+    )
+
+
+def marked(marker: str) -> list[int]:
+    """Processes whose command line holds the marker (the sandbox's wrappers hold it too, as a read-only path)."""
+    found = []
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            with contextlib.suppress(OSError):
+                if marker.encode() in Path(f"/proc/{name}/cmdline").read_bytes():
+                    found.append(int(name))
+    return found
+
+
+def sleeping(marker: str) -> int:
+    count = 0
+    for pid in marked(marker):
+        with contextlib.suppress(OSError):
+            count += b"time.sleep(120)" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    return count
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +67,53 @@ def runner():
 def namespaced(runner):
     if runner.isolation not in NAMESPACED:  # test_workflow_code_runner.py fails under CI without namespaces
         pytest.skip(f"only the {runner.isolation!r} isolation level here")
+
+
+# --- 2. dying with the parent, and the wall clock for everything ----------------------------------------
+
+HOST = """
+import asyncio, sys
+from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
+runner = SubprocessCodeRunner(wall_seconds=60, readonly_paths=[sys.argv[2]])  # refused without namespaces
+asyncio.run(runner.run("python3", sys.argv[3], {}))
+"""
+
+
+@pytest.mark.usefixtures("namespaced")
+def test_a_sandbox_dies_with_its_parent_killed_with_sigkill(tmp_path):
+    marker = f"weir-test-{uuid.uuid4().hex}"
+    (tmp_path / marker).mkdir()
+    host = subprocess.Popen(
+        [sys.executable, "-c", HOST, marker, str(tmp_path / marker), sleepers_code(marker)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_until(lambda: sleeping(marker) >= 2, 60, "the code and its grandchild sleeping")
+        assert len(marked(marker)) >= 4  # unshare and the namespace's init name the marker too
+    finally:
+        host.kill()  # SIGKILL: no cleanup of its own runs
+        host.wait()
+    wait_until(lambda: not marked(marker), 10, "every process of the sandbox gone after its parent")
+
+
+@pytest.mark.usefixtures("namespaced")
+async def test_at_the_wall_clock_everything_of_the_run_is_killed(tmp_path):
+    marker = f"weir-test-{uuid.uuid4().hex}"
+    (tmp_path / marker).mkdir()
+    quick = SubprocessCodeRunner(wall_seconds=2, readonly_paths=[str(tmp_path / marker)])
+    with pytest.raises(CodeExecutionFailed, match="timed out after 2 s"):
+        await quick.run("python3", sleepers_code(marker), {})
+    wait_until(lambda: not marked(marker), 10, "the code and its double-forked grandchild gone")
+
+
+@pytest.mark.usefixtures("namespaced")
+async def test_a_grandchild_left_behind_neither_delays_the_answer_nor_survives_it(tmp_path):
+    marker = f"weir-test-{uuid.uuid4().hex}"
+    runner = SubprocessCodeRunner(wall_seconds=30)
+    started = time.monotonic()
+    assert await runner.run("python3", sleepers_code(marker, main_sleeps=False), {}) == {"left": "a grandchild"}
+    assert time.monotonic() - started < 15
+    wait_until(lambda: not marked(marker), 10, "the grandchild gone with its run")
 
 
 # --- 3. only what the interpreter needs is visible ------------------------------------------------------
