@@ -94,9 +94,11 @@ async def test_without_namespaces_a_code_node_fails_its_run_naming_the_setting(c
 
 @pytest.mark.usefixtures("without_namespaces")
 @pytest.mark.parametrize("allow_weak", [True])
-async def test_with_weak_isolation_allowed_code_nodes_run_without_namespaces(console):
+async def test_with_weak_isolation_allowed_code_nodes_run_without_namespaces(console, container):
     body = await (await console.client.get("/health")).get_json()
-    assert body["checks"]["code_sandbox"] == {"ok": True, "isolation": "none", "languages": "python3"}
+    assert body["checks"]["code_sandbox"] == {
+        "ok": True, "isolation": "none", "languages": "python3", "limits": container.workflows.code_runner().run_limits
+    }
     status, run = await run_adder(console)
     assert status == 200 and run["data"]["status"] == "succeeded" and run["data"]["outputs"] == {"sum": 3}, run
 

@@ -1,11 +1,14 @@
 """What hostile code nodes found, probing weir from outside: each a real process, each failed before.
 
+1. Limits held a process, not a run: eight forked children of 200 MB each reached 1.6 GB, and hundreds of
+   processes could be forked. Now a run as a whole has CODE_MAX_MEMORY_MB and CODE_MAX_PROCESSES.
 2. A sandbox outlived its parent killed with -9, and a grandchild that double-forked into its own session
    outlived the wall-clock limit.
 3. Host folders outside the project (/opt, /srv, other checkouts, the host's /tmp) were readable: now the
    sandbox's root holds only what the interpreter needs (plus explicitly allowed read-only folders).
 """
 
+import asyncio
 import contextlib
 import os
 import subprocess
@@ -16,10 +19,28 @@ from pathlib import Path
 
 import pytest
 
-from adapters.workflow.isolation import interpreter_needs
+from adapters.workflow.isolation import Isolation, RunFence, interpreter_needs, usable_cgroup
 from adapters.workflow.subprocess_code_runner import MB, NAMESPACED, SubprocessCodeRunner
 from domain.workflows.sandbox import CodeExecutionFailed
 from tests.processes import ROOT, wait_until
+
+ADD = "def main() -> dict:\n    return {'sum': 1 + 2}"
+FORK_BOMB = "import os\ndef main():\n    while True:\n        os.fork()\n"
+MEMORY_BOMB = (
+    "import os, time\n"
+    "def main():\n"
+    "    children = []\n"
+    "    for _ in range(8):\n"
+    "        pid = os.fork()\n"
+    "        if pid == 0:\n"
+    "            block = bytearray(200 * 1024 * 1024)\n"
+    "            time.sleep(30)\n"
+    "            os._exit(0)\n"
+    "        children.append(pid)\n"
+    "    for pid in children:\n"
+    "        os.waitpid(pid, 0)\n"
+    "    return {'survived': True}\n"
+)
 
 
 def sleepers_code(marker: str, *, main_sleeps: bool = True) -> str:
@@ -67,6 +88,82 @@ def runner():
 def namespaced(runner):
     if runner.isolation not in NAMESPACED:  # test_workflow_code_runner.py fails under CI without namespaces
         pytest.skip(f"only the {runner.isolation!r} isolation level here")
+
+
+# --- 1. a run as a whole ---------------------------------------------------------------------------------
+
+
+async def test_a_fork_bomb_fails_its_node_with_a_clear_error_and_the_next_run_works(runner):
+    started = time.monotonic()
+    with pytest.raises(CodeExecutionFailed, match=r"process limit of 32 exceeded \(processes and threads"):
+        await runner.run("python3", FORK_BOMB, {})
+    assert time.monotonic() - started < 20  # stopped by the process limit, not by the wall clock
+    assert await runner.run("python3", ADD, {}) == {"sum": 3}
+
+
+async def test_the_process_limit_is_a_setting():
+    few = SubprocessCodeRunner(max_processes=4, allow_weak_isolation=True)
+    spawn = (
+        "import os, time\ndef main(n):\n    for _ in range(n):\n        if os.fork() == 0:\n"
+        "            time.sleep(5)\n            os._exit(0)\n    return {'forked': n}"
+    )
+    assert await few.run("python3", spawn, {"n": 3}) == {"forked": 3}  # four processes: within the limit
+    with pytest.raises(CodeExecutionFailed, match="process limit of 4 exceeded"):
+        await few.run("python3", spawn, {"n": 6})
+
+
+async def test_eight_children_of_200_mb_fail_their_node_and_nothing_else(runner):
+    started = time.monotonic()
+    bomb, other = await asyncio.gather(
+        runner.run("python3", MEMORY_BOMB, {}), runner.run("python3", ADD, {}), return_exceptions=True
+    )
+    assert isinstance(bomb, CodeExecutionFailed), bomb
+    assert "memory limit of 256 MB exceeded (all processes of the run together)" in bomb.message
+    assert time.monotonic() - started < 20  # stopped when the run went over, not at the wall clock
+    assert other == {"sum": 3}  # a run beside it is unaffected, and so is this process
+    assert await runner.run("python3", ADD, {}) == {"sum": 3}
+
+
+async def test_children_within_the_memory_budget_are_fine(runner):
+    code = MEMORY_BOMB.replace("range(8)", "range(2)").replace("200 * 1024", "40 * 1024").replace("30)", "0.2)")
+    assert await runner.run("python3", code, {}) == {"survived": True}
+
+
+def test_cgroup_v2_is_used_only_where_memory_and_pids_are_delegated(tmp_path, caplog):
+    (tmp_path / "cgroup.subtree_control").write_text("cpu io\n")
+    with caplog.at_level("WARNING", logger="weir.workflow.code"):
+        assert usable_cgroup(str(tmp_path)) is None
+    assert "is not a writable cgroup v2 with memory and pids delegated" in caplog.text
+    (tmp_path / "cgroup.subtree_control").write_text("cpu io memory pids\n")
+    assert usable_cgroup(str(tmp_path)) == tmp_path
+    assert SubprocessCodeRunner(cgroup_path=str(tmp_path / "missing")).run_limits == "process-tree"
+
+
+@pytest.mark.skipif(usable_cgroup(None) is None, reason="no delegated cgroup v2 with memory and pids here")
+async def test_with_a_delegated_cgroup_each_run_gets_its_own(runner):
+    with_cgroup = SubprocessCodeRunner(memory_bytes=256 * MB, allow_weak_isolation=True)
+    assert with_cgroup.run_limits == "cgroup"
+    with pytest.raises(CodeExecutionFailed, match="memory limit of 256 MB exceeded"):
+        await with_cgroup.run("python3", MEMORY_BOMB, {})
+    with pytest.raises(CodeExecutionFailed, match="process limit of 32 exceeded"):
+        await with_cgroup.run("python3", FORK_BOMB, {})
+    parent = usable_cgroup(None)
+    assert parent is not None and not list(parent.glob("weir-code-*"))  # every run's cgroup is removed
+
+
+def test_the_fence_counts_every_process_of_a_run():
+    """The watcher's view of a process that forked twice (no wrappers around it: level none)."""
+    code = "import os, time\nfor _ in range(2):\n    if os.fork() == 0:\n        break\ntime.sleep(3)\n"
+    fence = RunFence(max_tasks=32, memory_bytes=1024 * MB, isolation=Isolation("none", (), False, False))
+    process = subprocess.Popen([sys.executable, "-I", "-S", "-c", code])
+    fence.watch(process.pid)
+    try:
+        wait_until(lambda: fence.peak_tasks >= 3, 10, "three processes seen by the fence")
+        assert fence.peak_memory > 3 * MB and fence.verdict is None
+    finally:
+        fence.kill()
+        process.wait()
+        fence.close()
 
 
 # --- 2. dying with the parent, and the wall clock for everything ----------------------------------------
