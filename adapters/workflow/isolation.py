@@ -33,7 +33,8 @@ process's own, or CODE_CGROUP_PATH) each run gets a child cgroup with memory.max
 killed as a whole (cgroup.kill) at the end. Otherwise a watcher thread walks the run's process tree in /proc
 every 10 ms, sums its tasks and resident memory, and kills the whole tree when either goes over;
 RLIMIT_NPROC (counted by the kernel per uid, and every run uses uid nobody) is set per run to the sandbox
-uid's current task count plus the run's budget, a ceiling that stops a fork bomb between two polls.
+uid's current task count plus the run's budget plus one, a ceiling that stops a fork bomb between two polls
+(concurrent runs share that uid's count, so one run's bomb can briefly eat into another's headroom).
 """
 
 import contextlib

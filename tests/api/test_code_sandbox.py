@@ -109,3 +109,20 @@ async def test_the_code_limits_are_settings(console):
     assert slept["data"]["status"] == "failed" and "timed out after 1 s" in slept["data"]["error"], slept
     _, grew = await run_adder(console, "def main() -> dict:\\n    return {'sum': len(bytearray(100 * 1024 ** 2))}\\n")
     assert grew["data"]["status"] == "failed" and "MemoryError" in grew["data"]["error"], grew
+
+
+async def test_a_fork_bomb_and_a_memory_bomb_fail_their_node_and_the_api_stays_healthy(console, container):
+    if container.workflows.code_runner().isolation not in NAMESPACED:
+        pytest.skip("code nodes are refused here")
+    _, forked = await run_adder(console, "import os\\ndef main() -> dict:\\n    while True:\\n        os.fork()\\n")
+    assert forked["data"]["status"] == "failed" and "process limit of 32 exceeded" in forked["data"]["error"], forked
+    bomb = (
+        "import os, time\\ndef main() -> dict:\\n    for _ in range(8):\\n        if os.fork() == 0:\\n"
+        "            block = bytearray(200 * 1024 ** 2)\\n            time.sleep(30)\\n            os._exit(0)\\n"
+        "    time.sleep(30)\\n"
+    )
+    _, grew = await run_adder(console, bomb)
+    assert grew["data"]["status"] == "failed" and "memory limit of 256 MB exceeded" in grew["data"]["error"], grew
+    assert (await (await console.client.get("/health")).get_json())["checks"]["code_sandbox"]["ok"]
+    status, run = await run_adder(console)
+    assert status == 200 and run["data"]["outputs"] == {"sum": 3}
