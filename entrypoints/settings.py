@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     CODE_MAX_MEMORY_MB: int = Field(default=256, ge=16)
     CODE_EXECUTION_TIMEOUT: float = Field(default=15.0, gt=0)
     CODE_ALLOW_WEAK_ISOLATION: bool = False
+    # A run as a whole (every process and thread it starts) gets CODE_MAX_PROCESSES tasks and
+    # CODE_MAX_MEMORY_MB of memory; CODE_CGROUP_PATH: a delegated cgroup v2 folder (memory and pids in its
+    # cgroup.subtree_control) where each run gets its own cgroup; unset: this process's own cgroup if it
+    # allows that, else a watcher of the run's process tree (README, "How code nodes are isolated").
+    CODE_MAX_PROCESSES: int = Field(default=32, ge=1)
+    CODE_CGROUP_PATH: str = ""
     UPLOAD_FILE_SIZE_LIMIT: int = 15
     UPLOAD_IMAGE_FILE_SIZE_LIMIT: int = 10
     UPLOAD_VIDEO_FILE_SIZE_LIMIT: int = 100
@@ -222,6 +228,8 @@ class Settings(BaseSettings):
                     "memory_bytes": self.CODE_MAX_MEMORY_MB * 2**20,
                     "wall_seconds": self.CODE_EXECUTION_TIMEOUT,
                     "allow_weak_isolation": self.CODE_ALLOW_WEAK_ISOLATION,
+                    "max_processes": self.CODE_MAX_PROCESSES,
+                    "cgroup_path": self.CODE_CGROUP_PATH,
                 },
             },
             "knowledge": {

@@ -2,40 +2,98 @@
 
 Strongest first (each level is tried with a real run of the interpreter, once, and the first that works is
 kept):
-1. `namespaces` (as root): `unshare --net --pid --fork --kill-child --mount --mount-proc --ipc`, then inside
-   the new mount namespace a fresh tmpfs on /tmp (the working directory) and /dev/shm, an empty tmpfs over
-   each hidden path (weir's project folder, its storage, /root, /home), then `setpriv` to uid/gid 65534
-   (nobody) with no supplementary groups and no_new_privs. The code has no network at all (a new network
-   namespace has only a down loopback), sees only its own processes, cannot read weir's files even by
-   absolute path, and dies with its namespace when the runner kills it.
-2. `user-namespaces` (not root, unprivileged user namespaces allowed): the same namespaces, mapped to the
-   calling user; no uid change.
+1. `namespaces` (as root): `unshare --net --pid --fork --kill-child --mount --ipc`, then inside the new mount
+   namespace a new root built allow-list style (`sandbox_root`): an empty tmpfs holding read-only bind mounts
+   of only what the interpreter needs (its executable, its standard library or whole private install, the
+   shared libraries under /usr/lib and /lib, /etc/ld.so.cache and /etc/localtime, a few /dev nodes), a fresh
+   /proc of the new PID namespace and a private /tmp (the working directory); the interpreter's own
+   site-/dist-packages folders and any hidden path (weir's project folder, its storage, /root, /home) that
+   lies inside a bound folder are covered by empty mounts. `unshare --root` enters it and `setpriv` drops to
+   uid/gid 65534 (nobody) with no supplementary groups and no_new_privs. The code has no network at all (a
+   new network namespace has only a down loopback), sees only its own processes and no host folder beyond
+   the interpreter's (no /opt, /srv, /work, other checkouts, /home…), and dies with its namespace.
+2. `user-namespaces` (not root, unprivileged user namespaces allowed): the same namespaces and root, mapped
+   to the calling user; no uid change.
 3. `uid-only` (root without unshare): setpriv to nobody; a fresh temporary cwd; sockets are replaced by a
    refusing stub in the interpreter (best effort: native code such as ctypes could bypass it).
 4. `none`: the temporary cwd, the empty environment and the socket stub only.
 Code nodes refuse levels 3 and 4 unless CODE_ALLOW_WEAK_ISOLATION allows them (subprocess_code_runner.py).
+
+Dying with the runner: at the namespace levels the namespace's first process is a root `sh` that stays
+its init (it runs the code as a child instead of exec'ing it) and gets SIGKILL when `unshare` dies
+(--kill-child); the runner gives `unshare` itself PR_SET_PDEATHSIG, so a killed API takes `unshare`, then
+the init, then every process of the namespace with it (the kernel kills a PID namespace with its init, also
+what double-forked or called setsid). At `uid-only`, `setpriv --pdeathsig keep` keeps the signal across its
+uid change (the kernel clears it on credential changes); there, the code's own children are not covered.
+
+Limits of a run as a whole (RunFence): every process and thread the code starts counts against one budget
+of tasks (CODE_MAX_PROCESSES) and one of memory (CODE_MAX_MEMORY_MB; RLIMIT_AS still caps each process).
+With a usable cgroup v2 (memory and pids enabled in a writable cgroup's cgroup.subtree_control: the
+process's own, or CODE_CGROUP_PATH) each run gets a child cgroup with memory.max, pids.max and swap off,
+killed as a whole (cgroup.kill) at the end. Otherwise a watcher thread walks the run's process tree in /proc
+every 10 ms, sums its tasks and resident memory, and kills the whole tree when either goes over;
+RLIMIT_NPROC (counted by the kernel per uid, and every run uses uid nobody) is set per run to the sandbox
+uid's current task count plus the run's budget plus one, a ceiling that stops a fork bomb between two polls
+(concurrent runs share that uid's count, so one run's bomb can briefly eat into another's headroom).
 """
 
+import contextlib
+import ctypes
+import errno
+import functools
+import json
+import logging
 import os
+import resource
+import shlex
 import shutil
+import signal
 import subprocess
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+
+log = logging.getLogger("weir.workflow.code")
 
 NOBODY = 65534
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_HIDDEN = (str(PROJECT_ROOT), "/root", "/home")
 MIN_PATH = "/usr/local/bin:/usr/bin:/bin"
 
-# Runs as root inside the new mount namespace; "$@" is: hidden paths…, "--", the command.
-_MOUNT_SCRIPT = (
-    'set -e; while [ "$1" != "--" ]; do mount -t tmpfs -o size=4k,mode=000 tmpfs "$1"; shift; done; shift; '
-    "mount -t tmpfs -o size=16m,mode=1777 tmpfs /tmp; mount -t tmpfs -o size=1m,mode=1777 tmpfs /dev/shm; "
-    'cd /tmp; exec "$@"'
+# What every dynamically linked interpreter may open besides its own install: the loader and shared
+# libraries, the loader's cache, the local time zone (datetime, time.localtime) and the zone database
+# (zoneinfo). Bound read-only at their own paths when they exist here; symlinks (/lib -> usr/lib on
+# merged-/usr systems) are bound as their target.
+SYSTEM_PATHS = (
+    "/usr/lib", "/usr/lib64", "/usr/lib32", "/lib", "/lib64", "/lib32",
+    "/etc/ld.so.cache", "/etc/localtime", "/usr/share/zoneinfo",
+)  # fmt: skip
+DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
+# Prefixes shared by many programs: an interpreter installed there gets only its own files, never all of it.
+SHARED_PREFIXES = frozenset({"/", "/usr", "/usr/local"})
+# The sandbox's root is built in a tmpfs mounted, inside the new mount namespace only, over /dev/shm: a folder
+# every Linux host has and that holds no path to bind (the host's /dev/shm is hidden from the namespace, and
+# with it from the sandbox, which gets its own). The host's /tmp stays reachable for binding read-only paths.
+SCRATCH = "/dev/shm"
+ROOT = SCRATCH + "/root"
+
+_NAMESPACES = ["--net", "--pid", "--fork", "--kill-child", "--mount", "--ipc"]
+_DROP = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--no-new-privs"]
+# Lists the interpreter's paths as JSON: python3 -I -S (the same flags as the code gets) or node.
+_PY_NEEDS = (
+    "import json, sys\n"
+    "maps = {p[5].strip() for p in (line.split(None, 5) for line in open('/proc/self/maps')) if len(p) > 5}\n"
+    "print(json.dumps({'executable': sys.executable, 'prefixes': [sys.base_prefix, sys.base_exec_prefix],\n"
+    "                  'path': sys.path, 'maps': sorted(maps)}))"
 )
-_NAMESPACES = ["--net", "--pid", "--fork", "--kill-child", "--mount", "--mount-proc", "--ipc"]
-_DROP = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--no-new-privs", "--"]
+_NODE_NEEDS = (
+    "const maps = require('fs').readFileSync('/proc/self/maps', 'utf8').split('\\n')"
+    ".map((l) => l.trim().split(/\\s+/).slice(5).join(' ')).filter(Boolean);"
+    "console.log(JSON.stringify({executable: process.execPath, prefixes: [], path: [], maps}));"
+)
 
 
 @dataclass(frozen=True)
@@ -44,47 +102,161 @@ class Isolation:
     prefix: tuple[str, ...]
     network_isolated: bool  # False: the interpreter must block sockets itself
     own_tmp: bool  # True: the namespace mounts a private /tmp and cds into it
+    uid: int | None = None  # the host uid the code runs as (RLIMIT_NPROC counts per uid); None: the caller's
+    wrappers: int = 0  # processes of the level itself around the code (unshare, the namespace's init)
 
 
-def _hidden(paths: Sequence[str], interpreter: str) -> list[str]:
-    """Existing directories to cover, never one holding the interpreter itself."""
-    real = os.path.realpath(interpreter)
-    return [
-        p
-        for p in dict.fromkeys(os.path.realpath(p) for p in paths)
-        if os.path.isdir(p) and not real.startswith(p.rstrip("/") + "/")
-    ]
+@dataclass(frozen=True)
+class Needs:
+    """What an interpreter opens: found by running it once outside the sandbox, as root."""
+
+    files: tuple[str, ...]
+    dirs: tuple[str, ...]
+    packages: tuple[str, ...]  # its site-/dist-packages folders: packages come only from the read-only paths
 
 
-def candidates(interpreter: str, hidden: Sequence[str]) -> list[Isolation]:
-    have_unshare, have_setpriv = shutil.which("unshare"), shutil.which("setpriv")
-    levels = []
-    if os.geteuid() == 0 and have_unshare and have_setpriv:
-        mount = ["sh", "-c", _MOUNT_SCRIPT, "sh", *_hidden(hidden, interpreter), "--"]
-        levels.append(Isolation("namespaces", ("unshare", *_NAMESPACES, "--", *mount, *_DROP), True, True))
-    if os.geteuid() != 0 and have_unshare:
-        mount = ["sh", "-c", _MOUNT_SCRIPT, "sh", *_hidden(hidden, interpreter), "--"]
-        levels.append(
-            Isolation("user-namespaces", ("unshare", "--map-root-user", *_NAMESPACES, "--", *mount), True, True)
+@functools.lru_cache(maxsize=16)
+def interpreter_needs(interpreter: str) -> Needs | None:
+    is_python = "python" in os.path.basename(interpreter)
+    args = ["-I", "-S", "-c", _PY_NEEDS] if is_python else ["-e", _NODE_NEEDS]
+    try:
+        done = subprocess.run(
+            [interpreter, *args], env={"PATH": MIN_PATH}, cwd="/", capture_output=True, timeout=10, check=True
         )
-    if os.geteuid() == 0 and have_setpriv:
-        levels.append(Isolation("uid-only", tuple(_DROP), False, False))
-    levels.append(Isolation("none", (), False, False))
+        found = json.loads(done.stdout)
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+    executable = os.path.realpath(found["executable"] or interpreter)
+    files = {executable, *(os.path.realpath(p) for p in found["maps"] if p.startswith("/") and os.path.isfile(p))}
+    dirs = {os.path.realpath(p) for p in found["path"] if os.path.isdir(p)}
+    files |= {os.path.realpath(p) for p in found["path"] if os.path.isfile(p)}  # the stdlib zip, when present
+    prefixes = [os.path.realpath(p) for p in found["prefixes"]]
+    if not is_python:  # node's install: the folder above its bin/, unless that is a shared prefix such as /usr
+        folder = os.path.dirname(executable)
+        prefixes = [os.path.dirname(folder)] if os.path.basename(folder) == "bin" else []
+    dirs |= {p for p in prefixes if p not in SHARED_PREFIXES and os.path.isdir(p)}
+    packages = set()
+    for stdlib in [*dirs, *(os.path.join(p, "lib", "python3") for p in prefixes)] if is_python else []:
+        for name in ("site-packages", "dist-packages"):
+            if os.path.isdir(os.path.join(stdlib, name)):
+                packages.add(os.path.realpath(os.path.join(stdlib, name)))
+    return Needs(tuple(sorted(files)), tuple(sorted(dirs)), tuple(sorted(packages)))
+
+
+def _under(path: str, folders: Iterable[str]) -> bool:
+    return any(path == f or path.startswith(f.rstrip("/") + "/") for f in folders)
+
+
+def _fstab_field(text: str) -> str:
+    """fstab fields are separated by blanks; libmount reads octal escapes."""
+    return "".join(f"\\{ord(c):03o}" if c in " \t\n\\" else c for c in text)
+
+
+def sandbox_root(
+    needs: Needs, hidden: Sequence[str], readonly: Sequence[str], executables: Sequence[str], unshare: str
+) -> str:
+    """The script the namespace's init (root) runs: builds ROOT allow-list style, then runs "$@" in it.
+
+    Bound read-only: SYSTEM_PATHS, the interpreter's needs, `executables` (setpriv) and `readonly` (extra
+    folders the code may read, such as a virtualenv of allowed packages, at their own paths; never one
+    inside a hidden folder). Covered by empty read-only tmpfs: the interpreter's package folders and hidden
+    paths that lie inside a bound folder, except one holding the interpreter itself.
+    """
+    binds: dict[str, str] = {}  # sandbox path -> host path
+    for path in [*SYSTEM_PATHS, *needs.dirs, *needs.files, *executables]:
+        if os.path.exists(path):
+            binds.setdefault(path, os.path.realpath(path))
+    folders = [p for p, source in binds.items() if os.path.isdir(source)]
+    # A path inside a bound folder already shows (the bind mirrors the host at the same path).
+    binds = {p: s for p, s in binds.items() if not _under(p, [f for f in folders if f != p])}
+    folders = [p for p in folders if p in binds]
+    interpreter_files = [os.path.realpath(p) for p in needs.files]
+    hide = {
+        os.path.realpath(p)
+        for p in [*hidden, *needs.packages]
+        if os.path.isdir(p) and not any(_under(f, [os.path.realpath(p)]) for f in interpreter_files)
+    }
+    # Covered wherever a bound folder shows it: /usr/lib/python3/dist-packages also shows as /lib/python3/…
+    covers = sorted(
+        target + real[len(binds[target]) :]
+        for real in hide
+        for target in folders
+        if _under(real, [binds[target]])
+    )
+    extra = []
+    for path in readonly:
+        real = os.path.realpath(path)
+        if not os.path.isdir(real):
+            log.warning("code nodes: the read-only path %s is not a folder; not bound", path)
+        elif _under(real, [*covers, *hide, SCRATCH]):
+            log.warning("code nodes: the read-only path %s lies inside a hidden folder; not bound", path)
+        else:
+            extra.append(real)
+    devices = [d for d in DEVICES if os.path.exists(d)]
+
+    lines = [(source, ROOT + target, "none", "bind,ro,nosuid,nodev") for target, source in sorted(binds.items())]
+    lines += [("tmpfs", ROOT + p, "tmpfs", "ro,size=4k,mode=555,nosuid,nodev") for p in covers]
+    lines += [(d, ROOT + d, "none", "bind,nosuid,noexec") for d in devices]
+    lines += [
+        ("proc", ROOT + "/proc", "proc", "nosuid,nodev,noexec"),
+        ("tmpfs", ROOT + "/tmp", "tmpfs", "size=16m,mode=1777,nosuid,nodev,noexec"),
+        ("tmpfs", ROOT + "/dev/shm", "tmpfs", "size=1m,mode=1777,nosuid,nodev,noexec"),
+    ]
+    # Last, so they show wherever they are, also under the sandbox's /tmp (STORAGE_PATH may lie in /tmp);
+    # their mount points are made at mount time, inside whatever was mounted before.
+    lines += [(p, ROOT + p, "none", "bind,ro,nosuid,nodev,X-mount.mkdir") for p in extra]
+    fstab = "".join(f"{_fstab_field(a)} {_fstab_field(b)} {c} {d} 0 0\n" for a, b, c, d in lines)
+    files = [ROOT + p for p, s in binds.items() if not os.path.isdir(s)] + [ROOT + d for d in devices]
+    dirs = {ROOT + p for p, s in binds.items() if os.path.isdir(s)} | {os.path.dirname(f) for f in files}
+    dirs |= {ROOT + "/proc", ROOT + "/tmp", ROOT + "/dev/shm"}
+    q = shlex.quote
+    # Everything is created in the fresh tmpfs before `mount -a` binds over it (a path under a later bind is
+    # simply covered by it), so the script never writes into a bound folder. One `mount -a` for all mounts:
+    # a process per mount would double the run's start-up time. `sh` stays the namespace's init (no exec).
+    return (
+        f"set -e; mount -t tmpfs -o size=1m,mode=755 tmpfs {SCRATCH}; "
+        f"mkdir -p {' '.join(q(d) for d in sorted(dirs))}; "
+        + "".join(f": > {q(f)}; " for f in files)
+        + f"printf '%s' {q(fstab)} > {SCRATCH}/fstab; mount -a -T {SCRATCH}/fstab; "
+        f'{q(unshare)} --root={ROOT} --wd=/tmp "$@"'
+    )
+
+
+def candidates(interpreter: str, hidden: Sequence[str], readonly: Sequence[str] = ()) -> list[Isolation]:
+    unshare, setpriv = shutil.which("unshare"), shutil.which("setpriv")
+    levels = []
+    needs = interpreter_needs(interpreter) if unshare else None
+    if os.geteuid() == 0 and unshare and setpriv and needs:
+        drop = [os.path.realpath(setpriv), *_DROP[1:], "--"]
+        script = sandbox_root(needs, hidden, readonly, drop[:1], unshare)
+        prefix = (unshare, *_NAMESPACES, "--", "sh", "-c", script, "weir-sandbox", *drop)
+        levels.append(Isolation("namespaces", prefix, True, True, NOBODY, 2))
+    if os.geteuid() != 0 and unshare and needs:
+        script = sandbox_root(needs, hidden, readonly, [], unshare)
+        prefix = (unshare, "--map-root-user", *_NAMESPACES, "--", "sh", "-c", script, "weir-sandbox")
+        levels.append(Isolation("user-namespaces", prefix, True, True, os.getuid(), 2))
+    if os.geteuid() == 0 and setpriv:
+        levels.append(Isolation("uid-only", (setpriv, *_DROP[1:], "--pdeathsig", "keep", "--"), False, False, NOBODY))
+    levels.append(Isolation("none", (), False, False, os.getuid()))
     return levels
 
 
-def probe(interpreters: Sequence[str], hidden: Sequence[str]) -> tuple[Isolation, str]:
+def probe(
+    interpreters: Sequence[str], hidden: Sequence[str], readonly: Sequence[str] = ()
+) -> tuple[Isolation, str]:
     """The strongest level, and an interpreter that actually starts under it here (the service's own
-    interpreter may live in a folder the sandbox user cannot read, a system one then serves)."""
-    found = [path for path in dict.fromkeys(interpreters) if path and os.access(path, os.X_OK)]
+    interpreter may live in a folder the sandbox user cannot read, a system one then serves). The
+    interpreter is named by its real path: that is the path bound inside the sandbox's root."""
+    found = [os.path.realpath(p) for p in dict.fromkeys(interpreters) if p and os.access(p, os.X_OK)]
+    found = list(dict.fromkeys(found))
     if not found:
         raise FileNotFoundError(f"no interpreter among {list(interpreters)}")
     for name in ("namespaces", "user-namespaces", "uid-only", "none"):
         for interpreter in found:
-            level = next((c for c in candidates(interpreter, hidden) if c.name == name), None)
+            level = next((c for c in candidates(interpreter, hidden, readonly) if c.name == name), None)
             if level is not None and _starts(level, interpreter):
                 return level, interpreter
-    return Isolation("none", (), False, False), found[0]
+    return Isolation("none", (), False, False, os.getuid()), found[0]
 
 
 def _starts(level: Isolation, interpreter: str) -> bool:
@@ -100,4 +272,293 @@ def _starts(level: Isolation, interpreter: str) -> bool:
         )
     except (OSError, subprocess.TimeoutExpired):
         return False
+    if done.returncode != 0:
+        log.debug("isolation level %s fails here: %s", level.name, done.stderr.decode(errors="replace")[-500:])
     return done.returncode == 0
+
+
+# --- Dying with the parent -------------------------------------------------------------------------------
+
+_PR_SET_PDEATHSIG = 1
+try:  # loaded in the parent: the child only calls it between fork and exec
+    _prctl = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):  # not glibc/musl on Linux: the runner still kills the group at the deadline
+    _prctl = None
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child between fork and exec: SIGKILL when the parent (thread) dies. If the parent died before
+    this ran, the child is already an orphan and goes at once."""
+    if _prctl is not None:
+        _prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+# --- Limits of a run as a whole --------------------------------------------------------------------------
+
+
+def own_cgroup() -> Path | None:
+    """This process's cgroup v2 folder, if the unified hierarchy is mounted (also on hybrid systems)."""
+    try:
+        relative = next(
+            line.split(":", 2)[2].strip() for line in Path("/proc/self/cgroup").read_text().splitlines()
+            if line.startswith("0::")
+        )
+        for line in Path("/proc/self/mountinfo").read_text().splitlines():
+            fields, _, rest = line.partition(" - ")
+            if rest.split()[0] == "cgroup2":
+                root, mountpoint = fields.split()[3:5]
+                inside = os.path.relpath(relative, root) if relative.startswith(root) else None
+                if inside is not None:
+                    return Path(mountpoint) / inside
+    except (OSError, StopIteration, IndexError):
+        pass
+    return None
+
+
+def usable_cgroup(configured: str | None) -> Path | None:
+    """A cgroup v2 folder where each run can get a child with memory and pids limits: CODE_CGROUP_PATH when
+    set, else this process's own cgroup. It must be writable and list memory and pids in its
+    cgroup.subtree_control (a cgroup that holds processes itself cannot, except the root: the deployment
+    delegates one, such as systemd's Delegate=yes with the service's processes moved to a leaf)."""
+    candidate = Path(configured) if configured else own_cgroup()
+    if candidate is None:
+        return None
+    try:
+        enabled = set((candidate / "cgroup.subtree_control").read_text().split())
+    except OSError:
+        enabled = set()
+    if {"memory", "pids"} <= enabled and os.access(candidate, os.W_OK):
+        return candidate
+    if configured:
+        log.warning("CODE_CGROUP_PATH=%s is not a writable cgroup v2 with memory and pids delegated", configured)
+    return None
+
+
+def tasks_of(uid: int) -> int:
+    """Processes and threads of a uid, as RLIMIT_NPROC counts them."""
+    total = 0
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            with contextlib.suppress(OSError):
+                if os.stat(f"/proc/{name}").st_uid == uid:
+                    total += len(os.listdir(f"/proc/{name}/task"))
+    return total
+
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _stat(pid: int) -> tuple[str, int, int, int] | None:
+    """(state, threads, start time, resident bytes) of a process, None once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    rest = text[text.rfind(")") + 2 :].split()
+    return rest[0], int(rest[17]), int(rest[19]), int(rest[21]) * PAGE
+
+
+def _children(pid: int, threads: int) -> list[int]:
+    tids = [pid] if threads == 1 else [int(t) for t in _listdir(f"/proc/{pid}/task")]
+    found = []
+    for tid in tids:
+        with contextlib.suppress(OSError):
+            found += [int(c) for c in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()]
+    return found
+
+
+def _listdir(path: str) -> list[str]:
+    try:
+        return os.listdir(path)
+    except OSError:
+        return []
+
+
+@dataclass
+class RunFence:
+    """Holds one run's processes to its budgets and kills all of them at the end (see the module docstring).
+
+    Used as: prepare() before the spawn, preexec() in the child, watch(pid) after it, kill() and close() at
+    the end; verdict says which budget stopped the run ("memory", "processes") or None."""
+
+    max_tasks: int
+    memory_bytes: int
+    isolation: Isolation
+    cgroup_parent: Path | None = None
+    interval: float = 0.01
+    verdict: str | None = None
+    peak_memory: int = 0
+    peak_tasks: int = 0
+    _cgroup: Path | None = None
+    _procs_fd: int | None = None
+    _nproc: int | None = None
+    _top: int | None = None
+    _known: dict[int, int] = field(default_factory=dict)  # pid -> start time, for every process seen
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _thread: threading.Thread | None = None
+
+    def prepare(self) -> None:
+        if self.cgroup_parent is not None:
+            try:
+                self._cgroup = self._make_cgroup(self.cgroup_parent)
+                return
+            except OSError as error:
+                log.warning("code nodes: no cgroup for this run (%s); the process-tree watcher limits it", error)
+                self._cgroup = None
+        uid = self.isolation.uid
+        if uid is not None and uid != 0:  # root is never held to RLIMIT_NPROC
+            # One more than the budget: the watcher sees the run go over and stops it with a clear message;
+            # beyond that the kernel refuses forks, even between two polls. Other runs' tasks (same uid) at
+            # this moment are in the base; ones started later eat into this run's headroom.
+            self._nproc = tasks_of(uid) + self.max_tasks + 1
+
+    def _make_cgroup(self, parent: Path) -> Path:
+        path = parent / f"weir-code-{uuid.uuid4().hex[:12]}"
+        path.mkdir()
+        try:
+            (path / "memory.max").write_text(str(self.memory_bytes))
+            (path / "pids.max").write_text(str(self.max_tasks + self.isolation.wrappers))
+            for name, value in (("memory.swap.max", "0"), ("memory.oom.group", "1")):
+                if (path / name).exists():  # no swap, and an OOM kills the whole run, not one process of it
+                    (path / name).write_text(value)
+            self._procs_fd = os.open(path / "cgroup.procs", os.O_WRONLY)
+        except OSError:
+            with contextlib.suppress(OSError):
+                path.rmdir()
+            raise
+        return path
+
+    def preexec(self) -> None:
+        """In the child between fork and exec: joins the run's cgroup, or sets its RLIMIT_NPROC."""
+        if self._procs_fd is not None:
+            os.write(self._procs_fd, b"0")  # "0": the writing process itself
+        if self._nproc is not None:
+            resource.setrlimit(resource.RLIMIT_NPROC, (self._nproc, self._nproc))
+
+    def watch(self, pid: int) -> None:
+        self._top = pid
+        stat = _stat(pid)  # its start time now, while it cannot have been reaped (and its pid reused) yet
+        if stat is not None:
+            self._known[pid] = stat[2]
+        if self._procs_fd is not None:
+            os.close(self._procs_fd)
+            self._procs_fd = None
+        self._thread = threading.Thread(target=self._watch, name="code-run-fence", daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.interval):
+            with self._lock:
+                tree = self._tree()
+            tasks = sum(t for _, t, _ in tree.values()) - self.isolation.wrappers
+            memory = sum(r for _, _, r in tree.values())
+            self.peak_tasks, self.peak_memory = max(self.peak_tasks, tasks), max(self.peak_memory, memory)
+            verdict = self._cgroup_verdict() if self._cgroup else None
+            if verdict is None and self._cgroup is None:
+                verdict = "processes" if tasks > self.max_tasks else "memory" if memory > self.memory_bytes else None
+            if verdict:
+                self.verdict = verdict
+                self.kill()
+                return
+            if self._top not in tree:  # the run's first process ended: nothing of it may stay behind (and
+                self.kill()  # what stays would hold the output pipes open until the deadline)
+                return
+
+    def _cgroup_verdict(self) -> str | None:
+        assert self._cgroup is not None
+        if _event(self._cgroup / "pids.events", "max"):
+            return "processes"
+        events = self._cgroup / "memory.events"
+        if _event(events, "oom_kill") or _event(events, "oom_group_kill"):
+            return "memory"
+        return None
+
+    def _tree(self) -> dict[int, tuple[int, int, int]]:
+        """pid -> (start time, threads, resident bytes) of the run's live processes: the first one, and every
+        process ever seen under it (an orphan stays counted, and killed, once reparented away)."""
+        todo = list(self._known)
+        tree: dict[int, tuple[int, int, int]] = {}
+        while todo:
+            pid = todo.pop()
+            if pid in tree:
+                continue
+            stat = _stat(pid)
+            if stat is None or stat[0] in "ZX" or self._known.setdefault(pid, stat[2]) != stat[2]:
+                continue  # gone, a zombie, or its pid now belongs to another process
+            tree[pid] = stat[2], stat[1], stat[3]
+            todo += _children(pid, stat[1])
+        return tree
+
+    def kill(self) -> None:
+        """SIGKILL to everything of the run: the cgroup when there is one, and the process tree (stopped
+        first, so nothing forks while the tree is read). At the namespace levels the namespace's init
+        dies with it, and the kernel kills whatever the code double-forked or moved to another session."""
+        with self._lock:
+            if self._cgroup is not None:
+                with contextlib.suppress(OSError):
+                    (self._cgroup / "cgroup.kill").write_text("1")
+            if self._top is not None:
+                with contextlib.suppress(OSError):
+                    os.killpg(self._top, signal.SIGKILL)
+            stopped: set[int] = set()
+            for _ in range(100):
+                fresh = set(self._tree()) - stopped
+                if not fresh:
+                    break
+                for pid in fresh:
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGSTOP)
+                stopped |= fresh
+            for pid in stopped:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            if self._cgroup is not None and not (self._cgroup / "cgroup.kill").exists():
+                for pid in _read_ints(self._cgroup / "cgroup.procs"):  # kernels before 5.14
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+
+    def close(self) -> None:
+        """Stops the watcher and removes the run's cgroup (once its last process is gone)."""
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join()
+        if self._procs_fd is not None:
+            os.close(self._procs_fd)
+            self._procs_fd = None
+        if self._cgroup is not None:
+            if self.verdict is None:
+                self.verdict = self._cgroup_verdict()
+            self._remove_cgroup(self._cgroup)
+
+    def _remove_cgroup(self, path: Path) -> None:
+        for _ in range(500):  # the kernel needs a moment to reap what cgroup.kill killed
+            try:
+                path.rmdir()
+                return
+            except FileNotFoundError:
+                return
+            except OSError as error:
+                if error.errno != errno.EBUSY:  # EBUSY: processes still in it; anything else will not pass
+                    log.warning("code nodes: the cgroup %s cannot be removed: %s", path, error)
+                    return
+                time.sleep(0.01)
+        log.warning("code nodes: the cgroup %s stays behind (processes still in it)", path)
+
+
+def _event(path: Path, key: str) -> int:
+    """A counter of a cgroup's *.events file, 0 when absent."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in path.read_text().splitlines():
+            name, _, value = line.partition(" ")
+            if name == key:
+                return int(value)
+    return 0
+
+
+def _read_ints(path: Path) -> list[int]:
+    with contextlib.suppress(OSError, ValueError):
+        return [int(x) for x in path.read_text().split()]
+    return []

@@ -5,15 +5,25 @@ What isolates the code (see adapters/workflow/isolation.py for the levels and ho
   script's folder not on sys.path) or `node`; nothing of weir is imported into it;
 - an empty environment (only a minimal PATH and LANG): no SECRET_KEY, DB_*, OPENAI_* or any other setting;
 - only the node's declared inputs, as JSON on stdin; the answer as JSON on stdout;
-- limits: RLIMIT_CPU (CPU seconds, then SIGXCPU/SIGKILL), RLIMIT_AS (address space; python only, node gets
-  --max-old-space-size instead because V8 reserves far more address space than it uses), RLIMIT_FSIZE,
-  RLIMIT_NOFILE, no core files; a wall-clock timeout after which the whole process group is killed;
-  stdout and stderr are read up to a cap;
-- with the `namespaces` level (root with unshare, as on weir's machines): no network, private /tmp as cwd,
-  weir's folders covered by empty mounts, its own PID and IPC namespaces, uid nobody.
+- limits of each process: RLIMIT_CPU (CPU seconds, then SIGXCPU/SIGKILL), RLIMIT_AS (address space; python
+  only, node gets --max-old-space-size instead because V8 reserves far more address space than it uses),
+  RLIMIT_FSIZE, RLIMIT_NOFILE, no core files;
+- limits of the run as a whole (isolation.RunFence): all its processes and threads together get
+  CODE_MAX_PROCESSES tasks and CODE_MAX_MEMORY_MB of memory (a cgroup v2 per run where one is delegated,
+  else a watcher of the run's process tree plus RLIMIT_NPROC); going over kills the whole run and fails the
+  node with a message naming the limit;
+- a wall-clock timeout after which everything of the run is killed (process group, process tree,
+  namespace or cgroup: also what double-forked or left the session); the sandbox also dies with the runner's
+  process (PR_SET_PDEATHSIG on `unshare`, whose namespace init dies with it); stdout and stderr are read up to
+  a cap;
+- with the `namespaces` level (root with unshare, as on weir's machines): no network, its own PID and IPC
+  namespaces, uid nobody, and a root of its own holding only what the interpreter needs, read-only (no host
+  folder such as /opt, /srv, /work, weir's checkout or its storage), a private /tmp as cwd. Extra read-only
+  folders (readonly_paths: the hook for a virtualenv of allowed packages) are bound into it.
 What does not isolate it: the kernel is shared (no seccomp filter), so a kernel exploit escapes; without
 namespaces, world-readable files outside the hidden folders stay readable and the socket stub is best effort.
-Concurrent runs all use uid nobody; with namespaces none can see another's processes, /tmp or network.
+Concurrent runs all use uid nobody; with namespaces none can see another's processes, /tmp or network (their
+RLIMIT_NPROC is shared, see isolation.RunFence).
 
 Without namespaces (levels `uid-only` and `none`) code nodes are refused with a message naming
 CODE_ALLOW_WEAK_ISOLATION, unless the runner was built with allow_weak_isolation. The level is found once (in
@@ -27,7 +37,6 @@ import logging
 import os
 import resource
 import shutil
-import signal
 import sys
 import tempfile
 import threading
@@ -37,7 +46,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from adapters.workflow.isolation import DEFAULT_HIDDEN, MIN_PATH, NOBODY, Isolation, probe
+from adapters.workflow.isolation import (
+    DEFAULT_HIDDEN,
+    MIN_PATH,
+    NOBODY,
+    Isolation,
+    RunFence,
+    die_with_parent,
+    probe,
+    usable_cgroup,
+)
 from domain.shared.health import ProbeResult
 from domain.workflows.sandbox import CodeExecutionFailed
 
@@ -62,10 +80,19 @@ class SubprocessCodeRunner:
         python: Sequence[str] = PYTHON_CANDIDATES,
         node: str | None = None,
         hidden_paths: Sequence[str] = DEFAULT_HIDDEN,
+        readonly_paths: Sequence[str] = (),
+        max_processes: int = 32,
+        cgroup_path: str | None = None,
         allow_weak_isolation: bool = False,
         probe_at_start: bool = False,
     ) -> None:
+        """readonly_paths: host folders the code may read besides the interpreter's own (bound read-only at
+        their own paths at the namespace levels), such as a virtualenv of allowed packages under STORAGE_PATH.
+        cgroup_path: a delegated cgroup v2 folder for per-run cgroups (CODE_CGROUP_PATH); None: this process's
+        own cgroup if it allows that, else the process-tree watcher."""
         self._cpu, self._memory, self._wall = cpu_seconds, memory_bytes, wall_seconds
+        self._max_processes, self._cgroup_path = max_processes, cgroup_path
+        self._readonly = tuple(readonly_paths)
         self._max_output = max_output_bytes
         self._python_candidates = tuple(python)
         self._node = node or shutil.which("node")
@@ -88,8 +115,9 @@ class SubprocessCodeRunner:
         """The level python code runs with here (probed once, then logged once), and its interpreter."""
         with self._level_lock:
             if self._level is None:
-                self._level = probe(self._python_candidates, self._hidden)
+                self._level = probe(self._python_candidates, self._hidden, self._readonly)
                 self._announce(self._level[0].name)
+                log.debug("code runs are limited as a whole by %s", self.run_limits)  # /health shows it too
             return self._level
 
     def _announce(self, level: str) -> None:
@@ -119,8 +147,17 @@ class SubprocessCodeRunner:
     def _javascript(self) -> tuple[Isolation, str] | None:
         if not self._node:
             return None
-        isolation, node = probe([self._node], self._hidden)
+        isolation, node = probe([self._node], self._hidden, self._readonly)
         return (isolation, node) if isolation.network_isolated else None  # no socket stub exists for node
+
+    @cached_property
+    def _cgroup_parent(self) -> Path | None:
+        return usable_cgroup(self._cgroup_path)
+
+    @property
+    def run_limits(self) -> str:
+        """How a run's processes are held to one budget: "cgroup" (v2, one per run) or "process-tree"."""
+        return "cgroup" if self._cgroup_parent else "process-tree"
 
     @property
     def isolation(self) -> str:
@@ -153,48 +190,69 @@ class SubprocessCodeRunner:
                 os.chown(workdir, NOBODY, NOBODY)
             # With its own /tmp the namespace cds there itself; the host folder stays unused and unnamed.
             cwd = "/" if isolation.own_tmp else workdir
-            answer = await self._execute([*isolation.prefix, *command], payload, cwd, memory)
+            answer = await self._execute([*isolation.prefix, *command], payload, cwd, memory, isolation)
         if answer.get("limit") == "cpu":
             raise CodeExecutionFailed(self._cpu_message())
+        if answer.get("limit") == "processes":  # a fork refused by RLIMIT_NPROC or pids.max
+            raise CodeExecutionFailed(f"{self._limit_message('processes')}: {answer.get('error')}")
         if "error" in answer:
             raise CodeExecutionFailed(str(answer["error"]))
         if not isinstance(answer.get("result"), dict):
             raise CodeExecutionFailed("The code returned no result")
         return answer["result"]
 
-    def _limits(self, memory: int | None) -> None:
+    def _limits(self, memory: int | None, fence: RunFence, parent: int) -> None:
         """Runs in the child between fork and exec: limits inherited by everything it starts."""
+        die_with_parent(parent)
         resource.setrlimit(resource.RLIMIT_CPU, (self._cpu, self._cpu + 1))
         if memory is not None:
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_FSIZE, (16 * MB, 16 * MB))
         resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        fence.preexec()
 
-    async def _execute(self, command: list[str], payload: bytes, workdir: str, memory: int | None) -> dict:
-        started = time.monotonic()
-        process = await asyncio.create_subprocess_exec(
-            *command,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            env={"PATH": MIN_PATH, "LANG": "C.UTF-8", "HOME": "/tmp"},
-            cwd=workdir,
-            start_new_session=True,
-            preexec_fn=lambda: self._limits(memory),
-        )
+    async def _execute(
+        self, command: list[str], payload: bytes, workdir: str, memory: int | None, isolation: Isolation
+    ) -> dict:
+        fence = RunFence(self._max_processes, self._memory, isolation, self._cgroup_parent)
+        await asyncio.to_thread(fence.prepare)  # reads /proc or writes a cgroup: off the event loop
+        started, parent = time.monotonic(), os.getpid()
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *command,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                env={"PATH": MIN_PATH, "LANG": "C.UTF-8", "HOME": "/tmp"},
+                cwd=workdir,
+                start_new_session=True,
+                preexec_fn=lambda: self._limits(memory, fence, parent),
+            )
+        except BaseException:
+            fence.close()
+            raise
+        fence.watch(process.pid)
+        out = err = None
         try:
             out, err = await asyncio.wait_for(self._talk(process, payload), self._wall)
         except TimeoutError:
-            raise CodeExecutionFailed(f"Code execution timed out after {self._wall:g} s (wall clock)") from None
+            pass
         finally:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            await process.wait()
+            fence.kill()
+            try:
+                await asyncio.wait_for(process.wait(), 5)
+            except TimeoutError:  # weak levels only: a process that escaped the tree still holds a pipe
+                log.warning("a code run left a process behind that holds its output open")
+            await asyncio.to_thread(fence.close)
+        if fence.verdict:
+            raise CodeExecutionFailed(self._limit_message(fence.verdict))
+        if out is None:
+            raise CodeExecutionFailed(f"Code execution timed out after {self._wall:g} s (wall clock)")
         try:
             return json.loads(out)
         except ValueError:
-            return self._death(process.returncode, err, time.monotonic() - started)
+            return self._death(process.returncode, err or b"", time.monotonic() - started)
 
     async def _talk(self, process: asyncio.subprocess.Process, payload: bytes) -> tuple[bytes, bytes]:
         assert process.stdin and process.stdout and process.stderr
@@ -216,6 +274,17 @@ class SubprocessCodeRunner:
                 raise CodeExecutionFailed(f"The code wrote more than {cap // 1024} KiB of output")
             data += chunk
         return bytes(data)
+
+    def _limit_message(self, verdict: str) -> str:
+        if verdict == "memory":
+            return (
+                f"Code execution was stopped: memory limit of {self._memory // MB} MB exceeded "
+                "(all processes of the run together)"
+            )
+        return (
+            f"Code execution was stopped: process limit of {self._max_processes} exceeded "
+            "(processes and threads of the run together)"
+        )
 
     def _cpu_message(self) -> str:
         return f"Code execution was stopped: CPU time limit of {self._cpu} s exceeded"
@@ -240,12 +309,14 @@ class CodeSandboxProbe:
 
     async def check(self) -> ProbeResult:
         try:
-            level, refusal, languages = await asyncio.to_thread(
-                lambda: (self._runner.isolation, self._runner.refusal(), self._runner.languages())
+            level, refusal, languages, limits = await asyncio.to_thread(
+                lambda: (
+                    self._runner.isolation, self._runner.refusal(), self._runner.languages(), self._runner.run_limits
+                )
             )
         except Exception as exc:  # a probe reports, it never raises
             return ProbeResult("code_sandbox", False, {"error": repr(exc)})
-        detail = {"isolation": level, "languages": ",".join(sorted(languages))}
+        detail = {"isolation": level, "languages": ",".join(sorted(languages)), "limits": limits}
         if refusal:
             return ProbeResult("code_sandbox", False, {**detail, "error": refusal})
         return ProbeResult("code_sandbox", True, detail)

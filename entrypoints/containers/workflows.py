@@ -56,6 +56,8 @@ class WorkflowsContainer(containers.DeclarativeContainer):
         memory_bytes=config.code.memory_bytes,
         wall_seconds=config.code.wall_seconds,
         hidden_paths=config.hidden_paths,
+        max_processes=config.code.max_processes,
+        cgroup_path=config.code.cgroup_path,
         allow_weak_isolation=config.code.allow_weak_isolation,
         probe_at_start=True,
     )

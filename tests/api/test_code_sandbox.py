@@ -94,9 +94,11 @@ async def test_without_namespaces_a_code_node_fails_its_run_naming_the_setting(c
 
 @pytest.mark.usefixtures("without_namespaces")
 @pytest.mark.parametrize("allow_weak", [True])
-async def test_with_weak_isolation_allowed_code_nodes_run_without_namespaces(console):
+async def test_with_weak_isolation_allowed_code_nodes_run_without_namespaces(console, container):
     body = await (await console.client.get("/health")).get_json()
-    assert body["checks"]["code_sandbox"] == {"ok": True, "isolation": "none", "languages": "python3"}
+    assert body["checks"]["code_sandbox"] == {
+        "ok": True, "isolation": "none", "languages": "python3", "limits": container.workflows.code_runner().run_limits
+    }
     status, run = await run_adder(console)
     assert status == 200 and run["data"]["status"] == "succeeded" and run["data"]["outputs"] == {"sum": 3}, run
 
@@ -107,3 +109,20 @@ async def test_the_code_limits_are_settings(console):
     assert slept["data"]["status"] == "failed" and "timed out after 1 s" in slept["data"]["error"], slept
     _, grew = await run_adder(console, "def main() -> dict:\\n    return {'sum': len(bytearray(100 * 1024 ** 2))}\\n")
     assert grew["data"]["status"] == "failed" and "MemoryError" in grew["data"]["error"], grew
+
+
+async def test_a_fork_bomb_and_a_memory_bomb_fail_their_node_and_the_api_stays_healthy(console, container):
+    if container.workflows.code_runner().isolation not in NAMESPACED:
+        pytest.skip("code nodes are refused here")
+    _, forked = await run_adder(console, "import os\\ndef main() -> dict:\\n    while True:\\n        os.fork()\\n")
+    assert forked["data"]["status"] == "failed" and "process limit of 32 exceeded" in forked["data"]["error"], forked
+    bomb = (
+        "import os, time\\ndef main() -> dict:\\n    for _ in range(8):\\n        if os.fork() == 0:\\n"
+        "            block = bytearray(200 * 1024 ** 2)\\n            time.sleep(30)\\n            os._exit(0)\\n"
+        "    time.sleep(30)\\n"
+    )
+    _, grew = await run_adder(console, bomb)
+    assert grew["data"]["status"] == "failed" and "memory limit of 256 MB exceeded" in grew["data"]["error"], grew
+    assert (await (await console.client.get("/health")).get_json())["checks"]["code_sandbox"]["ok"]
+    status, run = await run_adder(console)
+    assert status == 200 and run["data"]["outputs"] == {"sum": 3}

@@ -1,7 +1,10 @@
 # Runs inside the sandbox under `python -I -S`: reads {"code", "inputs", "block_sockets"} as JSON on stdin,
 # calls main(**inputs) and writes {"result": ...} or {"error": ...} as JSON on the original stdout. What the
-# code prints goes to stderr, so it cannot corrupt the answer.
+# code prints goes to stderr, so it cannot corrupt the answer. Only the harness's own process answers: a
+# process the code forked that returns or raises out of main ends quietly instead of writing a second answer.
+import errno
 import json
+import os
 import signal
 import sys
 import traceback
@@ -33,7 +36,13 @@ def _block_sockets():
     sys.modules["_socket"] = None
 
 
+ORIGINAL_PID = os.getpid()
+
+
 def _answer(payload):
+    if os.getpid() != ORIGINAL_PID:
+        sys.stderr.flush()
+        os._exit(0 if "result" in payload else 1)
     stdout = sys.__stdout__.buffer
     stdout.write(json.dumps(payload, ensure_ascii=True, allow_nan=False).encode())
     stdout.flush()
@@ -64,6 +73,9 @@ def main():
         answer = {"error": "CPU time limit exceeded", "limit": "cpu"}
     except MemoryError:
         answer = {"error": "MemoryError: the code used more memory than its limit allows"}
+    except BlockingIOError as error:  # EAGAIN from fork/clone: the run's process limit (the runner names it)
+        limit = {"limit": "processes"} if error.errno == errno.EAGAIN else {}
+        answer = {"error": f"{type(error).__name__}: {error}", **limit}
     except BaseException as error:  # everything the author's code raises is reported
         lines = traceback.format_exception(error)
         answer = {"error": f"{type(error).__name__}: {error}", "traceback": "".join(lines[-6:])}
