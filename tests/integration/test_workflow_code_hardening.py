@@ -22,7 +22,8 @@ import pytest
 from adapters.workflow.isolation import Isolation, RunFence, interpreter_needs, usable_cgroup
 from adapters.workflow.subprocess_code_runner import MB, NAMESPACED, SubprocessCodeRunner
 from domain.workflows.sandbox import CodeExecutionFailed
-from tests.processes import ROOT, wait_until
+from tests.polling import eventually, eventually_sync
+from tests.processes import ROOT
 
 ADD = "def main() -> dict:\n    return {'sum': 1 + 2}"
 FORK_BOMB = "import os\ndef main():\n    while True:\n        os.fork()\n"
@@ -158,7 +159,7 @@ def test_the_fence_counts_every_process_of_a_run():
     process = subprocess.Popen([sys.executable, "-I", "-S", "-c", code])
     fence.watch(process.pid)
     try:
-        wait_until(lambda: fence.peak_tasks >= 3, 10, "three processes seen by the fence")
+        eventually_sync(lambda: fence.peak_tasks >= 3, 10, what="three processes seen by the fence")
         assert fence.peak_memory > 3 * MB and fence.verdict is None
     finally:
         fence.kill()
@@ -185,12 +186,12 @@ def test_a_sandbox_dies_with_its_parent_killed_with_sigkill(tmp_path):
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        wait_until(lambda: sleeping(marker) >= 2, 60, "the code and its grandchild sleeping")
+        eventually_sync(lambda: sleeping(marker) >= 2, 60, what="the code and its grandchild sleeping")
         assert len(marked(marker)) >= 4  # unshare and the namespace's init name the marker too
     finally:
         host.kill()  # SIGKILL: no cleanup of its own runs
         host.wait()
-    wait_until(lambda: not marked(marker), 10, "every process of the sandbox gone after its parent")
+    eventually_sync(lambda: not marked(marker), 10, what="every process of the sandbox gone after its parent")
 
 
 @pytest.mark.usefixtures("namespaced")
@@ -200,7 +201,7 @@ async def test_at_the_wall_clock_everything_of_the_run_is_killed(tmp_path):
     quick = SubprocessCodeRunner(wall_seconds=2, readonly_paths=[str(tmp_path / marker)])
     with pytest.raises(CodeExecutionFailed, match="timed out after 2 s"):
         await quick.run("python3", sleepers_code(marker), {})
-    wait_until(lambda: not marked(marker), 10, "the code and its double-forked grandchild gone")
+    await eventually(lambda: not marked(marker), 10, what="the code and its double-forked grandchild gone")
 
 
 @pytest.mark.usefixtures("namespaced")
@@ -210,7 +211,7 @@ async def test_a_grandchild_left_behind_neither_delays_the_answer_nor_survives_i
     started = time.monotonic()
     assert await runner.run("python3", sleepers_code(marker, main_sleeps=False), {}) == {"left": "a grandchild"}
     assert time.monotonic() - started < 15
-    wait_until(lambda: not marked(marker), 10, "the grandchild gone with its run")
+    await eventually(lambda: not marked(marker), 10, what="the grandchild gone with its run")
 
 
 # --- 3. only what the interpreter needs is visible ------------------------------------------------------
