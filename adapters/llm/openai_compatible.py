@@ -1,46 +1,24 @@
-"""`ChatModel` over any OpenAI-compatible `/chat/completions` endpoint (OpenAI, vLLM, Ollama, llama.cpp …)."""
+"""`ChatModel` over any OpenAI-compatible `/chat/completions` endpoint (OpenAI, DeepSeek, Gemini, DashScope,
+Ark, vLLM, Ollama … and Azure OpenAI's deployment URLs)."""
 
-import asyncio
-import json
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping
-from contextlib import aclosing, asynccontextmanager, suppress
-from typing import Any
+from collections.abc import AsyncGenerator, Callable, Mapping
 
 import httpx
 
-from adapters.llm.openai_wire import StreamFold, error_details, parse_payload, request_body, sse_data, tool_json
-from domain.models.entities import ChatChunk, ChatRequest, ToolCall, Usage
-from domain.models.errors import (
-    CompletionRequestError,
-    ModelProviderError,
-    ProviderQuotaExceeded,
-    RateLimitError,
-)
+from adapters.llm.http_stream import Retryable, RetryingChatModel, drain, retry_after_seconds
+from adapters.llm.openai_wire import StreamFold, error_details, parse_payload, request_body, sse_data
+from domain.models.entities import ChatChunk, ChatRequest
+from domain.models.errors import CompletionRequestError, ProviderQuotaExceeded, RateLimitError
 from domain.models.ports import TokenCounter
 
-# A host that does not accept a connection in 10 s is down; a model may think far longer before answering.
-_CONNECT_TIMEOUT = 10.0
-# After `[DONE]`, how long to wait for the end of the body so the connection can be reused.
-_DRAIN_SECONDS = 0.5
 
-
-class _Retryable(Exception):
-    """A failure worth another attempt, as long as nothing has reached the consumer yet."""
-
-    def __init__(self, error: ModelProviderError, retry_after: float | None = None) -> None:
-        super().__init__(error.message)
-        self.error = error
-        self.retry_after = retry_after
-
-
-class OpenAICompatibleChatModel:
+class OpenAICompatibleChatModel(RetryingChatModel):
     """Streams chat completions over HTTP with server-sent events.
 
-    `timeout` bounds each wait on the provider (the first token, every later one). Rate limits (429),
-    server errors (5xx) and broken connections are retried up to `max_retries` times with exponential
-    backoff (`backoff_base` doubling, at most `backoff_cap` seconds, or the provider's Retry-After),
-    but only until the first chunk has been yielded. Each call opens its own client: credentials differ
-    per workspace, and an LLM call lasts seconds, so a pool shared across calls would save little.
+    By default each request goes to `{base_url}/chat/completions` with `Authorization: Bearer <api_key>`.
+    `url_for` builds the URL from the model instead (Azure puts the deployment in the path) and `headers`
+    replaces the authentication header (Azure's `api-key`) or adds to it (OpenAI's organization).
+    Retries, timeouts and cancellation follow `RetryingChatModel`.
     """
 
     def __init__(
@@ -54,40 +32,23 @@ class OpenAICompatibleChatModel:
         backoff_base: float = 0.25,
         backoff_cap: float = 4.0,
         client: httpx.AsyncClient | None = None,
+        url_for: Callable[[str], str] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
-        self._url = base_url.rstrip("/") + "/chat/completions"
-        self._headers = {"Accept": "text/event-stream"} | ({"Authorization": f"Bearer {api_key}"} if api_key else {})
-        self._timeout = timeout
-        self._timeouts = httpx.Timeout(timeout, connect=min(timeout, _CONNECT_TIMEOUT))
-        self._max_retries = max(max_retries, 0)
-        self._backoff = (backoff_base, backoff_cap)
-        self._counter = token_counter
-        # A shared client keeps connections (and its TLS context, costly to build) across calls.
-        self._client = client
+        super().__init__(
+            token_counter=token_counter, timeout=timeout, max_retries=max_retries, backoff_base=backoff_base,
+            backoff_cap=backoff_cap, client=client,
+        )
+        url = base_url.rstrip("/") + "/chat/completions"
+        self._url_for = url_for or (lambda _model: url)
+        auth = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._headers = {"Accept": "text/event-stream"} | (dict(headers) if headers is not None else auth)
 
-    async def stream(self, request: ChatRequest) -> AsyncGenerator[ChatChunk, None]:
-        body = request_body(request)
-        async with _client_for(self._client, self._timeouts) as client:
-            for attempt in range(self._max_retries + 1):
-                started = False
-                try:
-                    async with aclosing(self._attempt(client, request, body)) as chunks:
-                        async for chunk in chunks:
-                            started = True
-                            yield chunk
-                    return
-                except _Retryable as failure:
-                    if started or attempt == self._max_retries:
-                        raise failure.error from failure.__cause__
-                    await asyncio.sleep(self._delay(attempt, failure.retry_after))
-
-    async def _attempt(
-        self, client: httpx.AsyncClient, request: ChatRequest, body: Mapping[str, Any]
-    ) -> AsyncGenerator[ChatChunk, None]:
+    async def _attempt(self, client: httpx.AsyncClient, request: ChatRequest) -> AsyncGenerator[ChatChunk, None]:
         fold = StreamFold()
-        try:
-            request_options = {"json": body, "headers": self._headers, "timeout": self._timeouts}
-            async with client.stream("POST", self._url, **request_options) as response:
+        options = {"json": request_body(request), "headers": self._headers, "timeout": self._timeouts}
+        with self._transport_errors():
+            async with client.stream("POST", self._url_for(request.model), **options) as response:
                 if response.status_code >= 400:
                     raise _status_failure(response.status_code, await response.aread(), response.headers)
                 lines = response.aiter_lines()
@@ -99,56 +60,13 @@ class OpenAICompatibleChatModel:
                     if data and (delta := fold.feed(parse_payload(data))):
                         yield ChatChunk(delta=delta)
                 if fold.done:
-                    await _drain(lines)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
-            raise _Retryable(CompletionRequestError(f"Could not connect to the model provider: {error}")) from error
-        except httpx.TimeoutException as error:
-            message = f"The model provider did not answer within {self._timeout:g} s."
-            raise CompletionRequestError(message) from error
-        except httpx.TransportError as error:
-            message = f"The connection to the model provider broke: {error or type(error).__name__}"
-            raise _Retryable(CompletionRequestError(message)) from error
-        except (httpx.HTTPError, httpx.InvalidURL) as error:
-            raise CompletionRequestError(f"The request to the model provider failed: {error}") from error
+                    await drain(lines)
         if not fold.finished:
             raise CompletionRequestError("The model provider's stream ended before the answer was finished.")
         tool_calls = fold.tool_calls()
-        usage = fold.usage or await asyncio.to_thread(self._count_usage, request, fold.answer(), tool_calls)
+        usage = fold.usage or await self._counted(request, fold.answer(), tool_calls)
         reason = fold.finish_reason or ("tool_calls" if tool_calls else "stop")
         yield ChatChunk(usage=usage, finish_reason=reason, tool_calls=tool_calls)
-
-    def _count_usage(self, request: ChatRequest, answer: str, tool_calls: tuple[ToolCall, ...]) -> Usage:
-        prompt = self._counter.count_messages(request.messages, request.model)
-        if request.tools:
-            prompt += self._counter.count_text(json.dumps([tool_json(t) for t in request.tools]), request.model)
-        completion = self._counter.count_text(answer, request.model)
-        completion += sum(self._counter.count_text(c.name + c.arguments, request.model) for c in tool_calls)
-        return Usage.of(prompt, completion)
-
-    def _delay(self, attempt: int, retry_after: float | None) -> float:
-        base, cap = self._backoff
-        return min(cap, retry_after if retry_after is not None else base * 2**attempt)
-
-
-@asynccontextmanager
-async def _client_for(shared: httpx.AsyncClient | None, timeout: httpx.Timeout) -> AsyncIterator[httpx.AsyncClient]:
-    if shared is not None:
-        yield shared
-        return
-    async with httpx.AsyncClient(timeout=timeout) as client:
-        yield client
-
-
-async def _drain(lines: AsyncIterator[str]) -> None:
-    """Reads what follows `[DONE]` (normally just the end of the chunked body, already received).
-
-    A response closed before its body ends cannot go back to the pool: httpx would then open a new
-    connection (and with TLS, a new handshake) for every call. A server that keeps the body open after
-    `[DONE]` is given up on after a short wait; the answer is complete either way."""
-    with suppress(Exception):
-        async with asyncio.timeout(_DRAIN_SECONDS):
-            async for _ in lines:
-                pass
 
 
 def _status_failure(status: int, body: bytes, headers: httpx.Headers) -> Exception:
@@ -157,14 +75,7 @@ def _status_failure(status: int, body: bytes, headers: httpx.Headers) -> Excepti
     if status == 429 and code == "insufficient_quota":
         return ProviderQuotaExceeded(message)
     if status == 429:
-        return _Retryable(RateLimitError(message), _seconds(headers.get("retry-after")))
+        return Retryable(RateLimitError(message), retry_after_seconds(headers.get("retry-after")))
     if status >= 500:
-        return _Retryable(CompletionRequestError(message))
+        return Retryable(CompletionRequestError(message))
     return CompletionRequestError(message)
-
-
-def _seconds(value: str | None) -> float | None:
-    try:
-        return max(float(value), 0.0) if value else None
-    except ValueError:
-        return None

@@ -2,7 +2,7 @@ import json
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -90,8 +90,11 @@ def _models_json(models: tuple[ModelEntry, ...]) -> str:
                 "unit": str(m.price.unit),
                 "currency": m.price.currency,
             }
-        return {"name": m.name, "mode": m.mode, "context_size": m.context_size, "pricing": price,
-                "dimension": m.dimension}
+        out = {"name": m.name, "mode": m.mode, "context_size": m.context_size, "pricing": price,
+               "dimension": m.dimension}
+        # Written only when set, so rows stay readable by a weir that predates them.
+        out |= {k: v for k, v in (("remote_name", m.remote_name), ("max_tokens", m.max_tokens)) if v is not None}
+        return out
 
     return json.dumps([entry(m) for m in models])
 
@@ -102,7 +105,10 @@ def _models(text: str) -> tuple[ModelEntry, ...]:
         p = m.get("pricing")
         price = ModelPrice(Decimal(p["input"]), Decimal(p["output"]), Decimal(p["unit"]), p["currency"]) if p else None
         entries.append(
-            ModelEntry(m["name"], m.get("mode", "chat"), m.get("context_size", 16384), price, m.get("dimension"))
+            ModelEntry(
+                m["name"], m.get("mode", "chat"), m.get("context_size", 16384), price, m.get("dimension"),
+                m.get("remote_name"), m.get("max_tokens"),
+            )
         )
     return tuple(entries)
 
@@ -116,6 +122,7 @@ class SqlaProviderRepository:
 
     def _credentials(self, row) -> ProviderCredentials:
         key = self._cipher.decrypt(row.encrypted_api_key) if row.encrypted_api_key else None
+        config = json.loads(row.config or "{}")
         return ProviderCredentials(
             tenant_id=row.tenant_id,
             provider=row.provider,
@@ -123,7 +130,15 @@ class SqlaProviderRepository:
             api_key=key,
             models=_models(row.models),
             updated_at=row.updated_at,
+            settings=dict(config.get("settings") or {}),
+            name=str(config.get("name") or ""),
         )
+
+    def _config(self, credentials: ProviderCredentials) -> str:
+        return json.dumps({
+            "settings": dict(credentials.settings),
+            "name": credentials.name,
+        })
 
     async def get(self, tenant_id: UUID, provider: str) -> ProviderCredentials | None:
         row = (await self._session.execute(_PROVIDER, {"_tenant_id": tenant_id, "_provider": provider})).first()
@@ -139,12 +154,22 @@ class SqlaProviderRepository:
             endpoint_url=credentials.endpoint_url,
             models=_models_json(credentials.models),
             encrypted_api_key=self._cipher.encrypt(credentials.api_key) if credentials.api_key else None,
+            config=self._config(credentials),
             updated_at=credentials.updated_at,
         )
         stmt = insert(provider_credentials).values(
             tenant_id=credentials.tenant_id, provider=credentials.provider, **values
         )
         await self._session.execute(stmt.on_conflict_do_update(index_elements=["tenant_id", "provider"], set_=values))
+
+    async def delete(self, tenant_id: UUID, provider: str) -> bool:
+        p = provider_credentials
+        result = await self._session.execute(delete(p).where(p.c.tenant_id == tenant_id, p.c.provider == provider))
+        return bool(result.rowcount)
+
+    async def delete_default(self, tenant_id: UUID, model_type: str) -> None:
+        d = tenant_default_models
+        await self._session.execute(delete(d).where(d.c.tenant_id == tenant_id, d.c.model_type == model_type))
 
     async def defaults(self, tenant_id: UUID) -> list[DefaultModel]:
         d = tenant_default_models

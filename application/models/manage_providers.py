@@ -1,56 +1,253 @@
+"""A workspace's provider credentials and default models, as the console manages them."""
+
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
-from domain.models.providers import DefaultModel, ProviderCredentials, parse_credentials
+from domain.models.catalogue import provider_name, provider_spec
+from domain.models.entities import ChatMessage, ChatRequest
+from domain.models.errors import ModelProviderError
+from domain.models.ports import ChatModelFactory
+from domain.models.providers import (
+    DefaultModel,
+    ModelEntry,
+    ProviderCredentials,
+    credential_id,
+    endpoint_form,
+    model_entry_from_form,
+    parse_credentials,
+    with_model,
+    without_model,
+)
+from domain.models.specs import ModelType, ProviderSpec
 from domain.shared.clock import Clock
-from domain.shared.errors import InvalidParam
+from domain.shared.errors import InvalidParam, NotFound
 from domain.shared.unit_of_work import UnitOfWorkFactory
 
-MODEL_TYPES = ("llm", "text-embedding", "rerank")
+MODEL_TYPES = tuple(t.value for t in ModelType)
+
+
+def _check_credential_id(tenant_id: UUID, provider: str, given: str | None) -> None:
+    """A workspace has one credential per provider; an id naming another one is refused as Dify does."""
+    if given and given != credential_id(tenant_id, provider):
+        raise NotFound("Credential record not found.")
 
 
 class SaveProviderCredentials:
-    """Stores a workspace's credentials for `openai` or `openai_api_compatible`; secrets are encrypted by the
-    repository and shown masked. A masked api_key in the body keeps the stored one (Dify's rule)."""
+    """Stores a workspace's credentials for any catalogue provider (named by plugin id or bare name);
+    secrets are encrypted by the repository and shown masked. A masked secret in the body keeps the
+    stored one (Dify's rule)."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
-    async def execute(self, tenant_id: UUID, provider: str, credentials: dict[str, Any]) -> ProviderCredentials:
+    async def execute(
+        self, tenant_id: UUID, provider: str, credentials: dict[str, Any], credential: str | None = None,
+        name: str | None = None,
+    ) -> ProviderCredentials:
         if not isinstance(credentials, dict):
             raise InvalidParam("credentials must be an object", param="credentials")
+        spec = provider_spec(provider)
+        _check_credential_id(tenant_id, spec.name, credential)
         async with self._uow() as uow:
-            existing = await uow.providers.get(tenant_id, provider)
-            parsed = parse_credentials(tenant_id, provider, credentials, existing, self._clock.now())
+            existing = await uow.providers.get(tenant_id, spec.name)
+            parsed = parse_credentials(tenant_id, spec.name, credentials, existing, self._clock.now())
+            if name is not None:
+                parsed = _named(parsed, name)
             await uow.providers.save(parsed)
             await uow.commit()
         return parsed
 
 
-class ListProviders:
+def _named(credentials: ProviderCredentials, name: str) -> ProviderCredentials:
+    return replace(credentials, name=str(name)[:30])
+
+
+class GetProviderCredentials:
+    """The workspace's credentials for a provider (its form shows the secrets masked), or None."""
+
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
-    async def execute(self, tenant_id: UUID) -> tuple[list[ProviderCredentials], list[DefaultModel]]:
+    async def execute(self, tenant_id: UUID, provider: str) -> ProviderCredentials | None:
+        spec = provider_spec(provider)
         async with self._uow() as uow:
-            return await uow.providers.for_tenant(tenant_id), await uow.providers.defaults(tenant_id)
+            return await uow.providers.get(tenant_id, spec.name)
+
+
+class SwitchProviderCredential:
+    """Dify's credential switch. A workspace keeps one credential per provider, so the switch can only
+    name the one it has; another id is not found."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def execute(self, tenant_id: UUID, provider: str, credential: str | None) -> None:
+        spec = provider_spec(provider)
+        async with self._uow() as uow:
+            existing = await uow.providers.get(tenant_id, spec.name)
+        if existing is None or credential != existing.credential_id:
+            raise NotFound("Credential record not found.")
+
+
+@dataclass(frozen=True, slots=True)
+class ModelCredentials:
+    spec: ProviderSpec
+    credentials: ProviderCredentials | None
+    entry: ModelEntry | None
+
+
+class GetModelCredentials:
+    """A configured model of a provider with the credentials serving it (both None when not configured)."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def execute(self, tenant_id: UUID, provider: str, model: str, model_type: str) -> ModelCredentials:
+        spec = provider_spec(provider)
+        async with self._uow() as uow:
+            credentials = await uow.providers.get(tenant_id, spec.name)
+        entry = credentials.configured(model) if credentials else None
+        if entry is None or entry.model_type != model_type:
+            return ModelCredentials(spec, None, None)
+        return ModelCredentials(spec, credentials, entry)
+
+
+class DeleteProviderCredentials:
+    """Removes the workspace's credentials for a provider, and the default models that named it (they
+    could no longer be served)."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def execute(self, tenant_id: UUID, provider: str, credential: str | None = None) -> None:
+        spec = provider_spec(provider)
+        _check_credential_id(tenant_id, spec.name, credential)
+        async with self._uow() as uow:
+            await uow.providers.delete(tenant_id, spec.name)
+            for default in await uow.providers.defaults(tenant_id):
+                if provider_name(default.provider) == spec.name:
+                    await uow.providers.delete_default(tenant_id, default.model_type)
+            await uow.commit()
+
+
+class ValidateProviderCredentials:
+    """Checks a credentials body as Dify's `credentials/validate` does: the form, then one tiny call to
+    the provider with a model it serves. Returns None when valid, else the reason."""
+
+    def __init__(self, uow: UnitOfWorkFactory, factory: ChatModelFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._factory = factory
+        self._clock = clock
+
+    async def execute(
+        self, tenant_id: UUID, provider: str, credentials: dict[str, Any], model: str | None = None
+    ) -> str | None:
+        spec = provider_spec(provider)
+        if not isinstance(credentials, dict):
+            return "credentials must be an object"
+        async with self._uow() as uow:
+            existing = await uow.providers.get(tenant_id, spec.name)
+        try:
+            parsed = parse_credentials(tenant_id, spec.name, credentials, existing, self._clock.now())
+        except InvalidParam as error:
+            return error.message
+        probe = model or _probe_model(spec, parsed)
+        if probe is None:  # nothing to ask the provider about: the form is all there is to check
+            return None
+        if model is not None and spec.remote_name_field and credentials.get(spec.remote_name_field):
+            parsed = with_model(parsed, model_entry_from_form(spec, model, "llm", credentials))
+        request = ChatRequest(model=probe, messages=(ChatMessage.user("ping"),), params={"max_tokens": 1})
+        try:
+            async for _ in self._factory.for_credentials(parsed).stream(request):
+                pass
+        except ModelProviderError as error:
+            return error.message
+        return None
+
+
+def _probe_model(spec: ProviderSpec, credentials: ProviderCredentials) -> str | None:
+    llms = [m.name for m in credentials.models if not m.is_embedding]
+    predefined = [m.name for m in spec.models if m.model_type is ModelType.LLM]
+    return credentials.settings.get("validate_model") or next(iter(llms + predefined), None)
+
+
+class SaveModelCredentials:
+    """Adds (or replaces) a model with its own credentials, as Dify's console does for customizable
+    providers (OpenAI-API-compatible, Ollama, Azure OpenAI …). weir keeps one endpoint per provider: the
+    model's endpoint fields become the provider's, its limits (context size, max tokens, the name it has
+    at the provider) the model's."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def execute(
+        self, tenant_id: UUID, provider: str, model: str, model_type: str, credentials: dict[str, Any]
+    ) -> ProviderCredentials:
+        spec = provider_spec(provider)
+        if not model:
+            raise InvalidParam("model is required", param="model")
+        if model_type not in MODEL_TYPES:
+            raise InvalidParam(f"model_type must be one of {', '.join(MODEL_TYPES)}", param="model_type")
+        if not isinstance(credentials, dict):
+            raise InvalidParam("credentials must be an object", param="credentials")
+        entry = model_entry_from_form(spec, model, model_type, credentials)
+        async with self._uow() as uow:
+            existing = await uow.providers.get(tenant_id, spec.name)
+            body = _stored_form(spec, existing) | endpoint_form(credentials)
+            parsed = parse_credentials(tenant_id, spec.name, body, existing, self._clock.now())
+            parsed = with_model(parsed, entry)
+            await uow.providers.save(parsed)
+            await uow.commit()
+        return parsed
+
+
+def _stored_form(spec: ProviderSpec, existing: ProviderCredentials | None) -> dict[str, Any]:
+    """The stored credentials as a body parse_credentials reads back unchanged (the key in clear)."""
+    if existing is None:
+        return {}
+    body: dict[str, Any] = dict(existing.settings)
+    if existing.api_key:
+        body[spec.key_fields[0]] = existing.api_key
+    return body
+
+
+class DeleteModel:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def execute(self, tenant_id: UUID, provider: str, model: str, model_type: str | None = None) -> None:
+        spec = provider_spec(provider)
+        async with self._uow() as uow:
+            existing = await uow.providers.get(tenant_id, spec.name)
+            if existing is None or not any(m.name == model for m in existing.models):
+                raise NotFound(f"Model {model} is not configured for {spec.label}.")
+            await uow.providers.save(without_model(existing, model, model_type))
+            await uow.commit()
 
 
 class SetDefaultModels:
-    """Sets the workspace's default model per type (llm, text-embedding, rerank)."""
+    """Sets the workspace's default model per type; an entry without a provider is skipped, as in Dify."""
 
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, tenant_id: UUID, settings: list[dict[str, Any]]) -> None:
+        if not isinstance(settings, list):
+            raise InvalidParam("model_settings must be a list", param="model_settings")
         defaults = []
         for item in settings:
             if not isinstance(item, dict) or item.get("model_type") not in MODEL_TYPES:
                 raise InvalidParam(f"model_type must be one of {', '.join(MODEL_TYPES)}", param="model_settings")
-            if not item.get("provider") or not item.get("model"):
+            if not item.get("provider"):
+                continue
+            if not item.get("model"):
                 raise InvalidParam("provider and model are required", param="model_settings")
-            defaults.append(DefaultModel(item["model_type"], str(item["provider"]), str(item["model"])))
+            spec = provider_spec(str(item["provider"]))
+            defaults.append(DefaultModel(item["model_type"], spec.name, str(item["model"])))
         async with self._uow() as uow:
             for default in defaults:
                 await uow.providers.save_default(tenant_id, default)

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from domain.apps.model_config import ModelSettings
+from domain.models.catalogue import provider_name
 from domain.models.errors import ProviderNotInitialized
 from domain.models.ports import ChatModel, ChatModelFactory
 from domain.models.providers import ModelEntry, ProviderCredentials
@@ -17,7 +18,10 @@ class ResolvedModel:
 
 class ResolveModel:
     """Finds who serves an app's model: the workspace's credentials for its provider, else the instance's
-    environment fallback (OPENAI_API_BASE / OPENAI_API_KEY). Neither → ProviderNotInitialized."""
+    environment fallback (OPENAI_API_BASE / OPENAI_API_KEY). Neither → ProviderNotInitialized.
+
+    The provider may be named as Dify ≥ 1.0 writes it, by plugin id (`langgenius/deepseek/deepseek`),
+    or by its bare name (`deepseek`): both find the same credentials."""
 
     def __init__(self, uow: UnitOfWorkFactory, factory: ChatModelFactory, fallback: ProviderCredentials | None) -> None:
         self._uow = uow
@@ -25,13 +29,10 @@ class ResolveModel:
         self._fallback = fallback
 
     async def execute(self, tenant_id: UUID, settings: ModelSettings) -> ResolvedModel:
+        name = provider_name(settings.provider)
         async with self._uow() as uow:
-            credentials = await uow.providers.get(tenant_id, settings.provider)
-        if (
-            credentials is None
-            and self._fallback is not None
-            and settings.provider in ("openai", self._fallback.provider)
-        ):
+            credentials = await uow.providers.get(tenant_id, name)
+        if credentials is None and self._fallback is not None and name in ("openai", self._fallback.provider):
             credentials = self._fallback
         if credentials is None:
             raise ProviderNotInitialized()
@@ -48,6 +49,7 @@ class ResolveModel:
         if llm is not None:
             return ModelSettings(provider=llm.provider, name=llm.model)
         for credentials in [*providers, *([self._fallback] if self._fallback else [])]:
-            if credentials.models:
-                return ModelSettings(provider=credentials.provider, name=credentials.models[0].name)
+            chat = next((m for m in credentials.models if not m.is_embedding), None)
+            if chat is not None:
+                return ModelSettings(provider=credentials.provider, name=chat.name)
         raise ProviderNotInitialized()

@@ -38,7 +38,8 @@ class TokenCounter(Protocol):
 
 
 class ChatModelFactory(Protocol):
-    """Builds the ChatModel that serves a provider's credentials (one OpenAI-compatible client each)."""
+    """Builds the ChatModel that serves a provider's credentials, speaking the wire of its catalogue entry
+    (OpenAI-compatible, Azure OpenAI or Anthropic's Messages API)."""
 
     def for_credentials(self, credentials: ProviderCredentials) -> ChatModel: ...
 
@@ -60,6 +61,11 @@ class ProviderRepository(Protocol):
     async def save(self, credentials: ProviderCredentials) -> None:
         """Insert or replace the tenant's credentials for that provider."""
 
+    async def delete(self, tenant_id: UUID, provider: str) -> bool:
+        """Remove the tenant's credentials for that provider; whether there were any."""
+
     async def defaults(self, tenant_id: UUID) -> list[DefaultModel]: ...
 
     async def save_default(self, tenant_id: UUID, default: DefaultModel) -> None: ...
+
+    async def delete_default(self, tenant_id: UUID, model_type: str) -> None: ...

@@ -1,5 +1,7 @@
 """Workspace model providers: secrets encrypted at rest and masked on read."""
 
+from urllib.parse import urlparse
+
 from sqlalchemy import select
 
 from adapters.persistence.schema import provider_credentials
@@ -22,7 +24,8 @@ async def test_the_api_key_is_encrypted_at_rest_and_masked_on_read(console, cont
         stored = (await conn.execute(select(provider_credentials.c.encrypted_api_key))).scalar_one()
     assert SECRET not in stored and stored.startswith("v1:")
     listing = await (await console.client.get("/console/api/workspaces/current/model-providers", headers=console.headers)).get_json()
-    [provider] = listing["data"]
+    # Dify lists every provider weir knows; the configured ones are those whose custom configuration is active.
+    [provider] = [p for p in listing["data"] if p["custom_configuration"]["status"] == "active"]
     assert provider["credentials"]["api_key"] == "sk-liv" + "*" * 12 + "ef"
     assert provider["models"][0]["model"] == "llama" and provider["models"][0]["pricing"]["input"] == "0.1"
 
@@ -42,9 +45,147 @@ async def test_bad_credentials_are_refused_and_change_nothing(console):
         response = await _save(console, **body)
         assert response.status_code == 400 and (await response.get_json())["code"] == "invalid_param"
     unknown = await console.client.post(
-        "/console/api/workspaces/current/model-providers/anthropic/credentials",
+        "/console/api/workspaces/current/model-providers/no_such_provider/credentials",
         json={"credentials": {"api_key": "x"}}, headers=console.headers,
     )
     assert unknown.status_code == 400
     listing = await (await console.client.get("/console/api/workspaces/current/model-providers", headers=console.headers)).get_json()
-    assert listing["data"] == []
+    assert all(p["custom_configuration"]["status"] == "no-configure" for p in listing["data"])
+
+
+BASE = "/console/api/workspaces/current/model-providers"
+
+
+async def _get(console, path):
+    response = await console.client.get(path, headers=console.headers)
+    assert response.status_code == 200, await response.get_json()
+    return await response.get_json()
+
+
+async def test_the_listing_is_difys_every_provider_with_its_schema_and_status(console):
+    await console.client.post(f"{BASE}/langgenius/deepseek/deepseek/credentials",
+                              json={"credentials": {"api_key": SECRET}}, headers=console.headers)
+    listing = await _get(console, BASE)
+    by_name = {p["provider"]: p for p in listing["data"]}
+    assert {"langgenius/openai/openai", "langgenius/anthropic/anthropic", "langgenius/gemini/google"} <= set(by_name)
+    deepseek = by_name["langgenius/deepseek/deepseek"]
+    assert deepseek["label"] == {"en_US": "deepseek", "zh_Hans": "deepseek"}
+    assert deepseek["supported_model_types"] == ["llm"] and deepseek["configurate_methods"] == ["predefined-model"]
+    schema = deepseek["provider_credential_schema"]["credential_form_schemas"]
+    assert [f["variable"] for f in schema] == ["api_key", "endpoint_url"] and schema[0]["type"] == "secret-input"
+    assert deepseek["custom_configuration"]["status"] == "active"
+    assert deepseek["custom_configuration"]["current_credential_id"]
+    assert deepseek["system_configuration"] == {"enabled": False, "current_quota_type": None, "quota_configurations": []}
+    assert deepseek["icon_small"]["en_US"].endswith("/model-providers/langgenius/deepseek/deepseek/icon_small/en_US")
+    azure = by_name["langgenius/azure_openai/azure_openai"]
+    assert azure["provider_credential_schema"] is None and azure["configurate_methods"] == ["customizable-model"]
+    assert azure["model_credential_schema"]["model"]["label"]["en_US"] == "Deployment Name"
+    assert by_name["langgenius/openai/openai"]["custom_configuration"]["status"] == "no-configure"
+
+    embedding = await _get(console, f"{BASE}?model_type=text-embedding")
+    assert "langgenius/anthropic/anthropic" not in {p["provider"] for p in embedding["data"]}
+
+
+async def test_icons_are_served_without_a_token(console):
+    listing = await _get(console, BASE)
+    url = next(p for p in listing["data"] if p["provider"] == "langgenius/anthropic/anthropic")["icon_large"]["en_US"]
+    response = await console.client.get(urlparse(url).path)
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    assert "Anthropic" in (await response.get_data(as_text=True))
+
+
+async def test_credentials_put_with_the_current_id_and_refused_with_another(console):
+    await console.client.post(f"{BASE}/anthropic/credentials", json={"credentials": {"anthropic_api_key": SECRET}},
+                              headers=console.headers)
+    listing = await _get(console, BASE)
+    current = next(p for p in listing["data"] if p["provider"].endswith("/anthropic"))["custom_configuration"]
+    body = {"credential_id": current["current_credential_id"], "name": "Team key",
+            "credentials": {"anthropic_api_key": "[__HIDDEN__]", "anthropic_api_url": "https://proxy.example"}}
+    response = await console.client.put(f"{BASE}/langgenius/anthropic/anthropic/credentials", json=body,
+                                        headers=console.headers)
+    assert response.status_code == 200
+    read = await _get(console, f"{BASE}/anthropic/credentials")
+    assert read["credentials"] == {"anthropic_api_key": "sk-liv" + "*" * 12 + "ef", "anthropic_api_url": "https://proxy.example"}
+    listing = await _get(console, BASE)
+    assert next(p for p in listing["data"] if p["provider"].endswith("/anthropic"))[
+        "custom_configuration"]["current_credential_name"] == "Team key"
+    other = await console.client.put(f"{BASE}/anthropic/credentials", headers=console.headers, json={
+        "credential_id": "00000000-0000-0000-0000-000000000000", "credentials": {"anthropic_api_key": "x"}})
+    assert other.status_code == 404 and (await other.get_json())["code"] == "not_found"
+
+
+async def test_validate_calls_the_provider_and_reports_its_refusal(console, upstream):
+    ok = await console.client.post(f"{BASE}/langgenius/openai/openai/credentials/validate", headers=console.headers,
+                                   json={"credentials": {"openai_api_key": SECRET, "openai_api_base": upstream.root_url}})
+    assert await ok.get_json() == {"result": "success"}
+    assert upstream.requests[-1]["json"]["model"] == "gpt-4o" and upstream.requests[-1]["json"]["max_tokens"] == 1
+    from tests.integration.openai_stub_server import Reply
+
+    upstream.replies = [Reply(status=401, error={"error": {"message": "Incorrect API key provided"}})]
+    refused = await console.client.post(f"{BASE}/openai/credentials/validate", headers=console.headers,
+                                        json={"credentials": {"openai_api_key": SECRET, "openai_api_base": upstream.root_url}})
+    assert await refused.get_json() == {"result": "error", "error": "Incorrect API key provided"}
+    missing = await console.client.post(f"{BASE}/openai/credentials/validate", headers=console.headers,
+                                        json={"credentials": {}})
+    assert (await missing.get_json())["result"] == "error"
+
+
+async def test_models_model_types_defaults_and_parameter_rules(console):
+    await console.client.post(f"{BASE}/langgenius/tongyi/tongyi/credentials",
+                              json={"credentials": {"dashscope_api_key": SECRET}}, headers=console.headers)
+    await console.client.post(f"{BASE}/langgenius/ollama/ollama/models/credentials", headers=console.headers, json={
+        "model": "llama3.2", "model_type": "llm", "credentials": {"base_url": "http://gpu:11434", "context_size": "8192"}})
+
+    models = await _get(console, f"{BASE}/langgenius/tongyi/tongyi/models")
+    qwen = next(m for m in models["data"] if m["model"] == "qwen-plus")
+    assert qwen["status"] == "active" and qwen["fetch_from"] == "predefined-model"
+    assert qwen["model_properties"] == {"context_size": 131072, "mode": "chat"}
+    assert qwen["provider"]["provider"] == "langgenius/tongyi/tongyi"
+    unconfigured = await _get(console, f"{BASE}/openai/models")
+    assert {m["status"] for m in unconfigured["data"]} == {"no-configure"}
+
+    llms = await _get(console, "/console/api/workspaces/current/models/model-types/llm")
+    assert [p["provider"] for p in llms["data"]] == ["langgenius/tongyi/tongyi", "langgenius/ollama/ollama"]
+    assert [m["model"] for m in llms["data"][1]["models"]] == ["llama3.2"]
+    embeddings = await _get(console, "/console/api/workspaces/current/models/model-types/text-embedding")
+    assert [m["model"] for p in embeddings["data"] for m in p["models"]] == ["text-embedding-v3"]
+
+    assert await _get(console, "/console/api/workspaces/current/default-model?model_type=llm") == {"data": None}
+    saved = await console.client.post("/console/api/workspaces/current/default-model", headers=console.headers, json={
+        "model_settings": [{"model_type": "llm", "provider": "langgenius/tongyi/tongyi", "model": "qwen-max"},
+                           {"model_type": "text-embedding", "provider": None, "model": ""}]})
+    assert saved.status_code == 200
+    default = (await _get(console, "/console/api/workspaces/current/default-model?model_type=llm"))["data"]
+    assert default["model"] == "qwen-max" and default["provider"]["provider"] == "langgenius/tongyi/tongyi"
+
+    rules = (await _get(console, f"{BASE}/langgenius/tongyi/tongyi/models/parameter-rules?model=qwen-max"))["data"]
+    by_name = {r["name"]: r for r in rules}
+    assert by_name["max_tokens"]["max"] == 8192 and by_name["temperature"]["type"] == "float"
+
+    deleted = await console.client.delete(f"{BASE}/ollama/models", headers=console.headers,
+                                          json={"model": "llama3.2", "model_type": "llm"})
+    assert deleted.status_code == 204
+    assert (await _get(console, f"{BASE}/ollama/models"))["data"] == []
+    bad = await console.client.get("/console/api/workspaces/current/models/model-types/video", headers=console.headers)
+    assert bad.status_code == 400 and (await bad.get_json())["code"] == "invalid_param"
+
+
+async def test_deleting_a_provider_clears_its_default_model(console):
+    await console.client.post(f"{BASE}/deepseek/credentials", json={"credentials": {"api_key": SECRET}},
+                              headers=console.headers)
+    await console.client.post("/console/api/workspaces/current/default-model", headers=console.headers, json={
+        "model_settings": [{"model_type": "llm", "provider": "deepseek", "model": "deepseek-chat"}]})
+    await console.client.delete(f"{BASE}/langgenius/deepseek/deepseek/credentials", headers=console.headers)
+    assert await _get(console, "/console/api/workspaces/current/default-model?model_type=llm") == {"data": None}
+
+
+async def test_a_chat_app_naming_its_provider_by_plugin_id_answers(console, upstream):
+    from tests.api.chat_fixtures import MODEL, configure_provider, make_app
+
+    await configure_provider(console, upstream)
+    model = {"provider": "langgenius/openai_api_compatible/openai_api_compatible", "name": MODEL, "mode": "chat",
+             "completion_params": {"max_tokens": 64}}
+    app = await make_app(console, upstream, model=model)
+    status, body = await app.send("Hello?")
+    assert status == 200, body
+    assert body["answer"] == "Hello world" and upstream.requests[-1]["json"]["model"] == MODEL

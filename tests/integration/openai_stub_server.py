@@ -51,9 +51,13 @@ class StubOpenAIServer:
         await self._server.wait_closed()
 
     @property
-    def base_url(self) -> str:
+    def root_url(self) -> str:
         assert self._server is not None
-        return f"http://127.0.0.1:{self._server.sockets[0].getsockname()[1]}/v1"
+        return f"http://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.root_url}/v1"
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:

@@ -27,7 +27,8 @@ app_model_configs = Table(
     Index(None, "app_id", "created_at"),
 )
 
-# Secrets (the api_key) are encrypted with a key derived from SECRET_KEY; the rest is plain JSON.
+# Secrets (the api_key) are encrypted with a key derived from SECRET_KEY; the rest is plain JSON. `config`
+# holds the other credential form values, none of them secret: {"settings": {...}, "name": "..."}.
 provider_credentials = Table(
     "provider_credentials",
     metadata,
@@ -37,6 +38,7 @@ provider_credentials = Table(
     Column("endpoint_url", Text, nullable=False),
     Column("encrypted_api_key", Text),
     Column("models", Text, nullable=False, server_default="[]"),
+    Column("config", Text, nullable=False, server_default="{}"),
     at_column("created_at"),
     at_column("updated_at"),
     UniqueConstraint("tenant_id", "provider"),
