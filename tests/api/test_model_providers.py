@@ -5,6 +5,8 @@ from urllib.parse import urlparse
 from sqlalchemy import select
 
 from adapters.persistence.schema import provider_credentials
+from tests.api.chat_helpers import MODEL, configure_provider, make_app
+from tests.integration.openai_stub_server import Reply
 
 SECRET = "sk-live-0123456789abcdef"
 
@@ -119,8 +121,6 @@ async def test_validate_calls_the_provider_and_reports_its_refusal(console, upst
                                    json={"credentials": {"openai_api_key": SECRET, "openai_api_base": upstream.root_url}})
     assert await ok.get_json() == {"result": "success"}
     assert upstream.requests[-1]["json"]["model"] == "gpt-4o" and upstream.requests[-1]["json"]["max_tokens"] == 1
-    from tests.integration.openai_stub_server import Reply
-
     upstream.replies = [Reply(status=401, error={"error": {"message": "Incorrect API key provided"}})]
     refused = await console.client.post(f"{BASE}/openai/credentials/validate", headers=console.headers,
                                         json={"credentials": {"openai_api_key": SECRET, "openai_api_base": upstream.root_url}})
@@ -180,8 +180,6 @@ async def test_deleting_a_provider_clears_its_default_model(console):
 
 
 async def test_a_chat_app_naming_its_provider_by_plugin_id_answers(console, upstream):
-    from tests.api.chat_fixtures import MODEL, configure_provider, make_app
-
     await configure_provider(console, upstream)
     model = {"provider": "langgenius/openai_api_compatible/openai_api_compatible", "name": MODEL, "mode": "chat",
              "completion_params": {"max_tokens": 64}}
