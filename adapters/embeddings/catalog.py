@@ -7,6 +7,7 @@ from adapters.embeddings.local_onnx import DIMENSION, MODEL_NAME, LocalOnnxEmbed
 from adapters.embeddings.openai_compatible import OpenAICompatibleEmbedder
 from domain.knowledge.ports import Embedder
 from domain.knowledge.services import EmbeddingModelInfo
+from domain.models.catalogue import same_provider
 from domain.models.providers import ProviderCredentials
 from domain.shared.errors import InvalidParam
 
@@ -63,7 +64,7 @@ class WorkspaceEmbedderCatalog:
 
     async def embedder(self, tenant_id: UUID, provider: str | None, model: str | None) -> Embedder:
         for credentials in await self._providers_of(tenant_id):
-            if credentials.provider != provider:
+            if not same_provider(credentials.provider, provider):  # a plugin id or a bare name
                 continue
             entry = next((m for m in credentials.models if m.is_embedding and m.name == model), None)
             if entry is not None:

@@ -60,7 +60,9 @@ async def embeddings():
     await server.stop()
 
 
-async def test_a_dataset_indexes_and_retrieves_with_a_remote_embedding_model(console, embeddings):
+@pytest.mark.parametrize("provider", ["openai_api_compatible", "langgenius/openai_api_compatible/openai_api_compatible"])
+async def test_a_dataset_indexes_and_retrieves_with_a_remote_embedding_model(console, embeddings, provider):
+    """The dataset may name the provider as Dify >= 1.0 does (plugin id) or by its bare name."""
     saved = await console.client.post(
         "/console/api/workspaces/current/model-providers/openai_api_compatible/credentials", headers=console.headers,
         json={"credentials": {"api_key": "sk-embed", "endpoint_url": embeddings.base_url,
@@ -74,8 +76,8 @@ async def test_a_dataset_indexes_and_retrieves_with_a_remote_embedding_model(con
 
     dataset = await (await console.client.post("/v1/datasets", headers=bearer(key), json={
         "name": "Remote", "indexing_technique": "high_quality",
-        "embedding_model_provider": "openai_api_compatible", "embedding_model": "bow-embed"})).get_json()
-    assert (dataset["embedding_model_provider"], dataset["embedding_model"]) == ("openai_api_compatible", "bow-embed")
+        "embedding_model_provider": provider, "embedding_model": "bow-embed"})).get_json()
+    assert (dataset["embedding_model_provider"], dataset["embedding_model"]) == (provider, "bow-embed")
     text = "Refunds are paid within fourteen days.\n\nThe office dog is called Biscuit.\n\nPasswords rotate every ninety days."
     rule = {"mode": "custom", "rules": {"pre_processing_rules": [], "segmentation": {"separator": "\\n\\n", "max_tokens": 60}}}
     created = await (await console.client.post(f"/v1/datasets/{dataset['id']}/document/create-by-text", headers=bearer(key),
