@@ -130,7 +130,7 @@ class Container(containers.DeclarativeContainer):
     get_setup_status = providers.Factory(GetSetupStatus, uow_factory)
     set_up_instance = providers.Factory(SetUpInstance, uow_factory, password_hasher, clock, ids)
     log_in = providers.Factory(LogIn, uow_factory, password_hasher, token_issuer, clock)
-    refresh_session = providers.Factory(RefreshSession, uow_factory, token_issuer)
+    refresh_session = providers.Factory(RefreshSession, uow_factory, token_issuer, clock)
     authenticate_console = providers.Factory(AuthenticateConsole, uow_factory, token_issuer)
     find_operator = providers.Factory(FindOperator, uow_factory)
 

@@ -4,6 +4,7 @@ from domain.shared.clock import Clock
 from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.tenancy.errors import AccountBanned, AuthenticationFailed
 from domain.tenancy.ports import AccessTokenIssuer, PasswordHasher, TokenPair
+from domain.tenancy.rules import refresh_token_digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +18,8 @@ class LogIn:
     """Trades email and password for a console token pair.
 
     Rules: an unknown email and a wrong password fail the same way (AuthenticationFailed), so the
-    answer does not tell which emails exist; a banned or closed account cannot log in.
+    answer does not tell which emails exist; a banned or closed account cannot log in. The refresh token is
+    remembered server-side, once: RefreshSession takes it.
     """
 
     def __init__(self, uow: UnitOfWorkFactory, hasher: PasswordHasher, tokens: AccessTokenIssuer, clock: Clock) -> None:
@@ -35,7 +37,12 @@ class LogIn:
                 raise AuthenticationFailed()
             if not account.can_log_in:
                 raise AccountBanned()
-            account.record_login(self._clock.now(), request.ip)
+            now = self._clock.now()
+            account.record_login(now, request.ip)
             await uow.accounts.update(account)
+            pair = self._tokens.issue(account.id)
+            await uow.accounts.add_refresh_token(
+                refresh_token_digest(pair.refresh_token), account.id, pair.refresh_expires_at, now
+            )
             await uow.commit()
-        return self._tokens.issue(account.id)
+        return pair

@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -37,6 +38,14 @@ class AccountRepository(Protocol):
     async def current_membership(self, account_id: UUID) -> Membership | None:
         """The membership flagged current, else the oldest one; None for an account with no tenant."""
 
+    async def add_refresh_token(self, digest: str, account_id: UUID, expires_at: datetime, now: datetime) -> None:
+        """Remembers a refresh token (by its digest) as usable until `expires_at`; forgets the account's expired
+        ones."""
+
+    async def take_refresh_token(self, digest: str, now: datetime) -> UUID | None:
+        """Forgets the unexpired refresh token with this digest and returns its account, or None (used, expired,
+        never issued). Of two concurrent takes of one token, one gets the account and the other None."""
+
 
 class PasswordHasher(Protocol):
     """A slow key-derivation function. Contract: `verify` is constant-time in the digest compare."""
@@ -51,13 +60,15 @@ class PasswordHasher(Protocol):
 class TokenPair:
     access_token: str
     refresh_token: str
+    refresh_expires_at: datetime
 
 
 class AccessTokenIssuer(Protocol):
     """Signs and checks console session tokens.
 
     Contract: `account_for_access` / `account_for_refresh` return the account id a valid token
-    names and raise InvalidAccessToken for an expired, forged or wrong-kind token.
+    names and raise InvalidAccessToken for an expired, forged or wrong-kind token. Every `issue` returns
+    tokens never issued before, also for one account twice in the same second.
     """
 
     def issue(self, account_id: UUID) -> TokenPair: ...

@@ -1,5 +1,6 @@
 """Input rules for accounts, as Dify enforces them on setup and login."""
 
+import hashlib
 import re
 
 from domain.shared.errors import InvalidParam
@@ -32,3 +33,8 @@ def check_account_name(name: str) -> str:
     if not 1 <= len(candidate) <= MAX_NAME_LENGTH:
         raise InvalidParam(f"Name must be between 1 and {MAX_NAME_LENGTH} characters.", param="name")
     return candidate
+
+
+def refresh_token_digest(token: str) -> str:
+    """What the server keeps of a refresh token: its SHA-256, so stored rows cannot be replayed as tokens."""
+    return hashlib.sha256(token.encode()).hexdigest()

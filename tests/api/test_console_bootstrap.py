@@ -47,3 +47,16 @@ async def test_console_routes_need_a_token(client, console):
     for headers in ({}, bearer("forged"), {"Authorization": "Basic abc"}):
         response = await client.get("/console/api/apps", headers=headers)
         assert response.status_code == 401 and (await response.get_json())["code"] == "unauthorized"
+
+
+async def test_a_refresh_token_works_once(client, console):
+    login = await client.post("/console/api/login", json={"email": OWNER["email"], "password": OWNER["password"]})
+    first = (await login.get_json())["data"]["refresh_token"]
+    renewed = await client.post("/console/api/refresh-token", json={"refresh_token": first})
+    assert renewed.status_code == 200
+    second = (await renewed.get_json())["data"]["refresh_token"]
+    assert second != first
+    replayed = await client.post("/console/api/refresh-token", json={"refresh_token": first})
+    body = await replayed.get_json()
+    assert (replayed.status_code, body["code"], body["status"]) == (401, "unauthorized", 401)
+    assert (await client.post("/console/api/refresh-token", json={"refresh_token": second})).status_code == 200

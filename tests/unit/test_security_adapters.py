@@ -39,6 +39,14 @@ def test_access_tokens_expire_by_the_clock():
     assert issuer.account_for_refresh(pair.refresh_token) == account
 
 
+def test_pairs_issued_at_one_instant_differ_and_tell_when_the_refresh_token_expires():
+    clock = FixedClock()
+    issuer, account = _issuer(clock), uuid4()
+    first, second = issuer.issue(account), issuer.issue(account)
+    assert first.refresh_token != second.refresh_token and first.access_token != second.access_token
+    assert first.refresh_expires_at == clock.now() + timedelta(days=30)
+
+
 def test_tokens_signed_with_another_key_or_of_the_wrong_kind_are_refused():
     clock = FixedClock()
     pair = _issuer(clock, "a" * 32).issue(uuid4())

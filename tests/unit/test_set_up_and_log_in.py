@@ -46,7 +46,7 @@ async def test_setup_rejects_bad_input_without_storing_anything(uow, clock, ids,
 
 async def test_login_returns_tokens_that_open_the_console(uow, clock, owner):
     account, tenant_id = owner
-    tokens = FakeTokenIssuer()
+    tokens = FakeTokenIssuer(clock)
     clock.advance(hours=1)
     pair = await LogIn(uow, FakeHasher(), tokens, clock).execute(LogInRequest(" OWNER@example.com ", "secret123", "1.2.3.4"))
     session = await AuthenticateConsole(uow, tokens).execute(pair.access_token)
@@ -63,9 +63,34 @@ async def test_wrong_password_and_unknown_email_fail_alike(uow, clock, owner, em
 
 
 async def test_refresh_token_renews_but_is_not_an_access_token(uow, clock, owner):
-    tokens = FakeTokenIssuer()
+    tokens = FakeTokenIssuer(clock)
     pair = await LogIn(uow, FakeHasher(), tokens, clock).execute(LogInRequest("owner@example.com", "secret123"))
     with pytest.raises(InvalidAccessToken):
         await AuthenticateConsole(uow, tokens).execute(pair.refresh_token)
-    renewed = await RefreshSession(uow, tokens).execute(pair.refresh_token)
-    assert renewed.access_token == pair.access_token
+    renewed = await RefreshSession(uow, tokens, clock).execute(pair.refresh_token)
+    session = await AuthenticateConsole(uow, tokens).execute(renewed.access_token)
+    assert session.account.id == owner[0].id
+
+
+async def test_a_refresh_token_works_once(uow, clock, owner):
+    tokens = FakeTokenIssuer(clock)
+    refresh = RefreshSession(uow, tokens, clock)
+    pair = await LogIn(uow, FakeHasher(), tokens, clock).execute(LogInRequest("owner@example.com", "secret123"))
+    renewed = await refresh.execute(pair.refresh_token)
+    assert renewed.refresh_token != pair.refresh_token
+    with pytest.raises(InvalidAccessToken):
+        await refresh.execute(pair.refresh_token)
+    again = await refresh.execute(renewed.refresh_token)  # the rotated one works, once
+    with pytest.raises(InvalidAccessToken):
+        await refresh.execute(renewed.refresh_token)
+    await refresh.execute(again.refresh_token)
+
+
+async def test_a_refresh_token_never_remembered_or_expired_server_side_is_refused(uow, clock, owner):
+    tokens = FakeTokenIssuer(clock)
+    with pytest.raises(InvalidAccessToken):  # signed, but not issued by a login
+        await RefreshSession(uow, tokens, clock).execute(tokens.issue(owner[0].id).refresh_token)
+    pair = await LogIn(uow, FakeHasher(), tokens, clock).execute(LogInRequest("owner@example.com", "secret123"))
+    clock.advance(days=30)
+    with pytest.raises(InvalidAccessToken):
+        await RefreshSession(uow, tokens, clock).execute(pair.refresh_token)
