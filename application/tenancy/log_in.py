@@ -17,8 +17,9 @@ class LogInRequest:
 class LogIn:
     """Trades email and password for a console token pair.
 
-    Rules: an unknown email and a wrong password fail the same way (AuthenticationFailed), so the
-    answer does not tell which emails exist; a banned or closed account cannot log in. The refresh token is
+    Rules: an unknown email and a wrong password fail the same way (AuthenticationFailed) and take as long
+    (the password is checked against an empty digest, which costs one key derivation too), so neither the
+    answer nor its timing tells which emails exist; a banned or closed account cannot log in. The refresh token is
     remembered server-side, once: RefreshSession takes it.
     """
 
@@ -31,9 +32,8 @@ class LogIn:
     async def execute(self, request: LogInRequest) -> TokenPair:
         async with self._uow() as uow:
             account = await uow.accounts.get_by_email((request.email or "").strip().lower())
-            if account is None:
-                raise AuthenticationFailed()
-            if not await self._hasher.verify(request.password or "", account.password_hash, account.password_salt):
+            digest, salt = (account.password_hash, account.password_salt) if account else ("", "")
+            if not await self._hasher.verify(request.password or "", digest, salt) or account is None:
                 raise AuthenticationFailed()
             if not account.can_log_in:
                 raise AccountBanned()

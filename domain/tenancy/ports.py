@@ -53,7 +53,9 @@ class PasswordHasher(Protocol):
     async def hash(self, password: str) -> tuple[str, str]:
         """Returns (digest, salt), both printable."""
 
-    async def verify(self, password: str, digest: str, salt: str) -> bool: ...
+    async def verify(self, password: str, digest: str, salt: str) -> bool:
+        """Contract: costs one key derivation whatever the digest; an empty or malformed digest (an unknown account,
+        an account without a password) takes as long as a real one and is False."""
 
 
 @dataclass(frozen=True, slots=True)

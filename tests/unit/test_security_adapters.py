@@ -20,6 +20,7 @@ async def test_scrypt_accepts_the_password_and_nothing_else():
     assert await hasher.verify("secret123", digest, salt)
     assert not await hasher.verify("secret124", digest, salt)
     assert not await hasher.verify("secret123", "garbage", salt)
+    assert not await hasher.verify("secret123", "", "")  # what an unknown account is checked against
     assert (await hasher.hash("secret123"))[0] != digest  # a fresh salt each time
 
 
