@@ -78,3 +78,21 @@ class AccessTokenIssuer(Protocol):
     def account_for_access(self, token: str) -> UUID: ...
 
     def account_for_refresh(self, token: str) -> UUID: ...
+
+
+class AttemptCounter(Protocol):
+    """Counts attempts under a key for a while; every API process sharing the store sees the same counts.
+
+    Contract: `add` counts one and (re)starts the key's expiry, so a count lasts `ttl_seconds` after its last
+    attempt; `take` counts one in a fixed window that starts at the window's first attempt, unless `limit`
+    are already counted there: then it returns False and changes nothing. Expired counts read as 0.
+    """
+
+    async def count(self, key: str) -> int: ...
+
+    async def add(self, key: str, ttl_seconds: float) -> int:
+        """The count after this attempt."""
+
+    async def take(self, key: str, limit: int, window_seconds: float) -> bool: ...
+
+    async def clear(self, key: str) -> None: ...

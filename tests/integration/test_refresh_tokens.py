@@ -3,14 +3,20 @@
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from adapters.coordination.attempt_counters import InProcessAttemptCounter
 from adapters.security.password_hasher import ScryptPasswordHasher
 from adapters.system.clock import SystemClock
 from adapters.system.ids import UuidV7Generator
 from application.tenancy.set_up_instance import SetUpInstance, SetUpRequest
+from application.tenancy.throttle import AuthThrottle
+from domain.tenancy.rules import LoginLimits
 
 
 async def _owner(uow_factory):
-    set_up = SetUpInstance(uow_factory, ScryptPasswordHasher(), SystemClock(), UuidV7Generator())
+    set_up = SetUpInstance(
+        uow_factory, ScryptPasswordHasher(), SystemClock(), UuidV7Generator(),
+        AuthThrottle(InProcessAttemptCounter(), LoginLimits()),
+    )
     return await set_up.execute(SetUpRequest(email="owner@example.com", name="Owner", password="secret123"))
 
 
