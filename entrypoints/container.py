@@ -3,8 +3,8 @@
 The root holds what every context shares (database, unit of work, clock and ids, Redis-or-in-process
 coordination, security, files) and the small tenancy, apps and Service API use cases; each bounded
 context has a sub-container under entrypoints/containers/. Selectors pick the adapters from settings:
-`queue.kind` (redis or memory) for stops, limits and run event logs, `vector_store` for the knowledge
-stores and the health probe.
+`queue.kind` (redis or memory) for stops, limits, run event logs and login attempt counts,
+`vector_store` for the knowledge stores and the health probe.
 """
 
 from datetime import timedelta
@@ -13,6 +13,7 @@ import redis.asyncio as redis
 from dependency_injector import containers, providers
 from taskiq import AsyncBroker
 
+from adapters.coordination.attempt_counters import InProcessAttemptCounter, RedisAttemptCounter
 from adapters.coordination.in_process import InProcessConcurrencyLimiter, InProcessStopSignals
 from adapters.coordination.redis_backed import RedisConcurrencyLimiter, RedisStopSignals
 from adapters.coordination.run_events import InProcessRunEventLog, RedisRunEventLog
@@ -53,7 +54,9 @@ from application.tenancy.get_setup_status import GetSetupStatus
 from application.tenancy.log_in import LogIn
 from application.tenancy.refresh_session import RefreshSession
 from application.tenancy.set_up_instance import SetUpInstance
+from application.tenancy.throttle import AuthThrottle
 from domain.files.entities import UploadLimits
+from domain.tenancy.rules import LoginLimits
 from entrypoints.containers.chat import ChatContainer
 from entrypoints.containers.knowledge import KnowledgeContainer, milvus_uri
 from entrypoints.containers.maintenance import MaintenanceContainer
@@ -114,6 +117,11 @@ class Container(containers.DeclarativeContainer):
         redis=providers.Singleton(RedisRunEventLog, redis_client),
         memory=providers.Singleton(InProcessRunEventLog),
     )
+    attempt_counter = providers.Selector(
+        config.queue.kind,
+        redis=providers.Singleton(RedisAttemptCounter, redis_client),
+        memory=providers.Singleton(InProcessAttemptCounter),
+    )
     generations = providers.Singleton(Generations)
 
     file_storage = providers.Singleton(LocalFileStorage, config.storage_path)
@@ -128,10 +136,21 @@ class Container(containers.DeclarativeContainer):
 
     telemetry = providers.Container(TelemetryContainer, config=config.otel, uow_factory=uow_factory, broker=broker)
 
+    auth_throttle = providers.Singleton(
+        AuthThrottle,
+        attempt_counter,
+        providers.Singleton(
+            LoginLimits,
+            max_failures=config.login.max_failures,
+            lockout_seconds=config.login.lockout_seconds,
+            requests_per_ip=config.login.requests_per_ip,
+            ip_window_seconds=config.login.ip_window_seconds,
+        ),
+    )
     get_setup_status = providers.Factory(GetSetupStatus, uow_factory)
-    set_up_instance = providers.Factory(SetUpInstance, uow_factory, password_hasher, clock, ids)
-    log_in = providers.Factory(LogIn, uow_factory, password_hasher, token_issuer, clock)
-    refresh_session = providers.Factory(RefreshSession, uow_factory, token_issuer)
+    set_up_instance = providers.Factory(SetUpInstance, uow_factory, password_hasher, clock, ids, auth_throttle)
+    log_in = providers.Factory(LogIn, uow_factory, password_hasher, token_issuer, clock, auth_throttle)
+    refresh_session = providers.Factory(RefreshSession, uow_factory, token_issuer, clock)
     authenticate_console = providers.Factory(AuthenticateConsole, uow_factory, token_issuer)
     find_operator = providers.Factory(FindOperator, uow_factory)
 

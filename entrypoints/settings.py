@@ -119,6 +119,16 @@ class Settings(BaseSettings):
     ORPHAN_UPLOAD_CLEAN_CRON: str = "15 * * * *"
     REAPER_CRON: str = "*/5 * * * *"
 
+    # Console login and setup limits, counted in Redis when it is configured (shared by every API process),
+    # else in this process. Dify's lockout: more than LOGIN_MAX_ERROR_LIMITS failed logins of one email
+    # refuse its logins (429 email_code_login_limit) until LOGIN_LOCKOUT_DURATION seconds after the last one.
+    LOGIN_MAX_ERROR_LIMITS: int = Field(default=5, ge=1)
+    LOGIN_LOCKOUT_DURATION: int = Field(default=86400, ge=1)
+    # Login requests (and, counted apart, setup requests) one client address may send per window of
+    # LOGIN_RATE_LIMIT_WINDOW seconds; more are 429 too_many_requests. 0 turns the limit off.
+    LOGIN_RATE_LIMIT_PER_IP: int = Field(default=30, ge=0)
+    LOGIN_RATE_LIMIT_WINDOW: int = Field(default=60, ge=1)
+
     @property
     def external_database_url(self) -> str | None:
         """The DB_* database, or None for the embedded one."""
@@ -197,6 +207,12 @@ class Settings(BaseSettings):
             "secret_key": self.secret_key(),
             "access_token_minutes": self.ACCESS_TOKEN_EXPIRE_MINUTES,
             "refresh_token_days": self.REFRESH_TOKEN_EXPIRE_DAYS,
+            "login": {
+                "max_failures": self.LOGIN_MAX_ERROR_LIMITS,
+                "lockout_seconds": self.LOGIN_LOCKOUT_DURATION,
+                "requests_per_ip": self.LOGIN_RATE_LIMIT_PER_IP,
+                "ip_window_seconds": self.LOGIN_RATE_LIMIT_WINDOW,
+            },
             "models": {
                 "openai_base": self.OPENAI_API_BASE or "",
                 "openai_key": self.OPENAI_API_KEY or "",

@@ -61,8 +61,18 @@ class FakeHasher:
 
 
 class FakeTokenIssuer:
+    """Readable tokens (`kind:account:serial`), each pair new; refresh tokens last 30 days of the given clock."""
+
+    def __init__(self, clock: FixedClock | None = None) -> None:
+        self._clock = clock or FixedClock()
+        self._serial = itertools.count(1)
+
     def issue(self, account_id: UUID) -> TokenPair:
-        return TokenPair(access_token=f"access:{account_id}", refresh_token=f"refresh:{account_id}")
+        n = next(self._serial)
+        return TokenPair(
+            access_token=f"access:{account_id}:{n}", refresh_token=f"refresh:{account_id}:{n}",
+            refresh_expires_at=self._clock.now() + timedelta(days=30),
+        )
 
     def account_for_access(self, token: str) -> UUID:
         return self._read(token, "access")
@@ -74,7 +84,7 @@ class FakeTokenIssuer:
         prefix, _, raw = token.partition(":")
         if prefix != kind:
             raise InvalidAccessToken()
-        return UUID(raw)
+        return UUID(raw.partition(":")[0])
 
 
 class _Store:
@@ -85,6 +95,7 @@ class _Store:
         self.tenants: dict[UUID, Tenant] = {}
         self.accounts: dict[UUID, Account] = {}
         self.memberships: list[Membership] = []
+        self.refresh_tokens: dict[str, tuple[UUID, datetime]] = {}  # digest -> (account, expires at)
         self.apps: dict[UUID, App] = {}
         self.tokens: dict[UUID, ApiToken] = {}
         self.end_users: dict[UUID, EndUser] = {}
@@ -147,6 +158,16 @@ class FakeAccountRepository(_Repo):
     async def current_membership(self, account_id: UUID) -> Membership | None:
         mine = [m for m in self.s.memberships if m.account_id == account_id]
         return sorted(mine, key=lambda m: (not m.current, m.created_at))[0] if mine else None
+
+    async def add_refresh_token(self, digest: str, account_id: UUID, expires_at: datetime, now: datetime) -> None:
+        tokens = self.s.refresh_tokens
+        for stale in [d for d, (owner, until) in tokens.items() if owner == account_id and until <= now]:
+            del tokens[stale]
+        tokens[digest] = (account_id, expires_at)
+
+    async def take_refresh_token(self, digest: str, now: datetime) -> UUID | None:
+        owner, until = self.s.refresh_tokens.pop(digest, (None, now))
+        return owner if until > now else None
 
 
 class FakeAppRepository(_Repo):

@@ -1,10 +1,12 @@
+from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.schema import accounts, dify_setups, tenant_account_joins, tenants
+from adapters.persistence.schema.tenancy import account_refresh_tokens
 from domain.tenancy.entities import Account, AccountStatus, Membership, Role, SetupRecord, Tenant, TenantStatus
 from domain.tenancy.errors import AlreadySetUp
 
@@ -111,3 +113,18 @@ class SqlaAccountRepository:
             id=row.id, tenant_id=row.tenant_id, account_id=row.account_id, role=Role(row.role),
             created_at=row.created_at, current=row.current,
         )
+
+    async def add_refresh_token(self, digest: str, account_id: UUID, expires_at: datetime, now: datetime) -> None:
+        t = account_refresh_tokens
+        await self._session.execute(delete(t).where(t.c.account_id == account_id, t.c.expires_at <= now))
+        await self._session.execute(
+            t.insert().values(token_digest=digest, account_id=account_id, created_at=now, expires_at=expires_at)
+        )
+
+    async def take_refresh_token(self, digest: str, now: datetime) -> UUID | None:
+        # One DELETE … RETURNING: a concurrent take of the same token waits for this row's lock, then finds
+        # it gone.
+        t = account_refresh_tokens
+        stmt = delete(t).where(t.c.token_digest == digest).returning(t.c.account_id, t.c.expires_at)
+        row = (await self._session.execute(stmt)).first()
+        return row.account_id if row is not None and row.expires_at > now else None

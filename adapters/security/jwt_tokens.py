@@ -1,4 +1,5 @@
-from datetime import timedelta
+import secrets
+from datetime import datetime, timedelta
 from uuid import UUID
 
 import jwt
@@ -12,7 +13,8 @@ _ISSUER = "weir"
 
 
 class JwtAccessTokenIssuer:
-    """HS256 tokens signed with SECRET_KEY; the `kind` claim keeps refresh tokens out of API calls."""
+    """HS256 tokens signed with SECRET_KEY; the `kind` claim keeps refresh tokens out of API calls, a random
+    `jti` makes every token unique (a rotated refresh token never equals the one it replaces)."""
 
     def __init__(self, secret_key: str, clock: Clock, access_ttl: timedelta, refresh_ttl: timedelta) -> None:
         self._key = secret_key
@@ -21,9 +23,11 @@ class JwtAccessTokenIssuer:
         self._refresh_ttl = refresh_ttl
 
     def issue(self, account_id: UUID) -> TokenPair:
+        now = self._clock.now()
         return TokenPair(
-            access_token=self._sign(account_id, "access", self._access_ttl),
-            refresh_token=self._sign(account_id, "refresh", self._refresh_ttl),
+            access_token=self._sign(account_id, "access", now, self._access_ttl),
+            refresh_token=self._sign(account_id, "refresh", now, self._refresh_ttl),
+            refresh_expires_at=now + self._refresh_ttl,
         )
 
     def account_for_access(self, token: str) -> UUID:
@@ -32,9 +36,11 @@ class JwtAccessTokenIssuer:
     def account_for_refresh(self, token: str) -> UUID:
         return self._verify(token, "refresh")
 
-    def _sign(self, account_id: UUID, kind: str, ttl: timedelta) -> str:
-        now = self._clock.now()
-        claims = {"sub": str(account_id), "kind": kind, "iss": _ISSUER, "iat": now, "exp": now + ttl}
+    def _sign(self, account_id: UUID, kind: str, now: datetime, ttl: timedelta) -> str:
+        claims = {
+            "sub": str(account_id), "kind": kind, "iss": _ISSUER, "iat": now, "exp": now + ttl,
+            "jti": secrets.token_urlsafe(16),
+        }
         return jwt.encode(claims, self._key, algorithm=_ALGORITHM)
 
     def _verify(self, token: str, kind: str) -> UUID:

@@ -8,6 +8,9 @@ import os
 # cheap for one login. The prefix records the parameters so they can be raised later.
 _N, _R, _P = 2**14, 8, 1
 _PREFIX = f"scrypt${_N}${_R}${_P}$"
+# What an empty or malformed digest (no such account, no password) is checked against: the same work as a
+# real one, so the time a login takes does not tell whether the email exists.
+_DUMMY_SALT = bytes(16)
 
 
 def _derive(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -22,10 +25,14 @@ class ScryptPasswordHasher:
 
     async def verify(self, password: str, digest: str, salt: str) -> bool:
         try:
-            _, n, r, p, encoded = digest.split("$")
-            expected = base64.b64decode(encoded)
-            salt_bytes = base64.b64decode(salt)
-        except ValueError:
+            scheme, n, r, p, encoded = digest.split("$")
+            expected = base64.b64decode(encoded, validate=True)
+            salt_bytes = base64.b64decode(salt, validate=True)
+            params = int(n), int(r), int(p)
+            if scheme != "scrypt" or not expected:
+                raise ValueError(scheme)
+        except ValueError:  # binascii.Error is one
+            await asyncio.to_thread(_derive, password, _DUMMY_SALT, _N, _R, _P)
             return False
-        actual = await asyncio.to_thread(_derive, password, salt_bytes, int(n), int(r), int(p))
+        actual = await asyncio.to_thread(_derive, password, salt_bytes, *params)
         return hmac.compare_digest(actual, expected)

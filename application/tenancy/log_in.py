@@ -1,9 +1,11 @@
 from dataclasses import dataclass
 
+from application.tenancy.throttle import AuthThrottle
 from domain.shared.clock import Clock
 from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.tenancy.errors import AccountBanned, AuthenticationFailed
 from domain.tenancy.ports import AccessTokenIssuer, PasswordHasher, TokenPair
+from domain.tenancy.rules import refresh_token_digest
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,26 +18,43 @@ class LogInRequest:
 class LogIn:
     """Trades email and password for a console token pair.
 
-    Rules: an unknown email and a wrong password fail the same way (AuthenticationFailed), so the
-    answer does not tell which emails exist; a banned or closed account cannot log in.
+    Rules: an unknown email and a wrong password fail the same way (AuthenticationFailed) and take as long
+    (the password is checked against an empty digest, which costs one key derivation too), so neither the
+    answer nor its timing tells which emails exist; both count as a failed login of that email (LoginLocked
+    once there are too many, see LoginLimits); a client address sending too many requests gets
+    TooManyAttempts; a banned or closed account cannot log in. The refresh token is remembered server-side,
+    once: RefreshSession takes it.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, hasher: PasswordHasher, tokens: AccessTokenIssuer, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, hasher: PasswordHasher, tokens: AccessTokenIssuer, clock: Clock,
+        throttle: AuthThrottle,
+    ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._tokens = tokens
         self._clock = clock
+        self._throttle = throttle
 
     async def execute(self, request: LogInRequest) -> TokenPair:
+        email = (request.email or "").strip().lower()
+        await self._throttle.admit("login", request.ip)
+        await self._throttle.refuse_if_locked(email)
         async with self._uow() as uow:
-            account = await uow.accounts.get_by_email((request.email or "").strip().lower())
-            if account is None:
-                raise AuthenticationFailed()
-            if not await self._hasher.verify(request.password or "", account.password_hash, account.password_salt):
+            account = await uow.accounts.get_by_email(email)
+            digest, salt = (account.password_hash, account.password_salt) if account else ("", "")
+            if not await self._hasher.verify(request.password or "", digest, salt) or account is None:
+                await self._throttle.record_failure(email)
                 raise AuthenticationFailed()
             if not account.can_log_in:
                 raise AccountBanned()
-            account.record_login(self._clock.now(), request.ip)
+            now = self._clock.now()
+            account.record_login(now, request.ip)
             await uow.accounts.update(account)
+            pair = self._tokens.issue(account.id)
+            await uow.accounts.add_refresh_token(
+                refresh_token_digest(pair.refresh_token), account.id, pair.refresh_expires_at, now
+            )
             await uow.commit()
-        return self._tokens.issue(account.id)
+        await self._throttle.forget_failures(email)
+        return pair

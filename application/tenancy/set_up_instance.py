@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from application.tenancy.throttle import AuthThrottle
 from domain.shared.clock import Clock
 from domain.shared.ids import IdGenerator
 from domain.shared.unit_of_work import UnitOfWorkFactory
@@ -23,16 +24,21 @@ class SetUpInstance:
     """Creates the first account, its workspace and the owner seat, exactly once per instance.
 
     Rules: valid email, a name of 1-30 characters, a password of 8+ characters with letters and
-    digits; a second setup (even a concurrent one) raises AlreadySetUp and changes nothing.
+    digits; a second setup (even a concurrent one) raises AlreadySetUp and changes nothing; a client address
+    sending too many setup requests gets TooManyAttempts before anything else is looked at.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, hasher: PasswordHasher, clock: Clock, ids: IdGenerator, throttle: AuthThrottle
+    ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._clock = clock
         self._ids = ids
+        self._throttle = throttle
 
     async def execute(self, request: SetUpRequest) -> Account:
+        await self._throttle.admit("setup", request.ip)
         email = normalize_email(request.email)
         name = check_account_name(request.name)
         password = check_password(request.password)

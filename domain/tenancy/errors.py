@@ -21,3 +21,15 @@ class AccountBanned(Forbidden):
 
 class InvalidAccessToken(Unauthorized):
     default_message = "Invalid or expired token."
+
+
+class LoginLocked(DomainError):
+    """Too many failed logins for one email: refused until the lockout ends (Dify's EmailPasswordLoginLimitError)."""
+
+    default_message = "Too many incorrect password attempts. Please try again later."
+
+
+class TooManyAttempts(DomainError):
+    """One address sent more login or setup requests than its window allows."""
+
+    default_message = "Too many requests from this address. Please try again later."

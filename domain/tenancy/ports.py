@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -37,6 +38,14 @@ class AccountRepository(Protocol):
     async def current_membership(self, account_id: UUID) -> Membership | None:
         """The membership flagged current, else the oldest one; None for an account with no tenant."""
 
+    async def add_refresh_token(self, digest: str, account_id: UUID, expires_at: datetime, now: datetime) -> None:
+        """Remembers a refresh token (by its digest) as usable until `expires_at`; forgets the account's expired
+        ones."""
+
+    async def take_refresh_token(self, digest: str, now: datetime) -> UUID | None:
+        """Forgets the unexpired refresh token with this digest and returns its account, or None (used, expired,
+        never issued). Of two concurrent takes of one token, one gets the account and the other None."""
+
 
 class PasswordHasher(Protocol):
     """A slow key-derivation function. Contract: `verify` is constant-time in the digest compare."""
@@ -44,20 +53,24 @@ class PasswordHasher(Protocol):
     async def hash(self, password: str) -> tuple[str, str]:
         """Returns (digest, salt), both printable."""
 
-    async def verify(self, password: str, digest: str, salt: str) -> bool: ...
+    async def verify(self, password: str, digest: str, salt: str) -> bool:
+        """Contract: costs one key derivation whatever the digest; an empty or malformed digest (an unknown account,
+        an account without a password) takes as long as a real one and is False."""
 
 
 @dataclass(frozen=True, slots=True)
 class TokenPair:
     access_token: str
     refresh_token: str
+    refresh_expires_at: datetime
 
 
 class AccessTokenIssuer(Protocol):
     """Signs and checks console session tokens.
 
     Contract: `account_for_access` / `account_for_refresh` return the account id a valid token
-    names and raise InvalidAccessToken for an expired, forged or wrong-kind token.
+    names and raise InvalidAccessToken for an expired, forged or wrong-kind token. Every `issue` returns
+    tokens never issued before, also for one account twice in the same second.
     """
 
     def issue(self, account_id: UUID) -> TokenPair: ...
@@ -65,3 +78,21 @@ class AccessTokenIssuer(Protocol):
     def account_for_access(self, token: str) -> UUID: ...
 
     def account_for_refresh(self, token: str) -> UUID: ...
+
+
+class AttemptCounter(Protocol):
+    """Counts attempts under a key for a while; every API process sharing the store sees the same counts.
+
+    Contract: `add` counts one and (re)starts the key's expiry, so a count lasts `ttl_seconds` after its last
+    attempt; `take` counts one in a fixed window that starts at the window's first attempt, unless `limit`
+    are already counted there: then it returns False and changes nothing. Expired counts read as 0.
+    """
+
+    async def count(self, key: str) -> int: ...
+
+    async def add(self, key: str, ttl_seconds: float) -> int:
+        """The count after this attempt."""
+
+    async def take(self, key: str, limit: int, window_seconds: float) -> bool: ...
+
+    async def clear(self, key: str) -> None: ...

@@ -1,6 +1,8 @@
-"""Input rules for accounts, as Dify enforces them on setup and login."""
+"""Input rules for accounts, as Dify enforces them on setup and login, and the limits that slow down guessing."""
 
+import hashlib
 import re
+from dataclasses import dataclass
 
 from domain.shared.errors import InvalidParam
 
@@ -32,3 +34,28 @@ def check_account_name(name: str) -> str:
     if not 1 <= len(candidate) <= MAX_NAME_LENGTH:
         raise InvalidParam(f"Name must be between 1 and {MAX_NAME_LENGTH} characters.", param="name")
     return candidate
+
+
+@dataclass(frozen=True, slots=True)
+class LoginLimits:
+    """Brute-force limits of the console's login and setup.
+
+    Dify's lockout: once an email has more than `max_failures` failed logins (LOGIN_MAX_ERROR_LIMITS, 5),
+    each lasting `lockout_seconds` after the last one (LOGIN_LOCKOUT_DURATION, a day), its logins are
+    refused, right password or not, until the count expires; a successful login clears it. Unknown emails
+    count like known ones, so the answer never tells which exist. Besides, one client address may send
+    `requests_per_ip` login and as many setup requests per `ip_window_seconds` (0: no limit).
+    """
+
+    max_failures: int = 5
+    lockout_seconds: int = 86400
+    requests_per_ip: int = 30
+    ip_window_seconds: int = 60
+
+    def locks(self, failures: int) -> bool:
+        return failures > self.max_failures
+
+
+def refresh_token_digest(token: str) -> str:
+    """What the server keeps of a refresh token: its SHA-256, so stored rows cannot be replayed as tokens."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -15,6 +15,8 @@ DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
     tenancy.NotSetUp: ("not_setup", 401),
     tenancy.AuthenticationFailed: ("authentication_failed", 401),
     tenancy.AccountBanned: ("account_banned", 403),
+    tenancy.LoginLocked: ("email_code_login_limit", 429),
+    tenancy.TooManyAttempts: ("too_many_requests", 429),
     apps.EndUserNotFound: ("end_user_not_found", 404),
     apps.TooManyKeys: ("max_keys_exceeded", 400),
     apps.AppUnavailable: ("app_unavailable", 400),

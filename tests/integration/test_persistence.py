@@ -5,6 +5,7 @@ from dataclasses import replace
 
 import pytest
 
+from adapters.coordination.attempt_counters import InProcessAttemptCounter
 from adapters.security.password_hasher import ScryptPasswordHasher
 from adapters.system.clock import SystemClock
 from adapters.system.ids import UuidV7Generator
@@ -13,12 +14,15 @@ from application.apps.list_apps import ListApps, ListAppsRequest
 from application.service_api.resolve_end_user import ResolveEndUser
 from application.tenancy.find_operator import FindOperator
 from application.tenancy.set_up_instance import SetUpInstance, SetUpRequest
+from application.tenancy.throttle import AuthThrottle
 from domain.tenancy.errors import AlreadySetUp
+from domain.tenancy.rules import LoginLimits
 from tests.fakes import RecordingSink
 
 
 async def _set_up(uow_factory, email="owner@example.com"):
-    return await SetUpInstance(uow_factory, ScryptPasswordHasher(), SystemClock(), UuidV7Generator()).execute(
+    throttle = AuthThrottle(InProcessAttemptCounter(), LoginLimits())
+    return await SetUpInstance(uow_factory, ScryptPasswordHasher(), SystemClock(), UuidV7Generator(), throttle).execute(
         SetUpRequest(email=email, name="Owner", password="secret123")
     )
 

@@ -1,10 +1,13 @@
 import pytest
 
+from adapters.coordination.attempt_counters import InProcessAttemptCounter
 from application.apps.create_app import CreateApp, CreateAppRequest
 from application.conversations.generations import Generations
 from application.tenancy.set_up_instance import SetUpInstance, SetUpRequest
+from application.tenancy.throttle import AuthThrottle
 from application.workflows.run_chatflow import RunChatflow
 from application.workflows.run_workflow import RunWorkflow
+from domain.tenancy.rules import LoginLimits
 from domain.workflows.engine import Limits
 from tests.fakes import FakeHasher, FakeUnitOfWork, FixedClock, RecordingSink, SequentialIds
 from tests.workflow_fakes import (
@@ -32,8 +35,14 @@ def ids() -> SequentialIds:
 
 
 @pytest.fixture
-async def owner(uow, clock, ids):
-    account = await SetUpInstance(uow, FakeHasher(), clock, ids).execute(
+def throttle(clock) -> AuthThrottle:
+    """Login and setup limits at Dify's defaults, counted in memory on the fake clock."""
+    return AuthThrottle(InProcessAttemptCounter(now=lambda: clock.now().timestamp()), LoginLimits())
+
+
+@pytest.fixture
+async def owner(uow, clock, ids, throttle):
+    account = await SetUpInstance(uow, FakeHasher(), clock, ids, throttle).execute(
         SetUpRequest(email="Owner@Example.com", name="Owner", password="secret123")
     )
     async with uow() as u:

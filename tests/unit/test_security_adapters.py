@@ -20,6 +20,7 @@ async def test_scrypt_accepts_the_password_and_nothing_else():
     assert await hasher.verify("secret123", digest, salt)
     assert not await hasher.verify("secret124", digest, salt)
     assert not await hasher.verify("secret123", "garbage", salt)
+    assert not await hasher.verify("secret123", "", "")  # what an unknown account is checked against
     assert (await hasher.hash("secret123"))[0] != digest  # a fresh salt each time
 
 
@@ -37,6 +38,14 @@ def test_access_tokens_expire_by_the_clock():
     with pytest.raises(InvalidAccessToken):
         issuer.account_for_access(pair.access_token)
     assert issuer.account_for_refresh(pair.refresh_token) == account
+
+
+def test_pairs_issued_at_one_instant_differ_and_tell_when_the_refresh_token_expires():
+    clock = FixedClock()
+    issuer, account = _issuer(clock), uuid4()
+    first, second = issuer.issue(account), issuer.issue(account)
+    assert first.refresh_token != second.refresh_token and first.access_token != second.access_token
+    assert first.refresh_expires_at == clock.now() + timedelta(days=30)
 
 
 def test_tokens_signed_with_another_key_or_of_the_wrong_kind_are_refused():

@@ -1,6 +1,6 @@
 """Workspaces, accounts and the instance setup (Dify's tables and columns)."""
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.dialects.postgresql import UUID
 
 from adapters.persistence.schema.base import at_column, id_column, metadata
@@ -58,5 +58,17 @@ tenant_account_joins = Table(
     at_column("created_at"),
     at_column("updated_at"),
     UniqueConstraint("tenant_id", "account_id"),
+    Index(None, "account_id"),
+)
+
+# weir's own table (Dify keeps refresh tokens in Redis): the refresh tokens still usable, by SHA-256
+# digest, so each one works once and a restart keeps them.
+account_refresh_tokens = Table(
+    "account_refresh_tokens",
+    metadata,
+    Column("token_digest", String(64), primary_key=True),
+    Column("account_id", UUID(as_uuid=True), ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False),
+    at_column("created_at"),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
     Index(None, "account_id"),
 )
