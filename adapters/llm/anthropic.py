@@ -5,8 +5,8 @@ from collections.abc import AsyncGenerator
 
 import httpx
 
-from adapters.llm.anthropic_wire import API_VERSION, MessageFold, StreamError, error_details, parse_event, request_body
-from adapters.llm.http_stream import Retryable, RetryingChatModel, drain, retry_after_seconds
+from adapters.llm.anthropic_wire import API_VERSION, MessageFold, StreamError, error_details, request_body
+from adapters.llm.http_stream import Retryable, RetryingChatModel, drain, parse_stream_event, retry_after_seconds
 from adapters.llm.openai_wire import sse_data
 from domain.models.entities import ChatChunk, ChatRequest
 from domain.models.errors import CompletionRequestError, ProviderQuotaExceeded, RateLimitError
@@ -66,7 +66,7 @@ class AnthropicChatModel(RetryingChatModel):
                         lines = response.aiter_lines()
                         async for line in lines:
                             data = sse_data(line)
-                            if data and (delta := fold.feed(parse_event(data))):
+                            if data and (delta := fold.feed(parse_stream_event(data))):
                                 yield ChatChunk(delta=delta)
                             if fold.stopped:
                                 break

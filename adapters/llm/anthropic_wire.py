@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.models.entities import ChatMessage, ChatRequest, Role, ToolCall, ToolDefinition, Usage
-from domain.models.errors import CompletionRequestError
 
 API_VERSION = "2023-06-01"
 # Anthropic requires max_tokens; Dify's Anthropic models default to 4096.
@@ -98,15 +97,6 @@ def tool_choice_json(choice: str | Mapping[str, Any] | None) -> dict[str, Any] |
     name = (choice.get("function") or {}).get("name") if isinstance(choice.get("function"), Mapping) else None
     return {"type": "tool", "name": name} if name else None
 
-
-def parse_event(data: str) -> Mapping[str, Any]:
-    try:
-        payload = json.loads(data)
-    except ValueError:
-        payload = None
-    if not isinstance(payload, Mapping):
-        raise CompletionRequestError(f"The model provider sent an unreadable event: {data[:200]}")
-    return payload
 
 
 @dataclass

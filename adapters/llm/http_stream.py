@@ -4,7 +4,7 @@ and its event parsing on top."""
 
 import asyncio
 import json
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterator, Mapping
 from contextlib import aclosing, asynccontextmanager, contextmanager, suppress
 from typing import Any
 
@@ -136,3 +136,14 @@ def retry_after_seconds(value: str | None) -> float | None:
         return max(float(value), 0.0) if value else None
     except ValueError:
         return None
+
+
+def parse_stream_event(data: str) -> Mapping[str, Any]:
+    """One server-sent event's JSON object; anything else is the provider's fault, said as Dify says it."""
+    try:
+        payload = json.loads(data)
+    except ValueError:
+        payload = None
+    if not isinstance(payload, Mapping):
+        raise CompletionRequestError(f"The model provider sent an unreadable event: {data[:200]}")
+    return payload

@@ -5,8 +5,8 @@ from collections.abc import AsyncGenerator, Callable, Mapping
 
 import httpx
 
-from adapters.llm.http_stream import Retryable, RetryingChatModel, drain, retry_after_seconds
-from adapters.llm.openai_wire import StreamFold, error_details, parse_payload, request_body, sse_data
+from adapters.llm.http_stream import Retryable, RetryingChatModel, drain, parse_stream_event, retry_after_seconds
+from adapters.llm.openai_wire import StreamFold, error_details, request_body, sse_data
 from domain.models.entities import ChatChunk, ChatRequest
 from domain.models.errors import CompletionRequestError, ProviderQuotaExceeded, RateLimitError
 from domain.models.ports import TokenCounter
@@ -57,7 +57,7 @@ class OpenAICompatibleChatModel(RetryingChatModel):
                     if data == "[DONE]":
                         fold.done = True
                         break
-                    if data and (delta := fold.feed(parse_payload(data))):
+                    if data and (delta := fold.feed(parse_stream_event(data))):
                         yield ChatChunk(delta=delta)
                 if fold.done:
                     await drain(lines)

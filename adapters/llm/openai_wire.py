@@ -58,15 +58,6 @@ def sse_data(line: str) -> str | None:
     return line[5:].strip()
 
 
-def parse_payload(data: str) -> Mapping[str, Any]:
-    try:
-        payload = json.loads(data)
-    except ValueError:
-        payload = None
-    if not isinstance(payload, Mapping):
-        raise CompletionRequestError(f"The model provider sent an unreadable chunk: {data[:200]}")
-    return payload
-
 
 @dataclass
 class _PartialCall:
