@@ -4,19 +4,21 @@ from collections.abc import Awaitable, Callable, Sequence
 from uuid import UUID
 
 from domain.knowledge.rerank import RERANK_MODE, RerankHit, RerankModelFactory, RerankSetting
-from domain.models.catalogue import find_provider, same_provider
+from domain.models.catalogue import same_provider
 from domain.models.errors import ProviderNotInitialized
 from domain.models.providers import ProviderCredentials
-from domain.models.specs import ModelType
 
 ProvidersOf = Callable[[UUID], Awaitable[list[ProviderCredentials]]]
 
 
 class RerankStep:
     """Rules: the model is a workspace provider's model entry with mode `rerank` (named by plugin id or
-    bare name), on a catalogue provider that offers rerank models; calls go to that provider's endpoint
-    (its base URL override, else the catalogue's default) with its key. A model not configured is
-    ProviderNotInitialized; the endpoint's failures are CompletionRequestError (both Dify's 400s)."""
+    bare name); calls go to that provider's endpoint (its base URL override, else the catalogue's default)
+    with its key. A model not configured is
+    ProviderNotInitialized; the endpoint's failures are CompletionRequestError (both Dify's 400s).
+
+    The catalogue's model types do not gate it: they lag the servers (vLLM serves `/rerank` while its entry
+    lists no rerank type), and a workspace that configured a rerank model says its endpoint has one."""
 
     def __init__(self, providers_of: ProvidersOf, factory: RerankModelFactory) -> None:
         self._providers_of, self._factory = providers_of, factory
@@ -29,9 +31,6 @@ class RerankStep:
         for credentials in await self._providers_of(tenant_id):
             if not same_provider(credentials.provider, setting.provider):
                 continue
-            spec = find_provider(credentials.provider)
-            if spec is None or ModelType.RERANK not in spec.model_types:
-                break
             entry = next((m for m in credentials.models if m.mode == RERANK_MODE and m.name == setting.model), None)
             if entry is not None:
                 model = self._factory.create(credentials.endpoint_url, credentials.api_key,
