@@ -3,7 +3,7 @@
 from collections.abc import Awaitable, Callable, Sequence
 from uuid import UUID
 
-from domain.knowledge.rerank import RERANK_MODE, RerankHit, RerankModelFactory, RerankSetting
+from domain.knowledge.rerank import RerankHit, RerankModelFactory, RerankSetting
 from domain.models.catalogue import same_provider
 from domain.models.errors import ProviderNotInitialized
 from domain.models.providers import ProviderCredentials
@@ -31,7 +31,7 @@ class RerankStep:
         for credentials in await self._providers_of(tenant_id):
             if not same_provider(credentials.provider, setting.provider):
                 continue
-            entry = next((m for m in credentials.models if m.mode == RERANK_MODE and m.name == setting.model), None)
+            entry = next((m for m in credentials.models if m.is_rerank and m.name == setting.model), None)
             if entry is not None:
                 model = self._factory.create(credentials.endpoint_url, credentials.api_key,
                                              entry.remote_name or entry.name)

@@ -11,7 +11,6 @@ from typing import Protocol
 
 from domain.knowledge.scoring import Scored
 
-RERANK_MODE = "rerank"  # a workspace model entry's `mode` for a rerank model
 RERANKING_MODEL = "reranking_model"
 WEIGHTED_SCORE = "weighted_score"
 

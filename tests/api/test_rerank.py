@@ -197,3 +197,22 @@ async def test_a_failing_reranker_fails_the_node_with_its_error(console, reranke
     finished, node = await _run(console, [dataset_id], config)
     assert finished["data"]["status"] == "failed"
     assert node["status"] == "failed" and "401" in node["error"] and "model not loaded" in node["error"]
+
+
+async def test_a_rerank_model_added_as_dify_console_does_is_called_by_its_model_uid(console):
+    server = FakeReranker()
+    await server.start()
+    try:
+        added = await console.client.post(
+            "/console/api/workspaces/current/model-providers/langgenius/xinference/xinference/models/credentials",
+            headers=console.headers, json={"model": "bge-reranker", "model_type": "rerank",
+                                           "credentials": {"server_url": server.server_url, "model_uid": "uid-7"}})
+        assert added.status_code == 201, await added.get_json()
+        key, dataset_id = await _dataset(console)
+        response = await _retrieve(console, key, dataset_id, _rerank_model("semantic_search", 1))
+        assert response.status_code == 200, await response.get_json()
+        [sent] = server.requests
+        assert sent["model"] == "uid-7" and sent["path"] == "/v1/rerank"
+        assert [r["score"] for r in (await response.get_json())["records"]] == [1.0]
+    finally:
+        await server.stop()
