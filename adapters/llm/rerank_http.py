@@ -35,6 +35,8 @@ def _hits(body: object) -> list[RerankHit]:
         raise ValueError("no results list")
     hits = []
     for result in results:
+        if not isinstance(result, dict):
+            raise ValueError(f"bad result {result!r}"[:200])
         index, score = result.get("index"), result.get("relevance_score")
         if isinstance(index, bool) or not isinstance(index, int) or not isinstance(score, int | float):
             raise ValueError(f"bad result {result!r}"[:200])
