@@ -69,13 +69,17 @@ async def reranker(console):
     await server.stop()
 
 
-async def _dataset(console) -> tuple[str, str]:
+async def _dataset(console, text: str = FACTS, rule: dict | None = None, **body) -> tuple[str, str]:
     key = (await (await console.client.post("/console/api/datasets/api-keys", headers=console.headers)).get_json())["token"]
-    dataset = await (await console.client.post("/v1/datasets", json={"name": "Facts", "indexing_technique": "high_quality"},
-                                                headers=bearer(key))).get_json()
-    rule = {"mode": "custom", "rules": {"pre_processing_rules": [], "segmentation": {"separator": "\\n\\n", "max_tokens": 100}}}
+    dataset = await (await console.client.post("/v1/datasets", headers=bearer(key), json={
+        "name": "Facts", "indexing_technique": "high_quality", **body})).get_json()
+    rule = rule or {"mode": "custom", "rules": {"pre_processing_rules": [], "segmentation": {
+        "separator": "\\n\\n", "max_tokens": 100}}}
+    document = {"name": "facts", "text": text, "process_rule": rule}
+    if rule["mode"] == "hierarchical":
+        document["doc_form"] = "hierarchical_model"
     created = await (await console.client.post(f"/v1/datasets/{dataset['id']}/document/create-by-text", headers=bearer(key),
-                                               json={"name": "facts", "text": FACTS, "process_rule": rule})).get_json()
+                                               json=document)).get_json()
 
     async def completed() -> bool:
         status = await (await console.client.get(
@@ -216,3 +220,34 @@ async def test_a_rerank_model_added_as_dify_console_does_is_called_by_its_model_
         assert [r["score"] for r in (await response.get_json())["records"]] == [1.0]
     finally:
         await server.stop()
+
+
+async def test_parent_child_datasets_rerank_the_children_and_return_their_parents(console, reranker):
+    rule = {"mode": "hierarchical", "rules": {
+        "pre_processing_rules": [], "parent_mode": "paragraph", "segmentation": {"separator": "\\n\\n", "max_tokens": 500},
+        "subchunk_segmentation": {"separator": "\\n", "max_tokens": 50}}}
+    text = "Laptops\nEvery laptop has a two year warranty.\nBatteries are covered for one year.\n\n" \
+           "Phones\nPhones ship in a recycled box.\nChargers are sold separately."
+    key, dataset_id = await _dataset(console, text, rule)
+    response = await _retrieve(console, key, dataset_id, _rerank_model("semantic_search", 1))
+    [record] = (await response.get_json())["records"]
+    [sent] = reranker.requests
+    assert sent["top_n"] == len(sent["documents"]) > 1  # children: the parents are cut to top_k afterwards
+    assert all(d in text and "\n" not in d for d in sent["documents"])
+    assert record["child_chunks"][0]["content"] == sent["documents"][-1] and record["score"] == 1.0
+    assert record["segment"]["content"].split("\n")[0] in ("Laptops", "Phones")
+
+
+async def test_a_single_mode_node_searches_by_each_datasets_own_retrieval_model(console, reranker):
+    _, dataset_id = await _dataset(console, retrieval_model=_rerank_model("full_text_search", 3))
+    imported = _workflow([dataset_id], {}).replace("retrieval_mode: multiple", "retrieval_mode: single")
+    assert "retrieval_mode: single" in imported
+    app = await (await console.client.post("/console/api/apps/imports", json={
+        "mode": "yaml-content", "yaml_content": imported, "publish": True}, headers=console.headers)).get_json()
+    key = await console.create_app_key(app["app_id"])
+    ran = await (await console.client.post("/v1/workflows/run", headers=bearer(key), json={
+        "inputs": {"question": "the office dog days"}, "response_mode": "blocking", "user": "bob"})).get_json()
+    assert ran["data"]["status"] == "succeeded", ran
+    [sent] = reranker.requests
+    assert sent["top_n"] == 3 and sent["query"] == "the office dog days"
+    assert [f["content"] for f in ran["data"]["outputs"]["found"]] == sent["documents"][::-1][:3]
