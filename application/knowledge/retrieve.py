@@ -4,11 +4,13 @@ from typing import Any
 from uuid import UUID
 
 from application.knowledge.guards import load_dataset
+from application.knowledge.rerank_step import RerankStep
 from domain.knowledge.collections import collection_for_dataset
 from domain.knowledge.document import DocForm
 from domain.knowledge.errors import DatasetNotInitialized
 from domain.knowledge.metadata import parse_metadata_filter
 from domain.knowledge.ports import VectorFilter, VectorStore
+from domain.knowledge.rerank import RerankHit, RerankSetting, apply_rerank
 from domain.knowledge.retrieval import (
     DEFAULT_KEYWORD_WEIGHT,
     DEFAULT_VECTOR_WEIGHT,
@@ -40,18 +42,20 @@ class Retrieve:
     Rules: the query is 1-250 characters; the request's retrieval_model, else the dataset's, else Dify's
     default; economy datasets always search by keyword; hybrid fuses normalised scores with the weights
     (0.7 semantic / 0.3 keyword when none are given); the threshold, when enabled, applies to the final
-    score. `retrieval_model.metadata_filtering_conditions`, when given, keeps only the documents whose
-    metadata values match (and/or over Dify's comparison operators) before searching. Only enabled
-    segments of available documents come back; each returned segment's hit_count grows by one, and every
-    call counts `dify.dataset.retrievals.total`.
+    score. With `reranking_enable` and a `reranking_model` (semantic and full-text search, or hybrid in
+    `reranking_model` mode) the workspace's rerank model orders the hits and its scores are the ones returned
+    and compared with the threshold. `retrieval_model.metadata_filtering_conditions`, when given, keeps
+    only the documents whose metadata values match (and/or over Dify's comparison operators) before
+    searching. Only enabled segments of available documents come back; each returned segment's hit_count
+    grows by one, and every call counts `dify.dataset.retrievals.total`.
     """
 
     def __init__(
         self, uow: KnowledgeUnitOfWorkFactory, catalog: EmbedderCatalog, vectors: VectorStore, keywords: KeywordIndex,
-        metrics: MetricsSink,
+        metrics: MetricsSink, rerank: RerankStep,
     ) -> None:
         self._uow, self._catalog, self._vectors = uow, catalog, vectors
-        self._keywords, self._metrics = keywords, metrics
+        self._keywords, self._metrics, self._rerank = keywords, metrics, rerank
 
     async def execute(self, request: RetrieveRequest) -> list[RetrievedRecord]:
         query = request.query
@@ -86,21 +90,53 @@ class Retrieve:
                 weights = (model.vector_weight, model.keyword_weight)
                 if weights[0] is None or weights[1] is None:
                     weights = (DEFAULT_VECTOR_WEIGHT, DEFAULT_KEYWORD_WEIGHT)
+                # With a rerank model the fusion only gathers the candidates; the model scores them.
                 ranked = weighted_fusion(semantic, keyword, vector_weight=weights[0], keyword_weight=weights[1])
             else:
                 ranked = semantic or keyword
-            ranked = keep_best(ranked, top_k=len(ranked), score_threshold=model.threshold)
         async with self._uow() as uow:
             segment_ids = list(dict.fromkeys(refs[h.id].segment_id for h in ranked))
             segments = {s.id: s for s in await uow.segments.by_ids(segment_ids)}
             owners = [s.document_id for s in segments.values()]
             documents = {d.id: d for d in await uow.documents.many(dataset.id, owners)}
-            records = group_hits(ranked, refs, segments, documents, model.top_k)
-            if records:
+        reranker = model.reranker
+        if reranker is not None and ranked:
+            ranked = await self._reranked(dataset, query, model, reranker, ranked, refs, segments, documents)
+        else:
+            ranked = keep_best(ranked, top_k=len(ranked), score_threshold=model.threshold)
+        records = group_hits(ranked, refs, segments, documents, model.top_k)
+        if records:
+            async with self._uow() as uow:
                 await uow.segments.add_hits([r.segment.id for r in records])
                 await uow.commit()
         self._metrics.emit(retrieval_points(dataset.tenant_id, dataset.id))
         return records
+
+    async def rerank(
+        self, tenant_id: UUID, setting: RerankSetting, query: str, texts: list[str], *, top_n: int
+    ) -> list[RerankHit]:
+        """The workspace's rerank model on any texts (the knowledge-retrieval node reranks the records of
+        several datasets at once)."""
+        return await self._rerank.rerank(tenant_id, setting, query, texts, top_n=top_n)
+
+    async def _reranked(self, dataset, query, model: RetrievalModel, setting: RerankSetting, ranked, refs, segments,
+                        documents) -> list[Scored]:
+        """Only hits that can be returned are sent (enabled segments of available documents), each as its
+        child chunk's text when it is one. The model is asked for top_k of them; in a parent-child dataset
+        several children may share a parent, so it is asked for all and the parents are cut to top_k."""
+        candidates, texts = [], []
+        for hit in ranked:
+            ref = refs[hit.id]
+            segment = segments.get(ref.segment_id)
+            document = documents.get(segment.document_id) if segment else None
+            if segment is None or not segment.enabled or document is None or not document.is_available:
+                continue
+            child = next((c for c in segment.child_chunks if c.id == ref.child_id), None) if ref.child_id else None
+            candidates.append(hit)
+            texts.append(child.content if child else segment.content)
+        top_n = len(candidates) if dataset.doc_form == DocForm.HIERARCHICAL.value else model.top_k
+        hits = await self._rerank.rerank(dataset.tenant_id, setting, query, texts, top_n=top_n)
+        return apply_rerank(candidates, hits, top_n=top_n, score_threshold=model.threshold)
 
     async def _semantic(self, dataset, query: str, model: RetrievalModel, document_ids, refs) -> list[Scored]:
         embedder = await self._catalog.embedder(dataset.tenant_id, dataset.embedding_model_provider,

@@ -168,7 +168,7 @@ class ValidateProviderCredentials:
 
 
 def _probe_model(spec: ProviderSpec, credentials: ProviderCredentials) -> str | None:
-    llms = [m.name for m in credentials.models if not m.is_embedding]
+    llms = [m.name for m in credentials.models if m.model_type == "llm"]  # a chat probe: never a reranker
     predefined = [m.name for m in spec.models if m.model_type is ModelType.LLM]
     return credentials.settings.get("validate_model") or next(iter(llms + predefined), None)
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from domain.knowledge.rerank import WEIGHTED_SCORE, RerankSetting
 from domain.knowledge.scoring import check_weights
 from domain.shared.errors import InvalidParam
 
@@ -35,6 +36,17 @@ class RetrievalModel:
     @property
     def threshold(self) -> float | None:
         return self.score_threshold if self.score_threshold_enabled else None
+
+    @property
+    def reranker(self) -> RerankSetting | None:
+        """The rerank model to apply, if any: reranking enabled and a model named. Hybrid search in
+        `weighted_score` mode fuses by weights instead; semantic and full-text search rerank whatever the
+        mode, as Dify's retrieval service does."""
+        if not self.reranking_enable:
+            return None
+        if self.search_method is SearchMethod.HYBRID and self.reranking_mode == WEIGHTED_SCORE:
+            return None
+        return RerankSetting.from_mapping(self.reranking_model, "reranking_provider_name", "reranking_model_name")
 
     def to_dict(self) -> dict[str, Any]:
         weights = None

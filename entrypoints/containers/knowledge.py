@@ -8,6 +8,7 @@ from dependency_injector import containers, providers
 from adapters.embeddings.catalog import LocalEmbedderCatalog, WorkspaceEmbedderCatalog
 from adapters.embeddings.local_onnx import LocalOnnxEmbedder
 from adapters.extraction.file_text_extractor import FileTextExtractor
+from adapters.llm.rerank_http import HttpRerankModelFactory
 from adapters.llm.tiktoken_counter import TiktokenCounter
 from adapters.persistence.knowledge_embedding_cache import PostgresEmbeddingCache
 from adapters.persistence.knowledge_keyword_index import PostgresKeywordIndex
@@ -52,6 +53,7 @@ from application.knowledge.pause_document import PauseDocument
 from application.knowledge.recover_documents import RecoverDocuments
 from application.knowledge.reindex_datasets import ReindexDatasets
 from application.knowledge.rename_tag import RenameTag
+from application.knowledge.rerank_step import RerankStep
 from application.knowledge.resolve_actor import ResolveActor
 from application.knowledge.resume_document import ResumeDocument
 from application.knowledge.retrieve import Retrieve
@@ -145,7 +147,11 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     update_child_chunk = providers.Factory(UpdateChildChunk, uow_factory, indexer, clock)
     delete_child_chunk = providers.Factory(DeleteChildChunk, uow_factory, indexer)
 
-    retrieve = providers.Factory(Retrieve, uow_factory, catalog, vector_store, keyword_index, metrics_sink)
+    rerank_models = providers.Singleton(HttpRerankModelFactory)
+    rerank_step = providers.Factory(RerankStep, providers_of, rerank_models)
+    retrieve = providers.Factory(
+        Retrieve, uow_factory, catalog, vector_store, keyword_index, metrics_sink, rerank_step
+    )
     list_embedding_models = providers.Factory(ListEmbeddingModels, catalog)
     reindex_datasets = providers.Factory(ReindexDatasets, uow_factory, catalog, embedding_cache, vector_store)
 

@@ -12,11 +12,15 @@ from application.knowledge.document_input import Upload
 from application.knowledge.guards import Actor
 from application.knowledge.index_document import IndexDocument
 from application.knowledge.recover_documents import RecoverDocuments
+from application.knowledge.rerank_step import RerankStep
 from application.knowledge.retrieve import Retrieve, RetrieveRequest
 from application.knowledge.update_document import UpdateDocument, UpdateDocumentRequest
 from domain.knowledge.collections import collection_for_dataset
 from domain.knowledge.document import IndexingStatus
 from domain.knowledge.errors import DatasetNameDuplicate, DatasetNotFound, UnsupportedFileType
+from domain.knowledge.rerank import RerankHit
+from domain.models.errors import ProviderNotInitialized
+from domain.models.providers import ModelEntry, ProviderCredentials
 from domain.shared.errors import InvalidParam
 from tests.fakes import FixedClock, RecordingSink, SequentialIds
 from tests.unit.knowledge_fakes import (
@@ -28,6 +32,26 @@ from tests.unit.knowledge_fakes import (
     RecordingQueue,
     WordCountKeywordIndex,
 )
+
+
+class FakeRerankers:
+    """Scores each document by its position from the end: the reranker reverses whatever it is sent."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    def create(self, endpoint_url, api_key, model):
+        calls = self.calls
+
+        class Reversing:
+            async def rerank(self, query, documents, top_n):
+                calls.append({"url": endpoint_url, "key": api_key, "model": model, "query": query,
+                              "documents": list(documents), "top_n": top_n})
+                n = len(documents)
+                return [RerankHit(i, (i + 1) / n) for i in range(n)][::-1][:top_n]
+
+        return Reversing()
+
 
 TENANT = UUID(int=999)
 ACTOR = Actor(TENANT, UUID(int=998))
@@ -42,6 +66,11 @@ class World:
         self.files, self.extractor, self.queue = FakeFiles(), FakeExtractor(), RecordingQueue()
         self.catalog, self.cache, self.vectors = FakeCatalog(), DictEmbeddingCache(), InMemoryVectorStore()
         self.metrics = RecordingSink()
+        self.rerankers = FakeRerankers()
+        self.providers: list[ProviderCredentials] = []
+
+    async def providers_of(self, tenant_id):
+        return self.providers
 
     async def dataset(self, technique="high_quality", name="Handbook"):
         return await CreateDataset(self.uow, self.clock, self.ids, self.catalog).execute(
@@ -61,7 +90,8 @@ class World:
                              lambda t: len(t.split()), self.clock)
 
     def retrieve(self):
-        return Retrieve(self.uow, self.catalog, self.vectors, WordCountKeywordIndex(self.uow), self.metrics)
+        return Retrieve(self.uow, self.catalog, self.vectors, WordCountKeywordIndex(self.uow), self.metrics,
+                        RerankStep(self.providers_of, self.rerankers))
 
     def stored(self, document_id):
         return self.uow.committed.documents[document_id]
@@ -225,3 +255,49 @@ async def test_a_paused_document_is_skipped_until_resumed_and_errors_can_be_retr
     assert world.stored(broken.id).indexing_status is IndexingStatus.WAITING and world.stored(broken.id).batch == batch
     with pytest.raises(InvalidParam):
         await RetryDocuments(world.uow, world.queue, world.clock, world.ids).execute(TENANT, dataset.id, [document.id])
+
+
+def _reranking(method="semantic_search", top_k=3, threshold=None, mode=None):
+    return {"search_method": method, "top_k": top_k, "reranking_enable": True, "reranking_mode": mode,
+            "score_threshold_enabled": threshold is not None, "score_threshold": threshold or 0.0,
+            "reranking_model": {"reranking_provider_name": "langgenius/siliconflow/siliconflow",
+                                "reranking_model_name": "bge-reranker"}}
+
+
+@pytest.mark.parametrize("method", ["semantic_search", "full_text_search", "hybrid_search"])
+async def test_a_rerank_model_orders_the_hits_and_its_scores_are_returned(world, method):
+    world.providers = [ProviderCredentials(TENANT, "siliconflow", "http://rerank.test/v1", "sk-r",
+                                           (ModelEntry("bge-reranker", "rerank"),))]
+    dataset = await world.dataset()
+    document = await world.document(dataset)
+    await world.indexer().execute(document.id)
+    query = "laptops shipping refunds days warranty"
+    reranked = await world.retrieve().execute(RetrieveRequest(TENANT, dataset.id, query, _reranking(method, 2)))
+    [call] = world.rerankers.calls
+    assert (call["url"], call["key"], call["model"], call["query"], call["top_n"]) == (
+        "http://rerank.test/v1", "sk-r", "bge-reranker", query, 2)
+    # The reverser puts the last candidate sent first, scoring it 1.0.
+    assert [r.segment.content for r in reranked] == call["documents"][::-1][:2]
+    assert reranked[0].score == 1.0 and len(reranked) == 2 and len(call["documents"]) == 3
+
+
+async def test_the_threshold_applies_to_rerank_scores(world):
+    world.providers = [ProviderCredentials(TENANT, "siliconflow", "http://rerank.test/v1", None,
+                                           (ModelEntry("bge-reranker", "rerank"),))]
+    dataset = await world.dataset()
+    document = await world.document(dataset)
+    await world.indexer().execute(document.id)
+    records = await world.retrieve().execute(RetrieveRequest(
+        TENANT, dataset.id, "laptops shipping refunds", _reranking("full_text_search", 3, threshold=0.9)))
+    assert [r.score for r in records] == [1.0]
+
+
+async def test_weighted_score_hybrid_does_not_call_the_reranker_and_an_unknown_model_is_not_initialized(world):
+    dataset = await world.dataset()
+    document = await world.document(dataset)
+    await world.indexer().execute(document.id)
+    weighted = _reranking("hybrid_search", mode="weighted_score")
+    assert await world.retrieve().execute(RetrieveRequest(TENANT, dataset.id, "laptops", weighted))
+    assert world.rerankers.calls == []
+    with pytest.raises(ProviderNotInitialized):
+        await world.retrieve().execute(RetrieveRequest(TENANT, dataset.id, "laptops", _reranking()))
