@@ -267,6 +267,7 @@ async def shutdown_container(container: Container) -> None:
     """Waits for running generations, flushes telemetry and closes pools; called when the process stops."""
     await container.generations().drain(timeout=30)
     await container.models.chat_model_factory().aclose()
+    await container.knowledge.rerank_models().aclose()
     container.telemetry.trace_exporter().shutdown()
     container.telemetry.meter_provider().shutdown()
     await container.engine().dispose()
