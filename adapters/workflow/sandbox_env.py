@@ -35,13 +35,16 @@ BUILD_TIMEOUT = 1800  # seconds: a cold cache downloading numpy, pandas and frie
 
 
 def find_uv() -> list[str] | None:
-    """The uv the bootstrap found (WEIR_UV, UV), one on PATH, or the `uv` module of this interpreter."""
+    """The uv the bootstrap found (WEIR_UV, UV), one on PATH, or the `uv` module of this interpreter, of the
+    one weir's virtualenv was made from, or of python3 on PATH (where `python3 -m uv` bootstraps weir)."""
     for candidate in (os.environ.get("WEIR_UV"), os.environ.get("UV"), shutil.which("uv")):
         if candidate and os.access(candidate, os.X_OK):
             return [candidate]
-    with contextlib.suppress(OSError, subprocess.SubprocessError):
-        subprocess.run([sys.executable, "-m", "uv", "--version"], capture_output=True, timeout=30, check=True)
-        return [sys.executable, "-m", "uv"]
+    base = getattr(sys, "_base_executable", None)
+    for python in dict.fromkeys(p for p in (sys.executable, base, shutil.which("python3")) if p):
+        with contextlib.suppress(OSError, subprocess.SubprocessError):
+            subprocess.run([python, "-m", "uv", "--version"], capture_output=True, timeout=30, check=True)
+            return [python, "-m", "uv"]
     return None
 
 
@@ -152,6 +155,7 @@ class SandboxEnvironment:
 
     def _build(self, interpreter: str, target: Path) -> None:
         uv = find_uv()
+        log.info("code nodes: the sandbox's packages install with %s", " ".join(uv) if uv else "venv and pip")
         env = {**os.environ, "VIRTUAL_ENV": str(target)}
         env.pop("PYTHONPATH", None)
         if uv:
