@@ -71,12 +71,30 @@ class SandboxEnvironment:
         self._done = threading.Event()
 
     def start(self, interpreter: str) -> None:
-        """Builds (or finds) the environment for the sandbox interpreter in a background thread; once."""
+        """Finds the environment for the sandbox interpreter, or builds it in a background thread; once.
+        Finding is done here, on the caller's thread (a few ms), so a process started after the build (a
+        later start, a worker) has the packages from its first code run on."""
         with self._lock:
             if self.state != "idle":
                 return
             self.state, self._started = "building", time.monotonic()
+            try:
+                final = self.root / self.key(interpreter)
+            except (OSError, subprocess.SubprocessError) as error:  # no requirements file, a broken interpreter
+                self._fail(error)
+                return
+            if final.is_dir():
+                log.info("code nodes: the sandbox's packages are ready (%s)", final)
+                self.path, self.state = final, "ready"
+                self._done.set()
+                return
         threading.Thread(target=self._run, args=(interpreter,), name="code-sandbox-env", daemon=True).start()
+
+    def _fail(self, error: BaseException) -> None:
+        self.error = str(error)[-500:] or type(error).__name__
+        self.state = "failed"
+        log.error("code nodes: the sandbox's packages could not be installed: %s", self.error)
+        self._done.set()
 
     def wait(self, timeout: float | None = None) -> bool:
         return self._done.wait(timeout)
@@ -115,19 +133,13 @@ class SandboxEnvironment:
         try:
             self.path = self._ensure(interpreter)
             self.state = "ready"
-        except Exception as error:  # a failed build leaves code nodes on the stdlib; it never stops weir
-            self.error = str(error)[-500:] or type(error).__name__
-            self.state = "failed"
-            log.error("code nodes: the sandbox's packages could not be installed: %s", self.error)
-        finally:
             self._done.set()
+        except Exception as error:  # a failed build leaves code nodes on the stdlib; it never stops weir
+            self._fail(error)
 
     def _ensure(self, interpreter: str) -> Path:
         self.root.mkdir(parents=True, exist_ok=True)
         final = self.root / self.key(interpreter)
-        if final.is_dir():
-            log.info("code nodes: the sandbox's packages are ready (%s)", final)
-            return final
         with open(self.root / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another process's build of the same key: wait, then reuse it
             if final.is_dir():

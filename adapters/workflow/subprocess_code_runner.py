@@ -129,12 +129,9 @@ class SubprocessCodeRunner:
 
     def _probe_now(self) -> None:
         try:
-            _, interpreter = self._python_level()  # node is probed when javascript is first asked for
+            self._python_level()  # node is probed when javascript is first asked for
         except FileNotFoundError as error:
             log.warning("code nodes cannot run: %s", error)
-            return
-        if self._environment is not None:  # built for the interpreter the sandbox runs, whose version it needs
-            self._environment.start(interpreter)
 
     def _python_level(self) -> tuple[Isolation, str]:
         """The level python code runs with here (probed once, then logged once), and its interpreter."""
@@ -142,6 +139,8 @@ class SubprocessCodeRunner:
             if self._level is None:
                 self._level = probe(self._python_candidates, self._hidden, self._readonly)
                 self._announce(self._level[0].name)
+                if self._environment is not None:  # for the interpreter the sandbox runs (its version matters);
+                    self._environment.start(self._level[1])  # under the lock: no run sees the level before it
                 log.debug("code runs are limited as a whole by %s", self.run_limits)  # /health shows it too
             return self._level
 

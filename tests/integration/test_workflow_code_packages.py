@@ -66,7 +66,8 @@ def test_a_later_start_reuses_the_environment_and_a_changed_list_rebuilds_it(tmp
 
     again = SandboxEnvironment(requirements(tmp_path), root)
     again.start(interpreter)
-    assert ready(again).path == first.path and again.seconds is None  # found, not built
+    assert again.state == "ready"  # found at once, on the caller's thread: a later start's first run has it
+    assert again.path == first.path and again.seconds is None  # found, not built
 
     changed = SandboxEnvironment(requirements(tmp_path, "six\n# a comment changes the hash too\n"), root)
     changed.start(interpreter)
