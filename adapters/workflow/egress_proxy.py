@@ -98,7 +98,14 @@ class EgressProxy:
                 lines = [f"{method} {path} {version}", *(f"{k}: {v}" for k, v in kept), "Connection: close"]
                 upstream.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
             await writer.drain()
-            await asyncio.gather(_pipe(reader, upstream), _pipe(up_reader, writer))
+            # Either side's end ends both: the in-sandbox relay closes a connection as a whole (no half-close),
+            # and an upstream that never closes must not outlive the sandbox that opened it.
+            pipes = [asyncio.create_task(_pipe(reader, upstream)), asyncio.create_task(_pipe(up_reader, writer))]
+            try:
+                await asyncio.wait(pipes, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                for pipe in pipes:
+                    pipe.cancel()
         except Refused as refusal:
             log.info("code nodes: egress refused: %s", refusal)
             body = f"weir egress proxy: {refusal}\n".encode()
@@ -174,13 +181,7 @@ def _host_port(target: str, default: int) -> tuple[str, int]:
 
 
 async def _pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-    try:
+    with contextlib.suppress(OSError):
         while chunk := await source.read(65536):
             sink.write(chunk)
             await sink.drain()
-    except OSError:
-        pass
-    finally:
-        with contextlib.suppress(OSError, RuntimeError):
-            if sink.can_write_eof():
-                sink.write_eof()

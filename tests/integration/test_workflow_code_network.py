@@ -4,6 +4,7 @@ refuse (HTTP_REQUEST_ALLOWED_HOSTS); a socket that bypasses it gets nowhere. Rea
 
 import asyncio
 import http.server
+import socket
 import threading
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from adapters.workflow.subprocess_code_runner import NAMESPACED, SubprocessCodeR
 from domain.workflows.sandbox import CodeExecutionFailed
 from entrypoints.containers.workflows import egress_proxy
 from entrypoints.settings import Settings
+from tests.polling import eventually
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -164,3 +166,31 @@ def test_the_setting_turns_the_proxy_off():
     settings = Settings(CODE_EXECUTION_ENABLE_NETWORK=False, _env_file=None).container_config("", False)["workflow"]
     assert egress_proxy(settings["code"]["enable_network"], ()) is None
     assert isinstance(egress_proxy(True, ("127.0.0.1",)), EgressProxy)
+
+
+async def test_a_tunnel_to_a_server_that_never_closes_ends_with_the_run(packages):
+    """The upstream connection of a run's tunnel is closed once the run is over, not left to the server."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    closed = threading.Event()
+
+    def hold():
+        connection, _ = listener.accept()
+        while connection.recv(4096):  # never answers, never closes: only the proxy can end this
+            pass
+        closed.set()
+
+    threading.Thread(target=hold, daemon=True).start()
+    code_runner = await asyncio.to_thread(runner, packages, ["127.0.0.1"])
+    code = (
+        "import os, socket\n"
+        "def main(port: int) -> dict:\n"
+        "    s = socket.create_connection(('127.0.0.1', int(os.environ['HTTPS_PROXY'].rsplit(':', 1)[1])))\n"
+        "    s.sendall(f'CONNECT 127.0.0.1:{port} HTTP/1.1\\r\\n\\r\\n'.encode())\n"
+        "    return {'established': s.recv(4096).split(b'\\r\\n')[0].decode()}\n"
+    )
+    try:
+        answer = await code_runner.run("python3", code, {"port": listener.getsockname()[1]})
+        assert answer == {"established": "HTTP/1.1 200 Connection established"}
+        await eventually(closed.is_set, what="the proxy closing the upstream side of a finished run's tunnel")
+    finally:
+        listener.close()
