@@ -9,9 +9,11 @@ kept):
    /proc of the new PID namespace and a private /tmp (the working directory); the interpreter's own
    site-/dist-packages folders and any hidden path (weir's project folder, its storage, /root, /home) that
    lies inside a bound folder are covered by empty mounts. `unshare --root` enters it and `setpriv` drops to
-   uid/gid 65534 (nobody) with no supplementary groups and no_new_privs. The code has no network at all (a
-   new network namespace has only a down loopback), sees only its own processes and no host folder beyond
-   the interpreter's (no /opt, /srv, /work, other checkouts, /home…), and dies with its namespace.
+   uid/gid 65534 (nobody) with no supplementary groups and no_new_privs. The code has no network of its own
+   (a new network namespace has only a loopback, brought up only for the relay to weir's egress proxy,
+   whose socket folder is one of `sandbox_root`'s mounts), sees only its own processes and no host folder
+   beyond the interpreter's and those mounts (no /opt, /srv, /work, other checkouts, /home…), and dies
+   with its namespace.
 2. `user-namespaces` (not root, unprivileged user namespaces allowed): the same namespaces and root, mapped
    to the calling user; no uid change.
 3. `uid-only` (root without unshare): setpriv to nobody; a fresh temporary cwd; sockets are replaced by a

@@ -16,10 +16,13 @@ What isolates the code (see adapters/workflow/isolation.py for the levels and ho
   namespace or cgroup: also what double-forked or left the session); the sandbox also dies with the runner's
   process (PR_SET_PDEATHSIG on `unshare`, whose namespace init dies with it); stdout and stderr are read up to
   a cap;
-- with the `namespaces` level (root with unshare, as on weir's machines): no network, its own PID and IPC
+- with the `namespaces` level (root with unshare, as on weir's machines): no network of its own (a network
+  namespace with only a loopback; the way out is weir's egress proxy, egress_proxy.py, reached through its
+  socket bound into the root, unless CODE_EXECUTION_ENABLE_NETWORK=false), its own PID and IPC
   namespaces, uid nobody, and a root of its own holding only what the interpreter needs, read-only (no host
-  folder such as /opt, /srv, /work, weir's checkout or its storage), a private /tmp as cwd. Extra read-only
-  folders (readonly_paths: the hook for a virtualenv of allowed packages) are bound into it.
+  folder such as /opt, /srv, /work, weir's checkout or its storage), a private /tmp as cwd. The packages'
+  virtualenv (sandbox_env.py) is bound read-only at ENV_MOUNT, its site-packages on sys.path; extra
+  read-only folders (readonly_paths) are bound at their own paths.
 What does not isolate it: the kernel is shared (no seccomp filter), so a kernel exploit escapes; without
 namespaces, world-readable files outside the hidden folders stay readable and the socket stub is best effort.
 Concurrent runs all use uid nobody; with namespaces none can see another's processes, /tmp or network (their
@@ -73,6 +76,7 @@ WEAK_ISOLATION_SETTING = "CODE_ALLOW_WEAK_ISOLATION"
 # Where the sandbox's root shows the packages' virtualenv and the egress proxy's socket folder (fixed paths:
 # the host paths under STORAGE_PATH and /tmp stay unnamed and unreachable).
 ENV_MOUNT = "/opt/weir-packages"
+EGRESS_MOUNT = "/run/weir-egress"
 # The code's whole environment. Native math libraries (numpy's OpenBLAS, OpenMP) start one thread per CPU
 # and reserve memory for each: on a many-core host that alone goes over the run's process and memory limits.
 # RLIMIT_AS counts reserved address space, and glibc reserves 64 MB for the malloc arena of each thread that
@@ -82,7 +86,6 @@ CODE_ENV = {
     "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "NUMEXPR_MAX_THREADS": "1",
     "MALLOC_ARENA_MAX": "1",
 }  # fmt: skip
-EGRESS_MOUNT = "/run/weir-egress"
 
 
 class SubprocessCodeRunner:
@@ -251,9 +254,12 @@ class SubprocessCodeRunner:
                 request["site_packages"] = [str(env.path / site)]
         loopback = False
         if self._egress is not None and isolation.network_isolated:
-            mounts[EGRESS_MOUNT] = self._egress.folder()
-            request["proxy_socket"] = f"{EGRESS_MOUNT}/{SOCKET_NAME}"
-            loopback = True
+            try:
+                mounts[EGRESS_MOUNT] = self._egress.folder()
+                request["proxy_socket"] = f"{EGRESS_MOUNT}/{SOCKET_NAME}"
+                loopback = True
+            except RuntimeError as error:  # the code still runs, without network, rather than not at all
+                log.warning("code nodes run without network: %s", error)
         return with_mounts(isolation, interpreter, self._hidden, self._readonly, mounts, loopback)
 
     def _limits(self, memory: int | None, fence: RunFence, parent: int) -> None:
