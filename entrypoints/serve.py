@@ -33,7 +33,11 @@ def main() -> None:
     try:
         from entrypoints.worker import tasks  # registers the task functions on the broker
 
-        app = create_app(build_container(settings, database, tasks.broker))
+        container = build_container(settings, database, tasks.broker)
+        # Built now, not at the first code node: it probes the sandbox and starts installing the code nodes'
+        # packages (CODE_EXECUTION_PYTHON_REQUIREMENTS) in a background thread, while the API already serves.
+        container.workflows.code_runner()
+        app = create_app(container)
         queue = "redis" if settings.redis_url else "in-process"
         log.info("serving", url=f"http://{settings.HOST}:{settings.PORT}", queue=queue)
         # uvicorn re-raises the stop signal once it has shut down; as exceptions, SIGTERM and SIGINT let the

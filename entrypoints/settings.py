@@ -81,6 +81,13 @@ class Settings(BaseSettings):
     # allows that, else a watcher of the run's process tree (README, "How code nodes are isolated").
     CODE_MAX_PROCESSES: int = Field(default=32, ge=1)
     CODE_CGROUP_PATH: str = ""
+    # What python code nodes may import, as Dify's python-requirements.txt: a requirements file installed
+    # into a virtualenv of its own under STORAGE_PATH/sandbox-env at first start (in the background; until
+    # it is ready code runs with the standard library only); empty: the standard library only.
+    CODE_EXECUTION_PYTHON_REQUIREMENTS: str = str(PROJECT_ROOT / "adapters" / "workflow" / "sandbox-requirements.txt")
+    # Code nodes reach the network only through weir's egress proxy, which refuses what http-request nodes
+    # refuse (private, loopback, link-local targets unless in HTTP_REQUEST_ALLOWED_HOSTS); false: no network.
+    CODE_EXECUTION_ENABLE_NETWORK: bool = True
     UPLOAD_FILE_SIZE_LIMIT: int = 15
     UPLOAD_IMAGE_FILE_SIZE_LIMIT: int = 10
     UPLOAD_VIDEO_FILE_SIZE_LIMIT: int = 100
@@ -246,6 +253,9 @@ class Settings(BaseSettings):
                     "allow_weak_isolation": self.CODE_ALLOW_WEAK_ISOLATION,
                     "max_processes": self.CODE_MAX_PROCESSES,
                     "cgroup_path": self.CODE_CGROUP_PATH,
+                    "python_requirements": self.CODE_EXECUTION_PYTHON_REQUIREMENTS,
+                    "environment_root": str(self.STORAGE_PATH.resolve() / "sandbox-env"),
+                    "enable_network": self.CODE_EXECUTION_ENABLE_NETWORK,
                 },
             },
             "knowledge": {

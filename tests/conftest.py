@@ -19,6 +19,10 @@ from adapters.security.secret_cipher import AesGcmSecretCipher
 from tests.databases import create_database, truncate_all
 
 IN_CI = os.environ.get("CI") == "true"
+# Every container the suite builds would install the code sandbox's default packages into its temporary
+# STORAGE_PATH (numpy, pandas, …): the suite's code nodes get the standard library only, and the tests of
+# the packages environment name their own tiny requirements file (tests/integration/test_workflow_code_packages.py).
+os.environ.setdefault("CODE_EXECUTION_PYTHON_REQUIREMENTS", "")
 
 # In CI the property tests replay the same examples every run: a red build is reproducible, never luck.
 settings.register_profile("ci", derandomize=True, database=None, deadline=None)

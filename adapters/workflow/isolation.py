@@ -9,9 +9,11 @@ kept):
    /proc of the new PID namespace and a private /tmp (the working directory); the interpreter's own
    site-/dist-packages folders and any hidden path (weir's project folder, its storage, /root, /home) that
    lies inside a bound folder are covered by empty mounts. `unshare --root` enters it and `setpriv` drops to
-   uid/gid 65534 (nobody) with no supplementary groups and no_new_privs. The code has no network at all (a
-   new network namespace has only a down loopback), sees only its own processes and no host folder beyond
-   the interpreter's (no /opt, /srv, /work, other checkouts, /home…), and dies with its namespace.
+   uid/gid 65534 (nobody) with no supplementary groups and no_new_privs. The code has no network of its own
+   (a new network namespace has only a loopback, brought up only for the relay to weir's egress proxy,
+   whose socket folder is one of `sandbox_root`'s mounts), sees only its own processes and no host folder
+   beyond the interpreter's and those mounts (no /opt, /srv, /work, other checkouts, /home…), and dies
+   with its namespace.
 2. `user-namespaces` (not root, unprivileged user namespaces allowed): the same namespaces and root, mapped
    to the calling user; no uid change.
 3. `uid-only` (root without unshare): setpriv to nobody; a fresh temporary cwd; sockets are replaced by a
@@ -52,7 +54,7 @@ import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,7 +155,13 @@ def _fstab_field(text: str) -> str:
 
 
 def sandbox_root(
-    needs: Needs, hidden: Sequence[str], readonly: Sequence[str], executables: Sequence[str], unshare: str
+    needs: Needs,
+    hidden: Sequence[str],
+    readonly: Sequence[str],
+    executables: Sequence[str],
+    unshare: str,
+    mounts: Mapping[str, str] | None = None,
+    loopback: bool = False,
 ) -> str:
     """The script the namespace's init (root) runs: builds ROOT allow-list style, then runs "$@" in it.
 
@@ -161,6 +169,11 @@ def sandbox_root(
     folders the code may read, such as a virtualenv of allowed packages, at their own paths; never one
     inside a hidden folder). Covered by empty read-only tmpfs: the interpreter's package folders and hidden
     paths that lie inside a bound folder, except one holding the interpreter itself.
+    mounts: sandbox path -> host folder, bound read-only at a fixed path of weir's choosing (the packages'
+    virtualenv, the egress proxy's socket folder); deliberately exposed, so also from inside a hidden folder
+    such as STORAGE_PATH, and only that folder, not its parents.
+    loopback: brings the new network namespace's loopback up (still no route out of it), for the in-sandbox
+    relay to the egress proxy.
     """
     binds: dict[str, str] = {}  # sandbox path -> host path
     for path in [*SYSTEM_PATHS, *needs.dirs, *needs.files, *executables]:
@@ -205,11 +218,18 @@ def sandbox_root(
     # Last, so they show wherever they are, also under the sandbox's /tmp (STORAGE_PATH may lie in /tmp);
     # their mount points are made at mount time, inside whatever was mounted before.
     lines += [(p, ROOT + p, "none", "bind,ro,nosuid,nodev,X-mount.mkdir") for p in extra]
+    lines += [(s, ROOT + t, "none", "bind,ro,nosuid,nodev,X-mount.mkdir") for t, s in sorted((mounts or {}).items())]
     fstab = "".join(f"{_fstab_field(a)} {_fstab_field(b)} {c} {d} 0 0\n" for a, b, c, d in lines)
     files = [ROOT + p for p, s in binds.items() if not os.path.isdir(s)] + [ROOT + d for d in devices]
     dirs = {ROOT + p for p, s in binds.items() if os.path.isdir(s)} | {os.path.dirname(f) for f in files}
     dirs |= {ROOT + "/proc", ROOT + "/tmp", ROOT + "/dev/shm"}
     q = shlex.quote
+    # The loopback is brought up by the namespace's init (root there) before the drop to nobody: the code
+    # itself can then listen on 127.0.0.1 (its relay to the egress proxy) but has no other interface.
+    ip = shutil.which("ip") if loopback else None
+    if loopback and not ip:
+        log.warning("code nodes: no `ip` command here; the sandbox's loopback stays down (no egress proxy)")
+    lo_up = f"{q(ip)} link set lo up; " if ip else ""
     # Everything is created in the fresh tmpfs before `mount -a` binds over it (a path under a later bind is
     # simply covered by it), so the script never writes into a bound folder. One `mount -a` for all mounts:
     # a process per mount would double the run's start-up time. `sh` stays the namespace's init (no exec).
@@ -218,21 +238,28 @@ def sandbox_root(
         f"mkdir -p {' '.join(q(d) for d in sorted(dirs))}; "
         + "".join(f": > {q(f)}; " for f in files)
         + f"printf '%s' {q(fstab)} > {SCRATCH}/fstab; mount -a -T {SCRATCH}/fstab; "
-        f'{q(unshare)} --root={ROOT} --wd=/tmp "$@"'
+        + lo_up
+        + f'{q(unshare)} --root={ROOT} --wd=/tmp "$@"'
     )
 
 
-def candidates(interpreter: str, hidden: Sequence[str], readonly: Sequence[str] = ()) -> list[Isolation]:
+def candidates(
+    interpreter: str,
+    hidden: Sequence[str],
+    readonly: Sequence[str] = (),
+    mounts: Mapping[str, str] | None = None,
+    loopback: bool = False,
+) -> list[Isolation]:
     unshare, setpriv = shutil.which("unshare"), shutil.which("setpriv")
     levels = []
     needs = interpreter_needs(interpreter) if unshare else None
     if os.geteuid() == 0 and unshare and setpriv and needs:
         drop = [os.path.realpath(setpriv), *_DROP[1:], "--"]
-        script = sandbox_root(needs, hidden, readonly, drop[:1], unshare)
+        script = sandbox_root(needs, hidden, readonly, drop[:1], unshare, mounts, loopback)
         prefix = (unshare, *_NAMESPACES, "--", "sh", "-c", script, "weir-sandbox", *drop)
         levels.append(Isolation("namespaces", prefix, True, True, NOBODY, 2))
     if os.geteuid() != 0 and unshare and needs:
-        script = sandbox_root(needs, hidden, readonly, [], unshare)
+        script = sandbox_root(needs, hidden, readonly, [], unshare, mounts, loopback)
         prefix = (unshare, "--map-root-user", *_NAMESPACES, "--", "sh", "-c", script, "weir-sandbox")
         levels.append(Isolation("user-namespaces", prefix, True, True, os.getuid(), 2))
     if os.geteuid() == 0 and setpriv:
@@ -257,6 +284,22 @@ def probe(
             if level is not None and _starts(level, interpreter):
                 return level, interpreter
     return Isolation("none", (), False, False, os.getuid()), found[0]
+
+
+def with_mounts(
+    level: Isolation,
+    interpreter: str,
+    hidden: Sequence[str],
+    readonly: Sequence[str],
+    mounts: Mapping[str, str],
+    loopback: bool = False,
+) -> Isolation:
+    """The probed level again, its root also holding `mounts` (and loopback up): built per run, since the
+    packages' environment appears after the probe. Levels without a root of their own are returned as is."""
+    if level.name not in ("namespaces", "user-namespaces") or not (mounts or loopback):
+        return level
+    built = candidates(interpreter, hidden, readonly, mounts, loopback)
+    return next((c for c in built if c.name == level.name), level)
 
 
 def _starts(level: Isolation, interpreter: str) -> bool:

@@ -16,10 +16,13 @@ What isolates the code (see adapters/workflow/isolation.py for the levels and ho
   namespace or cgroup: also what double-forked or left the session); the sandbox also dies with the runner's
   process (PR_SET_PDEATHSIG on `unshare`, whose namespace init dies with it); stdout and stderr are read up to
   a cap;
-- with the `namespaces` level (root with unshare, as on weir's machines): no network, its own PID and IPC
+- with the `namespaces` level (root with unshare, as on weir's machines): no network of its own (a network
+  namespace with only a loopback; the way out is weir's egress proxy, egress_proxy.py, reached through its
+  socket bound into the root, unless CODE_EXECUTION_ENABLE_NETWORK=false), its own PID and IPC
   namespaces, uid nobody, and a root of its own holding only what the interpreter needs, read-only (no host
-  folder such as /opt, /srv, /work, weir's checkout or its storage), a private /tmp as cwd. Extra read-only
-  folders (readonly_paths: the hook for a virtualenv of allowed packages) are bound into it.
+  folder such as /opt, /srv, /work, weir's checkout or its storage), a private /tmp as cwd. The packages'
+  virtualenv (sandbox_env.py) is bound read-only at ENV_MOUNT, its site-packages on sys.path; extra
+  read-only folders (readonly_paths) are bound at their own paths.
 What does not isolate it: the kernel is shared (no seccomp filter), so a kernel exploit escapes; without
 namespaces, world-readable files outside the hidden folders stay readable and the socket stub is best effort.
 Concurrent runs all use uid nobody; with namespaces none can see another's processes, /tmp or network (their
@@ -46,6 +49,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from adapters.workflow.egress_proxy import SOCKET_NAME, EgressProxy
 from adapters.workflow.isolation import (
     DEFAULT_HIDDEN,
     MIN_PATH,
@@ -55,7 +59,9 @@ from adapters.workflow.isolation import (
     die_with_parent,
     probe,
     usable_cgroup,
+    with_mounts,
 )
+from adapters.workflow.sandbox_env import SandboxEnvironment
 from domain.shared.health import ProbeResult
 from domain.workflows.sandbox import CodeExecutionFailed
 
@@ -67,6 +73,19 @@ MB = 1024 * 1024
 # The levels that put the code in its own network, mount and PID namespaces (adapters/workflow/isolation.py).
 NAMESPACED = frozenset({"namespaces", "user-namespaces"})
 WEAK_ISOLATION_SETTING = "CODE_ALLOW_WEAK_ISOLATION"
+# Where the sandbox's root shows the packages' virtualenv and the egress proxy's socket folder (fixed paths:
+# the host paths under STORAGE_PATH and /tmp stay unnamed and unreachable).
+ENV_MOUNT = "/opt/weir-packages"
+EGRESS_MOUNT = "/run/weir-egress"
+# The code's whole environment. Native math libraries (numpy's OpenBLAS, OpenMP) start one thread per CPU
+# and reserve memory for each: on a many-core host that alone goes over the run's process and memory limits.
+# RLIMIT_AS counts reserved address space, and glibc reserves 64 MB for the malloc arena of each thread that
+# allocates (the harness's relay to the egress proxy is one): a single arena keeps a thread from costing that.
+CODE_ENV = {
+    "PATH": MIN_PATH, "LANG": "C.UTF-8", "HOME": "/tmp", "MPLCONFIGDIR": "/tmp/matplotlib",
+    "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "NUMEXPR_MAX_THREADS": "1",
+    "MALLOC_ARENA_MAX": "1",
+}  # fmt: skip
 
 
 class SubprocessCodeRunner:
@@ -85,11 +104,17 @@ class SubprocessCodeRunner:
         cgroup_path: str | None = None,
         allow_weak_isolation: bool = False,
         probe_at_start: bool = False,
+        environment: SandboxEnvironment | None = None,
+        egress: EgressProxy | None = None,
     ) -> None:
         """readonly_paths: host folders the code may read besides the interpreter's own (bound read-only at
         their own paths at the namespace levels), such as a virtualenv of allowed packages under STORAGE_PATH.
         cgroup_path: a delegated cgroup v2 folder for per-run cgroups (CODE_CGROUP_PATH); None: this process's
-        own cgroup if it allows that, else the process-tree watcher."""
+        own cgroup if it allows that, else the process-tree watcher.
+        environment: the packages python code may import (built in the background once the level is probed;
+        until it is ready code runs with the standard library only). egress: the proxy that is the code's only
+        network (namespace levels only); None: no network at all."""
+        self._environment, self._egress = environment, egress
         self._cpu, self._memory, self._wall = cpu_seconds, memory_bytes, wall_seconds
         self._max_processes, self._cgroup_path = max_processes, cgroup_path
         self._readonly = tuple(readonly_paths)
@@ -117,6 +142,8 @@ class SubprocessCodeRunner:
             if self._level is None:
                 self._level = probe(self._python_candidates, self._hidden, self._readonly)
                 self._announce(self._level[0].name)
+                if self._environment is not None:  # for the interpreter the sandbox runs (its version matters);
+                    self._environment.start(self._level[1])  # under the lock: no run sees the level before it
                 log.debug("code runs are limited as a whole by %s", self.run_limits)  # /health shows it too
             return self._level
 
@@ -160,6 +187,10 @@ class SubprocessCodeRunner:
         return "cgroup" if self._cgroup_parent else "process-tree"
 
     @property
+    def environment(self) -> SandboxEnvironment | None:
+        return self._environment
+
+    @property
     def isolation(self) -> str:
         """The level's name (adapters/workflow/isolation.py). Blocks while the level is probed."""
         return self._python_level()[0].name
@@ -174,16 +205,18 @@ class SubprocessCodeRunner:
             raise CodeExecutionFailed(f"No interpreter for code nodes: {error}") from None
         if isolation.name not in NAMESPACED and not self._allow_weak:
             raise CodeExecutionFailed(self._refusal_message(isolation.name))
+        request: dict[str, Any] = {"code": code, "inputs": dict(inputs)}
         if language == "python3":
             command = [interpreter, "-I", "-S", "-c", self._python_harness]
             memory: int | None = self._memory
+            isolation = await asyncio.to_thread(self._with_packages_and_network, isolation, interpreter, request)
         elif language == "javascript" and await asyncio.to_thread(lambda: self._javascript):
             isolation, interpreter = self._javascript  # type: ignore[misc]
             command = [interpreter, f"--max-old-space-size={self._memory // MB}", "-e", self._node_harness]
             memory = None
         else:
             raise CodeExecutionFailed(f"Unsupported code language: {language}")
-        request = {"code": code, "inputs": dict(inputs), "block_sockets": not isolation.network_isolated}
+        request["block_sockets"] = not isolation.network_isolated
         payload = json.dumps(request, ensure_ascii=False, default=str).encode()
         with tempfile.TemporaryDirectory(prefix="weir-code-") as workdir:
             if not isolation.own_tmp and os.geteuid() == 0:
@@ -196,10 +229,38 @@ class SubprocessCodeRunner:
         if answer.get("limit") == "processes":  # a fork refused by RLIMIT_NPROC or pids.max
             raise CodeExecutionFailed(f"{self._limit_message('processes')}: {answer.get('error')}")
         if "error" in answer:
-            raise CodeExecutionFailed(str(answer["error"]))
+            error = str(answer["error"])
+            pending = self._environment.pending() if self._environment else None
+            if pending and error.startswith(("ModuleNotFoundError", "ImportError")):
+                error += f" ({pending})"
+            raise CodeExecutionFailed(error)
         if not isinstance(answer.get("result"), dict):
             raise CodeExecutionFailed("The code returned no result")
         return answer["result"]
+
+    def _with_packages_and_network(
+        self, isolation: Isolation, interpreter: str, request: dict[str, Any]
+    ) -> Isolation:
+        """The level for this run with the packages' environment (once ready) and the egress proxy's socket
+        bound into its root, and the harness told where they are."""
+        mounts: dict[str, str] = {}
+        env = self._environment
+        site = env.site_packages() if env is not None else None
+        if env is not None and env.path is not None and site:
+            if isolation.own_tmp:
+                mounts[ENV_MOUNT] = str(env.path)
+                request["site_packages"] = [f"{ENV_MOUNT}/{site}"]
+            else:  # weak levels: no root of their own, the host path is what the code sees
+                request["site_packages"] = [str(env.path / site)]
+        loopback = False
+        if self._egress is not None and isolation.network_isolated:
+            try:
+                mounts[EGRESS_MOUNT] = self._egress.folder()
+                request["proxy_socket"] = f"{EGRESS_MOUNT}/{SOCKET_NAME}"
+                loopback = True
+            except RuntimeError as error:  # the code still runs, without network, rather than not at all
+                log.warning("code nodes run without network: %s", error)
+        return with_mounts(isolation, interpreter, self._hidden, self._readonly, mounts, loopback)
 
     def _limits(self, memory: int | None, fence: RunFence, parent: int) -> None:
         """Runs in the child between fork and exec: limits inherited by everything it starts."""
@@ -224,7 +285,7 @@ class SubprocessCodeRunner:
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
-                env={"PATH": MIN_PATH, "LANG": "C.UTF-8", "HOME": "/tmp"},
+                env=CODE_ENV,
                 cwd=workdir,
                 start_new_session=True,
                 preexec_fn=lambda: self._limits(memory, fence, parent),
@@ -317,6 +378,9 @@ class CodeSandboxProbe:
         except Exception as exc:  # a probe reports, it never raises
             return ProbeResult("code_sandbox", False, {"error": repr(exc)})
         detail = {"isolation": level, "languages": ",".join(sorted(languages)), "limits": limits}
+        environment = self._runner.environment
+        if environment is not None:
+            detail["packages"] = environment.state
         if refusal:
             return ProbeResult("code_sandbox", False, {**detail, "error": refusal})
         return ProbeResult("code_sandbox", True, detail)

@@ -4,8 +4,10 @@ from dependency_injector import containers, providers
 
 from adapters.dsl.yaml_codec import YamlDslCodec
 from adapters.queue.workflow_run_dispatcher import TaskiqWorkflowRunQueue
+from adapters.workflow.egress_proxy import EgressProxy
 from adapters.workflow.httpx_client import HttpxHttpClient
 from adapters.workflow.jinja_renderer import SandboxedJinjaRenderer
+from adapters.workflow.sandbox_env import SandboxEnvironment
 from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
 from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
 from application.workflows.manage_workflow import GetDraft, PublishWorkflow, SyncDraft
@@ -28,6 +30,16 @@ def node_executors(*, retrieve, uow_factory, file_storage, extractor, **builtin)
         "knowledge-retrieval": KnowledgeRetrievalExecutor(retrieve),
         "document-extractor": DocumentExtractorExecutor(uow_factory, file_storage, extractor),
     })
+
+
+def sandbox_environment(requirements: str, root: str) -> SandboxEnvironment | None:
+    """CODE_EXECUTION_PYTHON_REQUIREMENTS, empty: no packages environment (the standard library only)."""
+    return SandboxEnvironment(requirements, root) if requirements else None
+
+
+def egress_proxy(enabled: bool, allowed_hosts) -> EgressProxy | None:
+    """CODE_EXECUTION_ENABLE_NETWORK=false: no proxy, so code nodes have no network at all."""
+    return EgressProxy(allowed_hosts) if enabled else None
 
 
 def importable_types(executors: BuiltinNodeExecutors) -> frozenset[str]:
@@ -59,7 +71,11 @@ class WorkflowsContainer(containers.DeclarativeContainer):
         max_processes=config.code.max_processes,
         cgroup_path=config.code.cgroup_path,
         allow_weak_isolation=config.code.allow_weak_isolation,
-        probe_at_start=True,
+        probe_at_start=True,  # also starts building the packages' environment, in the background
+        environment=providers.Singleton(
+            sandbox_environment, config.code.python_requirements, config.code.environment_root
+        ),
+        egress=providers.Singleton(egress_proxy, config.code.enable_network, config.allowed_hosts),
     )
     template_renderer = providers.Singleton(SandboxedJinjaRenderer)
     http_client = providers.Singleton(HttpxHttpClient, allowed_hosts=config.allowed_hosts)

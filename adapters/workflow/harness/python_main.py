@@ -1,7 +1,9 @@
-# Runs inside the sandbox under `python -I -S`: reads {"code", "inputs", "block_sockets"} as JSON on stdin,
+# Runs inside the sandbox under `python -I -S`: reads {"code", "inputs", "block_sockets", "site_packages",
+# "proxy_socket"} as JSON on stdin,
 # calls main(**inputs) and writes {"result": ...} or {"error": ...} as JSON on the original stdout. What the
 # code prints goes to stderr, so it cannot corrupt the answer. Only the harness's own process answers: a
 # process the code forked that returns or raises out of main ends quietly instead of writing a second answer.
+import contextlib
 import errno
 import json
 import os
@@ -36,6 +38,85 @@ def _block_sockets():
     sys.modules["_socket"] = None
 
 
+def _add_packages(folders):
+    # The packages' virtualenv (bound read-only): its site-packages on sys.path as a venv's would be, .pth
+    # files included. `import site` under -S does not run site.main(), so nothing else of the host comes in.
+    import site
+
+    for folder in folders:
+        site.addsitedir(folder)
+
+
+def _relay_to_proxy(path):
+    # The network namespace has only a loopback: a listener on 127.0.0.1 here, relayed to the egress proxy's
+    # unix socket, is the code's HTTP_PROXY/HTTPS_PROXY. One thread (a selector) serves every connection, so
+    # the relay costs the run's process budget one task however many requests the code makes.
+    import selectors
+    import socket
+    import threading
+
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.setblocking(False)
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ, None)
+
+    def close(a, b):
+        for s in (a, b):
+            with contextlib.suppress(KeyError, ValueError):
+                selector.unregister(s)
+            s.close()
+
+    def loop():
+        while True:
+            for key, _ in selector.select():
+                if key.data is None:
+                    try:
+                        client, _ = listener.accept()
+                        upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                    except OSError:
+                        continue
+                    try:
+                        upstream.connect(path)
+                    except OSError:
+                        client.close()
+                        upstream.close()
+                        continue
+                    client.setblocking(False)
+                    upstream.setblocking(False)
+                    selector.register(client, selectors.EVENT_READ, upstream)
+                    selector.register(upstream, selectors.EVENT_READ, client)
+                    continue
+                source, sink = key.fileobj, key.data
+                try:
+                    data = source.recv(65536)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    data = b""
+                if data:
+                    try:
+                        sink.setblocking(True)
+                        sink.sendall(data)
+                        sink.setblocking(False)
+                    except OSError:
+                        data = b""
+                if not data:
+                    close(source, sink)
+
+    previous = threading.stack_size(256 * 1024)  # RLIMIT_AS counts a thread's stack: 8 MB by default
+    try:
+        threading.Thread(target=loop, name="egress-relay", daemon=True).start()
+    finally:
+        threading.stack_size(previous)
+    proxy = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+        os.environ[name] = proxy
+    for name in ("NO_PROXY", "no_proxy"):
+        os.environ.pop(name, None)
+
+
 ORIGINAL_PID = os.getpid()
 
 
@@ -63,6 +144,13 @@ def _run(request):
 def main():
     request = json.loads(sys.stdin.buffer.read())
     sys.stdout = sys.stderr
+    if request.get("site_packages"):
+        _add_packages(request["site_packages"])
+    if request.get("proxy_socket"):
+        try:
+            _relay_to_proxy(request["proxy_socket"])
+        except OSError as error:  # the code still runs, without network
+            print(f"weir: no network for this code run: {error}", file=sys.stderr)
     if request.get("block_sockets"):
         _block_sockets()
     signal.signal(signal.SIGXCPU, _cpu_exhausted)
