@@ -192,6 +192,7 @@ class Container(containers.DeclarativeContainer):
         resolve_model=models.resolve_model,
         retrieve=knowledge.retrieve,
         get_dataset=knowledge.get_dataset,
+        process_lease=maintenance.process_lease,
     )
     workflows = providers.Container(
         WorkflowsContainer,

@@ -1,5 +1,5 @@
 """Process leases and the orphan reaper on the embedded PostgreSQL: only rows whose owner holds no live lease
-are failed, by the database's clock."""
+are failed, by the database's clock; the answer streamed so far is saved only while a message generates."""
 
 import uuid
 
@@ -94,6 +94,21 @@ async def test_a_lease_is_renewed_by_the_databases_clock_and_found_by_its_namesp
     _sql(clean_database, "UPDATE process_leases SET expires_at = now() - interval '2 hours'")
     assert await leases.leases_in("test-namespace") == []
     assert await SqlaOrphanStore(engine).forget_expired_leases() == 1
+
+
+async def test_the_answer_so_far_is_saved_only_while_the_message_generates(uow_factory, clean_database):
+    _, app, conversation = seed_app(clean_database)
+    generating = _message(clean_database, app, conversation, uuid.uuid4())
+    answered = _message(clean_database, app, conversation, uuid.uuid4(), status="normal", answer="Final answer")
+    for message_id in (generating, answered):
+        async with uow_factory() as uow:
+            await uow.messages.save_progress(uuid.UUID(message_id), "Partial")
+            await uow.commit()
+    assert _sql(clean_database, "SELECT answer FROM messages WHERE id = %s", generating) == [("Partial",)]
+    assert _sql(clean_database, "SELECT answer FROM messages WHERE id = %s", answered) == [("Final answer",)]
+    async with uow_factory() as uow:  # a message still generating is no turn of the conversation's history
+        assert [m.answer for m in await uow.messages.history(uuid.UUID(conversation), 10)] == ["Final answer"]
+        assert (await uow.messages.first(uuid.UUID(conversation))).answer == "Final answer"
 
 
 async def test_the_reaper_walks_the_index_of_generating_messages(engine, clean_database):
