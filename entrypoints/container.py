@@ -209,6 +209,7 @@ class Container(containers.DeclarativeContainer):
         resolve_model=models.resolve_model,
         retrieve=knowledge.retrieve,
         extractor=knowledge.extractor,
+        process_lease=maintenance.process_lease,
     )
 
     database_probe = providers.Factory(PostgresProbe, engine, embedded=config.database.embedded)
