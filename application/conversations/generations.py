@@ -7,6 +7,7 @@ from domain.conversations.events import GenerationEvent, GenerationStarted, Mess
 
 log = logging.getLogger("weir.generation")
 T = TypeVar("T")
+CANCELLED_GRACE_SECONDS = 5.0
 
 
 class MessageRun:
@@ -75,6 +76,8 @@ class Generations:
         for task in pending:
             log.warning("generation still running at shutdown; cancelling it")
             task.cancel()
+        if pending:  # a cancelled generation stores its failure: let it, before the pools close
+            await asyncio.wait(pending, timeout=CANCELLED_GRACE_SECONDS)
 
 
 def _report_unawaited(task: asyncio.Task[Any]) -> None:
