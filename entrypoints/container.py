@@ -187,6 +187,15 @@ class Container(containers.DeclarativeContainer):
         metrics_sink=telemetry.metrics_sink,
         providers_of=models.workspace_providers.provided.execute,
     )
+    maintenance = providers.Container(
+        MaintenanceContainer,
+        config=config.maintenance,
+        engine=engine,
+        clock=clock,
+        ids=ids,
+        broker=broker,
+        file_storage=file_storage,
+    )
     chat = providers.Container(
         ChatContainer,
         config=config.chat,
@@ -202,6 +211,7 @@ class Container(containers.DeclarativeContainer):
         resolve_model=models.resolve_model,
         retrieve=knowledge.retrieve,
         get_dataset=knowledge.get_dataset,
+        process_lease=maintenance.process_lease,
     )
     workflows = providers.Container(
         WorkflowsContainer,
@@ -218,14 +228,7 @@ class Container(containers.DeclarativeContainer):
         resolve_model=models.resolve_model,
         retrieve=knowledge.retrieve,
         extractor=knowledge.extractor,
-    )
-    maintenance = providers.Container(
-        MaintenanceContainer,
-        config=config.maintenance,
-        engine=engine,
-        clock=clock,
-        broker=broker,
-        file_storage=file_storage,
+        process_lease=maintenance.process_lease,
     )
 
     database_probe = providers.Factory(PostgresProbe, engine, embedded=config.database.embedded)
@@ -264,8 +267,10 @@ def build_container(settings: Settings, database: Database, broker: AsyncBroker)
 
 
 async def shutdown_container(container: Container) -> None:
-    """Waits for running generations, flushes telemetry and closes pools; called when the process stops."""
+    """Waits for running generations, ends this process's lease, flushes telemetry and closes pools; called
+    when the process stops."""
     await container.generations().drain(timeout=30)
+    await container.maintenance.process_lease().release()
     await container.models.chat_model_factory().aclose()
     await container.knowledge.rerank_models().aclose()
     container.telemetry.trace_exporter().shutdown()

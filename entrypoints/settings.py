@@ -125,6 +125,10 @@ class Settings(BaseSettings):
     EMBEDDINGS_CACHE_CLEAN_CRON: str = "0 2 * * *"
     ORPHAN_UPLOAD_CLEAN_CRON: str = "15 * * * *"
     REAPER_CRON: str = "*/5 * * * *"
+    # Each API or worker process generating answers or running workflows holds a lease it renews every third
+    # of this; what a process left unfinished is marked failed once its lease lapsed (at once after a
+    # restart on the same host, when its pid is gone). See domain/maintenance/leases.py.
+    PROCESS_LEASE_SECONDS: float = Field(default=30.0, gt=0)
 
     # Console login and setup limits, counted in Redis when it is configured (shared by every API process),
     # else in this process. Dify's lockout: more than LOGIN_MAX_ERROR_LIMITS failed logins of one email
@@ -272,6 +276,7 @@ class Settings(BaseSettings):
                 "orphan_upload_hours": self.UPLOAD_FILE_ORPHAN_HOURS,
                 "batch_size": self.RETENTION_BATCH_SIZE,
                 "max_run_seconds": self.WORKFLOW_MAX_EXECUTION_TIME,
+                "lease_seconds": self.PROCESS_LEASE_SECONDS,
             },
             "otel": {
                 "service_name": self.OTEL_SERVICE_NAME,

@@ -12,7 +12,7 @@ from uuid import UUID
 from domain.apps.entities import ApiToken, App, AppMode, EndUser, TokenType
 from domain.apps.model_config import AppModelConfig
 from domain.apps.ports import AppPage
-from domain.conversations.entities import Conversation, Feedback, Message
+from domain.conversations.entities import Conversation, Feedback, Message, MessageStatus
 from domain.conversations.ports import Page
 from domain.files.entities import UploadFile
 from domain.models.entities import ChatChunk, ChatMessage, ChatRequest, Usage
@@ -350,15 +350,23 @@ class FakeMessageRepository(_Repo):
         if message.id in self.s.messages:
             self.s.messages[message.id] = _row(message)
 
+    async def save_progress(self, message_id: UUID, answer: str) -> None:
+        stored = self.s.messages.get(message_id)
+        if stored is not None and stored.status is MessageStatus.GENERATING:
+            self.s.messages[message_id] = replace(stored, answer=answer)
+
     def _of(self, conversation_id: UUID) -> list[Message]:
         return sorted((m for m in self.s.messages.values() if m.conversation_id == conversation_id), key=_by_time)
 
+    def _answered(self, conversation_id: UUID) -> list[Message]:
+        return [m for m in self._of(conversation_id) if m.answer != "" and m.status is not MessageStatus.GENERATING]
+
     async def first(self, conversation_id: UUID) -> Message | None:
-        answered = [m for m in self._of(conversation_id) if m.answer != ""]
+        answered = self._answered(conversation_id)
         return _row(answered[0]) if answered else None
 
     async def history(self, conversation_id: UUID, limit: int) -> list[Message]:
-        answered = [m for m in self._of(conversation_id) if m.answer != ""]
+        answered = self._answered(conversation_id)
         return [_row(m) for m in answered[max(len(answered) - limit, 0):]]
 
     async def page(self, conversation_id: UUID, *, first_id: UUID | None, limit: int) -> Page[Message] | None:
@@ -612,3 +620,15 @@ class RecordingTraceDispatcher:
 
     async def message_finished(self, message_id: UUID, times: EventTimes) -> None:
         self.messages.append((message_id, times))
+
+
+class FakeWorkLease:
+    """A WorkLease that is always held: `owner` is what the use cases record on their rows."""
+
+    def __init__(self, owner: UUID = UUID(int=0x1EA5E)) -> None:
+        self.owner = owner
+        self.holds = 0
+
+    async def hold(self) -> UUID:
+        self.holds += 1
+        return self.owner

@@ -2,7 +2,7 @@
 workflow, run, conversation and message repositories, the run ports, and scripted node executors."""
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -47,6 +47,7 @@ class WorkflowStore(_Store):
         self.node_executions: dict[UUID, NodeExecution] = {}
         self.conversations: dict[UUID, Conversation] = {}
         self.chat_messages: dict[UUID, Message] = {}
+        self.progress: list[tuple[UUID, str]] = []  # (message id, answer so far) as saved while streaming
 
 
 class FakeWorkflowRepository:
@@ -140,8 +141,17 @@ class FakeMessageRepository:
     async def update(self, message: Message) -> None:
         self.s.chat_messages[message.id] = message
 
+    async def save_progress(self, message_id: UUID, answer: str) -> None:
+        stored = self.s.chat_messages.get(message_id)
+        if stored is not None and stored.generating:
+            self.s.chat_messages[message_id] = replace(stored, answer=answer)
+            self.s.progress.append((message_id, answer))
+
     async def history(self, conversation_id: UUID, limit: int) -> list[Message]:
-        answered = [m for m in self.s.chat_messages.values() if m.conversation_id == conversation_id and m.answer]
+        answered = [
+            m for m in self.s.chat_messages.values()
+            if m.conversation_id == conversation_id and m.answer and not m.generating
+        ]
         answered.sort(key=lambda m: (m.created_at, m.id))
         return answered[-limit:]
 

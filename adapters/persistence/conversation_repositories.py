@@ -126,6 +126,7 @@ def _message(row) -> Message:
         is_streaming=row.is_streaming,
         parent_message_id=row.parent_message_id,
         metadata=json.loads(row.message_metadata or "{}"),
+        lease_owner=row.lease_owner,
     )
 
 
@@ -158,11 +159,19 @@ def _message_values(m: Message) -> dict:
         parent_message_id=m.parent_message_id,
         message_metadata=json.dumps(m.metadata),
         from_source="api",
+        lease_owner=m.lease_owner,
     )
 
 
 _INSERT_MESSAGE = messages.insert()
 _UPDATE_MESSAGE = update(messages).where(messages.c.id == bindparam("_message_id"))
+_GENERATING = MessageStatus.GENERATING.value
+# The answer streamed so far: this one column, and only while the message is still generating.
+_SAVE_PROGRESS = (
+    update(messages)
+    .where(messages.c.id == bindparam("_message_id"), messages.c.status == _GENERATING)
+    .values(answer=bindparam("_answer"))
+)
 
 
 class SqlaMessageRepository:
@@ -179,10 +188,13 @@ class SqlaMessageRepository:
     async def update(self, message: Message) -> None:
         await self._session.execute(_UPDATE_MESSAGE, {"_message_id": message.id, **_message_values(message)})
 
+    async def save_progress(self, message_id: UUID, answer: str) -> None:
+        await self._session.execute(_SAVE_PROGRESS, {"_message_id": message_id, "_answer": answer})
+
     async def first(self, conversation_id: UUID) -> Message | None:
         m = messages
         stmt = (
-            select(m).where(m.c.conversation_id == conversation_id, m.c.answer != "")
+            select(m).where(m.c.conversation_id == conversation_id, m.c.answer != "", m.c.status != _GENERATING)
             .order_by(m.c.created_at, m.c.id).limit(1)
         )
         row = (await self._session.execute(stmt)).first()
@@ -192,7 +204,7 @@ class SqlaMessageRepository:
         m = messages
         stmt = (
             select(m)
-            .where(m.c.conversation_id == conversation_id, m.c.answer != "")
+            .where(m.c.conversation_id == conversation_id, m.c.answer != "", m.c.status != _GENERATING)
             .order_by(desc(m.c.created_at), desc(m.c.id))
             .limit(limit)
         )

@@ -1,8 +1,8 @@
-"""Indexes the housekeeping jobs read by (created in migration 0006).
+"""Indexes the housekeeping jobs read by (created in migrations 0006 and 0008).
 
-Retention deletes the oldest rows first by creation time, the reaper looks for running runs and the
-orphan sweep for unused uploads: each walks an index range instead of scanning the table. Declared
-here, on the shared metadata, so the schema and the migration agree.
+Retention deletes the oldest rows first by creation time, the reapers look for running runs and
+generating messages, and the orphan sweep for unused uploads: each walks an index range instead of
+scanning the table. Declared here, on the shared metadata, so the schema and the migration agree.
 """
 
 from sqlalchemy import Index, text
@@ -26,4 +26,6 @@ MAINTENANCE_INDEXES = (
           postgresql_where=text("status = 'running'")),
     Index("ix_upload_files_unused_created_at", upload_files.c.created_at, postgresql_where=text("NOT used")),
     Index("ix_upload_files_created_by", upload_files.c.created_by),
+    # The orphan reaper's walk over messages still generating (migration 0008).
+    Index("ix_messages_generating_created_at", messages.c.created_at, postgresql_where=text("status = 'generating'")),
 )

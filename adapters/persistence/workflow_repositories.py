@@ -99,6 +99,7 @@ def _run(row) -> WorkflowRun:
         total_steps=row.total_steps or 0,
         exceptions_count=row.exceptions_count or 0,
         finished_at=row.finished_at,
+        lease_owner=row.lease_owner,
     )
 
 
@@ -122,6 +123,7 @@ def _run_values(r: WorkflowRun) -> dict:
         created_by=r.created_by,
         created_at=r.created_at,
         finished_at=r.finished_at,
+        lease_owner=r.lease_owner,
     )
 
 

@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from taskiq import AsyncBroker
+from taskiq import AsyncBroker, InMemoryBroker
 from taskiq.kicker import AsyncKicker
 
 from adapters.queue.taskiq_broker import queue_key
@@ -14,6 +14,7 @@ RUN_WORKFLOW_TASK = "weir.workflow.run"
 class TaskiqWorkflowRunQueue:
     def __init__(self, broker: AsyncBroker) -> None:
         self._broker = broker
+        self.durable = not isinstance(broker, InMemoryBroker)  # in-process jobs die with this process
 
     async def enqueue(self, run_id: UUID, task_id: UUID, user: str) -> None:
         kicker = AsyncKicker(task_name=RUN_WORKFLOW_TASK, broker=self._broker,

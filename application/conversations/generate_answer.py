@@ -5,10 +5,12 @@ from collections.abc import Awaitable, Callable
 from contextlib import aclosing, suppress
 from dataclasses import dataclass, field
 
+from application.conversations.answer_progress import AnswerProgress
 from application.conversations.generations import MessageRun
 from domain.conversations.entities import Conversation, Message, name_from_query
 from domain.conversations.events import AnswerDelta, MessageEnded, MessageFailed
 from domain.conversations.ports import StopSignals
+from domain.maintenance.leases import SHUT_DOWN_MESSAGE
 from domain.models.entities import ChatRequest, Usage
 from domain.models.ports import ChatModel, TokenCounter
 from domain.models.pricing import ModelPrice, price_usage
@@ -39,10 +41,14 @@ class AnswerGeneration:
 class GenerateAnswer:
     """Streams the model's answer into the run and saves the message once, completed, stopped or failed.
 
-    Rules: deltas are published as they arrive; a stop (from any process) ends the generation and saves
-    the partial answer; a provider error saves the message as `error` with the provider's message and
-    the latency so far; the message's updated_at is the moment the answer completed; every finished
-    message is handed to the telemetry pipeline; the concurrency slot is released whatever happens.
+    Rules: the message is `generating` until then, and the answer streamed so far is saved at a bounded
+    interval (AnswerProgress: every second, or every 100 deltas, one UPDATE of the answer), so a crash keeps
+    what the user saw and the reaper (ReapOrphanedWork) can end it `error`; deltas are published as they
+    arrive; a stop (from any process) ends the generation and saves the partial answer as `normal` (Dify);
+    a provider error saves the message as `error` with the provider's message and the latency so far; a
+    generation cancelled (the server shutting down) saves it as `error` with the reason, never as
+    `generating`; the message's updated_at is the moment the answer completed; every finished message is
+    handed to the telemetry pipeline; the concurrency slot is released whatever happens.
     """
 
     def __init__(
@@ -56,17 +62,21 @@ class GenerateAnswer:
 
     async def run(self, generation: AnswerGeneration) -> None:
         started = time.perf_counter()
-        parts: list[str] = []
         first_token: list[float] = []
+        progress = AnswerProgress(self._uow, generation.message.id)
         try:
-            usage, stopped = await self._stream(generation, parts, first_token, started)
-            await self._complete(generation, "".join(parts), usage, stopped, started, first_token)
+            async with progress:
+                usage, stopped = await self._stream(generation, progress, first_token, started)
+            await self._complete(generation, progress.text, usage, stopped, started, first_token)
         except DomainError as error:
-            await self._fail(generation, "".join(parts), error, started)
+            await self._fail(generation, progress.text, error, started)
+        except asyncio.CancelledError:
+            await self._fail(generation, progress.text, DomainError(SHUT_DOWN_MESSAGE), started)
+            raise
         except Exception as error:  # the provider adapter translates its errors; anything else is a bug
             log.exception("generation of message %s crashed", generation.message.id)
             await self._fail(
-                generation, "".join(parts), DomainError(f"Internal error: {type(error).__name__}"), started
+                generation, progress.text, DomainError(f"Internal error: {type(error).__name__}"), started
             )
         finally:
             await generation.release()
@@ -76,11 +86,17 @@ class GenerateAnswer:
             await self._traces.message_finished(message.id, times)
 
     async def _stream(
-        self, generation: AnswerGeneration, parts: list[str], first_token: list[float], started: float
+        self, generation: AnswerGeneration, progress: AnswerProgress, first_token: list[float], started: float
     ) -> tuple[Usage | None, bool]:
-        consumer = asyncio.create_task(self._consume(generation, parts, first_token, started))
+        consumer = asyncio.create_task(self._consume(generation, progress, first_token, started))
         watcher = asyncio.create_task(self._watch_stop(generation))
-        done, _ = await asyncio.wait({consumer, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        try:
+            done, _ = await asyncio.wait({consumer, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            for task in (consumer, watcher):
+                task.cancel()
+            await asyncio.gather(consumer, watcher, return_exceptions=True)
+            raise
         if consumer in done:
             watcher.cancel()
             return consumer.result(), False
@@ -90,7 +106,7 @@ class GenerateAnswer:
         return None, True
 
     async def _consume(
-        self, generation: AnswerGeneration, parts: list[str], first_token: list[float], started: float
+        self, generation: AnswerGeneration, progress: AnswerProgress, first_token: list[float], started: float
     ) -> Usage | None:
         usage = None
         async with aclosing(generation.model.stream(generation.request)) as chunks:
@@ -98,7 +114,7 @@ class GenerateAnswer:
                 if chunk.delta:
                     if not first_token:
                         first_token.append(time.perf_counter() - started)
-                    parts.append(chunk.delta)
+                    progress.add(chunk.delta)
                     generation.run.publish(AnswerDelta(chunk.delta))
                 if chunk.usage is not None:
                     usage = chunk.usage

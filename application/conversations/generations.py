@@ -1,11 +1,13 @@
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Coroutine
-from typing import Any
+from typing import Any, TypeVar
 
 from domain.conversations.events import GenerationEvent, GenerationStarted, MessageEnded, MessageFailed
 
 log = logging.getLogger("weir.generation")
+T = TypeVar("T")
+CANCELLED_GRACE_SECONDS = 5.0
 
 
 class MessageRun:
@@ -45,11 +47,23 @@ class Generations:
     def __init__(self) -> None:
         self._running: set[asyncio.Task[Any]] = set()
 
-    def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+    def spawn(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
         task = asyncio.create_task(work)
         self._running.add(task)
         task.add_done_callback(self._running.discard)
         return task
+
+    async def detached(self, work: Coroutine[Any, Any, T]) -> T:
+        """Runs `work` (storing a message or a run, then spawning its generation) as a task of its own and
+        returns its result. A caller cancelled meanwhile (its client went away) does not cancel it: what it
+        stores is always followed by the generation that finishes it, never left half-started."""
+        task = self.spawn(work)
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if not task.done():
+                task.add_done_callback(_report_unawaited)
+            raise
 
     @property
     def active(self) -> int:
@@ -62,3 +76,10 @@ class Generations:
         for task in pending:
             log.warning("generation still running at shutdown; cancelling it")
             task.cancel()
+        if pending:  # a cancelled generation stores its failure: let it, before the pools close
+            await asyncio.wait(pending, timeout=CANCELLED_GRACE_SECONDS)
+
+
+def _report_unawaited(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.info("a generation whose client had gone did not start: %r", task.exception())

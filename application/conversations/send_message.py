@@ -1,3 +1,4 @@
+import logging
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -15,12 +16,16 @@ from domain.conversations.errors import TooManyRequests
 from domain.conversations.events import GenerationStarted
 from domain.conversations.ports import ConcurrencyLimiter, StopSignals
 from domain.conversations.prompt import Turn, assemble_chat_prompt, render_template
+from domain.maintenance.leases import WorkLease
 from domain.models.entities import ChatMessage, ChatRequest
-from domain.models.ports import TokenCounter
+from domain.models.ports import ChatModel, TokenCounter
+from domain.models.pricing import ModelPrice
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
 from domain.shared.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger("weir.generation")
 
 HISTORY_LIMIT = 50  # turns loaded before trimming to the context budget
 
@@ -43,8 +48,10 @@ class SendMessage:
     must belong to the same app and end user ("Conversation Not Exists." otherwise); the prompt is the
     app's pre_prompt with inputs, then history trimmed to the model's context, then the query; the
     app's concurrency cap (max_active_requests, else APP_MAX_ACTIVE_REQUESTS; 0 = none) answers 429;
-    the message row is committed before the model is called and no database connection is held while
-    the model answers.
+    the message row is committed `generating`, with this process's lease (ProcessLease) as its owner, before
+    the model is called, and no database connection is held while the model answers; from the slot to the
+    spawned generation nothing is cancelled by the client going away (a stored message is always answered or
+    failed, never left `generating` by a live process).
     """
 
     def __init__(
@@ -59,9 +66,11 @@ class SendMessage:
         clock: Clock,
         ids: IdGenerator,
         default_active_requests: int,
+        lease: WorkLease,
         knowledge: GatherKnowledgeContext | None = None,
     ) -> None:
         self._uow = uow
+        self._lease = lease
         self._knowledge = knowledge
         self._resolve = resolve_model
         self._counter = counter
@@ -94,22 +103,47 @@ class SendMessage:
         )
         model_request = ChatRequest(model=settings.name, messages=tuple(messages), params=settings.completion_params)
 
+        return await self._generations.detached(self._start(
+            request, conversation, settings, inputs, resolved.model, resolved.entry.price, model_request, context,
+            chat,
+        ))
+
+    async def _start(
+        self,
+        request: SendMessageRequest,
+        conversation: Conversation | None,
+        settings: ModelSettings,
+        inputs: dict[str, Any],
+        model: ChatModel,
+        price: ModelPrice | None,
+        model_request: ChatRequest,
+        context: KnowledgeContext | None,
+        chat: bool,
+    ) -> MessageRun:
+        """Takes a slot, stores the message and spawns its generation: one detached step (a client that goes
+        away meanwhile does not stop it), so a stored message always has a generation that finishes it."""
+        app = request.app
+        owner = await self._lease.hold()
         task_id = self._ids.new_id()
         limit = app.max_active_requests or self._default_limit
         if limit > 0 and not await self._limiter.acquire(app.id, task_id, limit):
             raise TooManyRequests()
+        new = conversation is None
+        conversation, message = self._records(request, conversation, settings, inputs, owner)
         try:
-            conversation, message = await self._persist(request, conversation, settings, inputs)
             await self._stops.register(task_id, request.end_user.session_id)
+            await self._persist(new, conversation, message)
         except BaseException:
+            await self._abandon(message)
+            await self._stops.forget(task_id)
             await self._limiter.release(app.id, task_id)
             raise
         run = MessageRun(GenerationStarted(task_id=task_id, message=message, conversation=conversation))
         generation = AnswerGeneration(
             run=run,
-            model=resolved.model,
+            model=model,
             request=model_request,
-            price=resolved.entry.price,
+            price=price,
             conversation=conversation,
             message=message,
             release=lambda: self._limiter.release(app.id, task_id),
@@ -159,15 +193,15 @@ class SendMessage:
             window=config.memory_window if config else None,
         )
 
-    async def _persist(
+    def _records(
         self,
         request: SendMessageRequest,
         conversation: Conversation | None,
         settings: ModelSettings,
         inputs: dict[str, Any],
+        owner: UUID,
     ) -> tuple[Conversation, Message]:
         now = self._clock.now()
-        new = conversation is None
         if conversation is None:
             conversation = Conversation(
                 id=self._ids.new_id(),
@@ -192,13 +226,29 @@ class SendMessage:
             created_at=now,
             updated_at=now,
             is_streaming=request.streaming,
+            status=MessageStatus.GENERATING,
+            lease_owner=owner,
         )
+        return conversation, message
+
+    async def _persist(self, new: bool, conversation: Conversation, message: Message) -> None:
         async with self._uow() as uow:
             if new:
                 await uow.conversations.add(conversation)
             await uow.messages.add(message)
             await uow.commit()
-        return conversation, message
+
+    async def _abandon(self, message: Message) -> None:
+        """A message that may have been stored but whose generation will not start ends `error` (best effort:
+        if this fails too, the message's owner is this live process and the row stays `generating`)."""
+        message.fail("The answer could not be started.", "", None, self._clock.now(), 0.0)
+        try:
+            async with self._uow() as uow:
+                if await uow.messages.get(message.id) is not None:
+                    await uow.messages.update(message)
+                    await uow.commit()
+        except Exception:
+            log.warning("could not mark message %s failed; it stays generating", message.id, exc_info=True)
 
 
 def _completion_prompt(pre_prompt: str, inputs: dict[str, Any], query: str) -> str:

@@ -1,7 +1,10 @@
+import asyncio
+import logging
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from application.conversations.answer_progress import AnswerProgress
 from application.conversations.generations import Generations
 from application.conversations.owned import owned_conversation
 from application.workflows.run_handle import WorkflowRunHandle
@@ -15,8 +18,9 @@ from application.workflows.run_workflow import (
 from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.errors import NotChatApp
 from domain.apps.input_form import validate_inputs
-from domain.conversations.entities import Conversation, Message, name_from_query
+from domain.conversations.entities import Conversation, Message, MessageStatus, name_from_query
 from domain.conversations.ports import StopSignals
+from domain.maintenance.leases import SHUT_DOWN_MESSAGE, WorkLease
 from domain.models.entities import Usage
 from domain.models.pricing import price_usage
 from domain.shared.clock import Clock
@@ -31,6 +35,8 @@ from domain.workflows.entities import Workflow, WorkflowRun
 from domain.workflows.graph import parse_graph
 from domain.workflows.ports import RunEventLog
 from domain.workflows.variables import VariablePool
+
+log = logging.getLogger("weir.workflow")
 
 HISTORY_TURNS = 50  # the most an llm node's memory window can ask for
 
@@ -81,6 +87,10 @@ class RunChatflow:
     the run); the Answer nodes' text streams as AnswerChunk; conversation variables start from the
     workflow's defaults and carry over from turn to turn (kept with each message); a run that does not
     succeed fails the message; the message's updated_at is when the answer completed; MessageEnd is last.
+    Crash truthfulness, as a chat message: the message is `generating` (and the run `running`) with this
+    process's lease as owner until it settles, its streamed answer saved at a bounded interval
+    (AnswerProgress); storing and spawning are one detached step (a client going away does not leave them
+    unanswered); a chatflow cancelled by a shutdown fails its message with the reason.
     """
 
     def __init__(
@@ -93,8 +103,10 @@ class RunChatflow:
         generations: Generations,
         clock: Clock,
         ids: IdGenerator,
+        lease: WorkLease,
     ) -> None:
         self._uow = uow
+        self._lease = lease
         self._workflows = workflows
         self._stops = stops
         self._traces = traces
@@ -120,6 +132,20 @@ class RunChatflow:
             variables = carried_variables(workflow, earlier)
         parse_graph(workflow.graph)
         inputs = conversation.inputs if conversation else validate_inputs(workflow.input_form(), request.inputs)
+        begin = self._begin(request, workflow, conversation, earlier, variables, inputs)
+        return await self._generations.detached(begin)
+
+    async def _begin(
+        self,
+        request: ChatflowRequest,
+        workflow: Workflow,
+        conversation: Conversation | None,
+        earlier: list[Message],
+        variables: dict[str, Any],
+        inputs: dict[str, Any],
+    ) -> ChatflowHandle:
+        """Stores the message and its run, then spawns the run: one detached step."""
+        owner = await self._lease.hold()
         now = self._clock.now()
         new = conversation is None
         if conversation is None:
@@ -130,23 +156,28 @@ class RunChatflow:
         run = WorkflowRun(
             id=self._ids.new_id(), tenant_id=workflow.tenant_id, app_id=workflow.app_id, workflow_id=workflow.id,
             type="chat", triggered_from="app-run", version=workflow.version, inputs=inputs,
-            created_by_role="end_user", created_by=request.end_user.id, created_at=now,
+            created_by_role="end_user", created_by=request.end_user.id, created_at=now, lease_owner=owner,
         )
         message = Message(
             id=self._ids.new_id(), app_id=request.app.id, conversation_id=conversation.id, query=request.query,
             inputs=inputs, model_provider="", model_id="", from_end_user_id=request.end_user.id,
-            created_at=now, updated_at=now, is_streaming=request.streaming,
+            created_at=now, updated_at=now, is_streaming=request.streaming, status=MessageStatus.GENERATING,
+            lease_owner=owner,
         )
-        async with self._uow() as uow:
-            if new:
-                await uow.conversations.add(conversation)
-            await uow.messages.add(message)
-            await uow.workflow_runs.add(run)
-            await uow.workflow_runs.add_app_log(run, "service-api")
-            await uow.commit()
         handle = ChatflowHandle(WorkflowRunHandle(self._ids.new_id(), run, self._events), message, conversation)
         user = request.end_user.session_id
         await self._stops.register(handle.task_id, user)
+        try:
+            async with self._uow() as uow:
+                if new:
+                    await uow.conversations.add(conversation)
+                await uow.messages.add(message)
+                await uow.workflow_runs.add(run)
+                await uow.workflow_runs.add_app_log(run, "service-api")
+                await uow.commit()
+        except BaseException:
+            await self._stops.forget(handle.task_id)
+            raise
         system = {
             **system_variables(run, workflow, user), "query": request.query,
             "conversation_id": str(conversation.id), "dialogue_count": conversation.dialogue_count + 1,
@@ -157,12 +188,32 @@ class RunChatflow:
         return handle
 
     async def _answer(self, handle: ChatflowHandle, workflow: Workflow, setup: RunSetup) -> None:
+        progress = AnswerProgress(self._uow, handle.message.id)
+
         async def publish(event: ev.RunEvent) -> None:
             # In a chatflow the response text is the message's answer.
-            await handle.stream.publish(ev.AnswerChunk(event.text) if isinstance(event, ev.TextChunk) else event)
+            if isinstance(event, ev.TextChunk):
+                progress.add(event.text)
+                event = ev.AnswerChunk(event.text)
+            await handle.stream.publish(event)
 
-        outcome = await self._workflows.drive(handle.stream, workflow, setup, publish)
+        try:
+            async with progress:
+                outcome = await self._workflows.drive(handle.stream, workflow, setup, publish)
+        except asyncio.CancelledError:
+            await self._interrupted(handle, progress.text)
+            raise
         await self._settle(handle, outcome)
+
+    async def _interrupted(self, handle: ChatflowHandle, answer: str) -> None:
+        message = handle.message
+        message.fail(SHUT_DOWN_MESSAGE, answer, None, self._clock.now(), 0.0)
+        try:
+            async with self._uow() as uow:
+                await uow.messages.update(message)
+                await uow.commit()
+        except Exception:
+            log.warning("could not mark the interrupted message %s failed", message.id, exc_info=True)
 
     async def _settle(self, handle: ChatflowHandle, outcome: RunFinished) -> None:
         message, conversation = handle.message, handle.conversation

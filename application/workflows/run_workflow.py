@@ -1,3 +1,5 @@
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +11,7 @@ from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.errors import NotWorkflowApp
 from domain.apps.input_form import validate_inputs
 from domain.conversations.ports import StopSignals
+from domain.maintenance.leases import SHUT_DOWN_RUN, WorkLease
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam, NotFound
 from domain.shared.ids import IdGenerator
@@ -17,11 +20,13 @@ from domain.telemetry.ports import TraceDispatcher
 from domain.telemetry.records import EventTimes
 from domain.workflows import run_events as ev
 from domain.workflows.engine import GraphEngine, Limits, RunFinished
-from domain.workflows.entities import NodeExecution, RunStatus, Workflow, WorkflowRun
+from domain.workflows.entities import NodeExecution, NodeStatus, RunStatus, Workflow, WorkflowRun
 from domain.workflows.graph import parse_graph
 from domain.workflows.nodes import NodeExecutors, RunContext
 from domain.workflows.ports import RunEventLog
 from domain.workflows.variables import VariablePool
+
+log = logging.getLogger("weir.workflow")
 
 Publish = Callable[[ev.RunEvent], Awaitable[None]]
 
@@ -75,6 +80,12 @@ class RunWorkflow:
     first node runs; every node start and finish is stored at once (short transactions: no connection is
     held while a node waits); every finished run and node goes to the telemetry pipeline; a stop from any
     process ends the run as `stopped`. The events: WorkflowStarted, node events, WorkflowFinished.
+
+    Crash truthfulness: a run executed in this process records this process's lease as its owner, so if the
+    process dies the reaper (ReapOrphanedWork) ends it `failed` with the reason; a run prepared for a durable
+    queue has no owner (the queue redelivers it). From the stored row to the spawned execution nothing is
+    cancelled by the client going away; a run cancelled while executing (the server shutting down) ends
+    `failed` with the reason, its running nodes too.
     """
 
     def __init__(
@@ -88,8 +99,10 @@ class RunWorkflow:
         clock: Clock,
         ids: IdGenerator,
         limits: Limits,
+        lease: WorkLease,
     ) -> None:
         self._uow = uow
+        self._lease = lease
         self._executors = executors
         self._stops = stops
         self._traces = traces
@@ -99,7 +112,11 @@ class RunWorkflow:
         self._ids = ids
         self._limits = limits
 
-    async def prepare(self, request: RunWorkflowRequest) -> tuple[WorkflowRunHandle, Workflow]:
+    async def prepare(
+        self, request: RunWorkflowRequest, owned: bool = True
+    ) -> tuple[WorkflowRunHandle, Workflow]:
+        """Checks and stores the run. `owned`: executed by this process (its lease recorded on the run);
+        False for a run handed to a durable queue, which keeps it alive if this process dies."""
         if request.app.mode != AppMode.WORKFLOW:
             raise NotWorkflowApp()
         async with self._uow() as uow:
@@ -118,17 +135,26 @@ class RunWorkflow:
             created_by_role="end_user",
             created_by=request.end_user.id,
             created_at=self._clock.now(),
+            lease_owner=await self._lease.hold() if owned else None,
         )
-        async with self._uow() as uow:
-            await uow.workflow_runs.add(run)
-            await uow.workflow_runs.add_app_log(run, "service-api")
-            await uow.commit()
         handle = WorkflowRunHandle(self._ids.new_id(), run, self._events)
         await self._stops.register(handle.task_id, request.end_user.session_id)
+        try:
+            async with self._uow() as uow:
+                await uow.workflow_runs.add(run)
+                await uow.workflow_runs.add_app_log(run, "service-api")
+                await uow.commit()
+        except BaseException:
+            await self._stops.forget(handle.task_id)
+            raise
         return handle, workflow
 
     async def execute(self, request: RunWorkflowRequest) -> WorkflowRunHandle:
-        """Prepares the run and executes it in the background of this process."""
+        """Prepares the run and executes it in the background of this process (one detached step: a client
+        that goes away meanwhile does not leave a stored run that nobody executes)."""
+        return await self._generations.detached(self._start(request))
+
+    async def _start(self, request: RunWorkflowRequest) -> WorkflowRunHandle:
         handle, workflow = await self.prepare(request)
         self._generations.spawn(self._run(handle, workflow, request.end_user.session_id))
         return handle
@@ -149,11 +175,15 @@ class RunWorkflow:
             workflow = await uow.workflows.get(run.workflow_id) if run else None
         if run is None or workflow is None or run.ended:
             return
+        if run.lease_owner is not None:  # executed in memory (the in-process queue): this process owns it
+            run.lease_owner = await self._lease.hold()
         # A worker died mid-run (its job came back): the run starts over, and the node rows of the lost
         # attempt go, so the stored run holds each node once. Node side effects may happen again
         # (at-least-once execution), as with any redelivered task.
         async with self._uow() as uow:
             await uow.workflow_runs.delete_nodes(run.id)
+            if run.lease_owner is not None:
+                await uow.workflow_runs.update(run)
             await uow.commit()
         await self._run(WorkflowRunHandle(task_id, run, self._events), workflow, user)
 
@@ -206,9 +236,26 @@ class RunWorkflow:
                     return event
                 await self._store(run, event, nodes)
                 await publish(event)
+        except asyncio.CancelledError:
+            try:
+                await self._interrupted(run, nodes)
+            except Exception:
+                log.warning("could not mark the interrupted run %s failed", run.id, exc_info=True)
+            raise
         finally:
             await self._stops.forget(handle.task_id)
         raise AssertionError("the engine's stream always ends with RunFinished")
+
+    async def _interrupted(self, run: WorkflowRun, nodes: dict[UUID, NodeExecution]) -> None:
+        """A run cancelled mid-execution (the server shutting down) ends failed, never `running`."""
+        now = self._clock.now()
+        run.finish(RunStatus.FAILED, {}, SHUT_DOWN_RUN, run.total_tokens, run.total_steps, run.exceptions_count, now)
+        async with self._uow() as uow:
+            for execution in nodes.values():
+                execution.finish(NodeStatus.FAILED, {}, {}, {}, {}, SHUT_DOWN_RUN, now)
+                await uow.workflow_runs.update_node(execution)
+            await uow.workflow_runs.update(run)
+            await uow.commit()
 
     async def _store(self, run: WorkflowRun, event: ev.NodeEvent, nodes: dict[UUID, NodeExecution]) -> None:
         if isinstance(event, ev.NodeStarted):

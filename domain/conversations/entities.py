@@ -19,8 +19,13 @@ def name_from_query(query: str) -> str:
 
 
 class MessageStatus(StrEnum):
+    """Dify's `normal` (answered, or stopped with the partial answer) and `error` (with the reason in `error`),
+    and, beyond Dify, `generating`: the answer is still being written. Dify stores a message `normal` with an
+    empty answer while it streams, so a crash leaves it looking answered; weir never does."""
+
     NORMAL = "normal"
     ERROR = "error"
+    GENERATING = "generating"
 
 
 @dataclass
@@ -47,7 +52,8 @@ class Conversation:
 
 @dataclass
 class Message:
-    """One query and its answer. Inserted when the request starts (answer empty); completed or failed once.
+    """One query and its answer. Inserted `generating` when the request starts (answer empty, `lease_owner` the
+    process generating it); the answer streamed so far is saved now and then; completed or failed once.
 
     `updated_at` is set at the moment the answer completes, so `updated_at - created_at` is the
     message's true duration (the rule telemetry relies on).
@@ -80,8 +86,14 @@ class Message:
     is_streaming: bool = False
     parent_message_id: UUID | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    lease_owner: UUID | None = None  # the process generating it (domain.maintenance.leases)
+
+    @property
+    def generating(self) -> bool:
+        return self.status is MessageStatus.GENERATING
 
     def complete(self, answer: str, usage: PricedUsage, at: datetime, ttft: float | None) -> None:
+        self.status = MessageStatus.NORMAL
         self._settle(answer, usage, at, ttft)
 
     def fail(self, error: str, answer: str, usage: PricedUsage | None, at: datetime, latency: float) -> None:

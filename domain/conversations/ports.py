@@ -36,11 +36,15 @@ class MessageRepository(Protocol):
 
     async def update(self, message: Message) -> None: ...
 
+    async def save_progress(self, message_id: UUID, answer: str) -> None:
+        """Stores `answer` (what was streamed so far) on a message still `generating`: one UPDATE of that
+        column alone; a message already completed or failed is left as it is."""
+
     async def first(self, conversation_id: UUID) -> Message | None:
-        """The conversation's first answered message."""
+        """The conversation's first answered message (one with an answer, not still generating)."""
 
     async def history(self, conversation_id: UUID, limit: int) -> list[Message]:
-        """The last `limit` answered messages, oldest first."""
+        """The last `limit` answered messages (with an answer, not still generating), oldest first."""
 
     async def page(self, conversation_id: UUID, *, first_id: UUID | None, limit: int) -> Page[Message] | None:
         """Newest first; `first_id` pages backwards to messages older than that one (None: unknown first_id)."""

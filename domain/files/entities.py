@@ -61,6 +61,17 @@ def check_upload(name: str, size: int, mime_type: str | None, limits: UploadLimi
 
 
 @dataclass(frozen=True, slots=True)
+class FileReader:
+    """Who reads uploaded files: a run or message of `app_id` (owned by the account `app_owner`) for its
+    end user or account (`role` is an upload's created_by_role: "end_user" or "account")."""
+
+    tenant_id: UUID
+    app_owner: UUID
+    role: str
+    user_id: UUID
+
+
+@dataclass(frozen=True, slots=True)
 class UploadFile:
     id: UUID
     tenant_id: UUID
@@ -73,3 +84,14 @@ class UploadFile:
     created_by_role: str
     created_at: datetime
     hash: str
+
+    def readable_by(self, reader: FileReader) -> bool:
+        """Stricter than Dify, which checks the workspace only: a file is read only by whoever uploaded it
+        (an end user belongs to one app, so that is the same app and the same end user) or, for the app's own
+        files, when its owner uploaded it in the console. Another app or end user of the workspace gets
+        nothing, as if the file did not exist."""
+        if self.tenant_id != reader.tenant_id:
+            return False
+        if (self.created_by_role, self.created_by) == (reader.role, reader.user_id):
+            return True
+        return self.created_by_role == "account" and self.created_by == reader.app_owner

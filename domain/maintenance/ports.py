@@ -6,6 +6,7 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.maintenance.app_purge import AppRecords
+from domain.maintenance.leases import ProcessIdentity
 from domain.maintenance.policies import ExpiringRecords
 
 
@@ -52,3 +53,39 @@ class AppPurgeStore(Protocol):
 class AppPurgeQueue(Protocol):
     async def purge_app(self, app_id: UUID) -> None:
         """Enqueues the removal of a deleted app's data. Raises StoreUnavailable if the queue is down."""
+
+
+class ProcessLeaseStore(Protocol):
+    """Process leases (domain/maintenance/leases.py). Times are the store's own clock, so processes on
+    hosts whose clocks differ agree on what expired."""
+
+    async def renew(self, owner: UUID, identity: ProcessIdentity, seconds: float) -> None:
+        """Creates or extends `owner`'s lease until `seconds` from now."""
+
+    async def release(self, owner: UUID) -> None:
+        """Ends `owner`'s lease now (a clean stop: whatever it still holds is orphaned at once)."""
+
+    async def leases_in(self, namespace: str) -> list[tuple[UUID, int]]:
+        """(owner, pid) of the live leases taken by processes of the pid namespace `namespace`."""
+
+
+class OrphanStore(Protocol):
+    async def fail_orphaned_messages(self, reason: str, limit: int) -> int:
+        """Marks up to `limit` messages still `generating` whose lease owner holds no live lease as `error`
+        with `reason` (their answer so far kept). Returns how many."""
+
+    async def fail_orphaned_runs(self, reason: str, at: datetime, limit: int) -> int:
+        """Marks up to `limit` runs still `running` with a lease owner that holds no live lease as `failed`
+        with `reason` and `finished_at = at` (and their running node executions). Runs without an owner are
+        never touched. Returns how many."""
+
+    async def forget_expired_leases(self) -> int:
+        """Deletes leases long expired (they mark nothing live any more). Returns how many."""
+
+
+class ProcessProbe(Protocol):
+    def identity(self) -> ProcessIdentity:
+        """This process."""
+
+    def alive(self, pid: int) -> bool:
+        """Whether a process with this pid exists in this process's pid namespace."""

@@ -78,6 +78,7 @@ class GraphEngine:
         )
         self._pool.add_outputs(self._graph.root_id, inputs)
         watcher = asyncio.create_task(self._watch_stop()) if self._should_stop else None
+        walking: asyncio.Task | None = None
         try:
             async with asyncio.timeout(limits.max_seconds):
                 walking = asyncio.create_task(walk.run())
@@ -102,6 +103,8 @@ class GraphEngine:
         finally:
             if watcher:
                 watcher.cancel()
+            if walking is not None and not walking.done():  # the run itself was cancelled: so are its nodes
+                walking.cancel()
 
     async def _watch_stop(self) -> None:
         assert self._should_stop is not None

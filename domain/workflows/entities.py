@@ -81,6 +81,8 @@ class WorkflowRun:
     total_steps: int = 0
     exceptions_count: int = 0
     finished_at: datetime | None = None
+    # The process executing it in memory (domain.maintenance.leases); None while a durable queue holds it.
+    lease_owner: UUID | None = None
 
     @property
     def ended(self) -> bool:

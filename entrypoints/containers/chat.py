@@ -31,6 +31,7 @@ class ChatContainer(containers.DeclarativeContainer):
     resolve_model = providers.Dependency()  # the models context's ResolveModel
     retrieve = providers.Dependency()  # the knowledge context's Retrieve use case
     get_dataset = providers.Dependency()
+    process_lease = providers.Dependency()  # the maintenance context's ProcessLease
 
     update_model_config = providers.Factory(UpdateModelConfig, uow_factory, ids)
     describe_parameters = providers.Factory(DescribeParameters, uow_factory)
@@ -52,6 +53,7 @@ class ChatContainer(containers.DeclarativeContainer):
         clock,
         ids,
         config.default_active_requests,
+        process_lease,
         knowledge=gather_knowledge,
     )
     stop_generation = providers.Factory(StopGeneration, stop_signals)

@@ -1,19 +1,25 @@
-"""Wiring of the housekeeping jobs: retention, reapers, orphan uploads and app deletion."""
+"""Wiring of the housekeeping jobs: retention, reapers, orphan uploads and app deletion, and this process's
+lease (the orphan reaper's rule)."""
 
 from dependency_injector import containers, providers
 
 from adapters.persistence.maintenance_app_purge import SqlaAppPurgeStore
+from adapters.persistence.maintenance_leases import SqlaOrphanStore, SqlaProcessLeaseStore
 from adapters.persistence.maintenance_retention import (
     SqlaExpiredRecordStore,
     SqlaOrphanUploadStore,
     SqlaStaleRunStore,
 )
 from adapters.queue.maintenance_dispatcher import TaskiqAppPurgeQueue
+from adapters.system.processes import LocalProcessProbe
 from application.maintenance.clean_orphan_uploads import CleanOrphanUploads
+from application.maintenance.process_lease import ProcessLease
 from application.maintenance.purge_deleted_app import PurgeDeletedApp
 from application.maintenance.purge_expired_records import PurgeExpiredRecords
+from application.maintenance.reap_orphaned_work import ReapOrphanedWork
 from application.maintenance.reap_stale_runs import ReapStaleRuns
 from application.maintenance.resume_app_deletions import ResumeAppDeletions
+from domain.maintenance.leases import LeaseTerms
 from domain.maintenance.policies import ExpiringRecords, RetentionPolicy
 
 
@@ -40,6 +46,7 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     config = providers.Configuration()
     engine = providers.Dependency()
     clock = providers.Dependency()
+    ids = providers.Dependency()
     broker = providers.Dependency()
     file_storage = providers.Dependency()
 
@@ -48,6 +55,9 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     orphan_uploads = providers.Singleton(SqlaOrphanUploadStore, engine)
     app_purge_store = providers.Singleton(SqlaAppPurgeStore, engine)
     app_purge_queue = providers.Singleton(TaskiqAppPurgeQueue, broker)
+    process_leases = providers.Singleton(SqlaProcessLeaseStore, engine)
+    orphans = providers.Singleton(SqlaOrphanStore, engine)
+    process_probe = providers.Singleton(LocalProcessProbe)
 
     apply_retention = providers.Factory(
         PurgeExpiredRecords, expired_records, clock, providers.Callable(retention_policy, config),
@@ -59,6 +69,12 @@ class MaintenanceContainer(containers.DeclarativeContainer):
         job="embeddings cache",
     )
     reap_stale_runs = providers.Factory(ReapStaleRuns, stale_runs, clock, config.max_run_seconds)
+    reap_orphaned_work = providers.Factory(ReapOrphanedWork, orphans, process_leases, process_probe, clock)
+    # This process's lease, shared by the chat and workflow use cases that record it on their rows.
+    process_lease = providers.Singleton(
+        ProcessLease, process_leases, process_probe, reap_orphaned_work,
+        providers.Factory(LeaseTerms, config.lease_seconds), ids,
+    )
     clean_orphan_uploads = providers.Factory(
         CleanOrphanUploads, orphan_uploads, file_storage, clock, config.orphan_upload_hours
     )

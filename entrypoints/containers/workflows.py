@@ -61,6 +61,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     resolve_model = providers.Dependency()  # the chat context's ResolveModel (llm and friends)
     retrieve = providers.Dependency()  # the knowledge context's Retrieve (knowledge-retrieval)
     extractor = providers.Dependency()  # the knowledge context's text extractor (document-extractor)
+    process_lease = providers.Dependency()  # the maintenance context's ProcessLease
 
     code_runner = providers.Singleton(
         SubprocessCodeRunner,
@@ -106,9 +107,10 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     read_run_events = providers.Factory(ReadRunEvents, uow_factory, run_event_log)
     run_workflow = providers.Factory(
         RunWorkflow, uow_factory, executors, stop_signals, trace_dispatcher, run_event_log, generations, clock,
-        ids, limits,
+        ids, limits, process_lease,
     )
-    start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue)
+    start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue, generations)
     run_chatflow = providers.Factory(
-        RunChatflow, uow_factory, run_workflow, stop_signals, trace_dispatcher, run_event_log, generations, clock, ids
+        RunChatflow, uow_factory, run_workflow, stop_signals, trace_dispatcher, run_event_log, generations, clock, ids,
+        process_lease,
     )

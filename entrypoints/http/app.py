@@ -49,6 +49,8 @@ def create_app(container: Container) -> Quart:
         broker.state.container = container
         await broker.startup()
         await recover_lost_documents(container.knowledge, isinstance(broker, InMemoryBroker))
+        # This process's lease, then what dead processes left generating or running is marked failed.
+        await container.maintenance.process_lease().start()
         if isinstance(broker, InMemoryBroker):
             # No beat runs beside the in-process broker: finish app deletions an earlier process left half-done.
             await container.maintenance.resume_app_deletions(stalled_after=timedelta(0)).execute()

@@ -47,6 +47,13 @@ async def reap_stale_runs(context: Context = TaskiqDepends()) -> int:
 
 
 @broker.task(
+    task_name="weir.retention.reap_orphaned_work", queue_name=RETENTION, schedule=every(_settings.REAPER_CRON)
+)
+async def reap_orphaned_work(context: Context = TaskiqDepends()) -> int:
+    return await context.state.container.maintenance.reap_orphaned_work().execute()
+
+
+@broker.task(
     task_name="weir.retention.resume_app_deletions", queue_name=RETENTION, schedule=every(_settings.REAPER_CRON)
 )
 async def resume_app_deletions(context: Context = TaskiqDepends()) -> int:

@@ -43,3 +43,43 @@ async def test_an_uploaded_markdown_file_is_read_into_text(console):
     failed = await (await console.client.post("/v1/workflows/run", headers=bearer(key), json={
         "inputs": {"doc": missing}, "response_mode": "blocking", "user": "alice"})).get_json()
     assert failed["data"]["status"] == "failed" and "not found" in failed["data"]["error"]
+
+
+async def _reader_app(console) -> str:
+    imported = await (await console.client.post(
+        "/console/api/apps/imports", json={"mode": "yaml-content", "yaml_content": _dsl(), "publish": True},
+        headers=console.headers)).get_json()
+    assert imported["status"] == "completed", imported
+    return await console.create_app_key(imported["app_id"])
+
+
+async def _upload(console, key: str, user: str, text: bytes) -> str:
+    part = FileStorage(stream=io.BytesIO(text), filename="notes.md", content_type="text/markdown")
+    response = await console.client.post("/v1/files/upload", headers=bearer(key), form={"user": user},
+                                         files={"file": part})
+    return (await response.get_json())["id"]
+
+
+async def _extract(console, key: str, user: str, file_id: str) -> dict:
+    doc = {"type": "document", "transfer_method": "local_file", "upload_file_id": file_id}
+    body = await (await console.client.post("/v1/workflows/run", headers=bearer(key), json={
+        "inputs": {"doc": doc}, "response_mode": "blocking", "user": user})).get_json()
+    return body["data"]
+
+
+async def test_a_file_is_read_only_by_the_app_and_end_user_that_uploaded_it_not_by_others_of_the_workspace(console):
+    """Stricter than Dify (workspace only): any app or end user of the workspace could read any upload by id."""
+    first, second = await _reader_app(console), await _reader_app(console)
+    alices = await _upload(console, first, "alice", b"Alice's secret is 42.")
+    seconds = await _upload(console, second, "alice", b"The other app's file.")
+
+    own = await _extract(console, first, "alice", alices)
+    assert own["status"] == "succeeded" and "Alice's secret is 42." in own["outputs"]["text"]
+    for key, user, file_id in (
+        (first, "bob", alices),  # another end user of the same app
+        (second, "alice", alices),  # the same name in another app is another end user
+        (first, "alice", seconds),  # a file of another app of the workspace
+    ):
+        refused = await _extract(console, key, user, file_id)
+        assert refused["status"] == "failed" and refused["error"].endswith(f"File {file_id} not found."), refused
+        assert "secret" not in str(refused.get("outputs"))

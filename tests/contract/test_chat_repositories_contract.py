@@ -4,6 +4,7 @@ What a unit test learns through tests/fakes.py holds only if the fakes answer as
 orders, the same pages, the same upserts, nothing kept without `update` and `commit`.
 """
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from uuid import UUID
@@ -12,7 +13,7 @@ import pytest
 
 from domain.apps.entities import App, AppMode
 from domain.apps.model_config import AppModelConfig, ModelSettings
-from domain.conversations.entities import Conversation, Feedback, Message, Rating
+from domain.conversations.entities import Conversation, Feedback, Message, MessageStatus, Rating
 from domain.files.entities import UploadFile
 from domain.models.pricing import ModelPrice
 from domain.models.providers import DefaultModel, ModelEntry, ProviderCredentials
@@ -119,6 +120,24 @@ async def test_history_and_first_are_the_answered_messages_and_pages_go_newest_f
         assert ([m.id.int for m in older.items], older.has_more) == ([202, 201], False)
         assert await u.messages.page(chat.id, first_id=UUID(int=205), limit=2) is None  # another conversation's
         assert await u.messages.first(UUID(int=999)) is None
+
+
+async def test_the_answer_so_far_is_saved_only_on_a_generating_message_which_is_no_turn_of_history(uow):
+    chat = conversation(1)
+    owner = UUID(int=0x1EA5E)
+    generating = replace(message(1, chat.id, at=1, answer=""), status=MessageStatus.GENERATING, lease_owner=owner)
+    answered = message(2, chat.id, at=2, answer="Final")
+    await _store(uow, chat, messages=(generating, answered))
+    async with uow() as u:
+        await u.messages.save_progress(generating.id, "Partial")
+        await u.messages.save_progress(answered.id, "Partial")
+        await u.commit()
+    async with uow() as u:
+        saved = await u.messages.get(generating.id)
+        assert (saved.status, saved.answer, saved.lease_owner) == (MessageStatus.GENERATING, "Partial", owner)
+        assert (await u.messages.get(answered.id)).answer == "Final"
+        assert [m.id for m in await u.messages.history(chat.id, 10)] == [answered.id]
+        assert (await u.messages.first(chat.id)).id == answered.id
 
 
 async def test_an_entity_changes_in_the_store_only_through_update_and_commit(uow):

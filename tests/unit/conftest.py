@@ -9,7 +9,7 @@ from application.workflows.run_chatflow import RunChatflow
 from application.workflows.run_workflow import RunWorkflow
 from domain.tenancy.rules import LoginLimits
 from domain.workflows.engine import Limits
-from tests.fakes import FakeHasher, FakeUnitOfWork, FixedClock, RecordingSink, SequentialIds
+from tests.fakes import FakeHasher, FakeUnitOfWork, FakeWorkLease, FixedClock, RecordingSink, SequentialIds
 from tests.workflow_fakes import (
     FakeRunEventLog,
     FakeStopSignals,
@@ -67,6 +67,12 @@ def workflow_db() -> WorkflowDatabase:
 
 
 @pytest.fixture
+def work_lease() -> FakeWorkLease:
+    """This process's lease, as the use cases record it on what they generate or run."""
+    return FakeWorkLease()
+
+
+@pytest.fixture
 def workflow_stops() -> FakeStopSignals:
     return FakeStopSignals()
 
@@ -95,18 +101,19 @@ async def workflow_generations():
 
 @pytest.fixture
 def run_workflow(
-    workflow_db, scripted_nodes, workflow_stops, workflow_traces, run_log, workflow_generations, clock, ids
+    workflow_db, scripted_nodes, workflow_stops, workflow_traces, run_log, workflow_generations, clock, ids, work_lease
 ) -> RunWorkflow:
     return RunWorkflow(
         workflow_db, scripted_nodes, workflow_stops, workflow_traces, run_log, workflow_generations, clock, ids,
-        Limits(max_seconds=10),
+        Limits(max_seconds=10), work_lease,
     )
 
 
 @pytest.fixture
 def run_chatflow(
-    workflow_db, run_workflow, workflow_stops, workflow_traces, run_log, workflow_generations, clock, ids
+    workflow_db, run_workflow, workflow_stops, workflow_traces, run_log, workflow_generations, clock, ids, work_lease
 ) -> RunChatflow:
     return RunChatflow(
-        workflow_db, run_workflow, workflow_stops, workflow_traces, run_log, workflow_generations, clock, ids
+        workflow_db, run_workflow, workflow_stops, workflow_traces, run_log, workflow_generations, clock, ids,
+        work_lease,
     )

@@ -4,6 +4,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.maintenance.app_purge import AppRecords
+from domain.maintenance.leases import ProcessIdentity
 from domain.maintenance.policies import ExpiringRecords
 from domain.shared.errors import StoreUnavailable
 
@@ -122,3 +123,67 @@ class RecordingPurgeQueue:
         if self.down:
             raise StoreUnavailable("The app deletion queue is unavailable.")
         self.sent.append(app_id)
+
+
+class InMemoryLeases:
+    """Process leases and the rows they own (a ProcessLeaseStore and an OrphanStore over one state), on a
+    clock of its own: `now` in seconds, moved by the test."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.leases: dict[UUID, tuple[ProcessIdentity, float]] = {}  # owner -> (identity, expires at)
+        self.messages: dict[str, list] = {}  # id -> [owner, status, error]
+        self.runs: dict[str, list] = {}  # id -> [owner or None, status, error, finished at]
+        self.renewals: list[UUID] = []
+        self.down = False
+
+    def live(self, owner: UUID | None) -> bool:
+        return owner in self.leases and self.leases[owner][1] > self.now
+
+    async def renew(self, owner: UUID, identity: ProcessIdentity, seconds: float) -> None:
+        if self.down:
+            raise StoreUnavailable()
+        self.renewals.append(owner)
+        self.leases[owner] = (identity, self.now + seconds)
+
+    async def release(self, owner: UUID) -> None:
+        self.leases.pop(owner, None)
+
+    async def leases_in(self, namespace: str) -> list[tuple[UUID, int]]:
+        return [(owner, identity.pid) for owner, (identity, _) in self.leases.items()
+                if identity.namespace == namespace and self.live(owner)]
+
+    async def fail_orphaned_messages(self, reason: str, limit: int) -> int:
+        if self.down:
+            raise StoreUnavailable()
+        batch = [row for row in self.messages.values() if row[1] == "generating" and not self.live(row[0])][:limit]
+        for row in batch:
+            row[1:3] = ["error", reason]
+        return len(batch)
+
+    async def fail_orphaned_runs(self, reason: str, at: datetime, limit: int) -> int:
+        batch = [row for row in self.runs.values()
+                 if row[1] == "running" and row[0] is not None and not self.live(row[0])][:limit]
+        for row in batch:
+            row[1:4] = ["failed", reason, at]
+        return len(batch)
+
+    async def forget_expired_leases(self) -> int:
+        expired = [owner for owner in self.leases if not self.live(owner)]
+        for owner in expired:
+            del self.leases[owner]
+        return len(expired)
+
+
+class FakeProcessProbe:
+    """This process is pid 100 of namespace "ns-a"; `alive` holds the other pids that exist there."""
+
+    def __init__(self, namespace: str | None = "ns-a", alive: set[int] = frozenset()) -> None:
+        self.me = ProcessIdentity(host="host-a", pid=100, namespace=namespace)
+        self.others = set(alive)
+
+    def identity(self) -> ProcessIdentity:
+        return self.me
+
+    def alive(self, pid: int) -> bool:
+        return pid == self.me.pid or pid in self.others

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from application.conversations import generate_answer
+from application.conversations import answer_progress, generate_answer
 from application.conversations.generate_answer import GenerateAnswer
 from application.conversations.generations import Generations, MessageRun
 from application.conversations.send_message import SendMessage, SendMessageRequest
@@ -25,6 +25,7 @@ from domain.apps.model_config import AppModelConfig, ModelSettings
 from domain.conversations.entities import NAME_LENGTH, Conversation, Message, MessageStatus, name_from_query
 from domain.conversations.errors import ConversationNotFound, TooManyRequests
 from domain.conversations.events import AnswerDelta, GenerationEvent, MessageEnded, MessageFailed
+from domain.maintenance.leases import SHUT_DOWN_MESSAGE
 from domain.models.entities import ChatMessage
 from domain.models.errors import CompletionRequestError, ProviderQuotaExceeded, RateLimitError
 from domain.models.pricing import ModelPrice
@@ -36,6 +37,8 @@ from tests.fakes import (
     FakeConcurrencyLimiter,
     FakeStopSignals,
     FakeUnitOfWork,
+    FakeUnitOfWorkBlock,
+    FakeWorkLease,
     FixedClock,
     RecordingTraceDispatcher,
     Script,
@@ -69,10 +72,11 @@ class Chat:
         self.limiter = FakeConcurrencyLimiter()
         self.traces = RecordingTraceDispatcher()
         self.generations = Generations()
+        self.lease = FakeWorkLease()
         generate = GenerateAnswer(self.uow, self.stops, self.counter, self.traces, self.clock)
         self.send_message = SendMessage(
             self.uow, ResolveModel(self.uow, self.model, fallback=None), self.counter, self.stops, self.limiter,
-            generate, self.generations, self.clock, self.ids, default_active_requests,
+            generate, self.generations, self.clock, self.ids, default_active_requests, self.lease,
         )
 
     async def install(
@@ -263,18 +267,23 @@ async def test_the_per_app_concurrency_cap_refuses_with_too_many_requests(app_ca
 # SendMessage: what is written, and the prompt
 
 
-async def test_the_message_is_committed_before_the_model_is_called_and_no_connection_is_held(chat):
+async def test_the_message_is_committed_generating_with_its_owner_before_the_model_is_called_no_connection_held(
+    chat,
+):
     seen: dict = {}
 
     def at_the_provider(_request) -> None:
-        seen["messages"] = [(m.query, m.answer, m.status) for m in chat.uow.committed.messages.values()]
+        seen["messages"] = [
+            (m.query, m.answer, m.status, m.lease_owner) for m in chat.uow.committed.messages.values()
+        ]
         seen["conversations"] = list(chat.uow.committed.conversations)
         seen["open_units_of_work"] = chat.uow.open
 
     chat.model.on_request = at_the_provider
     run, _ = await chat.ask("Hi there")
+    assert chat.message(run).status is MessageStatus.NORMAL
     assert seen == {
-        "messages": [("Hi there", "", MessageStatus.NORMAL)],
+        "messages": [("Hi there", "", MessageStatus.GENERATING, chat.lease.owner)],
         "conversations": [run.started.conversation.id],
         "open_units_of_work": 0,
     }
@@ -503,3 +512,80 @@ async def test_every_finished_message_is_handed_to_telemetry_exactly_once(chat):
         (failed.started.message.id, "error", chat.message(failed).created_at),
         (stopped.started.message.id, "normal", chat.message(stopped).created_at),
     ]
+
+
+# Crash truthfulness: a message never looks answered before it is, and a client gone early changes nothing
+
+
+async def test_the_answer_streamed_so_far_is_saved_within_the_interval_while_the_message_is_generating(
+    chat, monkeypatch
+):
+    monkeypatch.setattr(answer_progress, "SAVE_EVERY_SECONDS", 0.01)
+    more = asyncio.Event()
+    chat.model.scripts.append(Script(deltas=("One", " two", " three"), hold=more, hold_after=2))
+    run = await chat.send("Count")
+    await eventually(lambda: chat.message(run).answer == "One two", timeout=WAIT,
+                     what="the answer so far to be saved though no delta came since")
+    assert chat.message(run).status is MessageStatus.GENERATING and chat.message(run).error is None
+    more.set()
+    await chat.events(run)
+    saved = chat.message(run)
+    assert (saved.status, saved.answer, saved.error) == (MessageStatus.NORMAL, "One two three", None)
+
+
+async def test_the_answer_so_far_is_saved_after_so_many_deltas_without_waiting_for_the_interval(chat, monkeypatch):
+    monkeypatch.setattr(answer_progress, "SAVE_EVERY_SECONDS", 3600)
+    monkeypatch.setattr(answer_progress, "SAVE_EVERY_DELTAS", 2)
+    more = asyncio.Event()
+    chat.model.scripts.append(Script(deltas=("a", "b", "c"), hold=more, hold_after=2))
+    run = await chat.send("Letters")
+    await eventually(lambda: chat.message(run).answer == "ab", timeout=WAIT, what="two deltas to be saved")
+    assert chat.message(run).generating
+    more.set()
+    await chat.events(run)
+    assert chat.message(run).answer == "abc"
+
+
+async def test_a_generation_cancelled_by_a_shutdown_ends_error_with_the_reason_and_the_text_so_far(chat):
+    chat.model.scripts.append(Script(deltas=("Half", " way"), hold=asyncio.Event(), hold_after=1))
+    run = await chat.send("Hi")
+    assert await run.next_event(timeout=WAIT) == AnswerDelta("Half")
+    await chat.generations.drain(timeout=0)  # what the process does with generations left at shutdown
+    saved = chat.message(run)  # stored before drain returned: before the process closes its pools
+    assert (saved.status, saved.error, saved.answer) == (MessageStatus.ERROR, SHUT_DOWN_MESSAGE, "Half")
+    assert chat.limiter.held(chat.app.id) == 0 and chat.model.closed == 1
+
+
+async def test_a_client_gone_right_after_its_message_was_stored_still_gets_it_answered(chat, monkeypatch):
+    """The cancel storm's 3 of 509: the request task cancelled (client disconnect) just after the message's
+    commit left it stored, never sent upstream, `normal` with an empty answer."""
+    caller: list[asyncio.Task] = []
+    real_commit = FakeUnitOfWorkBlock.commit
+
+    async def commit_then_the_client_leaves(block):
+        await real_commit(block)
+        if caller and not caller[0].cancelling() and chat.uow.committed.messages:
+            caller[0].cancel()
+            await asyncio.sleep(0)  # the cancel lands on the next suspension of the task it was sent to
+
+    monkeypatch.setattr(FakeUnitOfWorkBlock, "commit", commit_then_the_client_leaves)
+    caller.append(asyncio.create_task(chat.send("Hi there")))
+    with pytest.raises(asyncio.CancelledError):
+        await caller[0]
+    [message_id] = chat.uow.committed.messages
+    await eventually(lambda: not chat.uow.committed.messages[message_id].generating, timeout=WAIT,
+                     what="the detached generation to answer")
+    saved = chat.uow.committed.messages[message_id]
+    assert (saved.status, saved.answer) == (MessageStatus.NORMAL, "Hello world")
+    assert len(chat.model.requests) == 1
+    await eventually(lambda: chat.limiter.held(chat.app.id) == 0, timeout=WAIT, what="the slot to be released")
+
+
+async def test_a_message_that_could_not_be_started_is_not_left_generating(chat, monkeypatch):
+    async def unreachable(task_id, owner):
+        raise StoreUnavailable("Redis is unreachable")
+
+    monkeypatch.setattr(chat.stops, "register", unreachable)
+    with pytest.raises(StoreUnavailable):
+        await chat.send("Hi there")
+    assert chat.uow.committed.messages == {} and chat.limiter.held(chat.app.id) == 0

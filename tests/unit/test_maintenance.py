@@ -1,27 +1,34 @@
 """Housekeeping use cases with in-memory stores: what expires, in which batches, what a deletion removes."""
 
+import asyncio
 import logging
 from datetime import timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
 from application.apps.create_api_key import CreateApiKey
 from application.apps.delete_app import DeleteApp
 from application.maintenance.clean_orphan_uploads import CleanOrphanUploads
+from application.maintenance.process_lease import ProcessLease
 from application.maintenance.purge_deleted_app import PurgeDeletedApp
 from application.maintenance.purge_expired_records import PurgeExpiredRecords
+from application.maintenance.reap_orphaned_work import ReapOrphanedWork
 from application.maintenance.reap_stale_runs import ReapStaleRuns
 from application.maintenance.resume_app_deletions import STALLED_AFTER, ResumeAppDeletions
 from domain.apps.entities import AppStatus, TokenType
 from domain.maintenance.app_purge import PURGE_ORDER, AppRecords
+from domain.maintenance.leases import INTERRUPTED_MESSAGE, INTERRUPTED_RUN, LeaseTerms, ProcessIdentity
 from domain.maintenance.policies import STALE_RUN_GRACE, ExpiringRecords, RetentionPolicy
 from domain.shared.errors import StoreUnavailable
-from tests.fakes import FakeSecrets, RecordingSink
+from tests.fakes import FakeSecrets, FixedClock, RecordingSink, SequentialIds
+from tests.polling import eventually
 from tests.unit.maintenance_fakes import (
+    FakeProcessProbe,
     InMemoryAppPurge,
     InMemoryExpiredRecords,
     InMemoryFileStorage,
+    InMemoryLeases,
     InMemoryOrphanUploads,
     InMemoryStaleRuns,
     RecordingPurgeQueue,
@@ -160,3 +167,97 @@ async def test_an_app_is_deleted_even_when_the_queue_is_down(uow, clock, owner, 
     async with uow() as u:
         assert (await u.apps.get(chat_app.id)).status == AppStatus.DELETING
 
+
+
+# Orphaned work: what a dead process left generating or running (domain/maintenance/leases.py)
+
+
+def _leased(store: InMemoryLeases, namespace: str, pid: int, seconds: float = 30) -> UUID:
+    owner = uuid4()
+    store.leases[owner] = (ProcessIdentity("some-host", pid, namespace), store.now + seconds)
+    return owner
+
+
+async def test_only_what_a_dead_process_left_is_failed_never_a_live_owners_rows_nor_queued_runs(clock, caplog):
+    store = InMemoryLeases()
+    live, dead = _leased(store, "ns-b", 5), _leased(store, "ns-b", 6, seconds=10)
+    store.now = 11  # the dead process stopped renewing: its lease lapsed
+    never_leased = uuid4()
+    store.messages = {
+        "live": [live, "generating", None], "dead": [dead, "generating", None], "done": [dead, "normal", None],
+        "nobody": [never_leased, "generating", None],
+    }
+    store.runs = {
+        "live": [live, "running", None, None], "dead": [dead, "running", None, None],
+        "queued": [None, "running", None, None], "done": [dead, "succeeded", None, None],
+    }
+    reap = ReapOrphanedWork(store, store, FakeProcessProbe(), clock, batch_size=1)
+    with caplog.at_level(logging.WARNING):
+        assert await reap.execute() == 3
+    assert {k: tuple(v[1:]) for k, v in store.messages.items()} == {
+        "live": ("generating", None), "dead": ("error", INTERRUPTED_MESSAGE), "done": ("normal", None),
+        "nobody": ("error", INTERRUPTED_MESSAGE),
+    }
+    assert {k: tuple(v[1:]) for k, v in store.runs.items()} == {
+        "live": ("running", None, None), "dead": ("failed", INTERRUPTED_RUN, clock.now()),
+        "queued": ("running", None, None), "done": ("succeeded", None, None),
+    }
+    assert "2 messages and 1 workflow runs left by a dead process" in caplog.text
+    assert list(store.leases) == [live]  # the lapsed lease is forgotten
+
+
+async def test_at_start_the_leases_of_gone_pids_of_this_namespace_end_at_once_not_others(clock):
+    store = InMemoryLeases()
+    gone, running = _leased(store, "ns-a", 200), _leased(store, "ns-a", 300)
+    elsewhere = _leased(store, "ns-b", 200)  # the same pid in another namespace says nothing about it
+    store.messages = {name: [owner, "generating", None] for name, owner in
+                      (("gone", gone), ("running", running), ("elsewhere", elsewhere))}
+    probe = FakeProcessProbe(alive={300})
+    reap = ReapOrphanedWork(store, store, probe, clock)
+    assert await reap.execute() == 0  # the leases have not lapsed yet
+    assert await reap.execute(at_start=True) == 1
+    assert {name: row[1] for name, row in store.messages.items()} == {
+        "gone": "error", "running": "generating", "elsewhere": "generating",
+    }
+    store.messages["gone"][1] = "generating"
+    store.leases[gone] = (ProcessIdentity("h", 200, None), 30)
+    unknown = ReapOrphanedWork(store, store, FakeProcessProbe(namespace=None), clock)
+    assert await unknown.execute(at_start=True) == 0  # off Linux: only a lapsed lease tells
+
+
+def _lease(store: InMemoryLeases, ids, seconds: float = 30) -> ProcessLease:
+    reap = ReapOrphanedWork(store, store, FakeProcessProbe(), FixedClock())
+    return ProcessLease(store, FakeProcessProbe(), reap, LeaseTerms(seconds), ids)
+
+
+async def test_the_lease_is_taken_once_before_any_row_names_it_and_start_reaps_at_once():
+    store = InMemoryLeases()
+    lease = _lease(store, SequentialIds())
+    dead = _leased(store, "ns-a", 200)
+    store.messages = {"left": [dead, "generating", None]}
+    owners = await asyncio.gather(lease.hold(), lease.hold())
+    assert owners == [lease.owner, lease.owner] and store.renewals == [lease.owner]
+    assert store.messages["left"][1] == "generating"  # hold alone reaps nothing
+    await lease.start()
+    assert store.messages["left"][1] == "error" and store.renewals == [lease.owner]
+    await lease.release()
+    assert lease.owner not in store.leases
+
+
+async def test_the_lease_is_renewed_while_held_a_failed_renewal_is_retried_and_release_ends_it(caplog):
+    store = InMemoryLeases()
+    lease = _lease(store, SequentialIds(), seconds=0.03)  # renewed every 10 ms
+    await lease.hold()
+    await eventually(lambda: len(store.renewals) >= 3, what="the lease to be renewed")
+    store.down = True
+    with caplog.at_level(logging.WARNING):
+        await eventually(lambda: "could not renew lease" in caplog.text, what="a failed renewal to be logged")
+    store.down = False
+    renewed = len(store.renewals)
+    await eventually(lambda: len(store.renewals) > renewed, what="the renewals to go on")
+    await lease.release()
+    assert lease.owner not in store.leases
+    released = len(store.renewals)
+    for _ in range(10):  # the keeper was awaited to its end: no renewal comes, however long one waits
+        await asyncio.sleep(0)
+    assert len(store.renewals) == released and lease._keeper is None

@@ -5,14 +5,17 @@ from itertools import pairwise
 
 import pytest
 
+from application.conversations import answer_progress
 from application.workflows.run_chatflow import ChatflowRequest
 from domain.apps.entities import AppMode
 from domain.apps.errors import NotChatApp
 from domain.conversations.entities import MessageStatus
 from domain.conversations.errors import ConversationNotFound
+from domain.maintenance.leases import SHUT_DOWN_MESSAGE, SHUT_DOWN_RUN
 from domain.shared.errors import InvalidParam
 from domain.workflows import run_events as ev
 from domain.workflows.entities import RunStatus
+from tests.polling import eventually
 from tests.workflow_fakes import events_until, graph, make_app, make_end_user, publish
 
 APP = make_app(AppMode.ADVANCED_CHAT)
@@ -95,3 +98,39 @@ async def test_a_conversation_of_another_user_is_not_found(run_chatflow, workflo
     alices, _ = await _ask(run_chatflow)
     with pytest.raises(ConversationNotFound):
         await run_chatflow.start(ChatflowRequest(APP, BOB, "Hi", {}, conversation_id=alices.conversation.id))
+
+
+# Crash truthfulness: the message is generating (owned by this process) until it settles, its text saved
+
+
+async def test_the_message_is_generating_with_its_owner_and_its_streamed_answer_saved_until_it_settles(
+    run_chatflow, workflow_db, scripted_nodes, work_lease, monkeypatch
+):
+    monkeypatch.setattr(answer_progress, "SAVE_EVERY_SECONDS", 0.01)
+    await publish(workflow_db, APP, _chatflow(("w", {"type": "wait"})), conversation_variables=TURNS)
+    handle = await run_chatflow.start(ChatflowRequest(APP, ALICE, "Hello", {}))
+    await eventually(lambda: workflow_db.state.chat_messages[handle.message.id].answer == "Hi there (turn 1)",
+                     what="the answer streamed so far to be saved while the run waits")
+    message = workflow_db.state.chat_messages[handle.message.id]
+    assert (message.status, message.lease_owner) == (MessageStatus.GENERATING, work_lease.owner)
+    assert workflow_db.state.workflow_runs[handle.run.id].lease_owner == work_lease.owner
+    scripted_nodes.release.set()
+    await events_until(handle, ev.MessageEnd)
+    assert workflow_db.state.chat_messages[handle.message.id].status is MessageStatus.NORMAL
+
+
+async def test_a_chatflow_cancelled_by_a_shutdown_fails_its_message_and_its_run(
+    run_chatflow, workflow_db, workflow_generations
+):
+    await publish(workflow_db, APP, _chatflow(("w", {"type": "wait"})), conversation_variables=TURNS)
+    handle = await run_chatflow.start(ChatflowRequest(APP, ALICE, "Hello", {}))
+    await events_until(handle, lambda e: isinstance(e, ev.NodeStarted) and e.node.id == "w")
+    await workflow_generations.drain(timeout=0)
+    await eventually(lambda: not workflow_db.state.chat_messages[handle.message.id].generating,
+                     what="the message to be settled")
+    message = workflow_db.state.chat_messages[handle.message.id]
+    assert (message.status, message.error, message.answer) == (
+        MessageStatus.ERROR, SHUT_DOWN_MESSAGE, "Hi there (turn 1)"
+    )
+    run = workflow_db.state.workflow_runs[handle.run.id]
+    assert (run.status, run.error) == (RunStatus.FAILED, SHUT_DOWN_RUN)

@@ -1,6 +1,7 @@
 """RunWorkflow over in-memory fakes: what is checked before anything is stored, what is stored as the run
 goes, what a stop does, and the order of the events a client sees (live and replayed)."""
 
+import asyncio
 from itertools import pairwise
 
 import pytest
@@ -8,9 +9,12 @@ import pytest
 from application.workflows.run_workflow import RunWorkflowRequest, WorkflowNotPublished
 from domain.apps.entities import AppMode
 from domain.apps.errors import NotWorkflowApp
+from domain.maintenance.leases import SHUT_DOWN_RUN
 from domain.shared.errors import InvalidParam, NotFound
 from domain.workflows import run_events as ev
 from domain.workflows.entities import NodeStatus, RunStatus
+from tests.fakes import FakeUnitOfWorkBlock
+from tests.polling import eventually
 from tests.workflow_fakes import events_until, graph, make_app, make_end_user, publish
 
 APP = make_app(AppMode.WORKFLOW)
@@ -135,3 +139,57 @@ async def test_an_async_run_resumes_in_another_process_once(run_workflow, workfl
 async def _draft_of(db, app):
     async with db() as uow:
         return await uow.workflows.draft(app.id)
+
+
+# Crash truthfulness: who owns a run, and a run never left `running` by a live process
+
+
+async def test_a_run_executed_here_records_this_process_as_its_owner(run_workflow, workflow_db, work_lease):
+    await publish(workflow_db, APP, _linear())
+    handle = await run_workflow.execute(RunWorkflowRequest(APP, ALICE, {"ticket": "x"}))
+    await events_until(handle, ev.WorkflowFinished)
+    assert workflow_db.state.workflow_runs[handle.run.id].lease_owner == work_lease.owner
+
+
+async def test_a_run_for_a_durable_queue_has_no_owner_and_its_resume_keeps_none(run_workflow, workflow_db):
+    await publish(workflow_db, APP, _linear())
+    handle, _ = await run_workflow.prepare(RunWorkflowRequest(APP, ALICE, {"ticket": "x"}), owned=False)
+    assert workflow_db.state.workflow_runs[handle.run.id].lease_owner is None
+    await run_workflow.resume(handle.run.id, handle.task_id, "alice")
+    run = workflow_db.state.workflow_runs[handle.run.id]
+    assert (run.status, run.lease_owner) == (RunStatus.SUCCEEDED, None)
+
+
+async def test_a_run_cancelled_mid_execution_ends_failed_with_its_running_nodes(
+    run_workflow, workflow_db, workflow_generations, workflow_stops
+):
+    await publish(workflow_db, APP, _linear(("w", {"type": "wait"})))
+    handle = await run_workflow.execute(RunWorkflowRequest(APP, ALICE, {"ticket": "x"}))
+    await events_until(handle, lambda e: isinstance(e, ev.NodeStarted) and e.node.id == "w")
+    await workflow_generations.drain(timeout=0)  # the process shutting down with the run still going
+    await eventually(lambda: workflow_db.state.workflow_runs[handle.run.id].ended, what="the run to be ended")
+    run = workflow_db.state.workflow_runs[handle.run.id]
+    assert (run.status, run.error) == (RunStatus.FAILED, SHUT_DOWN_RUN) and run.finished_at is not None
+    waiting = [n for n in workflow_db.state.node_executions.values() if n.node_id == "w"]
+    assert [(n.status, n.error) for n in waiting] == [(NodeStatus.FAILED, SHUT_DOWN_RUN)]
+    assert workflow_stops.owners == {}
+
+
+async def test_a_client_gone_right_after_the_run_was_stored_still_gets_it_run(run_workflow, workflow_db, monkeypatch):
+    caller: list[asyncio.Task] = []
+    real_commit = FakeUnitOfWorkBlock.commit
+
+    async def commit_then_the_client_leaves(block):
+        await real_commit(block)
+        if caller and not caller[0].cancelling() and workflow_db.state.workflow_runs:
+            caller[0].cancel()
+            await asyncio.sleep(0)
+
+    monkeypatch.setattr(FakeUnitOfWorkBlock, "commit", commit_then_the_client_leaves)
+    await publish(workflow_db, APP, _linear())
+    caller.append(asyncio.create_task(run_workflow.execute(RunWorkflowRequest(APP, ALICE, {"ticket": "x"}))))
+    with pytest.raises(asyncio.CancelledError):
+        await caller[0]
+    [run_id] = workflow_db.state.workflow_runs
+    await eventually(lambda: workflow_db.state.workflow_runs[run_id].ended, what="the detached run to finish")
+    assert workflow_db.state.workflow_runs[run_id].status == RunStatus.SUCCEEDED

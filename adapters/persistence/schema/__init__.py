@@ -7,6 +7,7 @@ from adapters.persistence.schema import knowledge  # noqa: F401  (registers its 
 from adapters.persistence.schema.apps import api_tokens, apps, end_users
 from adapters.persistence.schema.base import metadata
 from adapters.persistence.schema.conversations import conversations, message_feedbacks, messages, upload_files
+from adapters.persistence.schema.leases import process_leases
 from adapters.persistence.schema.models import app_model_configs, provider_credentials, tenant_default_models
 from adapters.persistence.schema.runs import workflow_node_executions, workflow_runs
 from adapters.persistence.schema.telemetry import trace_records
@@ -24,6 +25,7 @@ __all__ = [
     "message_feedbacks",
     "messages",
     "metadata",
+    "process_leases",
     "provider_credentials",
     "tenant_account_joins",
     "tenant_default_models",

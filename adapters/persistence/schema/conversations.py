@@ -71,6 +71,7 @@ messages = Table(
     at_column("updated_at"),
     Column("agent_based", Boolean, nullable=False, server_default=text("false")),
     Column("workflow_run_id", UUID(as_uuid=True)),
+    Column("lease_owner", UUID(as_uuid=True)),  # beyond Dify: the process generating it (process_leases)
     Index(None, "conversation_id", "created_at"),
     Index(None, "app_id", "created_at"),
 )

@@ -28,6 +28,7 @@ workflow_runs = Table(
     Column("created_by", UUID(as_uuid=True), nullable=False),
     at_column("created_at"),
     at_column("finished_at", nullable=True),
+    Column("lease_owner", UUID(as_uuid=True)),  # beyond Dify: the process executing it in memory (process_leases)
     Index(None, "tenant_id", "app_id", "triggered_from", "created_at"),
 )
 
