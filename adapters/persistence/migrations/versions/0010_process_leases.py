@@ -1,7 +1,7 @@
 """process leases: messages and workflow runs name the process working on them (crash truthfulness)
 
-Revision ID: 0008_process_leases
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-08 10:00:00.000000
 
 The new columns are nullable without a default (no table rewrite); the index over generating messages is
@@ -11,8 +11,8 @@ built CONCURRENTLY, as 0006's.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_process_leases'
-down_revision = '0007'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
