@@ -6,7 +6,9 @@ from quart import Blueprint
 
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.bodies import json_object
+from entrypoints.http.columns import DEFAULT_MODEL_NAME, DEFAULT_MODEL_PROVIDER
 from entrypoints.http.deps import container
+from entrypoints.http.input_checks import check_length
 
 bp = Blueprint("console_models", __name__)
 
@@ -58,6 +60,10 @@ async def list_providers() -> dict:
 async def set_default_model() -> dict:
     body = await json_object()
     settings = body.get("model_settings") or []
+    for item in settings if isinstance(settings, list) else ():
+        for field, maximum in (("provider", DEFAULT_MODEL_PROVIDER), ("model", DEFAULT_MODEL_NAME)):
+            if isinstance(item, dict) and isinstance(item.get(field), str):
+                check_length(item[field], "model_settings", maximum, label=f"model_settings: {field}")
     await container().models.set_default_models().execute(console_session().tenant.id, settings)
     return {"result": "success"}
 
