@@ -2,8 +2,10 @@
 
 Each case here was a 500 found by probing weir from outside: a NUL or an unpaired surrogate reaching PostgreSQL
 (DataError, UnicodeEncodeError) on the Service, Knowledge and console APIs; a `user` or a file name longer than its
-column; a 100,000-deep JSON body (RecursionError); NaN and numbers too large for any column; a JWT signed with the
-real key whose `exp` is a string (TypeError). The edge refuses them before any use case runs.
+column; a 100,000-deep JSON body (RecursionError); a JWT signed with the real key whose `exp` is a string
+(TypeError); a NUL in an API key. The edge refuses them before any use case runs. NaN, Infinity, 1e400, integers
+beyond a bigint and nesting deeper than 64 levels were not seen to fail: they are refused as a rule, since no
+column stores them and no JSON response can echo NaN.
 """
 
 import io
