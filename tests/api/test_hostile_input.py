@@ -304,3 +304,11 @@ async def test_a_key_with_a_nul_is_no_key(world):
     for path, prefix in (("/v1/info", "app-"), ("/v1/datasets", "dataset-")):
         response = await world.client.get(path, headers={"Authorization": f"Bearer {prefix}\u0000abc"})
         assert response.status_code == 401 and (await response.get_json())["code"] == "unauthorized"
+
+
+async def test_the_first_account_is_held_to_its_columns(client):
+    for field, value in (("name", "n" * 256), ("email", "e" * 250 + "@x.com")):
+        owner = {"email": "owner@example.com", "name": "Owner", "password": "secret123", field: value}
+        response = await client.post("/console/api/setup", json=owner)
+        assert response.status_code == 400 and (await response.get_json())["params"] == field, field
+    assert (await (await client.get("/console/api/setup")).get_json())["step"] == "not_started"
