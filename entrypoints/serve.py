@@ -26,7 +26,7 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 def main() -> None:
     started = time.perf_counter()
     settings = Settings()
-    configure_logging(settings.LOG_LEVEL, settings.LOG_OUTPUT_FORMAT)
+    configure_logging(settings.LOG_LEVEL, settings.LOG_OUTPUT_FORMAT, background=True)
     log.info("starting database", embedded=settings.external_database_url is None, storage=str(settings.STORAGE_PATH))
     database = open_database(settings, migrate=settings.MIGRATION_ENABLED)
     log.info("database ready, migrations applied", seconds=round(time.perf_counter() - started, 2))

@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     # Code nodes reach the network only through weir's egress proxy, which refuses what http-request nodes
     # refuse (private, loopback, link-local targets unless in HTTP_REQUEST_ALLOWED_HOSTS); false: no network.
     CODE_EXECUTION_ENABLE_NETWORK: bool = True
+    # The largest JSON (any non-multipart) request body, in MB: a larger one is 413 request_entity_too_large
+    # before it is read. Dify leaves this to nginx (client_max_body_size); uploads keep UPLOAD_*_SIZE_LIMIT.
+    MAX_REQUEST_BODY_MB: int = Field(default=15, ge=1)
     UPLOAD_FILE_SIZE_LIMIT: int = 15
     UPLOAD_IMAGE_FILE_SIZE_LIMIT: int = 10
     UPLOAD_VIDEO_FILE_SIZE_LIMIT: int = 100
@@ -234,6 +237,7 @@ class Settings(BaseSettings):
                 "default_active_requests": self.APP_MAX_ACTIVE_REQUESTS,
                 "max_execution_seconds": self.APP_MAX_EXECUTION_TIME,
             },
+            "http": {"max_request_body_mb": self.MAX_REQUEST_BODY_MB},
             "storage_path": self.STORAGE_PATH,
             "files_url": self.FILES_URL or "",
             "files_access_timeout": self.FILES_ACCESS_TIMEOUT,

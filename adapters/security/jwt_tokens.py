@@ -50,8 +50,13 @@ class JwtAccessTokenIssuer:
                 # Expiry is checked against the Clock port, so tests can move time.
                 options={"require": ["exp", "sub", "kind"], "verify_iat": False, "verify_exp": False},
             )
-            if claims["kind"] != kind or claims["exp"] <= self._clock.now().timestamp():
+            exp, sub = claims["exp"], claims["sub"]
+            # A token signed with the key but carrying a non-numeric `exp` (or a non-string `sub`) is as invalid
+            # as an expired one, not a TypeError.
+            if not isinstance(exp, int | float) or isinstance(exp, bool) or not isinstance(sub, str):
                 raise InvalidAccessToken()
-            return UUID(claims["sub"])
+            if claims["kind"] != kind or exp <= self._clock.now().timestamp():
+                raise InvalidAccessToken()
+            return UUID(sub)
         except (jwt.PyJWTError, ValueError):
             raise InvalidAccessToken() from None

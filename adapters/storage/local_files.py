@@ -22,8 +22,12 @@ class LocalFileStorage:
     def _write(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(path.suffix + ".partial")
-        partial.write_bytes(data)
-        partial.replace(path)  # a reader never sees half a file
+        try:
+            partial.write_bytes(data)
+            partial.replace(path)  # a reader never sees half a file
+        except BaseException:
+            partial.unlink(missing_ok=True)  # a failed write (disk full) leaves nothing behind
+            raise
 
     async def load(self, key: str) -> bytes:
         return await asyncio.to_thread(self._path(key).read_bytes)

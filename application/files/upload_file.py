@@ -35,7 +35,13 @@ class UploadFileForApp:
             mime_type=mime_type or "", created_by=end_user.id, created_by_role="end_user",
             created_at=self._clock.now(), hash=hashlib.sha3_256(data).hexdigest(),
         )
-        async with self._uow() as uow:
-            await uow.uploads.add(upload)
-            await uow.commit()
+        committed = False
+        try:
+            async with self._uow() as uow:
+                await uow.uploads.add(upload)
+                await uow.commit()
+                committed = True
+        finally:
+            if not committed:
+                await self._storage.delete(key)
         return upload

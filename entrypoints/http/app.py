@@ -11,18 +11,25 @@ from entrypoints.http.console import api_keys, apps, models, session, setup, wor
 from entrypoints.http.dataset_api import datasets, documents, metadata, processing, retrieval, segments, tags
 from entrypoints.http.errors import register_error_handlers
 from entrypoints.http.health import bp as health_bp
+from entrypoints.http.limits import MULTIPART_OVERHEAD_BYTES, bounded_request_class, refuse_declared_oversize
 from entrypoints.http.metrics import bp as metrics_bp
+from entrypoints.http.query import check_url
 from entrypoints.http.request_log import register_request_log
 from entrypoints.http.service_api import app_info, chat, conversations, feedback, files
 from entrypoints.http.service_api import workflows as service_workflows
 from entrypoints.settings import SERVER_VERSION
 from entrypoints.worker.knowledge_tasks import recover_lost_documents
 
+UPLOAD_LIMITS = ("file_mb", "image_mb", "video_mb", "audio_mb")
+
 
 def create_app(container: Container) -> Quart:
     app = Quart("weir")
     app.config["SERVER_VERSION"] = SERVER_VERSION
-    app.config["MAX_CONTENT_LENGTH"] = 64 * 1024 * 1024
+    json_max = container.config.http.max_request_body_mb() * 2**20
+    multipart_max = max(container.config.uploads()[k] for k in UPLOAD_LIMITS) * 2**20 + MULTIPART_OVERHEAD_BYTES
+    app.config["MAX_CONTENT_LENGTH"] = max(json_max, multipart_max)
+    app.request_class = bounded_request_class(json_max, multipart_max)
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.extensions["weir.container"] = container
@@ -38,8 +45,10 @@ def create_app(container: Container) -> Quart:
     for console_bp in (setup.bp, session.bp, apps.bp, api_keys.bp, models.bp, workflows.bp):
         app.register_blueprint(console_bp, url_prefix="/console/api")
 
+    register_request_log(app)  # first: every later hook, route and error has the request's id
+    app.before_request(refuse_declared_oversize)
+    app.before_request(check_url)
     register_error_handlers(app)
-    register_request_log(app)
 
     broker = container.broker()
 

@@ -9,10 +9,12 @@ from quart import g, request
 from application.service_api.authenticate_api_key import ApiCaller
 from application.tenancy.authenticate_console import ConsoleSession
 from domain.apps.entities import App, AppMode, EndUser, TokenType
-from domain.apps.errors import AppUnavailable
+from domain.apps.errors import AppUnavailable, InvalidApiToken
 from domain.shared.errors import DomainError, InvalidParam, Unauthorized
-from entrypoints.http.bodies import json_object
+from entrypoints.http.bodies import form_parts, json_object
+from entrypoints.http.columns import END_USER_SESSION
 from entrypoints.http.deps import container
+from entrypoints.http.input_checks import check_length, check_text, storable
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -28,6 +30,14 @@ def bearer_token() -> str:
     if scheme.lower() != "bearer":
         raise Unauthorized("Authorization scheme must be 'Bearer'")
     return token.strip()
+
+
+def api_key() -> str:
+    """The bearer token as a Service API key: text that could be stored, else no key at all (401)."""
+    token = bearer_token()
+    if not storable(token):
+        raise InvalidApiToken()
+    return token
 
 
 def console_login_required(view: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
@@ -47,13 +57,16 @@ UserSource = Literal["json", "query", "form"]
 
 
 async def _user_from(source: UserSource) -> str | None:
+    """`user` as the caller sent it; a string that fits end_users.session_id, else invalid_param."""
     if source == "query":
         value = request.args.get("user")
     elif source == "form":
-        value = (await request.form).get("user")
+        value = (await form_parts())[0].get("user")
     else:
         value = (await json_object()).get("user")
-    return value if isinstance(value, str) and value.strip() else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return check_length(check_text(value, "user"), "user", END_USER_SESSION)
 
 
 def app_api(
@@ -63,12 +76,17 @@ def app_api(
     user_from: UserSource | None = None,
     user_required: bool = False,
 ) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
-    """Guards a Service API route: a valid `app-` key, then the app's mode, then the end user named by `user`."""
+    """Guards a Service API route: a valid `app-` key, then the app's mode, then the `user` it names.
+
+    The end user is only resolved (found, or created) when the route first awaits `current_end_user()`, which
+    it does once it has read and checked the rest of its input: a request refused for its input writes no
+    end_users row.
+    """
 
     def decorate(view: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
         @wraps(view)
         async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            caller = await container().authenticate_api_key().execute(bearer_token(), TokenType.APP)
+            caller = await container().authenticate_api_key().execute(api_key(), TokenType.APP)
             g.api_caller = caller
             if modes is not None and caller.app.mode not in modes:
                 raise wrong_mode()
@@ -76,7 +94,7 @@ def app_api(
                 user = await _user_from(user_from)
                 if user is None and user_required:
                     raise InvalidParam("Arg user must be provided.", param="user")
-                g.end_user = await container().resolve_end_user().execute(caller.app, user)
+                g.end_user_name = user
             return await view(*args, **kwargs)
 
         return wrapper
@@ -94,7 +112,10 @@ def current_app_model() -> App:
     return app
 
 
-def current_end_user() -> EndUser:
+async def current_end_user() -> EndUser:
+    """The end user the request's `user` names (or the app's anonymous one), resolved on first use."""
+    if g.get("end_user") is None:
+        g.end_user = await container().resolve_end_user().execute(current_app_model(), g.end_user_name)
     return g.end_user
 
 
@@ -103,7 +124,7 @@ def dataset_api(view: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
 
     @wraps(view)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        g.api_caller = await container().authenticate_api_key().execute(bearer_token(), TokenType.DATASET)
+        g.api_caller = await container().authenticate_api_key().execute(api_key(), TokenType.DATASET)
         return await view(*args, **kwargs)
 
     return wrapper

@@ -1,5 +1,6 @@
 """Reading integers and timestamps from the query string, as every list route does: a bounded integer or an
-ISO 8601 time, else Dify's 400 `invalid_param` (never a 500, and never a number too large for the database)."""
+ISO 8601 time, else Dify's 400 `invalid_param` (never a 500, and never a number too large for the database).
+Before any route runs, every query parameter and path segment is checked to be storable text (`check_url`)."""
 
 import re
 from datetime import UTC, datetime
@@ -7,6 +8,7 @@ from datetime import UTC, datetime
 from quart import request
 
 from domain.shared.errors import InvalidParam
+from entrypoints.http.input_checks import check_pairs
 
 MAX_PAGE = 99999  # Dify's bound on `page` (console apps, workflow logs); it keeps offsets far from bigint's end
 MAX_LIMIT = 100
@@ -47,3 +49,9 @@ def datetime_arg(name: str) -> datetime | None:
     except ValueError:
         raise InvalidParam(f"{name} must be an ISO 8601 date and time.", param=name) from None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def check_url() -> None:
+    """Every query parameter (name and value) and path segment: no NUL, no unpaired surrogate."""
+    check_pairs(request.args.items(multi=True), "query parameter")
+    check_pairs((request.view_args or {}).items(), "path segment")

@@ -47,7 +47,7 @@ async def open_container(state: TaskiqState) -> None:
     from entrypoints.logs import configure_logging
     from entrypoints.worker.heartbeat import Heartbeat
 
-    configure_logging(settings.LOG_LEVEL, settings.LOG_OUTPUT_FORMAT)
+    configure_logging(settings.LOG_LEVEL, settings.LOG_OUTPUT_FORMAT, background=True)
     if isinstance(broker, ReliableRedisBroker):
         state.heartbeat = Heartbeat(broker, settings.WORKER_HEARTBEAT_INTERVAL, settings.WORKER_HEARTBEAT_TTL)
         await state.heartbeat.start()

@@ -14,8 +14,10 @@ from domain.models.specs import ModelType
 from domain.shared.errors import InvalidParam
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.bodies import json_object
+from entrypoints.http.columns import DEFAULT_MODEL_NAME, DEFAULT_MODEL_PROVIDER
 from entrypoints.http.console import provider_views as views
 from entrypoints.http.deps import container
+from entrypoints.http.input_checks import check_length
 
 bp = Blueprint("console_models", __name__)
 
@@ -193,6 +195,10 @@ async def get_default_model() -> dict:
 async def set_default_model() -> dict:
     body = await json_object()
     settings = body.get("model_settings") or []
+    for item in settings if isinstance(settings, list) else ():
+        for field, maximum in (("provider", DEFAULT_MODEL_PROVIDER), ("model", DEFAULT_MODEL_NAME)):
+            if isinstance(item, dict) and isinstance(item.get(field), str):
+                check_length(item[field], "model_settings", maximum, label=f"model_settings: {field}")
     await container().models.set_default_models().execute(_tenant(), settings)
     return {"result": "success"}
 

@@ -1,11 +1,20 @@
-"""Console request bodies. Field rules beyond shape (lengths, formats) live in the domain."""
+"""Console request bodies. Field rules beyond shape live in the domain; a length here is the column's, for the
+fields no use case bounds (entrypoints.http.columns)."""
 
-from pydantic import BaseModel
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from entrypoints.http.columns import ACCOUNT_EMAIL, ACCOUNT_NAME, APP_ICON, APP_ICON_BACKGROUND, APP_ICON_TYPE
+
+IconType = Annotated[str | None, Field(max_length=APP_ICON_TYPE)]
+Icon = Annotated[str | None, Field(max_length=APP_ICON)]
+IconBackground = Annotated[str | None, Field(max_length=APP_ICON_BACKGROUND)]
 
 
 class SetupBody(BaseModel):
-    email: str
-    name: str
+    email: Annotated[str, Field(max_length=ACCOUNT_EMAIL)]
+    name: Annotated[str, Field(max_length=ACCOUNT_NAME)]
     password: str
 
 
@@ -23,17 +32,17 @@ class CreateAppBody(BaseModel):
     name: str
     mode: str
     description: str | None = None
-    icon_type: str | None = None
-    icon: str | None = None
-    icon_background: str | None = None
+    icon_type: IconType = None
+    icon: Icon = None
+    icon_background: IconBackground = None
 
 
 class UpdateAppBody(BaseModel):
     name: str
     description: str | None = None
-    icon_type: str | None = None
-    icon: str | None = None
-    icon_background: str | None = None
+    icon_type: IconType = None
+    icon: Icon = None
+    icon_background: IconBackground = None
     use_icon_as_answer_icon: bool | None = None
 
 

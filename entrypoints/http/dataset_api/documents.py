@@ -10,7 +10,8 @@ from application.knowledge.update_document import UpdateDocumentRequest
 from domain.knowledge.errors import DocumentNotFound, NoFileUploaded
 from domain.shared.errors import InvalidParam
 from entrypoints.http.auth import dataset_api
-from entrypoints.http.bodies import json_object
+from entrypoints.http.bodies import form_parts, json_object
+from entrypoints.http.columns import DOCUMENT_LANGUAGE
 from entrypoints.http.dataset_api.document_detail import document_detail_json
 from entrypoints.http.dataset_api.presenters import document_json
 from entrypoints.http.dataset_api.requests import (
@@ -23,6 +24,7 @@ from entrypoints.http.dataset_api.requests import (
     tenant_id,
 )
 from entrypoints.http.deps import container
+from entrypoints.http.input_checks import check_length
 from entrypoints.http.presenters import epoch
 from entrypoints.http.query import limit_arg, page_arg
 
@@ -31,12 +33,17 @@ bp = Blueprint("dataset_documents", __name__)
 FIRST_DOCUMENT_FIELDS = ("indexing_technique", "retrieval_model", "embedding_model", "embedding_model_provider")
 
 
+def _doc_language(body: dict) -> object:
+    value = body.get("doc_language")
+    return check_length(value, "doc_language", DOCUMENT_LANGUAGE) if isinstance(value, str) else value
+
+
 def _created(result: CreatedDocument) -> Response:
     return jsonify({"document": document_json(result.document), "batch": result.batch})
 
 
 async def _multipart() -> tuple[dict, Upload]:
-    form, files = await request.form, await request.files
+    form, files = await form_parts()
     data = json_field(form.get("data"))
     if len(files) > 1:
         raise InvalidParam("Only one file is allowed.", param="file")
@@ -50,7 +57,7 @@ async def _create(raw_id: str, name: object, upload: Upload | None, body: dict) 
     result = await container().knowledge.create_document().execute(
         CreateDocumentRequest(
             actor=await actor(), dataset_id=dataset_id(raw_id), name=name, upload=upload,
-            doc_form=body.get("doc_form"), doc_language=body.get("doc_language"),
+            doc_form=body.get("doc_form"), doc_language=_doc_language(body),
             process_rule=body.get("process_rule"), **{k: body.get(k) for k in FIRST_DOCUMENT_FIELDS},
         )
     )
@@ -82,7 +89,7 @@ async def _update(raw_id: str, raw_doc: str, name: object, upload: Upload | None
         UpdateDocumentRequest(
             actor=await actor(), dataset_id=dataset_id(raw_id), document_id=document_id(raw_doc), name=name,
             upload=upload, process_rule=body.get("process_rule"), doc_form=body.get("doc_form"),
-            doc_language=body.get("doc_language"),
+            doc_language=_doc_language(body),
         )
     )
     return _created(result)

@@ -8,6 +8,7 @@ from domain.knowledge.errors import DatasetNotFound, DocumentNotFound, SegmentNo
 from domain.shared.errors import InvalidParam, NotFound
 from entrypoints.http.auth import api_caller
 from entrypoints.http.deps import container
+from entrypoints.http.input_checks import check_json
 
 
 def path_id(value: str, missing: type[NotFound] = NotFound) -> UUID:
@@ -44,10 +45,11 @@ def json_field(raw: str | None, param: str = "data") -> dict:
         return {}
     try:
         value = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise InvalidParam("data must be a JSON object.", param=param) from None
     if not isinstance(value, dict):
         raise InvalidParam("data must be a JSON object.", param=param)
+    check_json(value, root=param)
     return value
 
 

@@ -30,13 +30,13 @@ async def chat_messages() -> Response:
     body = await parse_body(ChatBody)
     if current_app_model().mode == AppMode.ADVANCED_CHAT:
         handle = await container().workflows.run_chatflow().start(ChatflowRequest(
-            app=current_app_model(), end_user=current_end_user(), query=body.query, inputs=body.inputs,
+            app=current_app_model(), end_user=await current_end_user(), query=body.query, inputs=body.inputs,
             conversation_id=body.conversation_id, streaming=body.response_mode == "streaming",
         ))
         return await chatflow_answer(handle, streaming=body.response_mode == "streaming")
     request = SendMessageRequest(
         app=current_app_model(),
-        end_user=current_end_user(),
+        end_user=await current_end_user(),
         query=body.query,
         inputs=body.inputs,
         streaming=body.response_mode == "streaming",
@@ -54,7 +54,7 @@ async def completion_messages() -> Response:
     query = body.query or str(body.inputs.get("query") or "")
     request = SendMessageRequest(
         app=current_app_model(),
-        end_user=current_end_user(),
+        end_user=await current_end_user(),
         query=query,
         inputs=body.inputs,
         streaming=body.response_mode == "streaming",
@@ -66,14 +66,14 @@ async def completion_messages() -> Response:
 @bp.post("/chat-messages/<uuid:task_id>/stop")
 @app_api(modes=CHAT_MODES, wrong_mode=NotChatApp, user_from="json", user_required=True)
 async def stop_chat(task_id: UUID) -> dict:
-    await container().chat.stop_generation().execute(task_id, current_end_user())
+    await container().chat.stop_generation().execute(task_id, await current_end_user())
     return {"result": "success"}
 
 
 @bp.post("/completion-messages/<uuid:task_id>/stop")
 @app_api(modes=(AppMode.COMPLETION,), wrong_mode=AppUnavailable, user_from="json", user_required=True)
 async def stop_completion(task_id: UUID) -> dict:
-    await container().chat.stop_generation().execute(task_id, current_end_user())
+    await container().chat.stop_generation().execute(task_id, await current_end_user())
     return {"result": "success"}
 
 

@@ -65,7 +65,7 @@ class RenameBody(BaseModel):
 async def list_conversations() -> dict:
     query, limit = parse_query(ConversationsQuery), limit_arg()
     page = await container().chat.list_conversations().execute(
-        current_app_model(), current_end_user(), query.last_id, limit, query.sort_by
+        current_app_model(), await current_end_user(), query.last_id, limit, query.sort_by
     )
     return {"limit": limit, "has_more": page.has_more, "data": [conversation_json(c) for c in page.items]}
 
@@ -73,7 +73,7 @@ async def list_conversations() -> dict:
 @bp.delete("/conversations/<uuid:conversation_id>")
 @chat_body_route
 async def delete_conversation(conversation_id: UUID) -> tuple[str, int]:
-    await container().chat.delete_conversation().execute(current_app_model(), current_end_user(), conversation_id)
+    await container().chat.delete_conversation().execute(current_app_model(), await current_end_user(), conversation_id)
     return "", 204
 
 
@@ -82,7 +82,7 @@ async def delete_conversation(conversation_id: UUID) -> tuple[str, int]:
 async def rename_conversation(conversation_id: UUID) -> dict:
     body = await parse_body(RenameBody)
     conversation = await container().chat.rename_conversation().execute(
-        current_app_model(), current_end_user(), conversation_id, body.name, body.auto_generate
+        current_app_model(), await current_end_user(), conversation_id, body.name, body.auto_generate
     )
     return conversation_json(conversation)
 
@@ -92,7 +92,7 @@ async def rename_conversation(conversation_id: UUID) -> dict:
 async def conversation_variables(conversation_id: UUID) -> dict:
     query, limit = parse_query(VariablesQuery), limit_arg()
     conversation, page = await container().chat.list_conversation_variables().execute(
-        current_app_model(), current_end_user(), conversation_id,
+        current_app_model(), await current_end_user(), conversation_id,
         limit=limit, last_id=query.last_id, variable_name=query.variable_name,
     )
     data = [
@@ -112,7 +112,7 @@ async def conversation_variables(conversation_id: UUID) -> dict:
 async def list_messages() -> dict:
     query, limit = parse_query(MessagesQuery), limit_arg()
     page, feedbacks = await container().chat.list_messages().execute(
-        current_app_model(), current_end_user(), query.conversation_id, query.first_id, limit
+        current_app_model(), await current_end_user(), query.conversation_id, query.first_id, limit
     )
     items = [message_json(m, feedbacks.get(m.id)) for m in reversed(page.items)]
     return {"limit": limit, "has_more": page.has_more, "data": items}

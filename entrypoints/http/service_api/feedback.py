@@ -29,7 +29,7 @@ class FeedbackBody(BaseModel):
 async def give_feedback(message_id: UUID) -> dict:
     body = await parse_body(FeedbackBody)
     await container().chat.give_feedback().execute(
-        current_app_model(), current_end_user(), message_id, body.rating, body.content
+        current_app_model(), await current_end_user(), message_id, body.rating, body.content
     )
     return {"result": "success"}
 
@@ -48,5 +48,6 @@ async def app_feedbacks() -> dict:
     user_from="query", user_required=True,
 )
 async def suggested(message_id: UUID) -> dict:
-    questions = await container().chat.suggest_questions().execute(current_app_model(), current_end_user(), message_id)
+    end_user = await current_end_user()
+    questions = await container().chat.suggest_questions().execute(current_app_model(), end_user, message_id)
     return {"result": "success", "data": questions}

@@ -4,8 +4,11 @@ from quart import Blueprint, request
 
 from domain.files.entities import NoFileUploaded, TooManyFiles
 from entrypoints.http.auth import app_api, current_app_model, current_end_user
+from entrypoints.http.bodies import form_parts
+from entrypoints.http.columns import UPLOAD_MIME_TYPE, UPLOAD_NAME
 from entrypoints.http.deps import container
 from entrypoints.http.file_preview import signed_file_url
+from entrypoints.http.input_checks import check_length
 from entrypoints.http.presenters import upload_json
 
 bp = Blueprint("service_files", __name__)
@@ -14,15 +17,17 @@ bp = Blueprint("service_files", __name__)
 @bp.post("/files/upload")
 @app_api(user_from="form", user_required=False)
 async def upload() -> tuple[dict, int]:
-    files = await request.files
+    _, files = await form_parts()
     if "file" not in files:
         raise NoFileUploaded()
     if len(files.getlist("file")) > 1 or len(files) > 1:
         raise TooManyFiles()
     part = files["file"]
+    name = check_length(part.filename or "", "file", UPLOAD_NAME, label="The file name")
+    check_length(part.mimetype or "", "file", UPLOAD_MIME_TYPE, label="The file's MIME type")
     data = part.read()
     stored = await container().upload_file().execute(
-        current_app_model(), current_end_user(), part.filename or "", part.mimetype or None, data
+        current_app_model(), await current_end_user(), name, part.mimetype or None, data
     )
     base = container().config.files_url() or request.host_url
     source_url = signed_file_url(base, stored.id, container().config.secret_key())

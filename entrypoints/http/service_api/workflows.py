@@ -45,7 +45,7 @@ async def run_version(workflow_id: UUID) -> Response:
 
 async def _run(workflow_id: UUID | None) -> Response:
     body = await parse_body(RunBody)
-    end_user = current_end_user()
+    end_user = await current_end_user()
     run_request = RunWorkflowRequest(current_app_model(), end_user, body.inputs, workflow_id)
     if body.response_mode == "async":
         # Beyond Dify: 202 at once; the run continues on the `workflow` queue and can be polled or re-attached.
@@ -84,7 +84,7 @@ async def run_detail(run_id: UUID) -> dict:
 @bp.post("/workflows/tasks/<uuid:task_id>/stop")
 @app_api(modes=WORKFLOW, wrong_mode=NotWorkflowApp, user_from="json", user_required=True)
 async def stop(task_id: UUID) -> dict:
-    await container().chat.stop_generation().execute(task_id, current_end_user())
+    await container().chat.stop_generation().execute(task_id, await current_end_user())
     return {"result": "success"}
 
 
