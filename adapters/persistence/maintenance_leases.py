@@ -15,8 +15,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence import maintenance_indexes  # noqa: F401  (the partial indexes the reaper walks)
-from adapters.persistence.maintenance_retention import LOCK_TIMEOUT
-from adapters.persistence.schema import messages, process_leases, workflow_node_executions, workflow_runs
+from adapters.persistence.maintenance_retention import LOCK_TIMEOUT, fail_run_batch
+from adapters.persistence.schema import messages, process_leases, workflow_runs
 from domain.conversations.entities import MessageStatus
 from domain.maintenance.leases import ProcessIdentity
 from domain.shared.errors import StoreUnavailable
@@ -78,32 +78,11 @@ class SqlaOrphanStore(_Store):
         return result.rowcount if result is not None else 0
 
     async def fail_orphaned_runs(self, reason: str, at: datetime, limit: int) -> int:
-        runs, nodes = workflow_runs, workflow_node_executions
-        running = runs.c.status == "running"
-        batch = (
-            select(runs.c.id).where(running, runs.c.lease_owner.is_not(None), _no_live_lease(runs.c.lease_owner))
-            .order_by(runs.c.created_at).limit(limit).with_for_update(skip_locked=True)
+        runs = workflow_runs
+        return await fail_run_batch(
+            self._engine, runs.c.lease_owner.is_not(None), _no_live_lease(runs.c.lease_owner),
+            reason=reason, at=at, limit=limit,
         )
-        elapsed = func.greatest(func.extract("epoch", at - runs.c.created_at), 0)
-        failed = (
-            update(runs).where(runs.c.id.in_(batch), running)
-            .values(status="failed", error=reason, finished_at=at, elapsed_time=elapsed)
-            .returning(runs.c.id)
-        )
-        try:
-            async with self._engine.begin() as conn:
-                await conn.exec_driver_sql(LOCK_TIMEOUT)
-                ids = (await conn.execute(failed)).scalars().all()
-                if ids:
-                    await conn.execute(
-                        update(nodes).where(nodes.c.workflow_run_id.in_(ids), nodes.c.status == "running")
-                        .values(status="failed", error=reason, finished_at=at)
-                    )
-        except DBAPIError as error:
-            if getattr(error.orig, "sqlstate", None) == "55P03":
-                return 0
-            raise StoreUnavailable("The database is unavailable.") from error
-        return len(ids)
 
     async def forget_expired_leases(self) -> int:
         stmt = delete(process_leases).where(process_leases.c.expires_at < func.now() - EXPIRED_LEASES_KEPT)

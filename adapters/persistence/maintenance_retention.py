@@ -60,33 +60,42 @@ class SqlaExpiredRecordStore(_Batches):
         return result.rowcount if result is not None else 0
 
 
+async def fail_run_batch(engine: AsyncEngine, *where, reason: str, at: datetime, limit: int) -> int:
+    """Fails up to `limit` running runs matching `where` (oldest first, SKIP LOCKED) and their running nodes,
+    in one short transaction; a lock held past LOCK_TIMEOUT leaves the batch for the next call (0)."""
+    runs, nodes = workflow_runs, workflow_node_executions
+    running = runs.c.status == "running"
+    batch = (
+        select(runs.c.id).where(running, *where)
+        .order_by(runs.c.created_at).limit(limit).with_for_update(skip_locked=True)
+    )
+    elapsed = func.greatest(func.extract("epoch", at - runs.c.created_at), 0)
+    failed = (
+        update(runs).where(runs.c.id.in_(batch), running)
+        .values(status="failed", error=reason, finished_at=at, elapsed_time=elapsed)
+        .returning(runs.c.id)
+    )
+    try:
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql(LOCK_TIMEOUT)
+            ids = (await conn.execute(failed)).scalars().all()
+            if ids:
+                await conn.execute(
+                    update(nodes).where(nodes.c.workflow_run_id.in_(ids), nodes.c.status == "running")
+                    .values(status="failed", error=reason, finished_at=at)
+                )
+    except DBAPIError as error:
+        if getattr(error.orig, "sqlstate", None) == "55P03":
+            return 0
+        raise StoreUnavailable("The database is unavailable.") from error
+    return len(ids)
+
+
 class SqlaStaleRunStore(_Batches):
     async def fail_running(self, started_before: datetime, reason: str, at: datetime, limit: int) -> int:
-        runs, nodes = workflow_runs, workflow_node_executions
-        batch = (
-            select(runs.c.id).where(runs.c.status == "running", runs.c.created_at < started_before)
-            .order_by(runs.c.created_at).limit(limit).with_for_update(skip_locked=True)
+        return await fail_run_batch(
+            self._engine, workflow_runs.c.created_at < started_before, reason=reason, at=at, limit=limit
         )
-        elapsed = func.greatest(func.extract("epoch", at - runs.c.created_at), 0)
-        failed = (
-            update(runs).where(runs.c.id.in_(batch))
-            .values(status="failed", error=reason, finished_at=at, elapsed_time=elapsed)
-            .returning(runs.c.id)
-        )
-        try:
-            async with self._engine.begin() as conn:
-                await conn.exec_driver_sql(LOCK_TIMEOUT)
-                ids = (await conn.execute(failed)).scalars().all()
-                if ids:
-                    await conn.execute(
-                        update(nodes).where(nodes.c.workflow_run_id.in_(ids), nodes.c.status == "running")
-                        .values(status="failed", error=reason, finished_at=at)
-                    )
-        except DBAPIError as error:
-            if getattr(error.orig, "sqlstate", None) == "55P03":
-                return 0
-            raise StoreUnavailable("The database is unavailable.") from error
-        return len(ids)
 
 
 class SqlaOrphanUploadStore(_Batches):
