@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.integration.loopback_stub import LoopbackStub
+
 
 @dataclass
 class ToolUse:
@@ -37,45 +39,14 @@ class AnthropicReply:
     send_stop: bool = True
 
 
-class StubAnthropicServer:
+class StubAnthropicServer(LoopbackStub):
     def __init__(self) -> None:
-        self.replies: list[AnthropicReply] = []
-        self.requests: list[dict[str, Any]] = []
-        self._server: asyncio.Server | None = None
+        super().__init__()
 
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+    def _default_reply(self) -> AnthropicReply:
+        return AnthropicReply()
 
-    async def stop(self) -> None:
-        assert self._server is not None
-        self._server.close()
-        await self._server.wait_closed()
-
-    @property
-    def root_url(self) -> str:
-        """The host root, as Dify's anthropic_api_url takes it (the client adds /v1/messages)."""
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.root_url}/v1"
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            head = (await reader.readuntil(b"\r\n\r\n")).decode()
-            request_line, *header_lines = head.strip().split("\r\n")
-            headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in header_lines)}
-            body = await reader.readexactly(int(headers.get("content-length", "0")))
-            self.requests.append({"line": request_line, "headers": headers, "json": json.loads(body)})
-            reply = self.replies.pop(0) if self.replies else AnthropicReply()
-            await self._answer(reply, writer)
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
-        finally:
-            writer.close()
-
-    async def _answer(self, reply: AnthropicReply, writer: asyncio.StreamWriter) -> None:
+    async def _answer(self, reply: AnthropicReply, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         extra = "".join(f"{name}: {value}\r\n" for name, value in reply.headers.items())
         if reply.status != 200 or reply.whole_message:
             payload = {"type": "error", "error": reply.error or {}} if reply.status != 200 else _message(reply)

@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.integration.loopback_stub import LoopbackStub
+
 DEFAULT_USAGE = {"prompt_tokens": 11, "completion_tokens": 3, "total_tokens": 14}
 
 
@@ -35,43 +37,13 @@ def chunk(delta: dict[str, Any] | None = None, finish_reason: str | None = None,
     return {"id": "chatcmpl-1", "object": "chat.completion.chunk", "model": "stub", "choices": [choice], **extra}
 
 
-class StubOpenAIServer:
+class StubOpenAIServer(LoopbackStub):
     def __init__(self) -> None:
-        self.replies: list[Reply] = []
-        self.requests: list[dict[str, Any]] = []
+        super().__init__()
         self.disconnected = asyncio.Event()
-        self._server: asyncio.Server | None = None
 
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
-
-    async def stop(self) -> None:
-        assert self._server is not None
-        self._server.close()
-        await self._server.wait_closed()
-
-    @property
-    def root_url(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.sockets[0].getsockname()[1]}"
-
-    @property
-    def base_url(self) -> str:
-        return f"{self.root_url}/v1"
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            head = (await reader.readuntil(b"\r\n\r\n")).decode()
-            request_line, *header_lines = head.strip().split("\r\n")
-            headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in header_lines)}
-            body = await reader.readexactly(int(headers.get("content-length", "0")))
-            self.requests.append({"line": request_line, "headers": headers, "json": json.loads(body)})
-            reply = self.replies.pop(0) if self.replies else Reply()
-            await self._answer(reply, reader, writer)
-        except (ConnectionError, asyncio.IncompleteReadError):
-            pass
-        finally:
-            writer.close()
+    def _default_reply(self) -> Reply:
+        return Reply()
 
     async def _answer(self, reply: Reply, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         extra = "".join(f"{name}: {value}\r\n" for name, value in reply.headers.items())
