@@ -81,7 +81,17 @@ def uow_factory(engine):
 
 @pytest.fixture(scope="session")
 def redis_url():
+    """The throwaway Redis ./dev/test started; under pytest-xdist each worker gets its own database number,
+    so one worker clearing weir's keys or reading a queue never sees another's."""
     url = os.environ.get("WEIR_TEST_REDIS_URL")
     if not url:
         server_missing("Redis (WEIR_TEST_REDIS_URL, set by ./dev/test)")
-    return url
+    return per_worker_redis_url(url, os.environ.get("PYTEST_XDIST_WORKER", ""))
+
+
+def per_worker_redis_url(url: str, worker: str) -> str:
+    """`redis://host:port/0` → `/1` for worker gw0, `/2` for gw1 … (Redis has 16 databases by default)."""
+    if not worker.startswith("gw"):
+        return url
+    base = url.rsplit("/", 1)[0] if url.rsplit("/", 1)[-1].isdigit() else url.rstrip("/")
+    return f"{base}/{int(worker[2:]) % 15 + 1}"

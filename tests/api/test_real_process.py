@@ -36,7 +36,7 @@ def api_process(tmp_path):
     process = start(python("-m", "entrypoints.serve"), env, tmp_path / "api.log")
     base = f"http://127.0.0.1:{port}"
     try:
-        eventually_sync(serving(base), 60, 0.1, "the API to serve /health")
+        eventually_sync(serving(base), 180, 0.1, "the API to serve /health")
     except AssertionError:
         process.kill()
         raise AssertionError((tmp_path / "api.log").read_text()) from None
@@ -165,7 +165,7 @@ def test_cli_sets_up_creates_an_app_and_a_key_the_api_accepts(tmp_path):
     process = start(python("-m", "entrypoints.serve"), {**env, "PORT": str(port), "HOST": "127.0.0.1"}, tmp_path / "api.log")
     try:
         base = f"http://127.0.0.1:{port}"
-        eventually_sync(serving(base), 60, 0.1, "the API to serve /health")
+        eventually_sync(serving(base), 180, 0.1, "the API to serve /health")
         info = httpx.get(base + "/v1/info", headers={"Authorization": f"Bearer {key['token']}"}).json()
         assert (info["name"], info["mode"], info["author_name"]) == ("From CLI", "completion", "Ops")
     finally:
