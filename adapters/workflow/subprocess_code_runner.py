@@ -8,7 +8,7 @@ What isolates the code (see adapters/workflow/isolation.py for the levels and ho
 - limits of each process: RLIMIT_CPU (CPU seconds, then SIGXCPU/SIGKILL), RLIMIT_AS (address space; python
   only, node gets --max-old-space-size instead because V8 reserves far more address space than it uses),
   RLIMIT_FSIZE, RLIMIT_NOFILE, no core files;
-- limits of the run as a whole (isolation.RunFence): all its processes and threads together get
+- limits of the run as a whole (run_fence.RunFence): all its processes and threads together get
   CODE_MAX_PROCESSES tasks and CODE_MAX_MEMORY_MB of memory (a cgroup v2 per run where one is delegated,
   else a watcher of the run's process tree plus RLIMIT_NPROC); going over kills the whole run and fails the
   node with a message naming the limit;
@@ -26,7 +26,7 @@ What isolates the code (see adapters/workflow/isolation.py for the levels and ho
 What does not isolate it: the kernel is shared (no seccomp filter), so a kernel exploit escapes; without
 namespaces, world-readable files outside the hidden folders stay readable and the socket stub is best effort.
 Concurrent runs all use uid nobody; with namespaces none can see another's processes, /tmp or network (their
-RLIMIT_NPROC is shared, see isolation.RunFence).
+RLIMIT_NPROC is shared, see run_fence.RunFence).
 
 Without namespaces (levels `uid-only` and `none`) code nodes are refused with a message naming
 CODE_ALLOW_WEAK_ISOLATION, unless the runner was built with allow_weak_isolation. The level is found once (in
@@ -50,17 +50,8 @@ from pathlib import Path
 from typing import Any
 
 from adapters.workflow.egress_proxy import SOCKET_NAME, EgressProxy
-from adapters.workflow.isolation import (
-    DEFAULT_HIDDEN,
-    MIN_PATH,
-    NOBODY,
-    Isolation,
-    RunFence,
-    die_with_parent,
-    probe,
-    usable_cgroup,
-    with_mounts,
-)
+from adapters.workflow.isolation import DEFAULT_HIDDEN, MIN_PATH, NOBODY, Isolation, probe, with_mounts
+from adapters.workflow.run_fence import RunFence, die_with_parent, usable_cgroup
 from adapters.workflow.sandbox_env import SandboxEnvironment
 from domain.shared.health import ProbeResult
 from domain.workflows.sandbox import CodeExecutionFailed
@@ -153,7 +144,8 @@ class SubprocessCodeRunner:
         elif self._allow_weak:
             log.warning(
                 "code nodes run with weak isolation level %s (no Linux namespaces here; allowed by %s)",
-                level, WEAK_ISOLATION_SETTING,
+                level,
+                WEAK_ISOLATION_SETTING,
             )
         else:
             log.warning("code nodes are refused: %s", self._refusal_message(level))
@@ -238,9 +230,7 @@ class SubprocessCodeRunner:
             raise CodeExecutionFailed("The code returned no result")
         return answer["result"]
 
-    def _with_packages_and_network(
-        self, isolation: Isolation, interpreter: str, request: dict[str, Any]
-    ) -> Isolation:
+    def _with_packages_and_network(self, isolation: Isolation, interpreter: str, request: dict[str, Any]) -> Isolation:
         """The level for this run with the packages' environment (once ready) and the egress proxy's socket
         bound into its root, and the harness told where they are."""
         mounts: dict[str, str] = {}
@@ -372,7 +362,10 @@ class CodeSandboxProbe:
         try:
             level, refusal, languages, limits = await asyncio.to_thread(
                 lambda: (
-                    self._runner.isolation, self._runner.refusal(), self._runner.languages(), self._runner.run_limits
+                    self._runner.isolation,
+                    self._runner.refusal(),
+                    self._runner.languages(),
+                    self._runner.run_limits,
                 )
             )
         except Exception as exc:  # a probe reports, it never raises

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.workflow.isolation import Isolation, RunFence, interpreter_needs, usable_cgroup
+from adapters.workflow.isolation import Isolation, interpreter_needs
+from adapters.workflow.run_fence import RunFence, usable_cgroup
 from adapters.workflow.subprocess_code_runner import MB, NAMESPACED, SubprocessCodeRunner
 from domain.workflows.sandbox import CodeExecutionFailed
 from tests.polling import eventually, eventually_sync
@@ -56,8 +57,7 @@ def sleepers_code(marker: str, *, main_sleeps: bool = True) -> str:
         "        os.setsid()\n"
         "        if os.fork() == 0:\n"
         "            sleep()\n"
-        "        os._exit(0)\n"
-        + ("    sleep()\n" if main_sleeps else "    return {'left': 'a grandchild'}\n")
+        "        os._exit(0)\n" + ("    sleep()\n" if main_sleeps else "    return {'left': 'a grandchild'}\n")
     )
 
 
@@ -263,7 +263,9 @@ async def test_the_root_is_read_only_and_holds_no_packages_of_the_system(runner)
     )
     needs = interpreter_needs(runner._python_level()[1])
     assert needs is not None
-    result = await runner.run("python3", code.replace("def main():", "def main(packages):"), {"packages": needs.packages})
+    result = await runner.run(
+        "python3", code.replace("def main():", "def main(packages):"), {"packages": needs.packages}
+    )
     assert "written" not in result.values() and all(not listed for listed in result["packages"]), result
 
 
