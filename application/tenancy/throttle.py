@@ -20,11 +20,11 @@ class AuthThrottle:
             return
         key = f"{action}_ip_rate_limit:{ip}"
         if not await self._counter.take(key, limits.requests_per_ip, limits.ip_window_seconds):
-            raise TooManyAttempts()
+            raise TooManyAttempts().after(limits.ip_window_seconds)
 
     async def refuse_if_locked(self, email: str) -> None:
         if self._limits.locks(await self._counter.count(_failures_key(email))):
-            raise LoginLocked()
+            raise LoginLocked().after(self._limits.lockout_seconds)
 
     async def record_failure(self, email: str) -> None:
         await self._counter.add(_failures_key(email), self._limits.lockout_seconds)

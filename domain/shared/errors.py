@@ -5,9 +5,16 @@ class DomainError(Exception):
     """Base of every error raised on purpose by the core."""
 
     default_message = "Domain error."
+    # For refusals that lift with time (429s): how many seconds until a retry can succeed, sent as Retry-After.
+    retry_after: int | None = None
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or self.default_message)
+
+    def after(self, seconds: float) -> "DomainError":
+        """This error, telling the client to retry in `seconds` (rounded up, at least 1)."""
+        self.retry_after = max(1, -int(-seconds // 1))
+        return self
 
     @property
     def message(self) -> str:

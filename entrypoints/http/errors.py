@@ -38,7 +38,10 @@ def error_response(code: str, message: str, status: int, **extra: object) -> Res
 def _domain_error(error: shared.DomainError) -> Response:
     code, status = dify_code(error)
     extra = {"params": error.param} if isinstance(error, shared.InvalidParam) and error.param else {}
-    return error_response(code, error.message, status, **extra)
+    response = error_response(code, error.message, status, **extra)
+    if error.retry_after is not None:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def _validation_error(error: ValidationError) -> Response:

@@ -100,6 +100,7 @@ async def test_login_and_setup_requests_past_the_address_budget_are_429_and_chan
         refused = await client.post("/console/api/setup", json=OWNER, **here)
         body = await refused.get_json()
         assert (refused.status_code, body["code"], body["status"]) == (429, "too_many_requests", 429)
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60  # the address's window (LOGIN_RATE_LIMIT_WINDOW)
         assert await (await client.get("/console/api/setup")).get_json() == {"step": "not_started"}
         assert (await client.post("/console/api/setup", json=OWNER, scope_base={"client": ("10.0.0.6", 1)})).status_code == 201
 
