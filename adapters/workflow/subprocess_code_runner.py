@@ -64,6 +64,8 @@ MB = 1024 * 1024
 # The levels that put the code in its own network, mount and PID namespaces (adapters/workflow/isolation.py).
 NAMESPACED = frozenset({"namespaces", "user-namespaces"})
 WEAK_ISOLATION_SETTING = "CODE_ALLOW_WEAK_ISOLATION"
+# How long a code node importing a package waits for the first start's install before it fails.
+PACKAGES_WAIT_SECONDS = 600
 # Where the sandbox's root shows the packages' virtualenv and the egress proxy's socket folder (fixed paths:
 # the host paths under STORAGE_PATH and /tmp stay unnamed and unreachable).
 ENV_MOUNT = "/opt/weir-packages"
@@ -191,6 +193,20 @@ class SubprocessCodeRunner:
         return frozenset({"python3", *(["javascript"] if self._javascript else [])})
 
     async def run(self, language: str, code: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        try:
+            return await self._run_once(language, code, inputs)
+        except CodeExecutionFailed as failure:
+            environment = self._environment
+            if environment is None or environment.state != "building" or not _missing_module(failure):
+                raise
+        # The code imports a package that the first start is still installing (a few seconds to minutes): the
+        # node waits for it and runs again instead of failing a run that would succeed moments later. An
+        # import error happens before the code does anything, so the second run starts from the same state.
+        log.info("code node waits for the sandbox's packages to be installed")
+        await asyncio.to_thread(environment.wait, PACKAGES_WAIT_SECONDS)
+        return await self._run_once(language, code, inputs)
+
+    async def _run_once(self, language: str, code: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
         try:
             isolation, interpreter = await asyncio.to_thread(self._python_level)
         except FileNotFoundError as error:
@@ -377,3 +393,7 @@ class CodeSandboxProbe:
         if refusal:
             return ProbeResult("code_sandbox", False, {**detail, "error": refusal})
         return ProbeResult("code_sandbox", True, detail)
+
+
+def _missing_module(failure: CodeExecutionFailed) -> bool:
+    return str(failure).startswith(("ModuleNotFoundError", "ImportError"))
