@@ -12,6 +12,23 @@ from adapters.workflow.httpx_client import HttpxHttpClient
 from application.tools.api_provider import ApiToolFinder
 from application.tools.builtin_finder import BuiltinToolFinder
 from application.tools.invoke_tool import InvokeTool
+from application.tools.list_tool_providers import ListToolProviders
+from application.tools.manage_api_providers import (
+    AddApiProvider,
+    DeleteApiProvider,
+    FetchRemoteSchema,
+    GetApiProvider,
+    ParseApiSchema,
+    TestApiTool,
+    UpdateApiProvider,
+)
+from application.tools.manage_builtin import DeleteBuiltinCredentials, GetBuiltinProvider, SaveBuiltinCredentials
+from application.tools.manage_workflow_tools import (
+    CreateWorkflowTool,
+    DeleteWorkflowTool,
+    GetWorkflowTool,
+    UpdateWorkflowTool,
+)
 from application.tools.tool_files import StoreToolFiles
 from application.tools.tool_providers import ComposedToolProviders
 from application.tools.workflow_provider import WorkflowToolFinder
@@ -55,3 +72,21 @@ class ToolsContainer(containers.DeclarativeContainer):
 
     invoke_tool = providers.Factory(InvokeTool, tool_providers, metrics_sink, trace_exporter, clock, ids)
     store_tool_files = providers.Factory(StoreToolFiles, uow_factory, file_storage, clock, ids)
+
+    list_tool_providers = providers.Factory(ListToolProviders, tool_providers, tools_uow_factory)
+    get_builtin_provider = providers.Factory(GetBuiltinProvider, builtin_finder, tools_uow_factory)
+    save_builtin_credentials = providers.Factory(SaveBuiltinCredentials, builtin_finder, tools_uow_factory)
+    delete_builtin_credentials = providers.Factory(DeleteBuiltinCredentials, builtin_finder, tools_uow_factory)
+
+    parse_api_schema = providers.Factory(ParseApiSchema, schema_codec)
+    add_api_provider = providers.Factory(AddApiProvider, tools_uow_factory, schema_codec, clock, ids)
+    update_api_provider = providers.Factory(UpdateApiProvider, tools_uow_factory, schema_codec, clock)
+    delete_api_provider = providers.Factory(DeleteApiProvider, tools_uow_factory)
+    get_api_provider = providers.Factory(GetApiProvider, tools_uow_factory, schema_codec)
+    test_api_tool = providers.Factory(TestApiTool, tools_uow_factory, schema_codec, http_client)
+    fetch_remote_schema = providers.Factory(FetchRemoteSchema, http_client)
+
+    create_workflow_tool = providers.Factory(CreateWorkflowTool, tools_uow_factory, uow_factory, clock, ids)
+    update_workflow_tool = providers.Factory(UpdateWorkflowTool, tools_uow_factory, uow_factory, clock)
+    delete_workflow_tool = providers.Factory(DeleteWorkflowTool, tools_uow_factory)
+    get_workflow_tool = providers.Factory(GetWorkflowTool, tools_uow_factory, uow_factory)
