@@ -9,6 +9,7 @@ from typing import Any
 
 from docx import Document
 from fpdf import FPDF
+from fpdf.fonts import TextStyle
 from openpyxl import Workbook
 from pptx import Presentation
 from pptx.util import Pt
@@ -70,7 +71,8 @@ def to_pdf(markdown_text: str) -> bytes:
     text = html(markdown_text)
     if _unicode_fonts(pdf):
         pdf.set_font("body", size=11)
-        pdf.write_html(text, font_family="body", pre_code_font="mono")
+        mono = TextStyle(font_family="mono")
+        pdf.write_html(text, font_family="body", tag_styles={"pre": mono, "code": mono})
     else:
         pdf.set_font("helvetica", size=11)
         pdf.write_html(text.encode("latin-1", "replace").decode("latin-1"), font_family="helvetica")
