@@ -6,7 +6,7 @@ import json
 import pytest
 import yaml
 
-from tests.api.tool_helpers import import_app, run_blocking
+from tests.api.tool_helpers import fixture, import_app, run_blocking
 from tests.integration.openapi_stub_server import StubOpenApiService
 
 WS = "/console/api/workspaces/current"
@@ -68,27 +68,8 @@ async def test_a_custom_provider_is_stored_listed_and_its_key_never_shown(consol
 async def test_a_tool_node_calls_the_service_with_path_query_body_and_the_key(console, service):
     assert (await _add(console, openapi(service.url))).status_code == 200
     [provider] = await (await console.client.get(f"{WS}/tools/api", headers=console.headers)).get_json()
-    document = {
-        "app": {"name": "Pets", "mode": "workflow"}, "kind": "app", "version": "0.3.1",
-        "workflow": {"features": {}, "graph": {"nodes": [
-            {"id": "start", "data": {"type": "start", "title": "Start", "variables": [
-                {"variable": "pet", "label": "Pet", "type": "number", "required": True}]}},
-            {"id": "get", "data": {"type": "tool", "title": "Get", "provider_type": "api",
-                                   "provider_id": provider["id"], "provider_name": "pets", "tool_name": "getPet",
-                                   "tool_parameters": {"pet_id": {"type": "variable", "value": ["start", "pet"]},
-                                                       "verbose": {"type": "constant", "value": "true"}},
-                                   "tool_configurations": {}}},
-            {"id": "add", "data": {"type": "tool", "title": "Add", "provider_type": "api", "provider_id": "pets",
-                                   "tool_name": "post_pets", "tool_parameters": {
-                                       "name": {"type": "mixed", "value": "Rex #{{#start.pet#}}"},
-                                       "age": {"type": "constant", "value": "3"}}}},
-            {"id": "end", "data": {"type": "end", "title": "End", "outputs": [
-                {"variable": "got", "value_selector": ["get", "json"]},
-                {"variable": "added", "value_selector": ["add", "text"]}]}},
-        ], "edges": [
-            {"id": "a", "source": "start", "target": "get"}, {"id": "b", "source": "get", "target": "add"},
-            {"id": "c", "source": "add", "target": "end"}]}},
-    }
+    document = fixture("api_pets.yml")
+    document["workflow"]["graph"]["nodes"][1]["data"]["provider_id"] = provider["id"]
     imported = await import_app(console, document)
     run = await run_blocking(console, imported["app_id"], {"pet": 7})
     assert run["status"] == "succeeded", run
