@@ -62,6 +62,7 @@ from entrypoints.containers.knowledge import KnowledgeContainer, milvus_uri
 from entrypoints.containers.maintenance import MaintenanceContainer
 from entrypoints.containers.models import ModelsContainer
 from entrypoints.containers.telemetry import TelemetryContainer
+from entrypoints.containers.tools import ToolsContainer
 from entrypoints.containers.workflows import WorkflowsContainer
 from entrypoints.database import Database
 from entrypoints.settings import Settings
@@ -213,6 +214,20 @@ class Container(containers.DeclarativeContainer):
         get_dataset=knowledge.get_dataset,
         process_lease=maintenance.process_lease,
     )
+    tools = providers.Container(
+        ToolsContainer,
+        config=config.tools,
+        session_factory=session_factory,
+        secret_cipher=secret_cipher,
+        uow_factory=uow_factory,
+        clock=clock,
+        ids=ids,
+        metrics_sink=telemetry.metrics_sink,
+        trace_exporter=telemetry.trace_exporter,
+        file_storage=file_storage,
+        resolve_end_user=resolve_end_user,
+        resolve_model=models.resolve_model,
+    )
     workflows = providers.Container(
         WorkflowsContainer,
         config=config.workflow,
@@ -229,6 +244,8 @@ class Container(containers.DeclarativeContainer):
         retrieve=knowledge.retrieve,
         extractor=knowledge.extractor,
         process_lease=maintenance.process_lease,
+        invoke_tool=tools.invoke_tool,
+        store_tool_files=tools.store_tool_files,
     )
 
     database_probe = providers.Factory(PostgresProbe, engine, embedded=config.database.embedded)
@@ -263,6 +280,10 @@ class Container(containers.DeclarativeContainer):
 def build_container(settings: Settings, database: Database, broker: AsyncBroker) -> Container:
     container = Container(broker=broker)
     container.config.from_dict(settings.container_config(database.url, database.embedded))
+    # Workflows call tools (tool node) and tools run workflows (workflow tools): the second edge is bound here,
+    # as a factory called at invocation time, so building one context never builds the other in a loop.
+    container.tools.run_workflow.override(providers.Object(container.workflows.run_workflow))
+    container.tools.code_runner.override(container.workflows.code_runner)  # one sandbox for code nodes and tools
     return container
 
 
