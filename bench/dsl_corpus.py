@@ -52,6 +52,8 @@ class Upstream(BaseHTTPRequestHandler):
             results = [{"index": i, "relevance_score": 0.5} for i in range(len(docs))]
             return self._json({"results": results})
         text = self._reply(body)
+        if self.path.endswith("/messages"):
+            return self._anthropic(body, text)
         if not body.get("stream"):
             message = {"role": "assistant", "content": text}
             usage = {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}
@@ -74,6 +76,55 @@ class Upstream(BaseHTTPRequestHandler):
             self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
         usage = {**base, "choices": [], "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}
         self.wfile.write(f"data: {json.dumps(usage)}\n\ndata: [DONE]\n\n".encode())
+        self.close_connection = True
+
+    def _anthropic(self, body: dict, text: str) -> None:
+        """Anthropic's Messages API, for the files that name `anthropic`."""
+        usage = {"input_tokens": 10, "output_tokens": 5}
+        if not body.get("stream"):
+            return self._json(
+                {
+                    "id": "m",
+                    "type": "message",
+                    "role": "assistant",
+                    "model": body.get("model", "m"),
+                    "content": [{"type": "text", "text": text}],
+                    "stop_reason": "end_turn",
+                    "usage": usage,
+                }
+            )
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("connection", "close")
+        self.end_headers()
+        events = [
+            (
+                "message_start",
+                {
+                    "type": "message_start",
+                    "message": {
+                        "id": "m",
+                        "type": "message",
+                        "role": "assistant",
+                        "content": [],
+                        "usage": {**usage, "output_tokens": 0},
+                    },
+                },
+            ),
+            (
+                "content_block_start",
+                {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+            ),
+            (
+                "content_block_delta",
+                {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": text}},
+            ),
+            ("content_block_stop", {"type": "content_block_stop", "index": 0}),
+            ("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn"}, "usage": usage}),
+            ("message_stop", {"type": "message_stop"}),
+        ]
+        for name, data in events:
+            self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
         self.close_connection = True
 
     @staticmethod
