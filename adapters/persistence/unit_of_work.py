@@ -1,6 +1,7 @@
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.persistence.app_repositories import SqlaApiTokenRepository, SqlaAppRepository, SqlaEndUserRepository
+from adapters.persistence.mcp_repositories import SqlaAppMcpServerRepository, SqlaMcpProviderRepository
 from adapters.persistence.conversation_repositories import (
     SqlaConversationRepository,
     SqlaFeedbackRepository,
@@ -38,3 +39,5 @@ class SqlaUnitOfWork(SessionUnitOfWork):
         self.uploads = SqlaUploadFileRepository(session)
         self.workflows = SqlaWorkflowRepository(session)
         self.workflow_runs = SqlaWorkflowRunRepository(session)
+        self.mcp_providers = SqlaMcpProviderRepository(session, self._cipher)
+        self.app_mcp_servers = SqlaAppMcpServerRepository(session)

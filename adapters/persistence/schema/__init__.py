@@ -8,6 +8,7 @@ from adapters.persistence.schema.apps import api_tokens, apps, end_users
 from adapters.persistence.schema.base import metadata
 from adapters.persistence.schema.conversations import conversations, message_feedbacks, messages, upload_files
 from adapters.persistence.schema.leases import process_leases
+from adapters.persistence.schema.mcp import app_mcp_servers, tool_mcp_providers
 from adapters.persistence.schema.models import app_model_configs, provider_credentials, tenant_default_models
 from adapters.persistence.schema.runs import workflow_node_executions, workflow_runs
 from adapters.persistence.schema.telemetry import trace_records
@@ -16,6 +17,7 @@ from adapters.persistence.schema.workflow_defs import workflow_app_logs, workflo
 
 __all__ = [
     "accounts",
+    "app_mcp_servers",
     "api_tokens",
     "app_model_configs",
     "apps",
@@ -30,6 +32,7 @@ __all__ = [
     "tenant_account_joins",
     "tenant_default_models",
     "tenants",
+    "tool_mcp_providers",
     "trace_records",
     "upload_files",
     "workflow_app_logs",
