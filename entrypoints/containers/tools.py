@@ -5,12 +5,16 @@
 
 from dependency_injector import containers, providers
 
+from adapters.dsl.yaml_codec import YamlDslCodec
 from adapters.persistence.tools_unit_of_work import SqlaToolsUnitOfWork
 from adapters.tools.builtin.time import time_provider
+from adapters.workflow.httpx_client import HttpxHttpClient
+from application.tools.api_provider import ApiToolFinder
 from application.tools.builtin_finder import BuiltinToolFinder
 from application.tools.invoke_tool import InvokeTool
 from application.tools.tool_files import StoreToolFiles
 from application.tools.tool_providers import ComposedToolProviders
+from application.tools.workflow_provider import WorkflowToolFinder
 
 
 def builtin_providers() -> list:
@@ -29,13 +33,24 @@ class ToolsContainer(containers.DeclarativeContainer):
     metrics_sink = providers.Dependency()
     trace_exporter = providers.Dependency()
     file_storage = providers.Dependency()
+    resolve_end_user = providers.Dependency()
+    # A callable making the workflows context's RunWorkflow; bound after both contexts exist (build_container),
+    # since the workflows context's tool node needs this one.
+    run_workflow = providers.Dependency()
 
     tools_uow = providers.Factory(SqlaToolsUnitOfWork, session_factory, secret_cipher)
     tools_uow_factory = tools_uow.provider
 
     builtins = providers.Singleton(builtin_providers)
     builtin_finder = providers.Singleton(BuiltinToolFinder, builtins, tools_uow_factory)
-    finders = providers.Dict(builtin=builtin_finder)
+    # Custom tools call out through the same SSRF guard as http-request nodes.
+    http_client = providers.Singleton(HttpxHttpClient, allowed_hosts=config.allowed_hosts)
+    schema_codec = providers.Singleton(YamlDslCodec)
+    api_finder = providers.Singleton(ApiToolFinder, tools_uow_factory, http_client, schema_codec)
+    workflow_finder = providers.Singleton(
+        WorkflowToolFinder, tools_uow_factory, uow_factory, run_workflow, resolve_end_user, config.max_call_depth
+    )
+    finders = providers.Dict(builtin=builtin_finder, api=api_finder, workflow=workflow_finder)
     tool_providers = providers.Singleton(ComposedToolProviders, finders)
 
     invoke_tool = providers.Factory(InvokeTool, tool_providers, metrics_sink, trace_exporter, clock, ids)
