@@ -1,12 +1,12 @@
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.persistence.app_repositories import SqlaApiTokenRepository, SqlaAppRepository, SqlaEndUserRepository
-from adapters.persistence.mcp_repositories import SqlaAppMcpServerRepository, SqlaMcpProviderRepository
 from adapters.persistence.conversation_repositories import (
     SqlaConversationRepository,
     SqlaFeedbackRepository,
     SqlaMessageRepository,
 )
+from adapters.persistence.mcp_repositories import SqlaAppMcpServerRepository
 from adapters.persistence.model_repositories import SqlaAppModelConfigRepository, SqlaProviderRepository
 from adapters.persistence.session_scope import SessionUnitOfWork
 from adapters.persistence.telemetry_repository import SqlaTelemetryRepository
@@ -39,5 +39,4 @@ class SqlaUnitOfWork(SessionUnitOfWork):
         self.uploads = SqlaUploadFileRepository(session)
         self.workflows = SqlaWorkflowRepository(session)
         self.workflow_runs = SqlaWorkflowRunRepository(session)
-        self.mcp_providers = SqlaMcpProviderRepository(session, self._cipher)
         self.app_mcp_servers = SqlaAppMcpServerRepository(session)

@@ -4,9 +4,9 @@ from application.tools.mcp_provider_form import McpProviderForm
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
-from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.tools.errors import ToolInvokeError
 from domain.tools.mcp import McpClient, McpConnection, McpProvider
+from domain.tools.unit_of_work import ToolsUnitOfWorkFactory
 
 
 class CreateMcpProvider:
@@ -18,7 +18,7 @@ class CreateMcpProvider:
     is held while the server is asked.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, client: McpClient, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(self, uow: ToolsUnitOfWorkFactory, client: McpClient, clock: Clock, ids: IdGenerator) -> None:
         self._uow = uow
         self._client = client
         self._clock = clock

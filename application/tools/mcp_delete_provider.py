@@ -1,13 +1,13 @@
 from uuid import UUID
 
-from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.tools.errors import ToolProviderNotFound
+from domain.tools.unit_of_work import ToolsUnitOfWorkFactory
 
 
 class DeleteMcpProvider:
     """Removes a workspace MCP server; ToolProviderNotFound when the workspace has none with that id."""
 
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
+    def __init__(self, uow: ToolsUnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, tenant_id: UUID, provider_id: UUID) -> None:

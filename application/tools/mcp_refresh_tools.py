@@ -2,9 +2,9 @@ from uuid import UUID
 
 from application.tools.mcp_create_provider import list_or_refuse
 from domain.shared.clock import Clock
-from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.tools.errors import ToolProviderNotFound
 from domain.tools.mcp import McpClient, McpProvider
+from domain.tools.unit_of_work import ToolsUnitOfWorkFactory
 
 
 class RefreshMcpTools:
@@ -13,7 +13,7 @@ class RefreshMcpTools:
     Rules: a server that cannot be reached fails the call with Dify's "Failed to connect" and keeps the old
     list; no database connection is held while the server is asked."""
 
-    def __init__(self, uow: UnitOfWorkFactory, client: McpClient, clock: Clock) -> None:
+    def __init__(self, uow: ToolsUnitOfWorkFactory, client: McpClient, clock: Clock) -> None:
         self._uow = uow
         self._client = client
         self._clock = clock

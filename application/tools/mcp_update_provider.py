@@ -3,9 +3,9 @@ from uuid import UUID
 from application.tools.mcp_create_provider import list_or_refuse, refuse_clash
 from application.tools.mcp_provider_form import McpProviderForm
 from domain.shared.clock import Clock
-from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.tools.errors import ToolProviderNotFound
 from domain.tools.mcp import McpClient, masked_headers
+from domain.tools.unit_of_work import ToolsUnitOfWorkFactory
 
 
 class UpdateMcpProvider:
@@ -17,7 +17,7 @@ class UpdateMcpProvider:
     leaves the provider as it was). Names stay unique in the workspace.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, client: McpClient, clock: Clock) -> None:
+    def __init__(self, uow: ToolsUnitOfWorkFactory, client: McpClient, clock: Clock) -> None:
         self._uow = uow
         self._client = client
         self._clock = clock
