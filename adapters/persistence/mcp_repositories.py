@@ -140,8 +140,11 @@ class SqlaMcpProviderRepository:
     async def add(self, provider: McpProvider) -> None:
         await self._session.execute(
             P.insert().values(
-                id=provider.id, tenant_id=provider.tenant_id, user_id=provider.user_id,
-                created_at=provider.created_at, **self._values(provider),
+                id=provider.id,
+                tenant_id=provider.tenant_id,
+                user_id=provider.user_id,
+                created_at=provider.created_at,
+                **self._values(provider),
             )
         )
 
@@ -204,7 +207,10 @@ class SqlaAppMcpServerRepository:
     async def add(self, server: AppMcpServer) -> None:
         await self._session.execute(
             S.insert().values(
-                id=server.id, tenant_id=server.tenant_id, app_id=server.app_id, created_at=server.created_at,
+                id=server.id,
+                tenant_id=server.tenant_id,
+                app_id=server.app_id,
+                created_at=server.created_at,
                 **self._values(server),
             )
         )

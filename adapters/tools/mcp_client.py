@@ -79,8 +79,12 @@ class SdkMcpClient:
         headers = dict(connection.headers)
         timeout = httpx2.Timeout(connection.timeout, read=connection.sse_read_timeout)
         if _is_sse(connection.url):
-            return sse_client(connection.url, headers=headers, timeout=connection.timeout,
-                              sse_read_timeout=connection.sse_read_timeout)
+            return sse_client(
+                connection.url,
+                headers=headers,
+                timeout=connection.timeout,
+                sse_read_timeout=connection.sse_read_timeout,
+            )
         return _streamable(connection.url, httpx2.AsyncClient(headers=headers, timeout=timeout))
 
 

@@ -31,7 +31,10 @@ class CallAppTool:
     reason; inputs the app's form refuses raise InvalidParam."""
 
     def __init__(
-        self, resolve_end_user: ResolveEndUser, send_message: SendMessage, run_workflow: RunWorkflow,
+        self,
+        resolve_end_user: ResolveEndUser,
+        send_message: SendMessage,
+        run_workflow: RunWorkflow,
         run_chatflow: RunChatflow,
     ) -> None:
         self._resolve_end_user = resolve_end_user

@@ -30,10 +30,19 @@ class CreateMcpProvider:
         timeout, sse_read_timeout = form.timeouts()
         now = self._clock.now()
         provider = McpProvider(
-            id=self._ids.new_id(), tenant_id=tenant_id, name=form.name.strip(),
-            server_identifier=form.server_identifier, server_url=form.server_url, headers=dict(form.headers or {}),
-            icon=form.stored_icon(), timeout=timeout, sse_read_timeout=sse_read_timeout, tools=[],
-            user_id=user_id, created_at=now, updated_at=now,
+            id=self._ids.new_id(),
+            tenant_id=tenant_id,
+            name=form.name.strip(),
+            server_identifier=form.server_identifier,
+            server_url=form.server_url,
+            headers=dict(form.headers or {}),
+            icon=form.stored_icon(),
+            timeout=timeout,
+            sse_read_timeout=sse_read_timeout,
+            tools=[],
+            user_id=user_id,
+            created_at=now,
+            updated_at=now,
         )
         async with self._uow() as uow:
             await refuse_clash(uow, provider)
@@ -48,8 +57,11 @@ class CreateMcpProvider:
 async def refuse_clash(uow, provider: McpProvider) -> None:
     clash = await uow.mcp_providers.clash(provider)
     if clash is not None:
-        shown = {"name": provider.name, "server_url": provider.server_url,
-                 "server_identifier": provider.server_identifier}[clash]
+        shown = {
+            "name": provider.name,
+            "server_url": provider.server_url,
+            "server_identifier": provider.server_identifier,
+        }[clash]
         raise InvalidParam(f"MCP tool {shown} already exists", param=clash)
 
 
@@ -59,5 +71,3 @@ async def list_or_refuse(client: McpClient, connection: McpConnection):
         return await client.list_tools(connection)
     except ToolInvokeError as error:
         raise InvalidParam(f"Failed to connect to MCP server: {error.message}") from error
-
-

@@ -33,9 +33,16 @@ class EnableAppMcpServer:
                 raise InvalidParam("The app is already served as an MCP server.")
             now = self._clock.now()
             server = AppMcpServer(
-                id=self._ids.new_id(), tenant_id=tenant_id, app_id=app.id, name=app.name,
-                description=description or app.description or "", server_code=new_server_code(self._tokens),
-                status=McpServerStatus.ACTIVE, parameters=dict(parameters), created_at=now, updated_at=now,
+                id=self._ids.new_id(),
+                tenant_id=tenant_id,
+                app_id=app.id,
+                name=app.name,
+                description=description or app.description or "",
+                server_code=new_server_code(self._tokens),
+                status=McpServerStatus.ACTIVE,
+                parameters=dict(parameters),
+                created_at=now,
+                updated_at=now,
             )
             await uow.app_mcp_servers.add(server)
             await uow.commit()

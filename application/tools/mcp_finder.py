@@ -22,7 +22,11 @@ class McpToolProvider:
     def info(self) -> ToolProviderInfo:
         p = self._provider
         return ToolProviderInfo(
-            id=p.server_identifier, type=ProviderType.MCP, name=p.name, label=p.name, icon=p.icon,
+            id=p.server_identifier,
+            type=ProviderType.MCP,
+            name=p.name,
+            label=p.name,
+            icon=p.icon,
             tools=tuple(p.tools),
         )
 

@@ -17,8 +17,13 @@ class UpdateAppMcpServer:
         self._clock = clock
 
     async def execute(
-        self, tenant_id: UUID, app_id: UUID, server_id: UUID, description: str | None,
-        parameters: dict[str, Any], status: str | None,
+        self,
+        tenant_id: UUID,
+        app_id: UUID,
+        server_id: UUID,
+        description: str | None,
+        parameters: dict[str, Any],
+        status: str | None,
     ) -> AppMcpServer:
         if status and status not in tuple(McpServerStatus):
             raise InvalidParam("Invalid status", param="status")

@@ -18,9 +18,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import ImageContent, TextContent
 
 TOKEN = "mcp-secret-token"
-PIXEL = base64.b64decode(
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
-)
+PIXEL = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
 
 
 def build_server(release: asyncio.Event) -> MCPServer:
@@ -65,8 +63,9 @@ class _BearerGuard:
         if scope["type"] == "http":
             headers = dict(scope.get("headers") or [])
             if headers.get(b"authorization", b"").decode() != f"Bearer {self.token}":
-                await send({"type": "http.response.start", "status": 401,
-                            "headers": [(b"content-type", b"application/json")]})
+                await send(
+                    {"type": "http.response.start", "status": 401, "headers": [(b"content-type", b"application/json")]}
+                )
                 await send({"type": "http.response.body", "body": b'{"error": "unauthorized"}'})
                 return
         await self.app(scope, receive, send)
@@ -122,9 +121,11 @@ class StubMcpServer:
             self._release.set()
             for server in self._servers:
                 server.should_exit = True
-                # Open SSE streams would keep a graceful shutdown waiting; the tests are done with them.
-                server.force_exit = True
-            await asyncio.wait(self._tasks, timeout=5)
+            _, pending = await asyncio.wait(self._tasks, timeout=1)
+            for server in self._servers if pending else ():
+                server.force_exit = True  # a stream a test left open must not hold the shutdown
+            if pending:
+                await asyncio.wait(pending, timeout=5)
 
         asyncio.run_coroutine_threadsafe(_stop(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)

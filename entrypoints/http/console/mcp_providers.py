@@ -33,9 +33,15 @@ class ProviderBody(BaseModel):
 
     def form(self) -> McpProviderForm:
         return McpProviderForm(
-            name=self.name, server_url=self.server_url, server_identifier=self.server_identifier, icon=self.icon,
-            icon_type=self.icon_type, icon_background=self.icon_background or "", timeout=self.timeout,
-            sse_read_timeout=self.sse_read_timeout, headers=self.headers,
+            name=self.name,
+            server_url=self.server_url,
+            server_identifier=self.server_identifier,
+            icon=self.icon,
+            icon_type=self.icon_type,
+            icon_background=self.icon_background or "",
+            timeout=self.timeout,
+            sse_read_timeout=self.sse_read_timeout,
+            headers=self.headers,
         )
 
 
@@ -67,8 +73,10 @@ async def create_provider() -> dict[str, Any]:
 @console_login_required
 async def update_provider() -> dict[str, str]:
     body = await parse_body(UpdateBody)
-    await container().tools.update_mcp_provider().execute(
-        console_session().tenant.id, _provider_id(body.provider_id), body.form()
+    await (
+        container()
+        .tools.update_mcp_provider()
+        .execute(console_session().tenant.id, _provider_id(body.provider_id), body.form())
     )
     return {"result": "success"}
 
@@ -84,8 +92,8 @@ async def delete_provider() -> dict[str, str]:
 @bp.get(f"{MCP}/tools/<provider_id>")
 @console_login_required
 async def provider_detail(provider_id: str) -> dict[str, Any]:
-    provider, author = await container().tools.get_mcp_provider().execute(
-        console_session().tenant.id, _provider_id(provider_id)
+    provider, author = (
+        await container().tools.get_mcp_provider().execute(console_session().tenant.id, _provider_id(provider_id))
     )
     return views.provider(provider, author)
 

@@ -35,8 +35,10 @@ async def get_server(app_id: UUID) -> dict[str, Any]:
 @console_login_required
 async def enable_server(app_id: UUID) -> tuple[dict[str, Any], int]:
     body = await parse_body(EnableBody)
-    server = await container().mcp_server.enable().execute(
-        console_session().tenant.id, app_id, body.description, body.parameters
+    server = (
+        await container()
+        .mcp_server.enable()
+        .execute(console_session().tenant.id, app_id, body.description, body.parameters)
     )
     return app_server(server), 201
 
@@ -45,8 +47,10 @@ async def enable_server(app_id: UUID) -> tuple[dict[str, Any], int]:
 @console_login_required
 async def update_server(app_id: UUID) -> dict[str, Any]:
     body = await parse_body(UpdateBody)
-    server = await container().mcp_server.update().execute(
-        console_session().tenant.id, app_id, body.id, body.description, body.parameters, body.status
+    server = (
+        await container()
+        .mcp_server.update()
+        .execute(console_session().tenant.id, app_id, body.id, body.description, body.parameters, body.status)
     )
     return app_server(server)
 

@@ -1,7 +1,7 @@
 """mcp: a workspace's MCP servers (tool_mcp_providers) and apps served over MCP (app_mcp_servers)
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0012
 Create Date: 2026-12-02 01:00:00.000000
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0014'
-down_revision = '0010'
+down_revision = '0012'  # after the tools helper's 0012, merged into this branch
 branch_labels = None
 depends_on = None
 
