@@ -27,6 +27,7 @@ from domain.tools.mcp import McpConnection, parameters_from_schema
 log = logging.getLogger("weir.tools.mcp")
 
 _PAGES = 50  # a server that keeps handing out cursors cannot hold a listing forever
+_STREAM_MARGIN = 5.0
 
 
 class SdkMcpClient:
@@ -50,7 +51,10 @@ class SdkMcpClient:
 
     async def call_tool(self, connection: McpConnection, name: str, arguments: Mapping[str, Any]) -> list[ToolMessage]:
         async with self._session(connection) as session:
-            result = await session.call_tool(name, dict(arguments), read_timeout_seconds=connection.sse_read_timeout)
+            with anyio.fail_after(connection.sse_read_timeout):
+                result = await session.call_tool(
+                    name, dict(arguments), read_timeout_seconds=connection.sse_read_timeout
+                )
         messages = [m for block in result.content for m in _messages(block)]
         if result.structured_content is not None and not result.is_error:
             messages.append(ToolMessage.of_json(result.structured_content))
@@ -69,23 +73,37 @@ class SdkMcpClient:
                 # A server that accepts the connection and then says nothing must not hold us past the
                 # connection timeout, whatever the transport's own timeouts are.
                 with anyio.fail_after(connection.timeout):
-                    await session.initialize()
+                    await _initialize(session, connection)
                 yield session
         except BaseException as exc:  # translated below; cancellation is re-raised as it came
             _translate(exc, connection)
             raise
 
     def _transport(self, connection: McpConnection):
-        headers = dict(connection.headers)
-        timeout = httpx2.Timeout(connection.timeout, read=connection.sse_read_timeout)
+        # The call's own deadline (sse_read_timeout) must fire before the stream's read timeout, which would
+        # otherwise end the session as "connection closed" and hide that the server was too slow.
+        read_timeout = connection.sse_read_timeout + _STREAM_MARGIN
         if _is_sse(connection.url):
             return sse_client(
                 connection.url,
-                headers=headers,
+                headers=dict(connection.headers),
                 timeout=connection.timeout,
-                sse_read_timeout=connection.sse_read_timeout,
+                sse_read_timeout=read_timeout,
             )
-        return _streamable(connection.url, httpx2.AsyncClient(headers=headers, timeout=timeout))
+        timeout = httpx2.Timeout(connection.timeout, read=read_timeout)
+        return _streamable(connection.url, httpx2.AsyncClient(headers=dict(connection.headers), timeout=timeout))
+
+
+async def _initialize(session: ClientSession, connection: McpConnection) -> None:
+    try:
+        await session.initialize()
+    except MCPError as error:
+        if error.code == mcp_types.REQUEST_TIMEOUT:
+            raise
+        # The streamable transport reports an HTTP refusal (401, 403, 404…) as a JSON-RPC error: at the
+        # handshake it means the server cannot be used with this URL and these headers.
+        where = _where(connection.url)
+        raise ToolProviderUnavailable(f"The MCP server at {where} refused the session: {error.message}") from None
 
 
 @asynccontextmanager

@@ -2,8 +2,8 @@
 uvicorn on an event loop of its own in a thread: streamable HTTP at `/mcp`, SSE at `/sse` (on a second port).
 
 Its tools: `add` (numbers), `shout` (text, enum), `picture` (an image and a text), `broken` (an error result),
-`hang` (never answers until released). Every request must carry `Authorization: Bearer <token>`; the server
-counts the tools/call requests it served.
+`hang` (never answers until released; `hanging` counts its calls). Every request must carry
+`Authorization: Bearer <token>`.
 """
 
 import asyncio
@@ -21,7 +21,7 @@ TOKEN = "mcp-secret-token"
 PIXEL = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
 
 
-def build_server(release: asyncio.Event) -> MCPServer:
+def build_server(release: asyncio.Event, hanging: list[str]) -> MCPServer:
     server = MCPServer(name="stub-tools", instructions="Loopback tools for weir's tests.")
 
     @server.tool(description="Add two numbers.")
@@ -47,6 +47,7 @@ def build_server(release: asyncio.Event) -> MCPServer:
 
     @server.tool(description="Never answers until the test releases it.")
     async def hang() -> str:
+        hanging.append("hang")
         await release.wait()
         return "released"
 
@@ -87,6 +88,7 @@ class StubMcpServer:
         self._release = asyncio.Event()
         self._servers: list[uvicorn.Server] = []
         self._tasks: list[asyncio.Task] = []
+        self.hanging: list[str] = []  # one entry each time `hang` started
         self._sockets = [_bound_socket(), _bound_socket()]
         self._thread = threading.Thread(target=self._loop.run_forever, name="stub-mcp", daemon=True)
 
@@ -103,7 +105,7 @@ class StubMcpServer:
         asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(20)
 
     async def _start(self) -> None:
-        mcp = build_server(self._release)
+        mcp = build_server(self._release, self.hanging)
         apps = (mcp.streamable_http_app(), mcp.sse_app())
         for app, sock in zip(apps, self._sockets, strict=True):
             config = uvicorn.Config(_BearerGuard(app, self.token), log_level="warning", lifespan="on")
@@ -126,6 +128,11 @@ class StubMcpServer:
                 server.force_exit = True  # a stream a test left open must not hold the shutdown
             if pending:
                 await asyncio.wait(pending, timeout=5)
+            # What the servers leave behind (sse-starlette's shutdown watcher) ends with this loop.
+            leftovers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in leftovers:
+                task.cancel()
+            await asyncio.gather(*leftovers, return_exceptions=True)
 
         asyncio.run_coroutine_threadsafe(_stop(), self._loop).result(10)
         self._loop.call_soon_threadsafe(self._loop.stop)
