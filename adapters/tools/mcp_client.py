@@ -6,11 +6,15 @@ cancelled. Failures inside those groups arrive wrapped in exception groups; `_tr
 raises the port's error instead.
 """
 
+import asyncio
 import base64
+import ipaddress
 import logging
-from collections.abc import AsyncIterator, Mapping
+import socket
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import anyio
 import httpx2
@@ -20,6 +24,7 @@ from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
+from adapters.workflow.ssrf import AddressPolicy
 from domain.tools.entities import Tool, ToolMessage
 from domain.tools.errors import ToolInvokeError, ToolProviderUnavailable, ToolTimeout
 from domain.tools.mcp import McpConnection, parameters_from_schema
@@ -33,8 +38,14 @@ _STREAM_MARGIN = 5.0
 class SdkMcpClient:
     """McpClient (domain/tools/mcp.py) over the `mcp` SDK's ClientSession."""
 
-    def __init__(self, client_name: str = "weir", client_version: str = "1.0") -> None:
+    def __init__(
+        self, allowed_hosts: Iterable[str] = (), client_name: str = "weir", client_version: str = "1.0"
+    ) -> None:
         self._info = mcp_types.Implementation(name=client_name, version=client_version)
+        # The SSRF guard of http-request nodes: private, loopback and link-local servers only when allow-listed
+        # (HTTP_REQUEST_ALLOWED_HOSTS). The host is checked before each session; the SDK follows redirects
+        # only within the same origin, so no redirect leaves the checked host.
+        self._policy = AddressPolicy(allowed_hosts)
 
     async def list_tools(self, connection: McpConnection) -> list[Tool]:
         async with self._session(connection) as session:
@@ -65,6 +76,7 @@ class SdkMcpClient:
 
     @asynccontextmanager
     async def _session(self, connection: McpConnection) -> AsyncIterator[ClientSession]:
+        await self._guard(connection)
         try:
             async with (
                 self._transport(connection) as (read, write),
@@ -78,6 +90,30 @@ class SdkMcpClient:
         except BaseException as exc:  # translated below; cancellation is re-raised as it came
             _translate(exc, connection)
             raise
+
+    async def _guard(self, connection: McpConnection) -> None:
+        parts = urlsplit(connection.url)
+        host, where = parts.hostname or "", _where(connection.url)
+        if self._policy.host_allowed(host):
+            return
+        try:
+            addresses = [ipaddress.ip_address(host)]
+        except ValueError:
+            loop = asyncio.get_running_loop()
+            try:
+                infos = await asyncio.wait_for(
+                    loop.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM), connection.timeout
+                )
+            except (OSError, TimeoutError) as error:
+                raise ToolProviderUnavailable(f"Cannot resolve the MCP server's host {host}: {error}") from None
+            addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+        for address in addresses:
+            reason = self._policy.address_refusal(address)
+            if reason:
+                raise ToolProviderUnavailable(
+                    f"Refused to connect to the MCP server at {where}: the address is {reason}. "
+                    "Allow it with HTTP_REQUEST_ALLOWED_HOSTS if this is intended."
+                )
 
     def _transport(self, connection: McpConnection):
         # The call's own deadline (sse_read_timeout) must fire before the stream's read timeout, which would

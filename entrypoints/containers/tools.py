@@ -58,7 +58,7 @@ class ToolsContainer(containers.DeclarativeContainer):
     workflow_finder = providers.Singleton(
         WorkflowToolFinder, tools_uow_factory, uow_factory, run_workflow, resolve_end_user, config.max_call_depth
     )
-    mcp_client = providers.Singleton(SdkMcpClient)
+    mcp_client = providers.Singleton(SdkMcpClient, allowed_hosts=config.allowed_hosts)
     mcp_finder = providers.Singleton(McpToolFinder, tools_uow_factory, mcp_client)
     finders = providers.Dict(builtin=builtin_finder, api=api_finder, workflow=workflow_finder, mcp=mcp_finder)
     tool_providers = providers.Singleton(ComposedToolProviders, finders)

@@ -13,6 +13,8 @@ from tests.processes import free_port
 
 MCP = "/console/api/workspaces/current/tool-provider/mcp"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+# The loopback MCP server is private: allow-listed as an operator would (the SSRF guard refuses it otherwise).
+pytestmark = pytest.mark.parametrize("settings", [{"HTTP_REQUEST_ALLOWED_HOSTS": "127.0.0.1"}], indirect=True)
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from tests.polling import eventually
 from tests.processes import free_port
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+LOOPBACK = ("127.0.0.1",)  # the loopback server is allow-listed, as HTTP_REQUEST_ALLOWED_HOSTS would
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,7 @@ async def _no_task_left(before: int) -> None:
 
 async def test_text_and_image_content_come_back_as_messages_in_order(url):
     before = _tasks()
-    messages = await SdkMcpClient().call_tool(McpConnection(url, AUTH, 10, 10), "picture", {})
+    messages = await SdkMcpClient(LOOPBACK).call_tool(McpConnection(url, AUTH, 10, 10), "picture", {})
     assert [m.type for m in messages] == [MessageType.BLOB, MessageType.TEXT]
     assert messages[0].blob == PIXEL and messages[0].mime_type == "image/png" and messages[1].text == "a pixel"
     await _no_task_left(before)
@@ -50,27 +51,27 @@ async def test_text_and_image_content_come_back_as_messages_in_order(url):
 async def test_a_hanging_tool_times_out_cleanly_and_leaves_no_task(url):
     before, started = _tasks(), time.monotonic()
     with pytest.raises(ToolTimeout):
-        await SdkMcpClient().call_tool(McpConnection(url, AUTH, 10, 1), "hang", {})
+        await SdkMcpClient(LOOPBACK).call_tool(McpConnection(url, AUTH, 10, 1), "hang", {})
     assert time.monotonic() - started < 8
     await _no_task_left(before)
 
 
 async def test_an_error_result_is_a_tool_invoke_error_with_its_text(url):
     with pytest.raises(ToolInvokeError, match="broken on purpose") as caught:
-        await SdkMcpClient().call_tool(McpConnection(url, AUTH, 10, 10), "broken", {})
+        await SdkMcpClient(LOOPBACK).call_tool(McpConnection(url, AUTH, 10, 10), "broken", {})
     assert not isinstance(caught.value, ToolTimeout | ToolProviderUnavailable)
 
 
 async def test_a_refused_token_is_unavailable(url):
     with pytest.raises(ToolProviderUnavailable):
-        await SdkMcpClient().list_tools(McpConnection(url, {"Authorization": "Bearer nope"}, 5, 5))
+        await SdkMcpClient(LOOPBACK).list_tools(McpConnection(url, {"Authorization": "Bearer nope"}, 5, 5))
 
 
 @pytest.mark.parametrize("path", ["/mcp", "/sse"])
 async def test_a_server_that_is_down_is_unavailable(path):
     before = _tasks()
     with pytest.raises(ToolProviderUnavailable, match=r"127\.0\.0\.1"):
-        await SdkMcpClient().list_tools(McpConnection(f"http://127.0.0.1:{free_port()}{path}", {}, 3, 3))
+        await SdkMcpClient(LOOPBACK).list_tools(McpConnection(f"http://127.0.0.1:{free_port()}{path}", {}, 3, 3))
     await _no_task_left(before)
 
 
@@ -83,7 +84,7 @@ async def test_a_server_that_accepts_and_never_answers_times_out_at_the_connect_
     try:
         before, started = _tasks(), time.monotonic()
         with pytest.raises(ToolTimeout):
-            await SdkMcpClient().list_tools(McpConnection(f"http://127.0.0.1:{port}/mcp", {}, 1, 1))
+            await SdkMcpClient(LOOPBACK).list_tools(McpConnection(f"http://127.0.0.1:{port}/mcp", {}, 1, 1))
         assert time.monotonic() - started < 6
         await _no_task_left(before)
     finally:
@@ -92,8 +93,13 @@ async def test_a_server_that_accepts_and_never_answers_times_out_at_the_connect_
 
 async def test_a_cancelled_call_is_cancelled_not_translated(url, mcp_server):
     started = len(mcp_server.hanging)
-    task = asyncio.create_task(SdkMcpClient().call_tool(McpConnection(url, AUTH, 10, 10), "hang", {}))
+    task = asyncio.create_task(SdkMcpClient(LOOPBACK).call_tool(McpConnection(url, AUTH, 10, 10), "hang", {}))
     await eventually(lambda: len(mcp_server.hanging) > started, what="the hanging tool to start")
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
+
+
+async def test_a_private_server_is_refused_unless_allow_listed(mcp_server):
+    with pytest.raises(ToolProviderUnavailable, match="loopback"):
+        await SdkMcpClient().list_tools(McpConnection(mcp_server.streamable_url, AUTH, 5, 5))
