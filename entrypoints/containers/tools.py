@@ -7,12 +7,36 @@ from dependency_injector import containers, providers
 
 from adapters.dsl.yaml_codec import YamlDslCodec
 from adapters.persistence.tools_unit_of_work import SqlaToolsUnitOfWork
+from adapters.tools.builtin.audio import OpenAICompatibleAudio, audio_provider
+from adapters.tools.builtin.code import code_provider
+from adapters.tools.builtin.json_process import json_process_provider
+from adapters.tools.builtin.maths import maths_provider
+from adapters.tools.builtin.md_exporter import md_exporter_provider
+from adapters.tools.builtin.regex import regex_provider
 from adapters.tools.builtin.time import time_provider
+from adapters.tools.builtin.webscraper import webscraper_provider
 from adapters.tools.mcp_client import SdkMcpClient
 from adapters.workflow.httpx_client import HttpxHttpClient
 from application.tools.api_provider import ApiToolFinder
 from application.tools.builtin_finder import BuiltinToolFinder
 from application.tools.invoke_tool import InvokeTool
+from application.tools.list_tool_providers import ListToolProviders
+from application.tools.manage_api_providers import (
+    AddApiProvider,
+    DeleteApiProvider,
+    FetchRemoteSchema,
+    GetApiProvider,
+    ParseApiSchema,
+    TestApiTool,
+    UpdateApiProvider,
+)
+from application.tools.manage_builtin import DeleteBuiltinCredentials, GetBuiltinProvider, SaveBuiltinCredentials
+from application.tools.manage_workflow_tools import (
+    CreateWorkflowTool,
+    DeleteWorkflowTool,
+    GetWorkflowTool,
+    UpdateWorkflowTool,
+)
 from application.tools.mcp_create_provider import CreateMcpProvider
 from application.tools.mcp_delete_provider import DeleteMcpProvider
 from application.tools.mcp_finder import McpToolFinder
@@ -25,9 +49,18 @@ from application.tools.tool_providers import ComposedToolProviders
 from application.tools.workflow_provider import WorkflowToolFinder
 
 
-def builtin_providers() -> list:
+def builtin_providers(*, http_client, code_runner, resolve_model, uow_factory, file_storage) -> list:
     """Every builtin weir serves, in the order the console lists them."""
-    return [time_provider()]
+    return [
+        time_provider(),
+        json_process_provider(),
+        maths_provider(),
+        regex_provider(),
+        code_provider(code_runner),
+        webscraper_provider(http_client, resolve_model),
+        audio_provider(uow_factory, file_storage, OpenAICompatibleAudio()),
+        md_exporter_provider(),
+    ]
 
 
 class ToolsContainer(containers.DeclarativeContainer):
@@ -42,6 +75,8 @@ class ToolsContainer(containers.DeclarativeContainer):
     trace_exporter = providers.Dependency()
     file_storage = providers.Dependency()
     resolve_end_user = providers.Dependency()
+    resolve_model = providers.Dependency()  # the models context's ResolveModel (webscraper summaries)
+    code_runner = providers.Dependency()  # the workflows context's CodeRunner (the code builtin)
     # A callable making the workflows context's RunWorkflow; bound after both contexts exist (build_container),
     # since the workflows context's tool node needs this one.
     run_workflow = providers.Dependency()
@@ -49,10 +84,17 @@ class ToolsContainer(containers.DeclarativeContainer):
     tools_uow = providers.Factory(SqlaToolsUnitOfWork, session_factory, secret_cipher)
     tools_uow_factory = tools_uow.provider
 
-    builtins = providers.Singleton(builtin_providers)
-    builtin_finder = providers.Singleton(BuiltinToolFinder, builtins, tools_uow_factory)
-    # Custom tools call out through the same SSRF guard as http-request nodes.
+    # Custom tools and the webscraper call out through the same SSRF guard as http-request nodes.
     http_client = providers.Singleton(HttpxHttpClient, allowed_hosts=config.allowed_hosts)
+    builtins = providers.Singleton(
+        builtin_providers,
+        http_client=http_client,
+        code_runner=code_runner,
+        resolve_model=resolve_model,
+        uow_factory=uow_factory,
+        file_storage=file_storage,
+    )
+    builtin_finder = providers.Singleton(BuiltinToolFinder, builtins, tools_uow_factory)
     schema_codec = providers.Singleton(YamlDslCodec)
     api_finder = providers.Singleton(ApiToolFinder, tools_uow_factory, http_client, schema_codec)
     workflow_finder = providers.Singleton(
@@ -73,3 +115,20 @@ class ToolsContainer(containers.DeclarativeContainer):
     list_mcp_providers = providers.Factory(ListMcpProviders, tools_uow_factory, uow_factory)
     get_mcp_provider = providers.Factory(GetMcpProvider, tools_uow_factory, uow_factory)
     refresh_mcp_tools = providers.Factory(RefreshMcpTools, tools_uow_factory, mcp_client, clock)
+    list_tool_providers = providers.Factory(ListToolProviders, tool_providers, tools_uow_factory)
+    get_builtin_provider = providers.Factory(GetBuiltinProvider, builtin_finder, tools_uow_factory)
+    save_builtin_credentials = providers.Factory(SaveBuiltinCredentials, builtin_finder, tools_uow_factory)
+    delete_builtin_credentials = providers.Factory(DeleteBuiltinCredentials, builtin_finder, tools_uow_factory)
+
+    parse_api_schema = providers.Factory(ParseApiSchema, schema_codec)
+    add_api_provider = providers.Factory(AddApiProvider, tools_uow_factory, schema_codec, clock, ids)
+    update_api_provider = providers.Factory(UpdateApiProvider, tools_uow_factory, schema_codec, clock)
+    delete_api_provider = providers.Factory(DeleteApiProvider, tools_uow_factory)
+    get_api_provider = providers.Factory(GetApiProvider, tools_uow_factory, schema_codec)
+    test_api_tool = providers.Factory(TestApiTool, tools_uow_factory, schema_codec, http_client)
+    fetch_remote_schema = providers.Factory(FetchRemoteSchema, http_client)
+
+    create_workflow_tool = providers.Factory(CreateWorkflowTool, tools_uow_factory, uow_factory, clock, ids)
+    update_workflow_tool = providers.Factory(UpdateWorkflowTool, tools_uow_factory, uow_factory, clock)
+    delete_workflow_tool = providers.Factory(DeleteWorkflowTool, tools_uow_factory)
+    get_workflow_tool = providers.Factory(GetWorkflowTool, tools_uow_factory, uow_factory)

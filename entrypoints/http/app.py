@@ -7,7 +7,17 @@ from taskiq import InMemoryBroker
 
 from entrypoints.container import Container, shutdown_container
 from entrypoints.http import file_preview, mcp_server
-from entrypoints.http.console import api_keys, apps, mcp_providers, mcp_servers, models, session, setup, workflows
+from entrypoints.http.console import (
+    api_keys,
+    apps,
+    mcp_providers,
+    mcp_servers,
+    models,
+    session,
+    setup,
+    tools,
+    workflows,
+)
 from entrypoints.http.dataset_api import datasets, documents, metadata, processing, retrieval, segments, tags
 from entrypoints.http.errors import register_error_handlers
 from entrypoints.http.health import bp as health_bp
@@ -43,7 +53,7 @@ def create_app(container: Container) -> Quart:
     for knowledge_bp in (datasets.bp, documents.bp, metadata.bp, processing.bp, retrieval.bp, segments.bp, tags.bp):
         app.register_blueprint(knowledge_bp, url_prefix="/v1")
     app.register_blueprint(mcp_server.bp)
-    console_bps = (setup.bp, session.bp, apps.bp, api_keys.bp, models.bp, workflows.bp)
+    console_bps = (setup.bp, session.bp, apps.bp, api_keys.bp, models.bp, workflows.bp, tools.bp)
     for console_bp in (*console_bps, mcp_providers.bp, mcp_servers.bp):
         app.register_blueprint(console_bp, url_prefix="/console/api")
 
