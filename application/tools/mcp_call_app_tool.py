@@ -49,7 +49,11 @@ class CallAppTool:
         inputs = dict(arguments)
         if tool.app.mode == AppMode.WORKFLOW:
             return await self._workflow(tool, end_user, inputs)
-        query = str(inputs.pop("query", "") or "")
+        if tool.app.mode == AppMode.COMPLETION:
+            # A completion app's `query` is one of its inputs, when its form has one (as /v1/completion-messages).
+            query = str(inputs.get("query") or "")
+        else:
+            query = str(inputs.pop("query", "") or "")
         if tool.app.mode == AppMode.ADVANCED_CHAT:
             return await self._chatflow(tool, end_user, query, inputs)
         run = await self._send_message.execute(

@@ -62,6 +62,8 @@ async def serve(server_code: str) -> Response:
         message = mt.jsonrpc_message_adapter.validate_python(raw)
     except (InvalidJson, ValidationError):
         return _reply(None, error=RpcError(mt.PARSE_ERROR, "Invalid JSON-RPC message.", 400))
+    except InvalidParam as error:  # JSON that weir refuses to store or run (a NUL, a lone surrogate…)
+        return _reply(None, error=RpcError(mt.INVALID_REQUEST, error.message, 400))
     if not isinstance(message, mt.JSONRPCRequest):
         # Notifications (initialized, cancelled) and stray responses need no answer.
         return Response("", status=202)

@@ -120,6 +120,9 @@ async def test_a_streamable_http_server_is_added_with_its_tools_and_its_secrets_
     assert mood["type"] == "select" and [o["value"] for o in mood["options"]] == ["loud", "soft"]
 
     assert [p["id"] for p in await _listed(console)] == [provider["id"]]
+    every = await console.client.get("/console/api/workspaces/current/tool-providers?type=mcp", headers=console.headers)
+    [listed] = await every.get_json()
+    assert listed["id"] == "stub" and listed["type"] == "mcp" and len(listed["tools"]) == 5  # DSL files name it so
     detail = await console.client.get(f"{MCP}/tools/{provider['id']}", headers=console.headers)
     assert (await detail.get_json())["tools"] == provider["tools"]
     async with container.engine().connect() as db:

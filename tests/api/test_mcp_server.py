@@ -194,3 +194,22 @@ async def test_an_app_is_served_once_and_a_wrong_status_is_refused(console):
         "/console/api/apps/00000000-0000-0000-0000-000000000000/server", headers=console.headers
     )
     assert missing.status_code == 404
+
+
+async def test_a_completion_app_takes_its_query_as_one_of_its_inputs(console, weir_url, upstream):
+    await configure_provider(console, upstream)
+    app = await make_app(
+        console,
+        upstream,
+        mode="completion",
+        pre_prompt="Translate: {{query}}",
+        user_input_form=[{"paragraph": {"label": "Query", "variable": "query", "required": True}}],
+    )
+    server = await _enable(console, app.app_id)
+    upstream.replies.append(Reply(deltas=("Bonjour",)))
+    async with Client(f"{weir_url}/mcp/server/{server['server_code']}/mcp", mode="legacy") as client:
+        [tool] = (await client.list_tools()).tools
+        assert tool.input_schema["required"] == ["query"]
+        result = await client.call_tool(tool.name, {"query": "Hello"})
+    assert result.content[0].text == "Bonjour"
+    assert "Translate: Hello" in json.dumps(upstream.requests[-1]["json"]["messages"])
