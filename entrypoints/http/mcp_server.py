@@ -81,9 +81,9 @@ async def no_stream(server_code: str) -> Response:
 
 async def _answer(server_code: str, message: mt.JSONRPCRequest) -> mt.Result:
     method, params = message.method, message.params or {}
+    tool = await _app_tool(server_code)  # first, as Dify: an unknown or inactive server answers nothing
     if method == "ping":
         return mt.EmptyResult()
-    tool = await _app_tool(server_code)
     if method == "initialize":
         asked = str(params.get("protocolVersion") or "")
         version = asked if asked in HANDSHAKE_PROTOCOL_VERSIONS else LATEST_HANDSHAKE_VERSION

@@ -213,3 +213,46 @@ async def test_a_completion_app_takes_its_query_as_one_of_its_inputs(console, we
         result = await client.call_tool(tool.name, {"query": "Hello"})
     assert result.content[0].text == "Bonjour"
     assert "Translate: Hello" in json.dumps(upstream.requests[-1]["json"]["messages"])
+
+
+CHATFLOW = {
+    "app": {"name": "echo", "mode": "advanced-chat"},
+    "kind": "app",
+    "version": "0.3.1",
+    "workflow": {
+        "features": {},
+        "graph": {
+            "nodes": [
+                {
+                    "id": "start",
+                    "type": "custom",
+                    "data": {
+                        "type": "start",
+                        "title": "Start",
+                        "variables": [{"variable": "mood", "label": "Mood", "type": "text-input", "required": False}],
+                    },
+                },
+                {
+                    "id": "answer",
+                    "type": "custom",
+                    "data": {
+                        "type": "answer",
+                        "title": "Answer",
+                        "answer": "You said {{#sys.query#}} ({{#start.mood#}})",
+                    },
+                },
+            ],
+            "edges": [{"id": "e1", "source": "start", "target": "answer", "sourceHandle": "source"}],
+        },
+    },
+}
+
+
+async def test_an_advanced_chat_app_answers_with_its_answer_nodes(console, weir_url):
+    imported = await import_app(console, CHATFLOW)
+    server = await _enable(console, imported["app_id"])
+    async with Client(f"{weir_url}/mcp/server/{server['server_code']}/mcp") as client:
+        [tool] = (await client.list_tools()).tools
+        assert tool.input_schema["required"] == ["query"] and "mood" in tool.input_schema["properties"]
+        result = await client.call_tool("echo", {"query": "hi", "mood": "calm"})
+    assert result.is_error is False and result.content[0].text == "You said hi (calm)"
