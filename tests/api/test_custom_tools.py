@@ -123,3 +123,29 @@ async def test_a_swagger_2_json_schema_parses_and_test_pre_calls_it_with_a_query
         "tool_name": "listItems", "schema_type": "swagger", "schema": swagger, "credentials": {"auth_type": "none"},
         "parameters": {"limit": "many"}})
     assert wrong.status_code == 400 and (await wrong.get_json())["code"] == "invalid_param"
+
+
+async def test_update_keeps_a_masked_key_renames_and_delete_removes(console, service):
+    assert (await _add(console, openapi(service.url))).status_code == 200
+    got = await (await console.client.get(f"{WS}/tool-provider/api/get?provider=pets", headers=console.headers)).get_json()
+    updated = await console.client.post(f"{WS}/tool-provider/api/update", headers=console.headers, json={
+        "original_provider": "pets", "provider": "animals", "schema": got["schema"], "schema_type": "openapi",
+        "credentials": got["credentials"], "icon": got["icon"], "privacy_policy": "", "custom_disclaimer": ""})
+    assert updated.status_code == 200, await updated.get_json()
+    tested = await (await console.client.post(f"{WS}/tool-provider/api/test/pre", headers=console.headers, json={
+        "tool_name": "getPet", "provider_name": "animals", "schema_type": "openapi", "schema": got["schema"],
+        "credentials": got["credentials"], "parameters": {"pet_id": 3}})).get_json()
+    assert json.loads(tested["result"])["path"] == "/pets/3"
+    assert service.requests[-1]["headers"]["x-pet-key"] == "Bearer secret-key-123"  # the stored key, not the mask
+    gone = await console.client.get(f"{WS}/tool-provider/api/get?provider=pets", headers=console.headers)
+    assert gone.status_code == 404 and (await gone.get_json())["code"] == "not_found"
+    deleted = await console.client.post(f"{WS}/tool-provider/api/delete", headers=console.headers,
+                                        json={"provider": "animals"})
+    assert deleted.status_code == 200
+    assert await (await console.client.get(f"{WS}/tools/api", headers=console.headers)).get_json() == []
+
+
+async def test_an_unknown_auth_type_is_refused_and_nothing_is_stored(console, service):
+    response = await _add(console, openapi(service.url), credentials={"auth_type": "oauth9"})
+    assert response.status_code == 400 and (await response.get_json())["code"] == "invalid_param"
+    assert await (await console.client.get(f"{WS}/tools/api", headers=console.headers)).get_json() == []

@@ -126,3 +126,21 @@ async def test_cancellation_passes_through():
     invoke, *_ = setup(asyncio.CancelledError())
     with pytest.raises(asyncio.CancelledError):
         await invoke.execute(call({"a": 1}))
+
+
+def test_a_tools_function_schema_has_its_llm_parameters_only():
+    from domain.tools.entities import ParameterForm, ParameterOption
+    from domain.tools.function_schema import parameters_schema
+
+    tool = Tool("t", parameters=(
+        ToolParameter("q", required=True, llm_description="the query"),
+        ToolParameter("n", ParameterType.NUMBER),
+        ToolParameter("mode", ParameterType.SELECT, options=(ParameterOption("a"), ParameterOption("b"))),
+        ToolParameter("key", ParameterType.SECRET_INPUT, form=ParameterForm.FORM, required=True),
+    ))
+    assert parameters_schema(tool) == {
+        "type": "object",
+        "properties": {"q": {"type": "string", "description": "the query"}, "n": {"type": "number"},
+                       "mode": {"type": "string", "enum": ["a", "b"]}},
+        "required": ["q"],
+    }
