@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.api.tool_helpers import import_app, run_blocking
-from tests.integration.mcp_stub_server import TOKEN, StubMcpServer
+from tests.integration.mcp_stub_server import PIXEL, TOKEN, StubMcpServer
 from tests.processes import free_port
 
 MCP = "/console/api/workspaces/current/tool-provider/mcp"
@@ -91,6 +91,7 @@ def _tool_app(identifier: str, tool_name: str, parameters: dict, **node) -> dict
                             "outputs": [
                                 {"variable": "text", "value_selector": ["call", "text"]},
                                 {"variable": "json", "value_selector": ["call", "json"]},
+                                {"variable": "files", "value_selector": ["call", "files"]},
                             ],
                         },
                     },
@@ -112,7 +113,7 @@ async def test_a_streamable_http_server_is_added_with_its_tools_and_its_secrets_
     assert provider["masked_headers"]["Authorization"].startswith("Be") and TOKEN not in str(provider)
     assert provider["icon"] == {"content": "🧰", "background": "#FFEAD5"}
     tools = {t["name"]: t for t in provider["tools"]}
-    assert set(tools) == {"add", "shout", "picture", "broken", "hang"}
+    assert set(tools) == {"add", "shout", "picture", "documents", "broken", "hang"}
     add = {p["name"]: p for p in tools["add"]["parameters"]}
     assert add["a"]["type"] == "number" and add["a"]["required"] and add["a"]["form"] == "llm"
     assert add["b"]["required"] is False and add["b"]["default"] == 1
@@ -122,7 +123,7 @@ async def test_a_streamable_http_server_is_added_with_its_tools_and_its_secrets_
     assert [p["id"] for p in await _listed(console)] == [provider["id"]]
     every = await console.client.get("/console/api/workspaces/current/tool-providers?type=mcp", headers=console.headers)
     [listed] = await every.get_json()
-    assert listed["id"] == "stub" and listed["type"] == "mcp" and len(listed["tools"]) == 5  # DSL files name it so
+    assert listed["id"] == "stub" and listed["type"] == "mcp" and len(listed["tools"]) == 6  # DSL files name it so
     detail = await console.client.get(f"{MCP}/tools/{provider['id']}", headers=console.headers)
     assert (await detail.get_json())["tools"] == provider["tools"]
     async with container.engine().connect() as db:
@@ -144,6 +145,16 @@ async def test_a_tool_node_calls_an_sse_server_and_outputs_its_text_and_json(con
     run = await run_blocking(console, imported["app_id"], {"a": 2})
     assert run["status"] == "succeeded", run
     assert run["outputs"]["text"] == "5" and run["outputs"]["json"] == [{"result": "5"}]
+
+
+async def test_an_image_from_the_server_becomes_a_file_of_the_tool_node(console, mcp_server):
+    await _create(console, _body(mcp_server.streamable_url))
+    imported = await import_app(console, _tool_app("stub", "picture", {}))
+    run = await run_blocking(console, imported["app_id"], {})
+    assert run["status"] == "succeeded", run
+    assert run["outputs"]["text"] == "a pixel"
+    [image] = run["outputs"]["files"]
+    assert image["mime_type"] == "image/png" and image["size"] == len(PIXEL) and image["type"] == "image", image
 
 
 async def test_an_error_result_fails_the_node_with_the_servers_message(console, mcp_server):
@@ -198,7 +209,7 @@ async def test_update_keeps_the_hidden_url_and_masked_headers_refresh_and_delete
     body = await refreshed.get_json()
     assert refreshed.status_code == 200, body  # still the same URL and token: the server answers
     assert body["name"] == "Renamed" and body["server_identifier"] == "stub2" and body["timeout"] == 10
-    assert len(body["tools"]) == 5
+    assert len(body["tools"]) == 6
 
     response = await console.client.delete(MCP, json={"provider_id": provider["id"]}, headers=console.headers)
     assert response.status_code == 200

@@ -1,7 +1,8 @@
 """A loopback MCP server built with the `mcp` SDK (MCPServer, v1's FastMCP), served over both transports by
 uvicorn on an event loop of its own in a thread: streamable HTTP at `/mcp`, SSE at `/sse` (on a second port).
 
-Its tools: `add` (numbers), `shout` (text, enum), `picture` (an image and a text), `broken` (an error result),
+Its tools: `add` (numbers), `shout` (text, enum), `picture` (an image and a text), `documents` (embedded resources, a link),
+`broken` (an error result),
 `hang` (never answers until released; `hanging` counts its calls). Every request must carry
 `Authorization: Bearer <token>`.
 """
@@ -15,7 +16,14 @@ from typing import Literal
 import uvicorn
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from mcp_types import ImageContent, TextContent
+from mcp_types import (
+    BlobResourceContents,
+    EmbeddedResource,
+    ImageContent,
+    ResourceLink,
+    TextContent,
+    TextResourceContents,
+)
 
 TOKEN = "mcp-secret-token"
 PIXEL = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
@@ -38,6 +46,21 @@ def build_server(release: asyncio.Event, hanging: list[str]) -> MCPServer:
         return [
             ImageContent(type="image", data=base64.b64encode(PIXEL).decode(), mime_type="image/png"),
             TextContent(type="text", text="a pixel"),
+        ]
+
+    @server.tool(description="A note and a file as embedded resources, and a link.")
+    def documents() -> list:
+        return [
+            EmbeddedResource(type="resource", resource=TextResourceContents(uri="memo://note", text="the note")),
+            EmbeddedResource(
+                type="resource",
+                resource=BlobResourceContents(
+                    uri="file:///tmp/data.bin",
+                    blob=base64.b64encode(b"\x00\x01").decode(),
+                    mime_type="application/octet-stream",
+                ),
+            ),
+            ResourceLink(type="resource_link", uri="https://example.com/more", name="more"),
         ]
 
     @server.tool(description="Always fails.")

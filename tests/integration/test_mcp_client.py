@@ -48,6 +48,14 @@ async def test_text_and_image_content_come_back_as_messages_in_order(url):
     await _no_task_left(before)
 
 
+async def test_embedded_resources_are_text_or_blobs_and_resource_links_are_links(url):
+    messages = await SdkMcpClient(LOOPBACK).call_tool(McpConnection(url, AUTH, 10, 10), "documents", {})
+    assert [m.type for m in messages] == [MessageType.TEXT, MessageType.BLOB, MessageType.LINK]
+    assert messages[0].text == "the note"
+    assert (messages[1].blob, messages[1].filename) == (b"\x00\x01", "data.bin")
+    assert messages[2].text == "https://example.com/more"
+
+
 async def test_a_hanging_tool_times_out_cleanly_and_leaves_no_task(url):
     before, started = _tasks(), time.monotonic()
     with pytest.raises(ToolTimeout):
