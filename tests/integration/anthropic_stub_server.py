@@ -53,60 +53,35 @@ class StubAnthropicServer(LoopbackStub):
             body = json.dumps(payload).encode()
             writer.write(
                 f"HTTP/1.1 {reply.status} Stub\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-                f"Connection: close\r\n{extra}\r\n".encode()
-                + body
+                f"Connection: close\r\n{extra}\r\n".encode() + body
             )
             await writer.drain()
             return
         writer.write(
             b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n"
-            + extra.encode()
-            + b"\r\n"
+            + extra.encode() + b"\r\n"
         )
-        usage = {
-            "input_tokens": reply.input_tokens,
-            "output_tokens": 1,
-            "cache_read_input_tokens": reply.cache_read_tokens,
-        }
-        start = {
-            "id": "msg_1",
-            "type": "message",
-            "role": "assistant",
-            "model": "stub",
-            "content": [],
-            "stop_reason": None,
-            "usage": usage if reply.input_tokens is not None else {},
-        }
+        usage = {"input_tokens": reply.input_tokens, "output_tokens": 1, "cache_read_input_tokens": reply.cache_read_tokens}
+        start = {"id": "msg_1", "type": "message", "role": "assistant", "model": "stub", "content": [],
+                 "stop_reason": None, "usage": usage if reply.input_tokens is not None else {}}
         await self._event(writer, "message_start", {"type": "message_start", "message": start})
         await self._event(writer, "ping", {"type": "ping"})
         index = 0
         if reply.thinking:
-            await self._block(
-                writer,
-                index,
-                {"type": "thinking", "thinking": ""},
-                [
-                    {"type": "thinking_delta", "thinking": reply.thinking},
-                    {"type": "signature_delta", "signature": "sig"},
-                ],
-            )
+            await self._block(writer, index, {"type": "thinking", "thinking": ""},
+                              [{"type": "thinking_delta", "thinking": reply.thinking},
+                               {"type": "signature_delta", "signature": "sig"}])
             index += 1
-        await self._event(
-            writer,
-            "content_block_start",
-            {"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}},
-        )
+        await self._event(writer, "content_block_start", {"type": "content_block_start", "index": index,
+                                                          "content_block": {"type": "text", "text": ""}})
         for sent, text in enumerate(reply.deltas):
             if reply.stream_error is not None and sent == reply.error_after:
                 await self._event(writer, "error", {"type": "error", "error": reply.stream_error})
                 writer.write(b"0\r\n\r\n")
                 await writer.drain()
                 return
-            await self._event(
-                writer,
-                "content_block_delta",
-                {"type": "content_block_delta", "index": index, "delta": {"type": "text_delta", "text": text}},
-            )
+            await self._event(writer, "content_block_delta", {"type": "content_block_delta", "index": index,
+                                                              "delta": {"type": "text_delta", "text": text}})
         if reply.stream_error is not None and reply.error_after >= len(reply.deltas):
             await self._event(writer, "error", {"type": "error", "error": reply.stream_error})
             writer.write(b"0\r\n\r\n")
@@ -115,35 +90,22 @@ class StubAnthropicServer(LoopbackStub):
         await self._event(writer, "content_block_stop", {"type": "content_block_stop", "index": index})
         for tool in reply.tool_uses:
             index += 1
-            await self._block(
-                writer,
-                index,
-                {"type": "tool_use", "id": tool.id, "name": tool.name, "input": {}},
-                [{"type": "input_json_delta", "partial_json": part} for part in tool.json_parts],
-            )
+            await self._block(writer, index, {"type": "tool_use", "id": tool.id, "name": tool.name, "input": {}},
+                              [{"type": "input_json_delta", "partial_json": part} for part in tool.json_parts])
         delta_usage = {"output_tokens": reply.output_tokens} if reply.output_tokens is not None else {}
-        await self._event(
-            writer,
-            "message_delta",
-            {
-                "type": "message_delta",
-                "usage": delta_usage,
-                "delta": {"stop_reason": reply.stop_reason, "stop_sequence": None},
-            },
-        )
+        await self._event(writer, "message_delta", {"type": "message_delta", "usage": delta_usage,
+                                                    "delta": {"stop_reason": reply.stop_reason, "stop_sequence": None}})
         if reply.send_stop:
             await self._event(writer, "message_stop", {"type": "message_stop"})
         writer.write(b"0\r\n\r\n")
         await writer.drain()
 
     async def _block(self, writer, index: int, block: dict[str, Any], deltas: list[dict[str, Any]]) -> None:
-        await self._event(
-            writer, "content_block_start", {"type": "content_block_start", "index": index, "content_block": block}
-        )
+        await self._event(writer, "content_block_start", {"type": "content_block_start", "index": index,
+                                                          "content_block": block})
         for delta in deltas:
-            await self._event(
-                writer, "content_block_delta", {"type": "content_block_delta", "index": index, "delta": delta}
-            )
+            await self._event(writer, "content_block_delta", {"type": "content_block_delta", "index": index,
+                                                              "delta": delta})
         await self._event(writer, "content_block_stop", {"type": "content_block_stop", "index": index})
 
     async def _event(self, writer: asyncio.StreamWriter, name: str, payload: dict[str, Any]) -> None:
@@ -156,17 +118,7 @@ class StubAnthropicServer(LoopbackStub):
 def _message(reply: AnthropicReply) -> dict[str, Any]:
     content: list[dict[str, Any]] = [{"type": "text", "text": "".join(reply.deltas)}] if reply.deltas else []
     for tool in reply.tool_uses:
-        content.append(
-            {"type": "tool_use", "id": tool.id, "name": tool.name, "input": json.loads("".join(tool.json_parts))}
-        )
+        content.append({"type": "tool_use", "id": tool.id, "name": tool.name, "input": json.loads("".join(tool.json_parts))})
     usage = {"input_tokens": reply.input_tokens or 0, "output_tokens": reply.output_tokens or 0}
-    return {
-        "id": "msg_1",
-        "type": "message",
-        "role": "assistant",
-        "model": "stub",
-        "content": content,
-        "stop_reason": reply.stop_reason,
-        "stop_sequence": None,
-        "usage": usage,
-    }
+    return {"id": "msg_1", "type": "message", "role": "assistant", "model": "stub", "content": content,
+            "stop_reason": reply.stop_reason, "stop_sequence": None, "usage": usage}

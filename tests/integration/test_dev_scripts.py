@@ -34,12 +34,8 @@ def venv_first_and_no_uv_on_path() -> dict[str, str]:
 )
 def test_without_uv_on_path_and_the_venv_first_the_worker_scripts_still_explain_and_exit_0(script, explanation):
     done = subprocess.run(
-        ["bash", str(ROOT / script)],
-        env=venv_first_and_no_uv_on_path(),
-        cwd="/",
-        capture_output=True,
-        text=True,
-        timeout=300,
+        ["bash", str(ROOT / script)], env=venv_first_and_no_uv_on_path(), cwd="/", capture_output=True,
+        text=True, timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No Redis configured" in done.stdout and explanation in done.stdout

@@ -222,9 +222,7 @@ async def test_a_worker_killed_while_indexing_leaves_the_document_indexed_once_b
 
     await eventually(in_progress, STARTUP, POLL_SECONDS, "the first worker to start indexing")
     # Kill it inside the embedding batches, so it leaves some segments completed and their vectors stored.
-    await eventually(
-        lambda: _some_completed(clean_database, document_id), 60, POLL_SECONDS, "the first batch to be stored"
-    )
+    await eventually(lambda: _some_completed(clean_database, document_id), 60, POLL_SECONDS, "the first batch to be stored")
     killed_in = await _document_status(clean_database, document_id)
     kill9(first)
     killed_after = time.monotonic() - started
@@ -236,9 +234,7 @@ async def test_a_worker_killed_while_indexing_leaves_the_document_indexed_once_b
 
     second = workers(redis_url)
     restarted = time.monotonic()
-    await eventually(
-        lambda: _settled(clean_database, document_id), STARTUP + 120, POLL_SECONDS, "the second worker to index it"
-    )
+    await eventually(lambda: _settled(clean_database, document_id), STARTUP + 120, POLL_SECONDS, "the second worker to index it")
     recovered_after = time.monotonic() - restarted
     assert await _document_status(clean_database, document_id) == "completed"
 
@@ -251,9 +247,7 @@ async def test_a_worker_killed_while_indexing_leaves_the_document_indexed_once_b
         )
     )
     reference_id = reference["document"]["id"]
-    await eventually(
-        lambda: _settled(clean_database, reference_id), 180, POLL_SECONDS, "the reference document to index"
-    )
+    await eventually(lambda: _settled(clean_database, reference_id), 180, POLL_SECONDS, "the reference document to index")
     assert await _document_status(clean_database, reference_id) == "completed"
 
     clean = await _segment_figures(clean_database, dataset["id"], reference_id)

@@ -21,18 +21,15 @@ def _docx() -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize(
-    ("extension", "data", "expected"),
-    [
-        ("txt", "naïve café".encode(), "naïve café"),
-        ("md", b"\xef\xbb\xbf# Title\n\nbody", "# Title\n\nbody"),
-        ("html", b"<html><script>x()</script><body><h1>Hello</h1><p>world</p></body></html>", "Hello\nworld"),
-        ("csv", b"name,age\nAda,36\n,\n", "name: Ada; age: 36"),
-        ("json", json.dumps({"a": [1, "é"]}).encode(), '{\n  "a": [\n    1,\n    "é"\n  ]\n}'),
-        ("pdf", pdf("Tomatoes need sun"), "Tomatoes need sun"),
-        ("docx", _docx(), "Quarterly report\nrevenue | 12"),
-    ],
-)
+@pytest.mark.parametrize(("extension", "data", "expected"), [
+    ("txt", "naïve café".encode(), "naïve café"),
+    ("md", b"\xef\xbb\xbf# Title\n\nbody", "# Title\n\nbody"),
+    ("html", b"<html><script>x()</script><body><h1>Hello</h1><p>world</p></body></html>", "Hello\nworld"),
+    ("csv", b"name,age\nAda,36\n,\n", "name: Ada; age: 36"),
+    ("json", json.dumps({"a": [1, "é"]}).encode(), '{\n  "a": [\n    1,\n    "é"\n  ]\n}'),
+    ("pdf", pdf("Tomatoes need sun"), "Tomatoes need sun"),
+    ("docx", _docx(), "Quarterly report\nrevenue | 12"),
+])
 async def test_each_format_reads_as_text(extension, data, expected):
     assert await FileTextExtractor().extract(data, extension) == expected
 

@@ -27,8 +27,7 @@ def _add_run(conn, tenant: str, app: str, status: str, started: datetime) -> UUI
     run = conn.execute(
         "INSERT INTO workflow_runs (tenant_id, app_id, workflow_id, type, triggered_from, version, status,"
         " created_by_role, created_by, created_at) VALUES (%s, %s, gen_random_uuid(), 'workflow', 'app-run', 'v',"
-        " %s, 'end_user', gen_random_uuid(), %s) RETURNING id",
-        (tenant, app, status, started),
+        " %s, 'end_user', gen_random_uuid(), %s) RETURNING id", (tenant, app, status, started),
     ).fetchone()[0]
     conn.execute(
         "INSERT INTO workflow_node_executions (tenant_id, app_id, workflow_id, triggered_from, workflow_run_id, index,"
@@ -49,10 +48,8 @@ async def test_runs_left_running_past_the_limit_are_failed_with_reason_and_finis
 
     assert await ReapStaleRuns(SqlaStaleRunStore(engine), SystemClock(), max_seconds=1200).execute() == 1
 
-    runs = dict(
-        (r[0], r[1:])
-        for r in _rows(clean_database, "SELECT id, status, error, finished_at, elapsed_time FROM workflow_runs")
-    )
+    runs = dict((r[0], r[1:]) for r in _rows(
+        clean_database, "SELECT id, status, error, finished_at, elapsed_time FROM workflow_runs"))
     status, error, finished_at, elapsed = runs[lost]
     assert status == "failed" and "WORKFLOW_MAX_EXECUTION_TIME (1200 s)" in error
     assert finished_at is not None and 7100 < elapsed < 7300
@@ -71,15 +68,12 @@ async def test_orphan_uploads_go_with_their_bytes_used_and_recent_ones_stay(engi
             conn.execute(
                 "INSERT INTO upload_files (tenant_id, storage_type, key, name, size, extension, created_by_role,"
                 " created_by, created_at, used) VALUES (%s, 'local', %s, 'f.txt', 5, 'txt', 'end_user',"
-                " gen_random_uuid(), %s, %s)",
-                (tenant, f"upload_files/{key}", at, used),
+                " gen_random_uuid(), %s, %s)", (tenant, f"upload_files/{key}", at, used),
             )
     use_case = CleanOrphanUploads(SqlaOrphanUploadStore(engine), storage, SystemClock(), max_age_hours=24)
     assert await use_case.execute() == 1
     assert sorted(r[0] for r in _rows(clean_database, "SELECT key FROM upload_files")) == [
-        "upload_files/recent",
-        "upload_files/used",
-    ]
+        "upload_files/recent", "upload_files/used"]
     assert sorted(p.name for p in (tmp_path / "upload_files").iterdir()) == ["recent", "used"]
 
 
@@ -92,43 +86,31 @@ def _seed_full_app(url: str, storage_root) -> tuple[str, str, str]:
             "INSERT INTO apps (tenant_id, name, mode) VALUES (%s, 'other', 'chat') RETURNING id", (tenant,)
         ).fetchone()[0]
         other_conversation = conn.execute(
-            "INSERT INTO conversations (app_id, mode) VALUES (%s, 'chat') RETURNING id", (other,)
-        ).fetchone()[0]
+            "INSERT INTO conversations (app_id, mode) VALUES (%s, 'chat') RETURNING id", (other,)).fetchone()[0]
         conn.execute("INSERT INTO messages (app_id, conversation_id) VALUES (%s, %s)", (other, other_conversation))
         for _ in range(3):
             _add_run(conn, tenant, app, "succeeded", datetime.now(UTC))
         conn.execute(
             "INSERT INTO workflow_app_logs (tenant_id, app_id, workflow_id, workflow_run_id, created_from,"
             " created_by_role, created_by) SELECT tenant_id, app_id, workflow_id, id, 'service-api', 'end_user',"
-            " created_by FROM workflow_runs"
-        )
-        conn.execute(
-            "INSERT INTO workflows (tenant_id, app_id, type, version, graph, created_by) VALUES"
-            " (%s, %s, 'workflow', 'draft', '{}', gen_random_uuid())",
-            (tenant, app),
-        )
+            " created_by FROM workflow_runs")
+        conn.execute("INSERT INTO workflows (tenant_id, app_id, type, version, graph, created_by) VALUES"
+                     " (%s, %s, 'workflow', 'draft', '{}', gen_random_uuid())", (tenant, app))
         conn.execute("INSERT INTO app_model_configs (app_id) VALUES (%s)", (app,))
-        conn.execute(
-            "INSERT INTO api_tokens (app_id, tenant_id, type, token) VALUES (%s, %s, 'app', 'app-x')", (app, tenant)
-        )
-        user = conn.execute(
-            "INSERT INTO end_users (tenant_id, app_id, type, session_id) VALUES"
-            " (%s, %s, 'service-api', 'u') RETURNING id",
-            (tenant, app),
-        ).fetchone()[0]
-        tag = conn.execute(
-            "INSERT INTO tags (tenant_id, type, name) VALUES (%s, 'app', 't') RETURNING id", (tenant,)
-        ).fetchone()[0]
+        conn.execute("INSERT INTO api_tokens (app_id, tenant_id, type, token) VALUES (%s, %s, 'app', 'app-x')",
+                     (app, tenant))
+        user = conn.execute("INSERT INTO end_users (tenant_id, app_id, type, session_id) VALUES"
+                            " (%s, %s, 'service-api', 'u') RETURNING id", (tenant, app)).fetchone()[0]
+        tag = conn.execute("INSERT INTO tags (tenant_id, type, name) VALUES (%s, 'app', 't') RETURNING id",
+                           (tenant,)).fetchone()[0]
         conn.execute("INSERT INTO tag_bindings (tenant_id, tag_id, target_id) VALUES (%s, %s, %s)", (tenant, tag, app))
         for i in range(5):
             key = f"upload_files/{tenant}/{i}.txt"
             (storage_root / "upload_files" / tenant).mkdir(parents=True, exist_ok=True)
             (storage_root / key).write_bytes(b"x")
-            conn.execute(
-                "INSERT INTO upload_files (tenant_id, storage_type, key, name, size, extension,"
-                " created_by_role, created_by) VALUES (%s, 'local', %s, 'f', 1, 'txt', 'end_user', %s)",
-                (tenant, key, user),
-            )
+            conn.execute("INSERT INTO upload_files (tenant_id, storage_type, key, name, size, extension,"
+                         " created_by_role, created_by) VALUES (%s, 'local', %s, 'f', 1, 'txt', 'end_user', %s)",
+                         (tenant, key, user))
         conn.execute("UPDATE apps SET status = 'deleting' WHERE id = %s", (app,))
     return tenant, app, str(other)
 
@@ -150,28 +132,16 @@ async def test_a_deleted_app_is_removed_in_batches_and_a_crash_resumes(engine, c
     storage = LocalFileStorage(tmp_path)
     with pytest.raises(StoreUnavailable):  # the worker dies after three batches
         await PurgeDeletedApp(_CrashingStore(engine, batches=3), storage, SystemClock(), batch_size=500).execute(
-            UUID(app)
-        )
+            UUID(app))
     assert _rows(clean_database, "SELECT count(*) FROM message_feedbacks WHERE app_id = %s", app)[0][0] == 0
     assert _rows(clean_database, "SELECT count(*) FROM messages WHERE app_id = %s", app)[0][0] > 0
 
     deleted = await PurgeDeletedApp(SqlaAppPurgeStore(engine), storage, SystemClock(), batch_size=500).execute(
-        UUID(app)
-    )
+        UUID(app))
     assert deleted[AppRecords.MESSAGES] > 0 and deleted[AppRecords.UPLOAD_FILES] == 5
-    for table in (
-        "apps",
-        "conversations",
-        "messages",
-        "message_feedbacks",
-        "workflow_runs",
-        "workflow_node_executions",
-        "workflow_app_logs",
-        "workflows",
-        "app_model_configs",
-        "api_tokens",
-        "end_users",
-    ):
+    for table in ("apps", "conversations", "messages", "message_feedbacks", "workflow_runs",
+                  "workflow_node_executions", "workflow_app_logs", "workflows", "app_model_configs", "api_tokens",
+                  "end_users"):
         column = "id" if table == "apps" else "app_id"
         assert _rows(clean_database, f"SELECT count(*) FROM {table} WHERE {column} = %s", app)[0][0] == 0, table
     assert _rows(clean_database, "SELECT count(*) FROM upload_files")[0][0] == 0
@@ -185,9 +155,8 @@ async def test_stalled_deletions_are_found_by_their_last_progress(engine, clean_
     _, app, _ = seed_app(clean_database)
     store = SqlaAppPurgeStore(engine)
     with psycopg.connect(clean_database, autocommit=True) as conn:
-        conn.execute(
-            "UPDATE apps SET status = 'deleting', updated_at = now() - interval '1 hour' WHERE id = %s", (app,)
-        )
+        conn.execute("UPDATE apps SET status = 'deleting', updated_at = now() - interval '1 hour' WHERE id = %s",
+                     (app,))
     assert await store.stalled(datetime.now(UTC) - timedelta(minutes=10), 10) == [UUID(app)]
     await store.touch(UUID(app), datetime.now(UTC))
     assert await store.stalled(datetime.now(UTC) - timedelta(minutes=10), 10) == []

@@ -35,30 +35,12 @@ def factory(engine):
 
 async def _seed(factory, tenant_id) -> tuple[Dataset, Document, list[Segment]]:
     dataset = Dataset(id=uuid4(), tenant_id=tenant_id, name="kb", created_by=None, created_at=NOW, updated_at=NOW)
-    document = Document(
-        id=uuid4(),
-        tenant_id=tenant_id,
-        dataset_id=dataset.id,
-        position=1,
-        name="d",
-        batch="b",
-        created_at=NOW,
-        updated_at=NOW,
-    )
+    document = Document(id=uuid4(), tenant_id=tenant_id, dataset_id=dataset.id, position=1, name="d", batch="b",
+                        created_at=NOW, updated_at=NOW)
     texts = ["the laptop warranty lasts two years", "shipping takes two days", "refunds within thirty days"]
     segments = [
-        Segment(
-            id=segment_id_for(document.id, i),
-            tenant_id=tenant_id,
-            dataset_id=dataset.id,
-            document_id=document.id,
-            position=i,
-            content=t,
-            word_count=len(t),
-            tokens=len(t.split()),
-            created_at=NOW,
-            updated_at=NOW,
-        )
+        Segment(id=segment_id_for(document.id, i), tenant_id=tenant_id, dataset_id=dataset.id, document_id=document.id,
+                position=i, content=t, word_count=len(t), tokens=len(t.split()), created_at=NOW, updated_at=NOW)
         for i, t in enumerate(texts, start=1)
     ]
     async with SqlaKnowledgeUnitOfWork(factory) as uow:
@@ -84,9 +66,8 @@ async def test_rows_round_trip_and_replacing_segments_leaves_no_duplicates(facto
         page = await uow.segments.list(document.id, page=1, limit=10, keyword="two", statuses=[])
         assert [s.position for s in page.items] == [1, 2] and page.total == 2
         with pytest.raises(DatasetNameDuplicate):
-            await uow.datasets.add(
-                Dataset(id=uuid4(), tenant_id=tenant_id, name="kb", created_by=None, created_at=NOW, updated_at=NOW)
-            )
+            await uow.datasets.add(Dataset(id=uuid4(), tenant_id=tenant_id, name="kb", created_by=None,
+                                           created_at=NOW, updated_at=NOW))
 
 
 async def test_keyword_search_ranks_segments_with_the_query_words(factory, tenant_id):

@@ -20,41 +20,20 @@ def _sql(url: str, sql: str, *params) -> list[tuple]:
 
 
 def _message(url: str, app: str, conversation: str, owner, status: str = "generating", answer: str = "") -> str:
-    return str(
-        _sql(
-            url,
-            "INSERT INTO messages (app_id, conversation_id, query, answer, status, lease_owner)"
-            " VALUES (%s, %s, 'q', %s, %s, %s) RETURNING id",
-            app,
-            conversation,
-            answer,
-            status,
-            owner,
-        )[0][0]
-    )
+    return str(_sql(url, "INSERT INTO messages (app_id, conversation_id, query, answer, status, lease_owner)"
+                         " VALUES (%s, %s, 'q', %s, %s, %s) RETURNING id", app, conversation, answer, status,
+                    owner)[0][0])
 
 
 def _run(url: str, tenant: str, app: str, owner, status: str = "running") -> str:
-    run = str(
-        _sql(
-            url,
-            "INSERT INTO workflow_runs (tenant_id, app_id, workflow_id, type, triggered_from, version,"
-            " status, created_by_role, created_by, lease_owner) VALUES (%s, %s, gen_random_uuid(),"
-            " 'workflow', 'app-run', 'v1', %s, 'end_user', gen_random_uuid(), %s) RETURNING id",
-            tenant,
-            app,
-            status,
-            owner,
-        )[0][0]
-    )
-    _sql(
-        url,
-        "INSERT INTO workflow_node_executions (tenant_id, app_id, workflow_id, triggered_from, workflow_run_id,"
-        " index, node_id, node_type, title, status, created_by_role, created_by) SELECT tenant_id, app_id,"
-        " workflow_id, 'workflow-run', id, 1, 'slow', 'code', 'Slow', 'running', 'end_user', created_by"
-        " FROM workflow_runs WHERE id = %s",
-        run,
-    )
+    run = str(_sql(url, "INSERT INTO workflow_runs (tenant_id, app_id, workflow_id, type, triggered_from, version,"
+                        " status, created_by_role, created_by, lease_owner) VALUES (%s, %s, gen_random_uuid(),"
+                        " 'workflow', 'app-run', 'v1', %s, 'end_user', gen_random_uuid(), %s) RETURNING id",
+                   tenant, app, status, owner)[0][0])
+    _sql(url, "INSERT INTO workflow_node_executions (tenant_id, app_id, workflow_id, triggered_from, workflow_run_id,"
+              " index, node_id, node_type, title, status, created_by_role, created_by) SELECT tenant_id, app_id,"
+              " workflow_id, 'workflow-run', id, 1, 'slow', 'code', 'Slow', 'running', 'end_user', created_by"
+              " FROM workflow_runs WHERE id = %s", run)
     return run
 
 
@@ -79,38 +58,24 @@ async def test_only_rows_of_owners_without_a_live_lease_are_failed(engine, clean
         "answered": _message(url, app, conversation, lapsed, status="normal", answer="Done"),
     }
     runs = {
-        "live": _run(url, tenant, app, live),
-        "lapsed": _run(url, tenant, app, lapsed),
-        "queued": _run(url, tenant, app, None),
-        "ended": _run(url, tenant, app, lapsed, status="succeeded"),
+        "live": _run(url, tenant, app, live), "lapsed": _run(url, tenant, app, lapsed),
+        "queued": _run(url, tenant, app, None), "ended": _run(url, tenant, app, lapsed, status="succeeded"),
     }
     reap = ReapOrphanedWork(orphans, leases, LocalProcessProbe(), SystemClock(), batch_size=1)
     assert await reap.execute() == 3
 
-    stored = {
-        name: _sql(url, "SELECT status, error, answer FROM messages WHERE id = %s", id_)[0]
-        for name, id_ in messages.items()
-    }
+    stored = {name: _sql(url, "SELECT status, error, answer FROM messages WHERE id = %s", id_)[0]
+              for name, id_ in messages.items()}
     assert stored == {
-        "live": ("generating", None, "Still going"),
-        "lapsed": ("error", INTERRUPTED_MESSAGE, "Hel"),
-        "released": ("error", INTERRUPTED_MESSAGE, ""),
-        "answered": ("normal", None, "Done"),
+        "live": ("generating", None, "Still going"), "lapsed": ("error", INTERRUPTED_MESSAGE, "Hel"),
+        "released": ("error", INTERRUPTED_MESSAGE, ""), "answered": ("normal", None, "Done"),
     }
-    stored = {
-        name: _sql(
-            url,
-            "SELECT r.status, r.error, r.finished_at IS NOT NULL, n.status FROM workflow_runs r"
-            " JOIN workflow_node_executions n ON n.workflow_run_id = r.id WHERE r.id = %s",
-            id_,
-        )[0]
-        for name, id_ in runs.items()
-    }
+    stored = {name: _sql(url, "SELECT r.status, r.error, r.finished_at IS NOT NULL, n.status FROM workflow_runs r"
+                              " JOIN workflow_node_executions n ON n.workflow_run_id = r.id WHERE r.id = %s", id_)[0]
+              for name, id_ in runs.items()}
     assert stored == {
-        "live": ("running", None, False, "running"),
-        "lapsed": ("failed", INTERRUPTED_RUN, True, "failed"),
-        "queued": ("running", None, False, "running"),
-        "ended": ("succeeded", None, False, "running"),
+        "live": ("running", None, False, "running"), "lapsed": ("failed", INTERRUPTED_RUN, True, "failed"),
+        "queued": ("running", None, False, "running"), "ended": ("succeeded", None, False, "running"),
     }
     assert await reap.execute() == 0  # nothing twice
 
@@ -121,9 +86,8 @@ async def test_a_lease_is_renewed_by_the_databases_clock_and_found_by_its_namesp
     await leases.renew(owner, ME, 30)
     [(first,)] = _sql(clean_database, "SELECT expires_at FROM process_leases WHERE owner = %s", owner)
     await leases.renew(owner, ME, 60)
-    [(second, started)] = _sql(
-        clean_database, "SELECT expires_at, started_at FROM process_leases WHERE owner = %s", owner
-    )
+    [(second, started)] = _sql(clean_database, "SELECT expires_at, started_at FROM process_leases WHERE owner = %s",
+                               owner)
     assert second > first and 55 < (second - started).total_seconds() < 65
     assert await leases.leases_in("test-namespace") == [(owner, 1)]
     assert await leases.leases_in("another-namespace") == []
@@ -149,16 +113,10 @@ async def test_the_answer_so_far_is_saved_only_while_the_message_generates(uow_f
 
 async def test_the_reaper_walks_the_index_of_generating_messages(engine, clean_database):
     _, app, conversation = seed_app(clean_database)
-    _sql(
-        clean_database,
-        "INSERT INTO messages (app_id, conversation_id, query, status, created_at)"
-        " SELECT %s, %s, 'q', 'normal', now() - i * interval '1 second'"
-        " FROM generate_series(1, 20000) AS i",
-        app,
-        conversation,
-    )
+    _sql(clean_database, "INSERT INTO messages (app_id, conversation_id, query, status, created_at)"
+                         " SELECT %s, %s, 'q', 'normal', now() - i * interval '1 second'"
+                         " FROM generate_series(1, 20000) AS i", app, conversation)
     _sql(clean_database, "ANALYZE messages")
-    plan = _sql(
-        clean_database, "EXPLAIN SELECT id FROM messages WHERE status = 'generating' ORDER BY created_at LIMIT 500"
-    )
+    plan = _sql(clean_database, "EXPLAIN SELECT id FROM messages WHERE status = 'generating' ORDER BY created_at"
+                                " LIMIT 500")
     assert "ix_messages_generating_created_at" in "\n".join(line for (line,) in plan)

@@ -21,16 +21,8 @@ T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 def _run(**kw) -> WorkflowRunRecord:
     fields = dict(
-        id=uuid4(),
-        tenant_id=uuid4(),
-        app_id=uuid4(),
-        workflow_id=uuid4(),
-        status="succeeded",
-        created_at=T0,
-        finished_at=T0 + timedelta(milliseconds=250),
-        elapsed_time=0.0,
-        total_tokens=0,
-        triggered_from="app-run",
+        id=uuid4(), tenant_id=uuid4(), app_id=uuid4(), workflow_id=uuid4(), status="succeeded", created_at=T0,
+        finished_at=T0 + timedelta(milliseconds=250), elapsed_time=0.0, total_tokens=0, triggered_from="app-run",
     )
     return WorkflowRunRecord(**{**fields, **kw})
 

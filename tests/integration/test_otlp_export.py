@@ -27,13 +27,7 @@ class _Collector(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        self.received.append(
-            (
-                self.path,
-                self.headers["Content-Type"],
-                {"authorization": self.headers.get("authorization"), "size": len(body)},
-            )
-        )
+        self.received.append((self.path, self.headers["Content-Type"], {"authorization": self.headers.get("authorization"), "size": len(body)}))
         self.send_response(200)
         self.send_header("Content-Type", "application/x-protobuf")
         self.end_headers()
@@ -60,16 +54,8 @@ def test_spans_and_metrics_reach_an_otlp_http_collector(collector):
     exporter = OtelTraceExporter(resource, make_span_processors(otlp))
     start = datetime.now(UTC)
     run = WorkflowRunRecord(
-        id=uuid4(),
-        tenant_id=uuid4(),
-        app_id=uuid4(),
-        workflow_id=uuid4(),
-        status="succeeded",
-        created_at=start,
-        finished_at=start + timedelta(milliseconds=250),
-        elapsed_time=0,
-        total_tokens=5,
-        triggered_from="app-run",
+        id=uuid4(), tenant_id=uuid4(), app_id=uuid4(), workflow_id=uuid4(), status="succeeded", created_at=start,
+        finished_at=start + timedelta(milliseconds=250), elapsed_time=0, total_tokens=5, triggered_from="app-run",
     )
     OtelMetricsSink(meters).emit(workflow_points(run))
     exporter.export(workflow_spans(run, [], run.created_at, run.finished_at))
@@ -77,7 +63,5 @@ def test_spans_and_metrics_reach_an_otlp_http_collector(collector):
     meters.shutdown()  # flushes the periodic reader
     paths = {path for path, _, _ in received}
     assert paths == {"/v1/traces", "/v1/metrics"}
-    assert all(
-        ctype == "application/x-protobuf" and meta["authorization"] == "Bearer secret" and meta["size"] > 0
-        for _, ctype, meta in received
-    )
+    assert all(ctype == "application/x-protobuf" and meta["authorization"] == "Bearer secret" and meta["size"] > 0
+               for _, ctype, meta in received)

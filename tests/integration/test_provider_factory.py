@@ -34,30 +34,17 @@ async def _ask(credentials: ProviderCredentials, model: str = "m") -> str:
 
 
 async def test_openais_organization_goes_in_its_header_beside_the_key(server):
-    credentials = parse_credentials(
-        TENANT,
-        "langgenius/openai/openai",
-        {"openai_api_key": "sk-o", "openai_organization": "org-42", "openai_api_base": server.root_url},
-        None,
-        NOW,
-    )
+    credentials = parse_credentials(TENANT, "langgenius/openai/openai", {
+        "openai_api_key": "sk-o", "openai_organization": "org-42", "openai_api_base": server.root_url}, None, NOW)
     assert await _ask(credentials) == "Hello world"
     headers = server.requests[0]["headers"]
     assert headers["authorization"] == "Bearer sk-o" and headers["openai-organization"] == "org-42"
 
 
 async def test_azure_uses_the_deployment_url_and_the_chosen_api_version(server):
-    credentials = parse_credentials(
-        TENANT,
-        "azure_openai",
-        {
-            "openai_api_key": "az-key",
-            "openai_api_base": server.root_url,
-            "openai_api_version": "2025-01-01-preview",
-        },
-        None,
-        NOW,
-    )
+    credentials = parse_credentials(TENANT, "azure_openai", {
+        "openai_api_key": "az-key", "openai_api_base": server.root_url, "openai_api_version": "2025-01-01-preview",
+    }, None, NOW)
     assert await _ask(credentials, "my gpt4o") == "Hello world"
     sent = server.requests[0]
     assert sent["line"].split()[1] == "/openai/deployments/my%20gpt4o/chat/completions?api-version=2025-01-01-preview"

@@ -24,14 +24,10 @@ async def test_probe_reports_a_live_and_a_dead_redis(redis_url):
 def worker(redis_url, database_url, tmp_path):
     socket_dir = parse_qs(urlparse(database_url).query)["host"][0]
     env = weir_env(
-        REDIS_URL=redis_url,
-        DB_HOST=socket_dir,
-        DB_DATABASE=urlparse(database_url).path.lstrip("/"),
+        REDIS_URL=redis_url, DB_HOST=socket_dir, DB_DATABASE=urlparse(database_url).path.lstrip("/"),
         STORAGE_PATH=str(tmp_path / "storage"),
     )
-    args = python(
-        "-m", "taskiq", "worker", "entrypoints.worker.broker:broker", "entrypoints.worker.tasks", "--workers", "1"
-    )
+    args = python("-m", "taskiq", "worker", "entrypoints.worker.broker:broker", "entrypoints.worker.tasks", "--workers", "1")
     process = start(args, env, tmp_path / "worker.log")
     yield process, tmp_path / "worker.log"
     if process.poll() is None:
@@ -80,37 +76,20 @@ async def test_trace_jobs_cross_redis_to_a_worker_that_records_them(redis_url, d
     async with engine.begin() as conn:
         await conn.execute(insert(tenants).values(id=tenant_id, name="t"))
         await conn.execute(insert(apps).values(id=app_id, tenant_id=tenant_id, name="a", mode="workflow"))
-        await conn.execute(
-            insert(workflow_runs).values(
-                id=run_id,
-                tenant_id=tenant_id,
-                app_id=app_id,
-                workflow_id=uuid.uuid4(),
-                type="workflow",
-                triggered_from="app-run",
-                version="v1",
-                status="succeeded",
-                created_by_role="end_user",
-                created_by=uuid.uuid4(),
-                created_at=created,
-                finished_at=created + timedelta(milliseconds=250),
-            )
-        )
+        await conn.execute(insert(workflow_runs).values(
+            id=run_id, tenant_id=tenant_id, app_id=app_id, workflow_id=uuid.uuid4(), type="workflow",
+            triggered_from="app-run", version="v1", status="succeeded", created_by_role="end_user",
+            created_by=uuid.uuid4(), created_at=created, finished_at=created + timedelta(milliseconds=250),
+        ))
     await engine.dispose()
 
     metrics_port = free_port()
     socket_dir = parse_qs(urlparse(database_url).query)["host"][0]
     env = weir_env(
-        REDIS_URL=redis_url,
-        DB_HOST=socket_dir,
-        DB_DATABASE=urlparse(database_url).path.lstrip("/"),
-        STORAGE_PATH=str(tmp_path / "storage"),
-        WORKER_METRICS_PORT=str(metrics_port),
-        WEIR_WORKER_QUEUES="ops_trace",
+        REDIS_URL=redis_url, DB_HOST=socket_dir, DB_DATABASE=urlparse(database_url).path.lstrip("/"),
+        STORAGE_PATH=str(tmp_path / "storage"), WORKER_METRICS_PORT=str(metrics_port), WEIR_WORKER_QUEUES="ops_trace",
     )
-    args = python(
-        "-m", "taskiq", "worker", "entrypoints.worker.broker:broker", "entrypoints.worker.tasks", "--workers", "1"
-    )
+    args = python("-m", "taskiq", "worker", "entrypoints.worker.broker:broker", "entrypoints.worker.tasks", "--workers", "1")
     worker = start(args, env, tmp_path / "worker.log")
     broker = make_broker(redis_url)
     await broker.startup()
@@ -124,11 +103,8 @@ async def test_trace_jobs_cross_redis_to_a_worker_that_records_them(redis_url, d
             except httpx.HTTPError:
                 return False
             return any(
-                s.name == "dify_workflow_duration_seconds_count"
-                and s.labels.get("app_id") == str(app_id)
-                and s.value == 1
-                for f in text_string_to_metric_families(text)
-                for s in f.samples
+                s.name == "dify_workflow_duration_seconds_count" and s.labels.get("app_id") == str(app_id) and s.value == 1
+                for f in text_string_to_metric_families(text) for s in f.samples
             )
 
         await eventually(recorded, 60, 0.1, "the worker to record the run on its /metrics")

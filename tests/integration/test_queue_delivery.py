@@ -43,32 +43,19 @@ def workers(redis_url, database_url, tmp_path):
 
     def start(*options: str, queues: str | None = None, command: list[str] | None = None) -> subprocess.Popen:
         env = weir_env(
-            REDIS_URL=redis_url,
-            DB_HOST=socket_dir,
-            DB_DATABASE=urlparse(database_url).path.lstrip("/"),
-            STORAGE_PATH=str(tmp_path / "storage"),
-            QUEUE_VISIBILITY_TIMEOUT=str(LEASE_SECONDS),
-            WORKER_HEARTBEAT_INTERVAL="0.5",
-            WORKER_HEARTBEAT_TTL="3",
+            REDIS_URL=redis_url, DB_HOST=socket_dir, DB_DATABASE=urlparse(database_url).path.lstrip("/"),
+            STORAGE_PATH=str(tmp_path / "storage"), QUEUE_VISIBILITY_TIMEOUT=str(LEASE_SECONDS),
+            WORKER_HEARTBEAT_INTERVAL="0.5", WORKER_HEARTBEAT_TTL="3",
         )
         if queues:
             env["WEIR_WORKER_QUEUES"] = queues
         command = command or [
-            sys.executable,
-            "-m",
-            "taskiq",
-            "worker",
-            "entrypoints.worker.broker:broker",
-            "entrypoints.worker.tasks",
-            "tests.integration.queue_tasks",
-            "--workers",
-            "1",
-            *options,
+            sys.executable, "-m", "taskiq", "worker", "entrypoints.worker.broker:broker", "entrypoints.worker.tasks",
+            "tests.integration.queue_tasks", "--workers", "1", *options,
         ]
         log = (tmp_path / f"worker-{len(started)}.log").open("wb")
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
         started.append(process)
         return process
 
@@ -123,9 +110,7 @@ async def test_a_worker_killed_mid_task_has_it_redelivered_and_the_effect_happen
     # The rerun must not sleep again: the test's task sleeps `seconds` only on its first start.
     await redis.set(f"weir:test:short:{key}", 1)
     workers()
-    await eventually(
-        lambda: counter(redis, "finished", key), 60, POLL_SECONDS, "a new worker to finish the redelivered task"
-    )
+    await eventually(lambda: counter(redis, "finished", key), 60, POLL_SECONDS, "a new worker to finish the redelivered task")
 
     assert await counter(redis, "started", key) == 2
     assert await counter(redis, "finished", key) == 1
@@ -176,9 +161,7 @@ async def test_a_failing_task_is_retried_with_growing_delays_then_dead_lettered_
     listed = cli(redis_url, "workers", "--failed")
     assert [entry["id"] for entry in listed["dead_letters"]] == [letter["id"]]
     assert cli(redis_url, "workers", "retry", "ops_trace", letter["id"])["retried"] == [letter["id"]]
-    await eventually(
-        lambda: _equals(counter(redis, "started", failing), 7), 30, POLL_SECONDS, "the retried letter to run"
-    )
+    await eventually(lambda: _equals(counter(redis, "started", failing), 7), 30, POLL_SECONDS, "the retried letter to run")
     assert await redis.llen("weir:dead:ops_trace") == 0
     failures = cli(redis_url, "workers")["recently_failed"]
     assert sum(f["task_id"] == letter["task_id"] for f in failures) == 6
@@ -193,14 +176,8 @@ async def _equals(awaitable, expected) -> bool:
 
 
 def cli(redis_url: str, *args: str) -> dict:
-    done = subprocess.run(
-        [sys.executable, "-m", "entrypoints.cli", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env=weir_env(REDIS_URL=redis_url),
-        timeout=60,
-    )
+    done = subprocess.run([sys.executable, "-m", "entrypoints.cli", *args], cwd=ROOT, capture_output=True,
+                          text=True, env=weir_env(REDIS_URL=redis_url), timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -221,9 +198,7 @@ async def test_two_workers_reclaiming_at_once_return_an_expired_message_once(red
 
 
 async def test_start_worker_splits_queues_and_its_heartbeat_shows_it(broker, redis, redis_url, workers):
-    worker = workers(
-        command=["bash", str(ROOT / "dev" / "start-worker"), "--queues", "dataset,ops_trace", "--workers", "1"]
-    )
+    worker = workers(command=["bash", str(ROOT / "dev" / "start-worker"), "--queues", "dataset,ops_trace", "--workers", "1"])
     fleet = RedisFleet(Redis.from_url(redis_url))
     try:
         (record,) = await eventually(fleet.workers, 120, POLL_SECONDS, "the worker's heartbeat")

@@ -14,10 +14,7 @@ from domain.tenancy.rules import LoginLimits
 
 async def _owner(uow_factory):
     set_up = SetUpInstance(
-        uow_factory,
-        ScryptPasswordHasher(),
-        SystemClock(),
-        UuidV7Generator(),
+        uow_factory, ScryptPasswordHasher(), SystemClock(), UuidV7Generator(),
         AuthThrottle(InProcessAttemptCounter(), LoginLimits()),
     )
     return await set_up.execute(SetUpRequest(email="owner@example.com", name="Owner", password="secret123"))

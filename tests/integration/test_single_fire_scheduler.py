@@ -56,9 +56,8 @@ async def test_two_schedulers_fire_each_job_once_per_tick(redis_url):
     prefix = f"test-{uuid.uuid4().hex[:8]}"
     try:
         fired = await _run_schedulers(2, client, prefix)
-        ticks = {
-            kind: [k async for k in client.scan_iter(f"weir:beat:{prefix}.{kind}:*")] for kind in ("cron", "interval")
-        }
+        ticks = {kind: [k async for k in client.scan_iter(f"weir:beat:{prefix}.{kind}:*")] for kind in
+                 ("cron", "interval")}
         assert 1 <= fired.count("cron") == len(ticks["cron"]) <= 2  # 2 only if the run spans a minute boundary
         assert fired.count("interval") == len(ticks["interval"]) >= RUN_SECONDS - 1
     finally:

@@ -56,7 +56,8 @@ def sleepers_code(marker: str, *, main_sleeps: bool = True) -> str:
         "        os.setsid()\n"
         "        if os.fork() == 0:\n"
         "            sleep()\n"
-        "        os._exit(0)\n" + ("    sleep()\n" if main_sleeps else "    return {'left': 'a grandchild'}\n")
+        "        os._exit(0)\n"
+        + ("    sleep()\n" if main_sleeps else "    return {'left': 'a grandchild'}\n")
     )
 
 
@@ -262,9 +263,7 @@ async def test_the_root_is_read_only_and_holds_no_packages_of_the_system(runner)
     )
     needs = interpreter_needs(runner._python_level()[1])
     assert needs is not None
-    result = await runner.run(
-        "python3", code.replace("def main():", "def main(packages):"), {"packages": needs.packages}
-    )
+    result = await runner.run("python3", code.replace("def main():", "def main(packages):"), {"packages": needs.packages})
     assert "written" not in result.values() and all(not listed for listed in result["packages"]), result
 
 

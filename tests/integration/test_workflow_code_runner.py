@@ -15,9 +15,8 @@ from domain.workflows.sandbox import CodeExecutionFailed
 def runner():
     # Allowed to run without namespaces, so the limits are tested on any machine; the test at the end says
     # which level this machine gets, and that code is refused without namespaces by default.
-    return SubprocessCodeRunner(
-        cpu_seconds=1, wall_seconds=4, memory_bytes=256 * 1024 * 1024, allow_weak_isolation=True
-    )
+    return SubprocessCodeRunner(cpu_seconds=1, wall_seconds=4, memory_bytes=256 * 1024 * 1024,
+                                allow_weak_isolation=True)
 
 
 async def test_main_gets_the_inputs_and_its_dict_comes_back(runner):
@@ -147,7 +146,6 @@ def test_the_level_is_logged_once(caplog):
     with caplog.at_level("INFO", logger="weir.workflow.code"):
         levels = {runner.isolation for _ in range(3)}
     assert [r.getMessage() for r in caplog.records] == [
-        f"code nodes run with isolation level {runner.isolation}"
-        if runner.isolation in NAMESPACED
+        f"code nodes run with isolation level {runner.isolation}" if runner.isolation in NAMESPACED
         else f"code nodes are refused: {runner.refusal()}"
     ] and len(levels) == 1
