@@ -67,6 +67,7 @@ def provider(p: McpProvider, author: str) -> dict[str, Any]:
         "label": i18n(p.name),
         "type": "mcp",
         "team_credentials": {},
+        "masked_credentials": {},  # what Dify's create and detail answers carry (the whole entity)
         "is_team_authorization": True,  # weir stores a provider only once its server listed its tools
         "allow_delete": True,
         "tools": [tool(t, author) for t in p.tools],
