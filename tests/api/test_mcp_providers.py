@@ -223,3 +223,9 @@ async def test_bad_input_is_refused_in_difys_shape(console):
     assert status == 400 and error["code"] == "invalid_param" and error["message"] == "Server URL is not valid."
     status, error = await _create(console, _body("http://example.com/mcp", identifier="Not Valid!"))
     assert status == 400 and error["params"] == "server_identifier"
+
+
+async def test_a_tool_node_naming_an_mcp_server_the_workspace_lacks_fails_naming_it(console):
+    imported = await import_app(console, _tool_app("nowhere", "add", {}))
+    run = await run_blocking(console, imported["app_id"], {})
+    assert run["status"] == "failed" and "nowhere" in run["error"], run
