@@ -9,6 +9,7 @@ from entrypoints.container import Container, shutdown_container
 from entrypoints.http import file_preview, mcp_server
 from entrypoints.http.console import (
     api_keys,
+    api_tools,
     apps,
     mcp_providers,
     mcp_servers,
@@ -16,6 +17,7 @@ from entrypoints.http.console import (
     session,
     setup,
     tools,
+    workflow_tools,
     workflows,
 )
 from entrypoints.http.dataset_api import datasets, documents, metadata, processing, retrieval, segments, tags
@@ -53,8 +55,8 @@ def create_app(container: Container) -> Quart:
     for knowledge_bp in (datasets.bp, documents.bp, metadata.bp, processing.bp, retrieval.bp, segments.bp, tags.bp):
         app.register_blueprint(knowledge_bp, url_prefix="/v1")
     app.register_blueprint(mcp_server.bp)
-    console_bps = (setup.bp, session.bp, apps.bp, api_keys.bp, models.bp, workflows.bp, tools.bp)
-    for console_bp in (*console_bps, mcp_providers.bp, mcp_servers.bp):
+    console_bps = (setup.bp, session.bp, apps.bp, api_keys.bp, models.bp, workflows.bp, tools.bp, api_tools.bp)
+    for console_bp in (*console_bps, workflow_tools.bp, mcp_providers.bp, mcp_servers.bp):
         app.register_blueprint(console_bp, url_prefix="/console/api")
 
     register_request_log(app)  # first: every later hook, route and error has the request's id

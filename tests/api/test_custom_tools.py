@@ -149,3 +149,12 @@ async def test_an_unknown_auth_type_is_refused_and_nothing_is_stored(console, se
     response = await _add(console, openapi(service.url), credentials={"auth_type": "oauth9"})
     assert response.status_code == 400 and (await response.get_json())["code"] == "invalid_param"
     assert await (await console.client.get(f"{WS}/tools/api", headers=console.headers)).get_json() == []
+
+
+async def test_a_dsl_from_another_instance_finds_the_provider_by_its_name(console, service):
+    assert (await _add(console, openapi(service.url))).status_code == 200
+    document = fixture("api_pets.yml")
+    document["workflow"]["graph"]["nodes"][1]["data"]["provider_id"] = "0b4f3a52-5d6c-4c8e-9f41-3f0a8b8d1e11"
+    run = await run_blocking(console, (await import_app(console, document))["app_id"], {"pet": 2})
+    assert run["status"] == "succeeded", run
+    assert run["outputs"]["got"][0]["path"] == "/pets/2"
