@@ -176,6 +176,11 @@ async def test_inactive_servers_and_old_codes_stop_answering(console, weir_url):
         )
         assert bad.status_code == 400 and bad.json()["error"]["code"] == -32700
 
+        deleted = await console.client.delete(f"/console/api/apps/{imported['app_id']}", headers=console.headers)
+        assert deleted.status_code == 204
+        orphan = await http.post(f"{weir_url}/mcp/server/{new_code}/mcp", json=ping)
+        assert orphan.status_code == 404 and orphan.json()["error"]["message"] in ("App Not Found", "Server Not Found")
+
 
 async def test_an_app_is_served_once_and_a_wrong_status_is_refused(console):
     imported = await import_app(console, WORKFLOW)
