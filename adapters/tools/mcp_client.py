@@ -27,7 +27,8 @@ from mcp.shared.exceptions import MCPError
 from adapters.workflow.ssrf import AddressPolicy
 from domain.tools.entities import Tool, ToolMessage
 from domain.tools.errors import ToolInvokeError, ToolProviderUnavailable, ToolTimeout
-from domain.tools.mcp import McpConnection, parameters_from_schema
+from domain.tools.mcp import McpConnection
+from domain.tools.mcp_schema import parameters_from_schema
 
 log = logging.getLogger("weir.tools.mcp")
 

@@ -5,7 +5,8 @@ from application.apps.describe_parameters import DescribeParameters
 from domain.apps.entities import App, AppMode
 from domain.apps.errors import AppUnavailable
 from domain.shared.unit_of_work import UnitOfWorkFactory
-from domain.tools.mcp import AppMcpServer, McpServerInactive, McpServerNotFound, app_tool_schema
+from domain.tools.mcp import AppMcpServer, McpServerInactive, McpServerNotFound
+from domain.tools.mcp_schema import app_tool_schema
 
 CHAT_MODES = (AppMode.CHAT, AppMode.AGENT_CHAT, AppMode.ADVANCED_CHAT)
 

@@ -3,8 +3,7 @@
 Dify names these an MCP tool provider (`tool_mcp_providers`) and an app MCP server (`app_mcp_servers`).
 """
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -12,7 +11,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from domain.shared.errors import DomainError, NotFound
-from domain.tools.entities import ParameterForm, ParameterOption, ParameterType, Tool, ToolMessage, ToolParameter
+from domain.tools.entities import Tool, ToolMessage
 
 # Dify's defaults for a provider's timeouts, in seconds: the HTTP operations, and a wait for the next event
 # of a streamed answer (which is also how long one tool call may take).
@@ -127,58 +126,6 @@ class AppMcpServerRepository(Protocol):
     async def save(self, server: AppMcpServer) -> None: ...
 
 
-_SCHEMA_TYPES = {
-    "string": ParameterType.STRING,
-    "number": ParameterType.NUMBER,
-    "integer": ParameterType.NUMBER,
-    "float": ParameterType.NUMBER,
-    "boolean": ParameterType.BOOLEAN,
-    "object": ParameterType.OBJECT,
-    "array": ParameterType.ARRAY,
-}
-
-
-def parameters_from_schema(schema: Mapping[str, Any]) -> tuple[ToolParameter, ...]:
-    """An MCP tool's inputSchema as tool parameters, as Dify reads it: each top-level property one parameter
-    filled by the model; integer and float are numbers; a list of types takes the first; an enum is a select."""
-    properties = schema.get("properties") if schema.get("type", "object") == "object" else None
-    if not isinstance(properties, Mapping):
-        return ()
-    required = set(schema.get("required") or ())
-    parameters = []
-    for name, prop in properties.items():
-        prop = prop if isinstance(prop, Mapping) else {}
-        kind = prop.get("type", "string")
-        if isinstance(kind, list):
-            kind = next((k for k in kind if k != "null"), "string")
-        options = tuple(str(v) for v in prop.get("enum") or ())
-        parameter_type = ParameterType.SELECT if options else _SCHEMA_TYPES.get(str(kind), ParameterType.STRING)
-        description = str(prop.get("description") or "")
-        parameters.append(
-            ToolParameter(
-                name=str(name),
-                type=parameter_type,
-                form=ParameterForm.LLM,
-                required=name in required,
-                label=str(prop.get("title") or name),
-                human_description=description,
-                llm_description=description,
-                default=prop.get("default"),
-                options=tuple(ParameterOption(value=v, label=v) for v in options),
-                min=prop.get("minimum"),
-                max=prop.get("maximum"),
-            )
-        )
-    return tuple(parameters)
-
-
-_SERVER_CODE = re.compile(r"^[A-Za-z0-9]{16}$")
-
-
-def is_server_code(text: str) -> bool:
-    return bool(_SERVER_CODE.match(text))
-
-
 def masked_url(url: str) -> str:
     """What the console shows of a stored URL: scheme and host, the path hidden (Dify's mask)."""
     scheme, _, rest = url.partition("://")
@@ -190,34 +137,6 @@ def masked_url(url: str) -> str:
 def masked_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """Header values hidden but for their first and last two characters when long enough (Dify's mask)."""
     return {k: (v[:2] + "*" * (len(v) - 4) + v[-2:]) if len(v) > 6 else "*" * len(v) for k, v in headers.items()}
-
-
-def app_tool_schema(is_chat: bool, form: Sequence[Mapping[str, Any]], descriptions: Mapping[str, Any]) -> dict:
-    """The inputSchema of the one tool an app serves: its form's text, select and number inputs (files are left
-    out, as Dify does), and `query` first for chat apps."""
-    properties: dict[str, Any] = {}
-    required: list[str] = []
-    for item in form:
-        kind, spec = next(iter(item.items())) if len(item) == 1 else (item.get("type"), item)
-        if not isinstance(spec, Mapping) or not spec.get("variable"):
-            continue
-        variable = str(spec["variable"])
-        if kind in ("text-input", "paragraph", "text"):
-            prop: dict[str, Any] = {"type": "string"}
-        elif kind == "select":
-            prop = {"type": "string", "enum": list(spec.get("options") or [])}
-        elif kind == "number":
-            prop = {"type": "number"}
-        else:
-            continue
-        prop["description"] = str(descriptions.get(variable) or spec.get("description") or spec.get("label") or "")
-        properties[variable] = prop
-        if spec.get("required"):
-            required.append(variable)
-    if is_chat:
-        properties = {"query": {"type": "string", "description": "User Input/Question content"}, **properties}
-        required = ["query", *required]
-    return {"type": "object", "properties": properties, "required": required}
 
 
 class McpServerNotFound(NotFound):

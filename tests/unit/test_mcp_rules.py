@@ -4,7 +4,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.tools.entities import ParameterType
-from domain.tools.mcp import app_tool_schema, masked_headers, masked_url, parameters_from_schema
+from domain.tools.mcp import masked_headers, masked_url
+from domain.tools.mcp_schema import app_tool_schema, parameters_from_schema
 
 
 def test_schema_properties_become_llm_parameters_with_difys_types():
