@@ -9,7 +9,10 @@ from urllib.parse import urlsplit
 import pytest
 from docx import Document
 
+from tests.api.chat_helpers import configure_provider
+from tests.api.helpers import bearer
 from tests.api.tool_helpers import fixture, import_app, run_blocking
+from tests.integration.openai_stub_server import Reply
 
 WS = "/console/api/workspaces/current"
 PAGE = b"<html><head><title>Loopback</title><script>x()</script></head><body><h1>Hi</h1><p>there</p></body></html>"
@@ -83,3 +86,42 @@ async def test_the_console_lists_builtins_with_their_tools_and_keeps_credentials
          "credentials": {}}]
     assert (await console.client.post(f"{WS}/tool-provider/builtin/time/delete", headers=console.headers,
                                       json={})).status_code == 200
+
+
+@pytest.mark.parametrize("settings", [{"HTTP_REQUEST_ALLOWED_HOSTS": "127.0.0.1"}], indirect=True)
+async def test_the_webscraper_summary_is_written_by_the_workspaces_model(console, page, upstream):
+    await configure_provider(console, upstream)
+    upstream.replies.append(Reply(deltas=("A greeting ", "page.")))
+    document = fixture("builtin_kit.yml")
+    graph = document["workflow"]["graph"]
+    graph["nodes"] = [n for n in graph["nodes"] if n["id"] in ("start", "scrape", "end")]
+    graph["nodes"][1]["data"]["tool_configurations"] = {"generate_summary": True}
+    graph["edges"] = [{"id": "a", "source": "start", "target": "scrape"}, {"id": "b", "source": "scrape", "target": "end"}]
+    graph["nodes"][-1]["data"]["outputs"] = [{"variable": "page", "value_selector": ["scrape", "text"]}]
+    run = await run_blocking(console, (await import_app(console, document))["app_id"], {"page": page})
+    assert run["status"] == "succeeded", run
+    assert run["outputs"]["page"] == "A greeting page."
+    sent = upstream.requests[-1]["json"]["messages"][-1]["content"]
+    assert "Hi" in sent and "there" in sent and "x()" not in sent
+
+
+async def test_a_chatflow_answers_with_a_tools_text(console):
+    document = {
+        "app": {"name": "Clock chat", "mode": "advanced-chat"}, "kind": "app", "version": "0.3.1",
+        "workflow": {"features": {}, "graph": {"nodes": [
+            {"id": "start", "data": {"type": "start", "title": "Start", "variables": []}},
+            {"id": "day", "data": {"type": "tool", "title": "Day", "provider_type": "builtin", "provider_id": "time",
+                                   "tool_name": "weekday", "tool_parameters": {
+                                       "year": {"type": "constant", "value": 2000},
+                                       "month": {"type": "constant", "value": 1},
+                                       "day": {"type": "constant", "value": 1}}}},
+            {"id": "answer", "data": {"type": "answer", "title": "Answer", "answer": "{{#day.text#}}"}},
+        ], "edges": [{"id": "a", "source": "start", "target": "day"}, {"id": "b", "source": "day", "target": "answer"}]}},
+    }
+    imported = await import_app(console, document)
+    key = await console.create_app_key(imported["app_id"])
+    response = await console.client.post("/v1/chat-messages", headers=bearer(key), json={
+        "query": "what day?", "inputs": {}, "response_mode": "blocking", "user": "alice"})
+    body = await response.get_json()
+    assert response.status_code == 200, body
+    assert body["answer"] == "January 1, 2000 is Saturday."
