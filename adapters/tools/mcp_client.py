@@ -11,9 +11,9 @@ import base64
 import ipaddress
 import logging
 import socket
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import anyio
@@ -34,6 +34,7 @@ log = logging.getLogger("weir.tools.mcp")
 
 _PAGES = 50  # a server that keeps handing out cursors cannot hold a listing forever
 _STREAM_MARGIN = 5.0
+T = TypeVar("T")
 
 
 class SdkMcpClient:
@@ -49,24 +50,15 @@ class SdkMcpClient:
         self._policy = AddressPolicy(allowed_hosts)
 
     async def list_tools(self, connection: McpConnection) -> list[Tool]:
-        async with self._session(connection) as session:
-            tools: list[mcp_types.Tool] = []
-            cursor: str | None = None
-            for _ in range(_PAGES):
-                params = mcp_types.PaginatedRequestParams(cursor=cursor) if cursor else None
-                page = await session.list_tools(params=params)
-                tools.extend(page.tools)
-                cursor = page.next_cursor
-                if not cursor:
-                    break
+        tools = await self._over_either(connection, _list_all)
         return [_tool(t) for t in tools]
 
     async def call_tool(self, connection: McpConnection, name: str, arguments: Mapping[str, Any]) -> list[ToolMessage]:
-        async with self._session(connection) as session:
+        async def call(session: ClientSession) -> mcp_types.CallToolResult:
             with anyio.fail_after(connection.sse_read_timeout):
-                result = await session.call_tool(
-                    name, dict(arguments), read_timeout_seconds=connection.sse_read_timeout
-                )
+                return await session.call_tool(name, dict(arguments), read_timeout_seconds=connection.sse_read_timeout)
+
+        result = await self._over_either(connection, call)
         messages = [m for block in result.content for m in _messages(block)]
         if result.structured_content is not None and not result.is_error:
             messages.append(ToolMessage.of_json(result.structured_content))
@@ -75,12 +67,26 @@ class SdkMcpClient:
             raise ToolInvokeError(f"MCP tool {name} failed: {text}")
         return messages
 
+    async def _over_either(self, connection: McpConnection, work: Callable[[ClientSession], Awaitable[T]]) -> T:
+        """`work` in a session over the URL's transport. As Dify does, a URL naming neither (its path ends in
+        neither `/mcp` nor `/sse`) whose streamable-HTTP handshake is refused is tried once more over SSE;
+        nothing is retried once a handshake succeeded, so a tool is never called twice."""
+        sse = _path_end(connection.url) == "sse"
+        try:
+            async with self._session(connection, sse) as session:
+                return await work(session)
+        except _HandshakeRefused:
+            if sse or _path_end(connection.url) == "mcp":
+                raise
+        async with self._session(connection, True) as session:
+            return await work(session)
+
     @asynccontextmanager
-    async def _session(self, connection: McpConnection) -> AsyncIterator[ClientSession]:
+    async def _session(self, connection: McpConnection, sse: bool) -> AsyncIterator[ClientSession]:
         await self._guard(connection)
         try:
             async with (
-                self._transport(connection) as (read, write),
+                self._transport(connection, sse) as (read, write),
                 ClientSession(read, write, read_timeout_seconds=connection.timeout, client_info=self._info) as session,
             ):
                 # A server that accepts the connection and then says nothing must not hold us past the
@@ -116,11 +122,11 @@ class SdkMcpClient:
                     "Allow it with HTTP_REQUEST_ALLOWED_HOSTS if this is intended."
                 )
 
-    def _transport(self, connection: McpConnection):
+    def _transport(self, connection: McpConnection, sse: bool):
         # The call's own deadline (sse_read_timeout) must fire before the stream's read timeout, which would
         # otherwise end the session as "connection closed" and hide that the server was too slow.
         read_timeout = connection.sse_read_timeout + _STREAM_MARGIN
-        if _is_sse(connection.url):
+        if sse:
             return sse_client(
                 connection.url,
                 headers=dict(connection.headers),
@@ -140,7 +146,7 @@ async def _initialize(session: ClientSession, connection: McpConnection) -> None
         # The streamable transport reports an HTTP refusal (401, 403, 404…) as a JSON-RPC error: at the
         # handshake it means the server cannot be used with this URL and these headers.
         where = _where(connection.url)
-        raise ToolProviderUnavailable(f"The MCP server at {where} refused the session: {error.message}") from None
+        raise _HandshakeRefused(f"The MCP server at {where} refused the session: {error.message}") from None
 
 
 @asynccontextmanager
@@ -149,9 +155,25 @@ async def _streamable(url: str, http: httpx2.AsyncClient):
         yield streams
 
 
-def _is_sse(url: str) -> bool:
-    path = url.split("?", 1)[0].rstrip("/")
-    return path.endswith("/sse")
+class _HandshakeRefused(ToolProviderUnavailable):
+    """The server answered, but not the initialize handshake (a refusal, or another transport)."""
+
+
+async def _list_all(session: ClientSession) -> list[mcp_types.Tool]:
+    tools: list[mcp_types.Tool] = []
+    cursor: str | None = None
+    for _ in range(_PAGES):
+        page = await session.list_tools(params=mcp_types.PaginatedRequestParams(cursor=cursor) if cursor else None)
+        tools.extend(page.tools)
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    return tools
+
+
+def _path_end(url: str) -> str:
+    """The last segment of the URL's path (`mcp`, `sse`, …)."""
+    return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1].lower()
 
 
 def _tool(tool: mcp_types.Tool) -> Tool:

@@ -1,5 +1,6 @@
 """A loopback MCP server built with the `mcp` SDK (MCPServer, v1's FastMCP), served over both transports by
-uvicorn on an event loop of its own in a thread: streamable HTTP at `/mcp`, SSE at `/sse` (on a second port).
+uvicorn on an event loop of its own in a thread: streamable HTTP at `/mcp`, SSE at `/sse` (on a second port) and
+at `/events` (a third).
 
 Its tools: `add` (numbers), `shout` (text, enum), `picture` (an image and a text), `documents` (embedded resources, a link),
 `broken` (an error result),
@@ -112,7 +113,7 @@ class StubMcpServer:
         self._servers: list[uvicorn.Server] = []
         self._tasks: list[asyncio.Task] = []
         self.hanging: list[str] = []  # one entry each time `hang` started
-        self._sockets = [_bound_socket(), _bound_socket()]
+        self._sockets = [_bound_socket(), _bound_socket(), _bound_socket()]
         self._thread = threading.Thread(target=self._loop.run_forever, name="stub-mcp", daemon=True)
 
     @property
@@ -123,13 +124,18 @@ class StubMcpServer:
     def sse_url(self) -> str:
         return f"http://127.0.0.1:{self._sockets[1].getsockname()[1]}/sse"
 
+    @property
+    def events_url(self) -> str:
+        """SSE at a path that names neither transport."""
+        return f"http://127.0.0.1:{self._sockets[2].getsockname()[1]}/events"
+
     def start(self) -> None:
         self._thread.start()
         asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(20)
 
     async def _start(self) -> None:
         mcp = build_server(self._release, self.hanging)
-        apps = (mcp.streamable_http_app(), mcp.sse_app())
+        apps = (mcp.streamable_http_app(), mcp.sse_app(), mcp.sse_app(sse_path="/events"))
         for app, sock in zip(apps, self._sockets, strict=True):
             config = uvicorn.Config(_BearerGuard(app, self.token), log_level="warning", lifespan="on")
             server = uvicorn.Server(config)

@@ -70,6 +70,13 @@ async def test_an_error_result_is_a_tool_invoke_error_with_its_text(url):
     assert not isinstance(caught.value, ToolTimeout | ToolProviderUnavailable)
 
 
+async def test_a_url_naming_neither_transport_falls_back_to_sse(mcp_server):
+    tools = await SdkMcpClient(LOOPBACK).list_tools(McpConnection(mcp_server.events_url, AUTH, 5, 5))
+    assert "add" in [t.name for t in tools]
+    messages = await SdkMcpClient(LOOPBACK).call_tool(McpConnection(mcp_server.events_url, AUTH, 5, 5), "add", {"a": 1})
+    assert messages[0].text == "2"
+
+
 async def test_a_refused_token_is_unavailable(url):
     with pytest.raises(ToolProviderUnavailable):
         await SdkMcpClient(LOOPBACK).list_tools(McpConnection(url, {"Authorization": "Bearer nope"}, 5, 5))
