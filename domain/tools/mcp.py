@@ -23,7 +23,8 @@ HIDDEN_URL_MARK = "[__HIDDEN__]"
 
 @dataclass(frozen=True, slots=True)
 class McpConnection:
-    """How to reach one MCP server: streamable HTTP, or SSE when the URL's path ends in `/sse`."""
+    """How to reach one MCP server: streamable HTTP, or SSE when the URL's path ends in `/sse` (or names
+    neither and the server refuses streamable HTTP)."""
 
     url: str
     headers: Mapping[str, str] = field(default_factory=dict)
