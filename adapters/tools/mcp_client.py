@@ -1,4 +1,4 @@
-"""The McpClient port on the official `mcp` SDK: streamable HTTP (or SSE for a `/sse` URL), one session a call.
+"""The McpClient port on the official `mcp` SDK: streamable HTTP or SSE (see `_over_either`), one session a call.
 
 The SDK runs each session in anyio task groups (a reader, a writer, a GET stream); they all live inside the
 `async with` blocks here, so a call leaves no task behind whether it succeeds, fails, times out or is
@@ -109,7 +109,10 @@ class SdkMcpClient:
             loop = asyncio.get_running_loop()
             try:
                 infos = await asyncio.wait_for(
-                    loop.getaddrinfo(host, parts.port or 443, type=socket.SOCK_STREAM), connection.timeout
+                    loop.getaddrinfo(
+                        host, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
+                    ),
+                    connection.timeout,
                 )
             except (OSError, TimeoutError) as error:
                 raise ToolProviderUnavailable(f"Cannot resolve the MCP server's host {host}: {error}") from None
