@@ -76,16 +76,19 @@ async def test_an_app_that_is_not_a_published_workflow_cannot_be_a_tool(console)
     assert await (await console.client.get(f"{WS}/tools/workflow", headers=console.headers)).get_json() == []
 
 
-@pytest.mark.parametrize("body", [
+BAD_BODIES = [
     {"name": "x", "label": "X", "parameters": 5}, {"name": "x", "label": "X", "labels": 3},
     {"name": "bad name!", "label": "X"}, {"name": "x", "label": ""}, {"name": "x", "label": "X", "icon": "🙂"},
     {"name": "x", "label": "X", "workflow_app_id": "not-an-id"},
     {"name": "x", "label": "X", "parameters": [{"name": "name", "form": "sometimes"}]},
-])
-async def test_bad_workflow_tool_bodies_are_refused_in_difys_shape(console, body):
+]
+
+
+async def test_bad_workflow_tool_bodies_are_refused_in_difys_shape(console):
     inner = await import_app(console, fixture("inner_workflow.yml"))
-    response = await console.client.post(f"{WS}/tool-provider/workflow/create", headers=console.headers,
-                                         json={"workflow_app_id": inner["app_id"], **body})
-    payload = await response.get_json()
-    assert response.status_code == 400 and payload["code"] == "invalid_param" and payload["status"] == 400, payload
+    for body in BAD_BODIES:
+        response = await console.client.post(f"{WS}/tool-provider/workflow/create", headers=console.headers,
+                                             json={"workflow_app_id": inner["app_id"], **body})
+        payload = await response.get_json()
+        assert response.status_code == 400 and payload["code"] == "invalid_param" and payload["status"] == 400, body
     assert await (await console.client.get(f"{WS}/tools/workflow", headers=console.headers)).get_json() == []
