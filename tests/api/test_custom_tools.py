@@ -159,3 +159,11 @@ async def test_a_dsl_from_another_instance_finds_the_provider_by_its_name(consol
     run = await run_blocking(console, (await import_app(console, document))["app_id"], {"pet": 2})
     assert run["status"] == "succeeded", run
     assert run["outputs"]["got"][0]["path"] == "/pets/2"
+
+
+async def test_a_remote_schema_is_fetched_through_the_guard(console, service):
+    fetched = await console.client.get(f"{WS}/tool-provider/api/remote?url={service.url}/openapi.json",
+                                       headers=console.headers)
+    assert fetched.status_code == 200 and json.loads((await fetched.get_json())["schema"])["path"] == "/openapi.json"
+    refused = await console.client.get(f"{WS}/tool-provider/api/remote?url=http://10.0.0.1/x", headers=console.headers)
+    assert refused.status_code == 400 and (await refused.get_json())["code"] == "invalid_param"
