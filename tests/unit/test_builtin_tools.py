@@ -182,3 +182,8 @@ async def test_markdown_exports_to_files_their_own_libraries_read_back():
     assert pdf.blob.startswith(b"%PDF") and pdf.mime_type == "application/pdf"
     with pytest.raises(ToolParameterError):
         await call(provider, "md_to_docx", md_text="")
+
+
+async def test_a_catastrophic_regex_is_stopped_not_left_running():
+    with pytest.raises(ToolInvokeError, match="took longer"):
+        await call(regex_provider(), "regex_extract", content="a" * 40 + "!", expression=r"(a|aa)+$")
