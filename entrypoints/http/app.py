@@ -55,8 +55,19 @@ def create_app(container: Container) -> Quart:
     for knowledge_bp in (datasets.bp, documents.bp, metadata.bp, processing.bp, retrieval.bp, segments.bp, tags.bp):
         app.register_blueprint(knowledge_bp, url_prefix="/v1")
     app.register_blueprint(mcp_server.bp)
-    console_bps = (setup.bp, session.bp, apps.bp, api_keys.bp, models.bp, workflows.bp, tools.bp, api_tools.bp)
-    for console_bp in (*console_bps, workflow_tools.bp, mcp_providers.bp, mcp_servers.bp):
+    for console_bp in (
+        setup.bp,
+        session.bp,
+        apps.bp,
+        api_keys.bp,
+        models.bp,
+        workflows.bp,
+        tools.bp,
+        api_tools.bp,
+        workflow_tools.bp,
+        mcp_providers.bp,
+        mcp_servers.bp,
+    ):
         app.register_blueprint(console_bp, url_prefix="/console/api")
 
     register_request_log(app)  # first: every later hook, route and error has the request's id

@@ -27,7 +27,8 @@ async def test_an_unknown_tool_fails_the_run_with_its_name(console):
 async def test_a_failing_tool_with_a_default_value_strategy_lets_the_run_go_on(console):
     document = _with_tool(
         {"tool_parameters": {"current_time": {"type": "constant", "value": "not a time"}}},
-        error_strategy="default-value", default_value=[{"key": "text", "type": "string", "value": "unknown"}],
+        error_strategy="default-value",
+        default_value=[{"key": "text", "type": "string", "value": "unknown"}],
     )
     imported = await import_app(console, document)
     run = await run_blocking(console, imported["app_id"], {"when": "2024-01-01 12:00:00"})
