@@ -229,3 +229,18 @@ async def test_a_tool_node_naming_an_mcp_server_the_workspace_lacks_fails_naming
     imported = await import_app(console, _tool_app("nowhere", "add", {}))
     run = await run_blocking(console, imported["app_id"], {})
     assert run["status"] == "failed" and "nowhere" in run["error"], run
+
+
+async def test_a_refresh_while_the_server_is_down_fails_and_keeps_the_tools_it_had(console):
+    server = StubMcpServer()
+    server.start()
+    try:
+        _, provider = await _create(console, _body(server.streamable_url))
+    finally:
+        server.stop()
+    refreshed = await console.client.get(f"{MCP}/update/{provider['id']}", headers=console.headers)
+    error = await refreshed.get_json()
+    assert refreshed.status_code == 400 and error["message"].startswith("Failed to connect to MCP server")
+    detail = await console.client.get(f"{MCP}/tools/{provider['id']}", headers=console.headers)
+    body = await detail.get_json()
+    assert body["tools"] == provider["tools"] and body["updated_at"] == provider["updated_at"]
