@@ -159,3 +159,13 @@ def test_a_tools_function_schema_has_its_llm_parameters_only():
         },
         "required": ["q"],
     }
+
+
+def test_a_workflow_tools_answer_carries_its_output_files():
+    from domain.tools.entities import MessageType
+    from domain.tools.workflow_tool import workflow_messages
+
+    file = {"dify_model_identity": "__dify__file__", "related_id": "f1", "transfer_method": "tool_file"}
+    messages = workflow_messages({"doc": [file], "n": 1})
+    assert [m.type for m in messages] == [MessageType.TEXT, MessageType.JSON, MessageType.FILE]
+    assert messages[1].json == {"doc": [file], "n": 1} and messages[2].file == file
