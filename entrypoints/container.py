@@ -60,6 +60,7 @@ from domain.tenancy.rules import LoginLimits
 from entrypoints.containers.chat import ChatContainer
 from entrypoints.containers.knowledge import KnowledgeContainer, milvus_uri
 from entrypoints.containers.maintenance import MaintenanceContainer
+from entrypoints.containers.mcp_server import McpServerContainer
 from entrypoints.containers.models import ModelsContainer
 from entrypoints.containers.telemetry import TelemetryContainer
 from entrypoints.containers.tools import ToolsContainer
@@ -246,6 +247,19 @@ class Container(containers.DeclarativeContainer):
         process_lease=maintenance.process_lease,
         invoke_tool=tools.invoke_tool,
         store_tool_files=tools.store_tool_files,
+    )
+
+    mcp_server = providers.Container(
+        McpServerContainer,
+        uow_factory=uow_factory,
+        clock=clock,
+        ids=ids,
+        secret_tokens=api_key_secrets,
+        describe_parameters=chat.describe_parameters,
+        resolve_end_user=resolve_end_user,
+        send_message=chat.send_message,
+        run_workflow=workflows.run_workflow,
+        run_chatflow=workflows.run_chatflow,
     )
 
     database_probe = providers.Factory(PostgresProbe, engine, embedded=config.database.embedded)

@@ -1,5 +1,6 @@
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.persistence.mcp_repositories import SqlaMcpProviderRepository
 from adapters.persistence.session_scope import SessionUnitOfWork
 from adapters.persistence.tool_repositories import (
     SqlaApiToolProviderRepository,
@@ -20,3 +21,4 @@ class SqlaToolsUnitOfWork(SessionUnitOfWork):
         self.builtin_credentials = SqlaBuiltinCredentialRepository(session, self._cipher)
         self.api_providers = SqlaApiToolProviderRepository(session, self._cipher)
         self.workflow_providers = SqlaWorkflowToolProviderRepository(session, self._cipher)
+        self.mcp_providers = SqlaMcpProviderRepository(session, self._cipher)

@@ -13,6 +13,7 @@ from domain.files.ports import UploadFileRepository
 from domain.models.ports import ProviderRepository
 from domain.telemetry.ports import TelemetryRepository
 from domain.tenancy.ports import AccountRepository, SetupRepository, TenantRepository
+from domain.tools.mcp import AppMcpServerRepository
 from domain.workflows.ports import WorkflowRepository, WorkflowRunRepository
 
 
@@ -39,6 +40,7 @@ class UnitOfWork(Protocol):
     uploads: UploadFileRepository
     workflows: WorkflowRepository
     workflow_runs: WorkflowRunRepository
+    app_mcp_servers: AppMcpServerRepository
 
     async def __aenter__(self) -> Self: ...
 

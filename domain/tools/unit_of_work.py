@@ -2,6 +2,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
+from domain.tools.mcp import McpProviderRepository
 from domain.tools.repositories import (
     ApiToolProviderRepository,
     BuiltinCredentialRepository,
@@ -19,6 +20,7 @@ class ToolsUnitOfWork(Protocol):
     builtin_credentials: BuiltinCredentialRepository
     api_providers: ApiToolProviderRepository
     workflow_providers: WorkflowToolProviderRepository
+    mcp_providers: McpProviderRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -15,6 +15,7 @@ from adapters.tools.builtin.md_exporter import md_exporter_provider
 from adapters.tools.builtin.regex import regex_provider
 from adapters.tools.builtin.time import time_provider
 from adapters.tools.builtin.webscraper import webscraper_provider
+from adapters.tools.mcp_client import SdkMcpClient
 from adapters.workflow.httpx_client import HttpxHttpClient
 from application.tools.api_provider import ApiToolFinder
 from application.tools.builtin_finder import BuiltinToolFinder
@@ -36,6 +37,13 @@ from application.tools.manage_workflow_tools import (
     GetWorkflowTool,
     UpdateWorkflowTool,
 )
+from application.tools.mcp_create_provider import CreateMcpProvider
+from application.tools.mcp_delete_provider import DeleteMcpProvider
+from application.tools.mcp_finder import McpToolFinder
+from application.tools.mcp_get_provider import GetMcpProvider
+from application.tools.mcp_list_providers import ListMcpProviders
+from application.tools.mcp_refresh_tools import RefreshMcpTools
+from application.tools.mcp_update_provider import UpdateMcpProvider
 from application.tools.tool_files import StoreToolFiles
 from application.tools.tool_providers import ComposedToolProviders
 from application.tools.workflow_provider import WorkflowToolFinder
@@ -92,12 +100,21 @@ class ToolsContainer(containers.DeclarativeContainer):
     workflow_finder = providers.Singleton(
         WorkflowToolFinder, tools_uow_factory, uow_factory, run_workflow, resolve_end_user, config.max_call_depth
     )
-    finders = providers.Dict(builtin=builtin_finder, api=api_finder, workflow=workflow_finder)
+    mcp_client = providers.Singleton(SdkMcpClient, allowed_hosts=config.allowed_hosts)
+    mcp_finder = providers.Singleton(McpToolFinder, tools_uow_factory, mcp_client)
+    finders = providers.Dict(builtin=builtin_finder, api=api_finder, workflow=workflow_finder, mcp=mcp_finder)
     tool_providers = providers.Singleton(ComposedToolProviders, finders)
 
     invoke_tool = providers.Factory(InvokeTool, tool_providers, metrics_sink, trace_exporter, clock, ids)
     store_tool_files = providers.Factory(StoreToolFiles, uow_factory, file_storage, clock, ids)
 
+    # A workspace's MCP servers (console tool-provider/mcp).
+    create_mcp_provider = providers.Factory(CreateMcpProvider, tools_uow_factory, mcp_client, clock, ids)
+    update_mcp_provider = providers.Factory(UpdateMcpProvider, tools_uow_factory, mcp_client, clock)
+    delete_mcp_provider = providers.Factory(DeleteMcpProvider, tools_uow_factory)
+    list_mcp_providers = providers.Factory(ListMcpProviders, tools_uow_factory, uow_factory)
+    get_mcp_provider = providers.Factory(GetMcpProvider, tools_uow_factory, uow_factory)
+    refresh_mcp_tools = providers.Factory(RefreshMcpTools, tools_uow_factory, mcp_client, clock)
     list_tool_providers = providers.Factory(ListToolProviders, tool_providers, tools_uow_factory)
     get_builtin_provider = providers.Factory(GetBuiltinProvider, builtin_finder, tools_uow_factory)
     save_builtin_credentials = providers.Factory(SaveBuiltinCredentials, builtin_finder, tools_uow_factory)

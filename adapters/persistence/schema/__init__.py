@@ -8,6 +8,7 @@ from adapters.persistence.schema.apps import api_tokens, apps, end_users
 from adapters.persistence.schema.base import metadata
 from adapters.persistence.schema.conversations import conversations, message_feedbacks, messages, upload_files
 from adapters.persistence.schema.leases import process_leases
+from adapters.persistence.schema.mcp import app_mcp_servers, tool_mcp_providers
 from adapters.persistence.schema.models import app_model_configs, provider_credentials, tenant_default_models
 from adapters.persistence.schema.runs import workflow_node_executions, workflow_runs
 from adapters.persistence.schema.telemetry import trace_records
@@ -18,6 +19,7 @@ from adapters.persistence.schema.workflow_defs import workflow_app_logs, workflo
 __all__ = [
     "accounts",
     "api_tokens",
+    "app_mcp_servers",
     "app_model_configs",
     "apps",
     "conversations",
@@ -33,6 +35,7 @@ __all__ = [
     "tenants",
     "tool_api_providers",
     "tool_builtin_providers",
+    "tool_mcp_providers",
     "tool_workflow_providers",
     "trace_records",
     "upload_files",
