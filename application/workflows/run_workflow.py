@@ -6,11 +6,13 @@ from typing import Any
 from uuid import UUID
 
 from application.conversations.generations import Generations
+from application.files.resolve_files import ResolveFiles
 from application.workflows.run_handle import WorkflowRunHandle
 from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.errors import NotWorkflowApp
 from domain.apps.input_form import validate_inputs
 from domain.conversations.ports import StopSignals
+from domain.files.entities import FileReader
 from domain.maintenance.leases import SHUT_DOWN_RUN, WorkLease
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam, NotFound
@@ -100,9 +102,11 @@ class RunWorkflow:
         ids: IdGenerator,
         limits: Limits,
         lease: WorkLease,
+        files: ResolveFiles | None = None,
     ) -> None:
         self._uow = uow
         self._lease = lease
+        self._files = files
         self._executors = executors
         self._stops = stops
         self._traces = traces
@@ -122,7 +126,7 @@ class RunWorkflow:
         async with self._uow() as uow:
             workflow = await self._workflow(uow, request)
         parse_graph(workflow.graph)
-        inputs = validate_inputs(workflow.input_form(), request.inputs)
+        inputs = await self.checked_inputs(workflow, request.app, request.end_user, request.inputs)
         run = WorkflowRun(
             id=self._ids.new_id(),
             tenant_id=workflow.tenant_id,
@@ -148,6 +152,16 @@ class RunWorkflow:
             await self._stops.forget(handle.task_id)
             raise
         return handle, workflow
+
+    async def checked_inputs(
+        self, workflow: Workflow, app: App, end_user: EndUser, given: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The Start node's inputs, checked, with file variables resolved into files (Dify's shape)."""
+        inputs = validate_inputs(workflow.input_form(), given)
+        if self._files is None:
+            return inputs
+        reader = FileReader(app.tenant_id, app.created_by, "end_user", end_user.id)
+        return await self._files.inputs(workflow.input_form(), inputs, reader)
 
     async def execute(self, request: RunWorkflowRequest) -> WorkflowRunHandle:
         """Prepares the run and executes it in the background of this process (one detached step: a client

@@ -13,8 +13,10 @@ from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
 from application.workflows.manage_workflow import GetDraft, PublishWorkflow, SyncDraft
 from application.workflows.nodes.document_extractor import DocumentExtractorExecutor
 from application.workflows.nodes.knowledge_retrieval import KnowledgeRetrievalExecutor
+from application.workflows.nodes.llm import LlmExecutor
 from application.workflows.nodes.registry import BuiltinNodeExecutors, builtin_node_executors
 from application.workflows.nodes.response_nodes import AnswerExecutor, EndExecutor
+from application.workflows.nodes.vision import NodeVision
 from application.workflows.queries import GetWorkflowRun, ListWorkflowLogs, ReadRunEvents
 from application.workflows.run_chatflow import RunChatflow
 from application.workflows.run_workflow import RunWorkflow
@@ -22,13 +24,17 @@ from application.workflows.start_async_run import StartAsyncWorkflowRun
 from domain.workflows.engine import ENGINE_TYPES, Limits
 
 
-def node_executors(*, retrieve, uow_factory, file_storage, extractor, **builtin) -> BuiltinNodeExecutors:
-    """The built-in executors plus those that reach other contexts (knowledge retrieval, uploaded files)."""
+def node_executors(
+    *, retrieve, uow_factory, load_file_content, image_parts, extractor, **builtin
+) -> BuiltinNodeExecutors:
+    """The built-in executors plus those that reach other contexts (knowledge retrieval, files, vision)."""
+    vision = NodeVision(uow_factory, image_parts)
     return builtin_node_executors(**builtin).merged({
         "end": EndExecutor(),
         "answer": AnswerExecutor(),
         "knowledge-retrieval": KnowledgeRetrievalExecutor(retrieve),
-        "document-extractor": DocumentExtractorExecutor(uow_factory, file_storage, extractor),
+        "document-extractor": DocumentExtractorExecutor(uow_factory, load_file_content, extractor),
+        "llm": LlmExecutor(builtin["model_resolver"], builtin["template_renderer"], vision),
     })
 
 
@@ -62,6 +68,10 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     retrieve = providers.Dependency()  # the knowledge context's Retrieve (knowledge-retrieval)
     extractor = providers.Dependency()  # the knowledge context's text extractor (document-extractor)
     process_lease = providers.Dependency()  # the maintenance context's ProcessLease
+    resolve_files = providers.Dependency()  # the root's file services (file inputs, sys.files, vision)
+    load_file_content = providers.Dependency()
+    image_parts = providers.Dependency()
+    prepare_sent_files = providers.Dependency()
 
     code_runner = providers.Singleton(
         SubprocessCodeRunner,
@@ -88,7 +98,8 @@ class WorkflowsContainer(containers.DeclarativeContainer):
         model_resolver=resolve_model,
         retrieve=retrieve,
         uow_factory=uow_factory,
-        file_storage=file_storage,
+        load_file_content=load_file_content,
+        image_parts=image_parts,
         extractor=extractor,
     )
     limits = providers.Singleton(Limits, max_steps=config.max_steps, max_seconds=config.max_seconds)
@@ -107,10 +118,10 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     read_run_events = providers.Factory(ReadRunEvents, uow_factory, run_event_log)
     run_workflow = providers.Factory(
         RunWorkflow, uow_factory, executors, stop_signals, trace_dispatcher, run_event_log, generations, clock,
-        ids, limits, process_lease,
+        ids, limits, process_lease, resolve_files,
     )
     start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue, generations)
     run_chatflow = providers.Factory(
         RunChatflow, uow_factory, run_workflow, stop_signals, trace_dispatcher, run_event_log, generations, clock, ids,
-        process_lease,
+        process_lease, prepare_sent_files,
     )
