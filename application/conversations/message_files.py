@@ -3,7 +3,7 @@ into files, kept with the message (message_files), and, for a chat app, the imag
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -32,14 +32,21 @@ class SentFiles:
         by = self.reader.user_id if self.reader else message_id
         return [
             MessageFile(
-                id=ids.new_id(), message_id=message_id, type=str(f["type"]), transfer_method=str(f["transfer_method"]),
-                created_by_role=self.reader.role if self.reader else "end_user", created_by=by, created_at=at,
+                id=ids.new_id(),
+                message_id=message_id,
+                type=str(f["type"]),
+                transfer_method=str(f["transfer_method"]),
+                # A microsecond apart, so the files list back in the order they were sent.
+                created_by_role=self.reader.role if self.reader else "end_user",
+                created_by=by,
+                created_at=at + timedelta(microseconds=position),
                 url=str(f.get("remote_url") or ""),
                 upload_file_id=UUID(f["related_id"]) if f.get("related_id") else None,
-                filename=str(f.get("filename") or ""), mime_type=str(f.get("mime_type") or ""),
+                filename=str(f.get("filename") or ""),
+                mime_type=str(f.get("mime_type") or ""),
                 size=int(f.get("size") if isinstance(f.get("size"), int) else -1),
             )
-            for f in self.files
+            for position, f in enumerate(self.files)
         ]
 
 
@@ -54,7 +61,11 @@ class PrepareSentFiles:
         self._images = images
 
     async def execute(
-        self, app: App, end_user: EndUser, file_upload: Mapping[str, Any] | None, mappings: Sequence[Any],
+        self,
+        app: App,
+        end_user: EndUser,
+        file_upload: Mapping[str, Any] | None,
+        mappings: Sequence[Any],
         with_images: bool = True,
     ) -> SentFiles:
         config = app_upload_config(file_upload)

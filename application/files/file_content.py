@@ -21,7 +21,8 @@ def file_id_of(value: Any) -> UUID | None:
     """An uploaded file's id: a file dict's `related_id` (or a mapping's `upload_file_id` / `id`), or a bare id."""
     raw = (
         value.get("related_id") or value.get("upload_file_id") or value.get("id")
-        if isinstance(value, Mapping) else value
+        if isinstance(value, Mapping)
+        else value
     )
     try:
         return UUID(str(raw)) if raw else None

@@ -83,9 +83,16 @@ class ResolveFiles:
             raise InvalidParam("Invalid upload file", param=param)
         extension = f".{upload.extension}" if upload.extension else ""
         return file_dict(
-            tenant_id=str(reader.tenant_id), declared_type=mapping.declared_type, method=mapping.method,
-            filename=upload.name, extension=extension, mime_type=upload.mime_type, size=upload.size,
-            url=self._urls.signed_url(upload.id), related_id=str(upload.id), mapping_id=mapping.mapping_id,
+            tenant_id=str(reader.tenant_id),
+            declared_type=mapping.declared_type,
+            method=mapping.method,
+            filename=upload.name,
+            extension=extension,
+            mime_type=upload.mime_type,
+            size=upload.size,
+            url=self._urls.signed_url(upload.id),
+            related_id=str(upload.id),
+            mapping_id=mapping.mapping_id,
         )
 
     def _remote(self, mapping: FileMapping, reader: FileReader, param: str) -> dict[str, Any]:
@@ -94,7 +101,14 @@ class ResolveFiles:
             raise InvalidParam("Invalid file url", param=param)
         filename, extension, mime_type = remote_file_info(url)
         return file_dict(
-            tenant_id=str(reader.tenant_id), declared_type=mapping.declared_type, method=mapping.method,
-            filename=filename, extension=extension, mime_type=mime_type, size=-1, url=url, remote_url=url,
+            tenant_id=str(reader.tenant_id),
+            declared_type=mapping.declared_type,
+            method=mapping.method,
+            filename=filename,
+            extension=extension,
+            mime_type=mime_type,
+            size=-1,
+            url=url,
+            remote_url=url,
             mapping_id=mapping.mapping_id,
         )

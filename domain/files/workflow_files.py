@@ -37,18 +37,40 @@ class TransferMethod(StrEnum):
 IMAGE_EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp", "gif", "svg"})
 VIDEO_EXTENSIONS = frozenset({"mp4", "mov", "mpeg", "webm"})
 AUDIO_EXTENSIONS = frozenset({"mp3", "m4a", "wav", "amr", "mpga"})
-DOCUMENT_EXTENSIONS = frozenset({
-    "txt", "markdown", "md", "mdx", "pdf", "html", "htm", "xlsx", "xls", "vtt", "properties", "doc", "docx", "csv",
-    "eml", "msg", "pptx", "xml", "epub", "ppt",
-})
+DOCUMENT_EXTENSIONS = frozenset(
+    {
+        "txt",
+        "markdown",
+        "md",
+        "mdx",
+        "pdf",
+        "html",
+        "htm",
+        "xlsx",
+        "xls",
+        "vtt",
+        "properties",
+        "doc",
+        "docx",
+        "csv",
+        "eml",
+        "msg",
+        "pptx",
+        "xml",
+        "epub",
+        "ppt",
+    }
+)
 
 
 def detect_type(extension: str, mime_type: str) -> FileType:
     """The type a file's extension (else its MIME type) says it is."""
     ext = extension.lstrip(".").lower()
     for kind, known in (
-        (FileType.IMAGE, IMAGE_EXTENSIONS), (FileType.VIDEO, VIDEO_EXTENSIONS),
-        (FileType.AUDIO, AUDIO_EXTENSIONS), (FileType.DOCUMENT, DOCUMENT_EXTENSIONS),
+        (FileType.IMAGE, IMAGE_EXTENSIONS),
+        (FileType.VIDEO, VIDEO_EXTENSIONS),
+        (FileType.AUDIO, AUDIO_EXTENSIONS),
+        (FileType.DOCUMENT, DOCUMENT_EXTENSIONS),
     ):
         if ext in known:
             return kind
@@ -81,16 +103,20 @@ class FileUploadConfig:
         """Dify's rule, where `declared_type` is the type the request named ("custom" when none): a named type
         must be allowed; images answer to the image transfer methods when there are any, other files (and images
         otherwise) to the upload methods. A
-        custom file passes with an allowed extension; Dify refuses it otherwise, weir lets it pass when the
-        type its extension shows is allowed (or any type is), so a client that omits `type` still works."""
+        custom file passes with an allowed extension; Dify refuses it otherwise, weir lets it pass when its
+        extension or MIME type shows an allowed type (image, document …), so a client that omits `type` still
+        works; a file of no known type needs an allowed extension (unless the config restricts nothing)."""
         if method == TransferMethod.TOOL_FILE:
             return True
         allowed_types = self.allowed_file_types
         if declared_type == FileType.CUSTOM:
             extensions = {e.lower() if e.startswith(".") else f".{e.lower()}" for e in self.allowed_file_extensions}
             detected = detect_type(extension, mime_type)
-            if extension.lower() not in extensions and allowed_types and detected not in allowed_types:
-                return False
+            if extension.lower() not in extensions:
+                if detected == FileType.CUSTOM and (allowed_types or extensions):
+                    return False
+                if allowed_types and detected not in allowed_types:
+                    return False
             declared_type = detected.value
         elif allowed_types and declared_type not in allowed_types:
             return False
@@ -135,13 +161,18 @@ def app_upload_config(file_upload: Mapping[str, Any] | None) -> FileUploadConfig
         return FileUploadConfig(
             allowed_file_types=_strings(file_upload.get("allowed_file_types")),
             allowed_file_extensions=_strings(file_upload.get("allowed_file_extensions")),
-            allowed_file_upload_methods=methods, number_limits=limit, image_methods=methods, image_limit=limit,
+            allowed_file_upload_methods=methods,
+            number_limits=limit,
+            image_methods=methods,
+            image_limit=limit,
             image_detail=detail,
         )
     if image.get("enabled"):
         return FileUploadConfig(
-            allowed_file_types=(FileType.IMAGE.value,), image_methods=_strings(image.get("transfer_methods")),
-            image_limit=_int(image.get("number_limits"), 3), image_detail=detail,
+            allowed_file_types=(FileType.IMAGE.value,),
+            image_methods=_strings(image.get("transfer_methods")),
+            image_limit=_int(image.get("number_limits"), 3),
+            image_detail=detail,
         )
     return None
 
@@ -197,8 +228,17 @@ def resolved_type(declared: str, extension: str, mime_type: str) -> str:
 
 
 def file_dict(
-    *, tenant_id: str, declared_type: str, method: TransferMethod, filename: str, extension: str, mime_type: str,
-    size: int, url: str | None, remote_url: str | None = None, related_id: str | None = None,
+    *,
+    tenant_id: str,
+    declared_type: str,
+    method: TransferMethod,
+    filename: str,
+    extension: str,
+    mime_type: str,
+    size: int,
+    url: str | None,
+    remote_url: str | None = None,
+    related_id: str | None = None,
     mapping_id: str | None = None,
 ) -> dict[str, Any]:
     return {
