@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from adapters.llm import anthropic_wire, openai_wire
 from adapters.llm.tiktoken_counter import IMAGE_TOKENS, TiktokenCounter
 from domain.files.workflow_files import (
-    FileUploadConfig,
     FileType,
+    FileUploadConfig,
     app_upload_config,
     detect_type,
     remote_file_info,
