@@ -261,3 +261,14 @@ def file_markdown(file: Mapping[str, Any]) -> str:
     """How a file reads inside text (Dify's File.markdown): an image link for images, a link otherwise."""
     url, name = str(file.get("url") or file.get("remote_url") or ""), str(file.get("filename") or "")
     return f"![{name}]({url})" if file.get("type") == FileType.IMAGE else f"[{name or url}]({url})"
+
+
+def files_in(outputs: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The files among a node's or a run's output values (each value a file or a list of files), in order:
+    Dify's `files` of node_finished and workflow_finished events."""
+    found: list[dict[str, Any]] = []
+    for value in outputs.values():
+        for item in value if isinstance(value, list) else [value]:
+            if is_file(item):
+                found.append(dict(item))
+    return found

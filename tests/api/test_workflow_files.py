@@ -6,6 +6,7 @@ files in run outputs, vision llm nodes (OpenAI and Anthropic image parts), `sys.
 import asyncio
 import base64
 import io
+import json
 from pathlib import Path
 from typing import ClassVar
 
@@ -147,6 +148,18 @@ async def test_uploads_and_links_are_read_listed_by_code_and_returned_as_dify_fi
     )
     assert linked["remote_url"] == link and linked["url"] == link and linked["size"] == -1
     assert files_server.paths == ["/notes/brief.md"]  # fetched once, when document-extractor needed the bytes
+
+    # Streaming, workflow_finished lists the files of the outputs, as Dify does.
+    response = await console.client.post(
+        "/v1/workflows/run",
+        headers=bearer(key),
+        json={"inputs": {"attachments": [local(upload)]}, "response_mode": "streaming", "user": "alice"},
+    )
+    events = [
+        json.loads(line[6:]) for line in (await response.get_data()).decode().split("\n") if line.startswith("data: ")
+    ]
+    finished = next(e["data"] for e in events if e["event"] == "workflow_finished")
+    assert [f["related_id"] for f in finished["files"]] == [upload], finished
 
     # The upload's signed link reads the file.
     path = uploaded["url"][uploaded["url"].index("/files/") :]
