@@ -24,7 +24,8 @@ class ResolveFiles:
     URL, whose name and type come from its path: its bytes are fetched only when a node needs them (through
     the SSRF guard); `tool_file` names a tool's output, which weir does not make yet ("not found"). Each file
     must pass its config ("File validation failed for file: NAME"), a list its count limits. Errors are
-    InvalidParam naming the variable (or `files`)."""
+    InvalidParam naming the variable (or `files`). An upload named by a request is marked used, so the orphan
+    reaper (UPLOAD_FILE_ORPHAN_HOURS) never deletes a file a run or message refers to."""
 
     def __init__(self, uow: UnitOfWorkFactory, urls: FileUrls) -> None:
         self._uow = uow
@@ -79,8 +80,10 @@ class ResolveFiles:
             raise InvalidParam(message, param=param) from None
         async with self._uow() as uow:
             upload = await uow.uploads.get(file_id)
-        if upload is None or not upload.readable_by(reader):
-            raise InvalidParam("Invalid upload file", param=param)
+            if upload is None or not upload.readable_by(reader):
+                raise InvalidParam("Invalid upload file", param=param)
+            await uow.uploads.mark_used(upload.id, reader.user_id)  # referenced now: the orphan reaper keeps it
+            await uow.commit()
         extension = f".{upload.extension}" if upload.extension else ""
         return file_dict(
             tenant_id=str(reader.tenant_id),

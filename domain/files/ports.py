@@ -20,6 +20,9 @@ class UploadFileRepository(Protocol):
 
     async def get(self, file_id: UUID) -> UploadFile | None: ...
 
+    async def mark_used(self, file_id: UUID, used_by: UUID) -> None:
+        """Records that a message or run refers to the upload (now), so the orphan reaper keeps it."""
+
 
 class FileUrls(Protocol):
     """Signed, expiring URLs of uploaded files (the `url` of a local file in a run's variables, of a

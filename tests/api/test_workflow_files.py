@@ -12,6 +12,7 @@ from typing import ClassVar
 
 import pytest
 from quart.datastructures import FileStorage
+from sqlalchemy import text
 
 from tests.api.chat_helpers import configure_provider, make_app
 from tests.api.helpers import bearer
@@ -116,7 +117,7 @@ def remote(url: str, kind: str = "document") -> dict:
 
 
 @pytest.mark.parametrize("settings", [ALLOWED], indirect=True)
-async def test_uploads_and_links_are_read_listed_by_code_and_returned_as_dify_files(console, files_server):
+async def test_uploads_and_links_are_read_listed_by_code_and_returned_as_dify_files(console, container, files_server):
     key = await _import(console, "file_inputs.yml")
     upload = await _upload(console, key, "terms.md", b"# Terms\n\nPay in 30 days.", "text/markdown")
     link = f"http://localhost:{files_server.port}/notes/brief.md"
@@ -148,6 +149,11 @@ async def test_uploads_and_links_are_read_listed_by_code_and_returned_as_dify_fi
     )
     assert linked["remote_url"] == link and linked["url"] == link and linked["size"] == -1
     assert files_server.paths == ["/notes/brief.md"]  # fetched once, when document-extractor needed the bytes
+
+    # Referenced by a run, the upload is "used": the orphan-upload reaper keeps it.
+    async with container.engine().connect() as conn:
+        used = await conn.execute(text("SELECT used, used_by FROM upload_files WHERE id = :id"), {"id": upload})
+        assert used.one()[0] is True
 
     # Streaming, workflow_finished lists the files of the outputs, as Dify does.
     response = await console.client.post(
