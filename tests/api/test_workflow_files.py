@@ -357,6 +357,17 @@ async def test_a_chat_app_with_file_upload_sends_images_to_the_model_and_keeps_t
         status, body = await app.send("And this?", files=files)
         assert (status, body["message"]) == (400, message), body
 
+    # A completion app takes files the same way: the image rides on its one user message.
+    writer = await make_app(console, upstream, mode="completion", file_upload={
+        "enabled": True, "allowed_file_types": ["image"], "allowed_file_upload_methods": ["remote_url"],
+        "number_limits": 1, "image": {"detail": "high"}})
+    response = await console.client.post("/v1/completion-messages", headers=writer.headers, json={
+        "inputs": {"company": "Acme"}, "query": "Caption it", "user": "alice", "response_mode": "blocking",
+        "files": [remote("https://example.com/logo.png", "image")]})
+    assert response.status_code == 200, await response.get_json()
+    assert upstream.requests[-1]["json"]["messages"][-1]["content"][-1] == {
+        "type": "image_url", "image_url": {"url": "https://example.com/logo.png", "detail": "high"}}
+
     # An app without file upload ignores the files, as Dify does.
     plain = await make_app(console, upstream)
     status, body = await plain.send("Hello", files=[local(photo, "image")])
