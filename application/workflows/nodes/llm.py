@@ -6,7 +6,7 @@ from typing import Any
 
 from application.workflows.nodes.model_call import ModelResolver, complete, model_settings, prompts_view
 from application.workflows.nodes.selectors import named_values, selector
-from application.workflows.nodes.vision import NodeVision
+from application.workflows.nodes.vision import NodeVision, without_file_references
 from domain.models.entities import ChatMessage, Role
 from domain.workflows.graph import Node
 from domain.workflows.nodes import NodeContext, NodeFailed, NodeResult
@@ -67,7 +67,8 @@ class LlmExecutor:
                 return await self._renderer.render(str(entry.get("jinja2_text") or ""), jinja_vars)
             except TemplateFailed as error:
                 raise NodeFailed(error.message) from None
-        return pool.render(str(entry.get("text") or "").replace(CONTEXT_MARK, context))
+        text = without_file_references(str(entry.get("text") or ""), pool)
+        return pool.render(text.replace(CONTEXT_MARK, context))
 
     async def run(self, node: Node, context: NodeContext) -> NodeResult:
         settings = model_settings(node.data)
