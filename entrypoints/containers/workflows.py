@@ -14,6 +14,8 @@ from application.workflows.manage_workflow import GetDraft, PublishWorkflow, Syn
 from application.workflows.nodes.document_extractor import DocumentExtractorExecutor
 from application.workflows.nodes.knowledge_retrieval import KnowledgeRetrievalExecutor
 from application.workflows.nodes.llm import LlmExecutor
+from application.workflows.nodes.parameter_extractor import ParameterExtractorExecutor
+from application.workflows.nodes.question_classifier import QuestionClassifierExecutor
 from application.workflows.nodes.registry import BuiltinNodeExecutors, builtin_node_executors
 from application.workflows.nodes.response_nodes import AnswerExecutor, EndExecutor
 from application.workflows.nodes.vision import NodeVision
@@ -35,6 +37,8 @@ def node_executors(
         "knowledge-retrieval": KnowledgeRetrievalExecutor(retrieve),
         "document-extractor": DocumentExtractorExecutor(uow_factory, load_file_content, extractor),
         "llm": LlmExecutor(builtin["model_resolver"], builtin["template_renderer"], vision),
+        "question-classifier": QuestionClassifierExecutor(builtin["model_resolver"], vision),
+        "parameter-extractor": ParameterExtractorExecutor(builtin["model_resolver"], vision),
     })
 
 

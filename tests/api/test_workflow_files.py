@@ -299,6 +299,8 @@ async def test_a_chatflows_files_are_its_sys_files_and_stay_with_the_message(con
     )
     body = await response.get_json()
     assert response.status_code == 200, body
+    sorted_ = upstream.requests[-2]["json"]["messages"][-1]  # the question-classifier's vision sees them too
+    assert [p["image_url"]["detail"] for p in sorted_["content"][1:]] == ["low", "low"]
     sent = upstream.requests[-1]["json"]["messages"][-1]
     assert sent["content"][0] == {"type": "text", "text": "What do you see?"}
     assert [p["image_url"]["url"][:22] for p in sent["content"][1:]] == ["data:image/png;base64,", link[:22]]
