@@ -43,7 +43,11 @@ class LoadFileContent:
 
     async def load(self, file: Any, reader: FileReader | None) -> tuple[bytes, str, str]:
         """(bytes, extension without its dot, MIME type)."""
-        if isinstance(file, Mapping) and file.get("transfer_method") == TransferMethod.REMOTE_URL:
+        if (
+            isinstance(file, Mapping)
+            and file.get("transfer_method") == TransferMethod.REMOTE_URL
+            and not (file.get("related_id") or file.get("upload_file_id"))
+        ):
             return await self._fetch(file)
         file_id = file_id_of(file)
         if file_id is None:

@@ -25,7 +25,7 @@ class BuildImageParts:
         for file in files:
             if not isinstance(file, Mapping) or file.get("type") != FileType.IMAGE:
                 continue
-            if file.get("transfer_method") == TransferMethod.REMOTE_URL:
+            if file.get("transfer_method") == TransferMethod.REMOTE_URL and not file.get("related_id"):
                 parts.append(ImagePart(str(file.get("remote_url") or file.get("url")), detail))
                 continue
             data, _, mime_type = await self._files.load(file, reader)

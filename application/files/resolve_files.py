@@ -34,8 +34,11 @@ class ResolveFiles:
     async def one(self, raw: Any, config: FileUploadConfig, reader: FileReader, param: str) -> dict[str, Any]:
         mapping = FileMapping.parse(raw, param)
         match mapping.method:
-            case TransferMethod.LOCAL_FILE:
+            # A link the web client first copied into an upload names that upload (Dify reads it as one).
+            case TransferMethod.LOCAL_FILE | TransferMethod.REMOTE_URL if mapping.upload_file_id:
                 file = await self._local(mapping, reader, param)
+            case TransferMethod.LOCAL_FILE:
+                raise InvalidParam("Invalid upload file id", param=param)
             case TransferMethod.REMOTE_URL:
                 file = self._remote(mapping, reader, param)
             case _:
@@ -76,8 +79,7 @@ class ResolveFiles:
         try:
             file_id = UUID(mapping.upload_file_id or "")
         except ValueError:
-            message = "Invalid upload file id" if not mapping.upload_file_id else "Invalid upload file id format"
-            raise InvalidParam(message, param=param) from None
+            raise InvalidParam("Invalid upload file id format", param=param) from None
         async with self._uow() as uow:
             upload = await uow.uploads.get(file_id)
             if upload is None or not upload.readable_by(reader):
@@ -85,6 +87,7 @@ class ResolveFiles:
             await uow.uploads.mark_used(upload.id, reader.user_id)  # referenced now: the orphan reaper keeps it
             await uow.commit()
         extension = f".{upload.extension}" if upload.extension else ""
+        url = self._urls.signed_url(upload.id)
         return file_dict(
             tenant_id=str(reader.tenant_id),
             declared_type=mapping.declared_type,
@@ -93,7 +96,8 @@ class ResolveFiles:
             extension=extension,
             mime_type=upload.mime_type,
             size=upload.size,
-            url=self._urls.signed_url(upload.id),
+            url=url,
+            remote_url=url if mapping.method == TransferMethod.REMOTE_URL else None,
             related_id=str(upload.id),
             mapping_id=mapping.mapping_id,
         )

@@ -207,6 +207,8 @@ async def test_file_variables_are_checked_at_the_edge_with_difys_messages(consol
             "transfer_method is required in file mapping",
         ),
         ({"attachments": [remote("ftp://example.com/a.md")]}, "Invalid file url"),
+        ({"attachments": [{"type": "document", "transfer_method": "local_file"}]}, "Invalid upload file id"),
+        ({"attachments": [local("42")]}, "Invalid upload file id format"),
         ({"attachments": [], "contract": "x"}, "contract in input form must be a file"),
         (
             {"attachments": [], "contract": {"type": "document", "transfer_method": "tool_file", "tool_file_id": "t1"}},
@@ -223,6 +225,16 @@ async def test_file_variables_are_checked_at_the_edge_with_difys_messages(consol
     status, body = await _run(console, key, {"attachments": [local(readme, "custom")], "contract": ""})
     assert status == 200 and body["data"]["status"] == "succeeded", body
     assert body["data"]["outputs"]["texts"] == ["read me"]
+
+    # A link the web client copied into an upload first names the upload: it is read from storage.
+    copied = {
+        "type": "document",
+        "transfer_method": "remote_url",
+        "url": "https://gone.example/x.md",
+        "upload_file_id": notes,
+    }
+    status, body = await _run(console, key, {"attachments": [copied]})
+    assert status == 200 and body["data"]["outputs"]["texts"] == ["notes"], body
 
 
 @pytest.mark.parametrize("settings", [ALLOWED], indirect=True)
@@ -360,15 +372,34 @@ async def test_a_chat_app_with_file_upload_sends_images_to_the_model_and_keeps_t
         assert (status, body["message"]) == (400, message), body
 
     # A completion app takes files the same way: the image rides on its one user message.
-    writer = await make_app(console, upstream, mode="completion", file_upload={
-        "enabled": True, "allowed_file_types": ["image"], "allowed_file_upload_methods": ["remote_url"],
-        "number_limits": 1, "image": {"detail": "high"}})
-    response = await console.client.post("/v1/completion-messages", headers=writer.headers, json={
-        "inputs": {"company": "Acme"}, "query": "Caption it", "user": "alice", "response_mode": "blocking",
-        "files": [remote("https://example.com/logo.png", "image")]})
+    writer = await make_app(
+        console,
+        upstream,
+        mode="completion",
+        file_upload={
+            "enabled": True,
+            "allowed_file_types": ["image"],
+            "allowed_file_upload_methods": ["remote_url"],
+            "number_limits": 1,
+            "image": {"detail": "high"},
+        },
+    )
+    response = await console.client.post(
+        "/v1/completion-messages",
+        headers=writer.headers,
+        json={
+            "inputs": {"company": "Acme"},
+            "query": "Caption it",
+            "user": "alice",
+            "response_mode": "blocking",
+            "files": [remote("https://example.com/logo.png", "image")],
+        },
+    )
     assert response.status_code == 200, await response.get_json()
     assert upstream.requests[-1]["json"]["messages"][-1]["content"][-1] == {
-        "type": "image_url", "image_url": {"url": "https://example.com/logo.png", "detail": "high"}}
+        "type": "image_url",
+        "image_url": {"url": "https://example.com/logo.png", "detail": "high"},
+    }
 
     # An app without file upload ignores the files, as Dify does.
     plain = await make_app(console, upstream)
