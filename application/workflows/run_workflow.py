@@ -13,6 +13,7 @@ from domain.apps.errors import NotWorkflowApp
 from domain.apps.input_form import validate_inputs
 from domain.conversations.ports import StopSignals
 from domain.files.entities import FileReader
+from domain.files.workflow_files import app_upload_config
 from domain.maintenance.leases import SHUT_DOWN_RUN, WorkLease
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam, NotFound
@@ -31,6 +32,7 @@ from domain.workflows.variables import VariablePool
 log = logging.getLogger("weir.workflow")
 
 Publish = Callable[[ev.RunEvent], Awaitable[None]]
+SYSTEM_FILES = "sys.files"  # the key of a run's files among its stored inputs (Dify's)
 
 
 class WorkflowNotPublished(InvalidParam):
@@ -45,6 +47,7 @@ class RunWorkflowRequest:
     inputs: dict[str, Any]
     workflow_id: UUID | None = None
     triggered_from: str = "app-run"
+    files: tuple[Any, ...] = ()  # Dify's file mappings: the run's `sys.files`
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +130,8 @@ class RunWorkflow:
             workflow = await self._workflow(uow, request)
         parse_graph(workflow.graph)
         inputs = await self.checked_inputs(workflow, request.app, request.end_user, request.inputs)
+        if request.files:
+            inputs |= await self._system_files(workflow, request)
         run = WorkflowRun(
             id=self._ids.new_id(),
             tenant_id=workflow.tenant_id,
@@ -162,6 +167,15 @@ class RunWorkflow:
             return inputs
         reader = FileReader(app.tenant_id, app.created_by, "end_user", end_user.id)
         return await self._files.inputs(workflow.input_form(), inputs, reader)
+
+    async def _system_files(self, workflow: Workflow, request: RunWorkflowRequest) -> dict[str, Any]:
+        """`sys.files`, kept with the run's inputs as Dify keeps them (so a queued run has them too): the
+        request's files checked against the workflow's `file_upload` feature, ignored when it is off."""
+        config = app_upload_config(workflow.features.get("file_upload"))
+        if config is None or self._files is None:
+            return {}
+        reader = FileReader(request.app.tenant_id, request.app.created_by, "end_user", request.end_user.id)
+        return {SYSTEM_FILES: await self._files.many(list(request.files), config, reader, "files")}
 
     async def execute(self, request: RunWorkflowRequest) -> WorkflowRunHandle:
         """Prepares the run and executes it in the background of this process (one detached step: a client
@@ -202,9 +216,8 @@ class RunWorkflow:
         await self._run(WorkflowRunHandle(task_id, run, self._events), workflow, user)
 
     async def _run(self, handle: WorkflowRunHandle, workflow: Workflow, user: str) -> None:
-        pool = VariablePool(
-            system=system_variables(handle.run, workflow, user), environment=environment_variables(workflow)
-        )
+        system = system_variables(handle.run, workflow, user) | {"files": handle.run.inputs.get(SYSTEM_FILES) or []}
+        pool = VariablePool(system=system, environment=environment_variables(workflow))
         await self.drive(handle, workflow, RunSetup(user, pool), handle.publish)
 
     async def _workflow(self, uow: UnitOfWork, request: RunWorkflowRequest) -> Workflow:

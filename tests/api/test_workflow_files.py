@@ -406,3 +406,52 @@ async def test_a_chat_app_with_file_upload_sends_images_to_the_model_and_keeps_t
     status, body = await plain.send("Hello", files=[local(photo, "image")])
     assert status == 200, body
     assert isinstance(upstream.requests[-1]["json"]["messages"][-1]["content"], str)
+
+
+SYS_FILES_DSL = """
+app: {mode: workflow, name: Inbox reader}
+kind: app
+version: 0.3.0
+workflow:
+  features:
+    file_upload: {enabled: true, allowed_file_types: [document], allowed_file_upload_methods: [local_file],
+                  number_limits: 1}
+  graph:
+    nodes:
+    - {id: start, data: {type: start, title: Start, variables: []}}
+    - {id: read, data: {type: document-extractor, title: Read, variable_selector: [sys, files]}}
+    - {id: end, data: {type: end, title: End, outputs: [{variable: texts, value_selector: [read, text]}]}}
+    edges:
+    - {id: a, source: start, target: read, sourceHandle: source}
+    - {id: b, source: read, target: end, sourceHandle: source}
+"""
+
+
+async def test_a_workflow_runs_files_are_its_sys_files_checked_against_its_file_upload(console):
+    imported = await (
+        await console.client.post(
+            "/console/api/apps/imports",
+            headers=console.headers,
+            json={"mode": "yaml-content", "yaml_content": SYS_FILES_DSL, "publish": True},
+        )
+    ).get_json()
+    assert imported["status"] == "completed", imported.get("error")
+    key = await console.create_app_key(imported["app_id"])
+    memo = await _upload(console, key, "memo.txt", b"Lunch at one.", "text/plain")
+
+    response = await console.client.post(
+        "/v1/workflows/run",
+        headers=bearer(key),
+        json={"inputs": {}, "files": [local(memo)], "response_mode": "blocking", "user": "alice"},
+    )
+    body = await response.get_json()
+    assert response.status_code == 200 and body["data"]["status"] == "succeeded", body
+    assert body["data"]["outputs"] == {"texts": ["Lunch at one."]}
+
+    response = await console.client.post(
+        "/v1/workflows/run",
+        headers=bearer(key),
+        json={"inputs": {}, "files": [local(memo)] * 2, "response_mode": "blocking", "user": "alice"},
+    )
+    assert response.status_code == 400
+    assert (await response.get_json())["message"] == "Number of files exceeds the maximum limit 1"
