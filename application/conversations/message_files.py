@@ -12,7 +12,7 @@ from application.files.resolve_files import ResolveFiles
 from domain.apps.entities import App, EndUser
 from domain.conversations.entities import MessageFile
 from domain.files.entities import FileReader
-from domain.files.workflow_files import app_upload_config
+from domain.files.upload_config import app_upload_config
 from domain.models.entities import ImagePart
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator

@@ -6,8 +6,8 @@ from typing import Any
 from uuid import UUID
 
 from domain.files.entities import MB, FileReader, UploadLimits
+from domain.files.file_types import TransferMethod
 from domain.files.ports import FileStorage
-from domain.files.workflow_files import TransferMethod
 from domain.shared.errors import DomainError
 from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.workflows.http import HttpClient, HttpRequestFailed, HttpRequestRefused, HttpTimeouts, OutgoingRequest

@@ -7,7 +7,7 @@ from typing import Any
 
 from application.files.file_content import LoadFileContent
 from domain.files.entities import FileReader
-from domain.files.workflow_files import FileType, TransferMethod
+from domain.files.file_types import FileType, TransferMethod
 from domain.models.entities import ImagePart
 
 

@@ -5,15 +5,10 @@ from typing import Any
 from uuid import UUID
 
 from domain.files.entities import FileReader
+from domain.files.file_types import TransferMethod
 from domain.files.ports import FileUrls
-from domain.files.workflow_files import (
-    FileMapping,
-    FileUploadConfig,
-    TransferMethod,
-    file_dict,
-    remote_file_info,
-    variable_upload_config,
-)
+from domain.files.upload_config import FileUploadConfig, variable_upload_config
+from domain.files.workflow_files import FileMapping, file_dict, remote_file_info
 from domain.shared.errors import InvalidParam
 from domain.shared.unit_of_work import UnitOfWorkFactory
 

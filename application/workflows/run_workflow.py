@@ -13,7 +13,7 @@ from domain.apps.errors import NotWorkflowApp
 from domain.apps.input_form import validate_inputs
 from domain.conversations.ports import StopSignals
 from domain.files.entities import FileReader
-from domain.files.workflow_files import app_upload_config
+from domain.files.upload_config import app_upload_config
 from domain.maintenance.leases import SHUT_DOWN_RUN, WorkLease
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam, NotFound

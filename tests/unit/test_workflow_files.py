@@ -7,13 +7,9 @@ from hypothesis import strategies as st
 
 from adapters.llm import anthropic_wire, openai_wire
 from adapters.llm.tiktoken_counter import IMAGE_TOKENS, TiktokenCounter
-from domain.files.workflow_files import (
-    FileType,
-    FileUploadConfig,
-    app_upload_config,
-    detect_type,
-    remote_file_info,
-)
+from domain.files.file_types import FileType, detect_type
+from domain.files.upload_config import FileUploadConfig, app_upload_config
+from domain.files.workflow_files import remote_file_info
 from domain.models.entities import ChatMessage, ChatRequest, ImagePart, Role
 from domain.shared.errors import InvalidParam
 
