@@ -115,3 +115,17 @@ def files_in(outputs: Mapping[str, Any]) -> list[dict[str, Any]]:
             if is_file(item):
                 found.append(dict(item))
     return found
+
+
+# The keys Dify's file conditions (if-else sub-variables, list-operator filters) name, where they differ
+# from the file dict's own.
+_CONDITION_KEYS = {"name": "filename", "url": "remote_url"}
+
+
+def file_attribute(item: Mapping[str, Any], key: str) -> Any:
+    """A file's attribute as a condition names it (`name`, `type`, `extension`, `mime_type`, `size`,
+    `transfer_method`, `url`); any other mapping's own key."""
+    if not is_file(item):
+        return item.get(key)
+    value = item.get(_CONDITION_KEYS.get(key, key))
+    return value if value is not None or key != "url" else item.get("url")
