@@ -27,9 +27,11 @@ from adapters.security.jwt_tokens import JwtAccessTokenIssuer
 from adapters.security.password_hasher import ScryptPasswordHasher
 from adapters.security.secret_cipher import AesGcmSecretCipher
 from adapters.storage.local_files import LocalFileStorage
+from adapters.storage.signed_urls import SignedFileUrls
 from adapters.system.clock import SystemClock
 from adapters.system.ids import UuidV7Generator
 from adapters.vectorstores.probes import InMemoryVectorStoreProbe, MilvusProbe
+from adapters.workflow.httpx_client import HttpxHttpClient
 from adapters.workflow.subprocess_code_runner import CodeSandboxProbe
 from application.apps.create_api_key import CreateApiKey
 from application.apps.create_app import CreateApp
@@ -42,7 +44,11 @@ from application.apps.set_api_access import SetApiAccess
 from application.apps.update_app import UpdateApp
 from application.check_health import CheckHealth
 from application.conversations.generations import Generations
+from application.conversations.message_files import PrepareSentFiles
+from application.files.file_content import LoadFileContent
+from application.files.image_parts import BuildImageParts
 from application.files.read_file import ReadSignedFile
+from application.files.resolve_files import ResolveFiles
 from application.files.upload_file import UploadFileForApp
 from application.service_api.authenticate_api_key import AuthenticateApiKey
 from application.service_api.describe_app import DescribeApp
@@ -136,6 +142,17 @@ class Container(containers.DeclarativeContainer):
         config.uploads.blacklist,
     )
 
+    # Files in workflows and messages: signed links, request mappings resolved, bytes read or fetched
+    # (remote files through the same SSRF guard as the http-request node).
+    file_urls = providers.Singleton(SignedFileUrls, config.files_url, config.secret_key)
+    resolve_files = providers.Factory(ResolveFiles, uow_factory, file_urls)
+    load_file_content = providers.Singleton(
+        LoadFileContent, uow_factory, file_storage,
+        providers.Singleton(HttpxHttpClient, allowed_hosts=config.workflow.allowed_hosts), upload_limits,
+    )
+    image_parts = providers.Factory(BuildImageParts, load_file_content)
+    prepare_sent_files = providers.Factory(PrepareSentFiles, resolve_files, image_parts)
+
     telemetry = providers.Container(TelemetryContainer, config=config.otel, uow_factory=uow_factory, broker=broker)
 
     auth_throttle = providers.Singleton(
@@ -214,6 +231,7 @@ class Container(containers.DeclarativeContainer):
         retrieve=knowledge.retrieve,
         get_dataset=knowledge.get_dataset,
         process_lease=maintenance.process_lease,
+        prepare_sent_files=prepare_sent_files,
     )
     tools = providers.Container(
         ToolsContainer,
@@ -247,6 +265,10 @@ class Container(containers.DeclarativeContainer):
         process_lease=maintenance.process_lease,
         invoke_tool=tools.invoke_tool,
         store_tool_files=tools.store_tool_files,
+        resolve_files=resolve_files,
+        load_file_content=load_file_content,
+        image_parts=image_parts,
+        prepare_sent_files=prepare_sent_files,
     )
 
     mcp_server = providers.Container(

@@ -111,6 +111,7 @@ class _Store:
         self.messages: dict[UUID, Message] = {}
         self.feedbacks: dict[UUID, Feedback] = {}
         self.uploads: dict[UUID, UploadFile] = {}
+        self.used_uploads: set[UUID] = set()
 
 
 class _Repo:
@@ -416,6 +417,9 @@ class FakeUploadFileRepository(_Repo):
 
     async def get(self, file_id: UUID) -> UploadFile | None:
         return self.s.uploads.get(file_id)
+
+    async def mark_used(self, file_id: UUID, used_by: UUID) -> None:
+        self.s.used_uploads.add(file_id)
 
 
 class RecordingSink:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.models.entities import ChatMessage, ChatRequest, Role, ToolCall, ToolDefinition, Usage
+from domain.models.entities import ChatMessage, ChatRequest, ImagePart, Role, ToolCall, ToolDefinition, Usage
 
 API_VERSION = "2023-06-01"
 # Anthropic requires max_tokens; Dify's Anthropic models default to 4096.
@@ -69,9 +69,18 @@ def _blocks(message: ChatMessage) -> list[dict[str, Any]]:
     if message.role is Role.TOOL:
         return [{"type": "tool_result", "tool_use_id": message.tool_call_id or "", "content": message.content}]
     blocks: list[dict[str, Any]] = [{"type": "text", "text": message.content}] if message.content else []
+    blocks += [_image_block(image) for image in message.images]
     for call in message.tool_calls:
         blocks.append({"type": "tool_use", "id": call.id, "name": call.name, "input": _arguments(call.arguments)})
     return blocks
+
+
+def _image_block(image: ImagePart) -> dict[str, Any]:
+    inline = image.inline
+    if inline is None:
+        return {"type": "image", "source": {"type": "url", "url": image.url}}
+    media_type, data = inline
+    return {"type": "image", "source": {"type": "base64", "media_type": media_type, "data": data}}
 
 
 def _arguments(text: str) -> dict[str, Any]:

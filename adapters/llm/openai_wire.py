@@ -33,6 +33,11 @@ def request_body(request: ChatRequest) -> dict[str, Any]:
 
 def message_json(message: ChatMessage) -> dict[str, Any]:
     out: dict[str, Any] = {"role": message.role.value, "content": message.content}
+    if message.images:
+        text = [{"type": "text", "text": message.content}] if message.content else []
+        out["content"] = text + [
+            {"type": "image_url", "image_url": {"url": image.url, "detail": image.detail}} for image in message.images
+        ]
     if message.name:
         out["name"] = message.name
     if message.tool_calls:

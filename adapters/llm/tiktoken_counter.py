@@ -37,6 +37,9 @@ _O200K_MODELS = re.compile(r"(ft:)?(gpt-4o|chatgpt-4o|gpt-4\.1|gpt-4\.5|gpt-5|gp
 TOKENS_PER_MESSAGE = 3
 TOKENS_PER_NAME = 1
 REPLY_PRIMING = 3
+# An image costs a fixed count, as OpenAI prices it: 85 tokens at low detail; at high detail 85 plus 170 per
+# 512-pixel tile, counted here as a 1024x1024 image (4 tiles), since the size is not read.
+IMAGE_TOKENS = {"low": 85, "high": 765}
 
 
 class _Encoding(Protocol):
@@ -93,6 +96,7 @@ class TiktokenCounter:
                 total += count(call.name) + count(call.arguments)
             if message.tool_call_id:
                 total += count(message.tool_call_id)
+            total += sum(IMAGE_TOKENS.get(image.detail, IMAGE_TOKENS["high"]) for image in message.images)
         return total
 
     def _encoding(self, model: str) -> _Encoding:

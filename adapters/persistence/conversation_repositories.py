@@ -5,8 +5,8 @@ from sqlalchemy import and_, bindparam, delete, desc, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.persistence.schema import conversations, message_feedbacks, messages
-from domain.conversations.entities import Conversation, Feedback, Message, MessageStatus, Rating
+from adapters.persistence.schema import conversations, message_feedbacks, message_files, messages
+from domain.conversations.entities import Conversation, Feedback, Message, MessageFile, MessageStatus, Rating
 from domain.conversations.ports import Page
 
 
@@ -180,6 +180,8 @@ class SqlaMessageRepository:
 
     async def add(self, message: Message) -> None:
         await self._session.execute(_INSERT_MESSAGE, {"id": message.id, **_message_values(message)})
+        if message.files:
+            await self._session.execute(message_files.insert(), [_file_values(f) for f in message.files])
 
     async def get(self, message_id: UUID) -> Message | None:
         row = (await self._session.execute(select(messages).where(messages.c.id == message_id))).first()
@@ -222,7 +224,38 @@ class SqlaMessageRepository:
             where.append(or_(m.c.created_at < anchor[0], and_(m.c.created_at == anchor[0], m.c.id < anchor[1])))
         stmt = select(m).where(*where).order_by(desc(m.c.created_at), desc(m.c.id)).limit(limit + 1)
         rows = (await self._session.execute(stmt)).all()
-        return Page(items=[_message(r) for r in rows[:limit]], has_more=len(rows) > limit)
+        items = [_message(r) for r in rows[:limit]]
+        await self._attach_files(items)
+        return Page(items=items, has_more=len(rows) > limit)
+
+    async def _attach_files(self, items: list[Message]) -> None:
+        if not items:
+            return
+        f = message_files
+        stmt = select(f).where(f.c.message_id.in_([m.id for m in items])).order_by(f.c.created_at, f.c.id)
+        by_message: dict[UUID, list[MessageFile]] = {}
+        for row in (await self._session.execute(stmt)).all():
+            by_message.setdefault(row.message_id, []).append(_file(row))
+        for message in items:
+            message.files = by_message.get(message.id, [])
+
+
+def _file_values(f: MessageFile) -> dict:
+    return {
+        "id": f.id, "message_id": f.message_id, "type": f.type, "transfer_method": f.transfer_method, "url": f.url,
+        "belongs_to": f.belongs_to, "upload_file_id": f.upload_file_id, "created_by_role": f.created_by_role,
+        "created_by": f.created_by, "created_at": f.created_at, "filename": f.filename[:255],
+        "mime_type": f.mime_type[:255], "size": f.size,
+    }
+
+
+def _file(row) -> MessageFile:
+    return MessageFile(
+        id=row.id, message_id=row.message_id, type=row.type, transfer_method=row.transfer_method,
+        created_by_role=row.created_by_role, created_by=row.created_by, created_at=row.created_at, url=row.url or "",
+        upload_file_id=row.upload_file_id, belongs_to=row.belongs_to or "user", filename=row.filename,
+        mime_type=row.mime_type, size=row.size,
+    )
 
 
 def _feedback(row) -> Feedback:

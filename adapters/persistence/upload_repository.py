@@ -1,6 +1,6 @@
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.schema import upload_files
@@ -29,4 +29,10 @@ class SqlaUploadFileRepository:
             id=row.id, tenant_id=row.tenant_id, key=row.key, name=row.name, size=row.size, extension=row.extension,
             mime_type=row.mime_type or "", created_by=row.created_by, created_by_role=row.created_by_role,
             created_at=row.created_at, hash=row.hash or "",
+        )
+
+    async def mark_used(self, file_id: UUID, used_by: UUID) -> None:
+        await self._session.execute(
+            update(upload_files).where(upload_files.c.id == file_id, ~upload_files.c.used)
+            .values(used=True, used_by=used_by, used_at=func.now())
         )

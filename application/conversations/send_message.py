@@ -1,11 +1,12 @@
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
 from application.conversations.generate_answer import AnswerGeneration, GenerateAnswer
 from application.conversations.generations import Generations, MessageRun
 from application.conversations.knowledge_context import CONTEXT_PROMPT, GatherKnowledgeContext, KnowledgeContext
+from application.conversations.message_files import PrepareSentFiles, SentFiles
 from application.conversations.owned import owned_conversation
 from application.models.resolve_model import ResolveModel
 from domain.apps.entities import App, AppMode, EndUser
@@ -39,6 +40,7 @@ class SendMessageRequest:
     streaming: bool
     conversation_id: UUID | None = None
     auto_generate_name: bool = True
+    files: tuple[Any, ...] = ()  # Dify's file mappings (application.conversations.message_files)
 
 
 class SendMessage:
@@ -52,6 +54,8 @@ class SendMessage:
     the model is called, and no database connection is held while the model answers; from the slot to the
     spawned generation nothing is cancelled by the client going away (a stored message is always answered or
     failed, never left `generating` by a live process).
+    Files: checked against the app's `file_upload` and kept with the message; images reach the model as image
+    parts of the query (application.conversations.message_files).
     """
 
     def __init__(
@@ -68,8 +72,10 @@ class SendMessage:
         default_active_requests: int,
         lease: WorkLease,
         knowledge: GatherKnowledgeContext | None = None,
+        sent_files: PrepareSentFiles | None = None,
     ) -> None:
         self._uow = uow
+        self._sent_files = sent_files
         self._lease = lease
         self._knowledge = knowledge
         self._resolve = resolve_model
@@ -101,11 +107,16 @@ class SendMessage:
         messages = self._prompt(
             chat, config, settings, inputs, history, request.query, resolved.entry.context_size, context
         )
+        sent = SentFiles()
+        if self._sent_files is not None and request.files:
+            sent = await self._sent_files.execute(app, request.end_user, config.file_upload if config else None,
+                                                  request.files)
+            messages[-1] = replace(messages[-1], images=sent.images)  # the query's message
         model_request = ChatRequest(model=settings.name, messages=tuple(messages), params=settings.completion_params)
 
         return await self._generations.detached(self._start(
             request, conversation, settings, inputs, resolved.model, resolved.entry.price, model_request, context,
-            chat,
+            chat, sent,
         ))
 
     async def _start(
@@ -119,6 +130,7 @@ class SendMessage:
         model_request: ChatRequest,
         context: KnowledgeContext | None,
         chat: bool,
+        sent: SentFiles,
     ) -> MessageRun:
         """Takes a slot, stores the message and spawns its generation: one detached step (a client that goes
         away meanwhile does not stop it), so a stored message always has a generation that finishes it."""
@@ -130,6 +142,7 @@ class SendMessage:
             raise TooManyRequests()
         new = conversation is None
         conversation, message = self._records(request, conversation, settings, inputs, owner)
+        message.files = sent.records(message.id, self._ids, message.created_at)
         try:
             await self._stops.register(task_id, request.end_user.session_id)
             await self._persist(new, conversation, message)

@@ -31,9 +31,17 @@ class UploadFileForApp:
         key = f"upload_files/{app.tenant_id}/{file_id}" + (f".{extension}" if extension else "")
         await self._storage.save(key, data)
         upload = UploadFile(
-            id=file_id, tenant_id=app.tenant_id, key=key, name=name, size=len(data), extension=extension,
-            mime_type=mime_type or "", created_by=end_user.id, created_by_role="end_user",
-            created_at=self._clock.now(), hash=hashlib.sha3_256(data).hexdigest(),
+            id=file_id,
+            tenant_id=app.tenant_id,
+            key=key,
+            name=name,
+            size=len(data),
+            extension=extension,
+            mime_type=mime_type or "",
+            created_by=end_user.id,
+            created_by_role="end_user",
+            created_at=self._clock.now(),
+            hash=hashlib.sha3_256(data).hexdigest(),
         )
         committed = False
         try:

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from application.conversations.answer_progress import AnswerProgress
 from application.conversations.generations import Generations
+from application.conversations.message_files import PrepareSentFiles, SentFiles
 from application.conversations.owned import owned_conversation
 from application.workflows.run_handle import WorkflowRunHandle
 from application.workflows.run_workflow import (
@@ -17,7 +18,6 @@ from application.workflows.run_workflow import (
 )
 from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.errors import NotChatApp
-from domain.apps.input_form import validate_inputs
 from domain.conversations.entities import Conversation, Message, MessageStatus, name_from_query
 from domain.conversations.ports import StopSignals
 from domain.maintenance.leases import SHUT_DOWN_MESSAGE, WorkLease
@@ -49,6 +49,7 @@ class ChatflowRequest:
     inputs: dict[str, Any]
     conversation_id: UUID | None = None
     streaming: bool = False
+    files: tuple[Any, ...] = ()  # Dify's file mappings: the run's `sys.files`
 
 
 @dataclass(frozen=True)
@@ -104,9 +105,11 @@ class RunChatflow:
         clock: Clock,
         ids: IdGenerator,
         lease: WorkLease,
+        sent_files: PrepareSentFiles | None = None,
     ) -> None:
         self._uow = uow
         self._lease = lease
+        self._sent_files = sent_files
         self._workflows = workflows
         self._stops = stops
         self._traces = traces
@@ -131,8 +134,16 @@ class RunChatflow:
                 earlier = await uow.messages.history(conversation.id, HISTORY_TURNS)
             variables = carried_variables(workflow, earlier)
         parse_graph(workflow.graph)
-        inputs = conversation.inputs if conversation else validate_inputs(workflow.input_form(), request.inputs)
-        begin = self._begin(request, workflow, conversation, earlier, variables, inputs)
+        if conversation:
+            inputs = conversation.inputs
+        else:
+            inputs = await self._workflows.checked_inputs(workflow, request.app, request.end_user, request.inputs)
+        sent = SentFiles()
+        if self._sent_files is not None and request.files:
+            # The files reach models through llm nodes with vision (their `sys.files`), not here.
+            sent = await self._sent_files.execute(request.app, request.end_user, workflow.features.get("file_upload"),
+                                                  request.files, with_images=False)
+        begin = self._begin(request, workflow, conversation, earlier, variables, inputs, sent)
         return await self._generations.detached(begin)
 
     async def _begin(
@@ -143,6 +154,7 @@ class RunChatflow:
         earlier: list[Message],
         variables: dict[str, Any],
         inputs: dict[str, Any],
+        sent: SentFiles,
     ) -> ChatflowHandle:
         """Stores the message and its run, then spawns the run: one detached step."""
         owner = await self._lease.hold()
@@ -164,6 +176,7 @@ class RunChatflow:
             created_at=now, updated_at=now, is_streaming=request.streaming, status=MessageStatus.GENERATING,
             lease_owner=owner,
         )
+        message.files = sent.records(message.id, self._ids, now)
         handle = ChatflowHandle(WorkflowRunHandle(self._ids.new_id(), run, self._events), message, conversation)
         user = request.end_user.session_id
         await self._stops.register(handle.task_id, user)
@@ -179,7 +192,7 @@ class RunChatflow:
             await self._stops.forget(handle.task_id)
             raise
         system = {
-            **system_variables(run, workflow, user), "query": request.query,
+            **system_variables(run, workflow, user), "query": request.query, "files": list(sent.files),
             "conversation_id": str(conversation.id), "dialogue_count": conversation.dialogue_count + 1,
         }
         pool = VariablePool(system=system, environment=environment_variables(workflow), conversation=variables)

@@ -6,11 +6,14 @@ from typing import Any
 from uuid import UUID
 
 from application.conversations.generations import Generations
+from application.files.resolve_files import ResolveFiles
 from application.workflows.run_handle import WorkflowRunHandle
 from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.errors import NotWorkflowApp
 from domain.apps.input_form import validate_inputs
 from domain.conversations.ports import StopSignals
+from domain.files.entities import FileReader
+from domain.files.upload_config import app_upload_config
 from domain.maintenance.leases import SHUT_DOWN_RUN, WorkLease
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam, NotFound
@@ -29,6 +32,7 @@ from domain.workflows.variables import VariablePool
 log = logging.getLogger("weir.workflow")
 
 Publish = Callable[[ev.RunEvent], Awaitable[None]]
+SYSTEM_FILES = "sys.files"  # the key of a run's files among its stored inputs (Dify's)
 
 
 class WorkflowNotPublished(InvalidParam):
@@ -43,6 +47,7 @@ class RunWorkflowRequest:
     inputs: dict[str, Any]
     workflow_id: UUID | None = None
     triggered_from: str = "app-run"
+    files: tuple[Any, ...] = ()  # Dify's file mappings: the run's `sys.files`
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +107,11 @@ class RunWorkflow:
         ids: IdGenerator,
         limits: Limits,
         lease: WorkLease,
+        files: ResolveFiles | None = None,
     ) -> None:
         self._uow = uow
         self._lease = lease
+        self._files = files
         self._executors = executors
         self._stops = stops
         self._traces = traces
@@ -124,7 +131,9 @@ class RunWorkflow:
         async with self._uow() as uow:
             workflow = await self._workflow(uow, request)
         parse_graph(workflow.graph)
-        inputs = validate_inputs(workflow.input_form(), request.inputs)
+        inputs = await self.checked_inputs(workflow, request.app, request.end_user, request.inputs)
+        if request.files:
+            inputs |= await self._system_files(workflow, request)
         run = WorkflowRun(
             id=self._ids.new_id(),
             tenant_id=workflow.tenant_id,
@@ -150,6 +159,25 @@ class RunWorkflow:
             await self._stops.forget(handle.task_id)
             raise
         return handle, workflow
+
+    async def checked_inputs(
+        self, workflow: Workflow, app: App, end_user: EndUser, given: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The Start node's inputs, checked, with file variables resolved into files (Dify's shape)."""
+        inputs = validate_inputs(workflow.input_form(), given)
+        if self._files is None:
+            return inputs
+        reader = FileReader(app.tenant_id, app.created_by, "end_user", end_user.id)
+        return await self._files.inputs(workflow.input_form(), inputs, reader)
+
+    async def _system_files(self, workflow: Workflow, request: RunWorkflowRequest) -> dict[str, Any]:
+        """`sys.files`, kept with the run's inputs as Dify keeps them (so a queued run has them too): the
+        request's files checked against the workflow's `file_upload` feature, ignored when it is off."""
+        config = app_upload_config(workflow.features.get("file_upload"))
+        if config is None or self._files is None:
+            return {}
+        reader = FileReader(request.app.tenant_id, request.app.created_by, "end_user", request.end_user.id)
+        return {SYSTEM_FILES: await self._files.many(list(request.files), config, reader, "files")}
 
     async def execute(self, request: RunWorkflowRequest) -> WorkflowRunHandle:
         """Prepares the run and executes it in the background of this process (one detached step: a client
@@ -190,9 +218,8 @@ class RunWorkflow:
         await self._run(WorkflowRunHandle(task_id, run, self._events), workflow, user)
 
     async def _run(self, handle: WorkflowRunHandle, workflow: Workflow, user: str) -> None:
-        pool = VariablePool(
-            system=system_variables(handle.run, workflow, user), environment=environment_variables(workflow)
-        )
+        system = system_variables(handle.run, workflow, user) | {"files": handle.run.inputs.get(SYSTEM_FILES) or []}
+        pool = VariablePool(system=system, environment=environment_variables(workflow))
         await self.drive(handle, workflow, RunSetup(user, pool), handle.publish)
 
     async def run_inline(self, request: RunWorkflowRequest, call_depth: int) -> WorkflowRun:

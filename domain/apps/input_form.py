@@ -1,8 +1,9 @@
 """An app's `user_input_form` and the `inputs` a request fills it with (Dify's input validation).
 
 The form is Dify's list of one-key objects: `{"text-input": {...}}`, `{"paragraph": {...}}`,
-`{"select": {..., "options": [...]}}`, `{"number": {...}}`, `{"checkbox": {...}}`, `{"json_object": {...}}`;
-file controls and unknown kinds are carried through unchecked.
+`{"select": {..., "options": [...]}}`, `{"number": {...}}`, `{"checkbox": {...}}`, `{"json_object": {...}}`,
+`{"file": {...}}` and `{"file-list": {..., "max_length": n}}` (their shape is checked here, the files themselves
+by application.files.ResolveFiles); unknown kinds are carried through unchecked.
 """
 
 import math
@@ -106,6 +107,14 @@ def _clean(field: InputField, value: Any) -> Any:
         case "json_object":
             if not isinstance(value, Mapping):
                 raise _invalid(field, f"{field.variable} in input form must be a dict")
+        case "file":
+            if not isinstance(value, Mapping):
+                raise _invalid(field, f"{field.variable} in input form must be a file")
+        case "file-list":
+            if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
+                raise _invalid(field, f"{field.variable} in input form must be a list of files")
+            if field.max_length is not None and len(value) > field.max_length:
+                raise _invalid(field, f"{field.variable} in input form must be less than {field.max_length} files")
     return value
 
 

@@ -50,6 +50,27 @@ class Conversation:
         self.updated_at = at
 
 
+@dataclass(frozen=True, slots=True)
+class MessageFile:
+    """A file sent with a message (Dify's message_files): `belongs_to` "user" for what the end user sent.
+    `url` is a remote file's address (empty for an upload, whose link is signed when shown); `filename`,
+    `mime_type` and `size` are kept with it (beyond Dify, which joins them from the upload)."""
+
+    id: UUID
+    message_id: UUID
+    type: str
+    transfer_method: str
+    created_by_role: str
+    created_by: UUID
+    created_at: datetime
+    url: str = ""
+    upload_file_id: UUID | None = None
+    belongs_to: str = "user"
+    filename: str = ""
+    mime_type: str = ""
+    size: int = -1
+
+
 @dataclass
 class Message:
     """One query and its answer. Inserted `generating` when the request starts (answer empty, `lease_owner` the
@@ -87,6 +108,7 @@ class Message:
     parent_message_id: UUID | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     lease_owner: UUID | None = None  # the process generating it (domain.maintenance.leases)
+    files: list[MessageFile] = field(default_factory=list)  # stored with the message, shown by /messages
 
     @property
     def generating(self) -> bool:

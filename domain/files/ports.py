@@ -19,3 +19,13 @@ class UploadFileRepository(Protocol):
     async def add(self, upload: UploadFile) -> None: ...
 
     async def get(self, file_id: UUID) -> UploadFile | None: ...
+
+    async def mark_used(self, file_id: UUID, used_by: UUID) -> None:
+        """Records that a message or run refers to the upload (now), so the orphan reaper keeps it."""
+
+
+class FileUrls(Protocol):
+    """Signed, expiring URLs of uploaded files (the `url` of a local file in a run's variables, of a
+    message's files). Contract: the URL reads the file until FILES_ACCESS_TIMEOUT passes; raises nothing."""
+
+    def signed_url(self, file_id: UUID) -> str: ...

@@ -23,12 +23,33 @@ class ToolCall:
 
 
 @dataclass(frozen=True, slots=True)
+class ImagePart:
+    """An image sent with a message (vision): `url` is a remote URL or a `data:<mime>;base64,...` URL;
+    `detail` is "high" or "low" (OpenAI's image detail; other providers ignore it)."""
+
+    url: str
+    detail: str = "high"
+
+    @property
+    def inline(self) -> tuple[str, str] | None:
+        """(MIME type, base64 data) of a data URL; None for a remote URL."""
+        if not self.url.startswith("data:"):
+            return None
+        header, _, data = self.url[5:].partition(",")
+        return header.split(";")[0] or "application/octet-stream", data
+
+
+@dataclass(frozen=True, slots=True)
 class ChatMessage:
+    """One message of a prompt. Its content parts are the text `content`, then the `images`, in that order;
+    a message without images is plain text, as every provider takes it."""
+
     role: Role
     content: str = ""
     name: str | None = None
     tool_calls: tuple[ToolCall, ...] = ()
     tool_call_id: str | None = None
+    images: tuple[ImagePart, ...] = ()
 
     @classmethod
     def system(cls, content: str) -> "ChatMessage":

@@ -9,6 +9,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from domain.files.workflow_files import file_markdown, is_file
+
 SYSTEM, ENVIRONMENT, CONVERSATION = "sys", "env", "conversation"
 # Dify's reference syntax: a node id of 1-50 word characters, then 1-10 dotted names.
 REFERENCE = re.compile(r"\{\{#([a-zA-Z0-9_]{1,50}(?:\.[a-zA-Z_][a-zA-Z0-9_]{0,29}){1,10})#\}\}")
@@ -71,11 +73,16 @@ class VariablePool:
 
 
 def as_text(value: Any) -> str:
-    """How a value appears inside text: strings as they are, None as empty, structures as JSON."""
+    """How a value appears inside text: strings as they are, None as empty, files (and lists of files) as
+    Dify's markdown links, other structures as JSON."""
     if value is None:
         return ""
     if isinstance(value, str):
         return value
+    if is_file(value):
+        return file_markdown(value)
+    if isinstance(value, list) and value and all(is_file(item) for item in value):
+        return "\n".join(file_markdown(item) for item in value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (dict, list)):

@@ -32,6 +32,7 @@ class ChatContainer(containers.DeclarativeContainer):
     retrieve = providers.Dependency()  # the knowledge context's Retrieve use case
     get_dataset = providers.Dependency()
     process_lease = providers.Dependency()  # the maintenance context's ProcessLease
+    prepare_sent_files = providers.Dependency()  # a message's `files` (the root's file services)
 
     update_model_config = providers.Factory(UpdateModelConfig, uow_factory, ids)
     describe_parameters = providers.Factory(DescribeParameters, uow_factory)
@@ -55,6 +56,7 @@ class ChatContainer(containers.DeclarativeContainer):
         config.default_active_requests,
         process_lease,
         knowledge=gather_knowledge,
+        sent_files=prepare_sent_files,
     )
     stop_generation = providers.Factory(StopGeneration, stop_signals)
     list_conversations = providers.Factory(ListConversations, uow_factory)

@@ -13,9 +13,13 @@ from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
 from application.workflows.manage_workflow import GetDraft, PublishWorkflow, SyncDraft
 from application.workflows.nodes.document_extractor import DocumentExtractorExecutor
 from application.workflows.nodes.knowledge_retrieval import KnowledgeRetrievalExecutor
+from application.workflows.nodes.llm import LlmExecutor
+from application.workflows.nodes.parameter_extractor import ParameterExtractorExecutor
+from application.workflows.nodes.question_classifier import QuestionClassifierExecutor
 from application.workflows.nodes.registry import BuiltinNodeExecutors, builtin_node_executors
 from application.workflows.nodes.response_nodes import AnswerExecutor, EndExecutor
 from application.workflows.nodes.tool import ToolNodeExecutor
+from application.workflows.nodes.vision import NodeVision
 from application.workflows.queries import GetWorkflowRun, ListWorkflowLogs, ReadRunEvents
 from application.workflows.run_chatflow import RunChatflow
 from application.workflows.run_workflow import RunWorkflow
@@ -24,15 +28,19 @@ from domain.workflows.engine import ENGINE_TYPES, Limits
 
 
 def node_executors(
-    *, retrieve, uow_factory, file_storage, extractor, invoke_tool, store_tool_files, **builtin
+    *, retrieve, uow_factory, load_file_content, image_parts, extractor, invoke_tool, store_tool_files, **builtin
 ) -> BuiltinNodeExecutors:
-    """The built-in executors plus those that reach other contexts (knowledge retrieval, uploaded files, tools)."""
+    """The built-in executors plus those that reach other contexts (knowledge retrieval, files, vision, tools)."""
+    vision = NodeVision(uow_factory, image_parts)
     tool = ToolNodeExecutor(invoke_tool, store_tool_files, uow_factory)
     return builtin_node_executors(**builtin, tool=tool).merged({
         "end": EndExecutor(),
         "answer": AnswerExecutor(),
         "knowledge-retrieval": KnowledgeRetrievalExecutor(retrieve),
-        "document-extractor": DocumentExtractorExecutor(uow_factory, file_storage, extractor),
+        "document-extractor": DocumentExtractorExecutor(uow_factory, load_file_content, extractor),
+        "llm": LlmExecutor(builtin["model_resolver"], builtin["template_renderer"], vision),
+        "question-classifier": QuestionClassifierExecutor(builtin["model_resolver"], vision),
+        "parameter-extractor": ParameterExtractorExecutor(builtin["model_resolver"], vision),
     })
 
 
@@ -68,6 +76,10 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     process_lease = providers.Dependency()  # the maintenance context's ProcessLease
     invoke_tool = providers.Dependency()  # the tools context's InvokeTool (tool node)
     store_tool_files = providers.Dependency()  # the tools context's StoreToolFiles
+    resolve_files = providers.Dependency()  # the root's file services (file inputs, sys.files, vision)
+    load_file_content = providers.Dependency()
+    image_parts = providers.Dependency()
+    prepare_sent_files = providers.Dependency()
 
     code_runner = providers.Singleton(
         SubprocessCodeRunner,
@@ -94,7 +106,8 @@ class WorkflowsContainer(containers.DeclarativeContainer):
         model_resolver=resolve_model,
         retrieve=retrieve,
         uow_factory=uow_factory,
-        file_storage=file_storage,
+        load_file_content=load_file_content,
+        image_parts=image_parts,
         extractor=extractor,
         invoke_tool=invoke_tool,
         store_tool_files=store_tool_files,
@@ -115,10 +128,10 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     read_run_events = providers.Factory(ReadRunEvents, uow_factory, run_event_log)
     run_workflow = providers.Factory(
         RunWorkflow, uow_factory, executors, stop_signals, trace_dispatcher, run_event_log, generations, clock,
-        ids, limits, process_lease,
+        ids, limits, process_lease, resolve_files,
     )
     start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue, generations)
     run_chatflow = providers.Factory(
         RunChatflow, uow_factory, run_workflow, stop_signals, trace_dispatcher, run_event_log, generations, clock, ids,
-        process_lease,
+        process_lease, prepare_sent_files,
     )

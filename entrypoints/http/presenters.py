@@ -1,10 +1,12 @@
 """Domain objects as Dify's JSON shapes. Console timestamps are Unix seconds; end users use ISO 8601."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from uuid import UUID
 
 from domain.apps.entities import ApiToken, App, EndUser
 from domain.apps.model_config import AppModelConfig
-from domain.conversations.entities import Conversation, Feedback, Message
+from domain.conversations.entities import Conversation, Feedback, Message, MessageFile
 from domain.files.entities import UploadFile, UploadLimits
 from domain.models.pricing import decimal_text
 from domain.tenancy.entities import Account, Role, Tenant
@@ -111,7 +113,17 @@ def conversation_json(c: Conversation) -> dict:
     }
 
 
-def message_json(m: Message, feedback: Feedback | None) -> dict:
+def message_file_json(f: MessageFile, signed_url: Callable[[UUID], str]) -> dict:
+    """A message's file as /messages shows it; an upload's link is signed now (it expires)."""
+    return {
+        "id": str(f.id), "filename": f.filename, "type": f.type,
+        "url": signed_url(f.upload_file_id) if f.upload_file_id else f.url,
+        "mime_type": f.mime_type, "size": f.size, "transfer_method": f.transfer_method, "belongs_to": f.belongs_to,
+        "upload_file_id": str(f.upload_file_id) if f.upload_file_id else None,
+    }
+
+
+def message_json(m: Message, feedback: Feedback | None, signed_url: Callable[[UUID], str] = str) -> dict:
     return {
         "id": str(m.id),
         "conversation_id": str(m.conversation_id),
@@ -121,7 +133,7 @@ def message_json(m: Message, feedback: Feedback | None) -> dict:
         "answer": m.answer,
         "status": m.status.value,
         "error": m.error,
-        "message_files": [],
+        "message_files": [message_file_json(f, signed_url) for f in m.files],
         "feedback": {"rating": feedback.rating.value} if feedback else None,
         "retriever_resources": m.metadata.get("retriever_resources", []),
         "agent_thoughts": [],

@@ -17,6 +17,7 @@ from application.conversations.generations import MessageRun
 from application.workflows.run_chatflow import ChatflowHandle
 from application.workflows.run_handle import WorkflowRunHandle
 from domain.conversations.events import AnswerDelta, GenerationEvent, MessageEnded
+from domain.files.workflow_files import files_in
 from domain.shared.errors import DomainError
 from domain.workflows import run_events as ev
 from domain.workflows.entities import WorkflowRun
@@ -102,7 +103,7 @@ def _node_finished(event: ev.NodeFinished) -> dict[str, Any]:
         "execution_metadata": {**_usage(event), **dict(event.metadata), **_scope(event.scope)},
         "created_at": epoch(event.started_at),
         "finished_at": epoch(event.finished_at),
-        "files": [],
+        "files": files_in(event.outputs),
         **_scope(event.scope),
     }
 
@@ -153,7 +154,7 @@ def _workflow_finished(event: ev.WorkflowFinished) -> dict[str, Any]:
         "created_at": epoch(event.created_at),
         "finished_at": epoch(event.finished_at),
         "exceptions_count": event.exceptions_count,
-        "files": [],
+        "files": files_in(event.outputs or {}),
     }
 
 

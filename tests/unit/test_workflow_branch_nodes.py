@@ -122,3 +122,19 @@ async def test_list_operator_on_an_empty_list_and_on_a_missing_one():
     assert empty.outputs == {"result": [], "first_record": None, "last_record": None}
     with pytest.raises(NodeFailed, match="Variable not found"):
         await ListOperatorExecutor().run(node("list-operator", variable=["s", "nope"]), context(pool(s={})))
+
+
+async def test_file_conditions_name_a_files_name_and_url_as_dify_does():
+    files = [
+        {"dify_model_identity": "__dify__file__", "type": "document", "filename": "terms.md", "remote_url": None,
+         "url": "/files/1/file-preview", "transfer_method": "local_file"},
+        {"dify_model_identity": "__dify__file__", "type": "image", "filename": "cat.png",
+         "remote_url": "https://x/cat.png", "url": "https://x/cat.png", "transfer_method": "remote_url"},
+    ]
+    by_name = cond(["s", "files"], "contains") | {"sub_variable_condition": {"logical_operator": "and", "conditions": [
+        {"key": "name", "comparison_operator": "start with", "value": "cat"},
+        {"key": "url", "comparison_operator": "contains", "value": "https://"},
+    ]}}
+    data = {"cases": [{"case_id": "cat", "logical_operator": "and", "conditions": [by_name]}]}
+    result = await IfElseExecutor().run(node("if-else", **data), context(pool(s={"files": files})))
+    assert result.edge_handle == "cat"

@@ -6,7 +6,13 @@ Entities in domain/ never see these; repositories map rows to entities and back.
 from adapters.persistence.schema import knowledge  # noqa: F401  (registers its tables on metadata)
 from adapters.persistence.schema.apps import api_tokens, apps, end_users
 from adapters.persistence.schema.base import metadata
-from adapters.persistence.schema.conversations import conversations, message_feedbacks, messages, upload_files
+from adapters.persistence.schema.conversations import (
+    conversations,
+    message_feedbacks,
+    message_files,
+    messages,
+    upload_files,
+)
 from adapters.persistence.schema.leases import process_leases
 from adapters.persistence.schema.mcp import app_mcp_servers, tool_mcp_providers
 from adapters.persistence.schema.models import app_model_configs, provider_credentials, tenant_default_models
@@ -26,6 +32,7 @@ __all__ = [
     "dify_setups",
     "end_users",
     "message_feedbacks",
+    "message_files",
     "messages",
     "metadata",
     "process_leases",

@@ -76,6 +76,26 @@ messages = Table(
     Index(None, "app_id", "created_at"),
 )
 
+message_files = Table(
+    "message_files",
+    metadata,
+    id_column(),
+    Column("message_id", UUID(as_uuid=True), ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(255), nullable=False),
+    Column("transfer_method", String(255), nullable=False),
+    Column("url", Text),
+    Column("belongs_to", String(255)),
+    Column("upload_file_id", UUID(as_uuid=True)),
+    Column("created_by_role", String(255), nullable=False),
+    Column("created_by", UUID(as_uuid=True), nullable=False),
+    at_column("created_at"),
+    # Beyond Dify, which joins them from upload_files (and has none for a remote file).
+    Column("filename", String(255), nullable=False, server_default=""),
+    Column("mime_type", String(255), nullable=False, server_default=""),
+    Column("size", Integer, nullable=False, server_default="-1"),
+    Index(None, "message_id"),
+)
+
 message_feedbacks = Table(
     "message_feedbacks",
     metadata,

@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from application.workflows.nodes.selectors import render_value, selector
+from domain.files.workflow_files import file_attribute
 from domain.shared.errors import InvalidParam
 from domain.workflows.conditions import all_or_any, compare
 from domain.workflows.graph import Node
@@ -53,7 +54,7 @@ def _sub_conditions_hold(condition: Mapping[str, Any], actual: Any, pool: Variab
         results = [
             compare(
                 str(c.get("comparison_operator", "")),
-                item.get(c.get("key")) if isinstance(item, Mapping) else None,
+                file_attribute(item, str(c.get("key"))) if isinstance(item, Mapping) else None,
                 render_value(c.get("value"), pool),
             )
             for c in sub["conditions"]

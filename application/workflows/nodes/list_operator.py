@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from application.workflows.nodes.selectors import render_value, selector
+from domain.files.workflow_files import file_attribute
 from domain.shared.errors import InvalidParam
 from domain.workflows.conditions import compare
 from domain.workflows.graph import Node
@@ -14,7 +15,7 @@ from domain.workflows.variables import VariablePool
 def _field(item: Any, key: str | None) -> Any:
     """Objects (files included) are compared and ordered by `key`; scalars by themselves."""
     if key and isinstance(item, Mapping):
-        return item.get(key)
+        return file_attribute(item, key)
     return item
 
 

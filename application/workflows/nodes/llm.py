@@ -6,6 +6,7 @@ from typing import Any
 
 from application.workflows.nodes.model_call import ModelResolver, complete, model_settings, prompts_view
 from application.workflows.nodes.selectors import named_values, selector
+from application.workflows.nodes.vision import NodeVision, without_file_references
 from domain.models.entities import ChatMessage, Role
 from domain.workflows.graph import Node
 from domain.workflows.nodes import NodeContext, NodeFailed, NodeResult
@@ -28,9 +29,10 @@ def context_text(data: Mapping[str, Any], pool: VariablePool) -> str:
 
 
 class LlmExecutor:
-    def __init__(self, resolver: ModelResolver, renderer: TemplateRenderer) -> None:
+    def __init__(self, resolver: ModelResolver, renderer: TemplateRenderer, vision: NodeVision | None = None) -> None:
         self._resolver = resolver
         self._renderer = renderer
+        self._vision = vision
 
     async def messages(
         self, data: Mapping[str, Any], pool: VariablePool, history: tuple[tuple[str, str], ...] = ()
@@ -65,11 +67,14 @@ class LlmExecutor:
                 return await self._renderer.render(str(entry.get("jinja2_text") or ""), jinja_vars)
             except TemplateFailed as error:
                 raise NodeFailed(error.message) from None
-        return pool.render(str(entry.get("text") or "").replace(CONTEXT_MARK, context))
+        text = without_file_references(str(entry.get("text") or ""), pool)
+        return pool.render(text.replace(CONTEXT_MARK, context))
 
     async def run(self, node: Node, context: NodeContext) -> NodeResult:
         settings = model_settings(node.data)
         messages = await self.messages(node.data, context.pool, context.run.history)
+        if self._vision is not None:
+            messages = await self._vision.attach(node.data, context, messages)
         completion = await complete(self._resolver, context.run.tenant_id, settings, messages, context.stream)
         usage = completion.usage_dict()
         return NodeResult(

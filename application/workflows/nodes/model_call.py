@@ -60,8 +60,17 @@ def model_settings(data: Mapping[str, Any]) -> ModelSettings:
     )
 
 
-def prompts_view(messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
-    return [{"role": str(m.role), "text": m.content} for m in messages]
+def prompts_view(messages: Sequence[ChatMessage]) -> list[dict[str, Any]]:
+    """The prompt as the node's process data shows it; an image is named by its URL, a data URL by its type."""
+    return [
+        {"role": str(m.role), "text": m.content}
+        | ({"files": [_image_view(i.url, i.detail, i.inline) for i in m.images]} if m.images else {})
+        for m in messages
+    ]
+
+
+def _image_view(url: str, detail: str, inline: tuple[str, str] | None) -> dict[str, str]:
+    return {"type": "image", "detail": detail, "url": f"data:{inline[0]};base64,..." if inline else url}
 
 
 async def complete(

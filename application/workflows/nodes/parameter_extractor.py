@@ -9,6 +9,7 @@ from application.workflows.nodes.json_answer import json_object
 from application.workflows.nodes.model_call import ModelResolver, complete, model_settings, prompts_view
 from application.workflows.nodes.parameter_coercion import NotCoercible, coerce, default_for
 from application.workflows.nodes.selectors import selector
+from application.workflows.nodes.vision import NodeVision
 from domain.models.entities import ChatMessage
 from domain.workflows.graph import Node
 from domain.workflows.nodes import NodeContext, NodeFailed, NodeResult
@@ -59,8 +60,9 @@ def extract(answer: str, parameters: Sequence[Mapping[str, Any]]) -> tuple[dict[
 
 
 class ParameterExtractorExecutor:
-    def __init__(self, resolver: ModelResolver) -> None:
+    def __init__(self, resolver: ModelResolver, vision: NodeVision | None = None) -> None:
         self._resolver = resolver
+        self._vision = vision
 
     async def run(self, node: Node, context: NodeContext) -> NodeResult:
         parameters = [p for p in node.data.get("parameters") or [] if p.get("name")]
@@ -73,6 +75,8 @@ class ParameterExtractorExecutor:
         if instruction:
             system += "\nInstructions: " + instruction
         messages = [ChatMessage.system(system), ChatMessage.user(query)]
+        if self._vision is not None:  # the node's `vision` images, as an llm node's
+            messages = await self._vision.attach(node.data, context, messages)
         completion = await complete(self._resolver, context.run.tenant_id, settings, messages)
         values, reason = extract(completion.text, parameters)
         usage = completion.usage_dict()

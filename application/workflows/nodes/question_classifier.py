@@ -7,6 +7,7 @@ from typing import Any
 from application.workflows.nodes.json_answer import json_object
 from application.workflows.nodes.model_call import ModelResolver, complete, model_settings, prompts_view
 from application.workflows.nodes.selectors import selector
+from application.workflows.nodes.vision import NodeVision
 from domain.models.entities import ChatMessage
 from domain.workflows.graph import Node
 from domain.workflows.nodes import NodeContext, NodeFailed, NodeResult
@@ -36,8 +37,9 @@ def pick_class(answer: str, classes: Sequence[Mapping[str, Any]]) -> Mapping[str
 
 
 class QuestionClassifierExecutor:
-    def __init__(self, resolver: ModelResolver) -> None:
+    def __init__(self, resolver: ModelResolver, vision: NodeVision | None = None) -> None:
         self._resolver = resolver
+        self._vision = vision
 
     async def run(self, node: Node, context: NodeContext) -> NodeResult:
         classes = [c for c in node.data.get("classes") or [] if c.get("id")]
@@ -56,6 +58,8 @@ class QuestionClassifierExecutor:
             ensure_ascii=False,
         )
         messages = [ChatMessage.system(SYSTEM), ChatMessage.user(user)]
+        if self._vision is not None:  # the node's `vision` images, as an llm node's
+            messages = await self._vision.attach(node.data, context, messages)
         completion = await complete(self._resolver, context.run.tenant_id, settings, messages)
         chosen = pick_class(completion.text, classes)
         usage = completion.usage_dict()

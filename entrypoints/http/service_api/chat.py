@@ -32,6 +32,7 @@ async def chat_messages() -> Response:
         handle = await container().workflows.run_chatflow().start(ChatflowRequest(
             app=current_app_model(), end_user=await current_end_user(), query=body.query, inputs=body.inputs,
             conversation_id=body.conversation_id, streaming=body.response_mode == "streaming",
+            files=tuple(body.files or ()),
         ))
         return await chatflow_answer(handle, streaming=body.response_mode == "streaming")
     request = SendMessageRequest(
@@ -42,6 +43,7 @@ async def chat_messages() -> Response:
         streaming=body.response_mode == "streaming",
         conversation_id=body.conversation_id,
         auto_generate_name=body.auto_generate_name,
+        files=tuple(body.files or ()),
     )
     run = await container().chat.send_message().execute(request)
     return await _answer(run, chat=True, streaming=request.streaming)
@@ -58,6 +60,7 @@ async def completion_messages() -> Response:
         query=query,
         inputs=body.inputs,
         streaming=body.response_mode == "streaming",
+        files=tuple(body.files or ()),
     )
     run = await container().chat.send_message().execute(request)
     return await _answer(run, chat=False, streaming=request.streaming)

@@ -5,13 +5,14 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, Field, field_validator
-from quart import Blueprint
+from quart import Blueprint, request
 
 from domain.apps.entities import AppMode
 from domain.apps.errors import NotChatApp
 from entrypoints.http.auth import app_api, current_app_model, current_end_user
 from entrypoints.http.bodies import parse_body, parse_query
 from entrypoints.http.deps import container
+from entrypoints.http.file_preview import signed_file_url
 from entrypoints.http.presenters import conversation_json, epoch, message_json
 from entrypoints.http.query import limit_arg
 from entrypoints.http.service_api.schemas import optional_uuid
@@ -114,5 +115,9 @@ async def list_messages() -> dict:
     page, feedbacks = await container().chat.list_messages().execute(
         current_app_model(), await current_end_user(), query.conversation_id, query.first_id, limit
     )
-    items = [message_json(m, feedbacks.get(m.id)) for m in reversed(page.items)]
+    base, key = container().config.files_url() or request.host_url, container().config.secret_key()
+    items = [
+        message_json(m, feedbacks.get(m.id), lambda file_id: signed_file_url(base, file_id, key))
+        for m in reversed(page.items)
+    ]
     return {"limit": limit, "has_more": page.has_more, "data": items}

@@ -46,7 +46,9 @@ async def run_version(workflow_id: UUID) -> Response:
 async def _run(workflow_id: UUID | None) -> Response:
     body = await parse_body(RunBody)
     end_user = await current_end_user()
-    run_request = RunWorkflowRequest(current_app_model(), end_user, body.inputs, workflow_id)
+    run_request = RunWorkflowRequest(
+        current_app_model(), end_user, body.inputs, workflow_id, files=tuple(body.files or ())
+    )
     if body.response_mode == "async":
         # Beyond Dify: 202 at once; the run continues on the `workflow` queue and can be polled or re-attached.
         handle = await container().workflows.start_async_run().execute(run_request)
