@@ -15,7 +15,7 @@ from domain.apps.ports import AppPage
 from domain.conversations.entities import Conversation, Feedback, Message, MessageStatus
 from domain.conversations.ports import Page
 from domain.files.entities import UploadFile
-from domain.models.entities import ChatChunk, ChatMessage, ChatRequest, Usage
+from domain.models.entities import ChatChunk, ChatMessage, ChatRequest, ToolCall, Usage
 from domain.models.providers import DefaultModel, ProviderCredentials
 from domain.telemetry.points import MetricPoint
 from domain.telemetry.records import EventTimes, MessageRecord, NodeExecutionRecord, WorkflowRunRecord
@@ -506,6 +506,7 @@ class Script:
     error: Exception | None = None
     hold: asyncio.Event | None = None
     hold_after: int | None = None
+    tool_calls: tuple[ToolCall, ...] = ()  # carried by the final chunk (finish_reason tool_calls)
 
 
 class ScriptedChatModel:
@@ -538,7 +539,8 @@ class ScriptedChatModel:
                 await script.hold.wait()
             if script.error is not None:
                 raise script.error
-            yield ChatChunk(usage=script.usage, finish_reason="stop")
+            finish = "tool_calls" if script.tool_calls else "stop"
+            yield ChatChunk(usage=script.usage, finish_reason=finish, tool_calls=script.tool_calls)
         finally:
             self.closed += 1
 

@@ -1,0 +1,103 @@
+"""The tools of one agent run: found once before the first round, then called by the name the model uses."""
+
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+from uuid import UUID
+
+from domain.agents.entities import AgentToolSpec, ToolCallRecord
+from domain.agents.observations import error_observation, observation_text, unknown_tool_observation
+from domain.agents.tool_schema import tool_definition
+from domain.models.entities import ToolDefinition
+from domain.shared.errors import DomainError
+from domain.tools import outputs, parameters
+from domain.tools.entities import Tool, ToolInvocation, ToolMessage
+from domain.tools.errors import ToolNotFound
+from domain.tools.ports import ToolProvider, ToolProviders
+
+log = logging.getLogger("weir.agent")
+
+
+class ToolInvoker(Protocol):
+    """Runs one tool call (the tools context's invoke use case: timing, tracing); raises its domain errors."""
+
+    async def __call__(
+        self, provider: ToolProvider, tool: Tool, parameters: Mapping[str, Any], invocation: ToolInvocation
+    ) -> list[ToolMessage]: ...
+
+
+async def direct_invoke(
+    provider: ToolProvider, tool: Tool, values: Mapping[str, Any], invocation: ToolInvocation
+) -> list[ToolMessage]:
+    return await provider.invoke(tool.name, parameters.check(tool, values), invocation)
+
+
+@dataclass(frozen=True, slots=True)
+class AgentTool:
+    spec: AgentToolSpec
+    tool: Tool
+    provider: ToolProvider
+    credentials: Mapping[str, Any]
+    definition: ToolDefinition
+
+
+class Toolbox:
+    """Calls the prepared tools; a call never raises for a tool's failure: the error becomes the observation
+    (the model reads it and goes on, as in Dify)."""
+
+    def __init__(self, tools: Sequence[AgentTool], invoke: ToolInvoker, invocation: ToolInvocation) -> None:
+        self._tools = {t.definition.name: t for t in tools}
+        self._invoke = invoke
+        self._invocation = invocation
+
+    @property
+    def definitions(self) -> tuple[ToolDefinition, ...]:
+        return tuple(t.definition for t in self._tools.values())
+
+    def label(self, name: str) -> str:
+        tool = self._tools.get(name)
+        return (tool.tool.label or name) if tool else name
+
+    async def call(self, call_id: str, name: str, arguments: Mapping[str, Any]) -> ToolCallRecord:
+        started = time.perf_counter()
+        tool = self._tools.get(name)
+        if tool is None:
+            text = unknown_tool_observation(name, list(self._tools))
+            return ToolCallRecord(call_id, name, dict(arguments), text, error=text)
+        invocation = ToolInvocation(
+            tenant_id=self._invocation.tenant_id, user_id=self._invocation.user_id, app_id=self._invocation.app_id,
+            credentials=tool.credentials, call_depth=self._invocation.call_depth,
+            configurations=dict(tool.spec.preset),
+        )
+        try:
+            messages = await self._invoke(tool.provider, tool.tool, {**arguments, **tool.spec.preset}, invocation)
+        except DomainError as error:
+            text = error_observation(name, error.message)
+            return ToolCallRecord(call_id, name, dict(arguments), text, error=error.message,
+                                  elapsed_seconds=time.perf_counter() - started)
+        except Exception as error:  # a bug in a provider must not end the agent's answer
+            log.exception("tool %s crashed", name)
+            text = error_observation(name, f"internal error ({type(error).__name__})")
+            return ToolCallRecord(call_id, name, dict(arguments), text, error=text,
+                                  elapsed_seconds=time.perf_counter() - started)
+        collected = outputs.collect(messages, [m.file for m in messages if m.file is not None])
+        return ToolCallRecord(
+            call_id, name, dict(arguments), observation_text(messages), files=collected.files,
+            json=collected.json, elapsed_seconds=time.perf_counter() - started,
+        )
+
+
+async def prepare_tools(providers: ToolProviders, tenant_id: UUID, specs: Sequence[AgentToolSpec]) -> list[AgentTool]:
+    """Each spec's provider and tool, with the workspace's credentials. Raises ToolProviderNotFound or
+    ToolNotFound naming what is missing (before anything runs)."""
+    prepared: list[AgentTool] = []
+    for spec in specs:
+        provider = await providers.find(tenant_id, spec.provider_type, spec.provider_id)
+        tool = next((t for t in await provider.tools() if t.name == spec.tool_name), None)
+        if tool is None:
+            raise ToolNotFound(f"Tool {spec.tool_name} not found in provider {spec.provider_id}.")
+        credentials = await providers.credentials(tenant_id, spec.provider_type, spec.provider_id)
+        prepared.append(AgentTool(spec, tool, provider, credentials, tool_definition(tool, spec.preset, spec.description)))
+    return prepared
