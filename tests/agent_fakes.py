@@ -32,10 +32,18 @@ def _broken(args: Mapping[str, Any]) -> list[ToolMessage]:
     raise ToolInvokeError("upstream said 503")
 
 
-WEATHER = Tool("get_weather", "Weather", "The weather in a city",
-               (ToolParameter("city", ParameterType.STRING, required=True, llm_description="the city"),))
-ADD = Tool("add", "Add", "Adds two numbers", (ToolParameter("a", ParameterType.NUMBER, required=True),
-                                                 ToolParameter("b", ParameterType.NUMBER, required=True)))
+WEATHER = Tool(
+    "get_weather",
+    "Weather",
+    "The weather in a city",
+    (ToolParameter("city", ParameterType.STRING, required=True, llm_description="the city"),),
+)
+ADD = Tool(
+    "add",
+    "Add",
+    "Adds two numbers",
+    (ToolParameter("a", ParameterType.NUMBER, required=True), ToolParameter("b", ParameterType.NUMBER, required=True)),
+)
 BROKEN = Tool("flaky", "Flaky", "Always fails")
 
 
@@ -52,7 +60,9 @@ class FakeToolProvider:
     async def tools(self) -> list[Tool]:
         return list(self._tools)
 
-    async def invoke(self, tool_name: str, parameters: Mapping[str, Any], invocation: ToolInvocation) -> list[ToolMessage]:
+    async def invoke(
+        self, tool_name: str, parameters: Mapping[str, Any], invocation: ToolInvocation
+    ) -> list[ToolMessage]:
         self.calls.append((tool_name, dict(parameters)))
         if self.delay:
             await asyncio.sleep(self.delay)

@@ -16,8 +16,11 @@ from domain.models.entities import ChatMessage, ChatRequest, ToolCall, Usage
 
 class FunctionCalling:
     async def run(self, task: AgentTask, toolbox: Toolbox, emit: AgentListener) -> AgentOutcome:
-        messages = [*([ChatMessage.system(task.instruction)] if task.instruction.strip() else []),
-                    *task.history, ChatMessage.user(task.query)]
+        messages = [
+            *([ChatMessage.system(task.instruction)] if task.instruction.strip() else []),
+            *task.history,
+            ChatMessage.user(task.query),
+        ]
         rounds: list[AgentRound] = []
         usage, answer, model_seconds = Usage(), [], 0.0
         for position in range(1, task.max_iterations + 1):
@@ -30,7 +33,9 @@ class FunctionCalling:
                 await emit(AnswerText(text))
 
             request = ChatRequest(
-                model=task.model_name, messages=tuple(messages), params=task.params,
+                model=task.model_name,
+                messages=tuple(messages),
+                params=task.params,
                 tools=() if last else toolbox.definitions,
             )
             turn = await model_turn(task.model, request, forward)

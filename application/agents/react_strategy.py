@@ -32,9 +32,7 @@ class ReAct:
             messages = [ChatMessage.system(system), *task.history, ChatMessage.user(f"Question: {task.query}")]
             if scratchpad:
                 messages.append(ChatMessage.assistant(scratchpad))
-            request = ChatRequest(
-                model=task.model_name, messages=tuple(messages), params=params, stop=react.STOP_WORDS
-            )
+            request = ChatRequest(model=task.model_name, messages=tuple(messages), params=params, stop=react.STOP_WORDS)
             turn = await model_turn(task.model, request)
             model_seconds += turn.seconds
             current.usage = turn.usage

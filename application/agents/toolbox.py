@@ -67,25 +67,35 @@ class Toolbox:
             text = unknown_tool_observation(name, list(self._tools))
             return ToolCallRecord(call_id, name, dict(arguments), text, error=text)
         invocation = ToolInvocation(
-            tenant_id=self._invocation.tenant_id, user_id=self._invocation.user_id, app_id=self._invocation.app_id,
-            credentials=tool.credentials, call_depth=self._invocation.call_depth,
+            tenant_id=self._invocation.tenant_id,
+            user_id=self._invocation.user_id,
+            app_id=self._invocation.app_id,
+            credentials=tool.credentials,
+            call_depth=self._invocation.call_depth,
             configurations=dict(tool.spec.preset),
         )
         try:
             messages = await self._invoke(tool.provider, tool.tool, {**arguments, **tool.spec.preset}, invocation)
         except DomainError as error:
             text = error_observation(name, error.message)
-            return ToolCallRecord(call_id, name, dict(arguments), text, error=error.message,
-                                  elapsed_seconds=time.perf_counter() - started)
+            return ToolCallRecord(
+                call_id, name, dict(arguments), text, error=error.message, elapsed_seconds=time.perf_counter() - started
+            )
         except Exception as error:  # a bug in a provider must not end the agent's answer
             log.exception("tool %s crashed", name)
             text = error_observation(name, f"internal error ({type(error).__name__})")
-            return ToolCallRecord(call_id, name, dict(arguments), text, error=text,
-                                  elapsed_seconds=time.perf_counter() - started)
+            return ToolCallRecord(
+                call_id, name, dict(arguments), text, error=text, elapsed_seconds=time.perf_counter() - started
+            )
         collected = outputs.collect(messages, [m.file for m in messages if m.file is not None])
         return ToolCallRecord(
-            call_id, name, dict(arguments), observation_text(messages), files=collected.files,
-            json=collected.json, elapsed_seconds=time.perf_counter() - started,
+            call_id,
+            name,
+            dict(arguments),
+            observation_text(messages),
+            files=collected.files,
+            json=collected.json,
+            elapsed_seconds=time.perf_counter() - started,
         )
 
 
@@ -99,5 +109,6 @@ async def prepare_tools(providers: ToolProviders, tenant_id: UUID, specs: Sequen
         if tool is None:
             raise ToolNotFound(f"Tool {spec.tool_name} not found in provider {spec.provider_id}.")
         credentials = await providers.credentials(tenant_id, spec.provider_type, spec.provider_id)
-        prepared.append(AgentTool(spec, tool, provider, credentials, tool_definition(tool, spec.preset, spec.description)))
+        definition = tool_definition(tool, spec.preset, spec.description)
+        prepared.append(AgentTool(spec, tool, provider, credentials, definition))
     return prepared

@@ -64,8 +64,9 @@ class AgentRound:
 def add_usage(a: Usage, b: Usage | None) -> Usage:
     if b is None:
         return a
-    return Usage(a.prompt_tokens + b.prompt_tokens, a.completion_tokens + b.completion_tokens,
-                 a.total_tokens + b.total_tokens)
+    return Usage(
+        a.prompt_tokens + b.prompt_tokens, a.completion_tokens + b.completion_tokens, a.total_tokens + b.total_tokens
+    )
 
 
 def clamp_iterations(value: object, default: int = DEFAULT_MAX_ITERATIONS) -> int:

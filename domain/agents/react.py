@@ -40,8 +40,7 @@ class ReactStep:
 
 def system_prompt(instruction: str, tools: Sequence[ToolDefinition]) -> str:
     listed = "\n".join(
-        json.dumps({"name": t.name, "description": t.description, "parameters": dict(t.parameters)},
-                   ensure_ascii=False)
+        json.dumps({"name": t.name, "description": t.description, "parameters": dict(t.parameters)}, ensure_ascii=False)
         for t in tools
     )
     names = ", ".join(json.dumps(t.name) for t in tools) or "(none)"
@@ -55,11 +54,11 @@ def system_prompt(instruction: str, tools: Sequence[ToolDefinition]) -> str:
         "Use this format:\n\n"
         "Question: the question to answer\n"
         "Thought: what to do next and why\n"
-        "Action:\n```\n{\"action\": \"<tool name>\", \"action_input\": {...}}\n```\n"
+        'Action:\n```\n{"action": "<tool name>", "action_input": {...}}\n```\n'
         "Observation: the tool's result (written for you)\n"
         "... (Thought / Action / Observation as often as needed)\n"
         "Thought: I can answer now\n"
-        "Action:\n```\n{\"action\": \"Final Answer\", \"action_input\": \"the answer for the user\"}\n```\n\n"
+        'Action:\n```\n{"action": "Final Answer", "action_input": "the answer for the user"}\n```\n\n'
         "Begin. Always answer with one valid JSON action blob after `Action:`."
     ).replace("\n\n\n", "\n\n")
 

@@ -67,7 +67,10 @@ async def test_a_failing_tool_becomes_the_observation_and_the_agent_goes_on():
 
 async def test_bad_arguments_and_unknown_tools_are_told_to_the_model():
     model = ScriptedChatModel(
-        Script(deltas=(), tool_calls=(ToolCall("c1", "add", "{not json"), call("nope", {}), call("add", {"a": "x", "b": 1}))),
+        Script(
+            deltas=(),
+            tool_calls=(ToolCall("c1", "add", "{not json"), call("nope", {}), call("add", {"a": "x", "b": 1})),
+        ),
         Script(deltas=("ok",)),
     )
     outcome, _, _ = await _run(model)
