@@ -62,6 +62,7 @@ from entrypoints.containers.knowledge import KnowledgeContainer, milvus_uri
 from entrypoints.containers.maintenance import MaintenanceContainer
 from entrypoints.containers.models import ModelsContainer
 from entrypoints.containers.telemetry import TelemetryContainer
+from entrypoints.containers.tools import ToolsContainer
 from entrypoints.containers.workflows import WorkflowsContainer
 from entrypoints.database import Database
 from entrypoints.settings import Settings
@@ -212,6 +213,17 @@ class Container(containers.DeclarativeContainer):
         retrieve=knowledge.retrieve,
         get_dataset=knowledge.get_dataset,
         process_lease=maintenance.process_lease,
+    )
+    tools = providers.Container(
+        ToolsContainer,
+        config=config.tools,
+        session_factory=session_factory,
+        secret_cipher=secret_cipher,
+        uow_factory=uow_factory,
+        clock=clock,
+        ids=ids,
+        metrics_sink=telemetry.metrics_sink,
+        trace_exporter=telemetry.trace_exporter,
     )
     workflows = providers.Container(
         WorkflowsContainer,

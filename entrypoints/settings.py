@@ -65,6 +65,8 @@ class Settings(BaseSettings):
     FILES_URL: str | None = None
     FILES_ACCESS_TIMEOUT: int = 300
     WORKFLOW_MAX_EXECUTION_STEPS: int = 500
+    # How deep workflows may call workflows as tools (Dify's WORKFLOW_CALL_MAX_DEPTH).
+    WORKFLOW_CALL_MAX_DEPTH: int = 5
     WORKFLOW_MAX_EXECUTION_TIME: int = 1200
     # http-request nodes refuse private, loopback and link-local targets unless listed here
     # (host names, addresses or networks such as 10.0.0.0/8; commas or spaces between them).
@@ -266,6 +268,7 @@ class Settings(BaseSettings):
                     "enable_network": self.CODE_EXECUTION_ENABLE_NETWORK,
                 },
             },
+            "tools": {"max_call_depth": self.WORKFLOW_CALL_MAX_DEPTH},
             "knowledge": {
                 "vector_store": self.VECTOR_STORE,
                 "storage_path": str(self.STORAGE_PATH),

@@ -44,13 +44,16 @@ REQUESTS_TOTAL = _counter("dify.requests.total", "{request}", "Runs, nodes and m
 ERRORS_TOTAL = _counter("dify.errors.total", "{error}", "Runs, nodes and messages that failed")
 FEEDBACK_TOTAL = _counter("dify.feedback.total", "{feedback}", "Feedback given on messages")
 RETRIEVALS_TOTAL = _counter("dify.dataset.retrievals.total", "{retrieval}", "Knowledge retrievals")
+TOOL_DURATION = _histogram("dify.tool.duration", "Wall-clock duration of a tool call")
+TOOL_CALLS = _counter("dify.tool.invocations.total", "{call}", "Tool calls, by provider, tool and status")
 APP_CREATED = _counter("dify.app.created.total", "{app}", "Apps created")
 APP_UPDATED = _counter("dify.app.updated.total", "{app}", "Apps updated")
 APP_DELETED = _counter("dify.app.deleted.total", "{app}", "Apps deleted")
 
 CATALOGUE: tuple[Instrument, ...] = (
     WORKFLOW_DURATION, NODE_DURATION, MESSAGE_DURATION, MESSAGE_TTFT, TOKENS_TOTAL, TOKENS_INPUT, TOKENS_OUTPUT,
-    REQUESTS_TOTAL, ERRORS_TOTAL, FEEDBACK_TOTAL, RETRIEVALS_TOTAL, APP_CREATED, APP_UPDATED, APP_DELETED,
+    REQUESTS_TOTAL, ERRORS_TOTAL, FEEDBACK_TOTAL, RETRIEVALS_TOTAL, TOOL_DURATION, TOOL_CALLS, APP_CREATED,
+    APP_UPDATED, APP_DELETED,
 )
 
 

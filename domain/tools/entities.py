@@ -166,6 +166,10 @@ class ToolInvocation:
     call_depth: int = 0
     # Settings of the node that are not parameters (Dify's `tool_configurations`).
     configurations: Mapping[str, Any] = field(default_factory=dict)
+    # Where the call's span hangs: a workflow run's trace (its id) and the span of the node or message that
+    # made the call; without a trace the call is a trace of its own.
+    trace_id: UUID | None = None
+    parent_span: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,3 +33,11 @@ class ToolProviderUnavailable(ToolInvokeError):
 
 class ToolCallDepthExceeded(ToolInvokeError):
     default_message = "Too many nested workflow tool calls."
+
+
+class ToolProviderExists(InvalidParam):
+    """A workspace already has a provider of that name (or, for workflow tools, for that app)."""
+
+
+class ToolSchemaInvalid(InvalidParam):
+    """An OpenAPI / Swagger schema that does not parse or has no operations."""

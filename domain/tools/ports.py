@@ -42,3 +42,19 @@ class ToolProviders(Protocol):
     ) -> Mapping[str, Any]: ...
 
     async def listed(self, tenant_id: UUID, provider_type: ProviderType | None = None) -> list[ToolProviderInfo]: ...
+
+
+class ToolProviderFinder(Protocol):
+    """The providers of one kind (builtin, api, workflow, mcp) for a workspace; `ToolProviders` composes one
+    finder per kind.
+
+    Contract: `find` returns the provider a DSL names or raises `ToolProviderNotFound`; `credentials` the
+    workspace's decrypted credentials for it (empty when it needs none); `listed` every provider of this
+    kind the workspace can use, each with its tools.
+    """
+
+    async def find(self, tenant_id: UUID, provider_id: str) -> ToolProvider: ...
+
+    async def credentials(self, tenant_id: UUID, provider_id: str) -> Mapping[str, Any]: ...
+
+    async def listed(self, tenant_id: UUID) -> list[ToolProviderInfo]: ...

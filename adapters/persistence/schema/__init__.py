@@ -12,6 +12,7 @@ from adapters.persistence.schema.models import app_model_configs, provider_crede
 from adapters.persistence.schema.runs import workflow_node_executions, workflow_runs
 from adapters.persistence.schema.telemetry import trace_records
 from adapters.persistence.schema.tenancy import accounts, dify_setups, tenant_account_joins, tenants
+from adapters.persistence.schema.tools import tool_api_providers, tool_builtin_providers, tool_workflow_providers
 from adapters.persistence.schema.workflow_defs import workflow_app_logs, workflows
 
 __all__ = [
@@ -30,6 +31,9 @@ __all__ = [
     "tenant_account_joins",
     "tenant_default_models",
     "tenants",
+    "tool_api_providers",
+    "tool_builtin_providers",
+    "tool_workflow_providers",
     "trace_records",
     "upload_files",
     "workflow_app_logs",
