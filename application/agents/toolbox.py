@@ -3,10 +3,11 @@
 import logging
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 from uuid import UUID
 
+from application.tools.invoke_tool import InvokeTool, ToolCall
 from domain.agents.entities import AgentToolSpec, ToolCallRecord
 from domain.agents.observations import error_observation, observation_text, unknown_tool_observation
 from domain.agents.tool_schema import tool_definition
@@ -20,27 +21,39 @@ from domain.tools.ports import ToolProvider, ToolProviders
 log = logging.getLogger("weir.agent")
 
 
-class ToolInvoker(Protocol):
-    """Runs one tool call (the tools context's invoke use case: timing, tracing); raises its domain errors."""
-
-    async def __call__(
-        self, provider: ToolProvider, tool: Tool, parameters: Mapping[str, Any], invocation: ToolInvocation
-    ) -> list[ToolMessage]: ...
-
-
-async def direct_invoke(
-    provider: ToolProvider, tool: Tool, values: Mapping[str, Any], invocation: ToolInvocation
-) -> list[ToolMessage]:
-    return await provider.invoke(tool.name, parameters.check(tool, values), invocation)
-
-
 @dataclass(frozen=True, slots=True)
 class AgentTool:
     spec: AgentToolSpec
     tool: Tool
     provider: ToolProvider
-    credentials: Mapping[str, Any]
     definition: ToolDefinition
+
+
+class ToolInvoker(Protocol):
+    """Runs one tool call with unchecked values; raises the tool port's domain errors."""
+
+    async def __call__(
+        self, tool: AgentTool, values: Mapping[str, Any], invocation: ToolInvocation
+    ) -> list[ToolMessage]: ...
+
+
+async def direct_invoke(tool: AgentTool, values: Mapping[str, Any], invocation: ToolInvocation) -> list[ToolMessage]:
+    """Straight to the provider (tests, and callers without the tools context)."""
+    return await tool.provider.invoke(tool.tool.name, parameters.check(tool.tool, values), invocation)
+
+
+class InvokeThrough:
+    """Through the tools context's InvokeTool: checked, credentials added, timed and traced like every call."""
+
+    def __init__(self, invoke_tool: InvokeTool) -> None:
+        self._invoke_tool = invoke_tool
+
+    async def __call__(
+        self, tool: AgentTool, values: Mapping[str, Any], invocation: ToolInvocation
+    ) -> list[ToolMessage]:
+        spec = tool.spec
+        call = ToolCall(spec.provider_type, spec.provider_id, tool.tool.name, values, invocation)
+        return (await self._invoke_tool.execute(call)).messages
 
 
 class Toolbox:
@@ -66,16 +79,9 @@ class Toolbox:
         if tool is None:
             text = unknown_tool_observation(name, list(self._tools))
             return ToolCallRecord(call_id, name, dict(arguments), text, error=text)
-        invocation = ToolInvocation(
-            tenant_id=self._invocation.tenant_id,
-            user_id=self._invocation.user_id,
-            app_id=self._invocation.app_id,
-            credentials=tool.credentials,
-            call_depth=self._invocation.call_depth,
-            configurations=dict(tool.spec.preset),
-        )
+        invocation = replace(self._invocation, configurations=dict(tool.spec.preset))
         try:
-            messages = await self._invoke(tool.provider, tool.tool, {**arguments, **tool.spec.preset}, invocation)
+            messages = await self._invoke(tool, {**arguments, **tool.spec.preset}, invocation)
         except DomainError as error:
             text = error_observation(name, error.message)
             return ToolCallRecord(
@@ -100,15 +106,13 @@ class Toolbox:
 
 
 async def prepare_tools(providers: ToolProviders, tenant_id: UUID, specs: Sequence[AgentToolSpec]) -> list[AgentTool]:
-    """Each spec's provider and tool, with the workspace's credentials. Raises ToolProviderNotFound or
-    ToolNotFound naming what is missing (before anything runs)."""
+    """Each spec's provider and tool. Raises ToolProviderNotFound or ToolNotFound naming what is missing
+    (before anything runs)."""
     prepared: list[AgentTool] = []
     for spec in specs:
         provider = await providers.find(tenant_id, spec.provider_type, spec.provider_id)
         tool = next((t for t in await provider.tools() if t.name == spec.tool_name), None)
         if tool is None:
             raise ToolNotFound(f"Tool {spec.tool_name} not found in provider {spec.provider_id}.")
-        credentials = await providers.credentials(tenant_id, spec.provider_type, spec.provider_id)
-        definition = tool_definition(tool, spec.preset, spec.description)
-        prepared.append(AgentTool(spec, tool, provider, credentials, definition))
+        prepared.append(AgentTool(spec, tool, provider, tool_definition(tool, spec.preset, spec.description)))
     return prepared

@@ -156,6 +156,20 @@ def _workflow_finished(event: ev.WorkflowFinished) -> dict[str, Any]:
     }
 
 
+def _agent_log(event: ev.AgentLog) -> dict[str, Any]:
+    return {
+        "node_execution_id": str(event.execution_id),
+        "id": event.id,
+        "label": event.label,
+        "parent_id": event.parent_id,
+        "error": event.error,
+        "status": event.status,
+        "data": event.data,
+        "metadata": event.metadata,
+        "node_id": event.node.id,
+    }
+
+
 _Payload = Callable[[Any], tuple[str, dict[str, Any]]]
 
 _RUN_PAYLOADS: dict[type, _Payload] = {
@@ -170,6 +184,7 @@ _RUN_PAYLOADS: dict[type, _Payload] = {
     ev.WorkflowFinished: lambda e: ("workflow_finished", _workflow_finished(e)),
     ev.AnswerChunk: lambda e: ("message", {"answer": e.text}),
     ev.MessageEnd: lambda e: ("message_end", {"metadata": e.metadata}),
+    ev.AgentLog: lambda e: ("agent_log", _agent_log(e)),
 }
 
 
