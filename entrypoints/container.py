@@ -224,6 +224,7 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         metrics_sink=telemetry.metrics_sink,
         trace_exporter=telemetry.trace_exporter,
+        file_storage=file_storage,
     )
     workflows = providers.Container(
         WorkflowsContainer,
@@ -241,6 +242,8 @@ class Container(containers.DeclarativeContainer):
         retrieve=knowledge.retrieve,
         extractor=knowledge.extractor,
         process_lease=maintenance.process_lease,
+        invoke_tool=tools.invoke_tool,
+        store_tool_files=tools.store_tool_files,
     )
 
     database_probe = providers.Factory(PostgresProbe, engine, embedded=config.database.embedded)

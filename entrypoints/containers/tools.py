@@ -9,6 +9,7 @@ from adapters.persistence.tools_unit_of_work import SqlaToolsUnitOfWork
 from adapters.tools.builtin.time import time_provider
 from application.tools.builtin_finder import BuiltinToolFinder
 from application.tools.invoke_tool import InvokeTool
+from application.tools.tool_files import StoreToolFiles
 from application.tools.tool_providers import ComposedToolProviders
 
 
@@ -27,6 +28,7 @@ class ToolsContainer(containers.DeclarativeContainer):
     ids = providers.Dependency()
     metrics_sink = providers.Dependency()
     trace_exporter = providers.Dependency()
+    file_storage = providers.Dependency()
 
     tools_uow = providers.Factory(SqlaToolsUnitOfWork, session_factory, secret_cipher)
     tools_uow_factory = tools_uow.provider
@@ -37,3 +39,4 @@ class ToolsContainer(containers.DeclarativeContainer):
     tool_providers = providers.Singleton(ComposedToolProviders, finders)
 
     invoke_tool = providers.Factory(InvokeTool, tool_providers, metrics_sink, trace_exporter, clock, ids)
+    store_tool_files = providers.Factory(StoreToolFiles, uow_factory, file_storage, clock, ids)

@@ -15,6 +15,7 @@ from application.workflows.nodes.document_extractor import DocumentExtractorExec
 from application.workflows.nodes.knowledge_retrieval import KnowledgeRetrievalExecutor
 from application.workflows.nodes.registry import BuiltinNodeExecutors, builtin_node_executors
 from application.workflows.nodes.response_nodes import AnswerExecutor, EndExecutor
+from application.workflows.nodes.tool import ToolNodeExecutor
 from application.workflows.queries import GetWorkflowRun, ListWorkflowLogs, ReadRunEvents
 from application.workflows.run_chatflow import RunChatflow
 from application.workflows.run_workflow import RunWorkflow
@@ -22,9 +23,12 @@ from application.workflows.start_async_run import StartAsyncWorkflowRun
 from domain.workflows.engine import ENGINE_TYPES, Limits
 
 
-def node_executors(*, retrieve, uow_factory, file_storage, extractor, **builtin) -> BuiltinNodeExecutors:
-    """The built-in executors plus those that reach other contexts (knowledge retrieval, uploaded files)."""
-    return builtin_node_executors(**builtin).merged({
+def node_executors(
+    *, retrieve, uow_factory, file_storage, extractor, invoke_tool, store_tool_files, **builtin
+) -> BuiltinNodeExecutors:
+    """The built-in executors plus those that reach other contexts (knowledge retrieval, uploaded files, tools)."""
+    tool = ToolNodeExecutor(invoke_tool, store_tool_files, uow_factory)
+    return builtin_node_executors(**builtin, tool=tool).merged({
         "end": EndExecutor(),
         "answer": AnswerExecutor(),
         "knowledge-retrieval": KnowledgeRetrievalExecutor(retrieve),
@@ -62,6 +66,8 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     retrieve = providers.Dependency()  # the knowledge context's Retrieve (knowledge-retrieval)
     extractor = providers.Dependency()  # the knowledge context's text extractor (document-extractor)
     process_lease = providers.Dependency()  # the maintenance context's ProcessLease
+    invoke_tool = providers.Dependency()  # the tools context's InvokeTool (tool node)
+    store_tool_files = providers.Dependency()  # the tools context's StoreToolFiles
 
     code_runner = providers.Singleton(
         SubprocessCodeRunner,
@@ -90,6 +96,8 @@ class WorkflowsContainer(containers.DeclarativeContainer):
         uow_factory=uow_factory,
         file_storage=file_storage,
         extractor=extractor,
+        invoke_tool=invoke_tool,
+        store_tool_files=store_tool_files,
     )
     limits = providers.Singleton(Limits, max_steps=config.max_steps, max_seconds=config.max_seconds)
     run_queue = providers.Singleton(TaskiqWorkflowRunQueue, broker)

@@ -12,12 +12,14 @@ from application.workflows.nodes.model_call import ModelResolver
 from application.workflows.nodes.parameter_extractor import ParameterExtractorExecutor
 from application.workflows.nodes.question_classifier import QuestionClassifierExecutor
 from application.workflows.nodes.template_transform import TemplateTransformExecutor
+from application.workflows.nodes.tool import ToolNodeExecutor
 from application.workflows.nodes.variable_aggregator import VariableAggregatorExecutor
 from domain.workflows.http import HttpClient
 from domain.workflows.nodes import NodeExecutor
 from domain.workflows.sandbox import CodeRunner, TemplateRenderer
 
-# The types built here; start, end, answer, iteration, loop and knowledge-retrieval come from the engine.
+# The types always built here (`tool` too when the tools context is given); start, end, answer, iteration,
+# loop and knowledge-retrieval come from the engine.
 BUILTIN_TYPES = frozenset(
     {
         "if-else",
@@ -56,6 +58,7 @@ def builtin_node_executors(
     template_renderer: TemplateRenderer,
     http_client: HttpClient,
     model_resolver: ModelResolver,
+    tool: ToolNodeExecutor | None = None,
 ) -> BuiltinNodeExecutors:
     aggregator = VariableAggregatorExecutor()
     executors: dict[str, NodeExecutor] = {
@@ -71,4 +74,6 @@ def builtin_node_executors(
         "question-classifier": QuestionClassifierExecutor(model_resolver),
         "parameter-extractor": ParameterExtractorExecutor(model_resolver),
     }
+    if tool is not None:  # the tools context is wired (the tool node reaches its providers)
+        executors["tool"] = tool
     return BuiltinNodeExecutors(executors)
