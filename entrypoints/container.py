@@ -244,6 +244,7 @@ class Container(containers.DeclarativeContainer):
         process_lease=maintenance.process_lease,
         invoke_tool=tools.invoke_tool,
         store_tool_files=tools.store_tool_files,
+        tool_providers=tools.tool_providers,
     )
 
     database_probe = providers.Factory(PostgresProbe, engine, embedded=config.database.embedded)

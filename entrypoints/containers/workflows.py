@@ -9,8 +9,10 @@ from adapters.workflow.httpx_client import HttpxHttpClient
 from adapters.workflow.jinja_renderer import SandboxedJinjaRenderer
 from adapters.workflow.sandbox_env import SandboxEnvironment
 from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
+from application.agents.toolbox import InvokeThrough
 from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
 from application.workflows.manage_workflow import GetDraft, PublishWorkflow, SyncDraft
+from application.workflows.nodes.agent import AgentExecutor
 from application.workflows.nodes.document_extractor import DocumentExtractorExecutor
 from application.workflows.nodes.knowledge_retrieval import KnowledgeRetrievalExecutor
 from application.workflows.nodes.registry import BuiltinNodeExecutors, builtin_node_executors
@@ -24,11 +26,12 @@ from domain.workflows.engine import ENGINE_TYPES, Limits
 
 
 def node_executors(
-    *, retrieve, uow_factory, file_storage, extractor, invoke_tool, store_tool_files, **builtin
+    *, retrieve, uow_factory, file_storage, extractor, invoke_tool, store_tool_files, tool_providers, **builtin
 ) -> BuiltinNodeExecutors:
     """The built-in executors plus those that reach other contexts (knowledge retrieval, uploaded files, tools)."""
     tool = ToolNodeExecutor(invoke_tool, store_tool_files, uow_factory)
-    return builtin_node_executors(**builtin, tool=tool).merged({
+    agent = AgentExecutor(builtin["model_resolver"], tool_providers, InvokeThrough(invoke_tool))
+    return builtin_node_executors(**builtin, tool=tool, agent=agent).merged({
         "end": EndExecutor(),
         "answer": AnswerExecutor(),
         "knowledge-retrieval": KnowledgeRetrievalExecutor(retrieve),
@@ -68,6 +71,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     process_lease = providers.Dependency()  # the maintenance context's ProcessLease
     invoke_tool = providers.Dependency()  # the tools context's InvokeTool (tool node)
     store_tool_files = providers.Dependency()  # the tools context's StoreToolFiles
+    tool_providers = providers.Dependency()  # the tools context's ToolProviders (agent node)
 
     code_runner = providers.Singleton(
         SubprocessCodeRunner,
@@ -98,6 +102,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
         extractor=extractor,
         invoke_tool=invoke_tool,
         store_tool_files=store_tool_files,
+        tool_providers=tool_providers,
     )
     limits = providers.Singleton(Limits, max_steps=config.max_steps, max_seconds=config.max_seconds)
     run_queue = providers.Singleton(TaskiqWorkflowRunQueue, broker)
