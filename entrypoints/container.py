@@ -197,6 +197,18 @@ class Container(containers.DeclarativeContainer):
         broker=broker,
         file_storage=file_storage,
     )
+    tools = providers.Container(
+        ToolsContainer,
+        config=config.tools,
+        session_factory=session_factory,
+        secret_cipher=secret_cipher,
+        uow_factory=uow_factory,
+        clock=clock,
+        ids=ids,
+        metrics_sink=telemetry.metrics_sink,
+        trace_exporter=telemetry.trace_exporter,
+        file_storage=file_storage,
+    )
     chat = providers.Container(
         ChatContainer,
         config=config.chat,
@@ -213,18 +225,8 @@ class Container(containers.DeclarativeContainer):
         retrieve=knowledge.retrieve,
         get_dataset=knowledge.get_dataset,
         process_lease=maintenance.process_lease,
-    )
-    tools = providers.Container(
-        ToolsContainer,
-        config=config.tools,
-        session_factory=session_factory,
-        secret_cipher=secret_cipher,
-        uow_factory=uow_factory,
-        clock=clock,
-        ids=ids,
-        metrics_sink=telemetry.metrics_sink,
-        trace_exporter=telemetry.trace_exporter,
-        file_storage=file_storage,
+        tool_providers=tools.tool_providers,
+        invoke_tool=tools.invoke_tool,
     )
     workflows = providers.Container(
         WorkflowsContainer,

@@ -74,23 +74,31 @@ class FakeToolProvider:
 
 
 class FakeToolProviders:
-    """ToolProviders over named FakeToolProviders (any provider type finds them by id)."""
+    """ToolProviders over named FakeToolProviders (any provider type finds them by id); other ids go to
+    `fallback` (the app's real providers) when given."""
 
-    def __init__(self, *providers: FakeToolProvider) -> None:
+    def __init__(self, *providers: FakeToolProvider, fallback: Any = None) -> None:
         self.providers = {p.info().id: p for p in providers}
+        self.fallback = fallback
 
-    async def find(self, tenant_id: UUID, provider_type: ProviderType, provider_id: str) -> FakeToolProvider:
+    async def find(self, tenant_id: UUID, provider_type: ProviderType, provider_id: str) -> Any:
         provider = self.providers.get(provider_id.rsplit("/", 1)[-1])
         if provider is None:
+            if self.fallback is not None:
+                return await self.fallback.find(tenant_id, provider_type, provider_id)
             raise ToolProviderNotFound(f"Tool provider {provider_id} not found.")
         return provider
 
     async def credentials(self, tenant_id: UUID, provider_type: ProviderType, provider_id: str) -> Mapping[str, Any]:
+        if provider_id.rsplit("/", 1)[-1] not in self.providers and self.fallback is not None:
+            return await self.fallback.credentials(tenant_id, provider_type, provider_id)
         return {}
 
     async def listed(self, tenant_id: UUID, provider_type: ProviderType | None = None) -> list[ToolProviderInfo]:
         return [p.info() for p in self.providers.values()]
 
 
-def demo_providers() -> FakeToolProviders:
-    return FakeToolProviders(FakeToolProvider("demo", {WEATHER: _weather, ADD: _add, BROKEN: _broken}))
+def demo_providers(fallback: Any = None) -> FakeToolProviders:
+    return FakeToolProviders(
+        FakeToolProvider("demo", {WEATHER: _weather, ADD: _add, BROKEN: _broken}), fallback=fallback
+    )

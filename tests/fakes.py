@@ -12,6 +12,7 @@ from uuid import UUID
 from domain.apps.entities import ApiToken, App, AppMode, EndUser, TokenType
 from domain.apps.model_config import AppModelConfig
 from domain.apps.ports import AppPage
+from domain.conversations.agent_thoughts import AgentThought
 from domain.conversations.entities import Conversation, Feedback, Message, MessageStatus
 from domain.conversations.ports import Page
 from domain.files.entities import UploadFile
@@ -111,6 +112,7 @@ class _Store:
         self.messages: dict[UUID, Message] = {}
         self.feedbacks: dict[UUID, Feedback] = {}
         self.uploads: dict[UUID, UploadFile] = {}
+        self.agent_thoughts: dict[UUID, AgentThought] = {}
 
 
 class _Repo:
@@ -379,6 +381,18 @@ class FakeMessageRepository(_Repo):
         return _keyset_page(messages, _by_time, anchor, limit, descending=True)
 
 
+class FakeAgentThoughtRepository(_Repo):
+    async def add(self, thought: AgentThought) -> None:
+        _insert(self.s.agent_thoughts, thought.id, thought)
+
+    async def for_messages(self, message_ids: Sequence[UUID]) -> dict[UUID, list[AgentThought]]:
+        found: dict[UUID, list[AgentThought]] = {}
+        for thought in sorted(self.s.agent_thoughts.values(), key=lambda t: t.position):
+            if thought.message_id in message_ids:
+                found.setdefault(thought.message_id, []).append(_row(thought))
+        return found
+
+
 class FakeFeedbackRepository(_Repo):
     async def for_message(self, message_id: UUID) -> Feedback | None:
         found = next(
@@ -471,6 +485,7 @@ class FakeUnitOfWorkBlock:
         self.providers = FakeProviderRepository(self._working)
         self.conversations = FakeConversationRepository(self._working)
         self.messages = FakeMessageRepository(self._working)
+        self.agent_thoughts = FakeAgentThoughtRepository(self._working)
         self.feedbacks = FakeFeedbackRepository(self._working)
         self.uploads = FakeUploadFileRepository(self._working)
         self._db.open += 1

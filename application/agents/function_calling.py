@@ -49,6 +49,7 @@ class FunctionCalling:
                 current.calls = await self._call_all(current, calls, toolbox, emit)
                 messages += [ChatMessage.tool(c.observation, c.call_id) for c in current.calls]
             current.final = not calls
+            current.answer = turn.text if current.final else ""
             current.elapsed_seconds = time.perf_counter() - started
             rounds.append(current)
             await emit(RoundFinished(current))

@@ -41,7 +41,7 @@ class ReAct:
             current.thought = step.thought
             if step.is_final or last:
                 answer = step.answer if step.is_final else (step.thought or turn.text.strip())
-                current.final = True
+                current.final, current.answer = True, answer
                 await emit(AnswerText(answer))
             else:
                 await emit(ToolCallStarted(current, f"react-{position}", step.action or "", step.action_input))

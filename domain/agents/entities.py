@@ -54,6 +54,7 @@ class AgentRound:
     usage: Usage = field(default_factory=Usage)
     elapsed_seconds: float = 0.0
     final: bool = False
+    answer: str = ""  # the final round's answer (function calling: its text; ReAct: the Final Answer)
 
     @property
     def tool_names(self) -> str:

@@ -2,8 +2,10 @@
 
 from dependency_injector import containers, providers
 
+from application.agents.toolbox import InvokeThrough
 from application.apps.describe_parameters import DescribeParameters
 from application.apps.update_model_config import UpdateModelConfig
+from application.conversations.agent_answer import AgentAnswers
 from application.conversations.generate_answer import GenerateAnswer
 from application.conversations.give_feedback import GiveFeedback, ListAppFeedbacks
 from application.conversations.knowledge_context import GatherKnowledgeContext
@@ -32,6 +34,8 @@ class ChatContainer(containers.DeclarativeContainer):
     retrieve = providers.Dependency()  # the knowledge context's Retrieve use case
     get_dataset = providers.Dependency()
     process_lease = providers.Dependency()  # the maintenance context's ProcessLease
+    tool_providers = providers.Dependency()  # the tools context's ToolProviders (agent-chat apps)
+    invoke_tool = providers.Dependency()  # the tools context's InvokeTool
 
     update_model_config = providers.Factory(UpdateModelConfig, uow_factory, ids)
     describe_parameters = providers.Factory(DescribeParameters, uow_factory)
@@ -41,6 +45,10 @@ class ChatContainer(containers.DeclarativeContainer):
     )
     # Chat apps with datasets answer from them (Dify's dataset_configs).
     gather_knowledge = providers.Factory(GatherKnowledgeContext, retrieve, get_dataset)
+    # Agent-chat apps answer through the agent loop, their tools called through the tools context.
+    agent_answers = providers.Factory(
+        AgentAnswers, tool_providers, providers.Factory(InvokeThrough, invoke_tool), uow_factory, clock, ids
+    )
     send_message = providers.Factory(
         SendMessage,
         uow_factory,
@@ -55,6 +63,7 @@ class ChatContainer(containers.DeclarativeContainer):
         config.default_active_requests,
         process_lease,
         knowledge=gather_knowledge,
+        agent=agent_answers,
     )
     stop_generation = providers.Factory(StopGeneration, stop_signals)
     list_conversations = providers.Factory(ListConversations, uow_factory)

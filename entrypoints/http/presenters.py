@@ -1,9 +1,11 @@
 """Domain objects as Dify's JSON shapes. Console timestamps are Unix seconds; end users use ISO 8601."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from domain.apps.entities import ApiToken, App, EndUser
 from domain.apps.model_config import AppModelConfig
+from domain.conversations.agent_thoughts import AgentThought
 from domain.conversations.entities import Conversation, Feedback, Message
 from domain.files.entities import UploadFile, UploadLimits
 from domain.models.pricing import decimal_text
@@ -111,7 +113,25 @@ def conversation_json(c: Conversation) -> dict:
     }
 
 
-def message_json(m: Message, feedback: Feedback | None) -> dict:
+def agent_thought_json(t: AgentThought) -> dict:
+    """A thought as the agent_thought stream event and a listed message's `agent_thoughts` carry it."""
+    return {
+        "id": str(t.id),
+        "chain_id": None,
+        "message_id": str(t.message_id),
+        "position": t.position,
+        "thought": t.thought,
+        "observation": t.observation,
+        "tool": t.tool,
+        "tool_labels": t.tool_labels,
+        "tool_input": t.tool_input,
+        "message_files": t.message_files,
+        "files": t.message_files,
+        "created_at": epoch(t.created_at),
+    }
+
+
+def message_json(m: Message, feedback: Feedback | None, thoughts: Sequence[AgentThought] = ()) -> dict:
     return {
         "id": str(m.id),
         "conversation_id": str(m.conversation_id),
@@ -124,7 +144,7 @@ def message_json(m: Message, feedback: Feedback | None) -> dict:
         "message_files": [],
         "feedback": {"rating": feedback.rating.value} if feedback else None,
         "retriever_resources": m.metadata.get("retriever_resources", []),
-        "agent_thoughts": [],
+        "agent_thoughts": [agent_thought_json(t) for t in thoughts],
         "created_at": epoch(m.created_at),
         "extra_contents": [],
         "message_tokens": m.message_tokens,

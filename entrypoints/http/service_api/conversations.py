@@ -111,8 +111,8 @@ async def conversation_variables(conversation_id: UUID) -> dict:
 @chat_route
 async def list_messages() -> dict:
     query, limit = parse_query(MessagesQuery), limit_arg()
-    page, feedbacks = await container().chat.list_messages().execute(
+    page, feedbacks, thoughts = await container().chat.list_messages().execute(
         current_app_model(), await current_end_user(), query.conversation_id, query.first_id, limit
     )
-    items = [message_json(m, feedbacks.get(m.id)) for m in reversed(page.items)]
+    items = [message_json(m, feedbacks.get(m.id), thoughts.get(m.id, ())) for m in reversed(page.items)]
     return {"limit": limit, "has_more": page.has_more, "data": items}
