@@ -208,6 +208,7 @@ class Container(containers.DeclarativeContainer):
         metrics_sink=telemetry.metrics_sink,
         trace_exporter=telemetry.trace_exporter,
         file_storage=file_storage,
+        resolve_end_user=resolve_end_user,
     )
     chat = providers.Container(
         ChatContainer,
@@ -281,6 +282,9 @@ class Container(containers.DeclarativeContainer):
 def build_container(settings: Settings, database: Database, broker: AsyncBroker) -> Container:
     container = Container(broker=broker)
     container.config.from_dict(settings.container_config(database.url, database.embedded))
+    # Workflows call tools (tool node) and tools run workflows (workflow tools): the second edge is bound here,
+    # as a factory called at invocation time, so building one context never builds the other in a loop.
+    container.tools.run_workflow.override(providers.Object(container.workflows.run_workflow))
     return container
 
 

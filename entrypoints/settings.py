@@ -268,7 +268,7 @@ class Settings(BaseSettings):
                     "enable_network": self.CODE_EXECUTION_ENABLE_NETWORK,
                 },
             },
-            "tools": {"max_call_depth": self.WORKFLOW_CALL_MAX_DEPTH},
+            "tools": {"max_call_depth": self.WORKFLOW_CALL_MAX_DEPTH, "allowed_hosts": self.http_request_allowed_hosts},
             "knowledge": {
                 "vector_store": self.VECTOR_STORE,
                 "storage_path": str(self.STORAGE_PATH),

@@ -53,6 +53,8 @@ class RunSetup:
     user: str
     pool: VariablePool
     history: tuple[tuple[str, str], ...] = ()
+    # How many workflow tools deep this run is (a workflow called as a tool by another run's tool node).
+    call_depth: int = 0
 
 
 def system_variables(run: WorkflowRun, workflow: Workflow, user: str) -> dict[str, Any]:
@@ -193,6 +195,16 @@ class RunWorkflow:
         )
         await self.drive(handle, workflow, RunSetup(user, pool), handle.publish)
 
+    async def run_inline(self, request: RunWorkflowRequest, call_depth: int) -> WorkflowRun:
+        """Prepares and runs to its end in the caller's task (a workflow called as a tool): the finished run."""
+        handle, workflow = await self.prepare(request)
+        user = request.end_user.session_id
+        pool = VariablePool(
+            system=system_variables(handle.run, workflow, user), environment=environment_variables(workflow)
+        )
+        await self.drive(handle, workflow, RunSetup(user, pool, call_depth=call_depth), handle.publish)
+        return handle.run
+
     async def _workflow(self, uow: UnitOfWork, request: RunWorkflowRequest) -> Workflow:
         if request.workflow_id is None:
             workflow = await uow.workflows.published(request.app.id)
@@ -212,7 +224,10 @@ class RunWorkflow:
         """Runs a prepared run (its row stored, its stop registered) to its end: stores each node and the
         finished run, hands every event to `publish` in order, and returns how the graph ended."""
         run = handle.run
-        context = RunContext(run.tenant_id, run.app_id, workflow.id, run.id, setup.user, history=setup.history)
+        context = RunContext(
+            run.tenant_id, run.app_id, workflow.id, run.id, setup.user, call_depth=setup.call_depth,
+            history=setup.history,
+        )
         engine = GraphEngine(
             parse_graph(workflow.graph),
             self._executors,

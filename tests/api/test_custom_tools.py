@@ -1,0 +1,144 @@
+"""Custom (OpenAPI) tool providers over real HTTP: added in the console, listed, called from a tool node
+against a loopback service, and refused with Dify's error shape when the schema does not parse."""
+
+import json
+
+import pytest
+import yaml
+
+from tests.api.tool_helpers import import_app, run_blocking
+from tests.integration.openapi_stub_server import StubOpenApiService
+
+WS = "/console/api/workspaces/current"
+pytestmark = pytest.mark.parametrize("settings", [{"HTTP_REQUEST_ALLOWED_HOSTS": "127.0.0.1"}], indirect=True)
+
+
+@pytest.fixture
+async def service():
+    server = StubOpenApiService()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+def openapi(url: str) -> str:
+    return yaml.safe_dump({
+        "openapi": "3.0.0", "info": {"title": "Pets", "description": "Pet store"}, "servers": [{"url": url}],
+        "paths": {
+            "/pets/{pet_id}": {"get": {
+                "operationId": "getPet", "summary": "One pet",
+                "parameters": [
+                    {"name": "pet_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                    {"name": "verbose", "in": "query", "schema": {"type": "boolean"}},
+                ],
+            }},
+            "/pets": {"post": {
+                "summary": "Add a pet",
+                "requestBody": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+            }},
+        },
+        "components": {"schemas": {"Pet": {"type": "object", "required": ["name"], "properties": {
+            "name": {"type": "string"}, "age": {"type": "integer"}}}}},
+    })
+
+
+CREDENTIALS = {"auth_type": "api_key_header", "api_key_header": "X-Pet-Key", "api_key_value": "secret-key-123",
+               "api_key_header_prefix": "bearer"}
+
+
+async def _add(console, schema: str, name: str = "pets", credentials=CREDENTIALS):
+    return await console.client.post(f"{WS}/tool-provider/api/add", headers=console.headers, json={
+        "provider": name, "schema": schema, "schema_type": "openapi", "credentials": credentials,
+        "icon": {"content": "🐶", "background": "#fff"}})
+
+
+async def test_a_custom_provider_is_stored_listed_and_its_key_never_shown(console, service):
+    response = await _add(console, openapi(service.url))
+    assert response.status_code == 200 and await response.get_json() == {"result": "success"}
+    [listed] = await (await console.client.get(f"{WS}/tools/api", headers=console.headers)).get_json()
+    assert listed["name"] == "pets" and listed["type"] == "api" and listed["is_team_authorization"]
+    assert sorted(t["name"] for t in listed["tools"]) == ["getPet", "post_pets"]
+    got = await (await console.client.get(f"{WS}/tool-provider/api/get?provider=pets", headers=console.headers)).get_json()
+    assert got["credentials"]["api_key_value"] != "secret-key-123" and "*" in got["credentials"]["api_key_value"]
+    assert got["schema_type"] == "openapi" and {t["operation_id"] for t in got["tools"]} == {"getPet", "post_pets"}
+    again = await _add(console, openapi(service.url))
+    assert again.status_code == 400 and (await again.get_json())["code"] == "invalid_param"
+
+
+async def test_a_tool_node_calls_the_service_with_path_query_body_and_the_key(console, service):
+    assert (await _add(console, openapi(service.url))).status_code == 200
+    [provider] = await (await console.client.get(f"{WS}/tools/api", headers=console.headers)).get_json()
+    document = {
+        "app": {"name": "Pets", "mode": "workflow"}, "kind": "app", "version": "0.3.1",
+        "workflow": {"features": {}, "graph": {"nodes": [
+            {"id": "start", "data": {"type": "start", "title": "Start", "variables": [
+                {"variable": "pet", "label": "Pet", "type": "number", "required": True}]}},
+            {"id": "get", "data": {"type": "tool", "title": "Get", "provider_type": "api",
+                                   "provider_id": provider["id"], "provider_name": "pets", "tool_name": "getPet",
+                                   "tool_parameters": {"pet_id": {"type": "variable", "value": ["start", "pet"]},
+                                                       "verbose": {"type": "constant", "value": "true"}},
+                                   "tool_configurations": {}}},
+            {"id": "add", "data": {"type": "tool", "title": "Add", "provider_type": "api", "provider_id": "pets",
+                                   "tool_name": "post_pets", "tool_parameters": {
+                                       "name": {"type": "mixed", "value": "Rex #{{#start.pet#}}"},
+                                       "age": {"type": "constant", "value": "3"}}}},
+            {"id": "end", "data": {"type": "end", "title": "End", "outputs": [
+                {"variable": "got", "value_selector": ["get", "json"]},
+                {"variable": "added", "value_selector": ["add", "text"]}]}},
+        ], "edges": [
+            {"id": "a", "source": "start", "target": "get"}, {"id": "b", "source": "get", "target": "add"},
+            {"id": "c", "source": "add", "target": "end"}]}},
+    }
+    imported = await import_app(console, document)
+    run = await run_blocking(console, imported["app_id"], {"pet": 7})
+    assert run["status"] == "succeeded", run
+    assert run["outputs"]["got"] == [{"ok": True, "path": "/pets/7", "query": {"verbose": "true"}, "body": ""}]
+    assert json.loads(run["outputs"]["added"])["body"] == {"name": "Rex #7", "age": 3}
+    first, second = service.requests
+    assert first["headers"]["x-pet-key"] == "Bearer secret-key-123"
+    assert second["method"] == "POST" and second["headers"]["content-type"] == "application/json"
+
+
+async def test_an_error_status_fails_the_node_with_the_status(console, service):
+    assert (await _add(console, openapi(service.url), credentials={"auth_type": "none"})).status_code == 200
+    service.status = 503
+    document = {
+        "app": {"name": "Pets", "mode": "workflow"}, "kind": "app", "version": "0.3.1",
+        "workflow": {"features": {}, "graph": {"nodes": [
+            {"id": "start", "data": {"type": "start", "title": "Start", "variables": []}},
+            {"id": "get", "data": {"type": "tool", "title": "Get", "provider_type": "api", "provider_id": "pets",
+                                   "tool_name": "getPet", "tool_parameters": {"pet_id": {"type": "constant", "value": 1}}}},
+            {"id": "end", "data": {"type": "end", "title": "End", "outputs": []}},
+        ], "edges": [{"id": "a", "source": "start", "target": "get"}, {"id": "b", "source": "get", "target": "end"}]}},
+    }
+    run = await run_blocking(console, (await import_app(console, document))["app_id"], {})
+    assert run["status"] == "failed" and "503" in run["error"]
+
+
+@pytest.mark.parametrize("schema", ["{not: [valid", "openapi: 3.0.0\ninfo: {title: x}\npaths: {}\n", "[1, 2]"])
+async def test_a_schema_that_does_not_parse_is_refused_and_nothing_is_stored(console, service, schema):
+    response = await _add(console, schema)
+    body = await response.get_json()
+    assert response.status_code == 400 and body["code"] == "invalid_param" and body["status"] == 400, body
+    assert await (await console.client.get(f"{WS}/tools/api", headers=console.headers)).get_json() == []
+    parsed = await console.client.post(f"{WS}/tool-provider/api/schema", json={"schema": schema}, headers=console.headers)
+    assert parsed.status_code == 400
+
+
+async def test_a_swagger_2_json_schema_parses_and_test_pre_calls_it_with_a_query_key(console, service):
+    host = service.url.removeprefix("http://")
+    swagger = json.dumps({"swagger": "2.0", "info": {"title": "S"}, "host": host, "schemes": ["http"], "basePath": "/v2",
+                          "paths": {"/items": {"get": {"operationId": "listItems", "parameters": [
+                              {"name": "limit", "in": "query", "type": "integer", "required": True}]}}}})
+    parsed = await (await console.client.post(f"{WS}/tool-provider/api/schema", json={"schema": swagger},
+                                              headers=console.headers)).get_json()
+    assert parsed["schema_type"] == "swagger" and parsed["parameters_schema"][0]["operation_id"] == "listItems"
+    tested = await (await console.client.post(f"{WS}/tool-provider/api/test/pre", headers=console.headers, json={
+        "tool_name": "listItems", "provider_name": "", "schema_type": "swagger", "schema": swagger,
+        "credentials": {"auth_type": "api_key_query", "api_key_query_param": "key", "api_key_value": "k1"},
+        "parameters": {"limit": "5"}})).get_json()
+    assert json.loads(tested["result"])["query"] == {"limit": "5", "key": "k1"}
+    wrong = await console.client.post(f"{WS}/tool-provider/api/test/pre", headers=console.headers, json={
+        "tool_name": "listItems", "schema_type": "swagger", "schema": swagger, "credentials": {"auth_type": "none"},
+        "parameters": {"limit": "many"}})
+    assert wrong.status_code == 400 and (await wrong.get_json())["code"] == "invalid_param"
