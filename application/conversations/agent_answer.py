@@ -5,10 +5,12 @@ SendMessage prepares the plan before anything is stored (an unknown tool is the 
 half-written) and GenerateAnswer runs the producer in place of one model stream, so stops, progress saving,
 failures and telemetry are the chat path's own."""
 
+import asyncio
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from application.agents.strategies import run_agent
 from application.agents.task import AgentTask
@@ -60,17 +62,20 @@ class AgentAnswers:
 
     def producer(self, plan: AgentPlan, generation: AnswerGeneration) -> Callable:
         async def produce(delta: Callable[[str], None]) -> Usage:
-            rounds = _RoundThoughts(self, generation)
+            rounds = _RoundThoughts(generation, self._store, self._clock, self._ids)
 
             async def listen(event: AgentEvent) -> None:
                 if isinstance(event, AnswerText):
                     delta(event.text)
                 else:
-                    await rounds.on(event)
+                    rounds.on(event)
 
-            outcome = await run_agent(
-                _task(plan, generation), Toolbox(plan.tools, self._invoke, plan.invocation), listen
-            )
+            try:
+                outcome = await run_agent(
+                    _task(plan, generation), Toolbox(plan.tools, self._invoke, plan.invocation), listen
+                )
+            finally:
+                await rounds.stored()
             return outcome.usage
 
         return produce
@@ -82,34 +87,51 @@ class AgentAnswers:
 
 
 class _RoundThoughts:
-    """One message's thoughts as its rounds go: a thought id per round, published and stored."""
+    """One message's thoughts as its rounds go: a thought id per round, published at once and stored in
+    the background while the next round runs (the message is completed only after every store ended)."""
 
-    def __init__(self, answers: AgentAnswers, generation: AnswerGeneration) -> None:
-        self._answers = answers
+    def __init__(
+        self,
+        generation: AnswerGeneration,
+        store: Callable[[AgentThought], Awaitable[None]],
+        clock: Clock,
+        ids: IdGenerator,
+    ) -> None:
         self._generation = generation
-        self._ids: dict[int, Any] = {}
+        self._store = store
+        self._clock = clock
+        self._new_id = ids.new_id
+        self._ids: dict[int, UUID] = {}
         self._announced: set[int] = set()
+        self._pending: list[asyncio.Task[None]] = []
 
-    async def on(self, event: AgentEvent) -> None:
+    def on(self, event: AgentEvent) -> None:
         if isinstance(event, ToolCallStarted) and event.round.position not in self._announced:
             self._announced.add(event.round.position)
             self._publish(self._thought(event.round, done=False))
         elif isinstance(event, RoundFinished):
             thought = self._thought(event.round, done=True)
-            await self._answers._store(thought)
             self._publish(thought)
+            self._pending.append(asyncio.create_task(self._store(thought)))
+
+    async def stored(self) -> None:
+        """Waits for every store; the first that failed raises (the message then fails: nothing is lost silently)."""
+        results = await asyncio.gather(*self._pending, return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
 
     def _publish(self, thought: AgentThought) -> None:
         self._generation.run.publish(AgentThoughtUpdated(thought))
 
     def _thought(self, round: AgentRound, done: bool) -> AgentThought:
-        thought_id = self._ids.setdefault(round.position, self._answers._ids.new_id())
+        thought_id = self._ids.get(round.position) or self._ids.setdefault(round.position, self._new_id())
         calls = round.calls
         return AgentThought(
             id=thought_id,
             message_id=self._generation.message.id,
             position=round.position,
-            created_at=self._answers._clock.now(),
+            created_at=self._clock.now(),
             thought=round.thought,
             tool=round.tool_names,
             tool_labels={c.tool_name: {"en_US": c.tool_name, "zh_Hans": c.tool_name} for c in calls},
