@@ -228,6 +228,7 @@ class Container(containers.DeclarativeContainer):
         process_lease=maintenance.process_lease,
         tool_providers=tools.tool_providers,
         invoke_tool=tools.invoke_tool,
+        store_tool_files=tools.store_tool_files,
     )
     workflows = providers.Container(
         WorkflowsContainer,

@@ -28,6 +28,10 @@ def _add(args: Mapping[str, Any]) -> list[ToolMessage]:
     return [ToolMessage.of_json({"sum": args["a"] + args["b"]})]
 
 
+def _chart(args: Mapping[str, Any]) -> list[ToolMessage]:
+    return [ToolMessage.of_text("Here is the chart."), ToolMessage.of_blob(b"\x89PNG fake", "image/png", "chart.png")]
+
+
 def _broken(args: Mapping[str, Any]) -> list[ToolMessage]:
     raise ToolInvokeError("upstream said 503")
 
@@ -45,6 +49,7 @@ ADD = Tool(
     (ToolParameter("a", ParameterType.NUMBER, required=True), ToolParameter("b", ParameterType.NUMBER, required=True)),
 )
 BROKEN = Tool("flaky", "Flaky", "Always fails")
+CHART = Tool("chart", "Chart", "Draws a chart")
 
 
 class FakeToolProvider:
@@ -100,5 +105,5 @@ class FakeToolProviders:
 
 def demo_providers(fallback: Any = None) -> FakeToolProviders:
     return FakeToolProviders(
-        FakeToolProvider("demo", {WEATHER: _weather, ADD: _add, BROKEN: _broken}), fallback=fallback
+        FakeToolProvider("demo", {WEATHER: _weather, ADD: _add, BROKEN: _broken, CHART: _chart}), fallback=fallback
     )

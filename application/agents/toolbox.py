@@ -2,7 +2,7 @@
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 from uuid import UUID
@@ -56,14 +56,26 @@ class InvokeThrough:
         return (await self._invoke_tool.execute(call)).messages
 
 
+# Stores the files among a tool's messages (blobs become tool files) and returns their mappings, in order.
+FileKeeper = Callable[[Sequence[ToolMessage]], Awaitable[list[Mapping[str, Any]]]]
+
+
 class Toolbox:
     """Calls the prepared tools; a call never raises for a tool's failure: the error becomes the observation
-    (the model reads it and goes on, as in Dify)."""
+    (the model reads it and goes on, as in Dify). Files a tool produces are kept by `keep_files` when given
+    (without it only files that already exist are passed on)."""
 
-    def __init__(self, tools: Sequence[AgentTool], invoke: ToolInvoker, invocation: ToolInvocation) -> None:
+    def __init__(
+        self,
+        tools: Sequence[AgentTool],
+        invoke: ToolInvoker,
+        invocation: ToolInvocation,
+        keep_files: FileKeeper | None = None,
+    ) -> None:
         self._tools = {t.definition.name: t for t in tools}
         self._invoke = invoke
         self._invocation = invocation
+        self._keep_files = keep_files
 
     @property
     def definitions(self) -> tuple[ToolDefinition, ...]:
@@ -82,6 +94,7 @@ class Toolbox:
         invocation = replace(self._invocation, configurations=dict(tool.spec.preset))
         try:
             messages = await self._invoke(tool, {**arguments, **tool.spec.preset}, invocation)
+            files = await self._files(messages)
         except DomainError as error:
             text = error_observation(name, error.message)
             return ToolCallRecord(
@@ -93,7 +106,7 @@ class Toolbox:
             return ToolCallRecord(
                 call_id, name, dict(arguments), text, error=text, elapsed_seconds=time.perf_counter() - started
             )
-        collected = outputs.collect(messages, [m.file for m in messages if m.file is not None])
+        collected = outputs.collect(messages, files)
         return ToolCallRecord(
             call_id,
             name,
@@ -103,6 +116,11 @@ class Toolbox:
             json=collected.json,
             elapsed_seconds=time.perf_counter() - started,
         )
+
+    async def _files(self, messages: Sequence[ToolMessage]) -> list[Mapping[str, Any]]:
+        if self._keep_files is not None and any(m.blob or m.file is not None for m in messages):
+            return await self._keep_files(messages)
+        return [m.file for m in messages if m.file is not None]
 
 
 async def prepare_tools(providers: ToolProviders, tenant_id: UUID, specs: Sequence[AgentToolSpec]) -> list[AgentTool]:

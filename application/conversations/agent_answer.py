@@ -7,15 +7,16 @@ failures and telemetry are the chat path's own."""
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from application.agents.strategies import run_agent
 from application.agents.task import AgentTask
-from application.agents.toolbox import AgentTool, Toolbox, ToolInvoker, prepare_tools
+from application.agents.toolbox import AgentTool, FileKeeper, Toolbox, ToolInvoker, prepare_tools
 from application.conversations.generate_answer import AnswerGeneration
+from application.tools.tool_files import StoreToolFiles
 from domain.agents.entities import DEFAULT_MAX_ITERATIONS, AgentRound, AgentStrategy
 from domain.agents.events import AgentEvent, AnswerText, RoundFinished, ToolCallStarted
 from domain.apps.agent_mode import AgentMode
@@ -27,7 +28,7 @@ from domain.models.entities import ChatMessage, Role, Usage
 from domain.shared.clock import Clock
 from domain.shared.ids import IdGenerator
 from domain.shared.unit_of_work import UnitOfWorkFactory
-from domain.tools.entities import ToolInvocation
+from domain.tools.entities import ToolInvocation, ToolMessage
 from domain.tools.ports import ToolProviders
 
 
@@ -37,6 +38,7 @@ class AgentPlan:
     max_iterations: int
     tools: list[AgentTool]
     invocation: ToolInvocation
+    end_user_id: UUID
 
 
 class AgentAnswers:
@@ -46,8 +48,15 @@ class AgentAnswers:
     model asked for them, then again with the observations; tool failures are observations, not errors."""
 
     def __init__(
-        self, providers: ToolProviders, invoke: ToolInvoker, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator
+        self,
+        providers: ToolProviders,
+        invoke: ToolInvoker,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        ids: IdGenerator,
+        store_files: StoreToolFiles | None = None,
     ) -> None:
+        self._store_files = store_files
         self._providers = providers
         self._invoke = invoke
         self._uow = uow
@@ -58,7 +67,7 @@ class AgentAnswers:
         mode = (config.agent_mode if config else None) or AgentMode(enabled=True, max_iteration=DEFAULT_MAX_ITERATIONS)
         tools = await prepare_tools(self._providers, app.tenant_id, mode.tool_specs())
         invocation = ToolInvocation(tenant_id=app.tenant_id, user_id=str(end_user.id), app_id=app.id)
-        return AgentPlan(mode.loop_strategy, mode.max_iteration, tools, invocation)
+        return AgentPlan(mode.loop_strategy, mode.max_iteration, tools, invocation, end_user.id)
 
     def producer(self, plan: AgentPlan, generation: AnswerGeneration) -> Callable:
         async def produce(delta: Callable[[str], None]) -> Usage:
@@ -71,14 +80,23 @@ class AgentAnswers:
                     rounds.on(event)
 
             try:
-                outcome = await run_agent(
-                    _task(plan, generation), Toolbox(plan.tools, self._invoke, plan.invocation), listen
-                )
+                toolbox = Toolbox(plan.tools, self._invoke, plan.invocation, self._file_keeper(plan))
+                outcome = await run_agent(_task(plan, generation), toolbox, listen)
             finally:
                 await rounds.stored()
             return outcome.usage
 
         return produce
+
+    def _file_keeper(self, plan: AgentPlan) -> FileKeeper | None:
+        store = self._store_files
+        if store is None:
+            return None
+
+        async def keep(messages: Sequence[ToolMessage]) -> list[Mapping[str, Any]]:
+            return await store.execute(messages, plan.invocation.tenant_id, plan.end_user_id, "end_user")
+
+        return keep
 
     async def _store(self, thought: AgentThought) -> None:
         async with self._uow() as uow:

@@ -36,6 +36,7 @@ class ChatContainer(containers.DeclarativeContainer):
     process_lease = providers.Dependency()  # the maintenance context's ProcessLease
     tool_providers = providers.Dependency()  # the tools context's ToolProviders (agent-chat apps)
     invoke_tool = providers.Dependency()  # the tools context's InvokeTool
+    store_tool_files = providers.Dependency()  # the tools context's StoreToolFiles (files agents' tools make)
 
     update_model_config = providers.Factory(UpdateModelConfig, uow_factory, ids)
     describe_parameters = providers.Factory(DescribeParameters, uow_factory)
@@ -47,7 +48,8 @@ class ChatContainer(containers.DeclarativeContainer):
     gather_knowledge = providers.Factory(GatherKnowledgeContext, retrieve, get_dataset)
     # Agent-chat apps answer through the agent loop, their tools called through the tools context.
     agent_answers = providers.Factory(
-        AgentAnswers, tool_providers, providers.Factory(InvokeThrough, invoke_tool), uow_factory, clock, ids
+        AgentAnswers, tool_providers, providers.Factory(InvokeThrough, invoke_tool), uow_factory, clock, ids,
+        store_tool_files,
     )
     send_message = providers.Factory(
         SendMessage,

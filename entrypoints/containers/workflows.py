@@ -30,7 +30,9 @@ def node_executors(
 ) -> BuiltinNodeExecutors:
     """The built-in executors plus those that reach other contexts (knowledge retrieval, uploaded files, tools)."""
     tool = ToolNodeExecutor(invoke_tool, store_tool_files, uow_factory)
-    agent = AgentExecutor(builtin["model_resolver"], tool_providers, InvokeThrough(invoke_tool))
+    agent = AgentExecutor(
+        builtin["model_resolver"], tool_providers, InvokeThrough(invoke_tool), store_tool_files, uow_factory
+    )
     return builtin_node_executors(**builtin, tool=tool, agent=agent).merged({
         "end": EndExecutor(),
         "answer": AnswerExecutor(),

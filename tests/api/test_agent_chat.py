@@ -205,3 +205,12 @@ async def test_an_agent_chat_dsl_imports_runs_and_exports_its_agent_mode(console
     ).get_json()
     again = yaml.safe_load(exported["data"])["model_config"]["agent_mode"]
     assert again["strategy"] == "function_call" and again["tools"][0]["tool_name"] == "get_weather"
+
+
+async def test_a_file_a_tool_makes_is_named_on_its_thought(console, upstream):
+    app = await _agent_app(console, upstream, tools=[_tool("chart")])
+    upstream.replies += [tool_calls_reply(("chart", {})), Reply(deltas=("Here.",))]
+    events = await _stream(app, "Draw it")
+    [done] = [e for e in events if e["event"] == "agent_thought" and e["position"] == 1 and e["observation"]]
+    [file_id] = done["message_files"]
+    assert len(file_id) == 36

@@ -207,3 +207,13 @@ async def test_a_fixed_parameter_is_not_offered_to_the_model(console, upstream):
     schema = upstream.requests[-2]["json"]["tools"][0]["function"]["parameters"]
     assert schema["properties"] == {}
     assert "Sunny in Paris" in upstream.requests[-1]["json"]["messages"][-1]["content"]
+
+
+async def test_a_file_a_tool_makes_is_stored_and_output(console, upstream):
+    _, key = await _import(console, upstream, _dsl(tools=[_tool("chart")]))
+    upstream.replies += [tool_calls_reply(("chart", {})), Reply(deltas=("See the chart.",))]
+    events = sse_events(await (await _run(console, key)).get_data())
+    node = next(e for e in events if e["event"] == "node_finished" and e["data"]["node_id"] == "agent")["data"]
+    [chart] = node["outputs"]["files"]
+    assert (chart["filename"], chart["mime_type"], chart["transfer_method"]) == ("chart.png", "image/png", "tool_file")
+    assert "chart.png" in upstream.requests[-1]["json"]["messages"][-1]["content"]

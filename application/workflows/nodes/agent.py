@@ -2,10 +2,14 @@
 rounds and tool calls stream as agent logs, its answer text as it is written."""
 
 import time
+from collections.abc import Mapping, Sequence
+from typing import Any
+from uuid import UUID
 
 from application.agents.strategies import run_agent
 from application.agents.task import AgentTask
-from application.agents.toolbox import Toolbox, ToolInvoker, prepare_tools
+from application.agents.toolbox import FileKeeper, Toolbox, ToolInvoker, prepare_tools
+from application.tools.tool_files import StoreToolFiles
 from application.workflows.nodes.agent_config import read_agent_node
 from application.workflows.nodes.agent_logs import AgentLogWriter, as_metadata
 from application.workflows.nodes.model_call import Completion, ModelResolver
@@ -14,10 +18,11 @@ from domain.models.entities import ChatMessage
 from domain.models.errors import ModelProviderError
 from domain.models.pricing import price_usage
 from domain.shared.errors import DomainError
-from domain.tools.entities import ToolInvocation
+from domain.shared.unit_of_work import UnitOfWorkFactory
+from domain.tools.entities import ToolInvocation, ToolMessage
 from domain.tools.ports import ToolProviders
 from domain.workflows.graph import Node
-from domain.workflows.nodes import NodeContext, NodeFailed, NodeResult
+from domain.workflows.nodes import NodeContext, NodeFailed, NodeResult, RunContext
 
 
 class AgentExecutor:
@@ -26,10 +31,19 @@ class AgentExecutor:
     model reads the error and goes on); the last allowed round offers no tools; with memory, the
     chatflow's earlier turns (within the window) come before the query; usage is summed over rounds."""
 
-    def __init__(self, resolver: ModelResolver, providers: ToolProviders, invoke: ToolInvoker) -> None:
+    def __init__(
+        self,
+        resolver: ModelResolver,
+        providers: ToolProviders,
+        invoke: ToolInvoker,
+        store_files: StoreToolFiles | None = None,
+        uow: UnitOfWorkFactory | None = None,
+    ) -> None:
         self._resolver = resolver
         self._providers = providers
         self._invoke = invoke
+        self._store_files = store_files
+        self._uow = uow
 
     async def run(self, node: Node, context: NodeContext) -> NodeResult:
         config = read_agent_node(node.data, context.pool)
@@ -72,7 +86,8 @@ class AgentExecutor:
                 await logs(event)
 
         try:
-            outcome = await run_agent(task, Toolbox(tools, self._invoke, invocation), listen)
+            toolbox = Toolbox(tools, self._invoke, invocation, self._file_keeper(run))
+            outcome = await run_agent(task, toolbox, listen)
         except ModelProviderError as error:
             raise NodeFailed(error.message) from None
         completion = Completion(
@@ -97,3 +112,26 @@ class AgentExecutor:
                 "agent_log": as_metadata(logs.entries),
             },
         )
+
+    def _file_keeper(self, run: RunContext) -> FileKeeper | None:
+        store, uow = self._store_files, self._uow
+        if store is None or uow is None:
+            return None
+
+        async def keep(messages: Sequence[ToolMessage]) -> list[Mapping[str, Any]]:
+            owner, role = await _run_owner(uow, run)
+            return await store.execute(messages, run.tenant_id, owner, role)
+
+        return keep
+
+
+async def _run_owner(uow: UnitOfWorkFactory, run: RunContext) -> tuple[UUID, str]:
+    """Who tool files belong to: the run's creator (end user or account), else the app's owner."""
+    async with uow() as work:
+        stored = await work.workflow_runs.get(run.run_id)
+        app = await work.apps.get(run.app_id) if stored is None else None
+    if stored is not None:
+        return stored.created_by, stored.created_by_role
+    if app is None:
+        raise NodeFailed("The run's app no longer exists.")
+    return app.created_by, "account"
