@@ -209,6 +209,7 @@ class Container(containers.DeclarativeContainer):
         trace_exporter=telemetry.trace_exporter,
         file_storage=file_storage,
         resolve_end_user=resolve_end_user,
+        resolve_model=models.resolve_model,
     )
     chat = providers.Container(
         ChatContainer,
@@ -286,6 +287,7 @@ def build_container(settings: Settings, database: Database, broker: AsyncBroker)
     # Workflows call tools (tool node) and tools run workflows (workflow tools): the second edge is bound here,
     # as a factory called at invocation time, so building one context never builds the other in a loop.
     container.tools.run_workflow.override(providers.Object(container.workflows.run_workflow))
+    container.tools.code_runner.override(container.workflows.code_runner)  # one sandbox for code nodes and tools
     return container
 
 

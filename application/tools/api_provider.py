@@ -83,6 +83,19 @@ class ApiToolFinder:
         self._uow = uow
         self._http = http
         self._codec = codec
+        # Parsed schemas by (provider, last update): a tool node calling the same provider in every run
+        # parses its YAML once.
+        self._schemas: dict[tuple[UUID, object], ApiSchema] = {}
+
+    def _schema(self, record: ApiToolProviderRecord) -> ApiSchema:
+        key = (record.id, record.updated_at)
+        schema = self._schemas.get(key)
+        if schema is None:
+            schema = load_schema(self._codec, record.schema)
+            if len(self._schemas) >= 256:
+                self._schemas.pop(next(iter(self._schemas)))
+            self._schemas[key] = schema
+        return schema
 
     async def record(self, tenant_id: UUID, provider_id: str) -> ApiToolProviderRecord:
         async with self._uow() as uow:
@@ -96,7 +109,7 @@ class ApiToolFinder:
 
     async def find(self, tenant_id: UUID, provider_id: str) -> ApiToolProvider:
         record = await self.record(tenant_id, provider_id)
-        return ApiToolProvider(record, load_schema(self._codec, record.schema), self._http)
+        return ApiToolProvider(record, self._schema(record), self._http)
 
     async def credentials(self, tenant_id: UUID, provider_id: str) -> Mapping[str, Any]:
         return dict((await self.record(tenant_id, provider_id)).credentials)
@@ -107,7 +120,7 @@ class ApiToolFinder:
         listed = []
         for record in records:
             try:
-                listed.append(provider_info(record, load_schema(self._codec, record.schema)))
+                listed.append(provider_info(record, self._schema(record)))
             except ToolSchemaInvalid:
                 continue
         return listed

@@ -7,7 +7,14 @@ from dependency_injector import containers, providers
 
 from adapters.dsl.yaml_codec import YamlDslCodec
 from adapters.persistence.tools_unit_of_work import SqlaToolsUnitOfWork
+from adapters.tools.builtin.audio import OpenAICompatibleAudio, audio_provider
+from adapters.tools.builtin.code import code_provider
+from adapters.tools.builtin.json_process import json_process_provider
+from adapters.tools.builtin.maths import maths_provider
+from adapters.tools.builtin.md_exporter import md_exporter_provider
+from adapters.tools.builtin.regex import regex_provider
 from adapters.tools.builtin.time import time_provider
+from adapters.tools.builtin.webscraper import webscraper_provider
 from adapters.workflow.httpx_client import HttpxHttpClient
 from application.tools.api_provider import ApiToolFinder
 from application.tools.builtin_finder import BuiltinToolFinder
@@ -34,9 +41,18 @@ from application.tools.tool_providers import ComposedToolProviders
 from application.tools.workflow_provider import WorkflowToolFinder
 
 
-def builtin_providers() -> list:
+def builtin_providers(*, http_client, code_runner, resolve_model, uow_factory, file_storage) -> list:
     """Every builtin weir serves, in the order the console lists them."""
-    return [time_provider()]
+    return [
+        time_provider(),
+        json_process_provider(),
+        maths_provider(),
+        regex_provider(),
+        code_provider(code_runner),
+        webscraper_provider(http_client, resolve_model),
+        audio_provider(uow_factory, file_storage, OpenAICompatibleAudio()),
+        md_exporter_provider(),
+    ]
 
 
 class ToolsContainer(containers.DeclarativeContainer):
@@ -51,6 +67,8 @@ class ToolsContainer(containers.DeclarativeContainer):
     trace_exporter = providers.Dependency()
     file_storage = providers.Dependency()
     resolve_end_user = providers.Dependency()
+    resolve_model = providers.Dependency()  # the models context's ResolveModel (webscraper summaries)
+    code_runner = providers.Dependency()  # the workflows context's CodeRunner (the code builtin)
     # A callable making the workflows context's RunWorkflow; bound after both contexts exist (build_container),
     # since the workflows context's tool node needs this one.
     run_workflow = providers.Dependency()
@@ -58,10 +76,17 @@ class ToolsContainer(containers.DeclarativeContainer):
     tools_uow = providers.Factory(SqlaToolsUnitOfWork, session_factory, secret_cipher)
     tools_uow_factory = tools_uow.provider
 
-    builtins = providers.Singleton(builtin_providers)
-    builtin_finder = providers.Singleton(BuiltinToolFinder, builtins, tools_uow_factory)
-    # Custom tools call out through the same SSRF guard as http-request nodes.
+    # Custom tools and the webscraper call out through the same SSRF guard as http-request nodes.
     http_client = providers.Singleton(HttpxHttpClient, allowed_hosts=config.allowed_hosts)
+    builtins = providers.Singleton(
+        builtin_providers,
+        http_client=http_client,
+        code_runner=code_runner,
+        resolve_model=resolve_model,
+        uow_factory=uow_factory,
+        file_storage=file_storage,
+    )
+    builtin_finder = providers.Singleton(BuiltinToolFinder, builtins, tools_uow_factory)
     schema_codec = providers.Singleton(YamlDslCodec)
     api_finder = providers.Singleton(ApiToolFinder, tools_uow_factory, http_client, schema_codec)
     workflow_finder = providers.Singleton(

@@ -7,7 +7,7 @@ from taskiq import InMemoryBroker
 
 from entrypoints.container import Container, shutdown_container
 from entrypoints.http import file_preview
-from entrypoints.http.console import api_keys, apps, models, session, setup, tools, workflows
+from entrypoints.http.console import api_keys, api_tools, apps, models, session, setup, tools, workflow_tools, workflows
 from entrypoints.http.dataset_api import datasets, documents, metadata, processing, retrieval, segments, tags
 from entrypoints.http.errors import register_error_handlers
 from entrypoints.http.health import bp as health_bp
@@ -42,7 +42,8 @@ def create_app(container: Container) -> Quart:
         app.register_blueprint(service_bp, url_prefix="/v1")
     for knowledge_bp in (datasets.bp, documents.bp, metadata.bp, processing.bp, retrieval.bp, segments.bp, tags.bp):
         app.register_blueprint(knowledge_bp, url_prefix="/v1")
-    for console_bp in (setup.bp, session.bp, apps.bp, api_keys.bp, models.bp, workflows.bp, tools.bp):
+    for console_bp in (setup.bp, session.bp, apps.bp, api_keys.bp, models.bp, workflows.bp, tools.bp, api_tools.bp,
+                       workflow_tools.bp):
         app.register_blueprint(console_bp, url_prefix="/console/api")
 
     register_request_log(app)  # first: every later hook, route and error has the request's id

@@ -22,6 +22,7 @@ from domain.shared.errors import DomainError
 from domain.workflows import run_events as ev
 from domain.workflows.entities import WorkflowRun
 from domain.workflows.ports import RunLogEntry
+from entrypoints.http.file_urls import with_file_urls
 from entrypoints.http.presenters import agent_thought_json, epoch
 
 ErrorCodes = Callable[[DomainError], tuple[str, int]]  # Dify's (code, HTTP status) of an error
@@ -95,7 +96,7 @@ def _node_finished(event: ev.NodeFinished) -> dict[str, Any]:
         "predecessor_node_id": event.predecessor_id,
         "inputs": dict(event.inputs),
         "process_data": dict(event.process_data),
-        "outputs": dict(event.outputs),
+        "outputs": with_file_urls(dict(event.outputs)),
         "status": event.status.value,
         "error": event.error,
         "elapsed_time": event.elapsed,
@@ -145,7 +146,7 @@ def _workflow_finished(event: ev.WorkflowFinished) -> dict[str, Any]:
         "id": str(event.run_id),
         "workflow_id": str(event.workflow_id),
         "status": event.status.value,
-        "outputs": event.outputs,
+        "outputs": with_file_urls(event.outputs),
         "error": event.error,
         "elapsed_time": event.elapsed_time,
         "total_tokens": event.total_tokens,
@@ -218,7 +219,7 @@ def run_detail(run: WorkflowRun) -> dict[str, Any]:
         "workflow_id": str(run.workflow_id),
         "status": run.status.value,
         "inputs": json.dumps(run.inputs, ensure_ascii=False),
-        "outputs": run.outputs,
+        "outputs": with_file_urls(run.outputs),
         "error": run.error,
         "total_steps": run.total_steps,
         "total_tokens": run.total_tokens,

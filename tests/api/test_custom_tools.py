@@ -6,7 +6,7 @@ import json
 import pytest
 import yaml
 
-from tests.api.tool_helpers import import_app, run_blocking
+from tests.api.tool_helpers import fixture, import_app, run_blocking
 from tests.integration.openapi_stub_server import StubOpenApiService
 
 WS = "/console/api/workspaces/current"
@@ -68,27 +68,8 @@ async def test_a_custom_provider_is_stored_listed_and_its_key_never_shown(consol
 async def test_a_tool_node_calls_the_service_with_path_query_body_and_the_key(console, service):
     assert (await _add(console, openapi(service.url))).status_code == 200
     [provider] = await (await console.client.get(f"{WS}/tools/api", headers=console.headers)).get_json()
-    document = {
-        "app": {"name": "Pets", "mode": "workflow"}, "kind": "app", "version": "0.3.1",
-        "workflow": {"features": {}, "graph": {"nodes": [
-            {"id": "start", "data": {"type": "start", "title": "Start", "variables": [
-                {"variable": "pet", "label": "Pet", "type": "number", "required": True}]}},
-            {"id": "get", "data": {"type": "tool", "title": "Get", "provider_type": "api",
-                                   "provider_id": provider["id"], "provider_name": "pets", "tool_name": "getPet",
-                                   "tool_parameters": {"pet_id": {"type": "variable", "value": ["start", "pet"]},
-                                                       "verbose": {"type": "constant", "value": "true"}},
-                                   "tool_configurations": {}}},
-            {"id": "add", "data": {"type": "tool", "title": "Add", "provider_type": "api", "provider_id": "pets",
-                                   "tool_name": "post_pets", "tool_parameters": {
-                                       "name": {"type": "mixed", "value": "Rex #{{#start.pet#}}"},
-                                       "age": {"type": "constant", "value": "3"}}}},
-            {"id": "end", "data": {"type": "end", "title": "End", "outputs": [
-                {"variable": "got", "value_selector": ["get", "json"]},
-                {"variable": "added", "value_selector": ["add", "text"]}]}},
-        ], "edges": [
-            {"id": "a", "source": "start", "target": "get"}, {"id": "b", "source": "get", "target": "add"},
-            {"id": "c", "source": "add", "target": "end"}]}},
-    }
+    document = fixture("api_pets.yml")
+    document["workflow"]["graph"]["nodes"][1]["data"]["provider_id"] = provider["id"]
     imported = await import_app(console, document)
     run = await run_blocking(console, imported["app_id"], {"pet": 7})
     assert run["status"] == "succeeded", run
@@ -142,3 +123,38 @@ async def test_a_swagger_2_json_schema_parses_and_test_pre_calls_it_with_a_query
         "tool_name": "listItems", "schema_type": "swagger", "schema": swagger, "credentials": {"auth_type": "none"},
         "parameters": {"limit": "many"}})
     assert wrong.status_code == 400 and (await wrong.get_json())["code"] == "invalid_param"
+
+
+async def test_update_keeps_a_masked_key_renames_and_delete_removes(console, service):
+    assert (await _add(console, openapi(service.url))).status_code == 200
+    got = await (await console.client.get(f"{WS}/tool-provider/api/get?provider=pets", headers=console.headers)).get_json()
+    updated = await console.client.post(f"{WS}/tool-provider/api/update", headers=console.headers, json={
+        "original_provider": "pets", "provider": "animals", "schema": got["schema"], "schema_type": "openapi",
+        "credentials": got["credentials"], "icon": got["icon"], "privacy_policy": "", "custom_disclaimer": ""})
+    assert updated.status_code == 200, await updated.get_json()
+    tested = await (await console.client.post(f"{WS}/tool-provider/api/test/pre", headers=console.headers, json={
+        "tool_name": "getPet", "provider_name": "animals", "schema_type": "openapi", "schema": got["schema"],
+        "credentials": got["credentials"], "parameters": {"pet_id": 3}})).get_json()
+    assert json.loads(tested["result"])["path"] == "/pets/3"
+    assert service.requests[-1]["headers"]["x-pet-key"] == "Bearer secret-key-123"  # the stored key, not the mask
+    gone = await console.client.get(f"{WS}/tool-provider/api/get?provider=pets", headers=console.headers)
+    assert gone.status_code == 404 and (await gone.get_json())["code"] == "not_found"
+    deleted = await console.client.post(f"{WS}/tool-provider/api/delete", headers=console.headers,
+                                        json={"provider": "animals"})
+    assert deleted.status_code == 200
+    assert await (await console.client.get(f"{WS}/tools/api", headers=console.headers)).get_json() == []
+
+
+async def test_an_unknown_auth_type_is_refused_and_nothing_is_stored(console, service):
+    response = await _add(console, openapi(service.url), credentials={"auth_type": "oauth9"})
+    assert response.status_code == 400 and (await response.get_json())["code"] == "invalid_param"
+    assert await (await console.client.get(f"{WS}/tools/api", headers=console.headers)).get_json() == []
+
+
+async def test_a_dsl_from_another_instance_finds_the_provider_by_its_name(console, service):
+    assert (await _add(console, openapi(service.url))).status_code == 200
+    document = fixture("api_pets.yml")
+    document["workflow"]["graph"]["nodes"][1]["data"]["provider_id"] = "0b4f3a52-5d6c-4c8e-9f41-3f0a8b8d1e11"
+    run = await run_blocking(console, (await import_app(console, document))["app_id"], {"pet": 2})
+    assert run["status"] == "succeeded", run
+    assert run["outputs"]["got"][0]["path"] == "/pets/2"

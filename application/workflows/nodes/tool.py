@@ -1,6 +1,7 @@
 """tool: calls one tool of any provider kind with the node's parameters and outputs text, files and json."""
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -9,6 +10,7 @@ from application.tools.tool_files import StoreToolFiles
 from domain.shared.errors import DomainError
 from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.tools.entities import ProviderType, ToolInvocation
+from domain.tools.errors import ToolProviderNotFound
 from domain.tools.outputs import collect
 from domain.workflows.graph import Node
 from domain.workflows.nodes import NodeContext, NodeFailed, NodeResult
@@ -67,7 +69,7 @@ class ToolNodeExecutor:
         )
         call = ToolCall(provider_type, provider_id, str(data.get("tool_name") or ""), parameters, invocation)
         try:
-            result = await self._invoke.execute(call)
+            result = await self._call(call, str(data.get("provider_name") or ""))
             files: list = []
             if any(message.blob or message.file for message in result.messages):
                 owner, role = await self._owner(run.run_id, run.app_id)
@@ -87,6 +89,16 @@ class ToolNodeExecutor:
                 }
             },
         )
+
+    async def _call(self, call: ToolCall, provider_name: str):
+        """A DSL exported from another instance names its custom or workflow provider by an id this workspace
+        does not have; its name (`provider_name`) then finds the workspace's own provider of that name."""
+        try:
+            return await self._invoke.execute(call)
+        except ToolProviderNotFound:
+            if not provider_name or provider_name == call.provider_id:
+                raise
+            return await self._invoke.execute(replace(call, provider_id=provider_name))
 
     async def _owner(self, run_id: UUID, app_id: UUID) -> tuple[UUID, str]:
         """Who tool files belong to: the run's creator (end user or account), else the app's owner."""
