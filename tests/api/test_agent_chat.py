@@ -2,6 +2,9 @@
 and agent_message events through several tool rounds of a scripted upstream, blocking answers, thoughts
 stored and listed with the message, the round limit, failing tools and bad configurations."""
 
+import asyncio
+import json
+
 import pytest
 import yaml
 from dependency_injector import providers
@@ -214,3 +217,44 @@ async def test_a_file_a_tool_makes_is_named_on_its_thought(console, upstream):
     [done] = [e for e in events if e["event"] == "agent_thought" and e["position"] == 1 and e["observation"]]
     [file_id] = done["message_files"]
     assert len(file_id) == 36
+
+
+async def test_a_stop_mid_agent_keeps_the_rounds_done_and_the_partial_answer(console, upstream):
+    app = await _agent_app(console, upstream)
+    upstream.replies += [
+        tool_calls_reply(("get_weather", {"city": "Oslo"})),
+        Reply(deltas=("Partial", " answer", " never sent"), hang_after=2),
+    ]
+    connection = app.client.request(
+        "/v1/chat-messages", method="POST", headers={**app.headers, "Content-Type": "application/json"}
+    )
+    conn = await connection.__aenter__()
+    await conn.send(
+        json.dumps({"query": "Oslo?", "user": "alice", "inputs": {}, "response_mode": "streaming"}).encode()
+    )
+    await conn.send_complete()
+    buffer, events = "", []
+    while not any(e["event"] == "agent_message" and e["answer"] == " answer" for e in events):
+        buffer += (await asyncio.wait_for(conn.receive(), 10)).decode()
+        *complete, buffer = buffer.split("\n\n")
+        events += [json.loads(b[6:]) for b in complete if b.startswith("data: ")]
+    stop = await app.client.post(
+        f"/v1/chat-messages/{events[0]['task_id']}/stop", json={"user": "alice"}, headers=app.headers
+    )
+    assert await stop.get_json() == {"result": "success"}
+    while events[-1]["event"] != "message_end":
+        buffer += (await asyncio.wait_for(conn.receive(), 10)).decode()
+        *complete, buffer = buffer.split("\n\n")
+        events += [json.loads(b[6:]) for b in complete if b.startswith("data: ")]
+    await connection.__aexit__(None, None, None)
+    await asyncio.wait_for(upstream.disconnected.wait(), 10)
+    listed = await (
+        await app.client.get(
+            "/v1/messages",
+            headers=app.headers,
+            query_string={"user": "alice", "conversation_id": events[-1]["conversation_id"]},
+        )
+    ).get_json()
+    [message] = listed["data"]
+    assert message["answer"] == "Partial answer" and message["status"] == "normal"
+    assert [t["tool"] for t in message["agent_thoughts"]] == ["get_weather"]  # the stopped round left none
