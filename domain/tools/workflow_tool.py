@@ -4,7 +4,15 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from domain.tools.entities import ParameterForm, ParameterOption, ParameterType, Tool, ToolMessage, ToolParameter
+from domain.tools.entities import (
+    MessageType,
+    ParameterForm,
+    ParameterOption,
+    ParameterType,
+    Tool,
+    ToolMessage,
+    ToolParameter,
+)
 from domain.tools.stored import WorkflowToolParameter
 
 _TYPES = {
@@ -50,6 +58,17 @@ def workflow_tool(
     return Tool(name=name, label=label or name, description=description, parameters=tuple(parameters))
 
 
+def _files(value: Any) -> list[Mapping[str, Any]]:
+    if isinstance(value, list):
+        return [file for item in value for file in _files(item)]
+    if isinstance(value, Mapping):
+        return [value] if value.get("dify_model_identity") == "__dify__file__" else []
+    return []
+
+
 def workflow_messages(outputs: Mapping[str, Any]) -> list[ToolMessage]:
-    """Dify's answer of a workflow tool: the outputs as JSON text, and as one json message."""
-    return [ToolMessage.of_text(json.dumps(dict(outputs), ensure_ascii=False)), ToolMessage.of_json(dict(outputs))]
+    """Dify's answer of a workflow tool: the outputs as JSON text and as one json message, and each file among
+    the outputs (a top-level output or a list of them) as a file message, so the caller's `files` has it."""
+    messages = [ToolMessage.of_text(json.dumps(dict(outputs), ensure_ascii=False)), ToolMessage.of_json(dict(outputs))]
+    files = [file for value in outputs.values() for file in _files(value)]
+    return messages + [ToolMessage(MessageType.FILE, file=file) for file in files]

@@ -42,8 +42,17 @@ def create_app(container: Container) -> Quart:
         app.register_blueprint(service_bp, url_prefix="/v1")
     for knowledge_bp in (datasets.bp, documents.bp, metadata.bp, processing.bp, retrieval.bp, segments.bp, tags.bp):
         app.register_blueprint(knowledge_bp, url_prefix="/v1")
-    for console_bp in (setup.bp, session.bp, apps.bp, api_keys.bp, models.bp, workflows.bp, tools.bp, api_tools.bp,
-                       workflow_tools.bp):
+    for console_bp in (
+        setup.bp,
+        session.bp,
+        apps.bp,
+        api_keys.bp,
+        models.bp,
+        workflows.bp,
+        tools.bp,
+        api_tools.bp,
+        workflow_tools.bp,
+    ):
         app.register_blueprint(console_bp, url_prefix="/console/api")
 
     register_request_log(app)  # first: every later hook, route and error has the request's id

@@ -22,8 +22,10 @@ PAGE = b"<html><head><title>Loopback</title><script>x()</script></head><body><h1
 async def page():
     async def answer(reader, writer):
         await reader.readuntil(b"\r\n\r\n")
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\nConnection: close\r\n\r\n"
-                     % len(PAGE) + PAGE)
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(PAGE)
+            + PAGE
+        )
         await writer.drain()
         writer.close()
 
@@ -55,7 +57,10 @@ async def test_the_webscraper_refuses_a_private_address_by_default(console):
     document = fixture("builtin_kit.yml")
     graph = document["workflow"]["graph"]
     graph["nodes"] = [n for n in graph["nodes"] if n["id"] in ("start", "scrape", "end")]
-    graph["edges"] = [{"id": "a", "source": "start", "target": "scrape"}, {"id": "b", "source": "scrape", "target": "end"}]
+    graph["edges"] = [
+        {"id": "a", "source": "start", "target": "scrape"},
+        {"id": "b", "source": "scrape", "target": "end"},
+    ]
     graph["nodes"][-1]["data"]["outputs"] = [{"variable": "page", "value_selector": ["scrape", "text"]}]
     run = await run_blocking(console, (await import_app(console, document))["app_id"], {"page": "http://127.0.0.1:9/"})
     assert run["status"] == "failed" and "127.0.0.1" in run["error"]
@@ -68,8 +73,9 @@ async def test_the_console_lists_builtins_with_their_tools_and_keeps_credentials
     time = listed[0]
     assert time["type"] == "builtin" and time["is_team_authorization"] and time["plugin_id"] == "langgenius/time"
     assert {t["name"] for t in time["tools"]} >= {"current_time", "timezone_conversion", "weekday"}
-    tools = await (await console.client.get(f"{WS}/tool-provider/builtin/langgenius/time/time/tools",
-                                            headers=console.headers)).get_json()
+    tools = await (
+        await console.client.get(f"{WS}/tool-provider/builtin/langgenius/time/time/tools", headers=console.headers)
+    ).get_json()
     assert [t["name"] for t in tools] == [t["name"] for t in time["tools"]]
     icon = await console.client.get(f"{WS}/tool-provider/builtin/time/icon")
     assert icon.status_code == 200 and icon.content_type.startswith("image/svg")
@@ -77,15 +83,25 @@ async def test_the_console_lists_builtins_with_their_tools_and_keeps_credentials
     assert {p["type"] for p in every} == {"builtin"}
     missing = await console.client.get(f"{WS}/tool-provider/builtin/nope/tools", headers=console.headers)
     assert missing.status_code == 404 and (await missing.get_json())["code"] == "not_found"
-    saved = await console.client.post(f"{WS}/tool-provider/builtin/time/update", headers=console.headers,
-                                      json={"credentials": {"ignored": "x"}})
+    saved = await console.client.post(
+        f"{WS}/tool-provider/builtin/time/update", headers=console.headers, json={"credentials": {"ignored": "x"}}
+    )
     assert saved.status_code == 200
-    assert await (await console.client.get(f"{WS}/tool-provider/builtin/time/credentials",
-                                           headers=console.headers)).get_json() == [
-        {"id": "time", "name": "API KEY 1", "provider": "time", "credential_type": "api-key", "is_default": True,
-         "credentials": {}}]
-    assert (await console.client.post(f"{WS}/tool-provider/builtin/time/delete", headers=console.headers,
-                                      json={})).status_code == 200
+    assert await (
+        await console.client.get(f"{WS}/tool-provider/builtin/time/credentials", headers=console.headers)
+    ).get_json() == [
+        {
+            "id": "time",
+            "name": "API KEY 1",
+            "provider": "time",
+            "credential_type": "api-key",
+            "is_default": True,
+            "credentials": {},
+        }
+    ]
+    assert (
+        await console.client.post(f"{WS}/tool-provider/builtin/time/delete", headers=console.headers, json={})
+    ).status_code == 200
 
 
 @pytest.mark.parametrize("settings", [{"HTTP_REQUEST_ALLOWED_HOSTS": "127.0.0.1"}], indirect=True)
@@ -96,7 +112,10 @@ async def test_the_webscraper_summary_is_written_by_the_workspaces_model(console
     graph = document["workflow"]["graph"]
     graph["nodes"] = [n for n in graph["nodes"] if n["id"] in ("start", "scrape", "end")]
     graph["nodes"][1]["data"]["tool_configurations"] = {"generate_summary": True}
-    graph["edges"] = [{"id": "a", "source": "start", "target": "scrape"}, {"id": "b", "source": "scrape", "target": "end"}]
+    graph["edges"] = [
+        {"id": "a", "source": "start", "target": "scrape"},
+        {"id": "b", "source": "scrape", "target": "end"},
+    ]
     graph["nodes"][-1]["data"]["outputs"] = [{"variable": "page", "value_selector": ["scrape", "text"]}]
     run = await run_blocking(console, (await import_app(console, document))["app_id"], {"page": page})
     assert run["status"] == "succeeded", run
@@ -107,21 +126,45 @@ async def test_the_webscraper_summary_is_written_by_the_workspaces_model(console
 
 async def test_a_chatflow_answers_with_a_tools_text(console):
     document = {
-        "app": {"name": "Clock chat", "mode": "advanced-chat"}, "kind": "app", "version": "0.3.1",
-        "workflow": {"features": {}, "graph": {"nodes": [
-            {"id": "start", "data": {"type": "start", "title": "Start", "variables": []}},
-            {"id": "day", "data": {"type": "tool", "title": "Day", "provider_type": "builtin", "provider_id": "time",
-                                   "tool_name": "weekday", "tool_parameters": {
-                                       "year": {"type": "constant", "value": 2000},
-                                       "month": {"type": "constant", "value": 1},
-                                       "day": {"type": "constant", "value": 1}}}},
-            {"id": "answer", "data": {"type": "answer", "title": "Answer", "answer": "{{#day.text#}}"}},
-        ], "edges": [{"id": "a", "source": "start", "target": "day"}, {"id": "b", "source": "day", "target": "answer"}]}},
+        "app": {"name": "Clock chat", "mode": "advanced-chat"},
+        "kind": "app",
+        "version": "0.3.1",
+        "workflow": {
+            "features": {},
+            "graph": {
+                "nodes": [
+                    {"id": "start", "data": {"type": "start", "title": "Start", "variables": []}},
+                    {
+                        "id": "day",
+                        "data": {
+                            "type": "tool",
+                            "title": "Day",
+                            "provider_type": "builtin",
+                            "provider_id": "time",
+                            "tool_name": "weekday",
+                            "tool_parameters": {
+                                "year": {"type": "constant", "value": 2000},
+                                "month": {"type": "constant", "value": 1},
+                                "day": {"type": "constant", "value": 1},
+                            },
+                        },
+                    },
+                    {"id": "answer", "data": {"type": "answer", "title": "Answer", "answer": "{{#day.text#}}"}},
+                ],
+                "edges": [
+                    {"id": "a", "source": "start", "target": "day"},
+                    {"id": "b", "source": "day", "target": "answer"},
+                ],
+            },
+        },
     }
     imported = await import_app(console, document)
     key = await console.create_app_key(imported["app_id"])
-    response = await console.client.post("/v1/chat-messages", headers=bearer(key), json={
-        "query": "what day?", "inputs": {}, "response_mode": "blocking", "user": "alice"})
+    response = await console.client.post(
+        "/v1/chat-messages",
+        headers=bearer(key),
+        json={"query": "what day?", "inputs": {}, "response_mode": "blocking", "user": "alice"},
+    )
     body = await response.get_json()
     assert response.status_code == 200, body
     assert body["answer"] == "January 1, 2000 is Saturday."

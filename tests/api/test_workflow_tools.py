@@ -9,11 +9,22 @@ WS = "/console/api/workspaces/current"
 
 
 async def _offer(console, app_id: str, name: str = "greeter") -> dict:
-    response = await console.client.post(f"{WS}/tool-provider/workflow/create", headers=console.headers, json={
-        "workflow_app_id": app_id, "name": name, "label": "Greeter", "description": "Greets someone",
-        "icon": {"content": "👋", "background": "#fff"},
-        "parameters": [{"name": "name", "description": "Who to greet", "form": "llm"},
-                       {"name": "times", "description": "How often", "form": "form"}], "labels": []})
+    response = await console.client.post(
+        f"{WS}/tool-provider/workflow/create",
+        headers=console.headers,
+        json={
+            "workflow_app_id": app_id,
+            "name": name,
+            "label": "Greeter",
+            "description": "Greets someone",
+            "icon": {"content": "👋", "background": "#fff"},
+            "parameters": [
+                {"name": "name", "description": "Who to greet", "form": "llm"},
+                {"name": "times", "description": "How often", "form": "form"},
+            ],
+            "labels": [],
+        },
+    )
     assert response.status_code == 200, await response.get_json()
     got = await console.client.get(f"{WS}/tool-provider/workflow/get?workflow_app_id={app_id}", headers=console.headers)
     return await got.get_json()
@@ -55,14 +66,19 @@ async def test_a_workflow_calling_itself_stops_at_the_depth_limit(console):
     caller = await import_app(console, document)
     tool = await _offer(console, caller["app_id"], name="looper")
     document["workflow"]["graph"]["nodes"][1]["data"].update(
-        provider_id=tool["workflow_tool_id"], tool_name="looper",
+        provider_id=tool["workflow_tool_id"],
+        tool_name="looper",
         tool_parameters={"who": {"type": "mixed", "value": "{{#start.who#}}"}},
     )
-    draft = await console.client.post(f"/console/api/apps/{caller['app_id']}/workflows/draft", headers=console.headers,
-                                      json={"graph": document["workflow"]["graph"], "features": {}})
+    draft = await console.client.post(
+        f"/console/api/apps/{caller['app_id']}/workflows/draft",
+        headers=console.headers,
+        json={"graph": document["workflow"]["graph"], "features": {}},
+    )
     assert draft.status_code == 200, await draft.get_json()
-    published = await console.client.post(f"/console/api/apps/{caller['app_id']}/workflows/publish",
-                                          headers=console.headers, json={})
+    published = await console.client.post(
+        f"/console/api/apps/{caller['app_id']}/workflows/publish", headers=console.headers, json={}
+    )
     assert published.status_code in (200, 201), await published.get_json()
     run = await run_blocking(console, caller["app_id"], {"who": "Ada"})
     assert run["status"] == "failed" and "deeper than 2" in run["error"], run
@@ -70,7 +86,34 @@ async def test_a_workflow_calling_itself_stops_at_the_depth_limit(console):
 
 async def test_an_app_that_is_not_a_published_workflow_cannot_be_a_tool(console):
     chat = await console.create_app("Chatty", "chat")
-    response = await console.client.post(f"{WS}/tool-provider/workflow/create", headers=console.headers, json={
-        "workflow_app_id": chat["id"], "name": "chatty", "label": "Chatty", "icon": {}, "parameters": []})
+    response = await console.client.post(
+        f"{WS}/tool-provider/workflow/create",
+        headers=console.headers,
+        json={"workflow_app_id": chat["id"], "name": "chatty", "label": "Chatty", "icon": {}, "parameters": []},
+    )
     assert response.status_code == 400 and (await response.get_json())["code"] == "invalid_param"
+    assert await (await console.client.get(f"{WS}/tools/workflow", headers=console.headers)).get_json() == []
+
+
+BAD_BODIES = [
+    {"name": "x", "label": "X", "parameters": 5},
+    {"name": "x", "label": "X", "labels": 3},
+    {"name": "bad name!", "label": "X"},
+    {"name": "x", "label": ""},
+    {"name": "x", "label": "X", "icon": "🙂"},
+    {"name": "x", "label": "X", "workflow_app_id": "not-an-id"},
+    {"name": "x", "label": "X", "parameters": [{"name": "name", "form": "sometimes"}]},
+]
+
+
+async def test_bad_workflow_tool_bodies_are_refused_in_difys_shape(console):
+    inner = await import_app(console, fixture("inner_workflow.yml"))
+    for body in BAD_BODIES:
+        response = await console.client.post(
+            f"{WS}/tool-provider/workflow/create",
+            headers=console.headers,
+            json={"workflow_app_id": inner["app_id"], **body},
+        )
+        payload = await response.get_json()
+        assert response.status_code == 400 and payload["code"] == "invalid_param" and payload["status"] == 400, body
     assert await (await console.client.get(f"{WS}/tools/workflow", headers=console.headers)).get_json() == []

@@ -20,8 +20,13 @@ from domain.tools.entities import (
 from domain.tools.errors import ToolInvokeError, ToolNotFound, ToolParameterError, ToolProviderNotFound, ToolTimeout
 from tests.fakes import FixedClock, RecordingExporter, RecordingSink, SequentialIds
 
-ADD = Tool("add", parameters=(ToolParameter("a", ParameterType.NUMBER, required=True),
-                              ToolParameter("b", ParameterType.NUMBER, default=1)))
+ADD = Tool(
+    "add",
+    parameters=(
+        ToolParameter("a", ParameterType.NUMBER, required=True),
+        ToolParameter("b", ParameterType.NUMBER, default=1),
+    ),
+)
 
 
 class Adder:
@@ -103,16 +108,20 @@ async def test_bad_parameters_and_unknown_tools_never_reach_the_provider_nor_tel
     with pytest.raises(ToolNotFound):
         await invoke.execute(call({"a": 1}, tool="subtract"))
     with pytest.raises(ToolProviderNotFound):
-        await invoke.execute(ToolCall(ProviderType.MCP, "adder", "add", {"a": 1},
-                                      ToolInvocation(tenant_id=UUID(int=7), user_id="u")))
+        await invoke.execute(
+            ToolCall(ProviderType.MCP, "adder", "add", {"a": 1}, ToolInvocation(tenant_id=UUID(int=7), user_id="u"))
+        )
     assert provider.calls == [] and sink.points == [] and exporter.spans == []
 
 
-@pytest.mark.parametrize(("failure", "raised", "message"), [
-    (ToolInvokeError("upstream said no"), ToolInvokeError, "upstream said no"),
-    (TimeoutError(), ToolTimeout, "did not answer in time"),
-    (KeyError("boom"), ToolInvokeError, "add failed"),
-])
+@pytest.mark.parametrize(
+    ("failure", "raised", "message"),
+    [
+        (ToolInvokeError("upstream said no"), ToolInvokeError, "upstream said no"),
+        (TimeoutError(), ToolTimeout, "did not answer in time"),
+        (KeyError("boom"), ToolInvokeError, "add failed"),
+    ],
+)
 async def test_failures_are_mapped_and_still_traced(failure, raised, message):
     invoke, _, sink, exporter = setup(failure)
     with pytest.raises(raised, match=message):
@@ -132,15 +141,31 @@ def test_a_tools_function_schema_has_its_llm_parameters_only():
     from domain.tools.entities import ParameterForm, ParameterOption
     from domain.tools.function_schema import parameters_schema
 
-    tool = Tool("t", parameters=(
-        ToolParameter("q", required=True, llm_description="the query"),
-        ToolParameter("n", ParameterType.NUMBER),
-        ToolParameter("mode", ParameterType.SELECT, options=(ParameterOption("a"), ParameterOption("b"))),
-        ToolParameter("key", ParameterType.SECRET_INPUT, form=ParameterForm.FORM, required=True),
-    ))
+    tool = Tool(
+        "t",
+        parameters=(
+            ToolParameter("q", required=True, llm_description="the query"),
+            ToolParameter("n", ParameterType.NUMBER),
+            ToolParameter("mode", ParameterType.SELECT, options=(ParameterOption("a"), ParameterOption("b"))),
+            ToolParameter("key", ParameterType.SECRET_INPUT, form=ParameterForm.FORM, required=True),
+        ),
+    )
     assert parameters_schema(tool) == {
         "type": "object",
-        "properties": {"q": {"type": "string", "description": "the query"}, "n": {"type": "number"},
-                       "mode": {"type": "string", "enum": ["a", "b"]}},
+        "properties": {
+            "q": {"type": "string", "description": "the query"},
+            "n": {"type": "number"},
+            "mode": {"type": "string", "enum": ["a", "b"]},
+        },
         "required": ["q"],
     }
+
+
+def test_a_workflow_tools_answer_carries_its_output_files():
+    from domain.tools.entities import MessageType
+    from domain.tools.workflow_tool import workflow_messages
+
+    file = {"dify_model_identity": "__dify__file__", "related_id": "f1", "transfer_method": "tool_file"}
+    messages = workflow_messages({"doc": [file], "n": 1})
+    assert [m.type for m in messages] == [MessageType.TEXT, MessageType.JSON, MessageType.FILE]
+    assert messages[1].json == {"doc": [file], "n": 1} and messages[2].file == file

@@ -35,5 +35,12 @@ def as_uuid(value: object, name: str) -> UUID:
         raise InvalidParam(f"{name} is not a valid id.", param=name) from None
 
 
+def listed(body: dict, name: str) -> list:
+    value = body.get(name) or []
+    if not isinstance(value, list):
+        raise InvalidParam(f"{name} must be a list.", param=name)
+    return value
+
+
 def labels(body: dict) -> tuple[str, ...]:
-    return tuple(str(label) for label in body.get("labels") or [] if isinstance(label, str))
+    return tuple(label for label in listed(body, "labels") if isinstance(label, str))

@@ -9,7 +9,7 @@ from domain.tools.stored import WorkflowToolParameter
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.bodies import json_object
 from entrypoints.http.console import tool_views as views
-from entrypoints.http.console.tool_requests import WS, as_uuid, body_object, labels, tenant, text
+from entrypoints.http.console.tool_requests import WS, as_uuid, body_object, labels, listed, tenant, text
 from entrypoints.http.deps import container
 
 bp = Blueprint("console_workflow_tools", __name__)
@@ -17,7 +17,7 @@ bp = Blueprint("console_workflow_tools", __name__)
 
 def _workflow_form(body: dict) -> WorkflowToolForm:
     parameters = []
-    for raw in body.get("parameters") or []:
+    for raw in listed(body, "parameters"):
         if not isinstance(raw, dict) or not raw.get("name"):
             raise InvalidParam("each parameter needs a name.", param="parameters")
         parameters.append(
