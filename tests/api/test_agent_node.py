@@ -217,3 +217,50 @@ async def test_a_file_a_tool_makes_is_stored_and_output(console, upstream):
     [chart] = node["outputs"]["files"]
     assert (chart["filename"], chart["mime_type"], chart["transfer_method"]) == ("chart.png", "image/png", "tool_file")
     assert "chart.png" in upstream.requests[-1]["json"]["messages"][-1]["content"]
+
+
+async def test_in_a_chatflow_the_agent_remembers_earlier_turns_and_streams_its_answer(console, upstream):
+    document = yaml.safe_load(_dsl(tools=[_tool("get_weather")]))
+    document["app"]["mode"] = "advanced-chat"
+    nodes = document["workflow"]["graph"]["nodes"]
+    agent = nodes[1]["data"]
+    agent["agent_parameters"]["query"] = {"type": "mixed", "value": "{{#sys.query#}}"}
+    agent["agent_parameters"]["instruction"] = {"type": "constant", "value": "Be brief."}
+    agent["memory"] = {"window": {"enabled": True, "size": 3}}
+    nodes[0]["data"]["variables"] = []
+    nodes[2] = {
+        "id": "end",
+        "type": "custom",
+        "data": {"type": "answer", "title": "Answer", "answer": "{{#agent.text#}}"},
+    }
+    _, key = await _import(console, upstream, yaml.safe_dump(document))
+    upstream.replies += [tool_calls_reply(("get_weather", {"city": "Oslo"})), Reply(deltas=("Sunny", " in Oslo."))]
+    first = await console.client.post(
+        "/v1/chat-messages",
+        headers=bearer(key),
+        json={"query": "Oslo weather?", "inputs": {}, "response_mode": "streaming", "user": "alice"},
+    )
+    events = sse_events(await first.get_data())
+    assert "".join(e["answer"] for e in events if e["event"] == "message") == "Sunny in Oslo."
+    upstream.replies.append(Reply(deltas=("You asked about Oslo.",)))
+    second = await (
+        await console.client.post(
+            "/v1/chat-messages",
+            headers=bearer(key),
+            json={
+                "query": "What did I ask?",
+                "inputs": {},
+                "response_mode": "blocking",
+                "user": "alice",
+                "conversation_id": events[-1]["conversation_id"],
+            },
+        )
+    ).get_json()
+    assert second["answer"] == "You asked about Oslo.", second
+    messages = [(m["role"], m.get("content")) for m in upstream.requests[-1]["json"]["messages"]]
+    assert messages == [
+        ("system", "Be brief."),
+        ("user", "Oslo weather?"),
+        ("assistant", "Sunny in Oslo."),
+        ("user", "What did I ask?"),
+    ]
