@@ -79,6 +79,8 @@ async def test_the_console_lists_builtins_with_their_tools_and_keeps_credentials
     assert [t["name"] for t in tools] == [t["name"] for t in time["tools"]]
     icon = await console.client.get(f"{WS}/tool-provider/builtin/time/icon")
     assert icon.status_code == 200 and icon.content_type.startswith("image/svg")
+    labels = await (await console.client.get(f"{WS}/tool-labels", headers=console.headers)).get_json()
+    assert {"search", "utilities", "other"} <= {label["name"] for label in labels}
     every = await (await console.client.get(f"{WS}/tool-providers", headers=console.headers)).get_json()
     assert {p["type"] for p in every} == {"builtin"}
     missing = await console.client.get(f"{WS}/tool-provider/builtin/nope/tools", headers=console.headers)

@@ -233,3 +233,11 @@ async def test_markdown_exports_to_files_their_own_libraries_read_back():
 async def test_a_catastrophic_regex_is_stopped_not_left_running():
     with pytest.raises(ToolInvokeError, match="took longer"):
         await call(regex_provider(), "regex_extract", content="a" * 40 + "!", expression=r"(a|aa)+$")
+
+
+async def test_json_tools_answer_to_their_older_names_too_but_are_listed_once():
+    provider = json_process_provider()
+    assert [t.name for t in provider.info().tools] == ["parse", "insert", "replace", "delete"]
+    content = json.dumps({"a": {"b": "c"}})
+    assert await text(provider, "json_parse", content=content, json_filter="$.a.b") == "c"
+    assert json.loads(await text(provider, "json_parse", content=content)) == {"a": {"b": "c"}}

@@ -1,7 +1,7 @@
 """A builtin provider as a table of handlers: each tool's declaration beside the function that runs it."""
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from domain.tools.entities import (
@@ -24,6 +24,8 @@ Handler = Callable[[Mapping[str, Any], ToolInvocation], Awaitable[list[ToolMessa
 class BuiltinTool:
     tool: Tool
     handler: Handler
+    # Other names DSL files use for the same tool (Dify renamed some between versions: `json_replace`).
+    aliases: tuple[str, ...] = ()
 
 
 def param(
@@ -58,6 +60,7 @@ class BuiltinProvider:
 
     def __init__(self, info: ToolProviderInfo, tools: Sequence[BuiltinTool]) -> None:
         self._tools = {entry.tool.name: entry for entry in tools}
+        self._aliases = {alias: entry for entry in tools for alias in entry.aliases}
         self._info = ToolProviderInfo(
             id=info.id,
             type=ProviderType.BUILTIN,
@@ -75,12 +78,14 @@ class BuiltinProvider:
         return self._info
 
     async def tools(self) -> list[Tool]:
-        return [entry.tool for entry in self._tools.values()]
+        """The tools under their names, then under their aliases (the console lists `info().tools` only)."""
+        named = [entry.tool for entry in self._tools.values()]
+        return named + [replace(entry.tool, name=alias) for alias, entry in self._aliases.items()]
 
     async def invoke(
         self, tool_name: str, parameters: Mapping[str, Any], invocation: ToolInvocation
     ) -> list[ToolMessage]:
-        entry = self._tools.get(tool_name)
+        entry = self._tools.get(tool_name) or self._aliases.get(tool_name)
         if entry is None:
             raise ToolNotFound(f"Tool {tool_name} not found in provider {self._info.id}.")
         return await entry.handler(parameters, invocation)

@@ -109,7 +109,7 @@ async def json_replace(parameters: Mapping[str, Any], _: ToolInvocation) -> list
     result = replace(
         _document(parameters),
         str(parameters.get("query") or "$"),
-        str(parameters.get("replace_model") or "value"),
+        str(parameters.get("replace_model") or "pattern"),
         _value(parameters.get("replace_value"), bool(parameters.get("value_decode"))),
         str(parameters.get("replace_pattern") or ""),
     )
@@ -146,11 +146,14 @@ def json_process_provider() -> BuiltinProvider:
                     "Reads values from JSON by JSONPath.",
                     (
                         content,
-                        param("json_filter", required=True, description="JSONPath, e.g. $.items[0].name"),
+                        param(
+                            "json_filter", description="JSONPath, e.g. $.items[0].name (default: the whole document)"
+                        ),
                         ascii_,
                     ),
                 ),
                 json_parse,
+                aliases=("json_parse",),
             ),
             BuiltinTool(
                 Tool(
@@ -168,6 +171,7 @@ def json_process_provider() -> BuiltinProvider:
                     ),
                 ),
                 json_insert,
+                aliases=("json_insert",),
             ),
             BuiltinTool(
                 Tool(
@@ -184,7 +188,7 @@ def json_process_provider() -> BuiltinProvider:
                             SELECT,
                             form=FORM,
                             required=True,
-                            default="value",
+                            default="pattern",
                             options=("pattern", "key", "value"),
                         ),
                         decode,
@@ -192,6 +196,7 @@ def json_process_provider() -> BuiltinProvider:
                     ),
                 ),
                 json_replace,
+                aliases=("json_replace",),
             ),
             BuiltinTool(
                 Tool(
@@ -205,6 +210,7 @@ def json_process_provider() -> BuiltinProvider:
                     ),
                 ),
                 json_delete,
+                aliases=("json_delete",),
             ),
         ],
     )

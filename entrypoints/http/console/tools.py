@@ -139,3 +139,30 @@ async def builtin_icon(provider: str) -> Response:
         f'font-family="sans-serif" text-anchor="middle" fill="#fff">{letter}</text></svg>'
     )
     return Response(svg, content_type="image/svg+xml", headers={"Cache-Control": "max-age=3600"})
+
+
+# Dify's default tool labels (the web console filters providers by them).
+LABELS = (
+    "search",
+    "image",
+    "videos",
+    "weather",
+    "finance",
+    "design",
+    "travel",
+    "social",
+    "news",
+    "medical",
+    "productivity",
+    "education",
+    "business",
+    "entertainment",
+    "utilities",
+    "other",
+)
+
+
+@bp.get(f"{WS}/tool-labels")
+@console_login_required
+async def tool_labels() -> list:
+    return [{"name": name, "label": views.i18n(name.capitalize()), "icon": ""} for name in LABELS]
