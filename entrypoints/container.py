@@ -215,6 +215,20 @@ class Container(containers.DeclarativeContainer):
         broker=broker,
         file_storage=file_storage,
     )
+    tools = providers.Container(
+        ToolsContainer,
+        config=config.tools,
+        session_factory=session_factory,
+        secret_cipher=secret_cipher,
+        uow_factory=uow_factory,
+        clock=clock,
+        ids=ids,
+        metrics_sink=telemetry.metrics_sink,
+        trace_exporter=telemetry.trace_exporter,
+        file_storage=file_storage,
+        resolve_end_user=resolve_end_user,
+        resolve_model=models.resolve_model,
+    )
     chat = providers.Container(
         ChatContainer,
         config=config.chat,
@@ -232,20 +246,9 @@ class Container(containers.DeclarativeContainer):
         get_dataset=knowledge.get_dataset,
         process_lease=maintenance.process_lease,
         prepare_sent_files=prepare_sent_files,
-    )
-    tools = providers.Container(
-        ToolsContainer,
-        config=config.tools,
-        session_factory=session_factory,
-        secret_cipher=secret_cipher,
-        uow_factory=uow_factory,
-        clock=clock,
-        ids=ids,
-        metrics_sink=telemetry.metrics_sink,
-        trace_exporter=telemetry.trace_exporter,
-        file_storage=file_storage,
-        resolve_end_user=resolve_end_user,
-        resolve_model=models.resolve_model,
+        tool_providers=tools.tool_providers,
+        invoke_tool=tools.invoke_tool,
+        store_tool_files=tools.store_tool_files,
     )
     workflows = providers.Container(
         WorkflowsContainer,
@@ -269,6 +272,7 @@ class Container(containers.DeclarativeContainer):
         load_file_content=load_file_content,
         image_parts=image_parts,
         prepare_sent_files=prepare_sent_files,
+        tool_providers=tools.tool_providers,
     )
 
     mcp_server = providers.Container(

@@ -12,10 +12,11 @@ from uuid import UUID
 from domain.apps.entities import ApiToken, App, AppMode, EndUser, TokenType
 from domain.apps.model_config import AppModelConfig
 from domain.apps.ports import AppPage
+from domain.conversations.agent_thoughts import AgentThought
 from domain.conversations.entities import Conversation, Feedback, Message, MessageStatus
 from domain.conversations.ports import Page
 from domain.files.entities import UploadFile
-from domain.models.entities import ChatChunk, ChatMessage, ChatRequest, Usage
+from domain.models.entities import ChatChunk, ChatMessage, ChatRequest, ToolCall, Usage
 from domain.models.providers import DefaultModel, ProviderCredentials
 from domain.telemetry.points import MetricPoint
 from domain.telemetry.records import EventTimes, MessageRecord, NodeExecutionRecord, WorkflowRunRecord
@@ -112,6 +113,7 @@ class _Store:
         self.feedbacks: dict[UUID, Feedback] = {}
         self.uploads: dict[UUID, UploadFile] = {}
         self.used_uploads: set[UUID] = set()
+        self.agent_thoughts: dict[UUID, AgentThought] = {}
 
 
 class _Repo:
@@ -380,6 +382,18 @@ class FakeMessageRepository(_Repo):
         return _keyset_page(messages, _by_time, anchor, limit, descending=True)
 
 
+class FakeAgentThoughtRepository(_Repo):
+    async def add(self, thought: AgentThought) -> None:
+        _insert(self.s.agent_thoughts, thought.id, thought)
+
+    async def for_messages(self, message_ids: Sequence[UUID]) -> dict[UUID, list[AgentThought]]:
+        found: dict[UUID, list[AgentThought]] = {}
+        for thought in sorted(self.s.agent_thoughts.values(), key=lambda t: t.position):
+            if thought.message_id in message_ids:
+                found.setdefault(thought.message_id, []).append(_row(thought))
+        return found
+
+
 class FakeFeedbackRepository(_Repo):
     async def for_message(self, message_id: UUID) -> Feedback | None:
         found = next(
@@ -475,6 +489,7 @@ class FakeUnitOfWorkBlock:
         self.providers = FakeProviderRepository(self._working)
         self.conversations = FakeConversationRepository(self._working)
         self.messages = FakeMessageRepository(self._working)
+        self.agent_thoughts = FakeAgentThoughtRepository(self._working)
         self.feedbacks = FakeFeedbackRepository(self._working)
         self.uploads = FakeUploadFileRepository(self._working)
         self._db.open += 1
@@ -510,6 +525,7 @@ class Script:
     error: Exception | None = None
     hold: asyncio.Event | None = None
     hold_after: int | None = None
+    tool_calls: tuple[ToolCall, ...] = ()  # carried by the final chunk (finish_reason tool_calls)
 
 
 class ScriptedChatModel:
@@ -542,7 +558,8 @@ class ScriptedChatModel:
                 await script.hold.wait()
             if script.error is not None:
                 raise script.error
-            yield ChatChunk(usage=script.usage, finish_reason="stop")
+            finish = "tool_calls" if script.tool_calls else "stop"
+            yield ChatChunk(usage=script.usage, finish_reason=finish, tool_calls=script.tool_calls)
         finally:
             self.closed += 1
 

@@ -327,6 +327,10 @@ def sample_run_events() -> list[RunEvent]:
         ),
         ev.AnswerChunk("Hi"),
         ev.MessageEnd({"usage": {"total_tokens": 5}, "conversation_variables": {"turns": 1}}),
+        ev.AgentLog(
+            UUID(int=5), ev.NodeRef("agent", "agent", "Agent"), "round-1", "ROUND 1", "success", None, None,
+            {"output": "thinking"}, {"elapsed_time": 0.5, "total_tokens": 14},
+        ),
     ]
 
 

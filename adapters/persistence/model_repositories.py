@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.schema import app_model_configs, apps, provider_credentials, tenant_default_models
+from domain.apps.agent_mode import parse_agent_mode
 from domain.apps.model_config import AppModelConfig, ModelSettings
 from domain.models.ports import SecretCipher
 from domain.models.pricing import ModelPrice
@@ -47,6 +48,7 @@ class SqlaAppModelConfigRepository:
             dataset_configs=json.loads(row.dataset_configs or "{}"),
             file_upload=json.loads(row.file_upload or "{}"),
             memory_window=int(row.memory_window) if row.memory_window else None,
+            agent_mode=parse_agent_mode(json.loads(row.agent_mode)) if row.agent_mode else None,
         )
 
     async def add(self, config: AppModelConfig) -> None:
@@ -73,6 +75,7 @@ class SqlaAppModelConfigRepository:
                 dataset_configs=json.dumps(config.dataset_configs),
                 file_upload=json.dumps(config.file_upload),
                 memory_window=str(config.memory_window) if config.memory_window else None,
+                agent_mode=json.dumps(config.agent_mode.as_dict()) if config.agent_mode else None,
             )
         )
         await self._session.execute(

@@ -1,5 +1,6 @@
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.persistence.agent_thought_repository import SqlaAgentThoughtRepository
 from adapters.persistence.app_repositories import SqlaApiTokenRepository, SqlaAppRepository, SqlaEndUserRepository
 from adapters.persistence.conversation_repositories import (
     SqlaConversationRepository,
@@ -35,6 +36,7 @@ class SqlaUnitOfWork(SessionUnitOfWork):
         self.providers = SqlaProviderRepository(session, self._cipher)
         self.conversations = SqlaConversationRepository(session)
         self.messages = SqlaMessageRepository(session)
+        self.agent_thoughts = SqlaAgentThoughtRepository(session)
         self.feedbacks = SqlaFeedbackRepository(session)
         self.uploads = SqlaUploadFileRepository(session)
         self.workflows = SqlaWorkflowRepository(session)

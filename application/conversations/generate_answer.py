@@ -36,6 +36,9 @@ class AnswerGeneration:
     release: Callable[[], Awaitable[None]]
     auto_name: bool = False
     retriever_resources: list[dict] = field(default_factory=list)
+    # Who writes the answer instead of one model stream (an agent-chat app's agent loop): given the delta
+    # sink, it returns the usage of all its model calls.
+    produce: Callable[[Callable[[str], None]], Awaitable[Usage]] | None = None
 
 
 class GenerateAnswer:
@@ -108,14 +111,19 @@ class GenerateAnswer:
     async def _consume(
         self, generation: AnswerGeneration, progress: AnswerProgress, first_token: list[float], started: float
     ) -> Usage | None:
+        def delta(text: str) -> None:
+            if not first_token:
+                first_token.append(time.perf_counter() - started)
+            progress.add(text)
+            generation.run.publish(AnswerDelta(text))
+
+        if generation.produce is not None:
+            return await generation.produce(delta)
         usage = None
         async with aclosing(generation.model.stream(generation.request)) as chunks:
             async for chunk in chunks:
                 if chunk.delta:
-                    if not first_token:
-                        first_token.append(time.perf_counter() - started)
-                    progress.add(chunk.delta)
-                    generation.run.publish(AnswerDelta(chunk.delta))
+                    delta(chunk.delta)
                 if chunk.usage is not None:
                     usage = chunk.usage
         return usage

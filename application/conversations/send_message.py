@@ -3,6 +3,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
+from application.conversations.agent_answer import AgentAnswers, AgentPlan
 from application.conversations.generate_answer import AnswerGeneration, GenerateAnswer
 from application.conversations.generations import Generations, MessageRun
 from application.conversations.knowledge_context import CONTEXT_PROMPT, GatherKnowledgeContext, KnowledgeContext
@@ -73,9 +74,11 @@ class SendMessage:
         lease: WorkLease,
         knowledge: GatherKnowledgeContext | None = None,
         sent_files: PrepareSentFiles | None = None,
+        agent: AgentAnswers | None = None,
     ) -> None:
         self._uow = uow
         self._sent_files = sent_files
+        self._agent = agent
         self._lease = lease
         self._knowledge = knowledge
         self._resolve = resolve_model
@@ -113,10 +116,14 @@ class SendMessage:
                                                   request.files)
             messages[-1] = replace(messages[-1], images=sent.images)  # the query's message
         model_request = ChatRequest(model=settings.name, messages=tuple(messages), params=settings.completion_params)
+        # An agent-chat app answers through its agent; its tools are found now, before anything is stored.
+        plan = None
+        if app.mode == AppMode.AGENT_CHAT and self._agent is not None:
+            plan = await self._agent.prepare(app, config, request.end_user)
 
         return await self._generations.detached(self._start(
             request, conversation, settings, inputs, resolved.model, resolved.entry.price, model_request, context,
-            chat, sent,
+            chat, sent, plan,
         ))
 
     async def _start(
@@ -131,6 +138,7 @@ class SendMessage:
         context: KnowledgeContext | None,
         chat: bool,
         sent: SentFiles,
+        plan: AgentPlan | None = None,
     ) -> MessageRun:
         """Takes a slot, stores the message and spawns its generation: one detached step (a client that goes
         away meanwhile does not stop it), so a stored message always has a generation that finishes it."""
@@ -163,6 +171,8 @@ class SendMessage:
             auto_name=request.auto_generate_name and chat and not conversation.name,
             retriever_resources=context.resources if context else [],
         )
+        if plan is not None and self._agent is not None:
+            generation.produce = self._agent.producer(plan, generation)
         self._generations.spawn(self._generate.run(generation))
         return run
 

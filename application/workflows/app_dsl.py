@@ -140,5 +140,6 @@ class ExportAppDsl:
                 "opening_statement": config.opening_statement,
                 "suggested_questions": config.suggested_questions,
                 **config.features,
+                **({"agent_mode": config.agent_mode.as_dict()} if config.agent_mode else {}),
             }
         return self._codec.dump(write_dsl(meta, workflow_part, config_part))

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from domain.apps.agent_mode import AgentMode, parse_agent_mode
 from domain.apps.input_form import parse_input_form
 from domain.shared.errors import InvalidParam
 
@@ -35,6 +36,12 @@ class AppModelConfig:
     dataset_configs: dict[str, Any] = field(default_factory=dict)
     file_upload: dict[str, Any] = field(default_factory=dict)
     memory_window: int | None = None
+    agent_mode: AgentMode | None = None
+
+    @property
+    def runs_agent(self) -> bool:
+        """Whether messages are answered by the agent loop (an agent-chat app's agent_mode.enabled)."""
+        return self.agent_mode is not None and self.agent_mode.enabled
 
     def feature_enabled(self, name: str) -> bool:
         return bool(self.features.get(name, {}).get("enabled", False))
@@ -75,6 +82,7 @@ def parse_model_config(app_id: UUID, config_id: UUID, body: dict[str, Any]) -> A
         opening_statement=str(body.get("opening_statement") or ""), suggested_questions=list(questions),
         features=features, dataset_configs=dict(body.get("dataset_configs") or {}),
         file_upload=dict(body.get("file_upload") or {}), memory_window=window,
+        agent_mode=parse_agent_mode(body.get("agent_mode")),
     )
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from uuid import UUID
 
+from domain.conversations.agent_thoughts import AgentThought
 from domain.conversations.entities import Conversation, Message
 from domain.models.pricing import PricedUsage
 from domain.shared.errors import DomainError
@@ -11,6 +12,14 @@ from domain.shared.errors import DomainError
 @dataclass(frozen=True, slots=True)
 class AnswerDelta:
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgentThoughtUpdated:
+    """An agent-chat message's round, as it stands now: published when the model asked for tools and again
+    once the round ended (same thought id)."""
+
+    thought: AgentThought
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,4 +42,4 @@ class GenerationStarted:
     conversation: Conversation
 
 
-GenerationEvent = AnswerDelta | MessageEnded | MessageFailed
+GenerationEvent = AnswerDelta | AgentThoughtUpdated | MessageEnded | MessageFailed

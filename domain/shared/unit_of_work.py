@@ -3,6 +3,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from domain.apps.ports import ApiTokenRepository, AppRepository, EndUserRepository
+from domain.conversations.agent_thoughts import AgentThoughtRepository
 from domain.conversations.ports import (
     AppModelConfigRepository,
     ConversationRepository,
@@ -36,6 +37,7 @@ class UnitOfWork(Protocol):
     providers: ProviderRepository
     conversations: ConversationRepository
     messages: MessageRepository
+    agent_thoughts: AgentThoughtRepository
     feedbacks: FeedbackRepository
     uploads: UploadFileRepository
     workflows: WorkflowRepository

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from domain.agents.strategies import foreign_strategy
 from domain.apps.rules import parse_mode
 from domain.shared.errors import InvalidParam
 
@@ -62,6 +63,7 @@ def read_dsl(document: dict[str, Any], supported_types: frozenset[str]) -> DslAp
         )
         if unknown:
             warnings.append(f"Node types weir cannot run: {', '.join(unknown)}. Runs reaching them fail.")
+        warnings += _agent_warnings(graph)
     return DslApp(
         name=name,
         mode=mode,
@@ -75,6 +77,18 @@ def read_dsl(document: dict[str, Any], supported_types: frozenset[str]) -> DslAp
         model_config=document.get("model_config"),
         warnings=tuple(warnings),
     )
+
+
+def _agent_warnings(graph: dict[str, Any]) -> list[str]:
+    """Agent nodes naming a strategy plugin weir does not have run on the closest built-in strategy: say so."""
+    found = []
+    for node in graph.get("nodes") or []:
+        data = node.get("data") or {}
+        if data.get("type") == "agent":
+            warning = foreign_strategy(data.get("agent_strategy_provider_name"), data.get("agent_strategy_name"))
+            if warning and warning not in found:
+                found.append(warning)
+    return found
 
 
 def write_dsl(app: dict[str, Any], workflow: dict[str, Any] | None, model_config: dict[str, Any] | None) -> dict:

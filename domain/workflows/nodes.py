@@ -57,14 +57,34 @@ class RunContext:
     history: tuple[tuple[str, str], ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class NodeLog:
+    """One entry of a node's own log while it runs (Dify's agent log: a round, a model thought, a tool call).
+    An entry is reported when it starts and again, under the same `id`, when it ends; `parent_id` nests it."""
+
+    id: str
+    label: str
+    status: str  # start | success | error
+    parent_id: str | None = None
+    error: str | None = None
+    data: Mapping[str, Any] = field(default_factory=dict)
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+async def _no_log(entry: NodeLog) -> None:
+    return None
+
+
 @dataclass
 class NodeContext:
     """What an executor sees while it runs: the pool (read it; return outputs instead of writing), the run,
-    and `stream` to forward text as it is produced (LLM deltas)."""
+    `stream` to forward text as it is produced (LLM deltas), and `log` to report its own steps as they
+    happen (the agent node's rounds and tool calls)."""
 
     run: RunContext
     pool: VariablePool
     stream: Callable[[str], Awaitable[None]]
+    log: Callable[[NodeLog], Awaitable[None]] = _no_log
 
 
 class NodeExecutor(Protocol):

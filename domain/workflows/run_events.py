@@ -18,7 +18,7 @@ fails until tests/workflow_fakes.py's `sample_run_events` has one of it, which m
 and render.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, get_args
 from uuid import UUID
@@ -26,7 +26,7 @@ from uuid import UUID
 from domain.workflows import records
 from domain.workflows.entities import NodeStatus, RunStatus, WorkflowRun
 from domain.workflows.graph import Node
-from domain.workflows.nodes import NodeUsage
+from domain.workflows.nodes import NodeLog, NodeUsage
 
 
 class _Recorded:
@@ -206,8 +206,34 @@ class MessageEnd(_Recorded):
     metadata: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class AgentLog(_Recorded):
+    """A step of a running node's own log (an agent's round, thought or tool call), as it starts and ends."""
+
+    kind: ClassVar[str] = "agent_log"
+    execution_id: UUID
+    node: NodeRef
+    id: str
+    label: str
+    status: str
+    parent_id: str | None = None
+    error: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, execution_id: UUID, node: Node, entry: NodeLog) -> "AgentLog":
+        return cls(
+            execution_id, NodeRef.of(node), entry.id, entry.label, entry.status, entry.parent_id, entry.error,
+            dict(entry.data), dict(entry.metadata),
+        )
+
+
 # What the engine's walks report while nodes run.
-NodeEvent = NodeStarted | NodeRetried | NodeFinished | TextChunk | ContainerStarted | ContainerNext | ContainerCompleted
+NodeEvent = (
+    NodeStarted | NodeRetried | NodeFinished | TextChunk | ContainerStarted | ContainerNext | ContainerCompleted
+    | AgentLog
+)
 
 RunEvent = WorkflowStarted | NodeEvent | WorkflowFinished | AnswerChunk | MessageEnd
 

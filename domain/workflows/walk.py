@@ -14,6 +14,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol
+from uuid import UUID
 
 from domain.shared.clock import Clock
 from domain.shared.ids import IdGenerator
@@ -129,7 +130,7 @@ class Walk:
         error = ""
         for attempt in range(attempts):
             try:
-                result = await self._dispatch(node)
+                result = await self._dispatch(node, execution_id)
                 succeeded = NodeStatus.SUCCEEDED
                 await self._done(execution_id, node, index, predecessor, started, succeeded, result, None, attempt)
                 return succeeded, result
@@ -143,7 +144,7 @@ class Walk:
                     await asyncio.sleep(float(retry.get("retry_interval") or 0) / 1000)
         return await self._handle_failure(execution_id, node, index, predecessor, started, error, attempts - 1)
 
-    async def _dispatch(self, node: Node) -> NodeResult:
+    async def _dispatch(self, node: Node, execution_id: UUID) -> NodeResult:
         if node.type in ("start", "iteration-start", "loop-start"):
             return NodeResult(outputs=self.pool.node_outputs(node.id))
         if node.type in ("iteration", "loop"):
@@ -154,7 +155,10 @@ class Walk:
         executor = self.services.executors.for_type(node.type)
         if executor is None:
             raise NodeFailed(f"Node type '{node.type}' is not supported by weir.")
-        context = NodeContext(self.services.run, self.pool, lambda text: self._stream(node, text))
+        context = NodeContext(
+            self.services.run, self.pool, lambda text: self._stream(node, text),
+            lambda entry: self.services.emit(ev.AgentLog.of(execution_id, node, entry)),
+        )
         return await executor.run(node, context)
 
     async def _stream(self, node: Node, text: str) -> None:

@@ -2,8 +2,10 @@
 
 from dependency_injector import containers, providers
 
+from application.agents.toolbox import InvokeThrough
 from application.apps.describe_parameters import DescribeParameters
 from application.apps.update_model_config import UpdateModelConfig
+from application.conversations.agent_answer import AgentAnswers
 from application.conversations.generate_answer import GenerateAnswer
 from application.conversations.give_feedback import GiveFeedback, ListAppFeedbacks
 from application.conversations.knowledge_context import GatherKnowledgeContext
@@ -33,6 +35,9 @@ class ChatContainer(containers.DeclarativeContainer):
     get_dataset = providers.Dependency()
     process_lease = providers.Dependency()  # the maintenance context's ProcessLease
     prepare_sent_files = providers.Dependency()  # a message's `files` (the root's file services)
+    tool_providers = providers.Dependency()  # the tools context's ToolProviders (agent-chat apps)
+    invoke_tool = providers.Dependency()  # the tools context's InvokeTool
+    store_tool_files = providers.Dependency()  # the tools context's StoreToolFiles (files agents' tools make)
 
     update_model_config = providers.Factory(UpdateModelConfig, uow_factory, ids)
     describe_parameters = providers.Factory(DescribeParameters, uow_factory)
@@ -42,6 +47,11 @@ class ChatContainer(containers.DeclarativeContainer):
     )
     # Chat apps with datasets answer from them (Dify's dataset_configs).
     gather_knowledge = providers.Factory(GatherKnowledgeContext, retrieve, get_dataset)
+    # Agent-chat apps answer through the agent loop, their tools called through the tools context.
+    agent_answers = providers.Factory(
+        AgentAnswers, tool_providers, providers.Factory(InvokeThrough, invoke_tool), uow_factory, clock, ids,
+        store_tool_files,
+    )
     send_message = providers.Factory(
         SendMessage,
         uow_factory,
@@ -57,6 +67,7 @@ class ChatContainer(containers.DeclarativeContainer):
         process_lease,
         knowledge=gather_knowledge,
         sent_files=prepare_sent_files,
+        agent=agent_answers,
     )
     stop_generation = providers.Factory(StopGeneration, stop_signals)
     list_conversations = providers.Factory(ListConversations, uow_factory)

@@ -9,8 +9,10 @@ from adapters.workflow.httpx_client import HttpxHttpClient
 from adapters.workflow.jinja_renderer import SandboxedJinjaRenderer
 from adapters.workflow.sandbox_env import SandboxEnvironment
 from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
+from application.agents.toolbox import InvokeThrough
 from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
 from application.workflows.manage_workflow import GetDraft, PublishWorkflow, SyncDraft
+from application.workflows.nodes.agent import AgentExecutor
 from application.workflows.nodes.document_extractor import DocumentExtractorExecutor
 from application.workflows.nodes.knowledge_retrieval import KnowledgeRetrievalExecutor
 from application.workflows.nodes.llm import LlmExecutor
@@ -28,20 +30,34 @@ from domain.workflows.engine import ENGINE_TYPES, Limits
 
 
 def node_executors(
-    *, retrieve, uow_factory, load_file_content, image_parts, extractor, invoke_tool, store_tool_files, **builtin
+    *,
+    retrieve,
+    uow_factory,
+    load_file_content,
+    image_parts,
+    extractor,
+    invoke_tool,
+    store_tool_files,
+    tool_providers,
+    **builtin,
 ) -> BuiltinNodeExecutors:
     """The built-in executors plus those that reach other contexts (knowledge retrieval, files, vision, tools)."""
     vision = NodeVision(uow_factory, image_parts)
     tool = ToolNodeExecutor(invoke_tool, store_tool_files, uow_factory)
-    return builtin_node_executors(**builtin, tool=tool).merged({
-        "end": EndExecutor(),
-        "answer": AnswerExecutor(),
-        "knowledge-retrieval": KnowledgeRetrievalExecutor(retrieve),
-        "document-extractor": DocumentExtractorExecutor(uow_factory, load_file_content, extractor),
-        "llm": LlmExecutor(builtin["model_resolver"], builtin["template_renderer"], vision),
-        "question-classifier": QuestionClassifierExecutor(builtin["model_resolver"], vision),
-        "parameter-extractor": ParameterExtractorExecutor(builtin["model_resolver"], vision),
-    })
+    agent = AgentExecutor(
+        builtin["model_resolver"], tool_providers, InvokeThrough(invoke_tool), store_tool_files, uow_factory
+    )
+    return builtin_node_executors(**builtin, tool=tool, agent=agent).merged(
+        {
+            "end": EndExecutor(),
+            "answer": AnswerExecutor(),
+            "knowledge-retrieval": KnowledgeRetrievalExecutor(retrieve),
+            "document-extractor": DocumentExtractorExecutor(uow_factory, load_file_content, extractor),
+            "llm": LlmExecutor(builtin["model_resolver"], builtin["template_renderer"], vision),
+            "question-classifier": QuestionClassifierExecutor(builtin["model_resolver"], vision),
+            "parameter-extractor": ParameterExtractorExecutor(builtin["model_resolver"], vision),
+        }
+    )
 
 
 def sandbox_environment(requirements: str, root: str) -> SandboxEnvironment | None:
@@ -80,6 +96,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     load_file_content = providers.Dependency()
     image_parts = providers.Dependency()
     prepare_sent_files = providers.Dependency()
+    tool_providers = providers.Dependency()  # the tools context's ToolProviders (agent node)
 
     code_runner = providers.Singleton(
         SubprocessCodeRunner,
@@ -111,6 +128,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
         extractor=extractor,
         invoke_tool=invoke_tool,
         store_tool_files=store_tool_files,
+        tool_providers=tool_providers,
     )
     limits = providers.Singleton(Limits, max_steps=config.max_steps, max_seconds=config.max_seconds)
     run_queue = providers.Singleton(TaskiqWorkflowRunQueue, broker)
@@ -127,11 +145,30 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     list_workflow_logs = providers.Factory(ListWorkflowLogs, uow_factory)
     read_run_events = providers.Factory(ReadRunEvents, uow_factory, run_event_log)
     run_workflow = providers.Factory(
-        RunWorkflow, uow_factory, executors, stop_signals, trace_dispatcher, run_event_log, generations, clock,
-        ids, limits, process_lease, resolve_files,
+        RunWorkflow,
+        uow_factory,
+        executors,
+        stop_signals,
+        trace_dispatcher,
+        run_event_log,
+        generations,
+        clock,
+        ids,
+        limits,
+        process_lease,
+        resolve_files,
     )
     start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue, generations)
     run_chatflow = providers.Factory(
-        RunChatflow, uow_factory, run_workflow, stop_signals, trace_dispatcher, run_event_log, generations, clock, ids,
-        process_lease, prepare_sent_files,
+        RunChatflow,
+        uow_factory,
+        run_workflow,
+        stop_signals,
+        trace_dispatcher,
+        run_event_log,
+        generations,
+        clock,
+        ids,
+        process_lease,
+        prepare_sent_files,
     )

@@ -1,11 +1,12 @@
 """Domain objects as Dify's JSON shapes. Console timestamps are Unix seconds; end users use ISO 8601."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from uuid import UUID
 
 from domain.apps.entities import ApiToken, App, EndUser
 from domain.apps.model_config import AppModelConfig
+from domain.conversations.agent_thoughts import AgentThought
 from domain.conversations.entities import Conversation, Feedback, Message, MessageFile
 from domain.files.entities import UploadFile, UploadLimits
 from domain.models.pricing import decimal_text
@@ -116,14 +117,42 @@ def conversation_json(c: Conversation) -> dict:
 def message_file_json(f: MessageFile, signed_url: Callable[[UUID], str]) -> dict:
     """A message's file as /messages shows it; an upload's link is signed now (it expires)."""
     return {
-        "id": str(f.id), "filename": f.filename, "type": f.type,
+        "id": str(f.id),
+        "filename": f.filename,
+        "type": f.type,
         "url": signed_url(f.upload_file_id) if f.upload_file_id else f.url,
-        "mime_type": f.mime_type, "size": f.size, "transfer_method": f.transfer_method, "belongs_to": f.belongs_to,
+        "mime_type": f.mime_type,
+        "size": f.size,
+        "transfer_method": f.transfer_method,
+        "belongs_to": f.belongs_to,
         "upload_file_id": str(f.upload_file_id) if f.upload_file_id else None,
     }
 
 
-def message_json(m: Message, feedback: Feedback | None, signed_url: Callable[[UUID], str] = str) -> dict:
+def agent_thought_json(t: AgentThought) -> dict:
+    """A thought as the agent_thought stream event and a listed message's `agent_thoughts` carry it."""
+    return {
+        "id": str(t.id),
+        "chain_id": None,
+        "message_id": str(t.message_id),
+        "position": t.position,
+        "thought": t.thought,
+        "observation": t.observation,
+        "tool": t.tool,
+        "tool_labels": t.tool_labels,
+        "tool_input": t.tool_input,
+        "message_files": t.message_files,
+        "files": t.message_files,
+        "created_at": epoch(t.created_at),
+    }
+
+
+def message_json(
+    m: Message,
+    feedback: Feedback | None,
+    thoughts: Sequence[AgentThought] = (),
+    signed_url: Callable[[UUID], str] = str,
+) -> dict:
     return {
         "id": str(m.id),
         "conversation_id": str(m.conversation_id),
@@ -136,7 +165,7 @@ def message_json(m: Message, feedback: Feedback | None, signed_url: Callable[[UU
         "message_files": [message_file_json(f, signed_url) for f in m.files],
         "feedback": {"rating": feedback.rating.value} if feedback else None,
         "retriever_resources": m.metadata.get("retriever_resources", []),
-        "agent_thoughts": [],
+        "agent_thoughts": [agent_thought_json(t) for t in thoughts],
         "created_at": epoch(m.created_at),
         "extra_contents": [],
         "message_tokens": m.message_tokens,

@@ -16,14 +16,15 @@ from uuid import UUID
 from application.conversations.generations import MessageRun
 from application.workflows.run_chatflow import ChatflowHandle
 from application.workflows.run_handle import WorkflowRunHandle
-from domain.conversations.events import AnswerDelta, GenerationEvent, MessageEnded
+from domain.apps.entities import AppMode
+from domain.conversations.events import AgentThoughtUpdated, AnswerDelta, GenerationEvent, MessageEnded
 from domain.files.workflow_files import files_in
 from domain.shared.errors import DomainError
 from domain.workflows import run_events as ev
 from domain.workflows.entities import WorkflowRun
 from domain.workflows.ports import RunLogEntry
 from entrypoints.http.file_urls import with_file_urls
-from entrypoints.http.presenters import epoch
+from entrypoints.http.presenters import agent_thought_json, epoch
 
 ErrorCodes = Callable[[DomainError], tuple[str, int]]  # Dify's (code, HTTP status) of an error
 
@@ -158,6 +159,20 @@ def _workflow_finished(event: ev.WorkflowFinished) -> dict[str, Any]:
     }
 
 
+def _agent_log(event: ev.AgentLog) -> dict[str, Any]:
+    return {
+        "node_execution_id": str(event.execution_id),
+        "id": event.id,
+        "label": event.label,
+        "parent_id": event.parent_id,
+        "error": event.error,
+        "status": event.status,
+        "data": event.data,
+        "metadata": event.metadata,
+        "node_id": event.node.id,
+    }
+
+
 _Payload = Callable[[Any], tuple[str, dict[str, Any]]]
 
 _RUN_PAYLOADS: dict[type, _Payload] = {
@@ -172,6 +187,7 @@ _RUN_PAYLOADS: dict[type, _Payload] = {
     ev.WorkflowFinished: lambda e: ("workflow_finished", _workflow_finished(e)),
     ev.AnswerChunk: lambda e: ("message", {"answer": e.text}),
     ev.MessageEnd: lambda e: ("message_end", {"metadata": e.metadata}),
+    ev.AgentLog: lambda e: ("agent_log", _agent_log(e)),
 }
 
 
@@ -282,7 +298,11 @@ def _identity(run: MessageRun, chat: bool) -> dict[str, str]:
 def message_stream_event(run: MessageRun, chat: bool, item: GenerationEvent, codes: ErrorCodes) -> dict[str, Any]:
     identity, created_at = _identity(run, chat), epoch(run.started.message.created_at)
     if isinstance(item, AnswerDelta):
-        return {"event": "message", **identity, "answer": item.text, "created_at": created_at}
+        # Dify names an agent-chat app's answer text agent_message.
+        event = "agent_message" if run.started.conversation.mode == AppMode.AGENT_CHAT.value else "message"
+        return {"event": event, **identity, "answer": item.text, "created_at": created_at}
+    if isinstance(item, AgentThoughtUpdated):
+        return {"event": "agent_thought", **identity, **agent_thought_json(item.thought)}
     if isinstance(item, MessageEnded):
         return {"event": "message_end", **identity, "metadata": item.message.metadata, "created_at": created_at}
     code, status = codes(item.error)

@@ -4,7 +4,7 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
-from quart import Response
+from quart import Response, stream_with_context
 
 PING = b"event: ping\n\n"
 PING_INTERVAL_SECONDS = 10.0
@@ -35,8 +35,21 @@ async def follow(
 
 
 def stream_response(body: AsyncIterator[bytes]) -> Response:
+    """Called in a route: the body runs with the route's request and app context kept, so what renders an
+    event may read the container (a tool file's signed URL in a streamed node_finished)."""
+
+    @stream_with_context
+    async def in_context() -> AsyncIterator[bytes]:
+        try:
+            async for chunk in body:
+                yield chunk
+        finally:  # a client gone closes the inner body at once, as it did without the wrapper
+            close = getattr(body, "aclose", None)
+            if close is not None:
+                await close()
+
     response = Response(
-        body,
+        in_context(),
         status=200,
         content_type="text/event-stream; charset=utf-8",
         # No buffering anywhere between weir and the client: proxies (nginx) and caches pass each event on.

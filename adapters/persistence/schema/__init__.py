@@ -4,6 +4,7 @@ Entities in domain/ never see these; repositories map rows to entities and back.
 """
 
 from adapters.persistence.schema import knowledge  # noqa: F401  (registers its tables on metadata)
+from adapters.persistence.schema.agent_thoughts import message_agent_thoughts
 from adapters.persistence.schema.apps import api_tokens, apps, end_users
 from adapters.persistence.schema.base import metadata
 from adapters.persistence.schema.conversations import (
@@ -31,6 +32,7 @@ __all__ = [
     "conversations",
     "dify_setups",
     "end_users",
+    "message_agent_thoughts",
     "message_feedbacks",
     "message_files",
     "messages",

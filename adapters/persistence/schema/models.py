@@ -21,6 +21,7 @@ app_model_configs = Table(
     Column("dataset_configs", Text),
     Column("file_upload", Text),
     Column("memory_window", String(16)),
+    Column("agent_mode", Text),  # JSON: enabled, strategy, tools, max_iteration, prompt (agent-chat apps)
     Column("created_by", UUID(as_uuid=True)),
     at_column("created_at"),
     at_column("updated_at"),

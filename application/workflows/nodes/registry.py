@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from application.workflows.nodes.agent import AgentExecutor
 from application.workflows.nodes.assigner import AssignerExecutor
 from application.workflows.nodes.code import CodeExecutor
 from application.workflows.nodes.http_request import HttpRequestExecutor
@@ -59,6 +60,7 @@ def builtin_node_executors(
     http_client: HttpClient,
     model_resolver: ModelResolver,
     tool: ToolNodeExecutor | None = None,
+    agent: AgentExecutor | None = None,
 ) -> BuiltinNodeExecutors:
     aggregator = VariableAggregatorExecutor()
     executors: dict[str, NodeExecutor] = {
@@ -76,4 +78,6 @@ def builtin_node_executors(
     }
     if tool is not None:  # the tools context is wired (the tool node reaches its providers)
         executors["tool"] = tool
+    if agent is not None:  # so is the agent node (its tools and the model)
+        executors["agent"] = agent
     return BuiltinNodeExecutors(executors)

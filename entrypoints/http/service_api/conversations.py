@@ -65,8 +65,10 @@ class RenameBody(BaseModel):
 @chat_route
 async def list_conversations() -> dict:
     query, limit = parse_query(ConversationsQuery), limit_arg()
-    page = await container().chat.list_conversations().execute(
-        current_app_model(), await current_end_user(), query.last_id, limit, query.sort_by
+    page = (
+        await container()
+        .chat.list_conversations()
+        .execute(current_app_model(), await current_end_user(), query.last_id, limit, query.sort_by)
     )
     return {"limit": limit, "has_more": page.has_more, "data": [conversation_json(c) for c in page.items]}
 
@@ -82,8 +84,10 @@ async def delete_conversation(conversation_id: UUID) -> tuple[str, int]:
 @chat_body_route
 async def rename_conversation(conversation_id: UUID) -> dict:
     body = await parse_body(RenameBody)
-    conversation = await container().chat.rename_conversation().execute(
-        current_app_model(), await current_end_user(), conversation_id, body.name, body.auto_generate
+    conversation = (
+        await container()
+        .chat.rename_conversation()
+        .execute(current_app_model(), await current_end_user(), conversation_id, body.name, body.auto_generate)
     )
     return conversation_json(conversation)
 
@@ -92,15 +96,26 @@ async def rename_conversation(conversation_id: UUID) -> dict:
 @chat_route
 async def conversation_variables(conversation_id: UUID) -> dict:
     query, limit = parse_query(VariablesQuery), limit_arg()
-    conversation, page = await container().chat.list_conversation_variables().execute(
-        current_app_model(), await current_end_user(), conversation_id,
-        limit=limit, last_id=query.last_id, variable_name=query.variable_name,
+    conversation, page = (
+        await container()
+        .chat.list_conversation_variables()
+        .execute(
+            current_app_model(),
+            await current_end_user(),
+            conversation_id,
+            limit=limit,
+            last_id=query.last_id,
+            variable_name=query.variable_name,
+        )
     )
     data = [
         {
-            "id": v.id, "name": v.name, "value_type": v.value_type,
+            "id": v.id,
+            "name": v.name,
+            "value_type": v.value_type,
             "value": v.value if isinstance(v.value, str) else json.dumps(v.value, ensure_ascii=False),
-            "description": v.description, "created_at": epoch(conversation.created_at),
+            "description": v.description,
+            "created_at": epoch(conversation.created_at),
             "updated_at": epoch(conversation.updated_at),
         }
         for v in page.items
@@ -112,12 +127,16 @@ async def conversation_variables(conversation_id: UUID) -> dict:
 @chat_route
 async def list_messages() -> dict:
     query, limit = parse_query(MessagesQuery), limit_arg()
-    page, feedbacks = await container().chat.list_messages().execute(
-        current_app_model(), await current_end_user(), query.conversation_id, query.first_id, limit
+    page, feedbacks, thoughts = (
+        await container()
+        .chat.list_messages()
+        .execute(current_app_model(), await current_end_user(), query.conversation_id, query.first_id, limit)
     )
     base, key = container().config.files_url() or request.host_url, container().config.secret_key()
     items = [
-        message_json(m, feedbacks.get(m.id), lambda file_id: signed_file_url(base, file_id, key))
+        message_json(
+            m, feedbacks.get(m.id), thoughts.get(m.id, ()), lambda file_id: signed_file_url(base, file_id, key)
+        )
         for m in reversed(page.items)
     ]
     return {"limit": limit, "has_more": page.has_more, "data": items}

@@ -1,0 +1,1 @@
+"""Agents: a model that calls tools over several rounds (function calling or ReAct) until it answers."""
