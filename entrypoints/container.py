@@ -52,12 +52,14 @@ from application.tenancy.authenticate_console import AuthenticateConsole
 from application.tenancy.find_operator import FindOperator
 from application.tenancy.get_setup_status import GetSetupStatus
 from application.tenancy.log_in import LogIn
+from application.tenancy.log_out import LogOut
 from application.tenancy.refresh_session import RefreshSession
 from application.tenancy.set_up_instance import SetUpInstance
 from application.tenancy.throttle import AuthThrottle
 from domain.files.entities import UploadLimits
 from domain.tenancy.rules import LoginLimits
 from entrypoints.containers.chat import ChatContainer
+from entrypoints.containers.console import ConsoleContainer
 from entrypoints.containers.knowledge import KnowledgeContainer, milvus_uri
 from entrypoints.containers.maintenance import MaintenanceContainer
 from entrypoints.containers.models import ModelsContainer
@@ -151,6 +153,7 @@ class Container(containers.DeclarativeContainer):
     set_up_instance = providers.Factory(SetUpInstance, uow_factory, password_hasher, clock, ids, auth_throttle)
     log_in = providers.Factory(LogIn, uow_factory, password_hasher, token_issuer, clock, auth_throttle)
     refresh_session = providers.Factory(RefreshSession, uow_factory, token_issuer, clock)
+    log_out = providers.Factory(LogOut, uow_factory, clock)
     authenticate_console = providers.Factory(AuthenticateConsole, uow_factory, token_issuer)
     find_operator = providers.Factory(FindOperator, uow_factory)
 
@@ -175,6 +178,7 @@ class Container(containers.DeclarativeContainer):
         ReadSignedFile, uow_factory, file_storage, clock, config.secret_key, config.files_access_timeout
     )
 
+    console = providers.Container(ConsoleContainer, uow_factory=uow_factory)
     models = providers.Container(ModelsContainer, config=config.models, uow_factory=uow_factory, clock=clock)
     knowledge = providers.Container(
         KnowledgeContainer,

@@ -20,7 +20,7 @@ from domain.models.providers import DefaultModel, ProviderCredentials
 from domain.telemetry.points import MetricPoint
 from domain.telemetry.records import EventTimes, MessageRecord, NodeExecutionRecord, WorkflowRunRecord
 from domain.telemetry.spans import SpanRecord
-from domain.tenancy.entities import Account, Membership, SetupRecord, Tenant
+from domain.tenancy.entities import Account, Membership, Role, SetupRecord, Tenant
 from domain.tenancy.errors import AlreadySetUp, InvalidAccessToken
 from domain.tenancy.ports import TokenPair
 
@@ -71,7 +71,7 @@ class FakeTokenIssuer:
         n = next(self._serial)
         return TokenPair(
             access_token=f"access:{account_id}:{n}", refresh_token=f"refresh:{account_id}:{n}",
-            refresh_expires_at=self._clock.now() + timedelta(days=30),
+            refresh_expires_at=self._clock.now() + timedelta(days=30), csrf_token=f"csrf:{account_id}:{n}",
         )
 
     def account_for_access(self, token: str) -> UUID:
@@ -79,6 +79,9 @@ class FakeTokenIssuer:
 
     def account_for_refresh(self, token: str) -> UUID:
         return self._read(token, "refresh")
+
+    def account_for_csrf(self, token: str) -> UUID:
+        return self._read(token, "csrf")
 
     def _read(self, token: str, kind: str) -> UUID:
         prefix, _, raw = token.partition(":")
@@ -158,6 +161,11 @@ class FakeAccountRepository(_Repo):
     async def current_membership(self, account_id: UUID) -> Membership | None:
         mine = [m for m in self.s.memberships if m.account_id == account_id]
         return sorted(mine, key=lambda m: (not m.current, m.created_at))[0] if mine else None
+
+    async def members(self, tenant_id: UUID) -> list[tuple[Account, Membership]]:
+        seats = sorted((m for m in self.s.memberships if m.tenant_id == tenant_id),
+                       key=lambda m: (m.role != Role.OWNER, m.created_at))
+        return [(self.s.accounts[m.account_id], m) for m in seats]
 
     async def add_refresh_token(self, digest: str, account_id: UUID, expires_at: datetime, now: datetime) -> None:
         tokens = self.s.refresh_tokens

@@ -7,7 +7,18 @@ from taskiq import InMemoryBroker
 
 from entrypoints.container import Container, shutdown_container
 from entrypoints.http import file_preview
-from entrypoints.http.console import api_keys, apps, models, session, setup, workflows
+from entrypoints.http.console import (
+    api_keys,
+    apps,
+    features,
+    models,
+    not_installed,
+    session,
+    setup,
+    workflows,
+    workspace,
+)
+from entrypoints.http.cors import register_cors
 from entrypoints.http.dataset_api import datasets, documents, metadata, processing, retrieval, segments, tags
 from entrypoints.http.errors import register_error_handlers
 from entrypoints.http.health import bp as health_bp
@@ -17,6 +28,7 @@ from entrypoints.http.query import check_url
 from entrypoints.http.request_log import register_request_log
 from entrypoints.http.service_api import app_info, chat, conversations, feedback, files
 from entrypoints.http.service_api import workflows as service_workflows
+from entrypoints.http.version_headers import register_version_headers
 from entrypoints.settings import SERVER_VERSION
 from entrypoints.worker.knowledge_tasks import recover_lost_documents
 
@@ -42,10 +54,17 @@ def create_app(container: Container) -> Quart:
         app.register_blueprint(service_bp, url_prefix="/v1")
     for knowledge_bp in (datasets.bp, documents.bp, metadata.bp, processing.bp, retrieval.bp, segments.bp, tags.bp):
         app.register_blueprint(knowledge_bp, url_prefix="/v1")
-    for console_bp in (setup.bp, session.bp, apps.bp, api_keys.bp, models.bp, workflows.bp):
+    console_bps = (
+        setup.bp, session.bp, features.bp, workspace.bp, not_installed.bp,
+        apps.bp, api_keys.bp, models.bp, workflows.bp,
+    )
+    for console_bp in console_bps:
         app.register_blueprint(console_bp, url_prefix="/console/api")
 
     register_request_log(app)  # first: every later hook, route and error has the request's id
+    console_settings = container.config.console()
+    register_cors(app, console_settings["cors_origins"], "*")
+    register_version_headers(app, SERVER_VERSION, console_settings["deploy_env"])
     app.before_request(refuse_declared_oversize)
     app.before_request(check_url)
     register_error_handlers(app)

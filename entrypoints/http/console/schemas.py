@@ -24,10 +24,6 @@ class LoginBody(BaseModel):
     remember_me: bool = False
 
 
-class RefreshBody(BaseModel):
-    refresh_token: str
-
-
 class CreateAppBody(BaseModel):
     name: str
     mode: str

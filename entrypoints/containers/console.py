@@ -1,0 +1,12 @@
+"""Wiring of what only Dify's web console asks for: workspace members and the console's own views."""
+
+from dependency_injector import containers, providers
+
+from application.tenancy.list_members import ListMembers
+
+
+class ConsoleContainer(containers.DeclarativeContainer):
+    # Given by the root container (entrypoints/container.py).
+    uow_factory = providers.Dependency()
+
+    list_members = providers.Factory(ListMembers, uow_factory)
