@@ -178,7 +178,6 @@ class Container(containers.DeclarativeContainer):
         ReadSignedFile, uow_factory, file_storage, clock, config.secret_key, config.files_access_timeout
     )
 
-    console = providers.Container(ConsoleContainer, uow_factory=uow_factory)
     models = providers.Container(ModelsContainer, config=config.models, uow_factory=uow_factory, clock=clock)
     knowledge = providers.Container(
         KnowledgeContainer,
@@ -191,6 +190,7 @@ class Container(containers.DeclarativeContainer):
         metrics_sink=telemetry.metrics_sink,
         providers_of=models.workspace_providers.provided.execute,
     )
+    console = providers.Container(ConsoleContainer, uow_factory=uow_factory, tags_uow_factory=knowledge.uow_factory)
     maintenance = providers.Container(
         MaintenanceContainer,
         config=config.maintenance,

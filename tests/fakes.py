@@ -193,10 +193,13 @@ class FakeAppRepository(_Repo):
         for token in [t for t in self.s.tokens.values() if t.app_id == app_id]:
             del self.s.tokens[token.id]
 
-    async def list(self, tenant_id: UUID, *, page: int, limit: int, mode: AppMode | None, name: str | None) -> AppPage:
+    async def list(
+        self, tenant_id: UUID, *, page: int, limit: int, mode: AppMode | None, name: str | None,
+        ids: frozenset[UUID] | None = None,
+    ) -> AppPage:
         found = [
             a for a in self.s.apps.values()
-            if a.tenant_id == tenant_id and (mode is None or a.mode == mode)
+            if a.tenant_id == tenant_id and (mode is None or a.mode == mode) and (ids is None or a.id in ids)
             and (not name or name.lower() in a.name.lower())
         ]
         found.sort(key=lambda a: (a.created_at, a.id), reverse=True)

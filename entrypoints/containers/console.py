@@ -2,11 +2,14 @@
 
 from dependency_injector import containers, providers
 
+from application.apps.tag_apps import TagApps
 from application.tenancy.list_members import ListMembers
 
 
 class ConsoleContainer(containers.DeclarativeContainer):
     # Given by the root container (entrypoints/container.py).
     uow_factory = providers.Dependency()
+    tags_uow_factory = providers.Dependency()
 
     list_members = providers.Factory(ListMembers, uow_factory)
+    tag_apps = providers.Factory(TagApps, uow_factory, tags_uow_factory)

@@ -15,11 +15,13 @@ from entrypoints.http.console import (
     not_installed,
     session,
     setup,
+    tags,
     workflows,
     workspace,
 )
 from entrypoints.http.cors import register_cors
-from entrypoints.http.dataset_api import datasets, documents, metadata, processing, retrieval, segments, tags
+from entrypoints.http.dataset_api import datasets, documents, metadata, processing, retrieval, segments
+from entrypoints.http.dataset_api import tags as dataset_tags
 from entrypoints.http.errors import register_error_handlers
 from entrypoints.http.health import bp as health_bp
 from entrypoints.http.limits import MULTIPART_OVERHEAD_BYTES, bounded_request_class, refuse_declared_oversize
@@ -52,10 +54,11 @@ def create_app(container: Container) -> Quart:
     app.register_blueprint(app_info.bp, url_prefix="/v1")
     for service_bp in (chat.bp, conversations.bp, feedback.bp, files.bp, service_workflows.bp):
         app.register_blueprint(service_bp, url_prefix="/v1")
-    for knowledge_bp in (datasets.bp, documents.bp, metadata.bp, processing.bp, retrieval.bp, segments.bp, tags.bp):
+    knowledge_bps = (datasets.bp, documents.bp, metadata.bp, processing.bp, retrieval.bp, segments.bp, dataset_tags.bp)
+    for knowledge_bp in knowledge_bps:
         app.register_blueprint(knowledge_bp, url_prefix="/v1")
     console_bps = (
-        setup.bp, session.bp, features.bp, workspace.bp, not_installed.bp,
+        setup.bp, session.bp, features.bp, workspace.bp, not_installed.bp, tags.bp,
         apps.bp, api_keys.bp, models.bp, workflows.bp,
     )
     for console_bp in console_bps:

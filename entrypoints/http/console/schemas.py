@@ -51,3 +51,4 @@ class AppListQuery(BaseModel):
 
     mode: str = "all"
     name: str | None = None
+    is_created_by_me: bool | None = None
