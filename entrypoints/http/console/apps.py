@@ -5,13 +5,11 @@ from quart import Blueprint, request
 from application.apps.create_app import CreateAppRequest
 from application.apps.list_apps import ListAppsRequest
 from application.apps.update_app import UpdateAppRequest
-from domain.apps.entities import App
-from domain.knowledge.tags import Tag
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.bodies import parse_body, parse_query
+from entrypoints.http.console.app_views import console_app_json
 from entrypoints.http.console.schemas import ApiEnableBody, AppListQuery, CreateAppBody, UpdateAppBody
 from entrypoints.http.deps import container
-from entrypoints.http.presenters import app_json, site_json
 from entrypoints.http.query import limit_arg, page_arg
 
 bp = Blueprint("console_apps", __name__)
@@ -27,21 +25,6 @@ def _tag_ids() -> list[str]:
     return [part for part in request.args.get("tag_ids", "").split(",") if part]
 
 
-def _console_app_json(app: App, tags: list[Tag] | None = None) -> dict:
-    """The app as the console's studio reads it: who made it, its tags, where its Service API answers."""
-    account = console_session().account
-    author = account.name if app.created_by == account.id else None
-    return {
-        **app_json(app),
-        "tags": [{"id": str(t.id), "name": t.name, "type": t.type} for t in tags or []],
-        "author_name": author,
-        "create_user_name": author,
-        "api_base_url": request.host_url.rstrip("/") + "/v1",
-        # No web app is served for an app (weir has no share pages): no access code.
-        "site": {**site_json(app), "access_token": None, "code": None, "app_base_url": None},
-    }
-
-
 @bp.post("/apps")
 @console_login_required
 async def create_app() -> tuple[dict, int]:
@@ -50,7 +33,7 @@ async def create_app() -> tuple[dict, int]:
     app = await container().create_app().execute(
         CreateAppRequest(tenant_id=session.tenant.id, account_id=session.account.id, **body.model_dump())
     )
-    return _console_app_json(app), 201
+    return console_app_json(app), 201
 
 
 @bp.get("/apps")
@@ -68,7 +51,7 @@ async def list_apps() -> dict:
         "limit": limit,
         "total": page.total,
         "has_more": number * limit < page.total,
-        "data": [_console_app_json(app, tags.get(app.id)) for app in page.items],
+        "data": [console_app_json(app, tags.get(app.id)) for app in page.items],
     }
 
 
@@ -76,7 +59,7 @@ async def list_apps() -> dict:
 @console_login_required
 async def get_app(app_id: UUID) -> dict:
     app = await container().get_app().execute(console_session().tenant.id, app_id)
-    return _console_app_json(app, (await container().console.tag_apps().of_apps([app.id])).get(app.id))
+    return console_app_json(app, (await container().console.tag_apps().of_apps([app.id])).get(app.id))
 
 
 @bp.put("/apps/<uuid:app_id>")
@@ -87,7 +70,7 @@ async def update_app(app_id: UUID) -> dict:
     app = await container().update_app().execute(
         UpdateAppRequest(tenant_id=session.tenant.id, account_id=session.account.id, app_id=app_id, **body.model_dump())
     )
-    return _console_app_json(app)
+    return console_app_json(app)
 
 
 @bp.post("/apps/<uuid:app_id>/api-enable")
@@ -96,7 +79,7 @@ async def set_api_access(app_id: UUID) -> dict:
     body = await parse_body(ApiEnableBody)
     session = console_session()
     app = await container().set_api_access().execute(session.tenant.id, session.account.id, app_id, body.enable_api)
-    return _console_app_json(app)
+    return console_app_json(app)
 
 
 @bp.delete("/apps/<uuid:app_id>")
