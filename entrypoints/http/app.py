@@ -19,6 +19,10 @@ from entrypoints.http.console import (
     workflows,
     workspace,
 )
+from entrypoints.http.console import (
+    datasets as console_datasets,
+)
+from entrypoints.http.console.knowledge import mount_knowledge_on_console
 from entrypoints.http.cors import register_cors
 from entrypoints.http.dataset_api import datasets, documents, metadata, processing, retrieval, segments
 from entrypoints.http.dataset_api import tags as dataset_tags
@@ -58,11 +62,12 @@ def create_app(container: Container) -> Quart:
     for knowledge_bp in knowledge_bps:
         app.register_blueprint(knowledge_bp, url_prefix="/v1")
     console_bps = (
-        setup.bp, session.bp, features.bp, workspace.bp, not_installed.bp, tags.bp,
+        setup.bp, session.bp, features.bp, workspace.bp, not_installed.bp, tags.bp, console_datasets.bp,
         apps.bp, api_keys.bp, models.bp, workflows.bp,
     )
     for console_bp in console_bps:
         app.register_blueprint(console_bp, url_prefix="/console/api")
+    mount_knowledge_on_console(app)
 
     register_request_log(app)  # first: every later hook, route and error has the request's id
     console_settings = container.config.console()
