@@ -2,6 +2,7 @@
 
 from dependency_injector import containers, providers
 
+from application.apps.get_app_config import GetAppModelConfig
 from application.apps.tag_apps import TagApps
 from application.tenancy.list_members import ListMembers
 
@@ -13,3 +14,4 @@ class ConsoleContainer(containers.DeclarativeContainer):
 
     list_members = providers.Factory(ListMembers, uow_factory)
     tag_apps = providers.Factory(TagApps, uow_factory, tags_uow_factory)
+    get_app_model_config = providers.Factory(GetAppModelConfig, uow_factory)

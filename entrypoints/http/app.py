@@ -22,6 +22,9 @@ from entrypoints.http.console import (
 from entrypoints.http.console import (
     datasets as console_datasets,
 )
+from entrypoints.http.console import (
+    files as console_files,
+)
 from entrypoints.http.console.knowledge import mount_knowledge_on_console
 from entrypoints.http.cors import register_cors
 from entrypoints.http.dataset_api import datasets, documents, metadata, processing, retrieval, segments
@@ -63,6 +66,7 @@ def create_app(container: Container) -> Quart:
         app.register_blueprint(knowledge_bp, url_prefix="/v1")
     console_bps = (
         setup.bp, session.bp, features.bp, workspace.bp, not_installed.bp, tags.bp, console_datasets.bp,
+        console_files.bp,
         apps.bp, api_keys.bp, models.bp, workflows.bp,
     )
     for console_bp in console_bps:

@@ -7,6 +7,7 @@ from domain.knowledge import errors as knowledge
 from domain.models import errors as models
 from domain.shared import errors as shared
 from domain.tenancy import errors as tenancy
+from domain.workflows import entities as workflow_entities
 from domain.workflows import graph as workflow_graph
 
 # Most specific first: the first class in an exception's MRO found here decides.
@@ -35,6 +36,7 @@ DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
     files.FileTooLarge: ("file_too_large", 413),
     files.UnsupportedFileType: ("unsupported_file_type", 415),
     workflow_graph.InvalidGraph: ("invalid_param", 400),
+    workflow_entities.DraftWorkflowNotExist: ("draft_workflow_not_exist", 404),
     # The Knowledge API's own codes.
     knowledge.DatasetNameDuplicate: ("dataset_name_duplicate", 409),
     knowledge.DatasetNotInitialized: ("dataset_not_initialized", 400),

@@ -238,6 +238,9 @@ class FakeExtractor:
     def supports(self, extension):
         return extension in ("txt", "md")
 
+    def extensions(self):
+        return ("txt", "md")
+
     async def extract(self, data, extension):
         if not self.supports(extension):
             raise UnsupportedFileType()

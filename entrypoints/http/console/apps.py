@@ -58,8 +58,10 @@ async def list_apps() -> dict:
 @bp.get("/apps/<uuid:app_id>")
 @console_login_required
 async def get_app(app_id: UUID) -> dict:
-    app = await container().get_app().execute(console_session().tenant.id, app_id)
-    return console_app_json(app, (await container().console.tag_apps().of_apps([app.id])).get(app.id))
+    tenant_id = console_session().tenant.id
+    app = await container().get_app().execute(tenant_id, app_id)
+    tags = (await container().console.tag_apps().of_apps([app.id])).get(app.id)
+    return console_app_json(app, tags, await container().console.get_app_model_config().execute(tenant_id, app.id))
 
 
 @bp.put("/apps/<uuid:app_id>")

@@ -129,3 +129,11 @@ async def check_dependencies(app_id: UUID) -> dict:
     # The app must be the caller's; weir has no plugins, so no plugin dependency can be missing.
     await container().get_app().execute(console_session().tenant.id, app_id)
     return {"leaked_dependencies": []}
+
+
+@bp.get("/apps/<uuid:app_id>/workflows/default-workflow-block-configs")
+@console_login_required
+async def default_block_configs(app_id: UUID) -> list:
+    # No server-side defaults: the editor's own defaults for each node type stand (weir keeps none of its own).
+    await container().get_app().execute(console_session().tenant.id, app_id)
+    return []
