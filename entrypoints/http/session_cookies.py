@@ -31,8 +31,14 @@ def read_cookie(name: str) -> str | None:
 def _set(response: Response, name: str, value: str, max_age: int, http_only: bool = True) -> None:
     settings = _settings()
     response.set_cookie(
-        cookie_name(name), value, max_age=max_age, path="/", domain=settings["cookie_domain"] or None,
-        secure=settings["secure_cookies"], httponly=http_only, samesite="Lax",
+        cookie_name(name),
+        value,
+        max_age=max_age,
+        path="/",
+        domain=settings["cookie_domain"] or None,
+        secure=settings["secure_cookies"],
+        httponly=http_only,
+        samesite="Lax",
     )
 
 

@@ -30,8 +30,10 @@ def _tag_ids() -> list[str]:
 async def create_app() -> tuple[dict, int]:
     body = await parse_body(CreateAppBody)
     session = console_session()
-    app = await container().create_app().execute(
-        CreateAppRequest(tenant_id=session.tenant.id, account_id=session.account.id, **body.model_dump())
+    app = (
+        await container()
+        .create_app()
+        .execute(CreateAppRequest(tenant_id=session.tenant.id, account_id=session.account.id, **body.model_dump()))
     )
     return console_app_json(app), 201
 
@@ -69,8 +71,14 @@ async def get_app(app_id: UUID) -> dict:
 async def update_app(app_id: UUID) -> dict:
     body = await parse_body(UpdateAppBody)
     session = console_session()
-    app = await container().update_app().execute(
-        UpdateAppRequest(tenant_id=session.tenant.id, account_id=session.account.id, app_id=app_id, **body.model_dump())
+    app = (
+        await container()
+        .update_app()
+        .execute(
+            UpdateAppRequest(
+                tenant_id=session.tenant.id, account_id=session.account.id, app_id=app_id, **body.model_dump()
+            )
+        )
     )
     return console_app_json(app)
 

@@ -32,11 +32,18 @@ def system_features() -> dict:
         "is_email_setup": False,
         "license": {"status": "none", "expired_at": "", "workspaces": {"enabled": False, **_limit()}},
         "branding": {
-            "enabled": False, "application_title": "", "login_page_logo": "", "workspace_logo": "", "favicon": "",
+            "enabled": False,
+            "application_title": "",
+            "login_page_logo": "",
+            "workspace_logo": "",
+            "favicon": "",
         },
         "webapp_auth": {
-            "enabled": False, "allow_sso": False, "sso_config": {"protocol": ""},
-            "allow_email_code_login": False, "allow_email_password_login": False,
+            "enabled": False,
+            "allow_sso": False,
+            "sso_config": {"protocol": ""},
+            "allow_email_code_login": False,
+            "allow_email_password_login": False,
         },
         "plugin_installation_permission": {"plugin_installation_scope": "none", "restrict_to_marketplace_only": False},
         "enable_change_email": False,
@@ -111,5 +118,3 @@ async def init_validate() -> tuple[dict, int]:
 @bp.get("/ping")
 async def ping() -> dict:
     return {"result": "pong"}
-
-

@@ -53,7 +53,9 @@ async def upload() -> tuple[dict, int]:
     name = check_length(part.filename or "", "file", UPLOAD_NAME, label="The file name")
     check_length(part.mimetype or "", "file", UPLOAD_MIME_TYPE, label="The file's MIME type")
     session = console_session()
-    stored = await container().upload_file().store(
-        session.tenant.id, session.account.id, "account", name, part.mimetype or None, part.read()
+    stored = (
+        await container()
+        .upload_file()
+        .store(session.tenant.id, session.account.id, "account", name, part.mimetype or None, part.read())
     )
     return upload_json(stored), 201

@@ -48,8 +48,11 @@ async def plugin_preferences() -> dict:
     return {
         "permission": dict(_PERMISSION),
         "auto_upgrade": {
-            "strategy_setting": "disabled", "upgrade_time_of_day": 0, "upgrade_mode": "exclude",
-            "exclude_plugins": [], "include_plugins": [],
+            "strategy_setting": "disabled",
+            "upgrade_time_of_day": 0,
+            "upgrade_mode": "exclude",
+            "exclude_plugins": [],
+            "include_plugins": [],
         },
     }
 
@@ -70,3 +73,11 @@ async def code_based_extensions() -> dict:
 @console_login_required
 async def data_sources() -> dict:
     return {"data": []}
+
+
+@bp.get("/auth/plugin/datasource/list")
+@bp.get("/auth/plugin/datasource/default-list")
+@console_login_required
+async def datasource_plugins() -> dict:
+    # Data sources (Notion, web crawlers…) are plugins in Dify; weir has none.
+    return {"result": []}

@@ -33,9 +33,16 @@ def _decoded(password: str) -> str:
 @bp.post("/login")
 async def log_in() -> Response:
     body = await parse_body(LoginBody)
-    pair = await container().log_in().execute(
-        LogInRequest(
-            email=body.email, password=_decoded(body.password), ip=request.remote_addr, password_as_sent=body.password
+    pair = (
+        await container()
+        .log_in()
+        .execute(
+            LogInRequest(
+                email=body.email,
+                password=_decoded(body.password),
+                ip=request.remote_addr,
+                password_as_sent=body.password,
+            )
         )
     )
     return _signed_in(pair)

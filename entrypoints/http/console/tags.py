@@ -74,8 +74,8 @@ async def _bindings(bind: bool) -> dict:
     body = await json_object()
     kind, tag_ids, actor = body.get("type"), body.get("tag_ids"), _actor()
     if kind == APP_TAG_TYPE:
-        await container().console.tag_apps().execute(
-            actor.tenant_id, actor.account_id, tag_ids, _target(body), bind=bind
+        await (
+            container().console.tag_apps().execute(actor.tenant_id, actor.account_id, tag_ids, _target(body), bind=bind)
         )
     elif kind == TAG_TYPE:
         await container().knowledge.bind_tags().execute(actor, tag_ids, body.get("target_id"), bind=bind)

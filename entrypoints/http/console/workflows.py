@@ -65,7 +65,10 @@ async def import_app() -> tuple[dict, int]:
     session = console_session()
     importer = container().workflows.import_app_dsl()
     result = await importer.execute(
-        session.tenant.id, session.account.id, body["yaml_content"], publish=bool(body.get("publish")),
+        session.tenant.id,
+        session.account.id,
+        body["yaml_content"],
+        publish=bool(body.get("publish")),
         overrides=_overrides(body),
     )
     return _import_json(result), 200 if result.status != "failed" else 400
@@ -95,7 +98,10 @@ def _overrides(body: dict) -> AppOverrides:
         return value if isinstance(value, str) else None
 
     return AppOverrides(
-        name=text("name"), description=text("description"), icon_type=text("icon_type"), icon=text("icon"),
+        name=text("name"),
+        description=text("description"),
+        icon_type=text("icon_type"),
+        icon=text("icon"),
         icon_background=text("icon_background"),
     )
 
@@ -117,8 +123,12 @@ async def confirm_import(import_id: str) -> tuple[dict, int]:
     # weir never holds an import pending (it imports every DSL version it can read, or refuses it at once), so
     # there is nothing to confirm: Dify's answer for an unknown or expired pending import.
     return {
-        "id": import_id, "status": "failed", "app_id": None, "app_mode": None,
-        "current_dsl_version": APP_DSL_VERSION, "imported_dsl_version": "",
+        "id": import_id,
+        "status": "failed",
+        "app_id": None,
+        "app_mode": None,
+        "current_dsl_version": APP_DSL_VERSION,
+        "imported_dsl_version": "",
         "error": "Import information expired or does not exist",
     }, 400
 

@@ -34,8 +34,12 @@ async def list_workspaces() -> dict:
     return {
         "workspaces": [
             {
-                "id": str(tenant.id), "name": tenant.name, "plan": "sandbox", "status": tenant.status.value,
-                "created_at": epoch(tenant.created_at), "current": True,
+                "id": str(tenant.id),
+                "name": tenant.name,
+                "plan": "sandbox",
+                "status": tenant.status.value,
+                "created_at": epoch(tenant.created_at),
+                "current": True,
             }
         ]
     }
@@ -59,5 +63,7 @@ async def list_members() -> dict:
 @console_login_required
 async def workspace_permission() -> dict:
     return {
-        "workspace_id": str(console_session().tenant.id), "allow_member_invite": False, "allow_owner_transfer": False,
+        "workspace_id": str(console_session().tenant.id),
+        "allow_member_invite": False,
+        "allow_owner_transfer": False,
     }
