@@ -66,16 +66,9 @@ async def save_credentials(provider: str) -> dict:
     # earlier clients post the credentials themselves.
     body = await json_object()
     credentials = body.get("credentials", body)
-    await (
-        container()
-        .models.save_provider_credentials()
-        .execute(
-            _tenant(),
-            provider,
-            credentials,
-            body.get("credential_id") if request.method == "PUT" else None,
-            body.get("name"),
-        )
+    await container().models.save_provider_credentials().execute(
+        _tenant(), provider, credentials, body.get("credential_id") if request.method == "PUT" else None,
+        body.get("name"),
     )
     return {"result": "success"}
 
@@ -92,10 +85,8 @@ async def delete_credentials(provider: str) -> tuple[str, int]:
 @console_login_required
 async def validate_credentials(provider: str) -> dict:
     body = await json_object()
-    error = (
-        await container()
-        .models.validate_provider_credentials()
-        .execute(_tenant(), provider, body.get("credentials", body))
+    error = await container().models.validate_provider_credentials().execute(
+        _tenant(), provider, body.get("credentials", body)
     )
     return {"result": "success"} if error is None else {"result": "error", "error": error or "Unknown error"}
 
@@ -120,10 +111,8 @@ async def list_provider_models(provider: str) -> dict:
 @console_login_required
 async def delete_model(provider: str) -> tuple[str, int]:
     body = await json_object()
-    await (
-        container()
-        .models.delete_model()
-        .execute(_tenant(), provider, str(body.get("model") or ""), _model_type(body.get("model_type")))
+    await container().models.delete_model().execute(
+        _tenant(), provider, str(body.get("model") or ""), _model_type(body.get("model_type"))
     )
     return "", 204
 
@@ -132,10 +121,8 @@ async def delete_model(provider: str) -> tuple[str, int]:
 @console_login_required
 async def get_model_credentials(provider: str) -> dict:
     tenant = _tenant()
-    found = (
-        await container()
-        .models.get_model_credentials()
-        .execute(tenant, provider, request.args.get("model", ""), _model_type(request.args.get("model_type")))
+    found = await container().models.get_model_credentials().execute(
+        tenant, provider, request.args.get("model", ""), _model_type(request.args.get("model_type"))
     )
     return views.model_credentials(tenant, found.spec, found.credentials, found.entry)
 
@@ -145,16 +132,9 @@ async def get_model_credentials(provider: str) -> dict:
 @console_login_required
 async def save_model_credentials(provider: str) -> tuple[dict, int]:
     body = await json_object()
-    await (
-        container()
-        .models.save_model_credentials()
-        .execute(
-            _tenant(),
-            provider,
-            str(body.get("model") or ""),
-            _model_type(body.get("model_type")),
-            body.get("credentials") or {},
-        )
+    await container().models.save_model_credentials().execute(
+        _tenant(), provider, str(body.get("model") or ""), _model_type(body.get("model_type")),
+        body.get("credentials") or {},
     )
     return {"result": "success"}, 201 if request.method == "POST" else 200
 
@@ -163,10 +143,8 @@ async def save_model_credentials(provider: str) -> tuple[dict, int]:
 @console_login_required
 async def delete_model_credentials(provider: str) -> tuple[str, int]:
     body = await json_object()
-    await (
-        container()
-        .models.delete_model()
-        .execute(_tenant(), provider, str(body.get("model") or ""), _model_type(body.get("model_type")))
+    await container().models.delete_model().execute(
+        _tenant(), provider, str(body.get("model") or ""), _model_type(body.get("model_type"))
     )
     return "", 204
 
@@ -176,10 +154,8 @@ async def delete_model_credentials(provider: str) -> tuple[str, int]:
 async def validate_model_credentials(provider: str) -> dict:
     body = await json_object()
     _model_type(body.get("model_type"))
-    error = (
-        await container()
-        .models.validate_provider_credentials()
-        .execute(_tenant(), provider, body.get("credentials") or {}, str(body.get("model") or "") or None)
+    error = await container().models.validate_provider_credentials().execute(
+        _tenant(), provider, body.get("credentials") or {}, str(body.get("model") or "") or None
     )
     return {"result": "success"} if error is None else {"result": "error", "error": error}
 
@@ -210,13 +186,8 @@ async def get_default_model() -> dict:
     if found is None:
         return {"data": None}
     default, spec = found
-    return {
-        "data": {
-            "model": default.model,
-            "model_type": default.model_type,
-            "provider": views.simple_provider(tenant, spec),
-        }
-    }
+    return {"data": {"model": default.model, "model_type": default.model_type,
+                     "provider": views.simple_provider(tenant, spec)}}
 
 
 @bp.post("/workspaces/current/default-model")
@@ -232,16 +203,11 @@ async def set_default_model() -> dict:
     return {"result": "success"}
 
 
-@bp.get(
-    "/workspaces/<tenant_id>/model-providers/<path:provider>/<any(icon_small,icon_large,icon_small_dark):kind>/<lang>"
-)
+@bp.get("/workspaces/<tenant_id>/model-providers/<path:provider>/<any(icon_small,icon_large,icon_small_dark):kind>/<lang>")
 async def provider_icon(tenant_id: str, provider: str, kind: str, lang: str) -> Response:
     # Public, as in Dify: the console loads icons with <img> tags, without the bearer token.
-    return Response(
-        views.icon_svg(provider_spec(provider), kind),
-        mimetype="image/svg+xml",
-        headers={"Cache-Control": "public, max-age=86400"},
-    )
+    return Response(views.icon_svg(provider_spec(provider), kind), mimetype="image/svg+xml",
+                    headers={"Cache-Control": "public, max-age=86400"})
 
 
 @bp.post("/apps/<uuid:app_id>/model-config")

@@ -81,8 +81,7 @@ def provider(tenant_id: UUID, view: ProviderView) -> dict[str, Any]:
         "icon_large": icon(tenant_id, spec, "icon_large"),
         "background": spec.background,
         "help": {"title": i18n(f"Get your API key from {spec.label}"), "url": i18n(spec.help_url)}
-        if spec.help_url
-        else None,
+        if spec.help_url else None,
         "supported_model_types": [t.value for t in spec.served_model_types],
         "configurate_methods": list(spec.configurate_methods),
         "provider_credential_schema": provider_schema,
@@ -94,21 +93,14 @@ def provider(tenant_id: UUID, view: ProviderView) -> dict[str, Any]:
             "current_credential_name": current_name,
             "available_credentials": [{"credential_id": current, "credential_name": current_name}] if custom else [],
             "custom_models": [
-                {
-                    "model": m.name,
-                    "model_type": m.model_type,
-                    "current_credential_id": current,
-                    "current_credential_name": current_name,
-                    "available_model_credentials": [],
-                }
+                {"model": m.name, "model_type": m.model_type, "current_credential_id": current,
+                 "current_credential_name": current_name, "available_model_credentials": []}
                 for m in configured
             ],
             "can_added_models": [],
         },
         "system_configuration": {
-            "enabled": view.system is not None,
-            "current_quota_type": None,
-            "quota_configurations": [],
+            "enabled": view.system is not None, "current_quota_type": None, "quota_configurations": [],
         },
         "credentials": listing_credentials(custom) if custom else None,
         "models": [legacy_model(m) for m in configured],
@@ -127,13 +119,8 @@ def _price(price: ModelPrice | None) -> dict[str, str] | None:
 
 
 def legacy_model(entry: ModelEntry) -> dict[str, Any]:
-    return {
-        "model": entry.name,
-        "model_type": entry.model_type,
-        "mode": entry.mode,
-        "context_size": entry.context_size,
-        "pricing": _price(entry.price),
-    }
+    return {"model": entry.name, "model_type": entry.model_type, "mode": entry.mode,
+            "context_size": entry.context_size, "pricing": _price(entry.price)}
 
 
 def model(m: ModelView) -> dict[str, Any]:
@@ -192,9 +179,8 @@ def parameter_rule(rule: ParameterRule) -> dict[str, Any]:
     }
 
 
-def model_credentials(
-    tenant_id: UUID, spec: ProviderSpec, credentials: ProviderCredentials | None, entry: ModelEntry | None
-) -> dict[str, Any]:
+def model_credentials(tenant_id: UUID, spec: ProviderSpec, credentials: ProviderCredentials | None,
+                      entry: ModelEntry | None) -> dict[str, Any]:
     """Dify's model credential answer: the endpoint's form with the model's own limits, the key masked."""
     if credentials is None or entry is None:
         form = None

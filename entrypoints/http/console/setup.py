@@ -20,9 +20,7 @@ async def setup_status() -> dict:
 @bp.post("/setup")
 async def set_up() -> tuple[dict, int]:
     body = await parse_body(SetupBody)
-    await (
-        container()
-        .set_up_instance()
-        .execute(SetUpRequest(email=body.email, name=body.name, password=body.password, ip=request.remote_addr))
+    await container().set_up_instance().execute(
+        SetUpRequest(email=body.email, name=body.name, password=body.password, ip=request.remote_addr)
     )
     return {"result": "success"}, 201
