@@ -42,7 +42,8 @@ class ImportAppDsl:
     Rules: kind app; a version newer in its major part is refused; the graph must parse; node types weir
     cannot run are reported by name (the import completes with warnings; runs reaching them fail); a bad
     document changes nothing and answers `failed` with the reason. `publish` also publishes the draft.
-    `overrides` replace the document's name, description and icon (the console's import and copy dialogs).
+    `overrides` replace the document's name, description and icon (the console's import and copy dialogs);
+    without `validate_graph` an unfinished draft is taken as it is (a copy of an app being built).
     """
 
     def __init__(
@@ -56,13 +57,13 @@ class ImportAppDsl:
 
     async def execute(
         self, tenant_id: UUID, account_id: UUID, yaml_content: str, publish: bool = False,
-        overrides: AppOverrides | None = None,
+        overrides: AppOverrides | None = None, validate_graph: bool = True,
     ) -> ImportResult:
         given = overrides or AppOverrides()
         import_id = self._ids.new_id()
         try:
             dsl = read_dsl(self._codec.load(yaml_content), self._supported)
-            if dsl.graph is not None:
+            if dsl.graph is not None and (validate_graph or publish):
                 parse_graph(dsl.graph)
         except (ValueError, InvalidParam) as error:
             return ImportResult(import_id, "failed", None, None, error=str(error))

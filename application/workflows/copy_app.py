@@ -9,7 +9,7 @@ class CopyApp:
     under a new id, with the name and icon the caller gives (else the original's).
 
     Rules: the original must be in the caller's workspace (404); the copy is a new app, never published (its
-    draft is the original's draft); nothing is stored when the copy fails.
+    draft is the original's draft, finished or not); nothing is stored when the copy fails.
     """
 
     def __init__(self, exporter: ExportAppDsl, importer: ImportAppDsl) -> None:
@@ -18,7 +18,9 @@ class CopyApp:
 
     async def execute(self, tenant_id: UUID, account_id: UUID, app_id: UUID, overrides: AppOverrides) -> ImportResult:
         document = await self._exporter.execute(tenant_id, app_id)
-        result = await self._importer.execute(tenant_id, account_id, document, overrides=overrides)
+        result = await self._importer.execute(
+            tenant_id, account_id, document, overrides=overrides, validate_graph=False
+        )
         if result.app_id is None:
             raise InvalidParam(result.error or "The app could not be copied.")
         return result

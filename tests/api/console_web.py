@@ -66,8 +66,11 @@ class ConsoleServer:
         return Browser(self.base_url)
 
     def signed_in(self) -> Browser:
+        return self.signed_in_as(ADMIN["email"], ADMIN["password"])
+
+    def signed_in_as(self, email: str, password: str) -> Browser:
         browser = self.browser()
-        assert browser.sign_in().status_code == 200
+        assert browser.sign_in(email, password).status_code == 200
         return browser
 
     def add_workspace(self, email: str, password: str) -> None:
