@@ -190,7 +190,10 @@ class Container(containers.DeclarativeContainer):
         metrics_sink=telemetry.metrics_sink,
         providers_of=models.workspace_providers.provided.execute,
     )
-    console = providers.Container(ConsoleContainer, uow_factory=uow_factory, tags_uow_factory=knowledge.uow_factory)
+    console = providers.Container(
+        ConsoleContainer, uow_factory=uow_factory, tags_uow_factory=knowledge.uow_factory, file_storage=file_storage,
+        create_dataset=knowledge.create_dataset, create_document=knowledge.create_document,
+    )
     maintenance = providers.Container(
         MaintenanceContainer,
         config=config.maintenance,

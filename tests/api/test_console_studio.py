@@ -5,6 +5,7 @@ import pytest
 
 from tests.api.console_web import ADMIN, serve_console
 from tests.databases import truncate_all
+from tests.polling import eventually_sync
 
 KINDS = ("chat", "agent-chat", "completion", "advanced-chat", "workflow")
 DSL = """app:
@@ -171,3 +172,46 @@ def test_the_upload_widgets_and_the_knowledge_list(browser):
     assert browser.get("/datasets", params={"page": 1, "limit": 30}).json()["data"] == []
     methods = browser.get("/datasets/retrieval-setting").json()["retrieval_method"]
     assert set(methods) == {"semantic_search", "full_text_search", "hybrid_search"}
+
+
+def test_a_knowledge_base_from_an_upload_as_the_console_makes_it(browser):
+    assert browser.get("/datasets/external-knowledge-api").json()["data"] == []
+    rule = browser.get("/datasets/process-rule").json()
+    assert rule["mode"] == "automatic" and rule["limits"]["indexing_max_segmentation_tokens_length"] == 4000
+    assert {r["id"] for r in rule["rules"]["pre_processing_rules"]} == {"remove_extra_spaces", "remove_urls_emails"}
+    upload = browser.post("/files/upload", files={"file": ("refunds.txt", b"Refunds within 30 days.", "text/plain")})
+    body = {
+        "data_source": {"type": "upload_file", "info_list": {"data_source_type": "upload_file",
+                                                             "file_info_list": {"file_ids": [upload.json()["id"]]}}},
+        "indexing_technique": "economy", "process_rule": {"mode": "automatic"}, "doc_form": "text_model",
+        "doc_language": "English",
+    }
+    made = browser.post("/datasets/init", json=body)
+    assert made.status_code == 200, made.text
+    result = made.json()
+    dataset, batch = result["dataset"], result["batch"]
+    assert dataset["name"] == "refunds.txt" and dataset["icon_info"]["icon_type"] == "emoji"
+    assert [d["name"] for d in result["documents"]] == ["refunds.txt"] and batch
+
+    def indexed() -> bool:
+        status = browser.get(f"/datasets/{dataset['id']}/batch/{batch}/indexing-status").json()["data"]
+        return [s["indexing_status"] for s in status] == ["completed"]
+
+    eventually_sync(indexed, timeout=30)
+    documents = browser.get(f"/datasets/{dataset['id']}/documents", params={"page": 1, "limit": 10}).json()
+    assert [d["name"] for d in documents["data"]] == ["refunds.txt"]
+    unknown = browser.post("/datasets/init", json={**body, "data_source": {"info_list": {"file_info_list": {
+        "file_ids": ["00000000-0000-0000-0000-000000000000"]}}}})
+    assert unknown.status_code == 404
+
+
+def test_another_workspace_cannot_use_my_uploads_or_read_my_knowledge(web, browser):
+    upload = browser.post("/files/upload", files={"file": ("secret.txt", b"mine", "text/plain")}).json()
+    other = web.signed_in_as("other@example.com", "other-pass-123")
+    body = {"data_source": {"info_list": {"file_info_list": {"file_ids": [upload["id"]]}}},
+            "indexing_technique": "economy"}
+    assert other.post("/datasets/init", json=body).status_code == 404
+    mine = browser.get("/datasets", params={"page": 1, "limit": 30}).json()["data"]
+    for dataset in mine:
+        assert other.get(f"/datasets/{dataset['id']}").status_code == 404
+    assert other.get("/datasets", params={"page": 1, "limit": 30}).json()["total"] == 0
