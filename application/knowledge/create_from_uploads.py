@@ -45,7 +45,10 @@ class CreateDocumentsFromUploads:
     """
 
     def __init__(
-        self, uow: UnitOfWorkFactory, storage: FileStorage, create_dataset: CreateDataset,
+        self,
+        uow: UnitOfWorkFactory,
+        storage: FileStorage,
+        create_dataset: CreateDataset,
         create_document: CreateDocument,
     ) -> None:
         self._uow = uow
@@ -69,21 +72,34 @@ class CreateDocumentsFromUploads:
         contents = [Upload(u.name, await self._storage.load(u.key), u.mime_type or None) for u in uploads]
         dataset_id = request.dataset_id
         if dataset_id is None:
-            created = await self._create_dataset.execute(CreateDatasetRequest(
-                actor=request.actor, name=uploads[0].name[:40], indexing_technique=request.indexing_technique,
-                embedding_model=request.embedding_model, embedding_model_provider=request.embedding_model_provider,
-                retrieval_model=request.retrieval_model,
-            ))
+            created = await self._create_dataset.execute(
+                CreateDatasetRequest(
+                    actor=request.actor,
+                    name=uploads[0].name[:40],
+                    indexing_technique=request.indexing_technique,
+                    embedding_model=request.embedding_model,
+                    embedding_model_provider=request.embedding_model_provider,
+                    retrieval_model=request.retrieval_model,
+                )
+            )
             dataset_id = created.id
         documents, batch = [], ""
         for content in contents:
-            made = await self._create_document.execute(CreateDocumentRequest(
-                actor=request.actor, dataset_id=dataset_id, name=content.file_name, upload=content,
-                indexing_technique=request.indexing_technique, doc_form=request.doc_form,
-                doc_language=request.doc_language, process_rule=request.process_rule,
-                retrieval_model=request.retrieval_model, embedding_model=request.embedding_model,
-                embedding_model_provider=request.embedding_model_provider,
-            ))
+            made = await self._create_document.execute(
+                CreateDocumentRequest(
+                    actor=request.actor,
+                    dataset_id=dataset_id,
+                    name=content.file_name,
+                    upload=content,
+                    indexing_technique=request.indexing_technique,
+                    doc_form=request.doc_form,
+                    doc_language=request.doc_language,
+                    process_rule=request.process_rule,
+                    retrieval_model=request.retrieval_model,
+                    embedding_model=request.embedding_model,
+                    embedding_model_provider=request.embedding_model_provider,
+                )
+            )
             documents.append(made.document)
             batch = batch or made.batch
         dataset = created if request.dataset_id is None else None

@@ -44,8 +44,17 @@ def browser(web):
 def apps(browser) -> dict[str, dict]:
     made = {}
     for kind in KINDS:
-        response = browser.post("/apps", json={"name": f"Studio {kind}", "mode": kind, "icon_type": "emoji",
-                                               "icon": "🤖", "icon_background": "#FFEAD5", "description": ""})
+        response = browser.post(
+            "/apps",
+            json={
+                "name": f"Studio {kind}",
+                "mode": kind,
+                "icon_type": "emoji",
+                "icon": "🤖",
+                "icon_background": "#FFEAD5",
+                "description": "",
+            },
+        )
         assert response.status_code == 201, response.text
         made[kind] = response.json()
     return made
@@ -56,8 +65,21 @@ def test_every_kind_is_created_and_listed_with_the_fields_the_studio_reads(brows
     assert {a["mode"] for a in listing["data"]} >= set(KINDS)
     assert (listing["page"], listing["limit"], listing["has_more"]) == (1, 30, False)
     card = next(a for a in listing["data"] if a["id"] == apps["chat"]["id"])
-    for field in ("id", "name", "description", "mode", "icon_type", "icon", "icon_background", "tags",
-                  "author_name", "created_at", "updated_at", "access_mode", "use_icon_as_answer_icon"):
+    for field in (
+        "id",
+        "name",
+        "description",
+        "mode",
+        "icon_type",
+        "icon",
+        "icon_background",
+        "tags",
+        "author_name",
+        "created_at",
+        "updated_at",
+        "access_mode",
+        "use_icon_as_answer_icon",
+    ):
         assert field in card, field
     assert card["author_name"] == ADMIN["name"] and isinstance(card["created_at"], int)
     only_chat = browser.get("/apps", params={"page": 1, "limit": 30, "mode": "chat"}).json()["data"]
@@ -77,8 +99,9 @@ def test_tags_crud_bindings_and_the_tag_filter(browser, apps):
     tag = browser.post("/tags", json={"name": "support", "type": "app"}).json()
     assert (tag["name"], tag["type"], tag["binding_count"]) == ("support", "app", "0")
     assert browser.post("/tags", json={"name": "support", "type": "app"}).status_code == 400
-    bound = browser.post("/tag-bindings/create", json={"tag_ids": [tag["id"]], "target_id": apps["chat"]["id"],
-                                                       "type": "app"})
+    bound = browser.post(
+        "/tag-bindings/create", json={"tag_ids": [tag["id"]], "target_id": apps["chat"]["id"], "type": "app"}
+    )
     assert bound.json() == {"result": "success"}
     listed = browser.get("/tags", params={"type": "app"}).json()
     assert [(t["name"], t["binding_count"]) for t in listed] == [("support", "1")]
@@ -87,8 +110,12 @@ def test_tags_crud_bindings_and_the_tag_filter(browser, apps):
     assert filtered[0]["tags"] == [{"id": tag["id"], "name": "support", "type": "app"}]
     renamed = browser.patch(f"/tags/{tag['id']}", json={"name": "helpdesk"}).json()
     assert renamed["name"] == "helpdesk"
-    assert browser.post("/tag-bindings/remove", json={"tag_ids": [tag["id"]], "target_id": apps["chat"]["id"],
-                                                      "type": "app"}).status_code == 200
+    assert (
+        browser.post(
+            "/tag-bindings/remove", json={"tag_ids": [tag["id"]], "target_id": apps["chat"]["id"], "type": "app"}
+        ).status_code
+        == 200
+    )
     assert browser.get(f"/apps/{apps['chat']['id']}").json()["tags"] == []
     assert browser.delete(f"/tags/{tag['id']}").status_code == 204
     assert browser.get("/tags", params={"type": "app"}).json() == []
@@ -114,19 +141,27 @@ def test_import_check_dependencies_and_confirm(browser):
 
 def test_copy_export_edit_and_delete(browser, apps):
     source = apps["workflow"]["id"]
-    draft = {"graph": {"nodes": [], "edges": []}, "features": {}, "environment_variables": [],
-             "conversation_variables": []}
+    draft = {
+        "graph": {"nodes": [], "edges": []},
+        "features": {},
+        "environment_variables": [],
+        "conversation_variables": [],
+    }
     assert browser.post(f"/apps/{source}/workflows/draft", json=draft).status_code == 200
-    copy = browser.post(f"/apps/{source}/copy", json={"name": "Copy of flow", "icon_type": "emoji", "icon": "🤖",
-                                                     "icon_background": "#FFEAD5"})
+    copy = browser.post(
+        f"/apps/{source}/copy",
+        json={"name": "Copy of flow", "icon_type": "emoji", "icon": "🤖", "icon_background": "#FFEAD5"},
+    )
     assert copy.status_code == 201
     copied = copy.json()
     assert (copied["name"], copied["mode"]) == ("Copy of flow", "workflow") and copied["id"] != source
     assert browser.get(f"/apps/{copied['id']}/workflows/draft").json()["graph"] == draft["graph"]
     exported = browser.get(f"/apps/{copied['id']}/export", params={"include_secret": "false"}).json()
     assert "Copy of flow" in exported["data"]
-    edited = browser.put(f"/apps/{copied['id']}", json={"name": "Edited", "description": "d", "icon_type": "emoji",
-                                                        "icon": "🤖", "icon_background": "#FFEAD5"})
+    edited = browser.put(
+        f"/apps/{copied['id']}",
+        json={"name": "Edited", "description": "d", "icon_type": "emoji", "icon": "🤖", "icon_background": "#FFEAD5"},
+    )
     assert edited.json()["name"] == "Edited"
     assert browser.delete(f"/apps/{copied['id']}").status_code == 204
     assert browser.get(f"/apps/{copied['id']}").status_code == 404
@@ -148,10 +183,15 @@ def test_the_workflow_editor_s_first_calls(browser, apps):
 def test_another_workspace_s_ids_are_not_found(web, apps):
     other = web.signed_in_as("other@example.com", "other-pass-123")
     app_id = apps["chat"]["id"]
-    for method, path in (("GET", f"/apps/{app_id}"), ("PUT", f"/apps/{app_id}"), ("DELETE", f"/apps/{app_id}"),
-                         ("POST", f"/apps/{app_id}/copy"), ("GET", f"/apps/{app_id}/export"),
-                         ("GET", f"/apps/imports/{app_id}/check-dependencies"),
-                         ("GET", f"/apps/{app_id}/workflows/default-workflow-block-configs")):
+    for method, path in (
+        ("GET", f"/apps/{app_id}"),
+        ("PUT", f"/apps/{app_id}"),
+        ("DELETE", f"/apps/{app_id}"),
+        ("POST", f"/apps/{app_id}/copy"),
+        ("GET", f"/apps/{app_id}/export"),
+        ("GET", f"/apps/imports/{app_id}/check-dependencies"),
+        ("GET", f"/apps/{app_id}/workflows/default-workflow-block-configs"),
+    ):
         body = {"name": "x"} if method in ("PUT", "POST") else None
         response = other.request(method, path, json=body)
         assert response.status_code == 404, (method, path, response.text)
@@ -181,9 +221,13 @@ def test_a_knowledge_base_from_an_upload_as_the_console_makes_it(browser):
     assert {r["id"] for r in rule["rules"]["pre_processing_rules"]} == {"remove_extra_spaces", "remove_urls_emails"}
     upload = browser.post("/files/upload", files={"file": ("refunds.txt", b"Refunds within 30 days.", "text/plain")})
     body = {
-        "data_source": {"type": "upload_file", "info_list": {"data_source_type": "upload_file",
-                                                             "file_info_list": {"file_ids": [upload.json()["id"]]}}},
-        "indexing_technique": "economy", "process_rule": {"mode": "automatic"}, "doc_form": "text_model",
+        "data_source": {
+            "type": "upload_file",
+            "info_list": {"data_source_type": "upload_file", "file_info_list": {"file_ids": [upload.json()["id"]]}},
+        },
+        "indexing_technique": "economy",
+        "process_rule": {"mode": "automatic"},
+        "doc_form": "text_model",
         "doc_language": "English",
     }
     made = browser.post("/datasets/init", json=body)
@@ -200,16 +244,23 @@ def test_a_knowledge_base_from_an_upload_as_the_console_makes_it(browser):
     eventually_sync(indexed, timeout=30)
     documents = browser.get(f"/datasets/{dataset['id']}/documents", params={"page": 1, "limit": 10}).json()
     assert [d["name"] for d in documents["data"]] == ["refunds.txt"]
-    unknown = browser.post("/datasets/init", json={**body, "data_source": {"info_list": {"file_info_list": {
-        "file_ids": ["00000000-0000-0000-0000-000000000000"]}}}})
+    unknown = browser.post(
+        "/datasets/init",
+        json={
+            **body,
+            "data_source": {"info_list": {"file_info_list": {"file_ids": ["00000000-0000-0000-0000-000000000000"]}}},
+        },
+    )
     assert unknown.status_code == 404
 
 
 def test_another_workspace_cannot_use_my_uploads_or_read_my_knowledge(web, browser):
     upload = browser.post("/files/upload", files={"file": ("secret.txt", b"mine", "text/plain")}).json()
     other = web.signed_in_as("other@example.com", "other-pass-123")
-    body = {"data_source": {"info_list": {"file_info_list": {"file_ids": [upload["id"]]}}},
-            "indexing_technique": "economy"}
+    body = {
+        "data_source": {"info_list": {"file_info_list": {"file_ids": [upload["id"]]}}},
+        "indexing_technique": "economy",
+    }
     assert other.post("/datasets/init", json=body).status_code == 404
     mine = browser.get("/datasets", params={"page": 1, "limit": 30}).json()["data"]
     for dataset in mine:

@@ -53,13 +53,23 @@ async def init_dataset() -> dict:
     session = console_session()
     source = (body.get("data_source") or {}).get("info_list") or {}
     file_ids = (source.get("file_info_list") or {}).get("file_ids")
-    made = await container().console.create_documents_from_uploads().execute(FromUploadsRequest(
-        actor=Actor(tenant_id=session.tenant.id, account_id=session.account.id), file_ids=file_ids,
-        indexing_technique=body.get("indexing_technique"), doc_form=body.get("doc_form"),
-        doc_language=body.get("doc_language"), process_rule=body.get("process_rule"),
-        retrieval_model=body.get("retrieval_model"), embedding_model=body.get("embedding_model"),
-        embedding_model_provider=body.get("embedding_model_provider"),
-    ))
+    made = (
+        await container()
+        .console.create_documents_from_uploads()
+        .execute(
+            FromUploadsRequest(
+                actor=Actor(tenant_id=session.tenant.id, account_id=session.account.id),
+                file_ids=file_ids,
+                indexing_technique=body.get("indexing_technique"),
+                doc_form=body.get("doc_form"),
+                doc_language=body.get("doc_language"),
+                process_rule=body.get("process_rule"),
+                retrieval_model=body.get("retrieval_model"),
+                embedding_model=body.get("embedding_model"),
+                embedding_model_provider=body.get("embedding_model_provider"),
+            )
+        )
+    )
     return {
         "dataset": dataset_json(DatasetView(made.dataset)),
         "documents": [document_json(d) for d in made.documents],
