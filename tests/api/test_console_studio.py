@@ -178,6 +178,8 @@ def test_the_workflow_editor_s_first_calls(browser, apps):
     assert saved.status_code == 200 and saved.json()["result"] == "success"
     refused = browser.post(f"/apps/{flow['id']}/workflows/publish", json={})
     assert refused.status_code == 400  # validated where it must run
+    for kind in ("variables", "system-variables", "conversation-variables"):
+        assert browser.get(f"/apps/{flow['id']}/workflows/draft/{kind}").json()["items"] == []
 
 
 def test_another_workspace_s_ids_are_not_found(web, apps):
@@ -191,6 +193,7 @@ def test_another_workspace_s_ids_are_not_found(web, apps):
         ("GET", f"/apps/{app_id}/export"),
         ("GET", f"/apps/imports/{app_id}/check-dependencies"),
         ("GET", f"/apps/{app_id}/workflows/default-workflow-block-configs"),
+        ("GET", f"/apps/{app_id}/workflows/draft/variables"),
     ):
         body = {"name": "x"} if method in ("PUT", "POST") else None
         response = other.request(method, path, json=body)
