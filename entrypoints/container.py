@@ -58,12 +58,14 @@ from application.tenancy.authenticate_console import AuthenticateConsole
 from application.tenancy.find_operator import FindOperator
 from application.tenancy.get_setup_status import GetSetupStatus
 from application.tenancy.log_in import LogIn
+from application.tenancy.log_out import LogOut
 from application.tenancy.refresh_session import RefreshSession
 from application.tenancy.set_up_instance import SetUpInstance
 from application.tenancy.throttle import AuthThrottle
 from domain.files.entities import UploadLimits
 from domain.tenancy.rules import LoginLimits
 from entrypoints.containers.chat import ChatContainer
+from entrypoints.containers.console import ConsoleContainer
 from entrypoints.containers.knowledge import KnowledgeContainer, milvus_uri
 from entrypoints.containers.maintenance import MaintenanceContainer
 from entrypoints.containers.mcp_server import McpServerContainer
@@ -170,6 +172,7 @@ class Container(containers.DeclarativeContainer):
     set_up_instance = providers.Factory(SetUpInstance, uow_factory, password_hasher, clock, ids, auth_throttle)
     log_in = providers.Factory(LogIn, uow_factory, password_hasher, token_issuer, clock, auth_throttle)
     refresh_session = providers.Factory(RefreshSession, uow_factory, token_issuer, clock)
+    log_out = providers.Factory(LogOut, uow_factory, clock)
     authenticate_console = providers.Factory(AuthenticateConsole, uow_factory, token_issuer)
     find_operator = providers.Factory(FindOperator, uow_factory)
 
@@ -205,6 +208,10 @@ class Container(containers.DeclarativeContainer):
         broker=broker,
         metrics_sink=telemetry.metrics_sink,
         providers_of=models.workspace_providers.provided.execute,
+    )
+    console = providers.Container(
+        ConsoleContainer, uow_factory=uow_factory, tags_uow_factory=knowledge.uow_factory, file_storage=file_storage,
+        create_dataset=knowledge.create_dataset, create_document=knowledge.create_document,
     )
     maintenance = providers.Container(
         MaintenanceContainer,

@@ -4,7 +4,7 @@ import secrets
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -115,6 +115,18 @@ class Settings(BaseSettings):
     ACCESS_TOKEN_EXPIRE_MINUTES: int = 60
     REFRESH_TOKEN_EXPIRE_DAYS: int = 30
 
+    # The web console (Dify's names). Origins allowed to call /console/api with cookies, comma-separated
+    # (CONSOLE_WEB_URL is read when this is unset, as Dify); the Service API answers any origin, without cookies.
+    CONSOLE_CORS_ALLOW_ORIGINS: str = Field(
+        default="", validation_alias=AliasChoices("CONSOLE_CORS_ALLOW_ORIGINS", "CONSOLE_WEB_URL")
+    )
+    CONSOLE_WEB_URL: str = ""
+    CONSOLE_API_URL: str = ""
+    # A parent domain for the session cookies when console and API are on sibling subdomains; empty: host-only.
+    COOKIE_DOMAIN: str = ""
+    # Sent as X-Env on every response (the console shows it beside X-Version).
+    DEPLOY_ENV: str = "PRODUCTION"
+
     # Retention and maintenance (./dev/start-beat). Days to keep each kind of record; 0 keeps them
     # forever (the default, as Dify). Node executions and app logs follow the runs unless set.
     MESSAGE_RETENTION_DAYS: int = 0
@@ -223,6 +235,13 @@ class Settings(BaseSettings):
             "secret_key": self.secret_key(),
             "access_token_minutes": self.ACCESS_TOKEN_EXPIRE_MINUTES,
             "refresh_token_days": self.REFRESH_TOKEN_EXPIRE_DAYS,
+            "console": {
+                "cors_origins": self.CONSOLE_CORS_ALLOW_ORIGINS,
+                "cookie_domain": self.COOKIE_DOMAIN.strip().removeprefix("."),
+                # Secure cookies (with the __Host- prefix when no domain is set) only when both ends are https.
+                "secure_cookies": self.CONSOLE_WEB_URL.startswith("https") and self.CONSOLE_API_URL.startswith("https"),
+                "deploy_env": self.DEPLOY_ENV,
+            },
             "login": {
                 "max_failures": self.LOGIN_MAX_ERROR_LIMITS,
                 "lockout_seconds": self.LOGIN_LOCKOUT_DURATION,

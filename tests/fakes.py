@@ -21,7 +21,7 @@ from domain.models.providers import DefaultModel, ProviderCredentials
 from domain.telemetry.points import MetricPoint
 from domain.telemetry.records import EventTimes, MessageRecord, NodeExecutionRecord, WorkflowRunRecord
 from domain.telemetry.spans import SpanRecord
-from domain.tenancy.entities import Account, Membership, SetupRecord, Tenant
+from domain.tenancy.entities import Account, Membership, Role, SetupRecord, Tenant
 from domain.tenancy.errors import AlreadySetUp, InvalidAccessToken
 from domain.tenancy.ports import TokenPair
 
@@ -72,7 +72,7 @@ class FakeTokenIssuer:
         n = next(self._serial)
         return TokenPair(
             access_token=f"access:{account_id}:{n}", refresh_token=f"refresh:{account_id}:{n}",
-            refresh_expires_at=self._clock.now() + timedelta(days=30),
+            refresh_expires_at=self._clock.now() + timedelta(days=30), csrf_token=f"csrf:{account_id}:{n}",
         )
 
     def account_for_access(self, token: str) -> UUID:
@@ -80,6 +80,9 @@ class FakeTokenIssuer:
 
     def account_for_refresh(self, token: str) -> UUID:
         return self._read(token, "refresh")
+
+    def account_for_csrf(self, token: str) -> UUID:
+        return self._read(token, "csrf")
 
     def _read(self, token: str, kind: str) -> UUID:
         prefix, _, raw = token.partition(":")
@@ -162,6 +165,11 @@ class FakeAccountRepository(_Repo):
         mine = [m for m in self.s.memberships if m.account_id == account_id]
         return sorted(mine, key=lambda m: (not m.current, m.created_at))[0] if mine else None
 
+    async def members(self, tenant_id: UUID) -> list[tuple[Account, Membership]]:
+        seats = sorted((m for m in self.s.memberships if m.tenant_id == tenant_id),
+                       key=lambda m: (m.role != Role.OWNER, m.created_at))
+        return [(self.s.accounts[m.account_id], m) for m in seats]
+
     async def add_refresh_token(self, digest: str, account_id: UUID, expires_at: datetime, now: datetime) -> None:
         tokens = self.s.refresh_tokens
         for stale in [d for d, (owner, until) in tokens.items() if owner == account_id and until <= now]:
@@ -188,10 +196,13 @@ class FakeAppRepository(_Repo):
         for token in [t for t in self.s.tokens.values() if t.app_id == app_id]:
             del self.s.tokens[token.id]
 
-    async def list(self, tenant_id: UUID, *, page: int, limit: int, mode: AppMode | None, name: str | None) -> AppPage:
+    async def list(
+        self, tenant_id: UUID, *, page: int, limit: int, mode: AppMode | None, name: str | None,
+        ids: frozenset[UUID] | None = None,
+    ) -> AppPage:
         found = [
             a for a in self.s.apps.values()
-            if a.tenant_id == tenant_id and (mode is None or a.mode == mode)
+            if a.tenant_id == tenant_id and (mode is None or a.mode == mode) and (ids is None or a.id in ids)
             and (not name or name.lower() in a.name.lower())
         ]
         found.sort(key=lambda a: (a.created_at, a.id), reverse=True)

@@ -16,6 +16,9 @@ class FileTextExtractor:
     def supports(self, extension: str) -> bool:
         return extension.lower() in _READERS
 
+    def extensions(self) -> tuple[str, ...]:
+        return tuple(_READERS)
+
     async def extract(self, data: bytes, extension: str) -> str:
         reader = _READERS.get(extension.lower())
         if reader is None:

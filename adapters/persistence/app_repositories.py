@@ -63,9 +63,12 @@ class SqlaAppRepository:
         await self._session.execute(delete(apps).where(apps.c.id == app_id))
 
     async def list(
-        self, tenant_id: UUID, *, page: int, limit: int, mode: AppMode | None, name: str | None
+        self, tenant_id: UUID, *, page: int, limit: int, mode: AppMode | None, name: str | None,
+        ids: frozenset[UUID] | None = None,
     ) -> AppPage:
         where = [apps.c.tenant_id == tenant_id, _LIVE]
+        if ids is not None:
+            where.append(apps.c.id.in_(list(ids)))
         if mode is not None:
             where.append(apps.c.mode == mode.value)
         if name:

@@ -114,6 +114,20 @@ class SqlaAccountRepository:
             created_at=row.created_at, current=row.current,
         )
 
+    async def members(self, tenant_id: UUID) -> list[tuple[Account, Membership]]:
+        j = tenant_account_joins
+        stmt = (
+            select(accounts, j.c.id.label("join_id"), j.c.role, j.c.current, j.c.created_at.label("joined_at"))
+            .join(j, j.c.account_id == accounts.c.id)
+            .where(j.c.tenant_id == tenant_id)
+            .order_by((j.c.role != "owner"), j.c.created_at)
+        )
+        return [
+            (_account(row), Membership(id=row.join_id, tenant_id=tenant_id, account_id=row.id, role=Role(row.role),
+                                       created_at=row.joined_at, current=row.current))
+            for row in (await self._session.execute(stmt)).all()
+        ]
+
     async def add_refresh_token(self, digest: str, account_id: UUID, expires_at: datetime, now: datetime) -> None:
         t = account_refresh_tokens
         await self._session.execute(delete(t).where(t.c.account_id == account_id, t.c.expires_at <= now))

@@ -28,6 +28,8 @@ class JwtAccessTokenIssuer:
             access_token=self._sign(account_id, "access", now, self._access_ttl),
             refresh_token=self._sign(account_id, "refresh", now, self._refresh_ttl),
             refresh_expires_at=now + self._refresh_ttl,
+            # As Dify: the CSRF token lives as long as the access token it guards.
+            csrf_token=self._sign(account_id, "csrf", now, self._access_ttl),
         )
 
     def account_for_access(self, token: str) -> UUID:
@@ -35,6 +37,9 @@ class JwtAccessTokenIssuer:
 
     def account_for_refresh(self, token: str) -> UUID:
         return self._verify(token, "refresh")
+
+    def account_for_csrf(self, token: str) -> UUID:
+        return self._verify(token, "csrf")
 
     def _sign(self, account_id: UUID, kind: str, now: datetime, ttl: timedelta) -> str:
         claims = {

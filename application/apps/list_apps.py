@@ -17,6 +17,7 @@ class ListAppsRequest:
     limit: int = 20
     mode: str | None = None
     name: str | None = None
+    ids: frozenset[UUID] | None = None  # only these apps (the studio's tag filter)
 
 
 class ListApps:
@@ -35,5 +36,6 @@ class ListApps:
             mode = parse_mode(request.mode)
         async with self._uow() as uow:
             return await uow.apps.list(
-                request.tenant_id, page=request.page, limit=request.limit, mode=mode, name=request.name or None
+                request.tenant_id, page=request.page, limit=request.limit, mode=mode, name=request.name or None,
+                ids=request.ids,
             )

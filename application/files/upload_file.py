@@ -1,4 +1,5 @@
 import hashlib
+from uuid import UUID
 
 from domain.apps.entities import App, EndUser
 from domain.files.entities import UploadFile, UploadLimits, check_upload
@@ -26,22 +27,21 @@ class UploadFileForApp:
         self._ids = ids
 
     async def execute(self, app: App, end_user: EndUser, name: str, mime_type: str | None, data: bytes) -> UploadFile:
+        return await self.store(app.tenant_id, end_user.id, "end_user", name, mime_type, data)
+
+    async def store(
+        self, tenant_id: UUID, created_by: UUID, role: str, name: str, mime_type: str | None, data: bytes
+    ) -> UploadFile:
+        """The same rules for any uploader: `role` is Dify's created_by_role, "end_user" or "account" (a
+        console upload: the knowledge page's documents, the debug chat's files)."""
         extension = check_upload(name, len(data), mime_type, self._limits)
         file_id = self._ids.new_id()
-        key = f"upload_files/{app.tenant_id}/{file_id}" + (f".{extension}" if extension else "")
+        key = f"upload_files/{tenant_id}/{file_id}" + (f".{extension}" if extension else "")
         await self._storage.save(key, data)
         upload = UploadFile(
-            id=file_id,
-            tenant_id=app.tenant_id,
-            key=key,
-            name=name,
-            size=len(data),
-            extension=extension,
-            mime_type=mime_type or "",
-            created_by=end_user.id,
-            created_by_role="end_user",
-            created_at=self._clock.now(),
-            hash=hashlib.sha3_256(data).hexdigest(),
+            id=file_id, tenant_id=tenant_id, key=key, name=name, size=len(data), extension=extension,
+            mime_type=mime_type or "", created_by=created_by, created_by_role=role,
+            created_at=self._clock.now(), hash=hashlib.sha3_256(data).hexdigest(),
         )
         committed = False
         try:

@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from domain.knowledge.tags import Tag
+from domain.knowledge.tags import TAG_TYPE, Tag
 from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
 from domain.shared.errors import InvalidParam, NotFound
 
@@ -14,8 +14,8 @@ def parse_tag_id(value: object) -> UUID:
         raise InvalidParam("tag_id is invalid.", param="tag_id") from None
 
 
-async def load_tag(uow: KnowledgeUnitOfWork, tenant_id: UUID, tag_id: UUID) -> Tag:
-    tag = await uow.tags.get(tenant_id, tag_id)
+async def load_tag(uow: KnowledgeUnitOfWork, tenant_id: UUID, tag_id: UUID, kind: str = TAG_TYPE) -> Tag:
+    tag = await uow.tags.get(tenant_id, tag_id, kind)
     if tag is None:
         raise NotFound("Tag not found.")
     return tag

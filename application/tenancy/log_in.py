@@ -13,6 +13,9 @@ class LogInRequest:
     email: str
     password: str
     ip: str | None = None
+    # Dify's console sends the password base64-encoded; `password` is then the decoded text and this the text
+    # as sent, tried second, so a client sending the password as is (weir's own scripts, curl) still logs in.
+    password_as_sent: str | None = None
 
 
 class LogIn:
@@ -22,7 +25,8 @@ class LogIn:
     (the password is checked against an empty digest, which costs one key derivation too), so neither the
     answer nor its timing tells which emails exist; both count as a failed login of that email (LoginLocked
     once there are too many, see LoginLimits); a client address sending too many requests gets
-    TooManyAttempts; a banned or closed account cannot log in. The refresh token is remembered server-side,
+    TooManyAttempts; a banned or closed account cannot log in. Each candidate password costs one key
+    derivation whether or not the email exists. The refresh token is remembered server-side,
     once: RefreshSession takes it.
     """
 
@@ -43,7 +47,7 @@ class LogIn:
         async with self._uow() as uow:
             account = await uow.accounts.get_by_email(email)
             digest, salt = (account.password_hash, account.password_salt) if account else ("", "")
-            if not await self._hasher.verify(request.password or "", digest, salt) or account is None:
+            if not await self._matches(request, digest, salt) or account is None:
                 await self._throttle.record_failure(email)
                 raise AuthenticationFailed()
             if not account.can_log_in:
@@ -58,3 +62,10 @@ class LogIn:
             await uow.commit()
         await self._throttle.forget_failures(email)
         return pair
+
+    async def _matches(self, request: LogInRequest, digest: str, salt: str) -> bool:
+        if await self._hasher.verify(request.password or "", digest, salt):
+            return True
+        if request.password_as_sent is None or request.password_as_sent == request.password:
+            return False
+        return await self._hasher.verify(request.password_as_sent, digest, salt)

@@ -25,12 +25,25 @@ class ImportResult:
     error: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class AppOverrides:
+    """What the importer (or a copy) sets instead of the document's own: unset fields keep the document's."""
+
+    name: str | None = None
+    description: str | None = None
+    icon_type: str | None = None
+    icon: str | None = None
+    icon_background: str | None = None
+
+
 class ImportAppDsl:
     """Creates an app from Dify DSL YAML: the app, and its draft workflow or model config.
 
     Rules: kind app; a version newer in its major part is refused; the graph must parse; node types weir
     cannot run are reported by name (the import completes with warnings; runs reaching them fail); a bad
     document changes nothing and answers `failed` with the reason. `publish` also publishes the draft.
+    `overrides` replace the document's name, description and icon (the console's import and copy dialogs);
+    without `validate_graph` an unfinished draft is taken as it is (a copy of an app being built).
     """
 
     def __init__(
@@ -43,12 +56,14 @@ class ImportAppDsl:
         self._supported = supported
 
     async def execute(
-        self, tenant_id: UUID, account_id: UUID, yaml_content: str, publish: bool = False
+        self, tenant_id: UUID, account_id: UUID, yaml_content: str, publish: bool = False,
+        overrides: AppOverrides | None = None, validate_graph: bool = True,
     ) -> ImportResult:
+        given = overrides or AppOverrides()
         import_id = self._ids.new_id()
         try:
             dsl = read_dsl(self._codec.load(yaml_content), self._supported)
-            if dsl.graph is not None:
+            if dsl.graph is not None and (validate_graph or publish):
                 parse_graph(dsl.graph)
         except (ValueError, InvalidParam) as error:
             return ImportResult(import_id, "failed", None, None, error=str(error))
@@ -56,9 +71,9 @@ class ImportAppDsl:
         app = App(
             id=self._ids.new_id(),
             tenant_id=tenant_id,
-            name=check_app_name(dsl.name),
+            name=check_app_name(given.name or dsl.name),
             mode=AppMode(dsl.mode),
-            description=dsl.description,
+            description=dsl.description if given.description is None else given.description,
             created_by=account_id,
             created_at=now,
             updated_at=now,
@@ -68,6 +83,11 @@ class ImportAppDsl:
             app.icon, app.icon_type = dsl.icon, IconType.EMOJI
         if dsl.icon_background:
             app.icon_background = dsl.icon_background
+        if given.icon and len(given.icon) <= 255:
+            known = given.icon_type in {t.value for t in IconType}
+            app.icon, app.icon_type = given.icon, IconType(given.icon_type) if known else IconType.EMOJI
+        if given.icon_background:
+            app.icon_background = given.icon_background
         async with self._uow() as uow:
             await uow.apps.add(app)
             if dsl.graph is not None:

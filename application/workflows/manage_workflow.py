@@ -5,10 +5,10 @@ from uuid import UUID
 from application.apps.find_app import app_in_tenant
 from domain.apps.entities import App, AppMode
 from domain.shared.clock import Clock
-from domain.shared.errors import InvalidParam, NotFound
+from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
 from domain.shared.unit_of_work import UnitOfWorkFactory
-from domain.workflows.entities import DRAFT, Workflow
+from domain.workflows.entities import DRAFT, DraftWorkflowNotExist, Workflow
 from domain.workflows.graph import parse_graph
 
 WORKFLOW_APPS = (AppMode.WORKFLOW, AppMode.ADVANCED_CHAT)
@@ -28,7 +28,12 @@ class DraftContent:
 
 
 class SyncDraft:
-    """Replaces an app's draft workflow (Dify's draft sync). The graph must parse (nodes, edges, one start)."""
+    """Replaces an app's draft workflow (Dify's draft sync).
+
+    Rules: the graph is an object whose `nodes` and `edges` (when present) are lists; nothing more is checked
+    here, because the editor autosaves while the graph is being built (no start node yet, nodes not yet
+    connected). The graph is validated where it must work: at publish and at every run.
+    """
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
         self._uow = uow
@@ -38,7 +43,9 @@ class SyncDraft:
     async def execute(self, tenant_id: UUID, account_id: UUID, app_id: UUID, content: DraftContent) -> Workflow:
         if not isinstance(content.graph, dict):
             raise InvalidParam("graph must be an object", param="graph")
-        parse_graph(content.graph)
+        for part in ("nodes", "edges"):
+            if not isinstance(content.graph.get(part, []), list):
+                raise InvalidParam(f"graph.{part} must be a list", param="graph")
         async with self._uow() as uow:
             app = await app_in_tenant(uow, tenant_id, app_id)
             _check_workflow_app(app)
@@ -72,7 +79,7 @@ class GetDraft:
             app = await app_in_tenant(uow, tenant_id, app_id)
             draft = await uow.workflows.draft(app.id)
         if draft is None:
-            raise NotFound("Draft workflow not found.")
+            raise DraftWorkflowNotExist()
         return draft
 
 

@@ -21,9 +21,10 @@ class AppRepository(Protocol):
     async def delete(self, app_id: UUID) -> None: ...
 
     async def list(
-        self, tenant_id: UUID, *, page: int, limit: int, mode: AppMode | None, name: str | None
+        self, tenant_id: UUID, *, page: int, limit: int, mode: AppMode | None, name: str | None,
+        ids: frozenset[UUID] | None = None,
     ) -> AppPage:
-        """Newest first; `name` matches as a case-insensitive substring."""
+        """Newest first; `name` matches as a case-insensitive substring; `ids`, when given, keeps only those."""
 
 
 class ApiTokenRepository(Protocol):

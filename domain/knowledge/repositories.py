@@ -13,7 +13,7 @@ from domain.knowledge.document import Document, IndexingStatus
 from domain.knowledge.metadata import MetadataField
 from domain.knowledge.process_rule import ProcessRule
 from domain.knowledge.segment import ChildChunk, Segment
-from domain.knowledge.tags import Tag
+from domain.knowledge.tags import TAG_TYPE, Tag
 
 T = TypeVar("T")
 
@@ -145,26 +145,31 @@ class SegmentRepository(Protocol):
 
 
 class TagRepository(Protocol):
+    """Tags of one kind at a time: `kind` is Dify's tag type, "knowledge" (datasets) or "app" (studio apps)."""
+
     async def add(self, tag: Tag) -> None: ...
 
-    async def get(self, tenant_id: UUID, tag_id: UUID) -> Tag | None: ...
+    async def get(self, tenant_id: UUID, tag_id: UUID, kind: str = TAG_TYPE) -> Tag | None: ...
 
-    async def name_taken(self, tenant_id: UUID, name: str) -> bool: ...
+    async def name_taken(self, tenant_id: UUID, name: str, kind: str = TAG_TYPE) -> bool: ...
 
     async def rename(self, tag: Tag) -> None: ...
 
     async def delete(self, tag_id: UUID) -> None:
         """Removes the tag and its bindings."""
 
-    async def list(self, tenant_id: UUID, keyword: str | None) -> list[Tag]:
-        """The workspace's knowledge tags by name, each with its binding count."""
+    async def list(self, tenant_id: UUID, keyword: str | None, kind: str = TAG_TYPE) -> list[Tag]:
+        """The workspace's tags of the kind, newest first, each with its binding count."""
 
     async def bind(self, tenant_id: UUID, tag_ids: Sequence[UUID], target_id: UUID, by: UUID | None) -> None:
         """Binds each tag to the target once (binding again changes nothing)."""
 
     async def unbind(self, tag_ids: Sequence[UUID], target_id: UUID) -> None: ...
 
-    async def of_targets(self, target_ids: Sequence[UUID]) -> dict[UUID, list[Tag]]: ...
+    async def of_targets(self, target_ids: Sequence[UUID], kind: str = TAG_TYPE) -> dict[UUID, list[Tag]]: ...
+
+    async def targets_with_all(self, tenant_id: UUID, tag_ids: Sequence[UUID]) -> set[UUID]:
+        """The targets bound to every one of the tags."""
 
 
 class MetadataRepository(Protocol):

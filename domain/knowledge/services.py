@@ -30,6 +30,9 @@ class TextExtractor(Protocol):
 
     def supports(self, extension: str) -> bool: ...
 
+    def extensions(self) -> tuple[str, ...]:
+        """Every extension it reads (what the console offers for knowledge uploads)."""
+
     async def extract(self, data: bytes, extension: str) -> str: ...
 
 

@@ -1,4 +1,4 @@
-"""Tags that label knowledge bases (Dify's `tags` of type `knowledge`)."""
+"""Tags that label knowledge bases and studio apps (Dify's `tags`, of type `knowledge` or `app`)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -7,7 +7,15 @@ from uuid import UUID
 from domain.shared.errors import InvalidParam
 
 TAG_TYPE = "knowledge"
+APP_TAG_TYPE = "app"
+TAG_KINDS = (TAG_TYPE, APP_TAG_TYPE)
 MAX_TAG_NAME = 50
+
+
+def check_tag_kind(kind: object) -> str:
+    if kind not in TAG_KINDS:
+        raise InvalidParam("Invalid tag type.", param="type")
+    return str(kind)
 
 
 def check_tag_name(name: object) -> str:

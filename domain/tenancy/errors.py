@@ -23,6 +23,10 @@ class InvalidAccessToken(Unauthorized):
     default_message = "Invalid or expired token."
 
 
+class CsrfTokenInvalid(Unauthorized):
+    default_message = "CSRF token is missing or invalid."
+
+
 class LoginLocked(DomainError):
     """Too many failed logins for one email: refused until the lockout ends (Dify's EmailPasswordLoginLimitError)."""
 

@@ -38,6 +38,9 @@ class AccountRepository(Protocol):
     async def current_membership(self, account_id: UUID) -> Membership | None:
         """The membership flagged current, else the oldest one; None for an account with no tenant."""
 
+    async def members(self, tenant_id: UUID) -> list[tuple[Account, Membership]]:
+        """The tenant's accounts with their seats, owner first, then by joining time."""
+
     async def add_refresh_token(self, digest: str, account_id: UUID, expires_at: datetime, now: datetime) -> None:
         """Remembers a refresh token (by its digest) as usable until `expires_at`; forgets the account's expired
         ones."""
@@ -63,12 +66,14 @@ class TokenPair:
     access_token: str
     refresh_token: str
     refresh_expires_at: datetime
+    # Dify's double-submit token: the console sends it back as X-CSRF-Token beside its cookie.
+    csrf_token: str = ""
 
 
 class AccessTokenIssuer(Protocol):
     """Signs and checks console session tokens.
 
-    Contract: `account_for_access` / `account_for_refresh` return the account id a valid token
+    Contract: `account_for_access` / `account_for_refresh` / `account_for_csrf` return the account id a valid token
     names and raise InvalidAccessToken for an expired, forged or wrong-kind token. Every `issue` returns
     tokens never issued before, also for one account twice in the same second.
     """
@@ -78,6 +83,8 @@ class AccessTokenIssuer(Protocol):
     def account_for_access(self, token: str) -> UUID: ...
 
     def account_for_refresh(self, token: str) -> UUID: ...
+
+    def account_for_csrf(self, token: str) -> UUID: ...
 
 
 class AttemptCounter(Protocol):

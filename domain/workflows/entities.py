@@ -6,6 +6,8 @@ from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+from domain.shared.errors import NotFound
+
 DRAFT = "draft"
 
 
@@ -150,3 +152,9 @@ class NodeExecution:
         self.error = error
         self.finished_at = at
         self.elapsed_time = max((at - self.created_at).total_seconds(), 0.0)
+
+
+class DraftWorkflowNotExist(NotFound):
+    """The app has no draft yet: the editor then saves its starting graph (Dify's draft_workflow_not_exist)."""
+
+    default_message = "Draft workflow need to be initialized."

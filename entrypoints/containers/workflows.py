@@ -11,6 +11,7 @@ from adapters.workflow.sandbox_env import SandboxEnvironment
 from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
 from application.agents.toolbox import InvokeThrough
 from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
+from application.workflows.copy_app import CopyApp
 from application.workflows.manage_workflow import GetDraft, PublishWorkflow, SyncDraft
 from application.workflows.nodes.agent import AgentExecutor
 from application.workflows.nodes.document_extractor import DocumentExtractorExecutor
@@ -141,6 +142,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     import_app_dsl = providers.Factory(
         ImportAppDsl, uow_factory, dsl_codec, clock, ids, providers.Callable(importable_types, executors)
     )
+    copy_app = providers.Factory(CopyApp, export_app_dsl, import_app_dsl)
     get_workflow_run = providers.Factory(GetWorkflowRun, uow_factory)
     list_workflow_logs = providers.Factory(ListWorkflowLogs, uow_factory)
     read_run_events = providers.Factory(ReadRunEvents, uow_factory, run_event_log)

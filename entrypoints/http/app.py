@@ -11,16 +11,25 @@ from entrypoints.http.console import (
     api_keys,
     api_tools,
     apps,
+    features,
     mcp_providers,
     mcp_servers,
     models,
+    not_installed,
     session,
     setup,
+    tags,
     tools,
     workflow_tools,
     workflows,
+    workspace,
 )
-from entrypoints.http.dataset_api import datasets, documents, metadata, processing, retrieval, segments, tags
+from entrypoints.http.console import datasets as console_datasets
+from entrypoints.http.console import files as console_files
+from entrypoints.http.console.knowledge import mount_knowledge_on_console
+from entrypoints.http.cors import register_cors
+from entrypoints.http.dataset_api import datasets, documents, metadata, processing, retrieval, segments
+from entrypoints.http.dataset_api import tags as dataset_tags
 from entrypoints.http.errors import register_error_handlers
 from entrypoints.http.health import bp as health_bp
 from entrypoints.http.limits import MULTIPART_OVERHEAD_BYTES, bounded_request_class, refuse_declared_oversize
@@ -29,6 +38,7 @@ from entrypoints.http.query import check_url
 from entrypoints.http.request_log import register_request_log
 from entrypoints.http.service_api import app_info, chat, conversations, feedback, files
 from entrypoints.http.service_api import workflows as service_workflows
+from entrypoints.http.version_headers import register_version_headers
 from entrypoints.settings import SERVER_VERSION
 from entrypoints.worker.knowledge_tasks import recover_lost_documents
 
@@ -52,12 +62,19 @@ def create_app(container: Container) -> Quart:
     app.register_blueprint(app_info.bp, url_prefix="/v1")
     for service_bp in (chat.bp, conversations.bp, feedback.bp, files.bp, service_workflows.bp):
         app.register_blueprint(service_bp, url_prefix="/v1")
-    for knowledge_bp in (datasets.bp, documents.bp, metadata.bp, processing.bp, retrieval.bp, segments.bp, tags.bp):
+    knowledge_bps = (datasets.bp, documents.bp, metadata.bp, processing.bp, retrieval.bp, segments.bp, dataset_tags.bp)
+    for knowledge_bp in knowledge_bps:
         app.register_blueprint(knowledge_bp, url_prefix="/v1")
     app.register_blueprint(mcp_server.bp)
-    for console_bp in (
+    console_bps = (
         setup.bp,
         session.bp,
+        features.bp,
+        workspace.bp,
+        not_installed.bp,
+        tags.bp,
+        console_datasets.bp,
+        console_files.bp,
         apps.bp,
         api_keys.bp,
         models.bp,
@@ -67,10 +84,15 @@ def create_app(container: Container) -> Quart:
         workflow_tools.bp,
         mcp_providers.bp,
         mcp_servers.bp,
-    ):
+    )
+    for console_bp in console_bps:
         app.register_blueprint(console_bp, url_prefix="/console/api")
+    mount_knowledge_on_console(app)
 
     register_request_log(app)  # first: every later hook, route and error has the request's id
+    console_settings = container.config.console()
+    register_cors(app, console_settings["cors_origins"], "*")
+    register_version_headers(app, SERVER_VERSION, console_settings["deploy_env"])
     app.before_request(refuse_declared_oversize)
     app.before_request(check_url)
     register_error_handlers(app)

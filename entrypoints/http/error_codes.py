@@ -8,6 +8,7 @@ from domain.models import errors as models
 from domain.shared import errors as shared
 from domain.tenancy import errors as tenancy
 from domain.tools import errors as tools
+from domain.workflows import entities as workflow_entities
 from domain.workflows import graph as workflow_graph
 
 # Most specific first: the first class in an exception's MRO found here decides.
@@ -37,6 +38,7 @@ DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
     files.UnsupportedFileType: ("unsupported_file_type", 415),
     workflow_graph.InvalidGraph: ("invalid_param", 400),
     tools.ToolInvokeError: ("tool_invoke_error", 400),
+    workflow_entities.DraftWorkflowNotExist: ("draft_workflow_not_exist", 404),
     # The Knowledge API's own codes.
     knowledge.DatasetNameDuplicate: ("dataset_name_duplicate", 409),
     knowledge.DatasetNotInitialized: ("dataset_not_initialized", 400),

@@ -184,7 +184,7 @@ class FakeTags:
     def __init__(self, state: KnowledgeState) -> None:
         self.s = state
 
-    async def of_targets(self, target_ids):
+    async def of_targets(self, target_ids, kind="knowledge"):
         return {i: [] for i in target_ids}
 
 
@@ -237,6 +237,9 @@ class FakeExtractor:
 
     def supports(self, extension):
         return extension in ("txt", "md")
+
+    def extensions(self):
+        return ("txt", "md")
 
     async def extract(self, data, extension):
         if not self.supports(extension):

@@ -1,18 +1,28 @@
 from uuid import UUID
 
-from quart import Blueprint
+from quart import Blueprint, request
 
 from application.apps.create_app import CreateAppRequest
 from application.apps.list_apps import ListAppsRequest
 from application.apps.update_app import UpdateAppRequest
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.bodies import parse_body, parse_query
+from entrypoints.http.console.app_views import console_app_json
 from entrypoints.http.console.schemas import ApiEnableBody, AppListQuery, CreateAppBody, UpdateAppBody
 from entrypoints.http.deps import container
-from entrypoints.http.presenters import app_json
 from entrypoints.http.query import limit_arg, page_arg
 
 bp = Blueprint("console_apps", __name__)
+
+
+def _tag_ids() -> list[str]:
+    """The studio's tag filter: `tag_ids=a,b` or `tag_ids[0]=a&tag_ids[1]=b`, as Dify reads it."""
+    indexed = sorted(
+        (int(k[8:-1]), v) for k, v in request.args.items() if k.startswith("tag_ids[") and k[8:-1].isdigit()
+    )
+    if indexed:
+        return [v for _, v in indexed]
+    return [part for part in request.args.get("tag_ids", "").split(",") if part]
 
 
 @bp.post("/apps")
@@ -20,33 +30,40 @@ bp = Blueprint("console_apps", __name__)
 async def create_app() -> tuple[dict, int]:
     body = await parse_body(CreateAppBody)
     session = console_session()
-    app = await container().create_app().execute(
-        CreateAppRequest(tenant_id=session.tenant.id, account_id=session.account.id, **body.model_dump())
+    app = (
+        await container()
+        .create_app()
+        .execute(CreateAppRequest(tenant_id=session.tenant.id, account_id=session.account.id, **body.model_dump()))
     )
-    return app_json(app), 201
+    return console_app_json(app), 201
 
 
 @bp.get("/apps")
 @console_login_required
 async def list_apps() -> dict:
     query, number, limit = parse_query(AppListQuery), page_arg(), limit_arg()
-    request = ListAppsRequest(
-        tenant_id=console_session().tenant.id, page=number, limit=limit, mode=query.mode, name=query.name
-    )
-    page = await container().list_apps().execute(request)
+    tenant_id, tagging = console_session().tenant.id, container().console.tag_apps()
+    tag_ids = _tag_ids()
+    ids = frozenset(await tagging.apps_with_all(tenant_id, tag_ids)) if tag_ids else None
+    listing = ListAppsRequest(tenant_id=tenant_id, page=number, limit=limit, mode=query.mode, name=query.name, ids=ids)
+    page = await container().list_apps().execute(listing)
+    tags = await tagging.of_apps([app.id for app in page.items])
     return {
         "page": number,
         "limit": limit,
         "total": page.total,
         "has_more": number * limit < page.total,
-        "data": [app_json(app) for app in page.items],
+        "data": [console_app_json(app, tags.get(app.id)) for app in page.items],
     }
 
 
 @bp.get("/apps/<uuid:app_id>")
 @console_login_required
 async def get_app(app_id: UUID) -> dict:
-    return app_json(await container().get_app().execute(console_session().tenant.id, app_id))
+    tenant_id = console_session().tenant.id
+    app = await container().get_app().execute(tenant_id, app_id)
+    tags = (await container().console.tag_apps().of_apps([app.id])).get(app.id)
+    return console_app_json(app, tags, await container().console.get_app_model_config().execute(tenant_id, app.id))
 
 
 @bp.put("/apps/<uuid:app_id>")
@@ -54,10 +71,16 @@ async def get_app(app_id: UUID) -> dict:
 async def update_app(app_id: UUID) -> dict:
     body = await parse_body(UpdateAppBody)
     session = console_session()
-    app = await container().update_app().execute(
-        UpdateAppRequest(tenant_id=session.tenant.id, account_id=session.account.id, app_id=app_id, **body.model_dump())
+    app = (
+        await container()
+        .update_app()
+        .execute(
+            UpdateAppRequest(
+                tenant_id=session.tenant.id, account_id=session.account.id, app_id=app_id, **body.model_dump()
+            )
+        )
     )
-    return app_json(app)
+    return console_app_json(app)
 
 
 @bp.post("/apps/<uuid:app_id>/api-enable")
@@ -66,7 +89,7 @@ async def set_api_access(app_id: UUID) -> dict:
     body = await parse_body(ApiEnableBody)
     session = console_session()
     app = await container().set_api_access().execute(session.tenant.id, session.account.id, app_id, body.enable_api)
-    return app_json(app)
+    return console_app_json(app)
 
 
 @bp.delete("/apps/<uuid:app_id>")

@@ -24,10 +24,6 @@ class LoginBody(BaseModel):
     remember_me: bool = False
 
 
-class RefreshBody(BaseModel):
-    refresh_token: str
-
-
 class CreateAppBody(BaseModel):
     name: str
     mode: str
@@ -55,3 +51,4 @@ class AppListQuery(BaseModel):
 
     mode: str = "all"
     name: str | None = None
+    is_created_by_me: bool | None = None

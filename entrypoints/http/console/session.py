@@ -1,33 +1,67 @@
-from quart import Blueprint, request
+import base64
+import binascii
+
+from quart import Blueprint, Response, jsonify, request
 
 from application.tenancy.log_in import LogInRequest
+from domain.tenancy.errors import InvalidAccessToken
 from domain.tenancy.ports import TokenPair
+from entrypoints.http import session_cookies as cookies
 from entrypoints.http.auth import console_login_required, console_session
-from entrypoints.http.bodies import parse_body
-from entrypoints.http.console.schemas import LoginBody, RefreshBody
+from entrypoints.http.bodies import json_object, parse_body
+from entrypoints.http.console.schemas import LoginBody
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import account_json, workspace_json
 
 bp = Blueprint("console_session", __name__)
 
 
-def _tokens(pair: TokenPair) -> dict:
-    return {"result": "success", "data": {"access_token": pair.access_token, "refresh_token": pair.refresh_token}}
+def _signed_in(pair: TokenPair) -> Response:
+    """Dify's answer sets the cookies; the tokens are in the body too, for scripts that send a bearer header."""
+    body = {"result": "success", "data": {"access_token": pair.access_token, "refresh_token": pair.refresh_token}}
+    return cookies.set_session_cookies(jsonify(body), pair)
+
+
+def _decoded(password: str) -> str:
+    """The console's base64 of the password, decoded; text that is not base64 of UTF-8 is taken as sent."""
+    try:
+        return base64.b64decode(password, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return password
 
 
 @bp.post("/login")
-async def log_in() -> dict:
+async def log_in() -> Response:
     body = await parse_body(LoginBody)
-    pair = await container().log_in().execute(
-        LogInRequest(email=body.email, password=body.password, ip=request.remote_addr)
+    pair = (
+        await container()
+        .log_in()
+        .execute(
+            LogInRequest(
+                email=body.email,
+                password=_decoded(body.password),
+                ip=request.remote_addr,
+                password_as_sent=body.password,
+            )
+        )
     )
-    return _tokens(pair)
+    return _signed_in(pair)
 
 
 @bp.post("/refresh-token")
-async def refresh() -> dict:
-    body = await parse_body(RefreshBody)
-    return _tokens(await container().refresh_session().execute(body.refresh_token))
+async def refresh() -> Response:
+    # The console sends no body and relies on the refresh_token cookie; scripts send {"refresh_token": ...}.
+    sent = (await json_object()).get("refresh_token") if (await request.get_data()).strip() else None
+    token = sent if isinstance(sent, str) and sent else cookies.read_cookie(cookies.REFRESH)
+    if not token:
+        raise InvalidAccessToken("No refresh token provided")
+    return _signed_in(await container().refresh_session().execute(token))
+
+
+@bp.post("/logout")
+async def log_out() -> Response:
+    await container().log_out().execute(cookies.read_cookie(cookies.REFRESH))
+    return cookies.clear_session_cookies(jsonify({"result": "success"}))
 
 
 @bp.get("/account/profile")

@@ -2,12 +2,15 @@
 
 from uuid import UUID
 
-from quart import Blueprint
+from quart import Blueprint, request
 
+from application.workflows.app_dsl import AppOverrides, ImportResult
 from application.workflows.manage_workflow import DraftContent
 from domain.shared.errors import InvalidParam
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.bodies import json_object
+from entrypoints.http.console.app_views import console_app_json
+from entrypoints.http.console.features import APP_DSL_VERSION
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import epoch
 
@@ -62,21 +65,95 @@ async def import_app() -> tuple[dict, int]:
     session = console_session()
     importer = container().workflows.import_app_dsl()
     result = await importer.execute(
-        session.tenant.id, session.account.id, body["yaml_content"], publish=bool(body.get("publish"))
+        session.tenant.id,
+        session.account.id,
+        body["yaml_content"],
+        publish=bool(body.get("publish")),
+        overrides=_overrides(body),
     )
-    payload = {
-        "id": str(result.id),
-        "status": result.status,
-        "app_id": str(result.app_id) if result.app_id else None,
-        "app_mode": result.app_mode,
-        "current_dsl_version": "0.3.1",
-        "imported_dsl_version": "",
-        "error": result.error or "; ".join(result.warnings),
-    }
-    return payload, 200 if result.status != "failed" else 400
+    return _import_json(result), 200 if result.status != "failed" else 400
 
 
 @bp.get("/apps/<uuid:app_id>/export")
 @console_login_required
 async def export_app(app_id: UUID) -> dict:
     return {"data": await container().workflows.export_app_dsl().execute(console_session().tenant.id, app_id)}
+
+
+def _import_json(result: ImportResult) -> dict:
+    return {
+        "id": str(result.id),
+        "status": result.status,
+        "app_id": str(result.app_id) if result.app_id else None,
+        "app_mode": result.app_mode,
+        "current_dsl_version": APP_DSL_VERSION,
+        "imported_dsl_version": "",
+        "error": result.error or "; ".join(result.warnings),
+    }
+
+
+def _overrides(body: dict) -> AppOverrides:
+    def text(name: str) -> str | None:
+        value = body.get(name)
+        return value if isinstance(value, str) else None
+
+    return AppOverrides(
+        name=text("name"),
+        description=text("description"),
+        icon_type=text("icon_type"),
+        icon=text("icon"),
+        icon_background=text("icon_background"),
+    )
+
+
+@bp.post("/apps/<uuid:app_id>/copy")
+@console_login_required
+async def copy_app(app_id: UUID) -> tuple[dict, int]:
+    body = await json_object() if (await request.get_data()).strip() else {}
+    session = console_session()
+    copier = container().workflows.copy_app()
+    result = await copier.execute(session.tenant.id, session.account.id, app_id, _overrides(body))
+    app = await container().get_app().execute(session.tenant.id, result.app_id)
+    return console_app_json(app), 201
+
+
+@bp.post("/apps/imports/<import_id>/confirm")
+@console_login_required
+async def confirm_import(import_id: str) -> tuple[dict, int]:
+    # weir never holds an import pending (it imports every DSL version it can read, or refuses it at once), so
+    # there is nothing to confirm: Dify's answer for an unknown or expired pending import.
+    return {
+        "id": import_id,
+        "status": "failed",
+        "app_id": None,
+        "app_mode": None,
+        "current_dsl_version": APP_DSL_VERSION,
+        "imported_dsl_version": "",
+        "error": "Import information expired or does not exist",
+    }, 400
+
+
+@bp.get("/apps/imports/<uuid:app_id>/check-dependencies")
+@console_login_required
+async def check_dependencies(app_id: UUID) -> dict:
+    # The app must be the caller's; weir has no plugins, so no plugin dependency can be missing.
+    await container().get_app().execute(console_session().tenant.id, app_id)
+    return {"leaked_dependencies": []}
+
+
+@bp.get("/apps/<uuid:app_id>/workflows/default-workflow-block-configs")
+@console_login_required
+async def default_block_configs(app_id: UUID) -> list:
+    # No server-side defaults: the editor's own defaults for each node type stand (weir keeps none of its own).
+    await container().get_app().execute(console_session().tenant.id, app_id)
+    return []
+
+
+@bp.get("/apps/<uuid:app_id>/workflows/draft/variables")
+@bp.get("/apps/<uuid:app_id>/workflows/draft/system-variables")
+@bp.get("/apps/<uuid:app_id>/workflows/draft/conversation-variables")
+@console_login_required
+async def draft_variables(app_id: UUID) -> dict:
+    # The values nodes produced in the editor's debug runs: weir has no draft runs yet, so none are kept.
+    await container().get_app().execute(console_session().tenant.id, app_id)
+    return {"items": [], "total": 0}

@@ -17,6 +17,10 @@ def _id(value: object) -> str | None:
     return None if value is None else str(value)
 
 
+# weir keeps no icon per dataset: Dify's default book icon, so the console's cards and headers have one to show.
+DEFAULT_ICON = {"icon_type": "emoji", "icon": "📙", "icon_background": "#FFF4ED", "icon_url": None}
+
+
 def dataset_json(view: DatasetView) -> dict:
     d = view.dataset
     return {
@@ -33,7 +37,8 @@ def dataset_json(view: DatasetView) -> dict:
         "doc_form": _s(d.doc_form), "external_knowledge_info": None,
         "external_retrieval_model": {"top_k": 2, "score_threshold": 0.0, "score_threshold_enabled": False},
         "doc_metadata": [], "built_in_field_enabled": False, "pipeline_id": None, "runtime_mode": "general",
-        "chunk_structure": None, "icon_info": None, "is_published": False, "total_documents": view.document_count,
+        "chunk_structure": None, "icon_info": dict(DEFAULT_ICON), "is_published": False,
+        "total_documents": view.document_count,
         "total_available_documents": view.available_document_count, "enable_api": d.enable_api,
         "is_multimodal": False, "maintainer": None,
     }

@@ -3,6 +3,8 @@
 import json
 from uuid import UUID
 
+from quart import g
+
 from application.knowledge.guards import Actor
 from domain.knowledge.errors import DatasetNotFound, DocumentNotFound, SegmentNotFound
 from domain.shared.errors import InvalidParam, NotFound
@@ -32,10 +34,15 @@ def segment_id(value: str) -> UUID:
 
 
 def tenant_id() -> UUID:
-    return api_caller().tenant.id
+    """The workspace of the dataset key, or of the console session when the console calls the same route."""
+    session = g.get("console")
+    return session.tenant.id if session is not None else api_caller().tenant.id
 
 
 async def actor() -> Actor:
+    session = g.get("console")
+    if session is not None:
+        return Actor(tenant_id=session.tenant.id, account_id=session.account.id)
     return await container().knowledge.resolve_actor().execute(tenant_id())
 
 

@@ -1,0 +1,24 @@
+"""Wiring of what only Dify's web console asks for: workspace members and the console's own views."""
+
+from dependency_injector import containers, providers
+
+from application.apps.get_app_config import GetAppModelConfig
+from application.apps.tag_apps import TagApps
+from application.knowledge.create_from_uploads import CreateDocumentsFromUploads
+from application.tenancy.list_members import ListMembers
+
+
+class ConsoleContainer(containers.DeclarativeContainer):
+    # Given by the root container (entrypoints/container.py).
+    uow_factory = providers.Dependency()
+    tags_uow_factory = providers.Dependency()
+    file_storage = providers.Dependency()
+    create_dataset = providers.Dependency()
+    create_document = providers.Dependency()
+
+    list_members = providers.Factory(ListMembers, uow_factory)
+    tag_apps = providers.Factory(TagApps, uow_factory, tags_uow_factory)
+    get_app_model_config = providers.Factory(GetAppModelConfig, uow_factory)
+    create_documents_from_uploads = providers.Factory(
+        CreateDocumentsFromUploads, uow_factory, file_storage, create_dataset, create_document
+    )

@@ -1,0 +1,60 @@
+"""The call sequences Dify's web console made in the browser journeys (recorded from its network log, as data in
+tests/fixtures/console_journeys/), replayed against weir in order with the same cookie session: every call
+answers the status the page got (2xx, or the 4xx the page expects: a wrong password, an expired session, a
+workflow without a draft yet)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.api.console_web import ADMIN, API, serve_console
+from tests.databases import truncate_all
+
+JOURNEYS = sorted(Path(__file__).parents[1].joinpath("fixtures", "console_journeys").glob("*.json"))
+
+
+@pytest.fixture(scope="module")
+def web(database_url, tmp_path_factory):
+    truncate_all(database_url)
+    with pytest.MonkeyPatch.context() as env:
+        for name in ("REDIS_URL", "REDIS_HOST", "DB_HOST", "SECRET_KEY"):
+            env.delenv(name, raising=False)
+        with serve_console(database_url, tmp_path_factory.mktemp("journeys") / "storage") as server:
+            yield server
+    truncate_all(database_url)
+
+
+def _filled(value, ids: dict):
+    if isinstance(value, str):
+        for name, real in ids.items():
+            value = value.replace("{" + name + "}", real)
+        return value
+    if isinstance(value, list):
+        return [_filled(v, ids) for v in value]
+    if isinstance(value, dict):
+        return {k: _filled(v, ids) for k, v in value.items()}
+    return value
+
+
+def test_the_recordings_are_there():
+    assert {p.stem for p in JOURNEYS} >= {"a", "b", "f"}
+
+
+@pytest.mark.parametrize("recording", JOURNEYS, ids=lambda p: p.stem)
+def test_a_recorded_journey_replays(web, recording):
+    journey = json.loads(recording.read_text())
+    truncate_all(web.database_url)  # each journey starts where the browser did: a fresh instance
+    browser = web.browser()
+    if not any(c["path"] == f"{API}/setup" and c["method"] == "POST" for c in journey["calls"]):
+        assert browser.post("/setup", json=ADMIN).status_code == 201
+        assert browser.sign_in().status_code == 200
+    ids: dict[str, str] = {}
+    for number, call in enumerate(journey["calls"]):
+        path = _filled(call["path"], ids)
+        if path.split("?")[0] == f"{API}/account/profile" and call["status"] == 401:
+            browser.cookies.delete("access_token")  # the session the page had then had lapsed
+        response = browser.request(call["method"], web.base_url + path, json=_filled(call.get("body"), ids))
+        assert response.status_code == call["status"], (number, call["step"], call["method"], path, response.text)
+        for field, name in (call.get("save") or {}).items():
+            ids[name] = response.json()[field]
