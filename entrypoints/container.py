@@ -229,6 +229,7 @@ class Container(containers.DeclarativeContainer):
         retrieve=knowledge.retrieve,
         extractor=knowledge.extractor,
         process_lease=maintenance.process_lease,
+        secret_tokens=api_key_secrets,
     )
 
     database_probe = providers.Factory(PostgresProbe, engine, embedded=config.database.embedded)

@@ -6,6 +6,7 @@ from adapters.persistence.conversation_repositories import (
     SqlaFeedbackRepository,
     SqlaMessageRepository,
 )
+from adapters.persistence.human_input_repository import SqlaHumanInputRepository
 from adapters.persistence.model_repositories import SqlaAppModelConfigRepository, SqlaProviderRepository
 from adapters.persistence.session_scope import SessionUnitOfWork
 from adapters.persistence.telemetry_repository import SqlaTelemetryRepository
@@ -38,3 +39,4 @@ class SqlaUnitOfWork(SessionUnitOfWork):
         self.uploads = SqlaUploadFileRepository(session)
         self.workflows = SqlaWorkflowRepository(session)
         self.workflow_runs = SqlaWorkflowRunRepository(session)
+        self.human_inputs = SqlaHumanInputRepository(session)

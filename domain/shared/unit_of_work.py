@@ -13,7 +13,7 @@ from domain.files.ports import UploadFileRepository
 from domain.models.ports import ProviderRepository
 from domain.telemetry.ports import TelemetryRepository
 from domain.tenancy.ports import AccountRepository, SetupRepository, TenantRepository
-from domain.workflows.ports import WorkflowRepository, WorkflowRunRepository
+from domain.workflows.ports import HumanInputRepository, WorkflowRepository, WorkflowRunRepository
 
 
 class UnitOfWork(Protocol):
@@ -39,6 +39,7 @@ class UnitOfWork(Protocol):
     uploads: UploadFileRepository
     workflows: WorkflowRepository
     workflow_runs: WorkflowRunRepository
+    human_inputs: HumanInputRepository
 
     async def __aenter__(self) -> Self: ...
 

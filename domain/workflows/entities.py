@@ -15,6 +15,7 @@ class RunStatus(StrEnum):
     FAILED = "failed"
     STOPPED = "stopped"
     PARTIAL_SUCCEEDED = "partial-succeeded"  # it ended, but some nodes failed and their failure was handled
+    PAUSED = "paused"  # waiting for a human (a human-input form); any process resumes it (domain/workflows/pause.py)
 
     @property
     def succeeded(self) -> bool:
@@ -86,7 +87,7 @@ class WorkflowRun:
 
     @property
     def ended(self) -> bool:
-        return self.status is not RunStatus.RUNNING
+        return self.status not in (RunStatus.RUNNING, RunStatus.PAUSED)
 
     def finish(
         self,

@@ -7,6 +7,7 @@ from adapters.persistence.schema import knowledge  # noqa: F401  (registers its 
 from adapters.persistence.schema.apps import api_tokens, apps, end_users
 from adapters.persistence.schema.base import metadata
 from adapters.persistence.schema.conversations import conversations, message_feedbacks, messages, upload_files
+from adapters.persistence.schema.human_input import human_input_forms, workflow_pauses
 from adapters.persistence.schema.leases import process_leases
 from adapters.persistence.schema.models import app_model_configs, provider_credentials, tenant_default_models
 from adapters.persistence.schema.runs import workflow_node_executions, workflow_runs
@@ -22,6 +23,7 @@ __all__ = [
     "conversations",
     "dify_setups",
     "end_users",
+    "human_input_forms",
     "message_feedbacks",
     "messages",
     "metadata",
@@ -34,6 +36,7 @@ __all__ = [
     "upload_files",
     "workflow_app_logs",
     "workflow_node_executions",
+    "workflow_pauses",
     "workflow_runs",
     "workflows",
 ]
