@@ -8,6 +8,7 @@ from domain.models import errors as models
 from domain.shared import errors as shared
 from domain.tenancy import errors as tenancy
 from domain.workflows import graph as workflow_graph
+from domain.workflows import human_input
 
 # Most specific first: the first class in an exception's MRO found here decides.
 DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
@@ -35,6 +36,9 @@ DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
     files.FileTooLarge: ("file_too_large", 413),
     files.UnsupportedFileType: ("unsupported_file_type", 415),
     workflow_graph.InvalidGraph: ("invalid_param", 400),
+    human_input.FormAlreadySubmitted: ("human_input_form_submitted", 412),
+    human_input.FormExpired: ("human_input_form_expired", 412),
+    human_input.InvalidFormData: ("invalid_form_data", 400),
     # The Knowledge API's own codes.
     knowledge.DatasetNameDuplicate: ("dataset_name_duplicate", 409),
     knowledge.DatasetNotInitialized: ("dataset_not_initialized", 400),
