@@ -119,6 +119,9 @@ async def run_events(run_id: UUID) -> Response:
     reader = container().workflows.read_run_events()  # the stream body runs outside the request context
     continue_on_pause = request.args.get("continue_on_pause", "false").lower() == "true"
 
+    async def _goes_on(position: int) -> bool:  # the run was resumed after this pause
+        return bool(await reader.execute(app, run_id, position, 0))
+
     async def replay() -> AsyncIterator[bytes]:
         position = 0
         while True:
@@ -130,9 +133,9 @@ async def run_events(run_id: UUID) -> Response:
                 yield event(run_presenter.replayed_event(run_id, item))
                 if isinstance(item, WorkflowFinished):
                     return
-                if isinstance(item, WorkflowPaused) and not continue_on_pause and at == batch[-1][0]:
-                    if not await reader.execute(app, run_id, at, 0):
-                        return
+                last = at == batch[-1][0]
+                if isinstance(item, WorkflowPaused) and not continue_on_pause and last and not await _goes_on(at):
+                    return
             position = batch[-1][0]
 
     return stream_response(replay())
