@@ -6,7 +6,7 @@ from domain.shared.clock import Clock
 from domain.shared.ids import IdGenerator
 from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.workflows import run_events as ev
-from domain.workflows.entities import RunStatus, WorkflowRun
+from domain.workflows.entities import NodeExecution, NodeStatus, RunStatus, WorkflowRun
 from domain.workflows.graph import Graph
 from domain.workflows.human_input import FormSpec, FormStatus, HumanInputForm
 from domain.workflows.pause import PausedRun
@@ -41,7 +41,10 @@ class PauseRun:
         self._clock = clock
         self._ids = ids
 
-    async def execute(self, run: WorkflowRun, graph: Graph, paused: PausedRun, publish: Publish) -> None:
+    async def execute(
+        self, run: WorkflowRun, graph: Graph, paused: PausedRun, waiting: list[NodeExecution], publish: Publish
+    ) -> None:
+        """`waiting`: the rows of the nodes still started, the pending ones: they are stored `paused`."""
         state, now = paused.state, self._clock.now()
         pool = VariablePool.restored(state.pool)
         async with self._uow() as uow:
@@ -57,6 +60,9 @@ class PauseRun:
                 else:  # answered while the run was going on from another of its forms
                     answered = True
             await uow.human_inputs.save_pause(paused)
+            for execution in waiting:
+                execution.status = NodeStatus.PAUSED
+                await uow.workflow_runs.update_node(execution)
             run.status, run.lease_owner = RunStatus.PAUSED, None
             run.total_steps, run.total_tokens, run.exceptions_count = state.steps, state.tokens, state.exceptions
             run.elapsed_time = max((now - run.created_at).total_seconds(), 0.0)

@@ -255,7 +255,7 @@ class RunWorkflow:
                         run.id, setup.user, event.state, self._clock.now(), setup.message_id, setup.conversation_id,
                         setup.history,
                     )
-                    await self._pauses.execute(run, graph, paused, publish)
+                    await self._pauses.execute(run, graph, paused, list(nodes.values()), publish)
                     return event
                 if isinstance(event, RunFinished):
                     await self._finish(run, event)

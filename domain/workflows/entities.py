@@ -27,6 +27,7 @@ class NodeStatus(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     EXCEPTION = "exception"  # it failed, and its error strategy (fail-branch, default values) handled it
+    PAUSED = "paused"  # a human-input node waiting for its form (its run is paused)
 
 
 @dataclass
