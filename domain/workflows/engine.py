@@ -22,9 +22,7 @@ from domain.workflows.walk import Limits, RunAborted, RunServices, Walk
 __all__ = ["ENGINE_TYPES", "GraphEngine", "Limits", "RunFinished", "RunPaused"]
 
 # Node types the engine runs itself (no executor needed).
-ENGINE_TYPES = frozenset(
-    {"start", "iteration", "iteration-start", "loop", "loop-start", "loop-end", "human-input"}
-)
+ENGINE_TYPES = frozenset({"start", "iteration", "iteration-start", "loop", "loop-start", "loop-end", "human-input"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,8 +114,15 @@ class Walk:
                 continue
             node, succeeded = self.graph.nodes[node_id], NodeStatus.SUCCEEDED
             await self._done(
-                pending.execution_id, node, pending.index, pending.predecessor_id, pending.started_at, succeeded,
-                result, None, 0,
+                pending.execution_id,
+                node,
+                pending.index,
+                pending.predecessor_id,
+                pending.started_at,
+                succeeded,
+                result,
+                None,
+                0,
             )
             for ready, predecessor in await self._settle(node_id, (succeeded, result)):
                 self._start(ready, predecessor, running)
@@ -124,11 +131,18 @@ class Walk:
     def state(self) -> WalkState:
         c = self.services.counters
         return WalkState(
-            edges=dict(self._edges), started=tuple(sorted(self.started)), finished=tuple(sorted(self.finished)),
-            skipped=tuple(sorted(self.skipped)), outputs=dict(self.outputs), answer=self.answer,
-            pending=tuple(self.pending.values()), pool=self.pool.snapshot(),
+            edges=dict(self._edges),
+            started=tuple(sorted(self.started)),
+            finished=tuple(sorted(self.finished)),
+            skipped=tuple(sorted(self.skipped)),
+            outputs=dict(self.outputs),
+            answer=self.answer,
+            pending=tuple(self.pending.values()),
+            pool=self.pool.snapshot(),
             responses=self._coordinator.state() if self._coordinator else (),
-            steps=c.steps, tokens=c.tokens, exceptions=c.exceptions,
+            steps=c.steps,
+            tokens=c.tokens,
+            exceptions=c.exceptions,
         )
 
     def restore(self, state: WalkState) -> None:

@@ -28,9 +28,13 @@ class LaterClock:
 
 
 async def _import(console, dsl: str) -> str:
-    imported = await (await console.client.post(
-        "/console/api/apps/imports", json={"mode": "yaml-content", "yaml_content": dsl, "publish": True},
-        headers=console.headers)).get_json()
+    imported = await (
+        await console.client.post(
+            "/console/api/apps/imports",
+            json={"mode": "yaml-content", "yaml_content": dsl, "publish": True},
+            headers=console.headers,
+        )
+    ).get_json()
     assert imported["status"] == "completed", imported
     return await console.create_app_key(imported["app_id"])
 
@@ -46,7 +50,9 @@ def _events(raw: bytes) -> list[dict]:
 
 async def _run(client, key, mode="blocking", draft="ship it"):
     return await client.post(
-        "/v1/workflows/run", json={"inputs": {"draft": draft}, "response_mode": mode, "user": "alice"}, headers=bearer(key)
+        "/v1/workflows/run",
+        json={"inputs": {"draft": draft}, "response_mode": mode, "user": "alice"},
+        headers=bearer(key),
     )
 
 
@@ -70,7 +76,9 @@ async def _ended(client, key, run_id) -> dict:
 
 
 async def _replay(client, key, run_id, **query) -> list[dict]:
-    response = await client.get(f"/v1/workflow/{run_id}/events", query_string={"user": "alice", **query}, headers=bearer(key))
+    response = await client.get(
+        f"/v1/workflow/{run_id}/events", query_string={"user": "alice", **query}, headers=bearer(key)
+    )
     return _events(await response.get_data())
 
 
@@ -96,8 +104,11 @@ async def test_a_blocking_run_pauses_with_its_form_and_goes_on_along_the_chosen_
     assert form_body["expiration_time"] == reason["expiration_time"] > data["created_at"]
     assert [f["output_variable_name"] for f in form_body["inputs"]] == ["comment", "priority"]
 
-    submitted = await client.post(f"/v1/form/human_input/{token}", headers=bearer(key), json={
-        "action": "approve", "inputs": {"comment": "Looks good", "priority": "high"}, "user": "alice"})
+    submitted = await client.post(
+        f"/v1/form/human_input/{token}",
+        headers=bearer(key),
+        json={"action": "approve", "inputs": {"comment": "Looks good", "priority": "high"}, "user": "alice"},
+    )
     assert submitted.status_code == 200 and await submitted.get_json() == {}
 
     detail = await _ended(client, key, run_id)
@@ -109,7 +120,7 @@ async def test_a_blocking_run_pauses_with_its_form_and_goes_on_along_the_chosen_
     names = [e["event"] for e in events]
     assert names[:5] == ["workflow_started", "node_started", "node_finished", "node_started", "human_input_required"]
     paused_at = names.index("workflow_paused")
-    assert names[paused_at + 1:paused_at + 3] == ["workflow_started", "human_input_form_filled"]
+    assert names[paused_at + 1 : paused_at + 3] == ["workflow_started", "human_input_form_filled"]
     assert events[paused_at + 1]["data"]["reason"] == "resumption"
     filled = events[paused_at + 2]["data"]
     assert filled["action_id"] == "approve" and filled["action_text"] == "Approve"
@@ -120,11 +131,14 @@ async def test_a_blocking_run_pauses_with_its_form_and_goes_on_along_the_chosen_
     assert names[-1] == "workflow_finished" and "Rejected" not in [e["data"].get("title") for e in events]
     for event in events:
         if event["event"].startswith(("human_input", "workflow_paused")):
-            assert_schema(event, {
-                "human_input_required": "WorkflowStreamEventHumanInputRequired",
-                "workflow_paused": "WorkflowStreamEventWorkflowPaused",
-                "human_input_form_filled": "WorkflowStreamEventHumanInputFormFilled",
-            }[event["event"]])
+            assert_schema(
+                event,
+                {
+                    "human_input_required": "WorkflowStreamEventHumanInputRequired",
+                    "workflow_paused": "WorkflowStreamEventWorkflowPaused",
+                    "human_input_form_filled": "WorkflowStreamEventHumanInputFormFilled",
+                }[event["event"]],
+            )
 
 
 async def test_bad_answers_are_refused_in_difys_shape_and_change_nothing(console, key):
@@ -135,16 +149,26 @@ async def test_bad_answers_are_refused_in_difys_shape_and_change_nothing(console
 
     async def submit(action="approve", inputs=None, user="alice", token_url=url):
         inputs = {"comment": "ok", "priority": "low"} if inputs is None else inputs
-        response = await client.post(token_url, headers=bearer(key), json={"action": action, "inputs": inputs, "user": user})
+        response = await client.post(
+            token_url, headers=bearer(key), json={"action": action, "inputs": inputs, "user": user}
+        )
         return response.status_code, await response.get_json()
 
     unknown = await client.get("/v1/form/human_input/no-such-token", headers=bearer(key))
-    assert unknown.status_code == 404 and await unknown.get_json() == {"code": "not_found", "message": "Form not found", "status": 404}
+    assert unknown.status_code == 404 and await unknown.get_json() == {
+        "code": "not_found",
+        "message": "Form not found",
+        "status": 404,
+    }
     assert (await submit(token_url="/v1/form/human_input/no-such-token"))[0] == 404
     status, wrong = await submit(action="ship_it")
     assert (status, wrong["code"], wrong["message"]) == (400, "invalid_form_data", "Invalid action: ship_it")
     status, missing = await submit(inputs={"comment": "ok"})
-    assert (status, missing["code"], missing["message"]) == (400, "invalid_form_data", "Missing required inputs: priority")
+    assert (status, missing["code"], missing["message"]) == (
+        400,
+        "invalid_form_data",
+        "Missing required inputs: priority",
+    )
     status, option = await submit(inputs={"comment": "ok", "priority": "urgent"})
     assert (status, option["code"]) == (400, "invalid_form_data")
     status, no_user = await submit(user=None)
@@ -170,8 +194,11 @@ async def test_a_form_nobody_answers_takes_the_timeout_edge(console, key, contai
     token, run_id = body["data"]["reasons"][0]["form_token"], body["workflow_run_id"]
     container.clock.override(providers.Object(LaterClock(container.clock(), timedelta(hours=2))))
     try:
-        expired = await client.post(f"/v1/form/human_input/{token}", headers=bearer(key), json={
-            "action": "approve", "inputs": {"comment": "late", "priority": "low"}, "user": "alice"})
+        expired = await client.post(
+            f"/v1/form/human_input/{token}",
+            headers=bearer(key),
+            json={"action": "approve", "inputs": {"comment": "late", "priority": "low"}, "user": "alice"},
+        )
         assert expired.status_code == 412 and (await expired.get_json())["code"] == "human_input_form_expired"
         assert await container.workflows.expire_human_input_forms().execute() == 1  # the scheduler's tick
         assert await container.workflows.expire_human_input_forms().execute() == 0
@@ -202,10 +229,16 @@ async def test_streaming_and_async_runs_pause_and_the_events_endpoint_follows_th
     replay = await _replay(client, key, run_id)
     assert replay[-1]["event"] == "workflow_paused"  # the stream closes at the pause
     token = replay[-2]["data"]["form_token"]
-    follow = client.get(f"/v1/workflow/{run_id}/events", headers=bearer(key),
-                        query_string={"user": "alice", "continue_on_pause": "true"})
-    submitted = await client.post(f"/v1/form/human_input/{token}", headers=bearer(key), json={
-        "action": "reject", "inputs": {"comment": "no", "priority": "low"}, "user": "alice"})
+    follow = client.get(
+        f"/v1/workflow/{run_id}/events",
+        headers=bearer(key),
+        query_string={"user": "alice", "continue_on_pause": "true"},
+    )
+    submitted = await client.post(
+        f"/v1/form/human_input/{token}",
+        headers=bearer(key),
+        json={"action": "reject", "inputs": {"comment": "no", "priority": "low"}, "user": "alice"},
+    )
     assert submitted.status_code == 200
     names = [e["event"] for e in _events(await (await follow).get_data())]
     assert "workflow_paused" in names and names[-1] == "workflow_finished" and "human_input_form_filled" in names
@@ -226,31 +259,52 @@ def _chatflow_dsl() -> str:
             node("yes", {"type": "answer", "title": "Yes", "answer": "They said: {{#review.comment#}}"}),
             node("no", {"type": "answer", "title": "No", "answer": "Declined."}),
         ],
-        "edges": [edge("start", "intro"), edge("intro", "review"), edge("review", "yes", "approve"),
-                  edge("review", "no", "reject")],
+        "edges": [
+            edge("start", "intro"),
+            edge("intro", "review"),
+            edge("review", "yes", "approve"),
+            edge("review", "no", "reject"),
+        ],
     }
-    return yaml.safe_dump({"app": {"name": "Ask a person", "mode": "advanced-chat"}, "kind": "app", "version": "0.3.1",
-                           "workflow": {"graph": graph, "features": {}, "conversation_variables": []}})
+    return yaml.safe_dump(
+        {
+            "app": {"name": "Ask a person", "mode": "advanced-chat"},
+            "kind": "app",
+            "version": "0.3.1",
+            "workflow": {"graph": graph, "features": {}, "conversation_variables": []},
+        }
+    )
 
 
 async def test_a_chatflow_pauses_and_its_message_is_answered_after_the_form(console):
     client = console.client
     key = await _import(console, _chatflow_dsl())
-    response = await client.post("/v1/chat-messages", headers=bearer(key), json={
-        "query": "Refund?", "inputs": {}, "response_mode": "blocking", "user": "alice"})
+    response = await client.post(
+        "/v1/chat-messages",
+        headers=bearer(key),
+        json={"query": "Refund?", "inputs": {}, "response_mode": "blocking", "user": "alice"},
+    )
     body = await response.get_json()
     assert response.status_code == 200, body
     data = body["data"]
     assert body["event"] == "workflow_paused" and data["status"] == "paused" and data["answer"] == "Asking a person. "
     reason = data["reasons"][0]
     assert reason["form_content"] == "Answer Refund?? {{#$output.comment#}}"
-    submitted = await client.post(f"/v1/form/human_input/{reason['form_token']}", headers=bearer(key), json={
-        "action": "approve", "inputs": {"comment": "yes, refund"}, "user": "alice"})
+    submitted = await client.post(
+        f"/v1/form/human_input/{reason['form_token']}",
+        headers=bearer(key),
+        json={"action": "approve", "inputs": {"comment": "yes, refund"}, "user": "alice"},
+    )
     assert submitted.status_code == 200
 
     async def answered():
-        listed = await (await client.get("/v1/messages", headers=bearer(key), query_string={
-            "user": "alice", "conversation_id": data["conversation_id"]})).get_json()
+        listed = await (
+            await client.get(
+                "/v1/messages",
+                headers=bearer(key),
+                query_string={"user": "alice", "conversation_id": data["conversation_id"]},
+            )
+        ).get_json()
         message = listed["data"][0]
         return message if message["status"] == "normal" else None
 
@@ -261,8 +315,20 @@ async def test_a_chatflow_pauses_and_its_message_is_answered_after_the_form(cons
     assert "".join(chunks) == "Asking a person. They said: yes, refund"
     assert [e["event"] for e in events].count("workflow_paused") == 1
 
-    streamed = _events(await (await client.post("/v1/chat-messages", headers=bearer(key), json={
-        "query": "Again?", "inputs": {}, "response_mode": "streaming", "user": "alice",
-        "conversation_id": data["conversation_id"]})).get_data())
+    streamed = _events(
+        await (
+            await client.post(
+                "/v1/chat-messages",
+                headers=bearer(key),
+                json={
+                    "query": "Again?",
+                    "inputs": {},
+                    "response_mode": "streaming",
+                    "user": "alice",
+                    "conversation_id": data["conversation_id"],
+                },
+            )
+        ).get_data()
+    )
     assert [e["event"] for e in streamed][-1] == "workflow_paused"
     assert all(e["conversation_id"] == data["conversation_id"] for e in streamed)

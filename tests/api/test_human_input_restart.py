@@ -50,13 +50,19 @@ def test_a_run_paused_before_a_restart_is_answered_and_finished_after_it(storage
             login = {"email": OWNER["email"], "password": OWNER["password"]}
             token = http.post("/console/api/login", json=login).json()["data"]["access_token"]
             console = {"Authorization": f"Bearer {token}"}
-            imported = http.post("/console/api/apps/imports", headers=console,
-                                 json={"mode": "yaml-content", "yaml_content": DSL, "publish": True}).json()
+            imported = http.post(
+                "/console/api/apps/imports",
+                headers=console,
+                json={"mode": "yaml-content", "yaml_content": DSL, "publish": True},
+            ).json()
             assert imported["status"] == "completed", imported
             key = http.post(f"/console/api/apps/{imported['app_id']}/api-keys", headers=console).json()["token"]
             app = {"Authorization": f"Bearer {key}"}
-            paused = http.post("/v1/workflows/run", headers=app,
-                               json={"inputs": {"draft": "v2"}, "response_mode": "blocking", "user": "alice"}).json()
+            paused = http.post(
+                "/v1/workflows/run",
+                headers=app,
+                json={"inputs": {"draft": "v2"}, "response_mode": "blocking", "user": "alice"},
+            ).json()
     finally:
         _stop(first)
     assert paused["data"]["status"] == "paused", paused
@@ -67,7 +73,11 @@ def test_a_run_paused_before_a_restart_is_answered_and_finished_after_it(storage
         with httpx.Client(base_url=base, timeout=20, headers=app) as http:
             assert http.get(f"/v1/workflows/run/{run_id}").json()["status"] == "paused"
             assert http.get(f"/v1/form/human_input/{form}").json()["form_content"].startswith("Please review: v2")
-            answer = {"action": "approve", "inputs": {"comment": "after the restart", "priority": "low"}, "user": "alice"}
+            answer = {
+                "action": "approve",
+                "inputs": {"comment": "after the restart", "priority": "low"},
+                "user": "alice",
+            }
             assert http.post(f"/v1/form/human_input/{form}", json=answer).status_code == 200
 
             def finished():

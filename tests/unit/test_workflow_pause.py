@@ -22,8 +22,10 @@ from tests.workflow_fakes import graph
 REVIEW = {
     "type": "human-input",
     "form_content": "Ship {{#s.draft#}}? {{#$output.note#}}",
-    "inputs": [{"type": "paragraph", "output_variable_name": "note"},
-               {"type": "select", "output_variable_name": "size", "option_source": {"type": "constant", "value": ["s", "l"]}}],
+    "inputs": [
+        {"type": "paragraph", "output_variable_name": "note"},
+        {"type": "select", "output_variable_name": "size", "option_source": {"type": "constant", "value": ["s", "l"]}},
+    ],
     "user_actions": [{"id": "yes", "title": "Ship it"}, {"id": "no", "title": "Hold"}],
 }
 RAW = graph(
@@ -33,12 +35,23 @@ RAW = graph(
         "side": {"type": "value", "value": "side done"},
         "ship": {"type": "value", "value": "shipped"},
         "hold": {"type": "value", "value": "held"},
-        "end": {"type": "end", "outputs": [
-            {"variable": "note", "value_selector": ["h", "note"]}, {"variable": "side", "value_selector": ["side", "value"]},
-        ]},
+        "end": {
+            "type": "end",
+            "outputs": [
+                {"variable": "note", "value_selector": ["h", "note"]},
+                {"variable": "side", "value_selector": ["side", "value"]},
+            ],
+        },
     },
-    [("s", "h"), ("s", "side"), ("h", "ship", "yes"), ("h", "hold", "no"), ("ship", "end"), ("hold", "end"),
-     ("side", "end")],
+    [
+        ("s", "h"),
+        ("s", "side"),
+        ("h", "ship", "yes"),
+        ("h", "hold", "no"),
+        ("ship", "end"),
+        ("hold", "end"),
+        ("side", "end"),
+    ],
 )
 
 
@@ -83,9 +96,17 @@ async def test_a_resumption_without_an_answer_pauses_again_where_it_was():
 
 async def test_a_human_input_node_inside_an_iteration_fails_instead_of_pausing():
     raw = graph(
-        {"s": {"type": "start"}, "it": {"type": "iteration", "iterator_selector": ["s", "items"],
-                                         "output_selector": ["h", "note"], "start_node_id": "is"},
-         "is": {"type": "iteration-start", "parent": "it"}, "h": {**REVIEW, "parent": "it"}},
+        {
+            "s": {"type": "start"},
+            "it": {
+                "type": "iteration",
+                "iterator_selector": ["s", "items"],
+                "output_selector": ["h", "note"],
+                "start_node_id": "is",
+            },
+            "is": {"type": "iteration-start", "parent": "it"},
+            "h": {**REVIEW, "parent": "it"},
+        },
         [("s", "it"), ("is", "h")],
     )
     engine = GraphEngine(parse_graph(raw), Scripted(), RUN, VariablePool(), FixedClock(), SequentialIds())
@@ -97,10 +118,14 @@ async def test_a_human_input_node_inside_an_iteration_fails_instead_of_pausing()
 def _form(**changes) -> HumanInputForm:
     spec = FormSpec.of("Review", REVIEW)
     at = datetime(2026, 1, 1, tzinfo=UTC)
-    definition = {"form_content": "Ship v3? {{#$output.note#}}", "inputs": list(spec.inputs),
-                  "user_actions": list(spec.actions)}
-    form = HumanInputForm(UUID(int=1), "tok", UUID(int=2), UUID(int=3), UUID(int=4), "h", "Review", definition, at,
-                          at + spec.timeout)
+    definition = {
+        "form_content": "Ship v3? {{#$output.note#}}",
+        "inputs": list(spec.inputs),
+        "user_actions": list(spec.actions),
+    }
+    form = HumanInputForm(
+        UUID(int=1), "tok", UUID(int=2), UUID(int=3), UUID(int=4), "h", "Review", definition, at, at + spec.timeout
+    )
     for name, value in changes.items():
         setattr(form, name, value)
     return form
