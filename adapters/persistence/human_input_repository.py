@@ -5,7 +5,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.persistence.schema import human_input_forms, workflow_pauses
+from adapters.persistence.schema import human_input_forms, workflow_pauses, workflow_runs
+from domain.workflows.entities import RunStatus
 from domain.workflows.human_input import FormStatus, HumanInputForm
 from domain.workflows.pause import PausedRun
 
@@ -86,6 +87,14 @@ class SqlaHumanInputRepository:
                 submitted_by=form.submitted_by,
                 resolved_at=form.resolved_at,
             )
+        )
+        return (await self._session.execute(stmt)).rowcount == 1
+
+    async def wake(self, run_id: UUID, lease_owner: UUID | None) -> bool:
+        stmt = (
+            update(workflow_runs)
+            .where(workflow_runs.c.id == run_id, workflow_runs.c.status == RunStatus.PAUSED.value)
+            .values(status=RunStatus.RUNNING.value, lease_owner=lease_owner)
         )
         return (await self._session.execute(stmt)).rowcount == 1
 

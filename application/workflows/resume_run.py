@@ -50,11 +50,11 @@ class ResumeWorkflowRun:
     async def execute(self, run_id: UUID, task_id: UUID, user: str) -> None:
         async with self._uow() as uow:
             paused = await uow.human_inputs.pause(run_id)
-            if paused is None:
-                return await self._runs.resume(run_id, task_id, user)
             run = await uow.workflow_runs.get(run_id)
             workflow = await uow.workflows.get(run.workflow_id) if run else None
             forms = await uow.human_inputs.forms_of(run_id)
+        if paused is None:  # an async run starting (or one that never paused)
+            return await self._runs.resume(run_id, task_id, user)
         if run is None or workflow is None or run.status is not RunStatus.RUNNING:
             return None
         answered = [(f, a) for f in forms if f.node_id in paused.state.pending_ids and (a := FormAnswer.of(f))]

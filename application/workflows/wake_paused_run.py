@@ -14,7 +14,8 @@ class WakePausedRun:
     resumes it in whichever process takes the job (ResumeWorkflowRun).
 
     Rules: `mark` (inside the caller's transaction, with the answer) turns only a `paused` run back to
-    `running`: a run already going on sees the answer when it pauses again (PauseRun); a run on the
+    `running`, once (a conditional update: two answers racing never queue it twice); a run already going on
+    sees the answer when it pauses again (PauseRun); a run on the
     in-process queue is owned by this process (its lease), one on a durable queue by nobody (the queue
     redelivers it), as for any queued run. `send` queues it; a run the queue refuses fails with the reason.
     """
@@ -29,14 +30,12 @@ class WakePausedRun:
         self._ids = ids
 
     async def mark(self, uow: UnitOfWork, run_id: UUID) -> tuple[WorkflowRun, str] | None:
-        run = await uow.workflow_runs.get(run_id)
         paused = await uow.human_inputs.pause(run_id)
-        if run is None or paused is None or run.status is not RunStatus.PAUSED:
+        owner = None if self._queue.durable else await self._lease.hold()
+        if paused is None or not await uow.human_inputs.wake(run_id, owner):
             return None
-        run.status = RunStatus.RUNNING
-        run.lease_owner = None if self._queue.durable else await self._lease.hold()
-        await uow.workflow_runs.update(run)
-        return run, paused.user
+        run = await uow.workflow_runs.get(run_id)
+        return (run, paused.user) if run is not None else None
 
     async def send(self, run: WorkflowRun, user: str) -> None:
         try:

@@ -83,6 +83,10 @@ class HumanInputRepository(Protocol):
 
     async def resolve(self, form: HumanInputForm) -> bool: ...
 
+    async def wake(self, run_id: UUID, lease_owner: UUID | None) -> bool:
+        """Turns a `paused` run `running` (owned by `lease_owner`); False when it was not paused, so two
+        answers racing to wake one run never both queue it."""
+
     async def expired(self, now: datetime, limit: int) -> list[HumanInputForm]:
         """Waiting forms whose time ran out by `now`, oldest first."""
 
