@@ -289,7 +289,21 @@ class RunWorkflow:
 
     async def _store(self, run: WorkflowRun, event: ev.NodeEvent, nodes: dict[UUID, NodeExecution]) -> None:
         if isinstance(event, ev.NodeStarted):
-            execution = _node_row(run, event)
+            execution = NodeExecution(
+                id=event.execution_id,
+                tenant_id=run.tenant_id,
+                app_id=run.app_id,
+                workflow_id=run.workflow_id,
+                workflow_run_id=run.id,
+                index=event.index,
+                node_id=event.node.id,
+                node_type=event.node.type,
+                title=event.node.title,
+                created_at=event.started_at,
+                created_by_role=run.created_by_role,
+                created_by=run.created_by,
+                predecessor_node_id=event.predecessor_id,
+            )
             nodes[event.execution_id] = execution
             async with self._uow() as uow:
                 await uow.workflow_runs.add_node(execution)
@@ -323,6 +337,7 @@ class RunWorkflow:
 
 
 def _node_row(run: WorkflowRun, event: ev.NodeStarted) -> NodeExecution:
+    """pause/resume: the row a waiting node's NodeStarted made in the paused attempt (as _store makes it)."""
     return NodeExecution(
         id=event.execution_id,
         tenant_id=run.tenant_id,
