@@ -273,6 +273,7 @@ class Container(containers.DeclarativeContainer):
         retrieve=knowledge.retrieve,
         extractor=knowledge.extractor,
         process_lease=maintenance.process_lease,
+        secret_tokens=api_key_secrets,
         invoke_tool=tools.invoke_tool,
         store_tool_files=tools.store_tool_files,
         resolve_files=resolve_files,

@@ -142,6 +142,8 @@ class Settings(BaseSettings):
     EMBEDDINGS_CACHE_CLEAN_CRON: str = "0 2 * * *"
     ORPHAN_UPLOAD_CLEAN_CRON: str = "15 * * * *"
     REAPER_CRON: str = "*/5 * * * *"
+    # Human-input forms past their expiry time out (their runs take the node's timeout edge).
+    HUMAN_INPUT_TIMEOUT_CRON: str = "* * * * *"
     # Each API or worker process generating answers or running workflows holds a lease it renews every third
     # of this; what a process left unfinished is marked failed once its lease lapsed (at once after a
     # restart on the same host, when its pid is gone). See domain/maintenance/leases.py.

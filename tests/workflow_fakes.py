@@ -309,6 +309,10 @@ def sample_run_events() -> list[RunEvent]:
     scope = ev.Scope("it", "iteration", 1)
     usage = NodeUsage(prompt_tokens=3, completion_tokens=2, total_tokens=5, total_price="0.0001", currency="USD")
     loop = ev.NodeRef("lp", "loop", "Twice")
+    required = ev.HumanInputRequired(
+        UUID(int=5), "tok", "review", "Review", "Ship it?", ({"type": "paragraph", "output_variable_name": "comment"},),
+        ({"id": "approve", "title": "Approve", "button_style": "primary"},), {"comment": ""}, later,
+    )
     return [
         ev.WorkflowStarted(UUID(int=1), UUID(int=2), {"ticket": "help"}, at),
         ev.NodeStarted(UUID(int=3), node, 2, "start", at, scope),
@@ -331,6 +335,11 @@ def sample_run_events() -> list[RunEvent]:
             UUID(int=5), ev.NodeRef("agent", "agent", "Agent"), "round-1", "ROUND 1", "success", None, None,
             {"output": "thinking"}, {"elapsed_time": 0.5, "total_tokens": 14},
         ),
+        ev.WorkflowStarted(UUID(int=1), UUID(int=2), {"ticket": "help"}, later, "resumption"),
+        required,
+        ev.WorkflowPaused(UUID(int=1), ("review",), {}, (required,), at, 0.5, 0, 2),
+        ev.HumanInputFormFilled("review", "Review", "Ship it? yes", "approve", "Approve", {"comment": "yes"}),
+        ev.HumanInputFormTimeout("review", "Review", later),
     ]
 
 

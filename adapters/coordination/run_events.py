@@ -10,9 +10,11 @@ from uuid import UUID
 
 import redis.asyncio as redis
 
-from domain.workflows.run_events import RunEvent, from_record
+from domain.workflows.run_events import RunEvent, WorkflowPaused, from_record
 
 EVENTS_TTL_SECONDS = 3600
+# A run paused for a human-input form keeps its events while it may wait (forms default to 36 hours).
+PAUSED_EVENTS_TTL_SECONDS = 8 * 24 * 3600
 
 
 class InProcessRunEventLog:
@@ -49,7 +51,8 @@ class RedisRunEventLog:
     async def append(self, run_id: UUID, event: RunEvent) -> None:
         key = self._key(run_id)
         await self._redis.xadd(key, {"event": json.dumps(event.to_record(), ensure_ascii=False)})
-        await self._redis.expire(key, EVENTS_TTL_SECONDS)
+        paused = isinstance(event, WorkflowPaused)
+        await self._redis.expire(key, PAUSED_EVENTS_TTL_SECONDS if paused else EVENTS_TTL_SECONDS)
 
     async def read(self, run_id: UUID, after: int, wait: float) -> list[tuple[int, RunEvent]]:
         key = self._key(run_id)

@@ -166,6 +166,7 @@ def _message_values(m: Message) -> dict:
 _INSERT_MESSAGE = messages.insert()
 _UPDATE_MESSAGE = update(messages).where(messages.c.id == bindparam("_message_id"))
 _GENERATING = MessageStatus.GENERATING.value
+_UNANSWERED = (_GENERATING, MessageStatus.PAUSED.value)  # a paused chatflow's partial answer is no turn yet
 # The answer streamed so far: this one column, and only while the message is still generating.
 _SAVE_PROGRESS = (
     update(messages)
@@ -206,7 +207,7 @@ class SqlaMessageRepository:
         m = messages
         stmt = (
             select(m)
-            .where(m.c.conversation_id == conversation_id, m.c.answer != "", m.c.status != _GENERATING)
+            .where(m.c.conversation_id == conversation_id, m.c.answer != "", m.c.status.notin_(_UNANSWERED))
             .order_by(desc(m.c.created_at), desc(m.c.id))
             .limit(limit)
         )

@@ -7,12 +7,13 @@ waits on the other, and no statement touches more than one batch.
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.persistence import maintenance_indexes  # noqa: F401  (the indexes these queries walk)
 from adapters.persistence.schema import (
+    human_input_forms,
     messages,
     upload_files,
     workflow_app_logs,
@@ -93,8 +94,14 @@ async def fail_run_batch(engine: AsyncEngine, *where, reason: str, at: datetime,
 
 class SqlaStaleRunStore(_Batches):
     async def fail_running(self, started_before: datetime, reason: str, at: datetime, limit: int) -> int:
+        # A run resumed after a pause (human input) started its current attempt when its form was answered.
+        forms = human_input_forms
+        resumed_since = exists().where(
+            forms.c.workflow_run_id == workflow_runs.c.id, forms.c.resolved_at >= started_before
+        )
         return await fail_run_batch(
-            self._engine, workflow_runs.c.created_at < started_before, reason=reason, at=at, limit=limit
+            self._engine, workflow_runs.c.created_at < started_before, ~resumed_since, reason=reason, at=at,
+            limit=limit,
         )
 
 

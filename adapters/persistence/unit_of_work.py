@@ -7,6 +7,7 @@ from adapters.persistence.conversation_repositories import (
     SqlaFeedbackRepository,
     SqlaMessageRepository,
 )
+from adapters.persistence.human_input_repository import SqlaHumanInputRepository
 from adapters.persistence.mcp_repositories import SqlaAppMcpServerRepository
 from adapters.persistence.model_repositories import SqlaAppModelConfigRepository, SqlaProviderRepository
 from adapters.persistence.session_scope import SessionUnitOfWork
@@ -42,3 +43,4 @@ class SqlaUnitOfWork(SessionUnitOfWork):
         self.workflows = SqlaWorkflowRepository(session)
         self.workflow_runs = SqlaWorkflowRunRepository(session)
         self.app_mcp_servers = SqlaAppMcpServerRepository(session)
+        self.human_inputs = SqlaHumanInputRepository(session)

@@ -30,7 +30,7 @@ from domain.shared.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.telemetry.ports import TraceDispatcher
 from domain.telemetry.records import EventTimes
 from domain.workflows import run_events as ev
-from domain.workflows.engine import RunFinished
+from domain.workflows.engine import RunFinished, RunPaused
 from domain.workflows.entities import Workflow, WorkflowRun
 from domain.workflows.graph import parse_graph
 from domain.workflows.ports import RunEventLog
@@ -196,18 +196,33 @@ class RunChatflow:
             "conversation_id": str(conversation.id), "dialogue_count": conversation.dialogue_count + 1,
         }
         pool = VariablePool(system=system, environment=environment_variables(workflow), conversation=variables)
-        setup = RunSetup(user, pool, history=tuple((m.query, m.answer) for m in earlier))
+        history = tuple((m.query, m.answer) for m in earlier)
+        setup = RunSetup(user, pool, history=history, message_id=message.id, conversation_id=conversation.id)
         self._generations.spawn(self._answer(handle, workflow, setup))
         return handle
 
-    async def _answer(self, handle: ChatflowHandle, workflow: Workflow, setup: RunSetup) -> None:
+    async def answer(self, handle: ChatflowHandle, workflow: Workflow, setup: RunSetup) -> RunFinished | RunPaused:
+        """Answers with a run prepared elsewhere: a paused chatflow going on (ResumeWorkflowRun), its
+        message `generating` again with this process as owner."""
+        return await self._answer(handle, workflow, setup)
+
+    async def _answer(self, handle: ChatflowHandle, workflow: Workflow, setup: RunSetup) -> RunFinished | RunPaused:
         progress = AnswerProgress(self._uow, handle.message.id)
+        if handle.message.answer:  # a resumed chatflow: what it answered before its pause stays
+            progress.add(handle.message.answer)
+
+        paused = False
 
         async def publish(event: ev.RunEvent) -> None:
+            nonlocal paused
             # In a chatflow the response text is the message's answer.
             if isinstance(event, ev.TextChunk):
                 progress.add(event.text)
                 event = ev.AnswerChunk(event.text)
+            elif isinstance(event, ev.HumanInputRequired | ev.WorkflowPaused) and not paused:
+                # Before anyone can see a form's token, so an answer never finds the message still generating.
+                paused = True
+                await self._paused(handle, progress.text)
             await handle.stream.publish(event)
 
         try:
@@ -216,7 +231,19 @@ class RunChatflow:
         except asyncio.CancelledError:
             await self._interrupted(handle, progress.text)
             raise
+        if isinstance(outcome, RunPaused):
+            return outcome
         await self._settle(handle, outcome)
+        return outcome
+
+    async def _paused(self, handle: ChatflowHandle, answered: str) -> None:
+        """The run waits for people: the message keeps the answer streamed so far, `paused`, owned by no
+        process (the resumed run completes or fails it)."""
+        message = handle.message
+        message.status, message.answer, message.lease_owner = MessageStatus.PAUSED, answered, None
+        async with self._uow() as uow:
+            await uow.messages.update(message)
+            await uow.commit()
 
     async def _interrupted(self, handle: ChatflowHandle, answer: str) -> None:
         message = handle.message

@@ -1,12 +1,13 @@
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
 from application.conversations.generations import Generations
 from application.files.resolve_files import ResolveFiles
+from application.workflows.pause_run import PauseRun
 from application.workflows.run_handle import WorkflowRunHandle
 from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.errors import NotWorkflowApp
@@ -22,10 +23,11 @@ from domain.shared.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.telemetry.ports import TraceDispatcher
 from domain.telemetry.records import EventTimes
 from domain.workflows import run_events as ev
-from domain.workflows.engine import GraphEngine, Limits, RunFinished
+from domain.workflows.engine import GraphEngine, Limits, RunFinished, RunPaused
 from domain.workflows.entities import NodeExecution, NodeStatus, RunStatus, Workflow, WorkflowRun
 from domain.workflows.graph import parse_graph
-from domain.workflows.nodes import NodeExecutors, RunContext
+from domain.workflows.nodes import NodeExecutors, NodeResult, RunContext
+from domain.workflows.pause import PausedRun, WalkState
 from domain.workflows.ports import RunEventLog
 from domain.workflows.variables import VariablePool
 
@@ -60,6 +62,12 @@ class RunSetup:
     history: tuple[tuple[str, str], ...] = ()
     # How many workflow tools deep this run is (a workflow called as a tool by another run's tool node).
     call_depth: int = 0
+    # pause/resume (human input): a chatflow's message, kept with a paused run; and, when a paused run goes
+    # on, its walk and the results of its answered nodes (then `pool` is the walk's, restored).
+    message_id: UUID | None = None
+    conversation_id: UUID | None = None
+    resume: tuple[WalkState, Mapping[str, NodeResult]] | None = None
+    announcements: tuple[ev.RunEvent, ...] = ()  # sent right after WorkflowStarted (the forms' answers)
 
 
 def system_variables(run: WorkflowRun, workflow: Workflow, user: str) -> dict[str, Any]:
@@ -107,9 +115,11 @@ class RunWorkflow:
         ids: IdGenerator,
         limits: Limits,
         lease: WorkLease,
+        pauses: PauseRun,
         files: ResolveFiles | None = None,
     ) -> None:
         self._uow = uow
+        self._pauses = pauses
         self._lease = lease
         self._files = files
         self._executors = executors
@@ -247,16 +257,18 @@ class RunWorkflow:
 
     async def drive(
         self, handle: WorkflowRunHandle, workflow: Workflow, setup: RunSetup, publish: Publish
-    ) -> RunFinished:
-        """Runs a prepared run (its row stored, its stop registered) to its end: stores each node and the
-        finished run, hands every event to `publish` in order, and returns how the graph ended."""
+    ) -> RunFinished | RunPaused:
+        """Runs a prepared run (its row stored, its stop registered) to its end or its pause: stores each
+        node and the finished (or paused: PauseRun) run, hands every event to `publish` in order, and
+        returns how the graph ended."""
         run = handle.run
         context = RunContext(
             run.tenant_id, run.app_id, workflow.id, run.id, setup.user, call_depth=setup.call_depth,
             history=setup.history,
         )
+        graph = parse_graph(workflow.graph)
         engine = GraphEngine(
-            parse_graph(workflow.graph),
+            graph,
             self._executors,
             context,
             setup.pool,
@@ -264,11 +276,29 @@ class RunWorkflow:
             self._ids,
             self._limits,
             should_stop=lambda: self._stops.is_stopped(handle.task_id),
+            resume=setup.resume,
         )
-        await publish(ev.WorkflowStarted.of(run))
+        await publish(ev.WorkflowStarted.of(run, "resumption" if setup.resume else "initial"))
+        for announcement in setup.announcements:
+            await publish(announcement)
         nodes: dict[UUID, NodeExecution] = {}
+        if setup.resume is not None:  # pause/resume: the waiting nodes' rows were stored by the paused attempt
+            for pending in setup.resume[0].pending:
+                node = graph.nodes[pending.node_id]
+                started = ev.NodeStarted(
+                    pending.execution_id, ev.NodeRef.of(node), pending.index, pending.predecessor_id,
+                    pending.started_at,
+                )
+                nodes[pending.execution_id] = _node_row(run, started)
         try:
             async for event in engine.run(run.inputs):
+                if isinstance(event, RunPaused):  # pause/resume
+                    paused = PausedRun(
+                        run.id, setup.user, event.state, self._clock.now(), setup.message_id, setup.conversation_id,
+                        setup.history,
+                    )
+                    await self._pauses.execute(run, graph, paused, list(nodes.values()), publish)
+                    return event
                 if isinstance(event, RunFinished):
                     await self._finish(run, event)
                     await publish(ev.WorkflowFinished.of(run))
@@ -346,6 +376,25 @@ class RunWorkflow:
         async with self._uow() as uow:
             await uow.workflow_runs.update(run)
             await uow.commit()
+
+
+def _node_row(run: WorkflowRun, event: ev.NodeStarted) -> NodeExecution:
+    """pause/resume: the row a waiting node's NodeStarted made in the paused attempt (as _store makes it)."""
+    return NodeExecution(
+        id=event.execution_id,
+        tenant_id=run.tenant_id,
+        app_id=run.app_id,
+        workflow_id=run.workflow_id,
+        workflow_run_id=run.id,
+        index=event.index,
+        node_id=event.node.id,
+        node_type=event.node.type,
+        title=event.node.title,
+        created_at=event.started_at,
+        created_by_role=run.created_by_role,
+        created_by=run.created_by,
+        predecessor_node_id=event.predecessor_id,
+    )
 
 
 def _stored_metadata(event: ev.NodeFinished) -> dict[str, Any]:

@@ -26,6 +26,9 @@ class MessageStatus(StrEnum):
     NORMAL = "normal"
     ERROR = "error"
     GENERATING = "generating"
+    # Beyond Dify too: a chatflow's message whose run waits for a human (a human-input form); no process
+    # holds it, so the orphan reaper leaves it; the resumed run completes or fails it.
+    PAUSED = "paused"
 
 
 @dataclass

@@ -15,7 +15,7 @@ from domain.models.ports import ProviderRepository
 from domain.telemetry.ports import TelemetryRepository
 from domain.tenancy.ports import AccountRepository, SetupRepository, TenantRepository
 from domain.tools.mcp import AppMcpServerRepository
-from domain.workflows.ports import WorkflowRepository, WorkflowRunRepository
+from domain.workflows.ports import HumanInputRepository, WorkflowRepository, WorkflowRunRepository
 
 
 class UnitOfWork(Protocol):
@@ -43,6 +43,7 @@ class UnitOfWork(Protocol):
     workflows: WorkflowRepository
     workflow_runs: WorkflowRunRepository
     app_mcp_servers: AppMcpServerRepository
+    human_inputs: HumanInputRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -3,7 +3,7 @@ as an async stream of events, ending with RunFinished. It adds what a run has be
 limit, a stop from outside, and one final outcome whatever happened."""
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,16 +12,17 @@ from domain.shared.ids import IdGenerator
 from domain.workflows import run_events as ev
 from domain.workflows.entities import RunStatus
 from domain.workflows.graph import Graph
-from domain.workflows.nodes import NodeExecutors, RunContext
+from domain.workflows.nodes import NodeExecutors, NodeResult, RunContext
+from domain.workflows.pause import RunPaused, WalkState
 from domain.workflows.response_stream import ResponseCoordinator
 from domain.workflows.subgraph import SubgraphRunner
 from domain.workflows.variables import VariablePool
 from domain.workflows.walk import Limits, RunAborted, RunServices, Walk
 
-__all__ = ["ENGINE_TYPES", "GraphEngine", "Limits", "RunFinished"]
+__all__ = ["ENGINE_TYPES", "GraphEngine", "Limits", "RunFinished", "RunPaused"]
 
 # Node types the engine runs itself (no executor needed).
-ENGINE_TYPES = frozenset({"start", "iteration", "iteration-start", "loop", "loop-start", "loop-end"})
+ENGINE_TYPES = frozenset({"start", "iteration", "iteration-start", "loop", "loop-start", "loop-end", "human-input"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,20 +54,22 @@ class GraphEngine:
         ids: IdGenerator,
         limits: Limits = Limits(),
         should_stop: Callable[[], Awaitable[bool]] | None = None,
+        resume: tuple[WalkState, Mapping[str, NodeResult]] | None = None,
     ) -> None:
         self._graph = graph
+        self._resume = resume  # pause/resume: the paused walk and the results of its answered nodes
         self._pool = pool
         self._should_stop = should_stop
         self._events: asyncio.Queue = asyncio.Queue()
         self._services = RunServices(executors, run, clock, ids, self._emit, limits)
 
-    async def run(self, inputs: dict) -> AsyncIterator[ev.NodeEvent | RunFinished]:
+    async def run(self, inputs: dict) -> AsyncIterator[ev.NodeEvent | RunFinished | RunPaused]:
         driver = asyncio.create_task(self._drive(inputs))
         try:
             while True:
                 item = await self._events.get()
                 yield item
-                if isinstance(item, RunFinished):
+                if isinstance(item, RunFinished | RunPaused):
                     return
         finally:
             driver.cancel()
@@ -81,7 +84,11 @@ class GraphEngine:
         walking: asyncio.Task | None = None
         try:
             async with asyncio.timeout(limits.max_seconds):
-                walking = asyncio.create_task(walk.run())
+                if self._resume is not None:  # pause/resume
+                    walk.restore(self._resume[0])
+                    walking = asyncio.create_task(walk.resume(self._resume[1]))
+                else:
+                    walking = asyncio.create_task(walk.run())
                 waiting = {walking} | ({watcher} if watcher else set())
                 done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
                 if walking not in done:
@@ -89,6 +96,9 @@ class GraphEngine:
                     await asyncio.gather(walking, return_exceptions=True)
                     raise RunAborted(RunStatus.STOPPED, "Workflow execution stopped by the user.")
                 walking.result()
+            if walk.pending:  # pause/resume: nothing more can run until someone answers
+                await self._emit(RunPaused(walk.state()))
+                return
             handled = self._services.counters.exceptions
             status = RunStatus.PARTIAL_SUCCEEDED if handled else RunStatus.SUCCEEDED
             await self._finish(status, walk.outputs, None, walk.answer)

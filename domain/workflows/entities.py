@@ -17,6 +17,7 @@ class RunStatus(StrEnum):
     FAILED = "failed"
     STOPPED = "stopped"
     PARTIAL_SUCCEEDED = "partial-succeeded"  # it ended, but some nodes failed and their failure was handled
+    PAUSED = "paused"  # waiting for a human (a human-input form); any process resumes it (domain/workflows/pause.py)
 
     @property
     def succeeded(self) -> bool:
@@ -28,6 +29,7 @@ class NodeStatus(StrEnum):
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     EXCEPTION = "exception"  # it failed, and its error strategy (fail-branch, default values) handled it
+    PAUSED = "paused"  # a human-input node waiting for its form (its run is paused)
 
 
 @dataclass
@@ -88,7 +90,7 @@ class WorkflowRun:
 
     @property
     def ended(self) -> bool:
-        return self.status is not RunStatus.RUNNING
+        return self.status not in (RunStatus.RUNNING, RunStatus.PAUSED)
 
     def finish(
         self,

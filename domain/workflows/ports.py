@@ -4,6 +4,8 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from domain.workflows.entities import NodeExecution, Workflow, WorkflowRun
+from domain.workflows.human_input import HumanInputForm
+from domain.workflows.pause import PausedRun
 from domain.workflows.run_events import RunEvent
 
 
@@ -57,6 +59,36 @@ class WorkflowRunRepository(Protocol):
         self, app_id: UUID, filters: RunLogFilter, *, page: int, limit: int
     ) -> tuple[list[RunLogEntry], int]:
         """Newest first, with the total count for the filters."""
+
+
+class HumanInputRepository(Protocol):
+    """Paused runs' states and their human-input forms.
+
+    Contract: a run has at most one stored pause (`save_pause` replaces it); a form's token is unique;
+    `resolve` stores an answer (submitted or timed out) only while the form still waits, and says whether
+    it did, so two answers racing for one form never both win.
+    """
+
+    async def save_pause(self, paused: PausedRun) -> None: ...
+
+    async def pause(self, run_id: UUID) -> PausedRun | None: ...
+
+    async def delete_pause(self, run_id: UUID) -> None: ...
+
+    async def add_form(self, form: HumanInputForm) -> None: ...
+
+    async def form_by_token(self, token: str) -> HumanInputForm | None: ...
+
+    async def forms_of(self, run_id: UUID) -> list[HumanInputForm]: ...
+
+    async def resolve(self, form: HumanInputForm) -> bool: ...
+
+    async def wake(self, run_id: UUID, lease_owner: UUID | None) -> bool:
+        """Turns a `paused` run `running` (owned by `lease_owner`); False when it was not paused, so two
+        answers racing to wake one run never both queue it."""
+
+    async def expired(self, now: datetime, limit: int) -> list[HumanInputForm]:
+        """Waiting forms whose time ran out by `now`, oldest first."""
 
 
 class DslCodec(Protocol):

@@ -44,6 +44,14 @@ class ResponseCoordinator:
                 self._responses.append(_Response(node_id, list(streamed)))
             self._ancestors[node_id] = _ancestors(self.graph, node_id)
 
+    def state(self) -> tuple[tuple[int, int], ...]:
+        """How far each response has streamed, (position, done), to go on after a pause."""
+        return tuple((r.position, int(r.done)) for r in self._responses)
+
+    def restore(self, state: tuple[tuple[int, ...], ...]) -> None:
+        for response, (position, done) in zip(self._responses, state, strict=False):
+            response.position, response.done = position, bool(done)
+
     def _is_llm(self, node_id: str) -> bool:
         return node_id in self.graph.nodes and self.graph.nodes[node_id].type in STREAMING_NODES
 

@@ -68,10 +68,11 @@ class WorkflowStarted(_Recorded):
     workflow_id: UUID
     inputs: dict[str, Any]
     created_at: datetime
+    reason: str = "initial"  # "resumption" when a paused run goes on
 
     @classmethod
-    def of(cls, run: WorkflowRun) -> "WorkflowStarted":
-        return cls(run.id, run.workflow_id, run.inputs, run.created_at)
+    def of(cls, run: WorkflowRun, reason: str = "initial") -> "WorkflowStarted":
+        return cls(run.id, run.workflow_id, run.inputs, run.created_at, reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,13 +230,65 @@ class AgentLog(_Recorded):
         )
 
 
+@dataclass(frozen=True, slots=True)
+class HumanInputRequired(_Recorded):
+    """A human-input node made its form and the run waits for it (sent before WorkflowPaused)."""
+
+    kind: ClassVar[str] = "human_input_required"
+    form_id: UUID
+    form_token: str
+    node_id: str
+    node_title: str
+    form_content: str
+    inputs: tuple[dict[str, Any], ...]
+    actions: tuple[dict[str, Any], ...]
+    resolved_default_values: dict[str, Any]
+    expiration_time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowPaused(_Recorded):
+    """The run waits (its state is stored); a live stream ends here, the run goes on in any process."""
+
+    kind: ClassVar[str] = "workflow_paused"
+    run_id: UUID
+    paused_nodes: tuple[str, ...]
+    outputs: dict[str, Any]
+    reasons: tuple[HumanInputRequired, ...]
+    created_at: datetime
+    elapsed_time: float
+    total_tokens: int
+    total_steps: int
+
+
+@dataclass(frozen=True, slots=True)
+class HumanInputFormFilled(_Recorded):
+    kind: ClassVar[str] = "human_input_form_filled"
+    node_id: str
+    node_title: str
+    rendered_content: str
+    action_id: str
+    action_text: str
+    submitted_data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class HumanInputFormTimeout(_Recorded):
+    kind: ClassVar[str] = "human_input_form_timeout"
+    node_id: str
+    node_title: str
+    expiration_time: datetime
+
+
 # What the engine's walks report while nodes run.
 NodeEvent = (
     NodeStarted | NodeRetried | NodeFinished | TextChunk | ContainerStarted | ContainerNext | ContainerCompleted
     | AgentLog
 )
 
-RunEvent = WorkflowStarted | NodeEvent | WorkflowFinished | AnswerChunk | MessageEnd
+HumanInputEvent = HumanInputRequired | WorkflowPaused | HumanInputFormFilled | HumanInputFormTimeout
+
+RunEvent = WorkflowStarted | NodeEvent | WorkflowFinished | AnswerChunk | MessageEnd | HumanInputEvent
 
 KINDS: dict[str, type] = {cls.kind: cls for cls in get_args(RunEvent)}
 if len(KINDS) != len(get_args(RunEvent)):  # a record must name exactly one class

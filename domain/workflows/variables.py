@@ -48,6 +48,16 @@ class VariablePool:
     def conversation_variables(self) -> dict[str, Any]:
         return dict(self._values[CONVERSATION])
 
+    def snapshot(self) -> dict[str, dict[str, Any]]:
+        """Every value, by owner (JSON values: what a paused run stores)."""
+        return {key: dict(values) for key, values in self._values.items()}
+
+    @classmethod
+    def restored(cls, snapshot: Mapping[str, Mapping[str, Any]]) -> "VariablePool":
+        pool = cls()
+        pool._values.update({key: dict(values) for key, values in snapshot.items()})
+        return pool
+
     def copy(self) -> "VariablePool":
         """A pool for a container's round (iteration item, loop round): sees everything, writes apart."""
         clone = VariablePool()

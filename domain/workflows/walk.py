@@ -11,17 +11,20 @@ needs to import the other.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 from uuid import UUID
 
 from domain.shared.clock import Clock
+from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
 from domain.workflows import run_events as ev
 from domain.workflows.entities import NodeStatus, RunStatus
 from domain.workflows.graph import Edge, Graph, Node
+from domain.workflows.human_input import FormSpec
 from domain.workflows.nodes import NodeContext, NodeExecutors, NodeFailed, NodeResult, RunContext
+from domain.workflows.pause import PAUSING_TYPES, PendingNode, WalkState
 from domain.workflows.response_stream import ResponseCoordinator
 from domain.workflows.variables import VariablePool
 
@@ -93,16 +96,78 @@ class Walk:
         self.outputs: dict = {}
         self.answer = ""
         self.ended_early = False  # a loop-end node was reached
+        self.pending: dict[str, PendingNode] = {}  # pause/resume: nodes waiting outside the run
 
     async def run(self) -> None:
         running: dict[asyncio.Task, str] = {}
         self._start(self.graph.root_id, None, running)
+        await self._walk(running)
+
+    # --- pause/resume (human input, see pause.py): a pending node's task returns None and leaves its edges
+    # undecided; the walk goes on elsewhere until nothing can run, its state is kept, and `resume` finishes
+    # the answered pending nodes in a new walk restored from that state.
+
+    async def resume(self, results: Mapping[str, NodeResult]) -> None:
+        running: dict[asyncio.Task, str] = {}
+        for node_id, result in results.items():
+            pending = self.pending.pop(node_id, None)
+            if pending is None:
+                continue
+            node, succeeded = self.graph.nodes[node_id], NodeStatus.SUCCEEDED
+            await self._done(
+                pending.execution_id,
+                node,
+                pending.index,
+                pending.predecessor_id,
+                pending.started_at,
+                succeeded,
+                result,
+                None,
+                0,
+            )
+            for ready, predecessor in await self._settle(node_id, (succeeded, result)):
+                self._start(ready, predecessor, running)
+        await self._walk(running)
+
+    def state(self) -> WalkState:
+        c = self.services.counters
+        return WalkState(
+            edges=dict(self._edges),
+            started=tuple(sorted(self.started)),
+            finished=tuple(sorted(self.finished)),
+            skipped=tuple(sorted(self.skipped)),
+            outputs=dict(self.outputs),
+            answer=self.answer,
+            pending=tuple(self.pending.values()),
+            pool=self.pool.snapshot(),
+            responses=self._coordinator.state() if self._coordinator else (),
+            steps=c.steps,
+            tokens=c.tokens,
+            exceptions=c.exceptions,
+        )
+
+    def restore(self, state: WalkState) -> None:
+        self._edges.update(state.edges)
+        self.started, self.finished, self.skipped = set(state.started), set(state.finished), set(state.skipped)
+        self.outputs, self.answer = dict(state.outputs), state.answer
+        self.pending = {p.node_id: p for p in state.pending}
+        c = self.services.counters
+        c.steps, c.tokens, c.exceptions = state.steps, state.tokens, state.exceptions
+        if self._coordinator is not None:
+            self._coordinator.restore(state.responses)
+
+    # --- end pause/resume
+
+    async def _walk(self, running: dict[asyncio.Task, str]) -> None:
         try:
             while running:
                 done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     node_id = running.pop(task)
-                    for ready, predecessor in await self._settle(node_id, task.result()):
+                    outcome = task.result()
+                    if outcome is None:  # pending (pause/resume): its edges stay undecided
+                        continue
+                    for ready, predecessor in await self._settle(node_id, outcome):
                         self._start(ready, predecessor, running)
                 if self.ended_early:
                     break
@@ -121,10 +186,20 @@ class Walk:
             raise RunAborted(RunStatus.FAILED, f"Max steps {limits.max_steps} reached.")
         running[asyncio.create_task(self._execute(self.graph.nodes[node_id], predecessor))] = node_id
 
-    async def _execute(self, node: Node, predecessor: str | None) -> tuple[NodeStatus, NodeResult]:
+    async def _execute(self, node: Node, predecessor: str | None) -> tuple[NodeStatus, NodeResult] | None:
         s = self.services
         execution_id, index, started = s.ids.new_id(), s.counters.steps, s.clock.now()
         await s.emit(ev.NodeStarted(execution_id, ev.NodeRef.of(node), index, predecessor, started, self.scope))
+        if node.type in PAUSING_TYPES:  # pause/resume: the node waits; only the top level can keep its state
+            try:
+                FormSpec.of(node.title, node.data)
+            except InvalidParam as invalid:
+                return await self._handle_failure(execution_id, node, index, predecessor, started, invalid.message, 0)
+            if self.scope is None:
+                self.pending[node.id] = PendingNode(execution_id, node.id, index, predecessor, started)
+                return None
+            error = f"A {node.type} node cannot run inside an iteration or a loop in weir yet."
+            return await self._handle_failure(execution_id, node, index, predecessor, started, error, 0)
         retry = node.data.get("retry_config") or {}
         attempts = 1 + (int(retry.get("max_retries") or 0) if retry.get("retry_enabled") else 0)
         error = ""

@@ -12,6 +12,8 @@ from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
 from application.agents.toolbox import InvokeThrough
 from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
 from application.workflows.copy_app import CopyApp
+from application.workflows.expire_human_input_forms import ExpireHumanInputForms
+from application.workflows.get_human_input_form import GetHumanInputForm
 from application.workflows.manage_workflow import GetDraft, PublishWorkflow, SyncDraft
 from application.workflows.nodes.agent import AgentExecutor
 from application.workflows.nodes.document_extractor import DocumentExtractorExecutor
@@ -23,10 +25,14 @@ from application.workflows.nodes.registry import BuiltinNodeExecutors, builtin_n
 from application.workflows.nodes.response_nodes import AnswerExecutor, EndExecutor
 from application.workflows.nodes.tool import ToolNodeExecutor
 from application.workflows.nodes.vision import NodeVision
+from application.workflows.pause_run import PauseRun
 from application.workflows.queries import GetWorkflowRun, ListWorkflowLogs, ReadRunEvents
+from application.workflows.resume_run import ResumeWorkflowRun
 from application.workflows.run_chatflow import RunChatflow
 from application.workflows.run_workflow import RunWorkflow
 from application.workflows.start_async_run import StartAsyncWorkflowRun
+from application.workflows.submit_human_input_form import SubmitHumanInputForm
+from application.workflows.wake_paused_run import WakePausedRun
 from domain.workflows.engine import ENGINE_TYPES, Limits
 
 
@@ -98,6 +104,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     image_parts = providers.Dependency()
     prepare_sent_files = providers.Dependency()
     tool_providers = providers.Dependency()  # the tools context's ToolProviders (agent node)
+    secret_tokens = providers.Dependency()  # the root's SecretTokenGenerator (human-input form tokens)
 
     code_runner = providers.Singleton(
         SubprocessCodeRunner,
@@ -146,19 +153,16 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     get_workflow_run = providers.Factory(GetWorkflowRun, uow_factory)
     list_workflow_logs = providers.Factory(ListWorkflowLogs, uow_factory)
     read_run_events = providers.Factory(ReadRunEvents, uow_factory, run_event_log)
+    # Human input: paused runs, their forms, and their resumption from the `workflow` queue.
+    wake_paused_run = providers.Factory(WakePausedRun, uow_factory, run_queue, process_lease, clock, ids)
+    pause_run = providers.Factory(PauseRun, uow_factory, secret_tokens, wake_paused_run, clock, ids)
+    get_human_input_form = providers.Factory(GetHumanInputForm, uow_factory, clock)
+    submit_human_input_form = providers.Factory(SubmitHumanInputForm, uow_factory, wake_paused_run, clock)
+    expire_human_input_forms = providers.Factory(ExpireHumanInputForms, uow_factory, wake_paused_run, clock)
+
     run_workflow = providers.Factory(
-        RunWorkflow,
-        uow_factory,
-        executors,
-        stop_signals,
-        trace_dispatcher,
-        run_event_log,
-        generations,
-        clock,
-        ids,
-        limits,
-        process_lease,
-        resolve_files,
+        RunWorkflow, uow_factory, executors, stop_signals, trace_dispatcher, run_event_log, generations, clock,
+        ids, limits, process_lease, pause_run, resolve_files,
     )
     start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue, generations)
     run_chatflow = providers.Factory(
@@ -173,4 +177,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
         ids,
         process_lease,
         prepare_sent_files,
+    )
+    resume_workflow_run = providers.Factory(
+        ResumeWorkflowRun, uow_factory, run_workflow, run_chatflow, run_event_log, stop_signals, process_lease
     )

@@ -1,5 +1,7 @@
 """The Quart application: Service API under /v1, console API under /console/api, /health."""
 
+import asyncio
+import logging
 from datetime import timedelta
 
 from quart import Quart
@@ -36,13 +38,24 @@ from entrypoints.http.limits import MULTIPART_OVERHEAD_BYTES, bounded_request_cl
 from entrypoints.http.metrics import bp as metrics_bp
 from entrypoints.http.query import check_url
 from entrypoints.http.request_log import register_request_log
-from entrypoints.http.service_api import app_info, chat, conversations, feedback, files
+from entrypoints.http.service_api import app_info, chat, conversations, feedback, files, human_input
 from entrypoints.http.service_api import workflows as service_workflows
 from entrypoints.http.version_headers import register_version_headers
 from entrypoints.settings import SERVER_VERSION
 from entrypoints.worker.knowledge_tasks import recover_lost_documents
 
 UPLOAD_LIMITS = ("file_mb", "image_mb", "video_mb", "audio_mb")
+FORM_TIMEOUT_SWEEP_SECONDS = 60
+
+
+async def expire_forms_every_minute(container: Container) -> None:
+    """Without Redis no scheduler runs: this process times out the human-input forms nobody answered."""
+    while True:
+        try:
+            await container.workflows.expire_human_input_forms().execute()
+        except Exception:  # the database away for a moment: the next sweep tries again
+            logging.getLogger("weir.workflow").warning("could not time out human-input forms", exc_info=True)
+        await asyncio.sleep(FORM_TIMEOUT_SWEEP_SECONDS)
 
 
 def create_app(container: Container) -> Quart:
@@ -60,7 +73,7 @@ def create_app(container: Container) -> Quart:
     app.register_blueprint(metrics_bp)
     app.register_blueprint(file_preview.bp)
     app.register_blueprint(app_info.bp, url_prefix="/v1")
-    for service_bp in (chat.bp, conversations.bp, feedback.bp, files.bp, service_workflows.bp):
+    for service_bp in (chat.bp, conversations.bp, feedback.bp, files.bp, service_workflows.bp, human_input.bp):
         app.register_blueprint(service_bp, url_prefix="/v1")
     knowledge_bps = (datasets.bp, documents.bp, metadata.bp, processing.bp, retrieval.bp, segments.bp, dataset_tags.bp)
     for knowledge_bp in knowledge_bps:
@@ -110,9 +123,13 @@ def create_app(container: Container) -> Quart:
         if isinstance(broker, InMemoryBroker):
             # No beat runs beside the in-process broker: finish app deletions an earlier process left half-done.
             await container.maintenance.resume_app_deletions(stalled_after=timedelta(0)).execute()
+            # ... and time out human-input forms here (the beat's job with Redis), now and every minute.
+            app.extensions["weir.form_timeouts"] = asyncio.create_task(expire_forms_every_minute(container))
 
     @app.after_serving
     async def stop_queue_and_pools() -> None:
+        if (timeouts := app.extensions.pop("weir.form_timeouts", None)) is not None:
+            timeouts.cancel()
         if isinstance(broker, InMemoryBroker):
             await broker.wait_all()  # in-process tasks are not abandoned at shutdown
         await broker.shutdown()

@@ -10,6 +10,7 @@ from domain.tenancy import errors as tenancy
 from domain.tools import errors as tools
 from domain.workflows import entities as workflow_entities
 from domain.workflows import graph as workflow_graph
+from domain.workflows import human_input
 
 # Most specific first: the first class in an exception's MRO found here decides.
 DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
@@ -39,6 +40,9 @@ DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
     workflow_graph.InvalidGraph: ("invalid_param", 400),
     tools.ToolInvokeError: ("tool_invoke_error", 400),
     workflow_entities.DraftWorkflowNotExist: ("draft_workflow_not_exist", 404),
+    human_input.FormAlreadySubmitted: ("human_input_form_submitted", 412),
+    human_input.FormExpired: ("human_input_form_expired", 412),
+    human_input.InvalidFormData: ("invalid_form_data", 400),
     # The Knowledge API's own codes.
     knowledge.DatasetNameDuplicate: ("dataset_name_duplicate", 409),
     knowledge.DatasetNotInitialized: ("dataset_not_initialized", 400),

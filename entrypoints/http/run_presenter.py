@@ -24,6 +24,7 @@ from domain.workflows import run_events as ev
 from domain.workflows.entities import WorkflowRun
 from domain.workflows.ports import RunLogEntry
 from entrypoints.http.file_urls import with_file_urls
+from entrypoints.http.human_input_presenter import HUMAN_INPUT_PAYLOADS, workflow_paused_data
 from entrypoints.http.presenters import agent_thought_json, epoch
 
 ErrorCodes = Callable[[DomainError], tuple[str, int]]  # Dify's (code, HTTP status) of an error
@@ -61,6 +62,7 @@ def _workflow_started(event: ev.WorkflowStarted) -> dict[str, Any]:
         "workflow_id": str(event.workflow_id),
         "inputs": event.inputs,
         "created_at": epoch(event.created_at),
+        "reason": event.reason,
     }
 
 
@@ -188,6 +190,7 @@ _RUN_PAYLOADS: dict[type, _Payload] = {
     ev.AnswerChunk: lambda e: ("message", {"answer": e.text}),
     ev.MessageEnd: lambda e: ("message_end", {"metadata": e.metadata}),
     ev.AgentLog: lambda e: ("agent_log", _agent_log(e)),
+    **HUMAN_INPUT_PAYLOADS,
 }
 
 
@@ -206,6 +209,21 @@ def workflow_stream_event(handle: WorkflowRunHandle, event: ev.RunEvent) -> dict
 
 def workflow_blocking(handle: WorkflowRunHandle, finished: ev.WorkflowFinished) -> dict[str, Any]:
     return {"task_id": str(handle.task_id), "workflow_run_id": str(handle.run.id), "data": run_payload(finished)[1]}
+
+
+def workflow_paused_blocking(handle: WorkflowRunHandle, paused: ev.WorkflowPaused) -> dict[str, Any]:
+    """A blocking run that paused: the run so far, `paused`, with its waiting nodes and their forms."""
+    data = workflow_paused_data(paused)
+    return {
+        "task_id": str(handle.task_id),
+        "workflow_run_id": str(handle.run.id),
+        "data": {
+            "id": str(handle.run.id), "workflow_id": str(handle.run.workflow_id), "status": "paused",
+            "outputs": data["outputs"], "error": None, "elapsed_time": data["elapsed_time"],
+            "total_tokens": data["total_tokens"], "total_steps": data["total_steps"], "created_at": data["created_at"],
+            "finished_at": None, "paused_nodes": data["paused_nodes"], "reasons": data["reasons"],
+        },
+    }
 
 
 def replayed_event(run_id: UUID, event: ev.RunEvent) -> dict[str, Any]:
@@ -275,6 +293,22 @@ def chatflow_stream_event(handle: ChatflowHandle, event: ev.RunEvent) -> dict[st
         return {"event": "message_end", **ids, "metadata": event.metadata, "created_at": created_at}
     name, data = run_payload(event)
     return {"event": name, **ids, "workflow_run_id": str(handle.run.id), "data": data}
+
+
+def chatflow_paused_blocking(handle: ChatflowHandle, paused: ev.WorkflowPaused) -> dict[str, Any]:
+    """A blocking chatflow whose run paused: the answer so far and the forms it waits on."""
+    data = workflow_paused_data(paused)
+    ids = _chatflow_ids(handle)
+    return {
+        "event": "workflow_paused", "task_id": ids["task_id"],
+        "data": {
+            "id": ids["id"], "mode": "advanced-chat", "conversation_id": ids["conversation_id"],
+            "message_id": ids["message_id"], "workflow_run_id": str(handle.run.id), "answer": handle.message.answer,
+            "metadata": {}, "created_at": epoch(handle.message.created_at), "paused_nodes": data["paused_nodes"],
+            "reasons": data["reasons"], "status": "paused", "elapsed_time": data["elapsed_time"],
+            "total_tokens": data["total_tokens"], "total_steps": data["total_steps"],
+        },
+    }
 
 
 def chatflow_blocking(handle: ChatflowHandle, end: ev.MessageEnd) -> dict[str, Any]:

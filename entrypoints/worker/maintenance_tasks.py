@@ -64,3 +64,12 @@ async def resume_app_deletions(context: Context = TaskiqDepends()) -> int:
 async def purge_app(app_id: str, context: Context = TaskiqDepends()) -> dict[str, int]:
     deleted = await context.state.container.maintenance.purge_deleted_app().execute(UUID(app_id))
     return {str(records): count for records, count in deleted.items()}
+
+
+@broker.task(
+    task_name="weir.workflow.expire_human_input_forms", queue_name=RETENTION,
+    schedule=every(_settings.HUMAN_INPUT_TIMEOUT_CRON),
+)
+async def expire_human_input_forms(context: Context = TaskiqDepends()) -> int:
+    """Forms nobody answered in time: their runs go on along the timeout edge."""
+    return await context.state.container.workflows.expire_human_input_forms().execute()

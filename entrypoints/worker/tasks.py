@@ -49,4 +49,5 @@ async def record_message_trace(message_id: str, times: dict, context: Context = 
 
 @broker.task(task_name=RUN_WORKFLOW_TASK, queue_name=queue_key("workflow"))
 async def run_workflow(run_id: str, task_id: str, user: str, context: Context = TaskiqDepends()) -> None:
-    await context.state.container.workflows.run_workflow().resume(UUID(run_id), UUID(task_id), user)
+    # A queued run: an async run starting, or a paused one going on after its form was answered.
+    await context.state.container.workflows.resume_workflow_run().execute(UUID(run_id), UUID(task_id), user)

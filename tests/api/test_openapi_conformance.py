@@ -127,7 +127,7 @@ def examples(method: str, path: str, status: int) -> list[dict]:
     return [example["value"] for example in content.get("examples", {}).values() if isinstance(example.get("value"), dict)]
 
 
-OPEN_MAPS = {"inputs", "tool_icons", "user_input_form"}  # their keys are data (variables, tools), not fields
+OPEN_MAPS = {"inputs", "outputs", "resolved_default_values", "tool_icons", "user_input_form"}  # their keys are data (variables, tools), not fields
 
 
 def missing(body, example, where: str = "body") -> list[str]:
@@ -321,6 +321,37 @@ async def workflow_parameters(w: World) -> Answer:  # a published workflow app: 
     return answer
 
 
+HUMAN_REVIEW_DSL = (Path(__file__).resolve().parents[1] / "fixtures" / "dsl" / "human_review.yml").read_text()
+REVIEW = {"action": "approve", "inputs": {"comment": "Looks good", "priority": "high"}, "user": "alice"}
+
+
+async def _human_review(w: World) -> tuple[dict, Answer]:
+    """A published workflow app with a human-input node, and a blocking run of it: paused at its form."""
+    console = w.chat.console
+    imported = await (await console.client.post("/console/api/apps/imports", headers=console.headers, json={
+        "mode": "yaml-content", "yaml_content": HUMAN_REVIEW_DSL, "publish": True})).get_json()
+    headers = {"Authorization": f"Bearer {await console.create_app_key(imported['app_id'])}"}
+    run = await w.call("POST", "/v1/workflows/run", headers=headers, json={"inputs": {"draft": "v1"}, "response_mode": "blocking", "user": "alice"})
+    assert run.status == 200 and run.body["data"]["status"] == "paused", run.body
+    return headers, run
+
+
+async def workflow_paused(w: World) -> Answer:
+    return (await _human_review(w))[1]
+
+
+def form_call(method: str, answers: tuple[dict, ...] = (), token: str | None = None, **kwargs) -> Callable[[World], Awaitable[Answer]]:
+    """A call on a paused run's form (or on `token`), after `answers` were submitted to it."""
+    async def call(w: World) -> Answer:
+        headers, run = await _human_review(w)
+        url = f"/v1/form/human_input/{token or run.body['data']['reasons'][0]['form_token']}"
+        for answer in answers:
+            assert (await w.call("POST", url, headers=headers, json=answer)).status == 200
+        return await w.call(method, url, headers=headers, **kwargs)
+
+    return call
+
+
 def get(url: str, app: str = "chat", **query) -> Callable[[World], Awaitable[Answer]]:
     async def call(w: World) -> Answer:
         return await w.call("GET", url, app=getattr(w, app), query_string=query or None)
@@ -422,6 +453,10 @@ CASES = [
     Case("site", "GET", "/site", 200, get("/v1/site")),
     Case("end user", "GET", "/end-users/{end_user_id}", 200, end_user),
     Case("file upload", "POST", "/files/upload", 201, file_upload),
+    # human input
+    Case("workflow run paused at a form", "POST", "/workflows/run", 200, workflow_paused),
+    Case("human input form", "GET", "/form/human_input/{form_token}", 200, form_call("GET")),
+    Case("human input answer", "POST", "/form/human_input/{form_token}", 200, form_call("POST", json=REVIEW)),
     # errors
     Case("chat without user", "POST", "/chat-messages", 400, post("/v1/chat-messages", json={"query": "Hi", "inputs": {}}), "invalid_param"),
     Case("chat on a completion app", "POST", "/chat-messages", 400, post("/v1/chat-messages", app="completion", json={"query": "Hi", "user": "alice"}), "not_chat_app"),
@@ -452,6 +487,14 @@ CASES = [
     Case("upload of a blacklisted extension", "POST", "/files/upload", 400, post("/v1/files/upload", **upload("run.exe", b"MZ", "application/octet-stream")), "invalid_param"),
     Case("upload of two files", "POST", "/files/upload", 400, two_files, "too_many_files"),
     Case("upload without a MIME type", "POST", "/files/upload", 415, no_mime_type, "unsupported_file_type"),
+    Case("unknown human input form", "GET", "/form/human_input/{form_token}", 404, form_call("GET", token="nope"), "not_found"),
+    Case("answer to an unknown form", "POST", "/form/human_input/{form_token}", 404, form_call("POST", token="nope", json=REVIEW), "not_found"),
+    Case("form already answered", "GET", "/form/human_input/{form_token}", 412, form_call("GET", (REVIEW,)), "human_input_form_submitted"),
+    Case("second answer", "POST", "/form/human_input/{form_token}", 412, form_call("POST", (REVIEW,), json=REVIEW), "human_input_form_submitted"),
+    Case("answer with an unknown action", "POST", "/form/human_input/{form_token}", 400,
+         form_call("POST", json={**REVIEW, "action": "ship"}), "invalid_form_data"),
+    Case("answer missing an input", "POST", "/form/human_input/{form_token}", 400,
+         form_call("POST", json={**REVIEW, "inputs": {"comment": "ok"}}), "invalid_form_data"),
 ]
 
 

@@ -99,14 +99,14 @@ async def test_export_then_import_gives_the_same_graph(console, workflow_app):
 
 
 async def test_unknown_node_types_are_named_at_import_and_fail_the_run_clearly(console):
-    dsl = DSL.replace("type: template-transform\n        title: Short reply", "type: human-input\n        title: Short reply")
+    dsl = DSL.replace("type: template-transform\n        title: Short reply", "type: knowledge-index\n        title: Short reply")
     imported = await (await console.client.post(
         "/console/api/apps/imports", json={"mode": "yaml-content", "yaml_content": dsl, "publish": True}, headers=console.headers
     )).get_json()
-    assert imported["status"] == "completed-with-warnings" and "human-input" in imported["error"]
+    assert imported["status"] == "completed-with-warnings" and "knowledge-index" in imported["error"]
     key = await console.create_app_key(imported["app_id"])
     body = await (await _run(console, key, "help")).get_json()
-    assert body["data"]["status"] == "failed" and "human-input" in body["data"]["error"]
+    assert body["data"]["status"] == "failed" and "knowledge-index" in body["data"]["error"]
 
 
 async def test_a_broken_dsl_is_refused_and_creates_nothing(console):

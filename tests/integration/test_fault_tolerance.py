@@ -415,3 +415,39 @@ async def test_tasks_queued_before_a_redis_restart_run_after_it(tmp_path, worker
         if redis_server.poll() is None:
             redis_server.terminate()
             redis_server.wait(timeout=20)
+
+
+HUMAN_REVIEW_DSL = (ROOT / "tests" / "fixtures" / "dsl" / "human_review.yml").read_text()
+
+
+async def test_a_run_a_worker_paused_is_resumed_by_a_worker_once_its_form_is_answered(
+    console, redis_url, clean_database, workers
+):
+    """Human input on the durable queue: the worker that runs an async run pauses it (no process owns it
+    then), the answer sent to the API goes back to the `workflow` queue, and a worker finishes the run."""
+    client = console.client
+    imported = await _json(await client.post("/console/api/apps/imports", headers=console.headers, json={
+        "mode": "yaml-content", "yaml_content": HUMAN_REVIEW_DSL, "publish": True}))
+    key = await console.create_app_key(imported["app_id"])
+    workers(redis_url)
+    response = await client.post("/v1/workflows/run", headers=bearer(key), json={
+        "inputs": {"draft": "on the queue"}, "response_mode": "async", "user": "alice"})
+    run_id = (await _json(response, 202))["workflow_run_id"]
+
+    async def paused():
+        found = await rows(clean_database, "SELECT status, lease_owner FROM workflow_runs WHERE id = %s", run_id)
+        return found and found[0][0] == "paused" and found[0]
+
+    assert (await eventually(paused, STARTUP, POLL_SECONDS, "a worker to pause the run"))[1] is None
+    (token,) = (await rows(clean_database, "SELECT form_token FROM human_input_forms WHERE workflow_run_id = %s", run_id))[0]
+    await _json(await client.post(f"/v1/form/human_input/{token}", headers=bearer(key), json={
+        "action": "approve", "inputs": {"comment": "queued", "priority": "high"}, "user": "alice"}))
+
+    async def ended():
+        detail = await _json(await client.get(f"/v1/workflows/run/{run_id}", headers=bearer(key)))
+        return detail["status"] not in ("running", "paused") and detail
+
+    detail = await eventually(ended, 60, POLL_SECONDS, "a worker to finish the answered run")
+    assert detail["status"] == "succeeded" and detail["outputs"]["comment"] == "queued", detail
+    nodes = dict(await rows(clean_database, "SELECT node_id, status FROM workflow_node_executions WHERE workflow_run_id = %s", run_id))
+    assert nodes == {"start": "succeeded", "review": "succeeded", "approved": "succeeded"}

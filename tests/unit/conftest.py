@@ -5,8 +5,10 @@ from application.apps.create_app import CreateApp, CreateAppRequest
 from application.conversations.generations import Generations
 from application.tenancy.set_up_instance import SetUpInstance, SetUpRequest
 from application.tenancy.throttle import AuthThrottle
+from application.workflows.pause_run import PauseRun
 from application.workflows.run_chatflow import RunChatflow
 from application.workflows.run_workflow import RunWorkflow
+from application.workflows.wake_paused_run import WakePausedRun
 from domain.tenancy.rules import LoginLimits
 from domain.workflows.engine import Limits
 from tests.fakes import FakeHasher, FakeUnitOfWork, FakeWorkLease, FixedClock, RecordingSink, SequentialIds
@@ -103,10 +105,23 @@ async def workflow_generations():
 def run_workflow(
     workflow_db, scripted_nodes, workflow_stops, workflow_traces, run_log, workflow_generations, clock, ids, work_lease
 ) -> RunWorkflow:
+    waker = WakePausedRun(workflow_db, _NoQueue(), work_lease, clock, ids)
     return RunWorkflow(
         workflow_db, scripted_nodes, workflow_stops, workflow_traces, run_log, workflow_generations, clock, ids,
-        Limits(max_seconds=10), work_lease,
+        Limits(max_seconds=10), work_lease, PauseRun(workflow_db, _Tokens(), waker, clock, ids),
     )
+
+
+class _NoQueue:
+    durable = True
+
+    async def enqueue(self, run_id, task_id, user) -> None:
+        raise AssertionError("no unit test resumes a paused run")
+
+
+class _Tokens:
+    def new_secret(self) -> str:
+        return "t" * 24
 
 
 @pytest.fixture

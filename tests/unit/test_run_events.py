@@ -33,6 +33,8 @@ def test_every_event_kind_has_its_dify_event():
     assert names == [
         "workflow_started", "node_started", "node_retry", "node_finished", "text_chunk", "loop_started",
         "loop_next", "loop_completed", "workflow_finished", "message", "message_end", "agent_log",
+        "workflow_started", "human_input_required", "workflow_paused", "human_input_form_filled",
+        "human_input_form_timeout",
     ]
 
 

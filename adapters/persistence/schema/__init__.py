@@ -14,6 +14,7 @@ from adapters.persistence.schema.conversations import (
     messages,
     upload_files,
 )
+from adapters.persistence.schema.human_input import human_input_forms, workflow_pauses
 from adapters.persistence.schema.leases import process_leases
 from adapters.persistence.schema.mcp import app_mcp_servers, tool_mcp_providers
 from adapters.persistence.schema.models import app_model_configs, provider_credentials, tenant_default_models
@@ -32,6 +33,7 @@ __all__ = [
     "conversations",
     "dify_setups",
     "end_users",
+    "human_input_forms",
     "message_agent_thoughts",
     "message_feedbacks",
     "message_files",
@@ -50,6 +52,7 @@ __all__ = [
     "upload_files",
     "workflow_app_logs",
     "workflow_node_executions",
+    "workflow_pauses",
     "workflow_runs",
     "workflows",
 ]

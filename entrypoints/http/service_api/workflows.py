@@ -11,7 +11,7 @@ from application.workflows.run_workflow import RunWorkflowRequest
 from domain.apps.entities import AppMode
 from domain.apps.errors import NotWorkflowApp
 from domain.workflows.ports import RunLogFilter
-from domain.workflows.run_events import WorkflowFinished
+from domain.workflows.run_events import WorkflowFinished, WorkflowPaused
 from entrypoints.http import run_presenter
 from entrypoints.http.auth import app_api, current_app_model, current_end_user
 from entrypoints.http.bodies import parse_body
@@ -69,11 +69,13 @@ async def _run(workflow_id: UUID | None) -> Response:
     while (item := await handle.next_event()) is not None:
         if isinstance(item, WorkflowFinished):
             return jsonify(run_presenter.workflow_blocking(handle, item))
-    raise AssertionError("a run always ends with WorkflowFinished")
+        if isinstance(item, WorkflowPaused):  # waits for a human-input form: the run so far
+            return jsonify(run_presenter.workflow_paused_blocking(handle, item))
+    raise AssertionError("a run always ends with WorkflowFinished or WorkflowPaused")
 
 
 def _ends_run(item: object) -> bool:
-    return isinstance(item, WorkflowFinished)
+    return isinstance(item, WorkflowFinished | WorkflowPaused)
 
 
 @bp.get("/workflows/run/<uuid:run_id>")
@@ -111,10 +113,16 @@ async def logs() -> dict:
 @bp.get("/workflow/<uuid:run_id>/events")
 @app_api(modes=RUN_READERS, wrong_mode=NotWorkflowApp, user_from="query", user_required=True)
 async def run_events(run_id: UUID) -> Response:
-    """Re-attaches to a run's stream from any process: replays every stored event, then follows live ones."""
+    """Re-attaches to a run's stream from any process: replays every stored event, then follows live ones.
+    A pause ends the stream unless the run went on after it (its resumed events follow) or the client asks
+    `continue_on_pause=true` (then it waits for the resumption, up to the run's end)."""
     app = current_app_model()
     await container().workflows.get_workflow_run().execute(app, run_id)
     reader = container().workflows.read_run_events()  # the stream body runs outside the request context
+    continue_on_pause = request.args.get("continue_on_pause", "false").lower() == "true"
+
+    async def _goes_on(position: int) -> bool:  # the run was resumed after this pause
+        return bool(await reader.execute(app, run_id, position, 0))
 
     async def replay() -> AsyncIterator[bytes]:
         position = 0
@@ -123,9 +131,12 @@ async def run_events(run_id: UUID) -> Response:
             if not batch:
                 yield PING
                 continue
-            for _, item in batch:
+            for at, item in batch:
                 yield event(run_presenter.replayed_event(run_id, item))
-                if _ends_run(item):
+                if isinstance(item, WorkflowFinished):
+                    return
+                last = at == batch[-1][0]
+                if isinstance(item, WorkflowPaused) and not continue_on_pause and last and not await _goes_on(at):
                     return
             position = batch[-1][0]
 
