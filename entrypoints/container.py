@@ -57,6 +57,7 @@ from application.tenancy.set_up_instance import SetUpInstance
 from application.tenancy.throttle import AuthThrottle
 from domain.files.entities import UploadLimits
 from domain.tenancy.rules import LoginLimits
+from entrypoints.containers.annotations import AnnotationsContainer
 from entrypoints.containers.chat import ChatContainer
 from entrypoints.containers.knowledge import KnowledgeContainer, milvus_uri
 from entrypoints.containers.maintenance import MaintenanceContainer
@@ -196,6 +197,15 @@ class Container(containers.DeclarativeContainer):
         broker=broker,
         file_storage=file_storage,
     )
+    annotations = providers.Container(
+        AnnotationsContainer,
+        session_factory=session_factory,
+        clock=clock,
+        ids=ids,
+        broker=broker,
+        embedder_catalog=knowledge.catalog,
+        vector_store=knowledge.vector_store,
+    )
     chat = providers.Container(
         ChatContainer,
         config=config.chat,
@@ -212,6 +222,7 @@ class Container(containers.DeclarativeContainer):
         retrieve=knowledge.retrieve,
         get_dataset=knowledge.get_dataset,
         process_lease=maintenance.process_lease,
+        reply_from_annotation=annotations.reply_from_annotation,
     )
     workflows = providers.Container(
         WorkflowsContainer,

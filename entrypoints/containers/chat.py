@@ -32,6 +32,7 @@ class ChatContainer(containers.DeclarativeContainer):
     retrieve = providers.Dependency()  # the knowledge context's Retrieve use case
     get_dataset = providers.Dependency()
     process_lease = providers.Dependency()  # the maintenance context's ProcessLease
+    reply_from_annotation = providers.Dependency()  # the annotations context's
 
     update_model_config = providers.Factory(UpdateModelConfig, uow_factory, ids)
     describe_parameters = providers.Factory(DescribeParameters, uow_factory)
@@ -55,6 +56,7 @@ class ChatContainer(containers.DeclarativeContainer):
         config.default_active_requests,
         process_lease,
         knowledge=gather_knowledge,
+        annotations=reply_from_annotation,
     )
     stop_generation = providers.Factory(StopGeneration, stop_signals)
     list_conversations = providers.Factory(ListConversations, uow_factory)

@@ -1,0 +1,138 @@
+"""Annotations over the Service API and the console: CRUD, annotation reply turned on by a background job, and a
+matching query answered from the annotation without the model being called."""
+
+import json
+
+import pytest
+
+from tests.api.chat_helpers import ChatApp
+from tests.polling import eventually
+
+LOCAL_MODEL = {"embedding_provider_name": "weir_local", "embedding_model_name": "all-MiniLM-L6-v2"}
+
+
+async def call(app: ChatApp, method: str, url: str, **kwargs):
+    response = await app.client.open(url, method=method, headers=app.headers, **kwargs)
+    data = await response.get_data()
+    return response.status_code, (json.loads(data) if data and response.mimetype == "application/json" else data)
+
+
+async def enable_reply(app: ChatApp, threshold: float = 0.8) -> None:
+    status, job = await call(
+        app, "POST", "/v1/apps/annotation-reply/enable", json={"score_threshold": threshold, **LOCAL_MODEL}
+    )
+    assert status == 200 and job["job_status"] == "waiting", job
+
+    async def finished():
+        _, body = await call(app, "GET", f"/v1/apps/annotation-reply/enable/status/{job['job_id']}")
+        return body if body["job_status"] in ("completed", "error") else None
+
+    assert (await eventually(finished))["job_status"] == "completed"
+
+
+async def test_annotations_are_created_listed_updated_and_deleted(chat_app):
+    status, created = await call(
+        chat_app, "POST", "/v1/apps/annotations", json={"question": "What is weir?", "answer": "A backend."}
+    )
+    assert (
+        status == 201
+        and created["question"] == "What is weir?"
+        and created["answer"] == "A backend."
+        and created["hit_count"] == 0
+    )
+    await call(chat_app, "POST", "/v1/apps/annotations", json={"question": "Pricing?", "answer": "Free."})
+
+    status, listing = await call(chat_app, "GET", "/v1/apps/annotations", query_string={"keyword": "weir"})
+    assert status == 200 and [a["id"] for a in listing["data"]] == [created["id"]] and listing["total"] == 1
+
+    status, updated = await call(
+        chat_app,
+        "PUT",
+        f"/v1/apps/annotations/{created['id']}",
+        json={"question": "What is weir?", "answer": "Dify, done better."},
+    )
+    assert status == 200 and updated["answer"] == "Dify, done better."
+
+    assert (await call(chat_app, "DELETE", f"/v1/apps/annotations/{created['id']}"))[0] == 204
+    _, listing = await call(chat_app, "GET", "/v1/apps/annotations")
+    assert [a["question"] for a in listing["data"]] == ["Pricing?"]
+    status, body = await call(
+        chat_app, "PUT", f"/v1/apps/annotations/{created['id']}", json={"question": "q", "answer": "a"}
+    )
+    assert (status, body["code"]) == (404, "not_found")
+
+
+async def test_a_blank_answer_is_refused_and_nothing_is_stored(chat_app):
+    status, body = await call(chat_app, "POST", "/v1/apps/annotations", json={"question": "Q", "answer": "  "})
+    assert (status, body["code"]) == (400, "invalid_param")
+    assert (await call(chat_app, "GET", "/v1/apps/annotations"))[1]["total"] == 0
+
+
+async def test_an_unknown_job_is_invalid_param(chat_app):
+    status, body = await call(
+        chat_app, "GET", "/v1/apps/annotation-reply/enable/status/00000000-0000-7000-8000-000000000001"
+    )
+    assert (status, body["code"], body["message"]) == (400, "invalid_param", "The job does not exist.")
+
+
+async def test_a_matching_query_is_answered_from_the_annotation_without_the_model(chat_app):
+    _, annotation = await call(
+        chat_app,
+        "POST",
+        "/v1/apps/annotations",
+        json={"question": "How do I reset my password?", "answer": "Use the link on the login page."},
+    )
+    await enable_reply(chat_app)
+    before = len(chat_app.upstream.requests)
+
+    status, body = await call(
+        chat_app,
+        "POST",
+        "/v1/chat-messages",
+        json={"query": "How do I reset my password?", "user": "alice", "inputs": {}, "response_mode": "streaming"},
+    )
+    events = [json.loads(line[5:]) for line in body.decode().split("\n") if line.startswith("data:")]
+    assert status == 200 and [e["event"] for e in events] == ["message", "message_end"]
+    assert events[0]["answer"] == "Use the link on the login page."
+    assert events[1]["metadata"]["annotation_reply"]["id"] == annotation["id"]
+    assert events[1]["metadata"]["annotation_reply"]["account"]["name"]
+    assert len(chat_app.upstream.requests) == before, "the model was called for an annotated question"
+
+    _, listing = await call(chat_app, "GET", "/v1/apps/annotations")
+    assert listing["data"][0]["hit_count"] == 1
+    _, messages = await call(
+        chat_app, "GET", "/v1/messages", query_string={"user": "alice", "conversation_id": events[0]["conversation_id"]}
+    )
+    assert messages["data"][0]["answer"] == "Use the link on the login page."
+
+    # An unrelated question still reaches the model.
+    status, _ = await chat_app.send("Tell me a story about dragons")
+    assert status == 200 and len(chat_app.upstream.requests) == before + 1
+
+
+async def test_after_disable_the_model_answers_again(chat_app):
+    await call(chat_app, "POST", "/v1/apps/annotations", json={"question": "Opening hours?", "answer": "9 to 5."})
+    await enable_reply(chat_app)
+    status, job = await call(
+        chat_app, "POST", "/v1/apps/annotation-reply/disable", json={"score_threshold": 0.8, **LOCAL_MODEL}
+    )
+    assert status == 200
+
+    async def disabled():
+        _, body = await call(chat_app, "GET", f"/v1/apps/annotation-reply/disable/status/{job['job_id']}")
+        return body["job_status"] == "completed"
+
+    await eventually(disabled)
+    before = len(chat_app.upstream.requests)
+    status, answer = await chat_app.send("Opening hours?")
+    assert (
+        status == 200 and "annotation_reply" not in answer["metadata"] and len(chat_app.upstream.requests) == before + 1
+    )
+
+
+@pytest.mark.parametrize("threshold", [1.5, -0.1])
+async def test_a_threshold_outside_zero_to_one_is_refused(chat_app, threshold):
+    status, body = await call(
+        chat_app, "POST", "/v1/apps/annotation-reply/enable", json={"score_threshold": threshold, **LOCAL_MODEL}
+    )
+    assert (status, body["code"]) == (400, "invalid_param")
