@@ -7,6 +7,7 @@ from taskiq import InMemoryBroker
 
 from entrypoints.container import Container, shutdown_container
 from entrypoints.http import file_preview
+from entrypoints.http.console import annotations as console_annotations
 from entrypoints.http.console import api_keys, apps, models, session, setup, workflows
 from entrypoints.http.dataset_api import datasets, documents, metadata, processing, retrieval, segments, tags
 from entrypoints.http.errors import register_error_handlers
@@ -42,7 +43,7 @@ def create_app(container: Container) -> Quart:
         app.register_blueprint(service_bp, url_prefix="/v1")
     for knowledge_bp in (datasets.bp, documents.bp, metadata.bp, processing.bp, retrieval.bp, segments.bp, tags.bp):
         app.register_blueprint(knowledge_bp, url_prefix="/v1")
-    for console_bp in (setup.bp, session.bp, apps.bp, api_keys.bp, models.bp, workflows.bp):
+    for console_bp in (setup.bp, session.bp, apps.bp, api_keys.bp, models.bp, workflows.bp, console_annotations.bp):
         app.register_blueprint(console_bp, url_prefix="/console/api")
 
     register_request_log(app)  # first: every later hook, route and error has the request's id

@@ -1,9 +1,11 @@
 """Annotations over the Service API and the console: CRUD, annotation reply turned on by a background job, and a
 matching query answered from the annotation without the model being called."""
 
+import io
 import json
 
 import pytest
+from werkzeug.datastructures import FileStorage
 
 from tests.api.chat_helpers import ChatApp
 from tests.polling import eventually
@@ -135,4 +137,53 @@ async def test_a_threshold_outside_zero_to_one_is_refused(chat_app, threshold):
     status, body = await call(
         chat_app, "POST", "/v1/apps/annotation-reply/enable", json={"score_threshold": threshold, **LOCAL_MODEL}
     )
+    assert (status, body["code"]) == (400, "invalid_param")
+
+
+async def console_call(app: ChatApp, method: str, path: str, **kwargs):
+    response = await app.client.open(
+        f"/console/api/apps/{app.app_id}{path}", method=method, headers=app.console.headers, **kwargs
+    )
+    data = await response.get_data()
+    return response.status_code, (json.loads(data) if data and response.mimetype == "application/json" else data)
+
+
+async def test_the_console_imports_a_csv_exports_it_and_lists_hit_histories(chat_app):
+    csv = b"question,answer\nWhere is the office?,In Lyon.\nWho founded it?,Ada.\n"
+    files = {"file": FileStorage(stream=io.BytesIO(csv), filename="annotations.csv", content_type="text/csv")}
+    status, job = await console_call(chat_app, "POST", "/annotations/batch-import", files=files)
+    assert status == 200 and job["record_count"] == 2, job
+
+    async def imported():
+        _, body = await console_call(chat_app, "GET", f"/annotations/batch-import-status/{job['job_id']}")
+        return body["job_status"] == "completed"
+
+    await eventually(imported)
+    _, exported = await console_call(chat_app, "GET", "/annotations/export")
+    assert sorted(a["question"] for a in exported["data"]) == ["Where is the office?", "Who founded it?"]
+    assert (await console_call(chat_app, "GET", "/annotations/count"))[1] == {"count": 2}
+
+    assert (await console_call(chat_app, "GET", "/annotation-setting"))[1] == {"enabled": False}
+    await enable_reply(chat_app)
+    _, setting = await console_call(chat_app, "GET", "/annotation-setting")
+    assert setting["enabled"] and setting["embedding_model"] == LOCAL_MODEL and setting["score_threshold"] == 0.8
+    _, setting = await console_call(
+        chat_app, "POST", f"/annotation-settings/{setting['id']}", json={"score_threshold": 0.9}
+    )
+    assert setting["score_threshold"] == 0.9
+
+    status, answer = await chat_app.send("Where is the office?")
+    assert status == 200 and answer["answer"] == "In Lyon."
+    office = next(a for a in exported["data"] if a["question"] == "Where is the office?")
+    _, histories = await console_call(chat_app, "GET", f"/annotations/{office['id']}/hit-histories")
+    assert histories["total"] == 1 and histories["data"][0]["question"] == "Where is the office?"
+    assert histories["data"][0]["match"] == "Where is the office?" and histories["data"][0]["response"] == "In Lyon."
+
+    assert (await console_call(chat_app, "DELETE", "/annotations"))[0] == 204
+    assert (await console_call(chat_app, "GET", "/annotations/count"))[1] == {"count": 0}
+
+
+async def test_a_file_that_is_not_csv_is_refused(chat_app):
+    files = {"file": FileStorage(stream=io.BytesIO(b"q,a\nx,y\n"), filename="notes.txt", content_type="text/plain")}
+    status, body = await console_call(chat_app, "POST", "/annotations/batch-import", files=files)
     assert (status, body["code"]) == (400, "invalid_param")
