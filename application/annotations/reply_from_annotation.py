@@ -3,6 +3,7 @@
 import logging
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from application.annotations.annotation_index import AnnotationIndex, Match
 from application.annotations.edit_annotation import AnnotationUnitOfWorkFactory
@@ -64,6 +65,37 @@ class ReplyFromAnnotation:
         if match is None:
             return None
         return await self._reply(request, match)
+
+    async def for_chatflow(
+        self,
+        app: App,
+        end_user: EndUser,
+        query: str,
+        inputs: dict[str, Any],
+        conversation_id: UUID | None,
+        streaming: bool,
+    ) -> MessageRun | None:
+        """An advanced-chat app looks for an annotation before running its workflow (Dify): a hit stores the
+        message without a workflow run. A conversation that is not the end user's is left to the chatflow, which
+        refuses it."""
+        conversation = None
+        if conversation_id is not None:
+            async with self._uow() as uow:
+                conversation = await uow.conversations.get(conversation_id)
+            if conversation is None or conversation.app_id != app.id or conversation.from_end_user_id != end_user.id:
+                return None
+        return await self.execute(
+            AnnotationQuery(
+                app,
+                end_user,
+                query,
+                conversation.inputs if conversation else inputs,
+                conversation,
+                streaming,
+                "",
+                "",
+            )
+        )
 
     async def _reply(self, request: AnnotationQuery, match: Match) -> MessageRun | None:
         async with self._uow() as uow:

@@ -8,6 +8,8 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 from tests.api.chat_helpers import ChatApp
+from tests.api.helpers import bearer
+from tests.api.test_advanced_chat import _chatflow_key
 from tests.polling import eventually
 
 LOCAL_MODEL = {"embedding_provider_name": "weir_local", "embedding_model_name": "all-MiniLM-L6-v2"}
@@ -187,3 +189,28 @@ async def test_a_file_that_is_not_csv_is_refused(chat_app):
     files = {"file": FileStorage(stream=io.BytesIO(b"q,a\nx,y\n"), filename="notes.txt", content_type="text/plain")}
     status, body = await console_call(chat_app, "POST", "/annotations/batch-import", files=files)
     assert (status, body["code"]) == (400, "invalid_param")
+
+
+async def test_an_advanced_chat_app_answers_from_an_annotation_without_running_its_workflow(console, upstream):
+    key = await _chatflow_key(console, upstream)
+    app = ChatApp(console=console, app_id="", key=key, upstream=upstream)
+    await call(
+        app, "POST", "/v1/apps/annotations", json={"question": "Is there a free plan?", "answer": "Yes, forever."}
+    )
+    await enable_reply(app)
+
+    status, body = await call(
+        app,
+        "POST",
+        "/v1/chat-messages",
+        json={"query": "Is there a free plan?", "user": "bob", "inputs": {}, "response_mode": "streaming"},
+    )
+    events = [json.loads(line[5:]) for line in body.decode().split("\n") if line.startswith("data:")]
+    assert (
+        status == 200
+        and [e["event"] for e in events] == ["message", "message_end"]
+        and events[0]["answer"] == "Yes, forever."
+    )
+    assert upstream.requests == [], "the chatflow's LLM node ran for an annotated question"
+    runs = await (await console.client.get("/v1/workflows/logs", headers=bearer(key))).get_json()
+    assert runs["total"] == 0
