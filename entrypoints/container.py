@@ -42,6 +42,7 @@ from application.apps.set_api_access import SetApiAccess
 from application.apps.update_app import UpdateApp
 from application.check_health import CheckHealth
 from application.conversations.generations import Generations
+from application.files.preview_file import PreviewFile
 from application.files.read_file import ReadSignedFile
 from application.files.upload_file import UploadFileForApp
 from application.service_api.authenticate_api_key import AuthenticateApiKey
@@ -172,6 +173,7 @@ class Container(containers.DeclarativeContainer):
     get_end_user = providers.Factory(GetEndUser, uow_factory)
     describe_app = providers.Factory(DescribeApp, uow_factory)
     upload_file = providers.Factory(UploadFileForApp, uow_factory, file_storage, upload_limits, clock, ids)
+    preview_file = providers.Factory(PreviewFile, uow_factory, file_storage)
     read_signed_file = providers.Factory(
         ReadSignedFile, uow_factory, file_storage, clock, config.secret_key, config.files_access_timeout
     )

@@ -14,6 +14,7 @@ from application.conversations.rename_conversation import RenameConversation
 from application.conversations.send_message import SendMessage
 from application.conversations.stop_generation import StopGeneration
 from application.conversations.suggest_questions import SuggestQuestions
+from application.conversations.update_conversation_variable import UpdateConversationVariable
 
 
 class ChatContainer(containers.DeclarativeContainer):
@@ -63,6 +64,7 @@ class ChatContainer(containers.DeclarativeContainer):
     delete_conversation = providers.Factory(DeleteConversation, uow_factory, clock)
     rename_conversation = providers.Factory(RenameConversation, uow_factory, resolve_model, clock)
     list_conversation_variables = providers.Factory(ListConversationVariables, uow_factory)
+    update_conversation_variable = providers.Factory(UpdateConversationVariable, uow_factory, clock)
     list_messages = providers.Factory(ListMessages, uow_factory)
     give_feedback = providers.Factory(GiveFeedback, uow_factory, metrics_sink, clock, ids)
     list_app_feedbacks = providers.Factory(ListAppFeedbacks, uow_factory)

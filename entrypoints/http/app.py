@@ -9,7 +9,16 @@ from entrypoints.container import Container, shutdown_container
 from entrypoints.http import file_preview
 from entrypoints.http.console import annotations as console_annotations
 from entrypoints.http.console import api_keys, apps, models, session, setup, workflows
-from entrypoints.http.dataset_api import datasets, documents, metadata, processing, retrieval, segments, tags
+from entrypoints.http.dataset_api import (
+    datasets,
+    document_files,
+    documents,
+    metadata,
+    processing,
+    retrieval,
+    segments,
+    tags,
+)
 from entrypoints.http.errors import register_error_handlers
 from entrypoints.http.health import bp as health_bp
 from entrypoints.http.limits import MULTIPART_OVERHEAD_BYTES, bounded_request_class, refuse_declared_oversize
@@ -41,7 +50,16 @@ def create_app(container: Container) -> Quart:
     app.register_blueprint(app_info.bp, url_prefix="/v1")
     for service_bp in (annotations.bp, chat.bp, conversations.bp, feedback.bp, files.bp, service_workflows.bp):
         app.register_blueprint(service_bp, url_prefix="/v1")
-    for knowledge_bp in (datasets.bp, documents.bp, metadata.bp, processing.bp, retrieval.bp, segments.bp, tags.bp):
+    for knowledge_bp in (
+        datasets.bp,
+        document_files.bp,
+        documents.bp,
+        metadata.bp,
+        processing.bp,
+        retrieval.bp,
+        segments.bp,
+        tags.bp,
+    ):
         app.register_blueprint(knowledge_bp, url_prefix="/v1")
     for console_bp in (setup.bp, session.bp, apps.bp, api_keys.bp, models.bp, workflows.bp, console_annotations.bp):
         app.register_blueprint(console_bp, url_prefix="/console/api")

@@ -2,6 +2,7 @@
 
 from domain.apps import errors as apps
 from domain.conversations import errors as conversations
+from domain.conversations import variable_types
 from domain.files import entities as files
 from domain.knowledge import errors as knowledge
 from domain.models import errors as models
@@ -30,10 +31,13 @@ DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
     conversations.TooManyRequests: ("too_many_requests", 429),
     conversations.ConversationCompleted: ("conversation_completed", 400),
     conversations.SuggestionsDisabled: ("bad_request", 400),
+    variable_types.VariableTypeMismatch: ("bad_request", 400),
     files.NoFileUploaded: ("no_file_uploaded", 400),
     files.TooManyFiles: ("too_many_files", 400),
     files.FileTooLarge: ("file_too_large", 413),
     files.UnsupportedFileType: ("unsupported_file_type", 415),
+    files.FileNotFound: ("file_not_found", 404),
+    files.FileAccessDenied: ("file_access_denied", 403),
     workflow_graph.InvalidGraph: ("invalid_param", 400),
     # The Knowledge API's own codes.
     knowledge.DatasetNameDuplicate: ("dataset_name_duplicate", 409),
