@@ -286,6 +286,7 @@ async def shutdown_container(container: Container) -> None:
     await container.maintenance.process_lease().release()
     await container.models.chat_model_factory().aclose()
     await container.knowledge.rerank_models().aclose()
+    await container.chat.audio_model_factory().aclose()
     container.telemetry.trace_exporter().shutdown()
     container.telemetry.meter_provider().shutdown()
     await container.engine().dispose()

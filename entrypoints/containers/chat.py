@@ -2,8 +2,12 @@
 
 from dependency_injector import containers, providers
 
+from adapters.llm.openai_audio import OpenAIAudioModelFactory
 from application.apps.describe_parameters import DescribeParameters
 from application.apps.update_model_config import UpdateModelConfig
+from application.audio.audio_models import AudioModels
+from application.audio.synthesize_speech import SynthesizeSpeech
+from application.audio.transcribe_audio import TranscribeAudio
 from application.conversations.generate_answer import GenerateAnswer
 from application.conversations.give_feedback import GiveFeedback, ListAppFeedbacks
 from application.conversations.knowledge_context import GatherKnowledgeContext
@@ -69,3 +73,9 @@ class ChatContainer(containers.DeclarativeContainer):
     give_feedback = providers.Factory(GiveFeedback, uow_factory, metrics_sink, clock, ids)
     list_app_feedbacks = providers.Factory(ListAppFeedbacks, uow_factory)
     suggest_questions = providers.Factory(SuggestQuestions, uow_factory, resolve_model)
+
+    # Speech: the workspace's speech2text and tts models over OpenAI-compatible /audio endpoints.
+    audio_model_factory = providers.Singleton(OpenAIAudioModelFactory)
+    audio_models = providers.Factory(AudioModels, uow_factory, audio_model_factory)
+    transcribe_audio = providers.Factory(TranscribeAudio, describe_parameters, audio_models)
+    synthesize_speech = providers.Factory(SynthesizeSpeech, uow_factory, describe_parameters, audio_models)

@@ -25,7 +25,7 @@ from entrypoints.http.limits import MULTIPART_OVERHEAD_BYTES, bounded_request_cl
 from entrypoints.http.metrics import bp as metrics_bp
 from entrypoints.http.query import check_url
 from entrypoints.http.request_log import register_request_log
-from entrypoints.http.service_api import annotations, app_info, chat, conversations, feedback, files
+from entrypoints.http.service_api import annotations, app_info, audio, chat, conversations, feedback, files
 from entrypoints.http.service_api import workflows as service_workflows
 from entrypoints.settings import SERVER_VERSION
 from entrypoints.worker.knowledge_tasks import recover_lost_documents
@@ -48,7 +48,15 @@ def create_app(container: Container) -> Quart:
     app.register_blueprint(metrics_bp)
     app.register_blueprint(file_preview.bp)
     app.register_blueprint(app_info.bp, url_prefix="/v1")
-    for service_bp in (annotations.bp, chat.bp, conversations.bp, feedback.bp, files.bp, service_workflows.bp):
+    for service_bp in (
+        annotations.bp,
+        audio.bp,
+        chat.bp,
+        conversations.bp,
+        feedback.bp,
+        files.bp,
+        service_workflows.bp,
+    ):
         app.register_blueprint(service_bp, url_prefix="/v1")
     for knowledge_bp in (
         datasets.bp,

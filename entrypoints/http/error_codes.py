@@ -5,6 +5,7 @@ from domain.conversations import errors as conversations
 from domain.conversations import variable_types
 from domain.files import entities as files
 from domain.knowledge import errors as knowledge
+from domain.models import audio
 from domain.models import errors as models
 from domain.shared import errors as shared
 from domain.tenancy import errors as tenancy
@@ -24,6 +25,12 @@ DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
     apps.NotChatApp: ("not_chat_app", 400),
     apps.NotCompletionApp: ("not_completion_app", 400),
     apps.NotWorkflowApp: ("not_workflow_app", 400),
+    audio.ProviderNotSupportSpeechToText: ("provider_not_support_speech_to_text", 400),
+    audio.ProviderNotSupportTextToSpeech: ("provider_not_support_text_to_speech", 400),
+    audio.SpeechToTextDisabled: ("speech_to_text_disabled", 400),
+    audio.NoAudioUploaded: ("no_audio_uploaded", 400),
+    audio.AudioTooLarge: ("audio_too_large", 413),
+    audio.UnsupportedAudioType: ("unsupported_audio_type", 415),
     models.ProviderNotInitialized: ("provider_not_initialize", 400),
     models.ProviderQuotaExceeded: ("provider_quota_exceeded", 400),
     models.RateLimitError: ("rate_limit_error", 429),
