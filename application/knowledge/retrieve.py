@@ -47,8 +47,8 @@ class Retrieve:
     and compared with the threshold. `retrieval_model.metadata_filtering_conditions`, when given, keeps
     only the documents whose metadata values match (and/or over Dify's comparison operators) before
     searching; once the dataset enabled its built-in fields, document_name, uploader, upload_date,
-    last_update_date and source match too. Only enabled segments of available documents come back; each returned segment's hit_count
-    grows by one, and every call counts `dify.dataset.retrievals.total`.
+    last_update_date and source match too. Only enabled segments of available documents come back; each
+    returned segment's hit_count grows by one, and every call counts `dify.dataset.retrievals.total`.
     """
 
     def __init__(
