@@ -189,6 +189,7 @@ class Container(containers.DeclarativeContainer):
         broker=broker,
         metrics_sink=telemetry.metrics_sink,
         providers_of=models.workspace_providers.provided.execute,
+        resolve_model=models.resolve_model,
     )
     maintenance = providers.Container(
         MaintenanceContainer,
