@@ -1,8 +1,7 @@
 from dataclasses import dataclass
 
-from application.annotations.edit_annotation import AnnotationUnitOfWorkFactory
 from domain.annotations.entities import AnnotationJob, JobKind, JobStatus
-from domain.annotations.ports import AnnotationJobQueue
+from domain.annotations.ports import AnnotationJobQueue, AnnotationUnitOfWorkFactory
 from domain.apps.entities import App
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam

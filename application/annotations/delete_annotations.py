@@ -2,8 +2,8 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from application.annotations.annotation_index import AnnotationIndex
-from application.annotations.edit_annotation import AnnotationUnitOfWorkFactory
 from domain.annotations.errors import AnnotationNotFound
+from domain.annotations.ports import AnnotationUnitOfWorkFactory
 from domain.apps.entities import App
 
 

@@ -1,19 +1,16 @@
 """Creating and updating one annotation; an app with reply on has the question (re)indexed."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
 from application.annotations.annotation_index import AnnotationIndex
 from domain.annotations.entities import QUESTION_MAX, Annotation
 from domain.annotations.errors import AnnotationNotFound
-from domain.annotations.ports import AnnotationUnitOfWork
+from domain.annotations.ports import AnnotationUnitOfWorkFactory
 from domain.apps.entities import App
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
-
-AnnotationUnitOfWorkFactory = Callable[[], AnnotationUnitOfWork]
 
 
 def checked(value: object, name: str) -> str:

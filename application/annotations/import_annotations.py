@@ -1,9 +1,8 @@
 import csv
 import io
 
-from application.annotations.edit_annotation import AnnotationUnitOfWorkFactory
 from domain.annotations.entities import QUESTION_MAX, AnnotationJob, JobKind
-from domain.annotations.ports import AnnotationJobQueue
+from domain.annotations.ports import AnnotationJobQueue, AnnotationUnitOfWorkFactory
 from domain.apps.entities import App
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam

@@ -2,9 +2,9 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 from uuid import UUID
 
-from application.annotations.edit_annotation import AnnotationUnitOfWorkFactory
 from domain.annotations.entities import Annotation, AnnotationHit
 from domain.annotations.errors import AnnotationNotFound
+from domain.annotations.ports import AnnotationUnitOfWorkFactory
 
 LIMIT_CAP = 100  # Dify caps a page at 100
 T = TypeVar("T")

@@ -6,9 +6,9 @@ from typing import Any
 from uuid import UUID
 
 from application.annotations.annotation_index import AnnotationIndex, Match
-from application.annotations.edit_annotation import AnnotationUnitOfWorkFactory
 from application.conversations.generations import MessageRun
 from domain.annotations.entities import Annotation, AnnotationHit
+from domain.annotations.ports import AnnotationUnitOfWorkFactory
 from domain.apps.entities import App, EndUser
 from domain.conversations.entities import Conversation, Message, MessageStatus, name_from_query
 from domain.conversations.events import AnswerDelta, GenerationStarted, MessageEnded

@@ -1,8 +1,8 @@
 from uuid import UUID
 
-from application.annotations.edit_annotation import AnnotationUnitOfWorkFactory
 from domain.annotations.entities import AnnotationJob, AnnotationSetting
 from domain.annotations.errors import AnnotationJobNotFound, AnnotationSettingNotFound
+from domain.annotations.ports import AnnotationUnitOfWorkFactory
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 

@@ -2,8 +2,8 @@ import logging
 from uuid import UUID
 
 from application.annotations.annotation_index import AnnotationIndex
-from application.annotations.edit_annotation import AnnotationUnitOfWorkFactory
 from domain.annotations.entities import Annotation, AnnotationJob, AnnotationSetting, JobKind, JobStatus
+from domain.annotations.ports import AnnotationUnitOfWorkFactory
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError
 from domain.shared.ids import IdGenerator

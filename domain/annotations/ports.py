@@ -1,6 +1,6 @@
 """What the annotations context needs from the world: its stores and the queue of its jobs."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
@@ -78,6 +78,10 @@ class AnnotationUnitOfWork(Protocol):
     ) -> None: ...
 
     async def commit(self) -> None: ...
+
+
+# What use cases take: each call opens a new unit of work (domain.shared.unit_of_work's rule).
+AnnotationUnitOfWorkFactory = Callable[[], AnnotationUnitOfWork]
 
 
 class AnnotationJobQueue(Protocol):

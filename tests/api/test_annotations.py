@@ -7,7 +7,7 @@ import json
 import pytest
 from werkzeug.datastructures import FileStorage
 
-from tests.api.chat_helpers import ChatApp
+from tests.api.chat_helpers import ChatApp, make_app
 from tests.api.helpers import bearer
 from tests.api.test_advanced_chat import _chatflow_key
 from tests.polling import eventually
@@ -214,3 +214,26 @@ async def test_an_advanced_chat_app_answers_from_an_annotation_without_running_i
     assert upstream.requests == [], "the chatflow's LLM node ran for an annotated question"
     runs = await (await console.client.get("/v1/workflows/logs", headers=bearer(key))).get_json()
     assert runs["total"] == 0
+
+
+async def test_a_completion_app_answers_from_an_annotation_too(console, upstream, chat_app):
+    app = await make_app(
+        console,
+        upstream,
+        mode="completion",
+        pre_prompt="Answer: {{query}}",
+        user_input_form=[{"paragraph": {"label": "Query", "variable": "query", "required": True}}],
+    )
+    await call(
+        app, "POST", "/v1/apps/annotations", json={"question": "What is the refund window?", "answer": "30 days."}
+    )
+    await enable_reply(app)
+    before = len(upstream.requests)
+    status, body = await call(
+        app,
+        "POST",
+        "/v1/completion-messages",
+        json={"inputs": {"query": "What is the refund window?"}, "user": "alice", "response_mode": "blocking"},
+    )
+    assert status == 200 and body["answer"] == "30 days." and "annotation_reply" in body["metadata"]
+    assert len(upstream.requests) == before
