@@ -47,6 +47,7 @@ from application.conversations.generations import Generations
 from application.conversations.message_files import PrepareSentFiles
 from application.files.file_content import LoadFileContent
 from application.files.image_parts import BuildImageParts
+from application.files.preview_file import PreviewFile
 from application.files.read_file import ReadSignedFile
 from application.files.resolve_files import ResolveFiles
 from application.files.upload_file import UploadFileForApp
@@ -64,6 +65,7 @@ from application.tenancy.set_up_instance import SetUpInstance
 from application.tenancy.throttle import AuthThrottle
 from domain.files.entities import UploadLimits
 from domain.tenancy.rules import LoginLimits
+from entrypoints.containers.annotations import AnnotationsContainer
 from entrypoints.containers.chat import ChatContainer
 from entrypoints.containers.console import ConsoleContainer
 from entrypoints.containers.knowledge import KnowledgeContainer, milvus_uri
@@ -193,6 +195,7 @@ class Container(containers.DeclarativeContainer):
     get_end_user = providers.Factory(GetEndUser, uow_factory)
     describe_app = providers.Factory(DescribeApp, uow_factory)
     upload_file = providers.Factory(UploadFileForApp, uow_factory, file_storage, upload_limits, clock, ids)
+    preview_file = providers.Factory(PreviewFile, uow_factory, file_storage)
     read_signed_file = providers.Factory(
         ReadSignedFile, uow_factory, file_storage, clock, config.secret_key, config.files_access_timeout
     )
@@ -208,6 +211,7 @@ class Container(containers.DeclarativeContainer):
         broker=broker,
         metrics_sink=telemetry.metrics_sink,
         providers_of=models.workspace_providers.provided.execute,
+        resolve_model=models.resolve_model,
     )
     console = providers.Container(
         ConsoleContainer, uow_factory=uow_factory, tags_uow_factory=knowledge.uow_factory, file_storage=file_storage,
@@ -221,6 +225,15 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         broker=broker,
         file_storage=file_storage,
+    )
+    annotations = providers.Container(
+        AnnotationsContainer,
+        session_factory=session_factory,
+        clock=clock,
+        ids=ids,
+        broker=broker,
+        embedder_catalog=knowledge.catalog,
+        vector_store=knowledge.vector_store,
     )
     tools = providers.Container(
         ToolsContainer,
@@ -256,6 +269,7 @@ class Container(containers.DeclarativeContainer):
         tool_providers=tools.tool_providers,
         invoke_tool=tools.invoke_tool,
         store_tool_files=tools.store_tool_files,
+        reply_from_annotation=annotations.reply_from_annotation,
     )
     workflows = providers.Container(
         WorkflowsContainer,
@@ -342,6 +356,7 @@ async def shutdown_container(container: Container) -> None:
     await container.maintenance.process_lease().release()
     await container.models.chat_model_factory().aclose()
     await container.knowledge.rerank_models().aclose()
+    await container.chat.audio_model_factory().aclose()
     container.telemetry.trace_exporter().shutdown()
     container.telemetry.meter_provider().shutdown()
     await container.engine().dispose()

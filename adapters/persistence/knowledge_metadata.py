@@ -8,7 +8,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.schema.knowledge import dataset_metadatas, datasets, documents
-from domain.knowledge.metadata import MetadataField, MetadataType
+from adapters.persistence.schema.tenancy import accounts
+from domain.knowledge.metadata import MetadataField, MetadataType, built_in_values
 
 m = dataset_metadatas.c
 d = documents.c
@@ -19,9 +20,16 @@ def _without(name: str):
 
 
 def _field(row, count: int = 0) -> MetadataField:
-    return MetadataField(id=row.id, tenant_id=row.tenant_id, dataset_id=row.dataset_id, name=row.name,
-                         type=MetadataType(row.type), created_at=row.created_at, created_by=row.created_by,
-                         count=count)
+    return MetadataField(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        dataset_id=row.dataset_id,
+        name=row.name,
+        type=MetadataType(row.type),
+        created_at=row.created_at,
+        created_by=row.created_by,
+        count=count,
+    )
 
 
 class SqlaMetadataRepository:
@@ -31,10 +39,18 @@ class SqlaMetadataRepository:
         self._session = session
 
     async def add(self, field: MetadataField) -> None:
-        await self._session.execute(dataset_metadatas.insert().values(
-            id=field.id, tenant_id=field.tenant_id, dataset_id=field.dataset_id, type=field.type.value,
-            name=field.name, created_by=field.created_by, created_at=field.created_at, updated_at=field.created_at,
-        ))
+        await self._session.execute(
+            dataset_metadatas.insert().values(
+                id=field.id,
+                tenant_id=field.tenant_id,
+                dataset_id=field.dataset_id,
+                type=field.type.value,
+                name=field.name,
+                created_by=field.created_by,
+                created_at=field.created_at,
+                updated_at=field.created_at,
+            )
+        )
 
     async def get(self, dataset_id: UUID, metadata_id: UUID) -> MetadataField | None:
         stmt = select(dataset_metadatas).where(m.dataset_id == dataset_id, m.id == metadata_id)
@@ -43,8 +59,7 @@ class SqlaMetadataRepository:
 
     async def list(self, dataset_id: UUID) -> list[MetadataField]:
         count = (
-            select(func.count()).where(d.dataset_id == m.dataset_id, d.doc_metadata.has_key(m.name))
-            .scalar_subquery()
+            select(func.count()).where(d.dataset_id == m.dataset_id, d.doc_metadata.has_key(m.name)).scalar_subquery()
         )
         stmt = select(dataset_metadatas, count.label("used")).where(m.dataset_id == dataset_id)
         rows = (await self._session.execute(stmt.order_by(m.created_at, m.id))).all()
@@ -55,20 +70,23 @@ class SqlaMetadataRepository:
         return (await self._session.execute(stmt)).first() is not None
 
     async def rename(self, field: MetadataField, old_name: str) -> None:
-        await self._session.execute(update(dataset_metadatas).where(m.id == field.id)
-                                    .values(name=field.name, updated_at=func.now()))
+        await self._session.execute(
+            update(dataset_metadatas).where(m.id == field.id).values(name=field.name, updated_at=func.now())
+        )
         moved = _without(old_name).op("||", return_type=JSONB)(
             func.jsonb_build_object(field.name, d.doc_metadata.op("->", return_type=JSONB)(literal(old_name, String)))
         )
         await self._session.execute(
-            update(documents).where(d.dataset_id == field.dataset_id, d.doc_metadata.has_key(old_name))
+            update(documents)
+            .where(d.dataset_id == field.dataset_id, d.doc_metadata.has_key(old_name))
             .values(doc_metadata=moved)
         )
 
     async def delete(self, field: MetadataField) -> None:
         await self._session.execute(delete(dataset_metadatas).where(m.id == field.id))
         await self._session.execute(
-            update(documents).where(d.dataset_id == field.dataset_id, d.doc_metadata.has_key(field.name))
+            update(documents)
+            .where(d.dataset_id == field.dataset_id, d.doc_metadata.has_key(field.name))
             .values(doc_metadata=_without(field.name))
         )
 
@@ -86,6 +104,19 @@ class SqlaMetadataRepository:
             return {}
         stmt = select(d.id, d.doc_metadata).where(d.dataset_id == dataset_id, d.id.in_(list(document_ids)))
         return {r.id: dict(r.doc_metadata or {}) for r in (await self._session.execute(stmt)).all()}
+
+    async def built_in_values(self, dataset_id: UUID, document_ids: Sequence[UUID]) -> dict[UUID, dict]:
+        if not document_ids:
+            return {}
+        stmt = (
+            select(d.id, d.name, d.created_at, d.updated_at, d.data_source_type, accounts.c.name.label("uploader"))
+            .select_from(documents.outerjoin(accounts, accounts.c.id == d.created_by))
+            .where(d.dataset_id == dataset_id, d.id.in_(list(document_ids)))
+        )
+        return {
+            r.id: built_in_values(r.name, r.uploader, r.created_at, r.updated_at, r.data_source_type)
+            for r in (await self._session.execute(stmt)).all()
+        }
 
     async def set_values(self, document_id: UUID, values: dict) -> None:
         await self._session.execute(update(documents).where(d.id == document_id).values(doc_metadata=values))

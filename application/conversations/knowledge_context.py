@@ -75,5 +75,5 @@ class GatherKnowledgeContext:
             }
             for position, (record, dataset) in enumerate(found, 1)
         ]
-        text = "\n\n".join(record.segment.content for record, _ in found)
+        text = "\n\n".join(record.segment.context_text for record, _ in found)
         return KnowledgeContext(text=text, resources=resources)

@@ -3,6 +3,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID
 
+from application.annotations.reply_from_annotation import AnnotationQuery, ReplyFromAnnotation
 from application.conversations.agent_answer import AgentAnswers, AgentPlan
 from application.conversations.generate_answer import AnswerGeneration, GenerateAnswer
 from application.conversations.generations import Generations, MessageRun
@@ -75,10 +76,12 @@ class SendMessage:
         knowledge: GatherKnowledgeContext | None = None,
         sent_files: PrepareSentFiles | None = None,
         agent: AgentAnswers | None = None,
+        annotations: ReplyFromAnnotation | None = None,
     ) -> None:
         self._uow = uow
         self._sent_files = sent_files
         self._agent = agent
+        self._annotations = annotations
         self._lease = lease
         self._knowledge = knowledge
         self._resolve = resolve_model
@@ -103,6 +106,11 @@ class SendMessage:
         inputs = validate_inputs(config.user_input_form if config else [], request.inputs)
         if conversation is not None:
             inputs = conversation.inputs or inputs  # a conversation keeps the inputs it started with (Dify)
+        if self._annotations is not None and (reply := await self._annotations.execute(AnnotationQuery(
+            app, request.end_user, request.query, inputs, conversation, request.streaming, settings.provider,
+            settings.name, auto_name=request.auto_generate_name and chat,
+        ))):
+            return reply  # answered from an annotation: the model is not called
         resolved = await self._resolve.execute(app.tenant_id, settings)
         context = None
         if config is not None and self._knowledge is not None and config.dataset_configs:

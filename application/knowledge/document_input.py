@@ -49,9 +49,6 @@ def parse_doc_form(value: object) -> DocForm:
         return DocForm.TEXT
     if value not in tuple(DocForm):
         raise InvalidParam("Invalid doc_form.", param="doc_form")
-    if value == DocForm.QA:
-        raise InvalidParam("qa_model needs a chat model to write questions; weir does not support it yet.",
-                           param="doc_form")
     return DocForm(value)
 
 

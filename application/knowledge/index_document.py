@@ -3,13 +3,14 @@ from uuid import UUID
 
 from application.knowledge.embedding import embed_cached, vector_records
 from application.knowledge.segment_vectors import vector_items
-from domain.knowledge.chunking import clean_for, split_into_chunks, split_into_parents
+from domain.knowledge.chunking import Chunk, clean_for, split_into_chunks, split_into_parents
 from domain.knowledge.collections import collection_for_dataset
 from domain.knowledge.dataset import Dataset
 from domain.knowledge.document import DocForm, Document, IndexingStatus
 from domain.knowledge.errors import ExtractionFailed
 from domain.knowledge.ports import VectorStore
 from domain.knowledge.process_rule import AUTOMATIC_RULE
+from domain.knowledge.qa import QuestionWriter
 from domain.knowledge.segment import Segment
 from domain.knowledge.segmenting import parent_segments_of, segments_of
 from domain.knowledge.services import EmbedderCatalog, EmbeddingCache, FileStore, TextExtractor
@@ -19,8 +20,13 @@ from domain.shared.errors import DomainError
 
 BATCH_SIZE = 32
 RUNNABLE = frozenset(
-    {IndexingStatus.WAITING, IndexingStatus.PARSING, IndexingStatus.CLEANING, IndexingStatus.SPLITTING,
-     IndexingStatus.INDEXING}
+    {
+        IndexingStatus.WAITING,
+        IndexingStatus.PARSING,
+        IndexingStatus.CLEANING,
+        IndexingStatus.SPLITTING,
+        IndexingStatus.INDEXING,
+    }
 )
 
 
@@ -36,14 +42,26 @@ class IndexDocument:
     idempotent: segment and vector ids derive from the document and position, and a run first deletes
     the document's previous segments and vectors. A completed, errored or paused document is left
     alone (a redelivered job does nothing). Any failure ends the document in `error` with its message.
+    A Q&A document (qa_model) has each chunk rewritten by the workspace's LLM into question/answer pairs in
+    the document's language, one segment a pair: the question is its content (indexed), the answer its
+    `answer`; a chunk that yields no pair adds nothing, and a document that yields none is an error.
     """
 
     def __init__(
-        self, uow: KnowledgeUnitOfWorkFactory, files: FileStore, extractor: TextExtractor, catalog: EmbedderCatalog,
-        cache: EmbeddingCache, vectors: VectorStore, count_tokens: Callable[[str], int], clock: Clock,
+        self,
+        uow: KnowledgeUnitOfWorkFactory,
+        files: FileStore,
+        extractor: TextExtractor,
+        catalog: EmbedderCatalog,
+        cache: EmbeddingCache,
+        vectors: VectorStore,
+        count_tokens: Callable[[str], int],
+        clock: Clock,
+        qa: QuestionWriter | None = None,
     ) -> None:
         self._uow, self._files, self._extractor, self._catalog = uow, files, extractor, catalog
         self._cache, self._vectors, self._count, self._clock = cache, vectors, count_tokens, clock
+        self._qa = qa
 
     async def execute(self, document_id: UUID) -> None:
         async with self._uow() as uow:
@@ -76,8 +94,11 @@ class IndexDocument:
         document = await self._stage(document_id, IndexingStatus.PARSING)
         async with self._uow() as uow:
             dataset = await uow.datasets.get(document.tenant_id, document.dataset_id)
-            rule = await uow.documents.process_rule(document.dataset_process_rule_id) \
-                if document.dataset_process_rule_id else None
+            rule = (
+                await uow.documents.process_rule(document.dataset_process_rule_id)
+                if document.dataset_process_rule_id
+                else None
+            )
             upload = await uow.documents.upload(UUID(document.upload_file_id)) if document.upload_file_id else None
         if dataset is None or upload is None:
             raise ExtractionFailed("The document's dataset or file no longer exists.")
@@ -89,6 +110,8 @@ class IndexDocument:
         now = self._clock.now()
         if document.doc_form is DocForm.HIERARCHICAL:
             segments = parent_segments_of(document, split_into_parents(text, rule, self._count), now)
+        elif document.doc_form is DocForm.QA:
+            segments = await self._qa_segments(document, split_into_chunks(text, rule, self._count), now)
         else:
             segments = segments_of(document, split_into_chunks(text, rule, self._count), now)
         async with self._uow() as uow:
@@ -103,6 +126,30 @@ class IndexDocument:
             await uow.commit()
         await self._index(dataset, document, segments)
         await self._stage(document_id, IndexingStatus.COMPLETED)
+
+    async def _qa_segments(self, document: Document, chunks: list[Chunk], now) -> list[Segment]:
+        if self._qa is None:
+            raise ExtractionFailed("Q&A documents need a question writer.")
+        pairs = [
+            p
+            for chunk in chunks
+            for p in await self._qa.pairs(document.tenant_id, chunk.content, document.doc_language)
+        ]
+        if not pairs:
+            raise ExtractionFailed("The model wrote no question and answer for this document.")
+        questions = [
+            Chunk(
+                content=p.question,
+                position=i,
+                tokens=self._count(p.question + p.answer),
+                word_count=len(p.question) + len(p.answer),
+            )
+            for i, p in enumerate(pairs)
+        ]
+        segments = segments_of(document, questions, now)
+        for segment, pair in zip(segments, pairs, strict=True):
+            segment.answer = pair.answer
+        return segments
 
     async def _index(self, dataset: Dataset, document: Document, segments: list[Segment]) -> None:
         collection = collection_for_dataset(dataset.id)

@@ -46,8 +46,9 @@ class Retrieve:
     `reranking_model` mode) the workspace's rerank model orders the hits and its scores are the ones returned
     and compared with the threshold. `retrieval_model.metadata_filtering_conditions`, when given, keeps
     only the documents whose metadata values match (and/or over Dify's comparison operators) before
-    searching. Only enabled segments of available documents come back; each returned segment's hit_count
-    grows by one, and every call counts `dify.dataset.retrievals.total`.
+    searching; once the dataset enabled its built-in fields, document_name, uploader, upload_date,
+    last_update_date and source match too. Only enabled segments of available documents come back; each
+    returned segment's hit_count grows by one, and every call counts `dify.dataset.retrievals.total`.
     """
 
     def __init__(
@@ -72,6 +73,9 @@ class Retrieve:
             document_ids = await uow.documents.available_ids(dataset.id)
             if metadata_filter is not None:
                 values = await uow.metadata.values(dataset.id, document_ids)
+                if await uow.metadata.built_in_enabled(dataset.id):  # filterable beside the custom fields
+                    built_in = await uow.metadata.built_in_values(dataset.id, document_ids)
+                    values = {i: {**built_in.get(i, {}), **v} for i, v in values.items()}
                 document_ids = [i for i in document_ids if metadata_filter.matches(values.get(i))]
         if dataset.indexing_technique is None:
             raise DatasetNotInitialized()

@@ -49,7 +49,7 @@ class ResolveModel:
         if llm is not None:
             return ModelSettings(provider=llm.provider, name=llm.model)
         for credentials in [*providers, *([self._fallback] if self._fallback else [])]:
-            chat = next((m for m in credentials.models if not m.is_embedding), None)
+            chat = next((m for m in credentials.models if m.model_type == "llm"), None)
             if chat is not None:
                 return ModelSettings(provider=credentials.provider, name=chat.name)
         raise ProviderNotInitialized()

@@ -46,6 +46,14 @@ class UnsupportedFileType(DomainError):
     default_message = "File type not allowed."
 
 
+class FileNotFound(DomainError):
+    default_message = "The requested file was not found."
+
+
+class FileAccessDenied(DomainError):
+    default_message = "Access to the requested file is denied."
+
+
 def check_upload(name: str, size: int, mime_type: str | None, limits: UploadLimits) -> str:
     """The file's extension, once its name, type and size pass Dify's checks."""
     if not name or "/" in name or "\\" in name:

@@ -13,10 +13,36 @@ from domain.workflows.conditions import all_or_any, compare
 
 MAX_METADATA_NAME = 255
 BUILT_IN_FIELDS: tuple[tuple[str, str], ...] = (
-    ("document_name", "string"), ("uploader", "string"), ("upload_date", "time"),
-    ("last_update_date", "time"), ("source", "string"),
+    ("document_name", "string"),
+    ("uploader", "string"),
+    ("upload_date", "time"),
+    ("last_update_date", "time"),
+    ("source", "string"),
 )
 BUILT_IN_NAMES = frozenset(name for name, _ in BUILT_IN_FIELDS)
+# The `source` built-in field: a document's data_source_type as Dify names it (MetadataDataSource).
+_SOURCES = {
+    "upload_file": "file_upload",
+    "local_file": "file_upload",
+    "website_crawl": "website",
+    "notion_import": "notion",
+    "online_document": "online_document",
+}
+
+
+def built_in_values(
+    name: str, uploader: str | None, created_at: datetime, updated_at: datetime, data_source_type: str
+) -> dict[str, Any]:
+    """A document's built-in field values, once the dataset enabled them: times as Unix seconds, as Dify."""
+    return {
+        "document_name": name,
+        "uploader": uploader or "",
+        "upload_date": int(created_at.timestamp()),
+        "last_update_date": int(updated_at.timestamp()),
+        "source": _SOURCES.get(data_source_type, data_source_type),
+    }
+
+
 LOGICAL_OPERATORS = ("and", "or")
 
 
@@ -94,9 +120,10 @@ class MetadataFilter:
 
     def matches(self, values: Mapping[str, Any] | None) -> bool:
         values = values or {}
-        return all_or_any(self.logical_operator, [
-            compare(c.comparison_operator, values.get(c.name), c.value) for c in self.conditions
-        ])
+        return all_or_any(
+            self.logical_operator,
+            [compare(c.comparison_operator, values.get(c.name), c.value) for c in self.conditions],
+        )
 
 
 def _refuse(message: str) -> InvalidParam:

@@ -196,3 +196,7 @@ class MetadataRepository(Protocol):
         """Each document's values by field name ({} when it has none); unknown documents are left out."""
 
     async def set_values(self, document_id: UUID, values: dict) -> None: ...
+
+    async def built_in_values(self, dataset_id: UUID, document_ids: Sequence[UUID]) -> dict[UUID, dict]:
+        """Each document's built-in field values (domain.knowledge.metadata.built_in_values); the uploader is
+        the name of the account that created it."""

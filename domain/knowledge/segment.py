@@ -88,6 +88,11 @@ class Segment:
         self.index_node_id = self.index_node_id or str(self.id)
         self.index_node_hash = self.index_node_hash or content_hash(self.content)
 
+    @property
+    def context_text(self) -> str:
+        """What a prompt's context takes of the segment: a Q&A segment as Dify writes it, question then answer."""
+        return f"question:{self.content} \nanswer:{self.answer}" if self.answer else self.content
+
     def edit(self, content: str, tokens: int, by: UUID | None, at: datetime) -> None:
         self.content, self.word_count, self.tokens = content, len(content), tokens
         self.index_node_hash = content_hash(content)

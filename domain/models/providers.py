@@ -19,6 +19,7 @@ DEFAULT_CONTEXT_SIZE = 16384
 
 EMBEDDING_MODES = ("embedding", "text-embedding")
 RERANK_MODE = "rerank"  # a model served by the provider's `/rerank` (Cohere / Jina style)
+AUDIO_MODES = ("speech2text", "tts")  # models served by the provider's `/audio/transcriptions`, `/audio/speech`
 # Keys of a credentials body that are not credential form values.
 _NOT_FORM_VALUES = frozenset({"models", "__model_name", "__model_type"})
 # Stable credential ids: a workspace keeps one credential per provider, so its id is derived, not stored.
@@ -28,7 +29,7 @@ _CREDENTIAL_NAMESPACE = uuid.UUID("7f3c2a1e-5b8d-4c6f-9e0a-1d2b3c4d5e6f")
 @dataclass(frozen=True, slots=True)
 class ModelEntry:
     name: str
-    mode: str = "chat"  # "chat", "completion", "embedding" for a text-embedding model, or "rerank"
+    mode: str = "chat"  # "chat", "completion", "embedding" for a text-embedding model, "rerank", "speech2text", "tts"
     context_size: int = DEFAULT_CONTEXT_SIZE
     price: ModelPrice | None = None
     dimension: int | None = None  # embedding models only; learnt from the first answer when not given
@@ -47,6 +48,8 @@ class ModelEntry:
     def model_type(self) -> str:
         if self.is_rerank:
             return "rerank"
+        if self.mode in AUDIO_MODES:
+            return self.mode
         return "text-embedding" if self.is_embedding else "llm"
 
 
@@ -245,7 +248,7 @@ def without_model(credentials: ProviderCredentials, name: str, model_type: str |
 
 def model_entry_from_form(spec: ProviderSpec, model: str, model_type: str, form: Mapping[str, Any]) -> ModelEntry:
     """A model added with its own credentials (Dify's customizable models): its limits from the form."""
-    modes = {"text-embedding": "embedding", "rerank": RERANK_MODE}
+    modes = {"text-embedding": "embedding", "rerank": RERANK_MODE, "speech2text": "speech2text", "tts": "tts"}
     entry: dict[str, Any] = {"name": model, "mode": modes.get(model_type, "chat")}
     if form.get("mode") == "completion" and model_type == "llm":
         entry["mode"] = "completion"

@@ -74,7 +74,8 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "exists": lambda a, e: a is not None,
     "not exists": lambda a, e: a is None,
 }
-ALIASES = {"!=": "≠", ">=": "≥", "<=": "≤", "==": "="}
+# "before"/"after" are how Dify compares time metadata (Unix seconds).
+ALIASES = {"!=": "≠", ">=": "≥", "<=": "≤", "==": "=", "before": "<", "after": ">"}
 
 
 def compare(operator: str, actual: Any, expected: Any) -> bool:

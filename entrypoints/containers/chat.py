@@ -2,9 +2,13 @@
 
 from dependency_injector import containers, providers
 
+from adapters.llm.openai_audio import OpenAIAudioModelFactory
 from application.agents.toolbox import InvokeThrough
 from application.apps.describe_parameters import DescribeParameters
 from application.apps.update_model_config import UpdateModelConfig
+from application.audio.audio_models import AudioModels
+from application.audio.synthesize_speech import SynthesizeSpeech
+from application.audio.transcribe_audio import TranscribeAudio
 from application.conversations.agent_answer import AgentAnswers
 from application.conversations.generate_answer import GenerateAnswer
 from application.conversations.give_feedback import GiveFeedback, ListAppFeedbacks
@@ -16,6 +20,7 @@ from application.conversations.rename_conversation import RenameConversation
 from application.conversations.send_message import SendMessage
 from application.conversations.stop_generation import StopGeneration
 from application.conversations.suggest_questions import SuggestQuestions
+from application.conversations.update_conversation_variable import UpdateConversationVariable
 
 
 class ChatContainer(containers.DeclarativeContainer):
@@ -38,6 +43,7 @@ class ChatContainer(containers.DeclarativeContainer):
     tool_providers = providers.Dependency()  # the tools context's ToolProviders (agent-chat apps)
     invoke_tool = providers.Dependency()  # the tools context's InvokeTool
     store_tool_files = providers.Dependency()  # the tools context's StoreToolFiles (files agents' tools make)
+    reply_from_annotation = providers.Dependency()  # the annotations context's
 
     update_model_config = providers.Factory(UpdateModelConfig, uow_factory, ids)
     describe_parameters = providers.Factory(DescribeParameters, uow_factory)
@@ -68,13 +74,21 @@ class ChatContainer(containers.DeclarativeContainer):
         knowledge=gather_knowledge,
         sent_files=prepare_sent_files,
         agent=agent_answers,
+        annotations=reply_from_annotation,
     )
     stop_generation = providers.Factory(StopGeneration, stop_signals)
     list_conversations = providers.Factory(ListConversations, uow_factory)
     delete_conversation = providers.Factory(DeleteConversation, uow_factory, clock)
     rename_conversation = providers.Factory(RenameConversation, uow_factory, resolve_model, clock)
     list_conversation_variables = providers.Factory(ListConversationVariables, uow_factory)
+    update_conversation_variable = providers.Factory(UpdateConversationVariable, uow_factory, clock)
     list_messages = providers.Factory(ListMessages, uow_factory)
     give_feedback = providers.Factory(GiveFeedback, uow_factory, metrics_sink, clock, ids)
     list_app_feedbacks = providers.Factory(ListAppFeedbacks, uow_factory)
     suggest_questions = providers.Factory(SuggestQuestions, uow_factory, resolve_model)
+
+    # Speech: the workspace's speech2text and tts models over OpenAI-compatible /audio endpoints.
+    audio_model_factory = providers.Singleton(OpenAIAudioModelFactory)
+    audio_models = providers.Factory(AudioModels, uow_factory, audio_model_factory)
+    transcribe_audio = providers.Factory(TranscribeAudio, describe_parameters, audio_models)
+    synthesize_speech = providers.Factory(SynthesizeSpeech, uow_factory, describe_parameters, audio_models)

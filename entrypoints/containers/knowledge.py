@@ -31,6 +31,7 @@ from application.knowledge.delete_segment import DeleteSegment
 from application.knowledge.delete_tag import DeleteTag
 from application.knowledge.get_dataset import GetDataset
 from application.knowledge.get_document import GetDocument
+from application.knowledge.get_document_file import GetDocumentFile
 from application.knowledge.get_indexing_status import GetIndexingStatus
 from application.knowledge.get_segment import GetSegment
 from application.knowledge.index_document import IndexDocument
@@ -64,6 +65,8 @@ from application.knowledge.update_child_chunk import UpdateChildChunk
 from application.knowledge.update_dataset import UpdateDataset
 from application.knowledge.update_document import UpdateDocument
 from application.knowledge.update_segment import UpdateSegment
+from application.knowledge.write_qa_pairs import LlmQuestionWriter
+from application.knowledge.zip_documents import ZipDocuments
 
 # Chunk sizes are counted with cl100k_base whatever the embedding model (Dify counts with GPT-2's BPE).
 CHUNKING_TOKENIZER_MODEL = "text-embedding-ada-002"
@@ -89,6 +92,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     metrics_sink = providers.Dependency()
     # async (tenant_id) -> the workspace's model providers (for OpenAI-compatible embedding models)
     providers_of = providers.Dependency()
+    resolve_model = providers.Dependency()  # the models context's (Q&A documents are written by the LLM)
 
     uow = providers.Factory(SqlaKnowledgeUnitOfWork, session_factory)
     uow_factory = uow.provider  # use cases open a new unit of work per transaction
@@ -126,11 +130,15 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     update_document = providers.Factory(UpdateDocument, uow_factory, files, extractor, indexing_queue, clock, ids)
     list_documents = providers.Factory(ListDocuments, uow_factory)
     get_document = providers.Factory(GetDocument, uow_factory)
+    get_document_file = providers.Factory(GetDocumentFile, uow_factory)
+    zip_documents = providers.Factory(ZipDocuments, uow_factory, files)
     delete_document = providers.Factory(DeleteDocument, uow_factory, vector_store)
     set_documents_status = providers.Factory(SetDocumentsStatus, uow_factory, clock)
     get_indexing_status = providers.Factory(GetIndexingStatus, uow_factory)
+    question_writer = providers.Factory(LlmQuestionWriter, resolve_model)
     index_document = providers.Factory(
-        IndexDocument, uow_factory, files, extractor, catalog, embedding_cache, vector_store, count_tokens, clock
+        IndexDocument, uow_factory, files, extractor, catalog, embedding_cache, vector_store, count_tokens, clock,
+        qa=question_writer,
     )
     recover_documents = providers.Factory(RecoverDocuments, uow_factory, indexing_queue, clock)
     pause_document = providers.Factory(PauseDocument, uow_factory, clock)

@@ -9,6 +9,7 @@ from taskiq import InMemoryBroker
 
 from entrypoints.container import Container, shutdown_container
 from entrypoints.http import file_preview, mcp_server
+from entrypoints.http.console import annotations as console_annotations
 from entrypoints.http.console import (
     api_keys,
     api_tools,
@@ -30,7 +31,15 @@ from entrypoints.http.console import datasets as console_datasets
 from entrypoints.http.console import files as console_files
 from entrypoints.http.console.knowledge import mount_knowledge_on_console
 from entrypoints.http.cors import register_cors
-from entrypoints.http.dataset_api import datasets, documents, metadata, processing, retrieval, segments
+from entrypoints.http.dataset_api import (
+    datasets,
+    document_files,
+    documents,
+    metadata,
+    processing,
+    retrieval,
+    segments,
+)
 from entrypoints.http.dataset_api import tags as dataset_tags
 from entrypoints.http.errors import register_error_handlers
 from entrypoints.http.health import bp as health_bp
@@ -38,7 +47,16 @@ from entrypoints.http.limits import MULTIPART_OVERHEAD_BYTES, bounded_request_cl
 from entrypoints.http.metrics import bp as metrics_bp
 from entrypoints.http.query import check_url
 from entrypoints.http.request_log import register_request_log
-from entrypoints.http.service_api import app_info, chat, conversations, feedback, files, human_input
+from entrypoints.http.service_api import (
+    annotations,
+    app_info,
+    audio,
+    chat,
+    conversations,
+    feedback,
+    files,
+    human_input,
+)
 from entrypoints.http.service_api import workflows as service_workflows
 from entrypoints.http.version_headers import register_version_headers
 from entrypoints.settings import SERVER_VERSION
@@ -73,9 +91,28 @@ def create_app(container: Container) -> Quart:
     app.register_blueprint(metrics_bp)
     app.register_blueprint(file_preview.bp)
     app.register_blueprint(app_info.bp, url_prefix="/v1")
-    for service_bp in (chat.bp, conversations.bp, feedback.bp, files.bp, service_workflows.bp, human_input.bp):
+    service_bps = (
+        annotations.bp,
+        audio.bp,
+        chat.bp,
+        conversations.bp,
+        feedback.bp,
+        files.bp,
+        service_workflows.bp,
+        human_input.bp,
+    )
+    for service_bp in service_bps:
         app.register_blueprint(service_bp, url_prefix="/v1")
-    knowledge_bps = (datasets.bp, documents.bp, metadata.bp, processing.bp, retrieval.bp, segments.bp, dataset_tags.bp)
+    knowledge_bps = (
+        datasets.bp,
+        document_files.bp,
+        documents.bp,
+        metadata.bp,
+        processing.bp,
+        retrieval.bp,
+        segments.bp,
+        dataset_tags.bp,
+    )
     for knowledge_bp in knowledge_bps:
         app.register_blueprint(knowledge_bp, url_prefix="/v1")
     app.register_blueprint(mcp_server.bp)
@@ -97,6 +134,7 @@ def create_app(container: Container) -> Quart:
         workflow_tools.bp,
         mcp_providers.bp,
         mcp_servers.bp,
+        console_annotations.bp,
     )
     for console_bp in console_bps:
         app.register_blueprint(console_bp, url_prefix="/console/api")

@@ -2,8 +2,10 @@
 
 from domain.apps import errors as apps
 from domain.conversations import errors as conversations
+from domain.conversations import variable_types
 from domain.files import entities as files
 from domain.knowledge import errors as knowledge
+from domain.models import audio
 from domain.models import errors as models
 from domain.shared import errors as shared
 from domain.tenancy import errors as tenancy
@@ -26,6 +28,12 @@ DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
     apps.NotChatApp: ("not_chat_app", 400),
     apps.NotCompletionApp: ("not_completion_app", 400),
     apps.NotWorkflowApp: ("not_workflow_app", 400),
+    audio.ProviderNotSupportSpeechToText: ("provider_not_support_speech_to_text", 400),
+    audio.ProviderNotSupportTextToSpeech: ("provider_not_support_text_to_speech", 400),
+    audio.SpeechToTextDisabled: ("speech_to_text_disabled", 400),
+    audio.NoAudioUploaded: ("no_audio_uploaded", 400),
+    audio.AudioTooLarge: ("audio_too_large", 413),
+    audio.UnsupportedAudioType: ("unsupported_audio_type", 415),
     models.ProviderNotInitialized: ("provider_not_initialize", 400),
     models.ProviderQuotaExceeded: ("provider_quota_exceeded", 400),
     models.RateLimitError: ("rate_limit_error", 429),
@@ -33,10 +41,13 @@ DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
     conversations.TooManyRequests: ("too_many_requests", 429),
     conversations.ConversationCompleted: ("conversation_completed", 400),
     conversations.SuggestionsDisabled: ("bad_request", 400),
+    variable_types.VariableTypeMismatch: ("bad_request", 400),
     files.NoFileUploaded: ("no_file_uploaded", 400),
     files.TooManyFiles: ("too_many_files", 400),
     files.FileTooLarge: ("file_too_large", 413),
     files.UnsupportedFileType: ("unsupported_file_type", 415),
+    files.FileNotFound: ("file_not_found", 404),
+    files.FileAccessDenied: ("file_access_denied", 403),
     workflow_graph.InvalidGraph: ("invalid_param", 400),
     tools.ToolInvokeError: ("tool_invoke_error", 400),
     workflow_entities.DraftWorkflowNotExist: ("draft_workflow_not_exist", 404),

@@ -1,10 +1,11 @@
-"""Tasks of the knowledge context (the `dataset` queue)."""
+"""Tasks of the knowledge and annotations contexts (the `dataset` queue)."""
 
 from datetime import timedelta
 from uuid import UUID
 
 from taskiq import Context, TaskiqDepends
 
+from adapters.queue.annotation_dispatcher import RUN_ANNOTATION_JOB_TASK
 from adapters.queue.indexing_dispatcher import INDEX_DOCUMENT_TASK, RECOVER_DOCUMENTS_TASK
 from adapters.queue.taskiq_broker import queue_key
 from application.knowledge.recover_documents import STALE_AFTER
@@ -29,3 +30,8 @@ async def recover_lost_documents(knowledge, in_process: bool) -> int:
     """At API start-up: with the in-process broker every unfinished document lost its job when the last
     process stopped, so all are queued again; with Redis only those untouched for the usual while."""
     return await knowledge.recover_documents().execute(timedelta(0) if in_process else STALE_AFTER)
+
+
+@broker.task(task_name=RUN_ANNOTATION_JOB_TASK, queue_name=queue_key("dataset"))
+async def run_annotation_job(job_id: str, context: Context = TaskiqDepends()) -> None:
+    await context.state.container.annotations.run_job().execute(UUID(job_id))

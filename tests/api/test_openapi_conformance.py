@@ -29,7 +29,10 @@ from referencing.jsonschema import DRAFT202012
 from werkzeug.datastructures import FileStorage
 
 from tests.api.chat_helpers import ChatApp, configure_provider, make_app
+from tests.api.test_advanced_chat import TURNS, _dsl
+from tests.integration.audio_stub_server import StubAudioServer
 from tests.integration.openai_stub_server import Reply
+from tests.polling import eventually
 
 SPEC_PATH = Path(__file__).resolve().parents[1] / "fixtures" / "spec" / "dify-openapi-service.json"
 SPEC_URI = "urn:dify-openapi-service"
@@ -168,14 +171,16 @@ def assert_conforms(what: str, instance, schema: dict | None) -> None:
 @dataclass
 class Answer:
     status: int
-    body: object  # parsed JSON, the list of SSE data events, or the raw bytes of an empty body
+    body: object  # parsed JSON, the list of SSE data events, or the raw bytes of a non-JSON (or empty) body
     streamed: bool = False
+    mimetype: str = ""
 
 
 @dataclass
 class World:
     chat: ChatApp
     completion: ChatApp
+    speech: StubAudioServer
 
     async def call(self, method: str, url: str, app: ChatApp | None = None, **kwargs) -> Answer:
         app = app or self.chat
@@ -186,7 +191,9 @@ class World:
             text = data.decode()
             events = [json.loads(line[len("data:"):]) for line in text.split("\n") if line.startswith("data:")]
             return Answer(response.status_code, events, streamed=True)
-        return Answer(response.status_code, json.loads(data) if data else data)
+        if data and response.mimetype != "application/json":
+            return Answer(response.status_code, data, mimetype=response.mimetype)
+        return Answer(response.status_code, json.loads(data) if data else data, mimetype=response.mimetype)
 
     async def chat_message(self, query: str = "Hi", user: str = "alice", **body) -> dict:
         answer = await self.call("POST", "/v1/chat-messages", json={"query": query, "user": user, "inputs": {}, "response_mode": "blocking", **body})
@@ -200,13 +207,21 @@ def settings(settings):  # a deployment that blacklists executables, as UPLOAD_F
 
 
 @pytest.fixture
-async def world(console, upstream) -> World:
+async def speech():
+    server = StubAudioServer()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def world(console, upstream, speech) -> World:
     await configure_provider(console, upstream, input="0.5", output="1.5", unit="0.001", currency="USD")
     completion = await make_app(
         console, upstream, mode="completion", pre_prompt="Translate for {{company}}: {{query}}",
         user_input_form=[{"paragraph": {"label": "Query", "variable": "query", "required": True}}],
     )
-    return World(chat=await make_app(console, upstream), completion=completion)
+    return World(chat=await make_app(console, upstream), completion=completion, speech=speech)
 
 
 def upload(name: str, data: bytes, content_type: str) -> dict:
@@ -415,6 +430,161 @@ async def feedback_missing_user(w: World) -> Answer:
     return await w.call("POST", f"/v1/messages/{message}/feedbacks", json={"rating": "like"})
 
 
+# --- annotations, audio, files and documents, conversation variables (issue 16)
+
+LOCAL_EMBEDDING = {"embedding_provider_name": "weir_local", "embedding_model_name": "all-MiniLM-L6-v2"}
+TURNS_ID = "0193a000-0000-7000-8000-00000000a001"  # Dify's conversation variables have UUIDs
+SPEECH_ON = {"speech_to_text": {"enabled": True}, "text_to_speech": {"enabled": True, "voice": "alloy"}}
+
+
+async def annotation(w: World, question: str = "What is weir?") -> dict:
+    answer = await w.call("POST", "/v1/apps/annotations", json={"question": question, "answer": "Dify, done better."})
+    assert answer.status == 201, answer.body
+    return answer.body
+
+
+async def annotation_create(w: World) -> Answer:
+    return await w.call("POST", "/v1/apps/annotations", json={"question": "What is weir?", "answer": "Dify, done better."})
+
+
+async def annotation_list(w: World) -> Answer:
+    await annotation(w)
+    await annotation(w, "Is it free?")
+    return await w.call("GET", "/v1/apps/annotations", query_string={"page": 1, "limit": 1, "keyword": ""})
+
+
+async def annotation_update(w: World) -> Answer:
+    created = await annotation(w)
+    return await w.call("PUT", f"/v1/apps/annotations/{created['id']}", json={"question": "What is weir?", "answer": "A backend."})
+
+
+async def annotation_delete(w: World) -> Answer:
+    created = await annotation(w)
+    return await w.call("DELETE", f"/v1/apps/annotations/{created['id']}")
+
+
+async def reply_enable(w: World) -> Answer:
+    return await w.call("POST", "/v1/apps/annotation-reply/enable", json={"score_threshold": 0.9, **LOCAL_EMBEDDING})
+
+
+async def reply_status(w: World) -> Answer:
+    job = (await reply_enable(w)).body
+
+    async def finished():
+        answer = await w.call("GET", f"/v1/apps/annotation-reply/enable/status/{job['job_id']}")
+        return answer if answer.body["job_status"] in ("completed", "error") else None
+
+    return await eventually(finished)
+
+
+async def speaking_app(w: World) -> ChatApp:
+    """An app with speech to text and text to speech on, in a workspace whose speech models are the stub's."""
+    console = w.chat.console
+    saved = await console.client.post(
+        "/console/api/workspaces/current/model-providers/xinference/credentials", headers=console.headers,
+        json={"credentials": {"server_url": w.speech.root_url, "models": [
+            {"name": "whisper-1", "mode": "speech2text"}, {"name": "tts-1", "mode": "tts"}]}},
+    )
+    assert saved.status_code == 200, await saved.get_json()
+    return await make_app(console, w.chat.upstream, **SPEECH_ON)
+
+
+def audio_file(data: bytes = b"RIFF....WAVEfmt ", content_type: str = "audio/wav") -> dict:
+    return {"form": {"user": "alice"}, "files": {"file": FileStorage(stream=io.BytesIO(data), filename="a.wav", content_type=content_type)}}
+
+
+async def audio_to_text(w: World) -> Answer:
+    return await w.call("POST", "/v1/audio-to-text", app=await speaking_app(w), **audio_file())
+
+
+async def audio_too_large(w: World) -> Answer:
+    return await w.call("POST", "/v1/audio-to-text", app=await speaking_app(w), **audio_file(b"x" * (30 * 2**20 + 1)))
+
+
+async def audio_wrong_type(w: World) -> Answer:
+    return await w.call("POST", "/v1/audio-to-text", app=await speaking_app(w), **audio_file(content_type="audio/mpeg"))
+
+
+async def text_to_audio(w: World) -> Answer:
+    return await w.call("POST", "/v1/text-to-audio", app=await speaking_app(w), json={"text": "Welcome", "user": "alice", "voice": "alloy"})
+
+
+async def text_to_audio_of_a_message(w: World) -> Answer:
+    app = await speaking_app(w)
+    status, answered = await app.send("Hi")
+    assert status == 200, answered
+    return await w.call("POST", "/v1/text-to-audio", app=app, json={"message_id": answered["message_id"], "user": "alice"})
+
+
+async def file_preview(w: World) -> Answer:
+    uploaded = await w.call("POST", "/v1/files/upload", **upload("notes.txt", b"hello, weir", "text/plain"))
+    return await w.call("GET", f"/v1/files/{uploaded.body['id']}/preview", query_string={"as_attachment": "true"})
+
+
+async def file_preview_other_app(w: World) -> Answer:
+    uploaded = await w.call("POST", "/v1/files/upload", **upload("notes.txt", b"hello, weir", "text/plain"))
+    return await w.call("GET", f"/v1/files/{uploaded.body['id']}/preview", app=w.completion)
+
+
+async def chatflow(w: World) -> tuple[ChatApp, dict]:
+    """An advanced-chat app (one `turns` number variable) and its first answer."""
+    console = w.chat.console
+    imported = await (await console.client.post("/console/api/apps/imports", headers=console.headers, json={
+        "mode": "yaml-content", "yaml_content": _dsl(({**TURNS, "id": TURNS_ID},)), "publish": True})).get_json()
+    app = ChatApp(console=console, app_id=imported["app_id"], key=await console.create_app_key(imported["app_id"]), upstream=w.chat.upstream)
+    status, first = await app.send("Hello")
+    assert status == 200, first
+    return app, first
+
+
+async def variable_update(w: World) -> Answer:
+    app, first = await chatflow(w)
+    return await w.call("PUT", f"/v1/conversations/{first['conversation_id']}/variables/{TURNS_ID}", app=app, json={"value": 7, "user": "alice"})
+
+
+async def variable_type_mismatch(w: World) -> Answer:
+    app, first = await chatflow(w)
+    return await w.call("PUT", f"/v1/conversations/{first['conversation_id']}/variables/{TURNS_ID}", app=app, json={"value": "seven", "user": "alice"})
+
+
+async def variable_unknown(w: World) -> Answer:
+    app, first = await chatflow(w)
+    return await w.call("PUT", f"/v1/conversations/{first['conversation_id']}/variables/v-nothing", app=app, json={"value": 1, "user": "alice"})
+
+
+async def knowledge(w: World) -> tuple[dict, str, dict]:
+    """A Knowledge API key's headers, a dataset and one document made from a file."""
+    console = w.chat.console
+    token = (await (await console.client.post("/console/api/datasets/api-keys", headers=console.headers)).get_json())["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    dataset = (await w.call("POST", "/v1/datasets", headers=headers, json={"name": "Files", "indexing_technique": "economy"})).body
+    part = FileStorage(stream=io.BytesIO(b"a handbook"), filename="handbook.txt", content_type="text/plain")
+    created = await w.call("POST", f"/v1/datasets/{dataset['id']}/document/create-by-file", headers=headers,
+                           form={"data": '{"process_rule": {"mode": "automatic"}}'}, files={"file": part})
+    assert created.status == 200, created.body
+    return headers, dataset["id"], created.body["document"]
+
+
+async def document_download(w: World) -> Answer:
+    headers, dataset, document = await knowledge(w)
+    return await w.call("GET", f"/v1/datasets/{dataset}/documents/{document['id']}/download", headers=headers)
+
+
+async def document_download_unknown(w: World) -> Answer:
+    headers, dataset, _ = await knowledge(w)
+    return await w.call("GET", f"/v1/datasets/{dataset}/documents/{UNKNOWN_ID}/download", headers=headers)
+
+
+async def documents_zip(w: World) -> Answer:
+    headers, dataset, document = await knowledge(w)
+    return await w.call("POST", f"/v1/datasets/{dataset}/documents/download-zip", headers=headers, json={"document_ids": [document["id"]]})
+
+
+async def documents_zip_unknown(w: World) -> Answer:
+    headers, dataset, _ = await knowledge(w)
+    return await w.call("POST", f"/v1/datasets/{dataset}/documents/download-zip", headers=headers, json={"document_ids": [UNKNOWN_ID]})
+
+
 @dataclass(frozen=True)
 class Case:
     id: str
@@ -495,6 +665,46 @@ CASES = [
          form_call("POST", json={**REVIEW, "action": "ship"}), "invalid_form_data"),
     Case("answer missing an input", "POST", "/form/human_input/{form_token}", 400,
          form_call("POST", json={**REVIEW, "inputs": {"comment": "ok"}}), "invalid_form_data"),
+    # annotations
+    Case("annotation create", "POST", "/apps/annotations", 201, annotation_create),
+    Case("annotation list", "GET", "/apps/annotations", 200, annotation_list),
+    Case("annotation update", "PUT", "/apps/annotations/{annotation_id}", 200, annotation_update),
+    Case("annotation update unknown", "PUT", "/apps/annotations/{annotation_id}", 404,
+         lambda w: w.call("PUT", f"/v1/apps/annotations/{UNKNOWN_ID}", json={"question": "q", "answer": "a"}), "not_found"),
+    Case("annotation delete", "DELETE", "/apps/annotations/{annotation_id}", 204, annotation_delete),
+    Case("annotation delete unknown", "DELETE", "/apps/annotations/{annotation_id}", 404,
+         lambda w: w.call("DELETE", f"/v1/apps/annotations/{UNKNOWN_ID}"), "not_found"),
+    Case("annotation reply enable", "POST", "/apps/annotation-reply/{action}", 200, reply_enable),
+    Case("annotation reply disable", "POST", "/apps/annotation-reply/{action}", 200,
+         post("/v1/apps/annotation-reply/disable", json={"score_threshold": 0.9, **LOCAL_EMBEDDING})),
+    Case("annotation reply status", "GET", "/apps/annotation-reply/{action}/status/{job_id}", 200, reply_status),
+    Case("annotation reply status of an unknown job", "GET", "/apps/annotation-reply/{action}/status/{job_id}", 400,
+         get(f"/v1/apps/annotation-reply/enable/status/{UNKNOWN_ID}"), "invalid_param"),
+    # audio
+    Case("audio to text", "POST", "/audio-to-text", 200, audio_to_text),
+    Case("audio to text, disabled", "POST", "/audio-to-text", 400,
+         lambda w: w.call("POST", "/v1/audio-to-text", **audio_file()), "speech_to_text_disabled"),
+    Case("audio too large", "POST", "/audio-to-text", 413, audio_too_large, "audio_too_large"),
+    Case("audio of a type Dify refuses", "POST", "/audio-to-text", 415, audio_wrong_type, "unsupported_audio_type"),
+    Case("text to audio", "POST", "/text-to-audio", 200, text_to_audio),
+    Case("text to audio of a message", "POST", "/text-to-audio", 200, text_to_audio_of_a_message),
+    Case("text to audio, disabled", "POST", "/text-to-audio", 400,
+         post("/v1/text-to-audio", json={"text": "Hi", "user": "alice"}), "invalid_param"),
+    # files, documents, conversation variables
+    Case("file preview", "GET", "/files/{file_id}/preview", 200, file_preview),
+    Case("file preview from another app", "GET", "/files/{file_id}/preview", 403, file_preview_other_app, "file_access_denied"),
+    Case("file preview unknown", "GET", "/files/{file_id}/preview", 404, get(f"/v1/files/{UNKNOWN_ID}/preview"), "file_not_found"),
+    Case("conversation variable update", "PUT", "/conversations/{conversation_id}/variables/{variable_id}", 200, variable_update),
+    Case("conversation variable of the wrong type", "PUT", "/conversations/{conversation_id}/variables/{variable_id}", 400,
+         variable_type_mismatch, "bad_request"),
+    Case("conversation variable unknown", "PUT", "/conversations/{conversation_id}/variables/{variable_id}", 404,
+         variable_unknown, "not_found"),
+    Case("document download", "GET", "/datasets/{dataset_id}/documents/{document_id}/download", 200, document_download),
+    Case("document download unknown", "GET", "/datasets/{dataset_id}/documents/{document_id}/download", 404,
+         document_download_unknown, "not_found"),
+    Case("documents as a zip", "POST", "/datasets/{dataset_id}/documents/download-zip", 200, documents_zip),
+    Case("documents as a zip, one unknown", "POST", "/datasets/{dataset_id}/documents/download-zip", 404,
+         documents_zip_unknown, "not_found"),
 ]
 
 
@@ -519,6 +729,11 @@ async def test_the_response_matches_the_spec(world, case):
         assert answer.body[-1]["event"] == ("error" if case.code else "message_end"), f"{what}: the stream ends with {answer.body[-1]}"
         if case.code:
             assert answer.body[-1]["code"] == case.code, f"{what}: expected code {case.code!r}, weir sent {answer.body[-1]}"
+        return
+    declared = _response(case.method, case.path, case.status).get("content", {})
+    if declared and "application/json" not in declared:  # a file: the type the spec declares, and some bytes
+        assert answer.mimetype in declared or "application/octet-stream" in declared, f"{what}: weir sent {answer.mimetype!r}, the spec declares {sorted(declared)}"
+        assert isinstance(answer.body, bytes) and answer.body, f"{what}: an empty file"
         return
     assert_conforms(what, answer.body, body_schema(case.method, case.path, case.status))
     if case.code:

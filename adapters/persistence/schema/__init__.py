@@ -3,7 +3,7 @@
 Entities in domain/ never see these; repositories map rows to entities and back.
 """
 
-from adapters.persistence.schema import knowledge  # noqa: F401  (registers its tables on metadata)
+from adapters.persistence.schema import annotations, knowledge  # noqa: F401  (registers their tables on metadata)
 from adapters.persistence.schema.agent_thoughts import message_agent_thoughts
 from adapters.persistence.schema.apps import api_tokens, apps, end_users
 from adapters.persistence.schema.base import metadata

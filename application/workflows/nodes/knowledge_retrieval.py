@@ -89,7 +89,7 @@ class KnowledgeRetrievalExecutor:
                 records = records[:top_k]
         result = [
             {
-                "content": r.segment.content,
+                "content": r.segment.context_text,
                 "title": r.document.name,
                 "metadata": {
                     "score": r.score,

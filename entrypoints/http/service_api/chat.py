@@ -29,11 +29,35 @@ CHAT_MODES = (AppMode.CHAT, AppMode.AGENT_CHAT, AppMode.ADVANCED_CHAT)
 async def chat_messages() -> Response:
     body = await parse_body(ChatBody)
     if current_app_model().mode == AppMode.ADVANCED_CHAT:
-        handle = await container().workflows.run_chatflow().start(ChatflowRequest(
-            app=current_app_model(), end_user=await current_end_user(), query=body.query, inputs=body.inputs,
-            conversation_id=body.conversation_id, streaming=body.response_mode == "streaming",
-            files=tuple(body.files or ()),
-        ))
+        reply = (
+            await container()
+            .annotations.reply_from_annotation()
+            .for_chatflow(
+                current_app_model(),
+                await current_end_user(),
+                body.query,
+                body.inputs,
+                body.conversation_id,
+                body.response_mode == "streaming",
+            )
+        )
+        if reply is not None:  # answered from an annotation: the workflow does not run
+            return await _answer(reply, chat=True, streaming=body.response_mode == "streaming")
+        handle = (
+            await container()
+            .workflows.run_chatflow()
+            .start(
+                ChatflowRequest(
+                    app=current_app_model(),
+                    end_user=await current_end_user(),
+                    query=body.query,
+                    inputs=body.inputs,
+                    conversation_id=body.conversation_id,
+                    streaming=body.response_mode == "streaming",
+                    files=tuple(body.files or ()),
+                )
+            )
+        )
         return await chatflow_answer(handle, streaming=body.response_mode == "streaming")
     request = SendMessageRequest(
         app=current_app_model(),

@@ -7,10 +7,13 @@ from uuid import UUID
 from pydantic import BaseModel, Field, field_validator
 from quart import Blueprint, request
 
+from application.conversations.manage_conversation import ConversationVariable
 from domain.apps.entities import AppMode
 from domain.apps.errors import NotChatApp
+from domain.conversations.entities import Conversation
+from domain.shared.errors import InvalidParam
 from entrypoints.http.auth import app_api, current_app_model, current_end_user
-from entrypoints.http.bodies import parse_body, parse_query
+from entrypoints.http.bodies import json_object, parse_body, parse_query
 from entrypoints.http.deps import container
 from entrypoints.http.file_preview import signed_file_url
 from entrypoints.http.presenters import conversation_json, epoch, message_json
@@ -108,19 +111,28 @@ async def conversation_variables(conversation_id: UUID) -> dict:
             variable_name=query.variable_name,
         )
     )
-    data = [
-        {
-            "id": v.id,
-            "name": v.name,
-            "value_type": v.value_type,
-            "value": v.value if isinstance(v.value, str) else json.dumps(v.value, ensure_ascii=False),
-            "description": v.description,
-            "created_at": epoch(conversation.created_at),
-            "updated_at": epoch(conversation.updated_at),
-        }
-        for v in page.items
-    ]
+    data = [_variable_json(conversation, v) for v in page.items]
     return {"limit": limit, "has_more": page.has_more, "data": data}
+
+
+def _variable_json(conversation: Conversation, v: ConversationVariable) -> dict:
+    return {
+        "id": v.id, "name": v.name, "value_type": v.value_type,
+        "value": v.value if isinstance(v.value, str) else json.dumps(v.value, ensure_ascii=False),
+        "description": v.description, "created_at": epoch(conversation.created_at),
+        "updated_at": epoch(conversation.updated_at),
+    }
+
+
+@bp.put("/conversations/<uuid:conversation_id>/variables/<variable_id>")
+@app_api(modes=CHAT_MODES, wrong_mode=NotChatApp, user_from="json", user_required=False)
+async def update_conversation_variable(conversation_id: UUID, variable_id: str) -> dict:
+    body = await json_object()
+    if "value" not in body:
+        raise InvalidParam("value is required", param="value")
+    conversation, variable = await container().chat.update_conversation_variable().execute(
+        current_app_model(), await current_end_user(), conversation_id, variable_id, body["value"])
+    return _variable_json(conversation, variable)
 
 
 @bp.get("/messages")

@@ -1,13 +1,15 @@
-"""POST /v1/files/upload: one multipart `file` part, optional `user`."""
+"""POST /v1/files/upload (one multipart `file` part, optional `user`) and GET /v1/files/{id}/preview."""
 
-from quart import Blueprint, request
+from uuid import UUID
+
+from quart import Blueprint, Response, request
 
 from domain.files.entities import NoFileUploaded, TooManyFiles
 from entrypoints.http.auth import app_api, current_app_model, current_end_user
 from entrypoints.http.bodies import form_parts
 from entrypoints.http.columns import UPLOAD_MIME_TYPE, UPLOAD_NAME
 from entrypoints.http.deps import container
-from entrypoints.http.file_preview import signed_file_url
+from entrypoints.http.file_preview import as_attachment_arg, file_response, signed_file_url
 from entrypoints.http.input_checks import check_length
 from entrypoints.http.presenters import upload_json
 
@@ -32,3 +34,10 @@ async def upload() -> tuple[dict, int]:
     base = container().config.files_url() or request.host_url
     source_url = signed_file_url(base, stored.id, container().config.secret_key())
     return {**upload_json(stored), "source_url": source_url}, 201
+
+
+@bp.get("/files/<uuid:file_id>/preview")
+@app_api()
+async def preview(file_id: UUID) -> Response:
+    upload, data = await container().preview_file().execute(current_app_model(), file_id)
+    return file_response(upload.name, upload.mime_type, data, as_attachment_arg())

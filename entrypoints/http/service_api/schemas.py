@@ -32,3 +32,11 @@ class CompletionBody(BaseModel):
 
 class UserBody(BaseModel):
     user: str
+
+
+class AnnotationReplyBody(BaseModel):
+    """Dify validates all three even for `disable`."""
+
+    score_threshold: float = Field(ge=0, le=1)
+    embedding_provider_name: str = Field(min_length=1)
+    embedding_model_name: str = Field(min_length=1)
