@@ -197,6 +197,7 @@ class FakeStopSignals:
     def __init__(self) -> None:
         self.owners: dict[UUID, str] = {}
         self.stopped: set[UUID] = set()
+        self._events: dict[UUID, asyncio.Event] = {}
 
     async def register(self, task_id: UUID, owner: str) -> None:
         self.owners[task_id] = owner
@@ -204,13 +205,19 @@ class FakeStopSignals:
     async def request_stop(self, task_id: UUID, owner: str) -> None:
         if self.owners.get(task_id) == owner:
             self.stopped.add(task_id)
+            self._events.setdefault(task_id, asyncio.Event()).set()
 
     async def is_stopped(self, task_id: UUID) -> bool:
         return task_id in self.stopped
 
+    async def wait_stopped(self, task_id: UUID) -> None:
+        if task_id not in self.stopped:
+            await self._events.setdefault(task_id, asyncio.Event()).wait()
+
     async def forget(self, task_id: UUID) -> None:
         self.owners.pop(task_id, None)
         self.stopped.discard(task_id)
+        self._events.pop(task_id, None)
 
 
 @dataclass

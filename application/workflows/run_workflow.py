@@ -221,7 +221,7 @@ class RunWorkflow:
             self._clock,
             self._ids,
             self._limits,
-            should_stop=lambda: self._stops.is_stopped(handle.task_id),
+            until_stopped=lambda: self._stops.wait_stopped(handle.task_id),
         )
         await publish(ev.WorkflowStarted.of(run))
         nodes: dict[UUID, NodeExecution] = {}
