@@ -97,6 +97,11 @@ class FakeWorkflowRunRepository:
         assert execution.id in self.s.node_executions, "only a stored node row is updated"
         self.s.node_executions[execution.id] = execution
 
+    async def save_nodes(self, executions: list[NodeExecution]) -> None:
+        for execution in executions:
+            assert execution.workflow_run_id in self.s.workflow_runs, "a node row belongs to a stored run"
+            self.s.node_executions[execution.id] = execution
+
     async def delete_nodes(self, run_id: UUID) -> None:
         for node in [n for n in self.s.node_executions.values() if n.workflow_run_id == run_id]:
             del self.s.node_executions[node.id]

@@ -6,6 +6,8 @@ from typing import Any
 from uuid import UUID
 
 from application.conversations.generations import Generations
+from application.workflows.node_rows import NodeRows
+from application.workflows.parsed_graphs import ParsedGraphs
 from application.workflows.run_handle import WorkflowRunHandle
 from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.errors import NotWorkflowApp
@@ -21,7 +23,6 @@ from domain.telemetry.records import EventTimes
 from domain.workflows import run_events as ev
 from domain.workflows.engine import GraphEngine, Limits, RunFinished
 from domain.workflows.entities import NodeExecution, NodeStatus, RunStatus, Workflow, WorkflowRun
-from domain.workflows.graph import parse_graph
 from domain.workflows.nodes import NodeExecutors, RunContext
 from domain.workflows.ports import RunEventLog
 from domain.workflows.variables import VariablePool
@@ -77,9 +78,11 @@ class RunWorkflow:
 
     Rules: the app must be a workflow app; a draft cannot be run through the Service API; inputs are
     checked against the Start node's variables before anything is stored; the run row exists before the
-    first node runs; every node start and finish is stored at once (short transactions: no connection is
-    held while a node waits); every finished run and node goes to the telemetry pipeline; a stop from any
-    process ends the run as `stopped`. The events: WorkflowStarted, node events, WorkflowFinished.
+    first node runs; node starts and finishes are buffered and stored in batches (NodeRows: a checkpoint
+    within a second, and the last rows in the transaction that stores the finished run; no connection is
+    held while a node waits); every finished run goes to the telemetry pipeline (one trace job per run,
+    which records its nodes too); a stop from any process ends the run as `stopped`. The events:
+    WorkflowStarted, node events, WorkflowFinished. A version's graph is parsed once (ParsedGraphs).
 
     Crash truthfulness: a run executed in this process records this process's lease as its owner, so if the
     process dies the reaper (ReapOrphanedWork) ends it `failed` with the reason; a run prepared for a durable
@@ -100,8 +103,10 @@ class RunWorkflow:
         ids: IdGenerator,
         limits: Limits,
         lease: WorkLease,
+        graphs: ParsedGraphs | None = None,
     ) -> None:
         self._uow = uow
+        self._graphs = graphs or ParsedGraphs()
         self._lease = lease
         self._executors = executors
         self._stops = stops
@@ -121,7 +126,7 @@ class RunWorkflow:
             raise NotWorkflowApp()
         async with self._uow() as uow:
             workflow = await self._workflow(uow, request)
-        parse_graph(workflow.graph)
+        self._graphs.of(workflow)  # an invalid graph is refused before anything is stored
         inputs = validate_inputs(workflow.input_form(), request.inputs)
         run = WorkflowRun(
             id=self._ids.new_id(),
@@ -214,7 +219,7 @@ class RunWorkflow:
         run = handle.run
         context = RunContext(run.tenant_id, run.app_id, workflow.id, run.id, setup.user, history=setup.history)
         engine = GraphEngine(
-            parse_graph(workflow.graph),
+            self._graphs.of(workflow),
             self._executors,
             context,
             setup.pool,
@@ -225,39 +230,42 @@ class RunWorkflow:
         )
         await publish(ev.WorkflowStarted.of(run))
         nodes: dict[UUID, NodeExecution] = {}
+        # The run's node rows: a pause must call `rows.flush(...)` with the paused run's state, as _finish does.
+        rows = NodeRows(self._uow)
         try:
             async for event in engine.run(run.inputs):
                 if isinstance(event, RunFinished):
-                    await self._finish(run, event)
+                    await self._finish(run, event, rows)
                     await publish(ev.WorkflowFinished.of(run))
                     await self._traces.workflow_finished(
                         run.id, EventTimes(run.created_at, run.finished_at, run.status.value)
                     )
                     return event
-                await self._store(run, event, nodes)
+                self._store(run, event, nodes, rows)
                 await publish(event)
         except asyncio.CancelledError:
             try:
-                await self._interrupted(run, nodes)
+                await self._interrupted(run, nodes, rows)
             except Exception:
                 log.warning("could not mark the interrupted run %s failed", run.id, exc_info=True)
             raise
         finally:
+            rows.close()
             await self._stops.forget(handle.task_id)
         raise AssertionError("the engine's stream always ends with RunFinished")
 
-    async def _interrupted(self, run: WorkflowRun, nodes: dict[UUID, NodeExecution]) -> None:
+    async def _interrupted(self, run: WorkflowRun, nodes: dict[UUID, NodeExecution], rows: NodeRows) -> None:
         """A run cancelled mid-execution (the server shutting down) ends failed, never `running`."""
         now = self._clock.now()
         run.finish(RunStatus.FAILED, {}, SHUT_DOWN_RUN, run.total_tokens, run.total_steps, run.exceptions_count, now)
-        async with self._uow() as uow:
-            for execution in nodes.values():
-                execution.finish(NodeStatus.FAILED, {}, {}, {}, {}, SHUT_DOWN_RUN, now)
-                await uow.workflow_runs.update_node(execution)
-            await uow.workflow_runs.update(run)
-            await uow.commit()
+        for execution in nodes.values():
+            execution.finish(NodeStatus.FAILED, {}, {}, {}, {}, SHUT_DOWN_RUN, now)
+            rows.changed(execution)
+        await rows.flush(lambda uow: uow.workflow_runs.update(run))
 
-    async def _store(self, run: WorkflowRun, event: ev.NodeEvent, nodes: dict[UUID, NodeExecution]) -> None:
+    def _store(
+        self, run: WorkflowRun, event: ev.NodeEvent, nodes: dict[UUID, NodeExecution], rows: NodeRows
+    ) -> None:
         if isinstance(event, ev.NodeStarted):
             execution = NodeExecution(
                 id=event.execution_id,
@@ -275,23 +283,16 @@ class RunWorkflow:
                 predecessor_node_id=event.predecessor_id,
             )
             nodes[event.execution_id] = execution
-            async with self._uow() as uow:
-                await uow.workflow_runs.add_node(execution)
-                await uow.commit()
+            rows.changed(execution)
         elif isinstance(event, ev.NodeFinished):
             execution = nodes.pop(event.execution_id)
             execution.finish(
                 event.status, event.inputs, event.process_data, event.outputs, _stored_metadata(event), event.error,
                 event.finished_at,
             )
-            async with self._uow() as uow:
-                await uow.workflow_runs.update_node(execution)
-                await uow.commit()
-            await self._traces.node_finished(
-                execution.id, EventTimes(event.started_at, event.finished_at, event.status.value)
-            )
+            rows.changed(execution)
 
-    async def _finish(self, run: WorkflowRun, event: RunFinished) -> None:
+    async def _finish(self, run: WorkflowRun, event: RunFinished, rows: NodeRows) -> None:
         run.finish(
             event.status,
             event.outputs,
@@ -301,9 +302,7 @@ class RunWorkflow:
             event.exceptions_count,
             self._clock.now(),
         )
-        async with self._uow() as uow:
-            await uow.workflow_runs.update(run)
-            await uow.commit()
+        await rows.flush(lambda uow: uow.workflow_runs.update(run))  # the last node rows and the run: one commit
 
 
 def _stored_metadata(event: ev.NodeFinished) -> dict[str, Any]:
