@@ -17,6 +17,7 @@ from application.workflows.nodes.registry import BuiltinNodeExecutors, builtin_n
 from application.workflows.nodes.response_nodes import AnswerExecutor, EndExecutor
 from application.workflows.queries import GetWorkflowRun, ListWorkflowLogs, ReadRunEvents
 from application.workflows.run_chatflow import RunChatflow
+from application.workflows.parsed_graphs import ParsedGraphs
 from application.workflows.run_workflow import RunWorkflow
 from application.workflows.start_async_run import StartAsyncWorkflowRun
 from domain.workflows.engine import ENGINE_TYPES, Limits
@@ -105,9 +106,10 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     get_workflow_run = providers.Factory(GetWorkflowRun, uow_factory)
     list_workflow_logs = providers.Factory(ListWorkflowLogs, uow_factory)
     read_run_events = providers.Factory(ReadRunEvents, uow_factory, run_event_log)
+    parsed_graphs = providers.Singleton(ParsedGraphs)  # one per process: a version's graph is parsed once
     run_workflow = providers.Factory(
         RunWorkflow, uow_factory, executors, stop_signals, trace_dispatcher, run_event_log, generations, clock,
-        ids, limits, process_lease,
+        ids, limits, process_lease, parsed_graphs,
     )
     start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue, generations)
     run_chatflow = providers.Factory(
