@@ -15,9 +15,9 @@ from application.workflows.nodes.document_extractor import DocumentExtractorExec
 from application.workflows.nodes.knowledge_retrieval import KnowledgeRetrievalExecutor
 from application.workflows.nodes.registry import BuiltinNodeExecutors, builtin_node_executors
 from application.workflows.nodes.response_nodes import AnswerExecutor, EndExecutor
+from application.workflows.parsed_graphs import ParsedGraphs
 from application.workflows.queries import GetWorkflowRun, ListWorkflowLogs, ReadRunEvents
 from application.workflows.run_chatflow import RunChatflow
-from application.workflows.parsed_graphs import ParsedGraphs
 from application.workflows.run_workflow import RunWorkflow
 from application.workflows.start_async_run import StartAsyncWorkflowRun
 from domain.workflows.engine import ENGINE_TYPES, Limits
