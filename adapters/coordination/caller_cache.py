@@ -124,8 +124,11 @@ class RedisCallerCache:
 
     def listening(self) -> bool:
         """Starts the subscription on first use; True while it is live (only then the cache answers)."""
-        if self._listener is None:
-            self._listener = asyncio.get_running_loop().create_task(self._listen())
+        loop = asyncio.get_running_loop()
+        if self._listener is None or self._listener.done() or self._listener.get_loop() is not loop:
+            self._live = False  # a listener of another (closed) event loop hears nothing here
+            self._local.clear()
+            self._listener = loop.create_task(self._listen())
         return self._live
 
     async def _listen(self) -> None:

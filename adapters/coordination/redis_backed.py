@@ -49,8 +49,10 @@ class RedisStopSignals:
 
     async def wait_stopped(self, task_id: UUID) -> None:
         event = self._waiting.setdefault(task_id, asyncio.Event())
-        if self._listener is None or self._listener.done():
-            self._listener = asyncio.get_running_loop().create_task(self._listen())
+        loop = asyncio.get_running_loop()
+        if self._listener is None or self._listener.done() or self._listener.get_loop() is not loop:
+            self._live = asyncio.Event()  # a listener of another (closed) event loop hears nothing here
+            self._listener = loop.create_task(self._listen())
         await self._live.wait()
         if await self.is_stopped(task_id):  # stopped before this process was listening
             return
