@@ -137,14 +137,21 @@ def healthy(base: str):
     return check
 
 
-def stop(process: subprocess.Popen) -> None:
+def stop(process: subprocess.Popen, timeout: float = 30) -> None:
     if process.poll() is None:
         process.terminate()
         try:
-            process.wait(timeout=30)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def serve_command(profile: Path | None) -> list[str]:
+    """How to start weir: `python -m entrypoints.serve`, or under bench/profile_serve.py (cProfile, CPU time)."""
+    if profile is None:
+        return [sys.executable, "-m", "entrypoints.serve"]
+    return [sys.executable, str(ROOT / "bench" / "profile_serve.py"), str(profile.resolve())]
 
 
 # ------------------------------------------------------------------------------------------------ weir setup
@@ -289,6 +296,7 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.001, help="seconds between upstream tokens")
     parser.add_argument("--warmup", type=int, default=50, help="streams per side before measuring")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, pgdata)")
+    parser.add_argument("--profile", type=Path, help="run weir under cProfile (CPU time), its stats into this file")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="weir-bench-"))
@@ -303,7 +311,7 @@ def main() -> None:
         stdout=(folder / "upstream.log").open("wb"), stderr=subprocess.STDOUT,
     )
     weir = subprocess.Popen(
-        [sys.executable, "-m", "entrypoints.serve"], cwd=ROOT,
+        serve_command(args.profile), cwd=ROOT,
         env={**env, "PORT": str(weir_port), "HOST": "127.0.0.1", "STORAGE_PATH": str(storage)},
         stdout=(folder / "weir.log").open("wb"), stderr=subprocess.STDOUT,
     )
@@ -337,7 +345,7 @@ def main() -> None:
         print()
         print(report(direct_run, via_run, gauges, idle_rss, args))
     finally:
-        stop(weir)
+        stop(weir, 300 if args.profile else 30)  # a profiler writes its report as the process stops
         stop(fake)
         if args.keep:
             print(f"kept {folder}")

@@ -23,7 +23,6 @@ import os
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -280,6 +279,7 @@ def main() -> None:
     parser.add_argument("--code-nodes", type=int, default=3, help="code nodes in the second 30-node graph")
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (log, pgdata)")
+    parser.add_argument("--profile", type=Path, help="run weir under cProfile (CPU time), its stats into this file")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="weir-bench-wf-"))
@@ -288,7 +288,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "REDIS_", "SECRET_KEY", "OPENAI_"))}
     weir = subprocess.Popen(
-        [sys.executable, "-m", "entrypoints.serve"], cwd=ROOT,
+        _cs.serve_command(args.profile), cwd=ROOT,
         env={**env, "PORT": str(port), "HOST": "127.0.0.1", "STORAGE_PATH": str(storage)},
         stdout=(folder / "weir.log").open("wb"), stderr=subprocess.STDOUT,
     )
@@ -326,7 +326,7 @@ def main() -> None:
         print()
         print(graph_table(results))
     finally:
-        stop(weir)
+        stop(weir, 300 if args.profile else 30)  # a profiler writes its report as the process stops
         if args.keep:
             print(f"kept {folder}")
         else:

@@ -14,6 +14,7 @@ from dependency_injector import containers, providers
 from taskiq import AsyncBroker
 
 from adapters.coordination.attempt_counters import InProcessAttemptCounter, RedisAttemptCounter
+from adapters.coordination.caller_cache import InProcessCallerCache, RedisCallerCache
 from adapters.coordination.in_process import InProcessConcurrencyLimiter, InProcessStopSignals
 from adapters.coordination.redis_backed import RedisConcurrencyLimiter, RedisStopSignals
 from adapters.coordination.run_events import InProcessRunEventLog, RedisRunEventLog
@@ -78,6 +79,10 @@ from entrypoints.containers.workflows import WorkflowsContainer
 from entrypoints.database import Database
 from entrypoints.settings import Settings
 
+# How long an authenticated key and a resolved end user are remembered (every change that matters to them
+# forgets them at once, in every process; this bounds what a missed notice could cost).
+CALLER_CACHE_SECONDS = 10.0
+
 
 def redis_from_url(url: str) -> redis.Redis:
     return redis.from_url(url)
@@ -134,6 +139,11 @@ class Container(containers.DeclarativeContainer):
         redis=providers.Singleton(RedisAttemptCounter, redis_client),
         memory=providers.Singleton(InProcessAttemptCounter),
     )
+    caller_cache = providers.Selector(
+        config.queue.kind,
+        redis=providers.Singleton(RedisCallerCache, redis_client, CALLER_CACHE_SECONDS),
+        memory=providers.Singleton(InProcessCallerCache, CALLER_CACHE_SECONDS),
+    )
     generations = providers.Singleton(Generations)
 
     file_storage = providers.Singleton(LocalFileStorage, config.storage_path)
@@ -181,17 +191,22 @@ class Container(containers.DeclarativeContainer):
     create_app = providers.Factory(CreateApp, uow_factory, clock, ids, telemetry.metrics_sink)
     list_apps = providers.Factory(ListApps, uow_factory)
     get_app = providers.Factory(GetApp, uow_factory)
-    update_app = providers.Factory(UpdateApp, uow_factory, clock, telemetry.metrics_sink)
-    set_api_access = providers.Factory(SetApiAccess, uow_factory, clock)
+    update_app = providers.Factory(UpdateApp, uow_factory, clock, telemetry.metrics_sink, caller_cache)
+    set_api_access = providers.Factory(SetApiAccess, uow_factory, clock, caller_cache)
     delete_app = providers.Factory(
-        DeleteApp, uow_factory, telemetry.metrics_sink, clock, providers.Singleton(TaskiqAppPurgeQueue, broker)
+        DeleteApp,
+        uow_factory,
+        telemetry.metrics_sink,
+        clock,
+        providers.Singleton(TaskiqAppPurgeQueue, broker),
+        caller_cache,
     )
     create_api_key = providers.Factory(CreateApiKey, uow_factory, api_key_secrets, clock, ids)
     list_api_keys = providers.Factory(ListApiKeys, uow_factory)
-    delete_api_key = providers.Factory(DeleteApiKey, uow_factory)
+    delete_api_key = providers.Factory(DeleteApiKey, uow_factory, caller_cache)
 
-    authenticate_api_key = providers.Factory(AuthenticateApiKey, uow_factory, clock)
-    resolve_end_user = providers.Factory(ResolveEndUser, uow_factory, clock, ids)
+    authenticate_api_key = providers.Factory(AuthenticateApiKey, uow_factory, clock, caller_cache)
+    resolve_end_user = providers.Factory(ResolveEndUser, uow_factory, clock, ids, caller_cache)
     get_end_user = providers.Factory(GetEndUser, uow_factory)
     describe_app = providers.Factory(DescribeApp, uow_factory)
     upload_file = providers.Factory(UploadFileForApp, uow_factory, file_storage, upload_limits, clock, ids)

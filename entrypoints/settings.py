@@ -16,6 +16,9 @@ class Settings(BaseSettings):
 
     HOST: str = "0.0.0.0"
     PORT: int = 5001
+    # API processes on the one port (Dify's name). More than one needs Redis (stops, caches, run events and
+    # concurrency caps are shared through it); the first process owns the embedded database.
+    SERVER_WORKER_AMOUNT: int = Field(default=1, ge=1)
     STORAGE_PATH: Path = Path("storage")
     SECRET_KEY: str | None = None
     LOG_LEVEL: str = "INFO"

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 from uuid import UUID
 
-from domain.apps.entities import ApiToken, App, AppMode, EndUser, TokenType
+from domain.apps.entities import ApiToken, App, AppMode, AppStatus, EndUser, TokenType
 from domain.apps.model_config import AppModelConfig
-from domain.apps.ports import AppPage
+from domain.apps.ports import AppPage, KeyOwners
 from domain.conversations.agent_thoughts import AgentThought
 from domain.conversations.entities import Conversation, Feedback, Message, MessageStatus
 from domain.conversations.ports import Page
@@ -215,6 +215,15 @@ class FakeApiTokenRepository(_Repo):
 
     async def find(self, token: str, type: TokenType) -> ApiToken | None:
         return next((t for t in self.s.tokens.values() if t.token == token and t.type == type), None)
+
+    async def find_with_owners(self, token: str, type: TokenType) -> KeyOwners | None:
+        key = await self.find(token, type)
+        if key is None:
+            return None
+        app = self.s.apps.get(key.app_id) if key.app_id else None
+        if app is not None and app.status == AppStatus.DELETING:
+            app = None
+        return KeyOwners(key=key, app=app, tenant=self.s.tenants.get(key.tenant_id))
 
     async def list_for(self, tenant_id: UUID, type: TokenType, app_id: UUID | None) -> list[ApiToken]:
         found = [t for t in self.s.tokens.values() if t.tenant_id == tenant_id and t.type == type and t.app_id == app_id]
@@ -595,7 +604,8 @@ class FakeStopSignals:
         self.stopped: set[UUID] = set()
         self.forgotten: list[UUID] = []
         self.unreadable: Exception | None = None
-        self.checks = 0  # calls of is_stopped: how often a running generation looked
+        self.checks = 0  # calls of is_stopped / wait_stopped: how often a running generation looked
+        self._events: dict[UUID, asyncio.Event] = {}
 
     async def register(self, task_id: UUID, owner: str) -> None:
         self.owners[task_id] = owner
@@ -603,12 +613,17 @@ class FakeStopSignals:
     async def request_stop(self, task_id: UUID, owner: str) -> None:
         if self.owners.get(task_id) == owner:
             self.stopped.add(task_id)
+            self._events.setdefault(task_id, asyncio.Event()).set()
 
     async def is_stopped(self, task_id: UUID) -> bool:
         self.checks += 1
         if self.unreadable is not None:
             raise self.unreadable
         return task_id in self.stopped
+
+    async def wait_stopped(self, task_id: UUID) -> None:
+        if not await self.is_stopped(task_id):
+            await self._events.setdefault(task_id, asyncio.Event()).wait()
 
     async def forget(self, task_id: UUID) -> None:
         self.owners.pop(task_id, None)

@@ -97,6 +97,11 @@ class FakeWorkflowRunRepository:
         assert execution.id in self.s.node_executions, "only a stored node row is updated"
         self.s.node_executions[execution.id] = execution
 
+    async def save_nodes(self, executions: list[NodeExecution]) -> None:
+        for execution in executions:
+            assert execution.workflow_run_id in self.s.workflow_runs, "a node row belongs to a stored run"
+            self.s.node_executions[execution.id] = execution
+
     async def delete_nodes(self, run_id: UUID) -> None:
         for node in [n for n in self.s.node_executions.values() if n.workflow_run_id == run_id]:
             del self.s.node_executions[node.id]
@@ -197,6 +202,7 @@ class FakeStopSignals:
     def __init__(self) -> None:
         self.owners: dict[UUID, str] = {}
         self.stopped: set[UUID] = set()
+        self._events: dict[UUID, asyncio.Event] = {}
 
     async def register(self, task_id: UUID, owner: str) -> None:
         self.owners[task_id] = owner
@@ -204,13 +210,19 @@ class FakeStopSignals:
     async def request_stop(self, task_id: UUID, owner: str) -> None:
         if self.owners.get(task_id) == owner:
             self.stopped.add(task_id)
+            self._events.setdefault(task_id, asyncio.Event()).set()
 
     async def is_stopped(self, task_id: UUID) -> bool:
         return task_id in self.stopped
 
+    async def wait_stopped(self, task_id: UUID) -> None:
+        if task_id not in self.stopped:
+            await self._events.setdefault(task_id, asyncio.Event()).wait()
+
     async def forget(self, task_id: UUID) -> None:
         self.owners.pop(task_id, None)
         self.stopped.discard(task_id)
+        self._events.pop(task_id, None)
 
 
 @dataclass

@@ -1,10 +1,11 @@
+from types import SimpleNamespace
 from uuid import UUID
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.persistence.schema import api_tokens, apps, end_users
+from adapters.persistence.schema import api_tokens, apps, end_users, tenants
 from domain.apps.entities import (
     ApiToken,
     App,
@@ -15,7 +16,8 @@ from domain.apps.entities import (
     IconType,
     TokenType,
 )
-from domain.apps.ports import AppPage
+from domain.apps.ports import AppPage, KeyOwners
+from domain.tenancy.entities import Tenant, TenantStatus
 
 
 def _app(row) -> App:
@@ -83,6 +85,11 @@ class SqlaAppRepository:
         return AppPage(items=[_app(r) for r in rows], total=total)
 
 
+def _prefixed(row, prefix: str) -> SimpleNamespace:
+    """The columns of one joined table, under their own names."""
+    return SimpleNamespace(**{k[len(prefix):]: v for k, v in row._mapping.items() if k.startswith(prefix)})
+
+
 def _token(row) -> ApiToken:
     return ApiToken(
         id=row.id, tenant_id=row.tenant_id, app_id=row.app_id, type=TokenType(row.type), token=row.token,
@@ -106,6 +113,34 @@ class SqlaApiTokenRepository:
         stmt = select(api_tokens).where(api_tokens.c.token == token, api_tokens.c.type == type.value)
         row = (await self._session.execute(stmt)).first()
         return _token(row) if row else None
+
+    async def find_with_owners(self, token: str, type: TokenType) -> KeyOwners | None:
+        stmt = (
+            select(
+                api_tokens,
+                *(c.label(f"a__{c.name}") for c in apps.c),
+                *(c.label(f"t__{c.name}") for c in tenants.c),
+            )
+            .select_from(
+                api_tokens.outerjoin(apps, and_(apps.c.id == api_tokens.c.app_id, _LIVE)).outerjoin(
+                    tenants, tenants.c.id == api_tokens.c.tenant_id
+                )
+            )
+            .where(api_tokens.c.token == token, api_tokens.c.type == type.value)
+        )
+        row = (await self._session.execute(stmt)).first()
+        if row is None:
+            return None
+        app = _prefixed(row, "a__")
+        tenant = _prefixed(row, "t__")
+        return KeyOwners(
+            key=_token(row),
+            app=_app(app) if app.id is not None else None,
+            tenant=Tenant(
+                id=tenant.id, name=tenant.name, plan=tenant.plan, status=TenantStatus(tenant.status),
+                created_at=tenant.created_at, updated_at=tenant.updated_at,
+            ) if tenant.id is not None else None,
+        )
 
     async def list_for(self, tenant_id: UUID, type: TokenType, app_id: UUID | None) -> list[ApiToken]:
         owner = api_tokens.c.app_id == app_id if app_id else api_tokens.c.app_id.is_(None)

@@ -2,6 +2,7 @@ import json
 from uuid import UUID
 
 from sqlalchemy import delete, desc, func, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.schema import (
@@ -178,6 +179,16 @@ class SqlaWorkflowRunRepository:
     async def update_node(self, execution: NodeExecution) -> None:
         n = workflow_node_executions
         await self._session.execute(update(n).where(n.c.id == execution.id).values(**_node_values(execution)))
+
+    async def save_nodes(self, executions: list[NodeExecution]) -> None:
+        n = workflow_node_executions
+        rows = [{"id": e.id, **_node_values(e)} for e in executions]
+        stmt = insert(n)
+        # One upsert for the batch (psycopg pipelines the rows): a node flushed started, then finished, is one row.
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[n.c.id], set_={c: stmt.excluded[c] for c in rows[0] if c not in ("id", "created_at")}
+        )
+        await self._session.execute(stmt, rows)
 
     async def delete_nodes(self, run_id: UUID) -> None:
         n = workflow_node_executions

@@ -3,6 +3,7 @@ from uuid import UUID
 
 from application.apps.find_app import app_in_tenant
 from domain.apps.entities import TokenType
+from domain.apps.ports import CallerCache, NoCallerCache
 from domain.maintenance.ports import AppPurgeQueue
 from domain.shared.clock import Clock
 from domain.shared.errors import StoreUnavailable
@@ -21,8 +22,16 @@ class DeleteApp:
     deletion still stands: the reaper re-enqueues the purge of deleted apps that make no progress.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, metrics: MetricsSink, clock: Clock, purge_queue: AppPurgeQueue) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        metrics: MetricsSink,
+        clock: Clock,
+        purge_queue: AppPurgeQueue,
+        cache: CallerCache | None = None,
+    ) -> None:
         self._uow = uow
+        self._cache = cache or NoCallerCache()
         self._metrics = metrics
         self._clock = clock
         self._purge_queue = purge_queue
@@ -35,6 +44,7 @@ class DeleteApp:
             for key in await uow.api_tokens.list_for(tenant_id, TokenType.APP, app_id):
                 await uow.api_tokens.delete(key.id)
             await uow.commit()
+        await self._cache.forget_app(app_id)
         self._metrics.emit(app_event_points("deleted", tenant_id, app_id))
         try:
             await self._purge_queue.purge_app(app_id)

@@ -3,6 +3,7 @@ from uuid import UUID
 
 from application.apps.find_app import app_in_tenant
 from domain.apps.entities import App
+from domain.apps.ports import CallerCache, NoCallerCache
 from domain.apps.rules import check_app_name, check_description, parse_icon_type
 from domain.shared.clock import Clock
 from domain.shared.unit_of_work import UnitOfWorkFactory
@@ -26,8 +27,11 @@ class UpdateAppRequest:
 class UpdateApp:
     """Renames an app and changes its look; the same rules as creation apply."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, metrics: MetricsSink) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, metrics: MetricsSink, cache: CallerCache | None = None
+    ) -> None:
         self._uow = uow
+        self._cache = cache or NoCallerCache()
         self._metrics = metrics
         self._clock = clock
 
@@ -47,5 +51,6 @@ class UpdateApp:
                 app.use_icon_as_answer_icon = request.use_icon_as_answer_icon
             await uow.apps.update(app)
             await uow.commit()
+        await self._cache.forget_app(app.id)
         self._metrics.emit(app_event_points("updated", app.tenant_id, app.id))
         return app

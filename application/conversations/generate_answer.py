@@ -22,7 +22,7 @@ from domain.telemetry.records import EventTimes
 
 log = logging.getLogger("weir.generation")
 
-STOP_POLL_SECONDS = 0.1
+STOP_RETRY_SECONDS = 1.0  # after the stop signals could not be reached
 
 
 @dataclass
@@ -133,13 +133,13 @@ class GenerateAnswer:
         unreadable = False
         while True:
             try:
-                if await self._stops.is_stopped(task_id):
-                    return
+                await self._stops.wait_stopped(task_id)
+                return
             except Exception:  # the flags' store (Redis) is unreachable: that is no stop, keep answering
                 if not unreadable:
-                    log.warning("cannot read the stop flag of task %s; looking again", task_id, exc_info=True)
+                    log.warning("cannot hear the stops of task %s; trying again", task_id, exc_info=True)
                 unreadable = True
-            await asyncio.sleep(STOP_POLL_SECONDS)
+            await asyncio.sleep(STOP_RETRY_SECONDS)
 
     def _counted(self, generation: AnswerGeneration, answer: str) -> Usage:
         model = generation.request.model

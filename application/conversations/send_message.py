@@ -98,11 +98,12 @@ class SendMessage:
         app, chat = request.app, request.app.mode != AppMode.COMPLETION
         if chat and not request.query.strip():
             raise InvalidParam("query is required", param="query")
-        async with self._uow() as uow:
+        async with self._uow() as uow:  # one transaction reads all the message needs before the model is called
             config = await uow.model_configs.current(app.id)
             conversation = await self._conversation(uow, request)
             history = await uow.messages.history(conversation.id, HISTORY_LIMIT) if conversation else []
-        settings = config.model if config else await self._resolve.default_settings(app.tenant_id)
+            settings = config.model if config else await self._resolve.default_settings(app.tenant_id, uow)
+            credentials = await self._resolve.credentials(uow, app.tenant_id, settings)
         inputs = validate_inputs(config.user_input_form if config else [], request.inputs)
         if conversation is not None:
             inputs = conversation.inputs or inputs  # a conversation keeps the inputs it started with (Dify)
@@ -111,7 +112,7 @@ class SendMessage:
             settings.name, auto_name=request.auto_generate_name and chat,
         ))):
             return reply  # answered from an annotation: the model is not called
-        resolved = await self._resolve.execute(app.tenant_id, settings)
+        resolved = self._resolve.resolved(credentials, settings)
         context = None
         if config is not None and self._knowledge is not None and config.dataset_configs:
             context = await self._knowledge.execute(app.tenant_id, config.dataset_configs, request.query)

@@ -6,7 +6,7 @@ from domain.models.catalogue import provider_name
 from domain.models.errors import ProviderNotInitialized
 from domain.models.ports import ChatModel, ChatModelFactory
 from domain.models.providers import ModelEntry, ProviderCredentials
-from domain.shared.unit_of_work import UnitOfWorkFactory
+from domain.shared.unit_of_work import UnitOfWork, UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,9 +29,20 @@ class ResolveModel:
         self._fallback = fallback
 
     async def execute(self, tenant_id: UUID, settings: ModelSettings) -> ResolvedModel:
-        name = provider_name(settings.provider)
         async with self._uow() as uow:
-            credentials = await uow.providers.get(tenant_id, name)
+            credentials = await self.credentials(uow, tenant_id, settings)
+        return self.resolved(credentials, settings)
+
+    async def credentials(
+        self, uow: UnitOfWork, tenant_id: UUID, settings: ModelSettings
+    ) -> ProviderCredentials | None:
+        """The workspace's stored credentials for the model's provider, read in the caller's transaction (a
+        use case that reads more in the same transaction saves a round trip); None when it has none."""
+        return await uow.providers.get(tenant_id, provider_name(settings.provider))
+
+    def resolved(self, credentials: ProviderCredentials | None, settings: ModelSettings) -> ResolvedModel:
+        """The model that serves `settings`: the workspace's credentials, else the instance's fallback."""
+        name = provider_name(settings.provider)
         if credentials is None and self._fallback is not None and name in ("openai", self._fallback.provider):
             credentials = self._fallback
         if credentials is None:
@@ -40,11 +51,14 @@ class ResolveModel:
             self._factory.for_credentials(credentials), credentials.model(settings.name), settings.provider
         )
 
-    async def default_settings(self, tenant_id: UUID) -> ModelSettings:
-        """The workspace's default LLM, else the first model of a configured provider, else the fallback's."""
-        async with self._uow() as uow:
-            defaults = await uow.providers.defaults(tenant_id)
-            providers = await uow.providers.for_tenant(tenant_id)
+    async def default_settings(self, tenant_id: UUID, uow: UnitOfWork | None = None) -> ModelSettings:
+        """The workspace's default LLM, else the first model of a configured provider, else the fallback's
+        (read in `uow` when given, else in a transaction of its own)."""
+        if uow is None:
+            async with self._uow() as own:
+                return await self.default_settings(tenant_id, own)
+        defaults = await uow.providers.defaults(tenant_id)
+        providers = await uow.providers.for_tenant(tenant_id)
         llm = next((d for d in defaults if d.model_type == "llm"), None)
         if llm is not None:
             return ModelSettings(provider=llm.provider, name=llm.model)

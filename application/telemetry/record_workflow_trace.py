@@ -3,14 +3,15 @@ from uuid import UUID
 
 from application.telemetry.outcome import TraceOutcome, TraceRecorder, log
 from domain.telemetry.durations import wall_clock_seconds
-from domain.telemetry.points import workflow_points
+from domain.telemetry.points import node_points, workflow_points
 from domain.telemetry.records import EventTimes
 from domain.telemetry.spans import workflow_spans
 
 
 class RecordWorkflowTrace(TraceRecorder):
     """Records a finished workflow run: its duration histogram, token and request counters, and a span
-    tree (the run with one child per node execution).
+    tree (the run with one child per node execution); and each ended node's metrics (RecordNodeTrace's
+    rules), so a run costs one trace job, not one per node.
 
     Rules: exactly once per run (a trace key claimed in the same transaction); the duration comes from
     the persisted row (finished_at - created_at, else elapsed_time); while the row is not finished the job
@@ -42,6 +43,9 @@ class RecordWorkflowTrace(TraceRecorder):
                 outcome = TraceOutcome.RECORDED_FROM_EVENT
                 log.warning("workflow run %s not finished in storage after retries; recorded from event times", run_id)
             nodes = await uow.telemetry.node_executions(run.id)
+            for node in nodes:
+                if node.ended and await uow.telemetry.claim(f"node_execution:{node.id}"):
+                    self._sink.emit(node_points(node))
             self._sink.emit(workflow_points(run, duration))
             self._exporter.export(workflow_spans(run, nodes, start, end))
             await uow.commit()

@@ -46,12 +46,14 @@ class LogIn:
         await self._throttle.refuse_if_locked(email)
         async with self._uow() as uow:
             account = await uow.accounts.get_by_email(email)
-            digest, salt = (account.password_hash, account.password_salt) if account else ("", "")
-            if not await self._matches(request, digest, salt) or account is None:
-                await self._throttle.record_failure(email)
-                raise AuthenticationFailed()
-            if not account.can_log_in:
-                raise AccountBanned()
+        # The password is checked outside any transaction: hashing takes CPU time no connection should wait on.
+        digest, salt = (account.password_hash, account.password_salt) if account else ("", "")
+        if not await self._matches(request, digest, salt) or account is None:
+            await self._throttle.record_failure(email)
+            raise AuthenticationFailed()
+        if not account.can_log_in:
+            raise AccountBanned()
+        async with self._uow() as uow:
             now = self._clock.now()
             account.record_login(now, request.ip)
             await uow.accounts.update(account)

@@ -7,6 +7,8 @@ from uuid import UUID
 
 from application.conversations.generations import Generations
 from application.files.resolve_files import ResolveFiles
+from application.workflows.node_rows import NodeRows
+from application.workflows.parsed_graphs import ParsedGraphs
 from application.workflows.pause_run import PauseRun
 from application.workflows.run_handle import WorkflowRunHandle
 from domain.apps.entities import App, AppMode, EndUser
@@ -25,7 +27,6 @@ from domain.telemetry.records import EventTimes
 from domain.workflows import run_events as ev
 from domain.workflows.engine import GraphEngine, Limits, RunFinished, RunPaused
 from domain.workflows.entities import NodeExecution, NodeStatus, RunStatus, Workflow, WorkflowRun
-from domain.workflows.graph import parse_graph
 from domain.workflows.nodes import NodeExecutors, NodeResult, RunContext
 from domain.workflows.pause import PausedRun, WalkState
 from domain.workflows.ports import RunEventLog
@@ -92,9 +93,11 @@ class RunWorkflow:
 
     Rules: the app must be a workflow app; a draft cannot be run through the Service API; inputs are
     checked against the Start node's variables before anything is stored; the run row exists before the
-    first node runs; every node start and finish is stored at once (short transactions: no connection is
-    held while a node waits); every finished run and node goes to the telemetry pipeline; a stop from any
-    process ends the run as `stopped`. The events: WorkflowStarted, node events, WorkflowFinished.
+    first node runs; node starts and finishes are buffered and stored in batches (NodeRows: a checkpoint
+    within a second, and the last rows in the transaction that stores the finished run; no connection is
+    held while a node waits); every finished run goes to the telemetry pipeline (one trace job per run,
+    which records its nodes too); a stop from any process ends the run as `stopped`. The events:
+    WorkflowStarted, node events, WorkflowFinished. A version's graph is parsed once (ParsedGraphs).
 
     Crash truthfulness: a run executed in this process records this process's lease as its owner, so if the
     process dies the reaper (ReapOrphanedWork) ends it `failed` with the reason; a run prepared for a durable
@@ -117,9 +120,11 @@ class RunWorkflow:
         lease: WorkLease,
         pauses: PauseRun,
         files: ResolveFiles | None = None,
+        graphs: ParsedGraphs | None = None,
     ) -> None:
         self._uow = uow
         self._pauses = pauses
+        self._graphs = graphs or ParsedGraphs()
         self._lease = lease
         self._files = files
         self._executors = executors
@@ -140,7 +145,7 @@ class RunWorkflow:
             raise NotWorkflowApp()
         async with self._uow() as uow:
             workflow = await self._workflow(uow, request)
-        parse_graph(workflow.graph)
+        self._graphs.of(workflow)  # an invalid graph is refused before anything is stored
         inputs = await self.checked_inputs(workflow, request.app, request.end_user, request.inputs)
         if request.files:
             inputs |= await self._system_files(workflow, request)
@@ -266,7 +271,7 @@ class RunWorkflow:
             run.tenant_id, run.app_id, workflow.id, run.id, setup.user, call_depth=setup.call_depth,
             history=setup.history,
         )
-        graph = parse_graph(workflow.graph)
+        graph = self._graphs.of(workflow)
         engine = GraphEngine(
             graph,
             self._executors,
@@ -275,13 +280,15 @@ class RunWorkflow:
             self._clock,
             self._ids,
             self._limits,
-            should_stop=lambda: self._stops.is_stopped(handle.task_id),
+            until_stopped=lambda: self._stops.wait_stopped(handle.task_id),
             resume=setup.resume,
         )
         await publish(ev.WorkflowStarted.of(run, "resumption" if setup.resume else "initial"))
         for announcement in setup.announcements:
             await publish(announcement)
         nodes: dict[UUID, NodeExecution] = {}
+        # The run's node rows: a pause must call `rows.flush(...)` with the paused run's state, as _finish does.
+        rows = NodeRows(self._uow)
         if setup.resume is not None:  # pause/resume: the waiting nodes' rows were stored by the paused attempt
             for pending in setup.resume[0].pending:
                 node = graph.nodes[pending.node_id]
@@ -297,39 +304,43 @@ class RunWorkflow:
                         run.id, setup.user, event.state, self._clock.now(), setup.message_id, setup.conversation_id,
                         setup.history,
                     )
+                    # The buffered node rows first: PauseRun marks the waiting ones paused, so they must exist. A
+                    # crash in between leaves a running run with a lease, which the reaper fails.
+                    await rows.flush()
                     await self._pauses.execute(run, graph, paused, list(nodes.values()), publish)
                     return event
                 if isinstance(event, RunFinished):
-                    await self._finish(run, event)
+                    await self._finish(run, event, rows)
                     await publish(ev.WorkflowFinished.of(run))
                     await self._traces.workflow_finished(
                         run.id, EventTimes(run.created_at, run.finished_at, run.status.value)
                     )
                     return event
-                await self._store(run, event, nodes)
+                self._store(run, event, nodes, rows)
                 await publish(event)
         except asyncio.CancelledError:
             try:
-                await self._interrupted(run, nodes)
+                await self._interrupted(run, nodes, rows)
             except Exception:
                 log.warning("could not mark the interrupted run %s failed", run.id, exc_info=True)
             raise
         finally:
+            rows.close()
             await self._stops.forget(handle.task_id)
         raise AssertionError("the engine's stream always ends with RunFinished")
 
-    async def _interrupted(self, run: WorkflowRun, nodes: dict[UUID, NodeExecution]) -> None:
+    async def _interrupted(self, run: WorkflowRun, nodes: dict[UUID, NodeExecution], rows: NodeRows) -> None:
         """A run cancelled mid-execution (the server shutting down) ends failed, never `running`."""
         now = self._clock.now()
         run.finish(RunStatus.FAILED, {}, SHUT_DOWN_RUN, run.total_tokens, run.total_steps, run.exceptions_count, now)
-        async with self._uow() as uow:
-            for execution in nodes.values():
-                execution.finish(NodeStatus.FAILED, {}, {}, {}, {}, SHUT_DOWN_RUN, now)
-                await uow.workflow_runs.update_node(execution)
-            await uow.workflow_runs.update(run)
-            await uow.commit()
+        for execution in nodes.values():
+            execution.finish(NodeStatus.FAILED, {}, {}, {}, {}, SHUT_DOWN_RUN, now)
+            rows.changed(execution)
+        await rows.flush(lambda uow: uow.workflow_runs.update(run))
 
-    async def _store(self, run: WorkflowRun, event: ev.NodeEvent, nodes: dict[UUID, NodeExecution]) -> None:
+    def _store(
+        self, run: WorkflowRun, event: ev.NodeEvent, nodes: dict[UUID, NodeExecution], rows: NodeRows
+    ) -> None:
         if isinstance(event, ev.NodeStarted):
             execution = NodeExecution(
                 id=event.execution_id,
@@ -347,23 +358,16 @@ class RunWorkflow:
                 predecessor_node_id=event.predecessor_id,
             )
             nodes[event.execution_id] = execution
-            async with self._uow() as uow:
-                await uow.workflow_runs.add_node(execution)
-                await uow.commit()
+            rows.changed(execution)
         elif isinstance(event, ev.NodeFinished):
             execution = nodes.pop(event.execution_id)
             execution.finish(
                 event.status, event.inputs, event.process_data, event.outputs, _stored_metadata(event), event.error,
                 event.finished_at,
             )
-            async with self._uow() as uow:
-                await uow.workflow_runs.update_node(execution)
-                await uow.commit()
-            await self._traces.node_finished(
-                execution.id, EventTimes(event.started_at, event.finished_at, event.status.value)
-            )
+            rows.changed(execution)
 
-    async def _finish(self, run: WorkflowRun, event: RunFinished) -> None:
+    async def _finish(self, run: WorkflowRun, event: RunFinished, rows: NodeRows) -> None:
         run.finish(
             event.status,
             event.outputs,
@@ -373,9 +377,7 @@ class RunWorkflow:
             event.exceptions_count,
             self._clock.now(),
         )
-        async with self._uow() as uow:
-            await uow.workflow_runs.update(run)
-            await uow.commit()
+        await rows.flush(lambda uow: uow.workflow_runs.update(run))  # the last node rows and the run: one commit
 
 
 def _node_row(run: WorkflowRun, event: ev.NodeStarted) -> NodeExecution:

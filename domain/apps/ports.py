@@ -3,6 +3,7 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.apps.entities import ApiToken, App, AppMode, EndUser, TokenType
+from domain.tenancy.entities import Tenant
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,9 @@ class ApiTokenRepository(Protocol):
     async def find(self, token: str, type: TokenType) -> ApiToken | None:
         """The key with exactly this secret and type; a key of another type is not found."""
 
+    async def find_with_owners(self, token: str, type: TokenType) -> "KeyOwners | None":
+        """`find`, with the key's app (None when it has none or it is deleted) and workspace, in one query."""
+
     async def list_for(self, tenant_id: UUID, type: TokenType, app_id: UUID | None) -> list[ApiToken]:
         """Oldest first. Dataset keys have app_id None."""
 
@@ -54,7 +58,62 @@ class EndUserRepository(Protocol):
         """
 
 
+@dataclass(frozen=True, slots=True)
+class KeyOwners:
+    """An API key with what authenticating it needs: its app (app keys) and its workspace."""
+
+    key: ApiToken
+    app: App | None
+    tenant: Tenant | None
+
+
+class CallerCache(Protocol):
+    """Keys recently authenticated and end users recently resolved, kept a few seconds so the Service API's
+    hot path reads neither on every request.
+
+    Contract: an entry lives at most the cache's lifetime; `forget_*` drops the matching entries in this
+    process before it returns and in every other process as soon as its notice arrives (Redis pub/sub);
+    a cache that cannot hear other processes' notices (Redis unreachable) answers nothing, so a revoked
+    key or a disabled app is never served from it for longer than the notice takes.
+    """
+
+    def caller(self, secret: str) -> KeyOwners | None: ...
+
+    def keep_caller(self, secret: str, owners: KeyOwners) -> None: ...
+
+    def end_user(self, app_id: UUID, session_id: str) -> EndUser | None: ...
+
+    def keep_end_user(self, end_user: EndUser) -> None: ...
+
+    async def forget_key(self, key_id: UUID) -> None: ...
+
+    async def forget_app(self, app_id: UUID) -> None:
+        """Drops the app's keys and end users (the app was changed, disabled or deleted)."""
+
+
 class SecretTokenGenerator(Protocol):
     """Draws the random part of API keys. Contract: 24 characters from [A-Za-z0-9], unpredictable."""
 
     def new_secret(self) -> str: ...
+
+
+class NoCallerCache:
+    """A CallerCache that remembers nothing: every request reads the store (what a use case gets by default)."""
+
+    def caller(self, secret: str) -> KeyOwners | None:
+        return None
+
+    def keep_caller(self, secret: str, owners: KeyOwners) -> None:
+        pass
+
+    def end_user(self, app_id: UUID, session_id: str) -> EndUser | None:
+        return None
+
+    def keep_end_user(self, end_user: EndUser) -> None:
+        pass
+
+    async def forget_key(self, key_id: UUID) -> None:
+        pass
+
+    async def forget_app(self, app_id: UUID) -> None:
+        pass

@@ -80,6 +80,11 @@ class StopSignals(Protocol):
 
     async def is_stopped(self, task_id: UUID) -> bool: ...
 
+    async def wait_stopped(self, task_id: UUID) -> None:
+        """Returns once a stop of the task is requested, from any process (at once if it already was): a
+        notification (Redis pub/sub, an in-process event), not polling. Raises StoreUnavailable-like errors
+        when the signals' store cannot be reached; the caller then tries again."""
+
     async def forget(self, task_id: UUID) -> None: ...
 
 

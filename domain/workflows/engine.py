@@ -53,13 +53,13 @@ class GraphEngine:
         clock: Clock,
         ids: IdGenerator,
         limits: Limits = Limits(),
-        should_stop: Callable[[], Awaitable[bool]] | None = None,
+        until_stopped: Callable[[], Awaitable[None]] | None = None,
         resume: tuple[WalkState, Mapping[str, NodeResult]] | None = None,
     ) -> None:
         self._graph = graph
         self._resume = resume  # pause/resume: the paused walk and the results of its answered nodes
         self._pool = pool
-        self._should_stop = should_stop
+        self._until_stopped = until_stopped  # returns when the run is to stop
         self._events: asyncio.Queue = asyncio.Queue()
         self._services = RunServices(executors, run, clock, ids, self._emit, limits)
 
@@ -80,7 +80,7 @@ class GraphEngine:
             self._graph, self._pool, self._services, SubgraphRunner(self._services), ResponseCoordinator(self._graph)
         )
         self._pool.add_outputs(self._graph.root_id, inputs)
-        watcher = asyncio.create_task(self._watch_stop()) if self._should_stop else None
+        watcher = asyncio.create_task(self._until_stopped()) if self._until_stopped else None
         walking: asyncio.Task | None = None
         try:
             async with asyncio.timeout(limits.max_seconds):
@@ -115,11 +115,6 @@ class GraphEngine:
                 watcher.cancel()
             if walking is not None and not walking.done():  # the run itself was cancelled: so are its nodes
                 walking.cancel()
-
-    async def _watch_stop(self) -> None:
-        assert self._should_stop is not None
-        while not await self._should_stop():
-            await asyncio.sleep(0.1)
 
     async def _emit(self, event: ev.NodeEvent | RunFinished) -> None:
         self._events.put_nowait(event)

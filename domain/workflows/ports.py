@@ -50,6 +50,9 @@ class WorkflowRunRepository(Protocol):
 
     async def update_node(self, execution: NodeExecution) -> None: ...
 
+    async def save_nodes(self, executions: list[NodeExecution]) -> None:
+        """Stores each node's current state: inserted when new, else updated (one batch of rows)."""
+
     async def delete_nodes(self, run_id: UUID) -> None:
         """Removes the node rows of a run (an attempt lost with its worker, before the run starts over)."""
 

@@ -25,6 +25,7 @@ from application.workflows.nodes.registry import BuiltinNodeExecutors, builtin_n
 from application.workflows.nodes.response_nodes import AnswerExecutor, EndExecutor
 from application.workflows.nodes.tool import ToolNodeExecutor
 from application.workflows.nodes.vision import NodeVision
+from application.workflows.parsed_graphs import ParsedGraphs
 from application.workflows.pause_run import PauseRun
 from application.workflows.queries import GetWorkflowRun, ListWorkflowLogs, ReadRunEvents
 from application.workflows.resume_run import ResumeWorkflowRun
@@ -160,9 +161,10 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     submit_human_input_form = providers.Factory(SubmitHumanInputForm, uow_factory, wake_paused_run, clock)
     expire_human_input_forms = providers.Factory(ExpireHumanInputForms, uow_factory, wake_paused_run, clock)
 
+    parsed_graphs = providers.Singleton(ParsedGraphs)  # one per process: a version's graph is parsed once
     run_workflow = providers.Factory(
         RunWorkflow, uow_factory, executors, stop_signals, trace_dispatcher, run_event_log, generations, clock,
-        ids, limits, process_lease, pause_run, resolve_files,
+        ids, limits, process_lease, pause_run, parsed_graphs, resolve_files,
     )
     start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue, generations)
     run_chatflow = providers.Factory(

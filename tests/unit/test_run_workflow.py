@@ -49,7 +49,8 @@ async def test_a_run_reports_started_nodes_then_finished_and_stores_each_node(ru
         ("s", NodeStatus.SUCCEEDED, {"ticket": "help"}), ("v", NodeStatus.SUCCEEDED, {"value": 1}),
         ("e", NodeStatus.SUCCEEDED, {"out": "help"}),
     ]
-    assert [run_id for run_id, _ in workflow_traces.workflows] == [run.id] and len(workflow_traces.nodes) == 3
+    # One trace job per run: it records the nodes too (RecordWorkflowTrace), none is sent per node.
+    assert [run_id for run_id, _ in workflow_traces.workflows] == [run.id] and workflow_traces.nodes == []
     assert workflow_db.state.app_logs == [(run.id, "service-api")]
 
 

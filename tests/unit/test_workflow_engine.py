@@ -55,10 +55,10 @@ class Scripted:
         return NodeResult(outputs={"value": data.get("value", node.id)})
 
 
-async def run(raw: dict, executors=None, inputs=None, limits=Limits(), should_stop=None) -> tuple[list, Scripted]:
+async def run(raw: dict, executors=None, inputs=None, limits=Limits(), until_stopped=None) -> tuple[list, Scripted]:
     executors = executors or Scripted()
     engine = GraphEngine(
-        parse_graph(raw), executors, RUN, VariablePool(), FixedClock(), SequentialIds(), limits, should_stop
+        parse_graph(raw), executors, RUN, VariablePool(), FixedClock(), SequentialIds(), limits, until_stopped
     )
     return [e async for e in engine.run(inputs or {})], executors
 
@@ -249,11 +249,8 @@ async def test_a_stop_ends_the_run_as_stopped():
         [("s", "slow"), ("slow", "after")],
     )
 
-    async def should_stop() -> bool:
-        return flag.is_set()
-
     asyncio.get_running_loop().call_later(0.05, flag.set)
-    events, scripted = await run(raw, should_stop=should_stop)
+    events, scripted = await run(raw, until_stopped=flag.wait)
     assert finished(events).status == "stopped" and "after" not in scripted.calls
 
 
