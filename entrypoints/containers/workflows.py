@@ -164,7 +164,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     parsed_graphs = providers.Singleton(ParsedGraphs)  # one per process: a version's graph is parsed once
     run_workflow = providers.Factory(
         RunWorkflow, uow_factory, executors, stop_signals, trace_dispatcher, run_event_log, generations, clock,
-        ids, limits, process_lease, pause_run, parsed_graphs, resolve_files,
+        ids, limits, process_lease, pause_run, resolve_files, parsed_graphs,
     )
     start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue, generations)
     run_chatflow = providers.Factory(
