@@ -8,6 +8,7 @@ from adapters.persistence.conversation_repositories import (
     SqlaMessageRepository,
 )
 from adapters.persistence.mcp_repositories import SqlaAppMcpServerRepository
+from adapters.persistence.app_statistics import SqlaAppStatisticsRepository
 from adapters.persistence.model_repositories import SqlaAppModelConfigRepository, SqlaProviderRepository
 from adapters.persistence.session_scope import SessionUnitOfWork
 from adapters.persistence.telemetry_repository import SqlaTelemetryRepository
@@ -42,3 +43,4 @@ class SqlaUnitOfWork(SessionUnitOfWork):
         self.workflows = SqlaWorkflowRepository(session)
         self.workflow_runs = SqlaWorkflowRunRepository(session)
         self.app_mcp_servers = SqlaAppMcpServerRepository(session)
+        self.app_statistics = SqlaAppStatisticsRepository(session)

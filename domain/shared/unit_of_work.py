@@ -10,6 +10,7 @@ from domain.conversations.ports import (
     FeedbackRepository,
     MessageRepository,
 )
+from domain.conversations.statistics import AppStatisticsRepository
 from domain.files.ports import UploadFileRepository
 from domain.models.ports import ProviderRepository
 from domain.telemetry.ports import TelemetryRepository
@@ -43,6 +44,7 @@ class UnitOfWork(Protocol):
     workflows: WorkflowRepository
     workflow_runs: WorkflowRunRepository
     app_mcp_servers: AppMcpServerRepository
+    app_statistics: AppStatisticsRepository
 
     async def __aenter__(self) -> Self: ...
 

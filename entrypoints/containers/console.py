@@ -4,6 +4,7 @@ from dependency_injector import containers, providers
 
 from application.apps.get_app_config import GetAppModelConfig
 from application.apps.tag_apps import TagApps
+from application.conversations.app_statistics import GetAppStatistics
 from application.knowledge.create_from_uploads import CreateDocumentsFromUploads
 from application.tenancy.list_members import ListMembers
 
@@ -19,6 +20,7 @@ class ConsoleContainer(containers.DeclarativeContainer):
     list_members = providers.Factory(ListMembers, uow_factory)
     tag_apps = providers.Factory(TagApps, uow_factory, tags_uow_factory)
     get_app_model_config = providers.Factory(GetAppModelConfig, uow_factory)
+    get_app_statistics = providers.Factory(GetAppStatistics, uow_factory)
     create_documents_from_uploads = providers.Factory(
         CreateDocumentsFromUploads, uow_factory, file_storage, create_dataset, create_document
     )

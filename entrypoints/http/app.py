@@ -15,6 +15,7 @@ from entrypoints.http.console import (
     mcp_providers,
     mcp_servers,
     models,
+    monitoring,
     not_installed,
     session,
     setup,
@@ -84,6 +85,7 @@ def create_app(container: Container) -> Quart:
         workflow_tools.bp,
         mcp_providers.bp,
         mcp_servers.bp,
+        monitoring.bp,
     )
     for console_bp in console_bps:
         app.register_blueprint(console_bp, url_prefix="/console/api")
