@@ -2,13 +2,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.persistence.agent_thought_repository import SqlaAgentThoughtRepository
 from adapters.persistence.app_repositories import SqlaApiTokenRepository, SqlaAppRepository, SqlaEndUserRepository
+from adapters.persistence.app_statistics import SqlaAppStatisticsRepository
 from adapters.persistence.conversation_repositories import (
     SqlaConversationRepository,
     SqlaFeedbackRepository,
     SqlaMessageRepository,
 )
 from adapters.persistence.mcp_repositories import SqlaAppMcpServerRepository
-from adapters.persistence.app_statistics import SqlaAppStatisticsRepository
 from adapters.persistence.model_repositories import SqlaAppModelConfigRepository, SqlaProviderRepository
 from adapters.persistence.session_scope import SessionUnitOfWork
 from adapters.persistence.telemetry_repository import SqlaTelemetryRepository
