@@ -4,6 +4,7 @@ from typing import Protocol, Self
 
 from domain.apps.ports import ApiTokenRepository, AppRepository, EndUserRepository
 from domain.conversations.agent_thoughts import AgentThoughtRepository
+from domain.conversations.logs import ConversationLogRepository
 from domain.conversations.ports import (
     AppModelConfigRepository,
     ConversationRepository,
@@ -45,6 +46,7 @@ class UnitOfWork(Protocol):
     workflow_runs: WorkflowRunRepository
     app_mcp_servers: AppMcpServerRepository
     app_statistics: AppStatisticsRepository
+    conversation_logs: ConversationLogRepository
 
     async def __aenter__(self) -> Self: ...
 

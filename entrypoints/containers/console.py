@@ -5,6 +5,8 @@ from dependency_injector import containers, providers
 from application.apps.get_app_config import GetAppModelConfig
 from application.apps.tag_apps import TagApps
 from application.conversations.app_statistics import GetAppStatistics
+from application.conversations.get_conversation_log import GetConversationLog
+from application.conversations.list_conversation_log import ListConversationLog
 from application.knowledge.create_from_uploads import CreateDocumentsFromUploads
 from application.tenancy.list_members import ListMembers
 
@@ -21,6 +23,8 @@ class ConsoleContainer(containers.DeclarativeContainer):
     tag_apps = providers.Factory(TagApps, uow_factory, tags_uow_factory)
     get_app_model_config = providers.Factory(GetAppModelConfig, uow_factory)
     get_app_statistics = providers.Factory(GetAppStatistics, uow_factory)
+    list_conversation_log = providers.Factory(ListConversationLog, uow_factory)
+    get_conversation_log = providers.Factory(GetConversationLog, uow_factory)
     create_documents_from_uploads = providers.Factory(
         CreateDocumentsFromUploads, uow_factory, file_storage, create_dataset, create_document
     )

@@ -12,6 +12,7 @@ from entrypoints.http.console import (
     api_tools,
     apps,
     features,
+    logs,
     mcp_providers,
     mcp_servers,
     models,
@@ -86,6 +87,7 @@ def create_app(container: Container) -> Quart:
         mcp_providers.bp,
         mcp_servers.bp,
         monitoring.bp,
+        logs.bp,
     )
     for console_bp in console_bps:
         app.register_blueprint(console_bp, url_prefix="/console/api")

@@ -1,6 +1,6 @@
-"""The monitoring page of an app in Dify's web console over real HTTP with a cookie session: each daily chart
-computed from the stored messages (debugger chats left out), the window the page asks for, and the tracing
-settings that stay off."""
+"""The monitoring and logs pages of an app in Dify's web console over real HTTP with a cookie session: each
+daily chart computed from the stored messages (debugger chats left out), the window the page asks for, the
+tracing settings that stay off, and the conversation log with its summaries, tallies, filters and pages."""
 
 from uuid import uuid4
 
@@ -32,24 +32,25 @@ def browser(web):
     return web.signed_in()
 
 
-def _conversation(conn, app_id: str, created_at: str) -> str:
+def _conversation(conn, app_id: str, created_at: str, user=None, name="") -> str:
     cid = str(uuid4())
     conn.execute(
-        "INSERT INTO conversations (id, app_id, mode, created_at, updated_at) VALUES (%s, %s, 'chat', %s, %s)",
-        (cid, app_id, created_at, created_at),
+        "INSERT INTO conversations (id, app_id, mode, name, from_end_user_id, model_provider, model_id, created_at,"
+        " updated_at) VALUES (%s, %s, 'chat', %s, %s, 'openai', 'gpt-4o-mini', %s, %s)",
+        (cid, app_id, name, user, created_at, created_at),
     )
     return cid
 
 
 def _message(
-    conn, app_id, cid, user, created_at, *, tokens=(10, 20), price="0.0030", latency=2.0, source="service-api"
+    conn, app_id, cid, user, created_at, *, tokens=(10, 20), price="0.0030", latency=2.0, source="service-api", q="q"
 ):
     mid = str(uuid4())
     conn.execute(
         "INSERT INTO messages (id, app_id, conversation_id, query, answer, message_tokens, answer_tokens,"
         " total_price, provider_response_latency, invoke_from, from_end_user_id, created_at, updated_at)"
-        " VALUES (%s, %s, %s, 'q', 'a', %s, %s, %s, %s, %s, %s, %s, %s)",
-        (mid, app_id, cid, tokens[0], tokens[1], price, latency, source, user, created_at, created_at),
+        " VALUES (%s, %s, %s, %s, 'an answer', %s, %s, %s, %s, %s, %s, %s, %s)",
+        (mid, app_id, cid, q, tokens[0], tokens[1], price, latency, source, user, created_at, created_at),
     )
     return mid
 
@@ -61,18 +62,24 @@ def app_id(web, browser) -> str:
     aid = made.json()["id"]
     alice, bob = str(uuid4()), str(uuid4())
     with psycopg.connect(web.database_url, autocommit=True) as conn:
-        first = _conversation(conn, aid, f"{DAY1} 09:00+00")
-        liked = _message(conn, aid, first, alice, f"{DAY1} 09:00+00")
+        for user, session in ((alice, "alice-session"), (bob, "bob-session")):
+            conn.execute(
+                "INSERT INTO end_users (id, tenant_id, app_id, type, session_id)"
+                " SELECT %s, tenant_id, id, 'service_api', %s FROM apps WHERE id = %s",
+                (user, session, aid),
+            )
+        first = _conversation(conn, aid, f"{DAY1} 09:00+00", alice, "Weather talk")
+        liked = _message(conn, aid, first, alice, f"{DAY1} 09:00+00", q="Will it rain?")
         _message(conn, aid, first, alice, f"{DAY1} 09:05+00", tokens=(5, 15), price="0.0010", latency=1.0)
-        second = _conversation(conn, aid, f"{DAY2} 10:00+00")
+        second = _conversation(conn, aid, f"{DAY2} 10:00+00", bob, "Recipes")
         _message(conn, aid, second, bob, f"{DAY2} 10:00+00", tokens=(1, 2), price="0.0001", latency=0.5)
         # A debug chat in the console is not the app's traffic.
         debug = _conversation(conn, aid, f"{DAY1} 11:00+00")
         _message(conn, aid, debug, None, f"{DAY1} 11:00+00", source="debugger")
         conn.execute(
             "INSERT INTO message_feedbacks (app_id, conversation_id, message_id, rating, from_source)"
-            " VALUES (%s, %s, %s, 'like', 'user')",
-            (aid, first, liked),
+            " VALUES (%s, %s, %s, 'like', 'user'), (%s, %s, %s, 'dislike', 'admin')",
+            (aid, first, liked, aid, first, liked),
         )
     return aid
 
@@ -147,3 +154,51 @@ def test_tracing_stays_off_and_no_annotations(browser, app_id):
     assert switched.status_code == 400
     assert browser.get(f"/apps/{app_id}/trace").json()["enabled"] is False
     assert browser.get(f"/apps/{app_id}/annotations/count").json() == {"count": 0}
+
+
+def test_the_log_lists_conversations_newest_first_with_their_summaries(browser, app_id):
+    response = browser.get(f"/apps/{app_id}/chat-conversations", params={"page": 1, "limit": 10, **WEEK})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["page"], body["limit"], body["total"], body["has_more"]) == (1, 10, 3, False)
+    names = [row["name"] for row in body["data"]]
+    assert names == ["Recipes", "", "Weather talk"]
+    weather = body["data"][2]
+    assert weather["summary"] == "Will it rain?"
+    assert weather["message_count"] == 2
+    assert weather["from_end_user_session_id"] == "alice-session"
+    assert weather["user_feedback_stats"] == {"like": 1, "dislike": 0}
+    assert weather["admin_feedback_stats"] == {"like": 0, "dislike": 1}
+    assert weather["annotated"] is False
+    assert weather["model_config"]["model"]["name"] == "gpt-4o-mini"
+    assert isinstance(weather["created_at"], int)
+
+
+def test_the_log_pages_filters_and_sorts(browser, app_id):
+    first = browser.get(f"/apps/{app_id}/chat-conversations", params={"page": 1, "limit": 2}).json()
+    second = browser.get(f"/apps/{app_id}/chat-conversations", params={"page": 2, "limit": 2}).json()
+    assert (first["has_more"], second["has_more"]) == (True, False)
+    assert len(first["data"]) == 2 and len(second["data"]) == 1
+    oldest = browser.get(f"/apps/{app_id}/chat-conversations", params={"sort_by": "created_at"}).json()
+    assert oldest["data"][0]["name"] == "Weather talk"
+    rain = browser.get(f"/apps/{app_id}/chat-conversations", params={"keyword": "rain"}).json()
+    assert [row["name"] for row in rain["data"]] == ["Weather talk"]
+    day2 = browser.get(
+        f"/apps/{app_id}/chat-conversations", params={"start": f"{DAY2} 00:00", "end": f"{DAY2} 23:59"}
+    ).json()
+    assert [row["name"] for row in day2["data"]] == ["Recipes"]
+    assert browser.get(f"/apps/{app_id}/chat-conversations", params={"sort_by": "name"}).status_code == 400
+
+
+def test_one_conversation_of_the_log(web, browser, app_id):
+    listed = browser.get(f"/apps/{app_id}/chat-conversations", params={"keyword": "rain"}).json()["data"][0]
+    detail = browser.get(f"/apps/{app_id}/chat-conversations/{listed['id']}")
+    assert detail.status_code == 200, detail.text
+    assert detail.json()["message_count"] == 2
+    assert detail.json()["user_feedback_stats"] == {"like": 1, "dislike": 0}
+    completion = browser.get(f"/apps/{app_id}/completion-conversations/{listed['id']}").json()
+    assert completion["message"]["query"] == "Will it rain?"
+    assert browser.get(f"/apps/{app_id}/chat-conversations/{uuid4()}").status_code == 404
+    other = web.signed_in_as("other@example.com", "other-pass-123")
+    assert other.get(f"/apps/{app_id}/chat-conversations/{listed['id']}").status_code == 404
+    assert other.get(f"/apps/{app_id}/chat-conversations").status_code == 404
