@@ -6,8 +6,9 @@ from uuid import UUID
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.persistence.conversation_repositories import _SORTS, _conversation
+from adapters.persistence.conversation_repositories import _SORTS, _conversation, _feedback
 from adapters.persistence.schema import conversations, end_users, message_feedbacks, messages
+from domain.conversations.entities import Feedback
 from domain.conversations.logs import ConversationSummary, FeedbackStats, LogFilter, LogPage
 
 
@@ -40,6 +41,16 @@ class SqlaConversationLogRepository:
         rows = (await self._session.execute(query)).all()
         found = await self._summaries(rows)
         return found[0] if found else None
+
+    async def feedbacks(self, message_ids: list[UUID]) -> dict[UUID, list[Feedback]]:
+        found: dict[UUID, list[Feedback]] = {}
+        if not message_ids:
+            return found
+        f = message_feedbacks.c
+        query = select(message_feedbacks).where(f.message_id.in_(message_ids)).order_by(f.created_at)
+        for row in await self._session.execute(query):
+            found.setdefault(row.message_id, []).append(_feedback(row))
+        return found
 
     async def _summaries(self, rows) -> list[ConversationSummary]:
         if not rows:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from domain.conversations.entities import Conversation
+from domain.conversations.entities import Conversation, Feedback
 from domain.shared.errors import InvalidParam
 
 LOG_SORTS = ("created_at", "-created_at", "updated_at", "-updated_at")
@@ -56,6 +56,10 @@ class ConversationLogRepository(Protocol):
         ...
 
     async def summary(self, app_id: UUID, conversation_id: UUID) -> ConversationSummary | None: ...
+
+    async def feedbacks(self, message_ids: list[UUID]) -> dict[UUID, list[Feedback]]:
+        """Every feedback on each message, the end user's and the console's."""
+        ...
 
 
 def log_filter(

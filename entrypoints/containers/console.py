@@ -7,6 +7,7 @@ from application.apps.tag_apps import TagApps
 from application.conversations.app_statistics import GetAppStatistics
 from application.conversations.get_conversation_log import GetConversationLog
 from application.conversations.list_conversation_log import ListConversationLog
+from application.conversations.list_log_messages import ListLogMessages
 from application.knowledge.create_from_uploads import CreateDocumentsFromUploads
 from application.tenancy.list_members import ListMembers
 
@@ -25,6 +26,7 @@ class ConsoleContainer(containers.DeclarativeContainer):
     get_app_statistics = providers.Factory(GetAppStatistics, uow_factory)
     list_conversation_log = providers.Factory(ListConversationLog, uow_factory)
     get_conversation_log = providers.Factory(GetConversationLog, uow_factory)
+    list_log_messages = providers.Factory(ListLogMessages, uow_factory)
     create_documents_from_uploads = providers.Factory(
         CreateDocumentsFromUploads, uow_factory, file_storage, create_dataset, create_document
     )

@@ -202,3 +202,25 @@ def test_one_conversation_of_the_log(web, browser, app_id):
     other = web.signed_in_as("other@example.com", "other-pass-123")
     assert other.get(f"/apps/{app_id}/chat-conversations/{listed['id']}").status_code == 404
     assert other.get(f"/apps/{app_id}/chat-conversations").status_code == 404
+
+
+def test_a_logged_conversation_s_messages_carry_every_feedback(web, browser, app_id):
+    listed = browser.get(f"/apps/{app_id}/chat-conversations", params={"keyword": "rain"}).json()["data"][0]
+    response = browser.get(f"/apps/{app_id}/chat-messages", params={"conversation_id": listed["id"], "limit": 10})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["has_more"] is False
+    assert [m["query"] for m in body["data"]] == ["Will it rain?", "q"]  # oldest first, as the chat shows them
+    first = body["data"][0]
+    assert sorted((f["from_source"], f["rating"]) for f in first["feedbacks"]) == [
+        ("admin", "dislike"),
+        ("user", "like"),
+    ]
+    assert first["agent_thoughts"] == [] and first["answer"] == "an answer"
+    assert body["data"][1]["feedbacks"] == []
+    paged = browser.get(f"/apps/{app_id}/chat-messages", params={"conversation_id": listed["id"], "limit": 1}).json()
+    assert paged["has_more"] is True and [m["query"] for m in paged["data"]] == ["q"]
+    assert browser.get(f"/apps/{app_id}/chat-messages", params={"conversation_id": "nope"}).status_code == 400
+    assert browser.get(f"/apps/{app_id}/chat-messages", params={"conversation_id": str(uuid4())}).status_code == 404
+    other = web.signed_in_as("other@example.com", "other-pass-123")
+    assert other.get(f"/apps/{app_id}/chat-messages", params={"conversation_id": listed["id"]}).status_code == 404

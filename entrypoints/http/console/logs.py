@@ -5,11 +5,14 @@ from uuid import UUID
 
 from quart import Blueprint, request
 
+from domain.conversations.entities import Feedback
 from domain.conversations.logs import ConversationSummary, FeedbackStats, log_filter
 from domain.conversations.statistics import statistic_window
+from domain.shared.errors import InvalidParam
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.deps import container
-from entrypoints.http.presenters import epoch
+from entrypoints.http.file_preview import signed_file_url
+from entrypoints.http.presenters import epoch, message_json
 from entrypoints.http.query import int_arg, page_arg
 
 bp = Blueprint("console_logs", __name__)
@@ -119,3 +122,54 @@ async def completion_conversation(app_id: UUID, conversation_id: UUID) -> dict:
         "model_config": who["model_config"],
         "message": row["message"],
     }
+
+
+def _feedback_json(f: Feedback) -> dict:
+    account = console_session().account
+    by_console = f.from_source == "admin"
+    return {
+        "rating": f.rating.value,
+        "content": f.content,
+        "from_source": f.from_source,
+        "from_end_user_id": str(f.from_end_user_id) if f.from_end_user_id else None,
+        # The console's own feedback is the signed-in account's (weir records no other account on it).
+        "from_account": {"id": str(account.id), "name": account.name, "email": account.email} if by_console else None,
+    }
+
+
+@bp.get("/apps/<uuid:app_id>/chat-messages")
+@console_login_required
+async def log_messages(app_id: UUID) -> dict:
+    try:
+        conversation_id = UUID(request.args.get("conversation_id") or "")
+    except ValueError:
+        raise InvalidParam("conversation_id must be a UUID.", "conversation_id") from None
+    first = request.args.get("first_id")
+    try:
+        first_id = UUID(first) if first else None
+    except ValueError:
+        raise InvalidParam("first_id must be a UUID.", "first_id") from None
+    limit = int_arg("limit", 20, maximum=100)
+    tenant = console_session().tenant.id
+    page, feedbacks, thoughts = (
+        await container().console.list_log_messages().execute(tenant, app_id, conversation_id, first_id, limit)
+    )
+    base, key = container().config.files_url() or request.host_url, container().config.secret_key()
+
+    def row(m) -> dict:
+        shown = message_json(m, None, thoughts.get(m.id, ()), lambda file_id: signed_file_url(base, file_id, key))
+        del shown["feedback"]
+        return {
+            **shown,
+            "message": [],  # weir keeps no prompt log of a message
+            "from_source": "api",
+            "from_end_user_id": str(m.from_end_user_id) if m.from_end_user_id else None,
+            "from_account_id": None,
+            "feedbacks": [_feedback_json(f) for f in feedbacks.get(m.id, [])],
+            "workflow_run_id": None,
+            "annotation": None,
+            "annotation_hit_history": None,
+            "metadata": m.metadata,
+        }
+
+    return {"limit": limit, "has_more": page.has_more, "data": [row(m) for m in reversed(page.items)]}
