@@ -246,6 +246,7 @@ class Container(containers.DeclarativeContainer):
         trace_dispatcher=telemetry.trace_dispatcher,
         stop_signals=stop_signals,
         concurrency_limiter=concurrency_limiter,
+        resolve_end_user=resolve_end_user,
         generations=generations,
         token_counter=models.token_counter,
         resolve_model=models.resolve_model,

@@ -6,6 +6,7 @@ from application.agents.toolbox import InvokeThrough
 from application.apps.describe_parameters import DescribeParameters
 from application.apps.update_model_config import UpdateModelConfig
 from application.conversations.agent_answer import AgentAnswers
+from application.conversations.debug_message import DebugMessage
 from application.conversations.generate_answer import GenerateAnswer
 from application.conversations.give_feedback import GiveFeedback, ListAppFeedbacks
 from application.conversations.knowledge_context import GatherKnowledgeContext
@@ -28,6 +29,7 @@ class ChatContainer(containers.DeclarativeContainer):
     trace_dispatcher = providers.Dependency()
     stop_signals = providers.Dependency()
     concurrency_limiter = providers.Dependency()
+    resolve_end_user = providers.Dependency()
     generations = providers.Dependency()
     token_counter = providers.Dependency()
     resolve_model = providers.Dependency()  # the models context's ResolveModel
@@ -70,6 +72,7 @@ class ChatContainer(containers.DeclarativeContainer):
         agent=agent_answers,
     )
     stop_generation = providers.Factory(StopGeneration, stop_signals)
+    debug_message = providers.Factory(DebugMessage, uow_factory, ids, resolve_end_user, send_message)
     list_conversations = providers.Factory(ListConversations, uow_factory)
     delete_conversation = providers.Factory(DeleteConversation, uow_factory, clock)
     rename_conversation = providers.Factory(RenameConversation, uow_factory, resolve_model, clock)

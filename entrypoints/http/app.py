@@ -11,6 +11,7 @@ from entrypoints.http.console import (
     api_keys,
     api_tools,
     apps,
+    debug_chat,
     features,
     logs,
     mcp_providers,
@@ -88,6 +89,7 @@ def create_app(container: Container) -> Quart:
         mcp_servers.bp,
         monitoring.bp,
         logs.bp,
+        debug_chat.bp,
     )
     for console_bp in console_bps:
         app.register_blueprint(console_bp, url_prefix="/console/api")
