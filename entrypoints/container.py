@@ -210,7 +210,8 @@ class Container(containers.DeclarativeContainer):
         providers_of=models.workspace_providers.provided.execute,
     )
     console = providers.Container(
-        ConsoleContainer, uow_factory=uow_factory, tags_uow_factory=knowledge.uow_factory, file_storage=file_storage,
+        ConsoleContainer, uow_factory=uow_factory, clock=clock, ids=ids, tags_uow_factory=knowledge.uow_factory,
+        file_storage=file_storage,
         create_dataset=knowledge.create_dataset, create_document=knowledge.create_document,
     )
     maintenance = providers.Container(

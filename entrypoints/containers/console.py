@@ -6,6 +6,7 @@ from application.apps.get_app_config import GetAppModelConfig
 from application.apps.tag_apps import TagApps
 from application.conversations.app_statistics import GetAppStatistics
 from application.conversations.get_conversation_log import GetConversationLog
+from application.conversations.give_admin_feedback import GiveAdminFeedback
 from application.conversations.list_conversation_log import ListConversationLog
 from application.conversations.list_log_messages import ListLogMessages
 from application.knowledge.create_from_uploads import CreateDocumentsFromUploads
@@ -15,6 +16,8 @@ from application.tenancy.list_members import ListMembers
 class ConsoleContainer(containers.DeclarativeContainer):
     # Given by the root container (entrypoints/container.py).
     uow_factory = providers.Dependency()
+    clock = providers.Dependency()
+    ids = providers.Dependency()
     tags_uow_factory = providers.Dependency()
     file_storage = providers.Dependency()
     create_dataset = providers.Dependency()
@@ -27,6 +30,7 @@ class ConsoleContainer(containers.DeclarativeContainer):
     list_conversation_log = providers.Factory(ListConversationLog, uow_factory)
     get_conversation_log = providers.Factory(GetConversationLog, uow_factory)
     list_log_messages = providers.Factory(ListLogMessages, uow_factory)
+    give_admin_feedback = providers.Factory(GiveAdminFeedback, uow_factory, clock, ids)
     create_documents_from_uploads = providers.Factory(
         CreateDocumentsFromUploads, uow_factory, file_storage, create_dataset, create_document
     )

@@ -224,3 +224,31 @@ def test_a_logged_conversation_s_messages_carry_every_feedback(web, browser, app
     assert browser.get(f"/apps/{app_id}/chat-messages", params={"conversation_id": str(uuid4())}).status_code == 404
     other = web.signed_in_as("other@example.com", "other-pass-123")
     assert other.get(f"/apps/{app_id}/chat-messages", params={"conversation_id": listed["id"]}).status_code == 404
+
+
+def test_the_console_likes_a_logged_message_beside_the_end_user(web, browser, app_id):
+    listed = browser.get(f"/apps/{app_id}/chat-conversations", params={"keyword": "Recipes"}).json()["data"][0]
+    params = {"conversation_id": listed["id"]}
+    message = browser.get(f"/apps/{app_id}/chat-messages", params=params).json()["data"][0]
+    liked = browser.post(f"/apps/{app_id}/feedbacks", json={"message_id": message["id"], "rating": "like"})
+    assert liked.status_code == 200, liked.text
+    shown = browser.get(f"/apps/{app_id}/chat-messages", params=params).json()["data"][0]["feedbacks"]
+    assert [(f["from_source"], f["rating"], f["from_account"]["email"]) for f in shown] == [
+        ("admin", "like", ADMIN["email"])
+    ]
+    summary = browser.get(f"/apps/{app_id}/chat-conversations/{listed['id']}").json()
+    assert summary["admin_feedback_stats"] == {"like": 1, "dislike": 0}
+    assert (
+        browser.post(f"/apps/{app_id}/feedbacks", json={"message_id": message["id"], "rating": None}).status_code == 200
+    )
+    assert browser.get(f"/apps/{app_id}/chat-messages", params=params).json()["data"][0]["feedbacks"] == []
+    again = browser.post(f"/apps/{app_id}/feedbacks", json={"message_id": message["id"], "rating": None})
+    assert again.status_code == 400
+    assert (
+        browser.post(f"/apps/{app_id}/feedbacks", json={"message_id": message["id"], "rating": "meh"}).status_code
+        == 400
+    )
+    other = web.signed_in_as("other@example.com", "other-pass-123")
+    assert (
+        other.post(f"/apps/{app_id}/feedbacks", json={"message_id": message["id"], "rating": "like"}).status_code == 404
+    )

@@ -10,6 +10,7 @@ from domain.conversations.logs import ConversationSummary, FeedbackStats, log_fi
 from domain.conversations.statistics import statistic_window
 from domain.shared.errors import InvalidParam
 from entrypoints.http.auth import console_login_required, console_session
+from entrypoints.http.bodies import json_object
 from entrypoints.http.deps import container
 from entrypoints.http.file_preview import signed_file_url
 from entrypoints.http.presenters import epoch, message_json
@@ -173,3 +174,21 @@ async def log_messages(app_id: UUID) -> dict:
         }
 
     return {"limit": limit, "has_more": page.has_more, "data": [row(m) for m in reversed(page.items)]}
+
+
+@bp.post("/apps/<uuid:app_id>/feedbacks")
+@console_login_required
+async def admin_feedback(app_id: UUID) -> dict:
+    body = await json_object()
+    try:
+        message_id = UUID(str(body.get("message_id")))
+    except ValueError:
+        raise InvalidParam("message_id must be a UUID.", "message_id") from None
+    rating, content = body.get("rating"), body.get("content")
+    tenant = console_session().tenant.id
+    await (
+        container()
+        .console.give_admin_feedback()
+        .execute(tenant, app_id, message_id, rating, content if isinstance(content, str) else None)
+    )
+    return {"result": "success"}
