@@ -217,6 +217,7 @@ def test_a_logged_conversation_s_messages_carry_every_feedback(web, browser, app
         ("user", "like"),
     ]
     assert first["agent_thoughts"] == [] and first["answer"] == "an answer"
+    assert first["message"] == [{"role": "user", "text": "Will it rain?", "files": []}]
     assert body["data"][1]["feedbacks"] == []
     paged = browser.get(f"/apps/{app_id}/chat-messages", params={"conversation_id": listed["id"], "limit": 1}).json()
     assert paged["has_more"] is True and [m["query"] for m in paged["data"]] == ["q"]

@@ -162,7 +162,9 @@ async def log_messages(app_id: UUID) -> dict:
         del shown["feedback"]
         return {
             **shown,
-            "message": [],  # weir keeps no prompt log of a message
+            # The prompt log the web shows beside the answer: weir keeps no copy of the whole prompt sent, so it is
+            # the user's turn alone (the web adds the answer after it).
+            "message": [{"role": "user", "text": m.query, "files": []}],
             "from_source": "api",
             "from_end_user_id": str(m.from_end_user_id) if m.from_end_user_id else None,
             "from_account_id": None,
