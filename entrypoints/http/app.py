@@ -24,6 +24,7 @@ from entrypoints.http.console import (
     tags,
     tools,
     workflow_tools,
+    workflow_versions,
     workflows,
     workspace,
 )
@@ -90,6 +91,7 @@ def create_app(container: Container) -> Quart:
         monitoring.bp,
         logs.bp,
         debug_chat.bp,
+        workflow_versions.bp,
     )
     for console_bp in console_bps:
         app.register_blueprint(console_bp, url_prefix="/console/api")

@@ -1,0 +1,72 @@
+"""The workflow editor's published versions over real HTTP with a cookie session: null before the first
+publish, the live version after, the history newest first and paged; triggers and schema definitions empty."""
+
+import pytest
+
+from tests.api.console_web import ADMIN, serve_console
+from tests.databases import truncate_all
+
+GRAPH = {
+    "nodes": [
+        {"id": "start", "type": "custom", "data": {"type": "start", "title": "Start", "variables": []}},
+        {"id": "end", "type": "custom", "data": {"type": "end", "title": "End", "outputs": []}},
+    ],
+    "edges": [{"id": "e", "source": "start", "target": "end"}],
+}
+
+
+@pytest.fixture(scope="module")
+def web(database_url, tmp_path_factory):
+    truncate_all(database_url)
+    with pytest.MonkeyPatch.context() as env:
+        for name in ("REDIS_URL", "REDIS_HOST", "DB_HOST", "SECRET_KEY"):
+            env.delenv(name, raising=False)
+        with serve_console(database_url, tmp_path_factory.mktemp("versions") / "storage") as server:
+            assert server.browser().post("/setup", json=ADMIN).status_code == 201
+            server.add_workspace("other@example.com", "other-pass-123")
+            yield server
+    truncate_all(database_url)
+
+
+@pytest.fixture(scope="module")
+def browser(web):
+    return web.signed_in()
+
+
+@pytest.fixture(scope="module")
+def app_id(browser) -> str:
+    made = browser.post("/apps", json={"name": "Flow", "mode": "workflow", "icon": "🤖", "icon_type": "emoji"})
+    assert made.status_code == 201, made.text
+    return made.json()["id"]
+
+
+def test_versions_before_and_after_publishing(browser, app_id):
+    never = browser.get(f"/apps/{app_id}/workflows/publish")
+    assert never.status_code == 200 and never.json() is None
+    assert browser.get(f"/apps/{app_id}/workflows").json()["items"] == []
+    assert browser.post(f"/apps/{app_id}/workflows/draft", json={"graph": GRAPH, "features": {}}).status_code == 200
+    first = browser.post(f"/apps/{app_id}/workflows/publish", json={}).json()["id"]
+    second = browser.post(f"/apps/{app_id}/workflows/publish", json={}).json()["id"]
+    live = browser.get(f"/apps/{app_id}/workflows/publish").json()
+    assert live["id"] == second and live["version"] != "draft"
+    assert [n["id"] for n in live["graph"]["nodes"]] == ["start", "end"]
+    assert live["created_by"]["email"] == ADMIN["email"]
+    listed = browser.get(f"/apps/{app_id}/workflows", params={"page": 1, "limit": 10}).json()
+    assert [w["id"] for w in listed["items"]] == [second, first]
+    assert listed["has_more"] is False
+    paged = browser.get(f"/apps/{app_id}/workflows", params={"page": 1, "limit": 1}).json()
+    assert [w["id"] for w in paged["items"]] == [second] and paged["has_more"] is True
+    assert browser.get(f"/apps/{app_id}/workflows", params={"limit": 0}).status_code == 400
+
+
+def test_no_triggers_or_schema_definitions(browser, app_id):
+    assert browser.get(f"/apps/{app_id}/triggers").json() == {"data": []}
+    assert browser.get("/workspaces/current/triggers").json() == []
+    assert browser.get("/spec/schema-definitions").json() == []
+
+
+def test_another_workspace_sees_none_of_it(web, app_id):
+    other = web.signed_in_as("other@example.com", "other-pass-123")
+    assert other.get(f"/apps/{app_id}/workflows/publish").status_code == 404
+    assert other.get(f"/apps/{app_id}/workflows").status_code == 404
+    assert other.get(f"/apps/{app_id}/triggers").status_code == 404
