@@ -1,6 +1,7 @@
 """The workflow editor's published versions over real HTTP with a cookie session: null before the first
 publish, the live version after, the history newest first and paged; triggers and schema definitions empty."""
 
+import httpx
 import pytest
 
 from tests.api.console_web import ADMIN, serve_console
@@ -70,3 +71,23 @@ def test_another_workspace_sees_none_of_it(web, app_id):
     assert other.get(f"/apps/{app_id}/workflows/publish").status_code == 404
     assert other.get(f"/apps/{app_id}/workflows").status_code == 404
     assert other.get(f"/apps/{app_id}/triggers").status_code == 404
+
+
+def test_the_logs_page_lists_the_app_s_runs(web, browser, app_id):
+    empty = browser.get(f"/apps/{app_id}/workflow-app-logs", params={"page": 1, "limit": 10})
+    assert empty.status_code == 200, empty.text
+    assert (empty.json()["total"], empty.json()["data"]) == (0, [])
+    key = browser.post(f"/apps/{app_id}/api-keys").json()["token"]
+    ran = httpx.post(
+        web.base_url + "/v1/workflows/run",
+        json={"inputs": {}, "response_mode": "blocking", "user": "carol"},
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=30,
+    )
+    assert ran.status_code == 200, ran.text
+    logs = browser.get(f"/apps/{app_id}/workflow-app-logs", params={"page": 1, "limit": 10}).json()
+    assert logs["total"] == 1
+    assert logs["data"][0]["workflow_run"]["id"] == ran.json()["workflow_run_id"]
+    assert browser.get("/workspaces/current/agent-providers").json() == []
+    chat = browser.post("/apps", json={"name": "Bot", "mode": "chat", "icon": "🤖", "icon_type": "emoji"}).json()
+    assert browser.get(f"/apps/{chat['id']}/workflow-app-logs").status_code == 400

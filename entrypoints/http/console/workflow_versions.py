@@ -1,15 +1,20 @@
-"""The workflow editor's published versions (Dify's workflows/publish GET and workflows list) and the lists of
-what weir does not run for a workflow: triggers and the editor's schema definitions."""
+"""The workflow editor's published versions (Dify's workflows/publish GET and workflows list), a workflow app's
+run log, and the lists of what weir does not run for a workflow: triggers, agent strategy plugins and the
+editor's schema definitions."""
 
 from uuid import UUID
 
-from quart import Blueprint, Response, jsonify
+from quart import Blueprint, Response, jsonify, request
 
+from domain.apps.entities import AppMode
+from domain.apps.errors import NotWorkflowApp
 from domain.workflows.entities import Workflow
+from domain.workflows.ports import RunLogFilter
+from entrypoints.http import run_presenter
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import epoch
-from entrypoints.http.query import int_arg, page_arg
+from entrypoints.http.query import datetime_arg, int_arg, page_arg
 
 bp = Blueprint("console_workflow_versions", __name__)
 
@@ -77,4 +82,31 @@ async def trigger_providers() -> Response:
 @bp.get("/spec/schema-definitions")
 @console_login_required
 async def schema_definitions() -> Response:
+    return jsonify([])
+
+
+@bp.get("/apps/<uuid:app_id>/workflow-app-logs")
+@console_login_required
+async def workflow_app_logs(app_id: UUID) -> dict:
+    """The logs page of a workflow app: the Service API's run log of the app, everyone's runs."""
+    app = await container().get_app().execute(console_session().tenant.id, app_id)
+    if app.mode not in (AppMode.WORKFLOW, AppMode.ADVANCED_CHAT):
+        raise NotWorkflowApp()
+    page, limit = page_arg(), int_arg("limit", 20, maximum=100)
+    filters = RunLogFilter(
+        status=request.args.get("status") or None,
+        keyword=request.args.get("keyword") or None,
+        created_after=datetime_arg("created_at__after"),
+        created_before=datetime_arg("created_at__before"),
+        end_user_session=request.args.get("created_by_end_user_session_id") or None,
+    )
+    entries, total = await container().workflows.list_workflow_logs().execute(app, filters, page, limit)
+    data = [run_presenter.run_log_entry(entry) for entry in entries]
+    return {"page": page, "limit": limit, "total": total, "has_more": page * limit < total, "data": data}
+
+
+@bp.get("/workspaces/current/agent-providers")
+@console_login_required
+async def agent_providers() -> Response:
+    # Dify lists agent strategy plugins here; weir's agent strategies are built in, not plugins.
     return jsonify([])
