@@ -12,6 +12,7 @@ from entrypoints.http.console import (
     api_tools,
     apps,
     debug_chat,
+    draft_runs,
     features,
     logs,
     mcp_providers,
@@ -92,6 +93,7 @@ def create_app(container: Container) -> Quart:
         logs.bp,
         debug_chat.bp,
         workflow_versions.bp,
+        draft_runs.bp,
     )
     for console_bp in console_bps:
         app.register_blueprint(console_bp, url_prefix="/console/api")

@@ -1,6 +1,8 @@
 """The workflow editor's published versions over real HTTP with a cookie session: null before the first
 publish, the live version after, the history newest first and paged; triggers and schema definitions empty."""
 
+import json
+
 import httpx
 import pytest
 
@@ -91,3 +93,40 @@ def test_the_logs_page_lists_the_app_s_runs(web, browser, app_id):
     assert browser.get("/workspaces/current/agent-providers").json() == []
     chat = browser.post("/apps", json={"name": "Bot", "mode": "chat", "icon": "🤖", "icon_type": "emoji"}).json()
     assert browser.get(f"/apps/{chat['id']}/workflow-app-logs").status_code == 400
+
+
+def test_a_test_run_streams_the_draft(web, browser, app_id):
+    # The draft now differs from every published version: its End node outputs a constant.
+    draft = {
+        **GRAPH,
+        "nodes": [
+            GRAPH["nodes"][0],
+            {
+                "id": "end",
+                "type": "custom",
+                "data": {
+                    "type": "end",
+                    "title": "End",
+                    "outputs": [{"variable": "said", "value_selector": ["sys", "user_id"]}],
+                },
+            },
+        ],
+    }
+    assert browser.post(f"/apps/{app_id}/workflows/draft", json={"graph": draft, "features": {}}).status_code == 200
+    response = browser.post(f"/apps/{app_id}/workflows/draft/run", json={"inputs": {}, "files": []})
+    assert response.status_code == 200, response.text
+    events = [json.loads(line[5:]) for line in response.text.splitlines() if line.startswith("data:")]
+    assert events[0]["event"] == "workflow_started"
+    finished = events[-1]
+    assert finished["event"] == "workflow_finished" and finished["data"]["status"] == "succeeded"
+    assert "said" in finished["data"]["outputs"]  # the draft's End node, not the published one's
+    assert browser.post(f"/apps/{app_id}/workflow-runs/tasks/{finished['task_id']}/stop").json() == {
+        "result": "success"
+    }
+
+
+def test_a_test_run_needs_a_draft_and_the_app_s_workspace(web, browser, app_id):
+    fresh = browser.post("/apps", json={"name": "Empty", "mode": "workflow", "icon": "🤖", "icon_type": "emoji"}).json()
+    assert browser.post(f"/apps/{fresh['id']}/workflows/draft/run", json={"inputs": {}}).status_code == 404
+    other = web.signed_in_as("other@example.com", "other-pass-123")
+    assert other.post(f"/apps/{app_id}/workflows/draft/run", json={"inputs": {}}).status_code == 404
