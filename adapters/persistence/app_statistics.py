@@ -6,8 +6,14 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.persistence.schema import conversations, message_feedbacks, messages
-from domain.conversations.statistics import DEBUGGER, DailyFigures, DailyInteractions, StatisticWindow
+from adapters.persistence.schema import conversations, message_feedbacks, messages, workflow_runs
+from domain.conversations.statistics import (
+    DEBUGGER,
+    DailyFigures,
+    DailyInteractions,
+    StatisticWindow,
+    WorkflowDailyFigures,
+)
 
 
 def _in_window(column, window: StatisticWindow) -> list:
@@ -78,3 +84,20 @@ class SqlaAppStatisticsRepository:
         query = select(day, func.avg(per_conversation.c.count).label("mean")).group_by(day).order_by(day)
         rows = (await self._session.execute(query)).all()
         return [DailyInteractions(day=r.day, interactions=float(r.mean)) for r in rows]
+
+    async def workflow_daily(self, app_id: UUID, window: StatisticWindow) -> list[WorkflowDailyFigures]:
+        r = workflow_runs.c
+        day = func.date(func.timezone(window.timezone, r.created_at)).label("day")
+        query = (
+            select(
+                day,
+                func.count(r.id).label("runs"),
+                func.count(func.distinct(r.created_by)).label("terminals"),
+                func.coalesce(func.sum(r.total_tokens), 0).label("tokens"),
+            )
+            .where(r.app_id == app_id, r.triggered_from == "app-run", *_in_window(r.created_at, window))
+            .group_by(day)
+            .order_by(day)
+        )
+        rows = (await self._session.execute(query)).all()
+        return [WorkflowDailyFigures(day=x.day, runs=x.runs, terminals=x.terminals, tokens=int(x.tokens)) for x in rows]

@@ -56,6 +56,33 @@ class DailyInteractions:
     interactions: float
 
 
+WORKFLOW_METRICS = ("daily-conversations", "daily-terminals", "token-costs", "average-app-interactions")
+
+
+@dataclass(frozen=True, slots=True)
+class WorkflowDailyFigures:
+    """What one day's runs of a workflow app add up to (API and web runs; test runs left out, as Dify)."""
+
+    day: date
+    runs: int
+    terminals: int
+    tokens: int
+
+
+def workflow_metric_row(metric: str, day: WorkflowDailyFigures) -> dict:
+    when = day.day.isoformat()
+    if metric == "daily-conversations":
+        return {"date": when, "runs": day.runs}
+    if metric == "daily-terminals":
+        return {"date": when, "terminal_count": day.terminals}
+    if metric == "token-costs":
+        return {"date": when, "token_count": day.tokens}
+    if metric == "average-app-interactions":
+        # The mean of each runner's run count that day.
+        return {"date": when, "interactions": _round(day.runs / day.terminals if day.terminals else 0, "0.01")}
+    raise InvalidParam(f"Unknown statistic {metric}.")
+
+
 class AppStatisticsRepository(Protocol):
     async def daily(self, app_id: UUID, window: StatisticWindow) -> list[DailyFigures]:
         """Per day, oldest first, only days with messages; debugger messages left out."""
@@ -63,6 +90,10 @@ class AppStatisticsRepository(Protocol):
 
     async def interactions(self, app_id: UUID, window: StatisticWindow) -> list[DailyInteractions]:
         """Per day of the conversations' creation, oldest first; debugger messages left out."""
+        ...
+
+    async def workflow_daily(self, app_id: UUID, window: StatisticWindow) -> list[WorkflowDailyFigures]:
+        """Per day, oldest first, the app's runs triggered as app runs (not the editor's test runs)."""
         ...
 
 

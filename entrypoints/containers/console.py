@@ -9,6 +9,7 @@ from application.conversations.get_conversation_log import GetConversationLog
 from application.conversations.give_admin_feedback import GiveAdminFeedback
 from application.conversations.list_conversation_log import ListConversationLog
 from application.conversations.list_log_messages import ListLogMessages
+from application.conversations.workflow_statistics import GetWorkflowStatistics
 from application.knowledge.create_from_uploads import CreateDocumentsFromUploads
 from application.tenancy.list_members import ListMembers
 
@@ -27,6 +28,7 @@ class ConsoleContainer(containers.DeclarativeContainer):
     tag_apps = providers.Factory(TagApps, uow_factory, tags_uow_factory)
     get_app_model_config = providers.Factory(GetAppModelConfig, uow_factory)
     get_app_statistics = providers.Factory(GetAppStatistics, uow_factory)
+    get_workflow_statistics = providers.Factory(GetWorkflowStatistics, uow_factory)
     list_conversation_log = providers.Factory(ListConversationLog, uow_factory)
     get_conversation_log = providers.Factory(GetConversationLog, uow_factory)
     list_log_messages = providers.Factory(ListLogMessages, uow_factory)

@@ -2,6 +2,7 @@
 publish, the live version after, the history newest first and paged; triggers and schema definitions empty."""
 
 import json
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -90,6 +91,16 @@ def test_the_logs_page_lists_the_app_s_runs(web, browser, app_id):
     logs = browser.get(f"/apps/{app_id}/workflow-app-logs", params={"page": 1, "limit": 10}).json()
     assert logs["total"] == 1
     assert logs["data"][0]["workflow_run"]["id"] == ran.json()["workflow_run_id"]
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    window = {"start": f"{today} 00:00", "end": f"{today} 23:59"}
+    chart = browser.get(f"/apps/{app_id}/workflow/statistics/daily-conversations", params=window).json()
+    assert chart == {"data": [{"date": today, "runs": 1}]}
+    users = browser.get(f"/apps/{app_id}/workflow/statistics/daily-terminals", params=window).json()
+    assert users == {"data": [{"date": today, "terminal_count": 1}]}
+    mean = browser.get(f"/apps/{app_id}/workflow/statistics/average-app-interactions", params=window).json()
+    assert mean == {"data": [{"date": today, "interactions": 1.0}]}
+    tokens = browser.get(f"/apps/{app_id}/workflow/statistics/token-costs", params=window).json()
+    assert tokens == {"data": [{"date": today, "token_count": 0}]}
     assert browser.get("/workspaces/current/agent-providers").json() == []
     chat = browser.post("/apps", json={"name": "Bot", "mode": "chat", "icon": "🤖", "icon_type": "emoji"}).json()
     assert browser.get(f"/apps/{chat['id']}/workflow-app-logs").status_code == 400

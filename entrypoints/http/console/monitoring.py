@@ -5,7 +5,7 @@ from uuid import UUID
 
 from quart import Blueprint, request
 
-from domain.conversations.statistics import METRICS, statistic_window
+from domain.conversations.statistics import METRICS, WORKFLOW_METRICS, statistic_window
 from domain.shared.errors import InvalidParam, NotFound
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.bodies import json_object
@@ -22,6 +22,17 @@ async def statistics(app_id: UUID, metric: str) -> dict:
     session = console_session()
     window = statistic_window(request.args.get("start"), request.args.get("end"), session.account.timezone)
     rows = await container().console.get_app_statistics().execute(session.tenant.id, app_id, metric, window)
+    return {"data": rows}
+
+
+@bp.get("/apps/<uuid:app_id>/workflow/statistics/<metric>")
+@console_login_required
+async def workflow_statistics(app_id: UUID, metric: str) -> dict:
+    if metric not in WORKFLOW_METRICS:
+        raise NotFound("The requested URL was not found on the server.")
+    session = console_session()
+    window = statistic_window(request.args.get("start"), request.args.get("end"), session.account.timezone)
+    rows = await container().console.get_workflow_statistics().execute(session.tenant.id, app_id, metric, window)
     return {"data": rows}
 
 
