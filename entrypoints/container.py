@@ -229,7 +229,8 @@ class Container(containers.DeclarativeContainer):
         resolve_model=models.resolve_model,
     )
     console = providers.Container(
-        ConsoleContainer, uow_factory=uow_factory, tags_uow_factory=knowledge.uow_factory, file_storage=file_storage,
+        ConsoleContainer, uow_factory=uow_factory, clock=clock, ids=ids, tags_uow_factory=knowledge.uow_factory,
+        file_storage=file_storage,
         create_dataset=knowledge.create_dataset, create_document=knowledge.create_document,
     )
     maintenance = providers.Container(
@@ -274,6 +275,7 @@ class Container(containers.DeclarativeContainer):
         trace_dispatcher=telemetry.trace_dispatcher,
         stop_signals=stop_signals,
         concurrency_limiter=concurrency_limiter,
+        resolve_end_user=resolve_end_user,
         generations=generations,
         token_counter=models.token_counter,
         resolve_model=models.resolve_model,

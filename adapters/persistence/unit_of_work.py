@@ -2,6 +2,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from adapters.persistence.agent_thought_repository import SqlaAgentThoughtRepository
 from adapters.persistence.app_repositories import SqlaApiTokenRepository, SqlaAppRepository, SqlaEndUserRepository
+from adapters.persistence.app_statistics import SqlaAppStatisticsRepository
+from adapters.persistence.conversation_logs import SqlaConversationLogRepository
 from adapters.persistence.conversation_repositories import (
     SqlaConversationRepository,
     SqlaFeedbackRepository,
@@ -44,3 +46,5 @@ class SqlaUnitOfWork(SessionUnitOfWork):
         self.workflow_runs = SqlaWorkflowRunRepository(session)
         self.app_mcp_servers = SqlaAppMcpServerRepository(session)
         self.human_inputs = SqlaHumanInputRepository(session)
+        self.app_statistics = SqlaAppStatisticsRepository(session)
+        self.conversation_logs = SqlaConversationLogRepository(session)

@@ -78,6 +78,18 @@ class SqlaWorkflowRepository:
         row = (await self._session.execute(select(workflows).where(workflows.c.id == workflow_id))).first()
         return _workflow(row) if row else None
 
+    async def versions(self, app_id: UUID, *, page: int, limit: int) -> tuple[list[Workflow], bool]:
+        w = workflows.c
+        stmt = (
+            select(workflows)
+            .where(w.app_id == app_id, w.version != DRAFT)
+            .order_by(w.created_at.desc(), w.id.desc())
+            .limit(limit + 1)
+            .offset((page - 1) * limit)
+        )
+        rows = (await self._session.execute(stmt)).all()
+        return [_workflow(r) for r in rows[:limit]], len(rows) > limit
+
 
 def _run(row) -> WorkflowRun:
     return WorkflowRun(

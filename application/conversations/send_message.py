@@ -43,6 +43,10 @@ class SendMessageRequest:
     conversation_id: UUID | None = None
     auto_generate_name: bool = True
     files: tuple[Any, ...] = ()  # Dify's file mappings (application.conversations.message_files)
+    # The console's debugger: the orchestrate page's unsaved config instead of the app's, and its messages marked
+    # as debug chats (left out of the app's statistics, as Dify's).
+    draft_config: AppModelConfig | None = None
+    invoke_from: str = "service-api"
 
 
 class SendMessage:
@@ -99,7 +103,7 @@ class SendMessage:
         if chat and not request.query.strip():
             raise InvalidParam("query is required", param="query")
         async with self._uow() as uow:  # one transaction reads all the message needs before the model is called
-            config = await uow.model_configs.current(app.id)
+            config = request.draft_config or await uow.model_configs.current(app.id)
             conversation = await self._conversation(uow, request)
             history = await uow.messages.history(conversation.id, HISTORY_LIMIT) if conversation else []
             settings = config.model if config else await self._resolve.default_settings(app.tenant_id, uow)
@@ -260,6 +264,7 @@ class SendMessage:
             is_streaming=request.streaming,
             status=MessageStatus.GENERATING,
             lease_owner=owner,
+            invoke_from=request.invoke_from,
         )
         return conversation, message
 

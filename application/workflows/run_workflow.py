@@ -26,7 +26,14 @@ from domain.telemetry.ports import TraceDispatcher
 from domain.telemetry.records import EventTimes
 from domain.workflows import run_events as ev
 from domain.workflows.engine import GraphEngine, Limits, RunFinished, RunPaused
-from domain.workflows.entities import NodeExecution, NodeStatus, RunStatus, Workflow, WorkflowRun
+from domain.workflows.entities import (
+    DraftWorkflowNotExist,
+    NodeExecution,
+    NodeStatus,
+    RunStatus,
+    Workflow,
+    WorkflowRun,
+)
 from domain.workflows.nodes import NodeExecutors, NodeResult, RunContext
 from domain.workflows.pause import PausedRun, WalkState
 from domain.workflows.ports import RunEventLog
@@ -51,6 +58,7 @@ class RunWorkflowRequest:
     workflow_id: UUID | None = None
     triggered_from: str = "app-run"
     files: tuple[Any, ...] = ()  # Dify's file mappings: the run's `sys.files`
+    draft: bool = False  # the console's test run: the app's draft instead of a published version
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +256,11 @@ class RunWorkflow:
         return handle.run
 
     async def _workflow(self, uow: UnitOfWork, request: RunWorkflowRequest) -> Workflow:
+        if request.draft:
+            draft = await uow.workflows.draft(request.app.id)
+            if draft is None:
+                raise DraftWorkflowNotExist()
+            return draft
         if request.workflow_id is None:
             workflow = await uow.workflows.published(request.app.id)
             if workflow is None:

@@ -4,12 +4,14 @@ from typing import Protocol, Self
 
 from domain.apps.ports import ApiTokenRepository, AppRepository, EndUserRepository
 from domain.conversations.agent_thoughts import AgentThoughtRepository
+from domain.conversations.logs import ConversationLogRepository
 from domain.conversations.ports import (
     AppModelConfigRepository,
     ConversationRepository,
     FeedbackRepository,
     MessageRepository,
 )
+from domain.conversations.statistics import AppStatisticsRepository
 from domain.files.ports import UploadFileRepository
 from domain.models.ports import ProviderRepository
 from domain.telemetry.ports import TelemetryRepository
@@ -44,6 +46,8 @@ class UnitOfWork(Protocol):
     workflow_runs: WorkflowRunRepository
     app_mcp_servers: AppMcpServerRepository
     human_inputs: HumanInputRepository
+    app_statistics: AppStatisticsRepository
+    conversation_logs: ConversationLogRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -22,6 +22,10 @@ class WorkflowRepository(Protocol):
 
     async def get(self, workflow_id: UUID) -> Workflow | None: ...
 
+    async def versions(self, app_id: UUID, *, page: int, limit: int) -> tuple[list[Workflow], bool]:
+        """The app's published versions, newest first, one page; and whether more follow."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class RunLogFilter:

@@ -10,6 +10,7 @@ from application.audio.audio_models import AudioModels
 from application.audio.synthesize_speech import SynthesizeSpeech
 from application.audio.transcribe_audio import TranscribeAudio
 from application.conversations.agent_answer import AgentAnswers
+from application.conversations.debug_message import DebugMessage
 from application.conversations.generate_answer import GenerateAnswer
 from application.conversations.give_feedback import GiveFeedback, ListAppFeedbacks
 from application.conversations.knowledge_context import GatherKnowledgeContext
@@ -33,6 +34,7 @@ class ChatContainer(containers.DeclarativeContainer):
     trace_dispatcher = providers.Dependency()
     stop_signals = providers.Dependency()
     concurrency_limiter = providers.Dependency()
+    resolve_end_user = providers.Dependency()
     generations = providers.Dependency()
     token_counter = providers.Dependency()
     resolve_model = providers.Dependency()  # the models context's ResolveModel
@@ -77,6 +79,7 @@ class ChatContainer(containers.DeclarativeContainer):
         annotations=reply_from_annotation,
     )
     stop_generation = providers.Factory(StopGeneration, stop_signals)
+    debug_message = providers.Factory(DebugMessage, uow_factory, ids, resolve_end_user, send_message)
     list_conversations = providers.Factory(ListConversations, uow_factory)
     delete_conversation = providers.Factory(DeleteConversation, uow_factory, clock)
     rename_conversation = providers.Factory(RenameConversation, uow_factory, resolve_model, clock)

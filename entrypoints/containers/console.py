@@ -4,6 +4,12 @@ from dependency_injector import containers, providers
 
 from application.apps.get_app_config import GetAppModelConfig
 from application.apps.tag_apps import TagApps
+from application.conversations.app_statistics import GetAppStatistics
+from application.conversations.get_conversation_log import GetConversationLog
+from application.conversations.give_admin_feedback import GiveAdminFeedback
+from application.conversations.list_conversation_log import ListConversationLog
+from application.conversations.list_log_messages import ListLogMessages
+from application.conversations.workflow_statistics import GetWorkflowStatistics
 from application.knowledge.create_from_uploads import CreateDocumentsFromUploads
 from application.tenancy.list_members import ListMembers
 
@@ -11,6 +17,8 @@ from application.tenancy.list_members import ListMembers
 class ConsoleContainer(containers.DeclarativeContainer):
     # Given by the root container (entrypoints/container.py).
     uow_factory = providers.Dependency()
+    clock = providers.Dependency()
+    ids = providers.Dependency()
     tags_uow_factory = providers.Dependency()
     file_storage = providers.Dependency()
     create_dataset = providers.Dependency()
@@ -19,6 +27,12 @@ class ConsoleContainer(containers.DeclarativeContainer):
     list_members = providers.Factory(ListMembers, uow_factory)
     tag_apps = providers.Factory(TagApps, uow_factory, tags_uow_factory)
     get_app_model_config = providers.Factory(GetAppModelConfig, uow_factory)
+    get_app_statistics = providers.Factory(GetAppStatistics, uow_factory)
+    get_workflow_statistics = providers.Factory(GetWorkflowStatistics, uow_factory)
+    list_conversation_log = providers.Factory(ListConversationLog, uow_factory)
+    get_conversation_log = providers.Factory(GetConversationLog, uow_factory)
+    list_log_messages = providers.Factory(ListLogMessages, uow_factory)
+    give_admin_feedback = providers.Factory(GiveAdminFeedback, uow_factory, clock, ids)
     create_documents_from_uploads = providers.Factory(
         CreateDocumentsFromUploads, uow_factory, file_storage, create_dataset, create_document
     )

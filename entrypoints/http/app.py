@@ -14,16 +14,21 @@ from entrypoints.http.console import (
     api_keys,
     api_tools,
     apps,
+    debug_chat,
+    draft_runs,
     features,
+    logs,
     mcp_providers,
     mcp_servers,
     models,
+    monitoring,
     not_installed,
     session,
     setup,
     tags,
     tools,
     workflow_tools,
+    workflow_versions,
     workflows,
     workspace,
 )
@@ -135,6 +140,11 @@ def create_app(container: Container) -> Quart:
         mcp_providers.bp,
         mcp_servers.bp,
         console_annotations.bp,
+        monitoring.bp,
+        logs.bp,
+        debug_chat.bp,
+        workflow_versions.bp,
+        draft_runs.bp,
     )
     for console_bp in console_bps:
         app.register_blueprint(console_bp, url_prefix="/console/api")

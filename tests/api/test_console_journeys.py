@@ -1,17 +1,41 @@
 """The call sequences Dify's web console made in the browser journeys (recorded from its network log, as data in
 tests/fixtures/console_journeys/), replayed against weir in order with the same cookie session: every call
 answers the status the page got (2xx, or the 4xx the page expects: a wrong password, an expired session, a
-workflow without a draft yet)."""
+workflow without a draft yet). The debug chat's model is weir's stub model, named {upstream} in the data."""
 
+import asyncio
 import json
+import threading
 from pathlib import Path
 
 import pytest
 
 from tests.api.console_web import ADMIN, API, serve_console
 from tests.databases import truncate_all
+from tests.integration.openai_stub_server import StubOpenAIServer
 
 JOURNEYS = sorted(Path(__file__).parents[1].joinpath("fixtures", "console_journeys").glob("*.json"))
+
+
+@pytest.fixture(scope="module")
+def upstream():
+    """The stub model on its own event loop, as the server runs in another thread."""
+    loop, server = asyncio.new_event_loop(), StubOpenAIServer()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
+    yield server
+    asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+
+
+def _streamed(text: str, field: str) -> str:
+    """The first value of `field` among a server-sent event stream's events."""
+    for line in text.splitlines():
+        if line.startswith("data:") and field in (event := json.loads(line[5:])):
+            return event[field]
+    raise AssertionError(f"no {field} in the stream")
 
 
 @pytest.fixture(scope="module")
@@ -38,18 +62,18 @@ def _filled(value, ids: dict):
 
 
 def test_the_recordings_are_there():
-    assert {p.stem for p in JOURNEYS} >= {"a", "b", "f"}
+    assert {p.stem for p in JOURNEYS} >= {"a", "b", "c", "d", "f"}
 
 
 @pytest.mark.parametrize("recording", JOURNEYS, ids=lambda p: p.stem)
-def test_a_recorded_journey_replays(web, recording):
+def test_a_recorded_journey_replays(web, upstream, recording):
     journey = json.loads(recording.read_text())
     truncate_all(web.database_url)  # each journey starts where the browser did: a fresh instance
     browser = web.browser()
     if not any(c["path"] == f"{API}/setup" and c["method"] == "POST" for c in journey["calls"]):
         assert browser.post("/setup", json=ADMIN).status_code == 201
         assert browser.sign_in().status_code == 200
-    ids: dict[str, str] = {}
+    ids: dict[str, str] = {"upstream": upstream.base_url}
     for number, call in enumerate(journey["calls"]):
         path = _filled(call["path"], ids)
         if path.split("?")[0] == f"{API}/account/profile" and call["status"] == 401:
@@ -58,3 +82,5 @@ def test_a_recorded_journey_replays(web, recording):
         assert response.status_code == call["status"], (number, call["step"], call["method"], path, response.text)
         for field, name in (call.get("save") or {}).items():
             ids[name] = response.json()[field]
+        for field, name in (call.get("save_stream") or {}).items():
+            ids[name] = _streamed(response.text, field)

@@ -1,0 +1,122 @@
+"""The orchestrate page's debug chat over real HTTP with a cookie session: the answer streamed with the page's
+unsaved config, the chat logged but left out of the app's statistics, its follow-ups and stop."""
+
+import asyncio
+import json
+import threading
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.api.console_web import ADMIN, serve_console
+from tests.databases import truncate_all
+from tests.integration.openai_stub_server import StubOpenAIServer
+
+MODEL = {"provider": "openai_api_compatible", "name": "stub-model", "mode": "chat", "completion_params": {}}
+
+
+@pytest.fixture(scope="module")
+def upstream():
+    """The stub model on its own event loop, as the server runs in another thread."""
+    loop, server = asyncio.new_event_loop(), StubOpenAIServer()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
+    yield server
+    asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def web(database_url, tmp_path_factory):
+    truncate_all(database_url)
+    with pytest.MonkeyPatch.context() as env:
+        for name in ("REDIS_URL", "REDIS_HOST", "DB_HOST", "SECRET_KEY"):
+            env.delenv(name, raising=False)
+        with serve_console(database_url, tmp_path_factory.mktemp("debug") / "storage") as server:
+            assert server.browser().post("/setup", json=ADMIN).status_code == 201
+            server.add_workspace("other@example.com", "other-pass-123")
+            yield server
+    truncate_all(database_url)
+
+
+@pytest.fixture(scope="module")
+def browser(web, upstream):
+    browser = web.signed_in()
+    credentials = {"api_key": "sk-stub", "endpoint_url": upstream.base_url, "models": [{"name": "stub-model"}]}
+    saved = browser.post(
+        "/workspaces/current/model-providers/openai_api_compatible/credentials", json={"credentials": credentials}
+    )
+    assert saved.status_code == 200, saved.text
+    return browser
+
+
+@pytest.fixture(scope="module")
+def app_id(browser) -> str:
+    made = browser.post("/apps", json={"name": "Debugged", "mode": "chat", "icon": "🤖", "icon_type": "emoji"})
+    assert made.status_code == 201, made.text
+    config = {"model": MODEL, "pre_prompt": "Saved prompt.", "suggested_questions_after_answer": {"enabled": True}}
+    assert browser.post(f"/apps/{made.json()['id']}/model-config", json=config).status_code == 200
+    return made.json()["id"]
+
+
+def _events(response) -> list[dict]:
+    return [json.loads(line[5:]) for line in response.text.splitlines() if line.startswith("data:")]
+
+
+def _system_prompt(upstream) -> str:
+    messages = upstream.requests[-1]["json"]["messages"]
+    return " ".join(str(m["content"]) for m in messages if m["role"] == "system")
+
+
+def test_the_debug_chat_streams_with_the_page_s_unsaved_config(browser, app_id, upstream):
+    body = {
+        "query": "Hi there",
+        "inputs": {},
+        "response_mode": "streaming",
+        "conversation_id": "",
+        "model_config": {"model": MODEL, "pre_prompt": "Draft prompt, not saved."},
+    }
+    response = browser.post(f"/apps/{app_id}/chat-messages", json=body)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = _events(response)
+    assert "".join(e.get("answer", "") for e in events if e["event"] == "message") == "Hello world"
+    assert events[-1]["event"] == "message_end"
+    assert "Draft prompt, not saved." in _system_prompt(upstream)
+    # Without a config in the body the saved one answers.
+    again = browser.post(f"/apps/{app_id}/chat-messages", json={**body, "model_config": None})
+    assert _events(again)[-1]["event"] == "message_end"
+    assert "Saved prompt." in _system_prompt(upstream)
+
+
+def test_a_debug_chat_is_logged_but_not_counted(browser, app_id):
+    logged = browser.get(f"/apps/{app_id}/chat-conversations").json()
+    assert logged["total"] >= 1 and logged["data"][0]["summary"] == "Hi there"
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    window = {"start": f"{today} 00:00", "end": f"{today} 23:59"}
+    assert browser.get(f"/apps/{app_id}/statistics/daily-messages", params=window).json() == {"data": []}
+
+
+def test_follow_ups_and_stop_of_the_debugger(web, browser, app_id):
+    listed = browser.get(f"/apps/{app_id}/chat-conversations").json()["data"][0]
+    messages = browser.get(f"/apps/{app_id}/chat-messages", params={"conversation_id": listed["id"]}).json()["data"]
+    suggested = browser.get(f"/apps/{app_id}/chat-messages/{messages[-1]['id']}/suggested-questions")
+    assert suggested.status_code == 200, suggested.text
+    assert isinstance(suggested.json()["data"], list)
+    stopped = browser.post(f"/apps/{app_id}/chat-messages/{listed['id']}/stop")
+    assert stopped.json() == {"result": "success"}
+
+
+def test_another_workspace_cannot_debug_the_app(web, app_id):
+    other = web.signed_in_as("other@example.com", "other-pass-123")
+    response = other.post(f"/apps/{app_id}/chat-messages", json={"query": "Hi", "inputs": {}})
+    assert response.status_code == 404
+    assert other.post(f"/apps/{app_id}/chat-messages/{app_id}/stop").status_code == 404
+
+
+def test_an_invalid_draft_config_is_refused(browser, app_id):
+    response = browser.post(f"/apps/{app_id}/chat-messages", json={"query": "Hi", "model_config": {"model": {}}})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_param"
