@@ -18,7 +18,8 @@ def _id(value: object) -> str | None:
 
 
 # weir keeps no icon per dataset: Dify's default book icon, so the console's cards and headers have one to show.
-DEFAULT_ICON = {"icon_type": "emoji", "icon": "📙", "icon_background": "#FFF4ED", "icon_url": None}
+# icon_url is a string in Dify's document even for an emoji icon, which has none.
+DEFAULT_ICON = {"icon_type": "emoji", "icon": "📙", "icon_background": "#FFF4ED", "icon_url": ""}
 
 
 def dataset_json(view: DatasetView) -> dict:
