@@ -15,6 +15,14 @@ def create_database(admin_url: str, name: str) -> str:
 
 
 def truncate_all(url: str) -> None:
+    """Empties every table. A session the finished test left open (a background task of a server it stopped
+    mid-transaction) would block TRUNCATE forever: sessions idle in a transaction are ended first, and the lock wait is
+    bounded so a leak fails loudly instead of hanging the suite."""
     names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
     with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid() AND state LIKE 'idle in transaction%'"
+        )
+        conn.execute("SET lock_timeout = '30s'")
         conn.execute(f"TRUNCATE {names} CASCADE")
