@@ -4,12 +4,8 @@
 import json
 from typing import Any
 
-from domain.tools.entities import Tool, ToolParameter
 from domain.tools.mcp import AppMcpServer, McpProvider, masked_headers, masked_url
-
-
-def i18n(text: str) -> dict[str, str]:
-    return {"en_US": text, "zh_Hans": text}
+from entrypoints.http.console.tool_views import i18n, tool  # one shape for every provider kind's tools
 
 
 def icon(stored: str) -> dict[str, str] | str:
@@ -19,39 +15,6 @@ def icon(stored: str) -> dict[str, str] | str:
     except ValueError:
         return stored
     return value if isinstance(value, dict) else stored
-
-
-def parameter(p: ToolParameter) -> dict[str, Any]:
-    return {
-        "name": p.name,
-        "label": i18n(p.label or p.name),
-        "placeholder": None,
-        "scope": None,
-        "auto_generate": None,
-        "template": None,
-        "required": p.required,
-        "default": p.default,
-        "min": p.min,
-        "max": p.max,
-        "precision": None,
-        "options": [{"value": o.value, "label": i18n(o.label or o.value)} for o in p.options],
-        "type": p.type.value,
-        "human_description": i18n(p.human_description),
-        "form": p.form.value,
-        "llm_description": p.llm_description,
-    }
-
-
-def tool(t: Tool, author: str) -> dict[str, Any]:
-    return {
-        "author": author,
-        "name": t.name,
-        "label": i18n(t.label or t.name),
-        "description": i18n(t.description),
-        "parameters": [parameter(p) for p in t.parameters],
-        "labels": [],
-        "output_schema": {},
-    }
 
 
 def provider(p: McpProvider, author: str) -> dict[str, Any]:
