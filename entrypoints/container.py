@@ -298,6 +298,8 @@ class Container(containers.DeclarativeContainer):
         broker=broker,
         stop_signals=stop_signals,
         trace_dispatcher=telemetry.trace_dispatcher,
+        record_workflow_trace=telemetry.record_workflow_trace,
+        caller_cache=caller_cache,
         run_event_log=run_event_log,
         generations=generations,
         file_storage=file_storage,
