@@ -33,9 +33,7 @@ class SqlaSegmentRepository:
     async def _insert(self, segments: Sequence[Segment]) -> None:
         if not segments:
             return
-        await self._session.execute(
-            document_segments.insert(), [{"id": x.id, **segment_values(x)} for x in segments]
-        )
+        await self._session.execute(document_segments.insert(), [{"id": x.id, **segment_values(x)} for x in segments])
         children = [{"id": ch.id, **child_values(ch)} for x in segments for ch in x.child_chunks]
         if children:
             await self._session.execute(child_chunks.insert(), children)
@@ -59,8 +57,9 @@ class SqlaSegmentRepository:
         )
         await self._session.execute(delete(child_chunks).where(c.segment_id == segment.id))
         if segment.child_chunks:
-            await self._session.execute(child_chunks.insert(), [{"id": ch.id, **child_values(ch)}
-                                                                 for ch in segment.child_chunks])
+            await self._session.execute(
+                child_chunks.insert(), [{"id": ch.id, **child_values(ch)} for ch in segment.child_chunks]
+            )
 
     async def delete(self, segment_id: UUID) -> None:
         await self._session.execute(delete(document_segments).where(s.id == segment_id))
@@ -82,13 +81,25 @@ class SqlaSegmentRepository:
         return {r[0]: (int(r[1]), int(r[2])) for r in (await self._session.execute(stmt)).all()}
 
     async def list(
-        self, document_id: UUID, *, page: int, limit: int, keyword: str | None, statuses: Sequence[str]
+        self,
+        document_id: UUID,
+        *,
+        page: int,
+        limit: int,
+        keyword: str | None,
+        statuses: Sequence[str],
+        enabled: bool | None = None,
+        min_hits: int | None = None,
     ) -> Page[Segment]:
         where = [s.document_id == document_id]
         if keyword:
             where.append(s.content.ilike(like_pattern(keyword), escape="\\"))
         if statuses:
             where.append(s.status.in_(list(statuses)))
+        if enabled is not None:
+            where.append(s.enabled.is_(enabled))
+        if min_hits is not None:
+            where.append(s.hit_count >= min_hits)
         count = select(func.count()).select_from(document_segments).where(*where)
         total = (await self._session.execute(count)).scalar_one()
         stmt = select(document_segments).where(*where).order_by(s.position).offset((page - 1) * limit).limit(limit)
@@ -124,9 +135,7 @@ class SqlaSegmentRepository:
     async def delete_child(self, child_id: UUID) -> None:
         await self._session.execute(delete(child_chunks).where(c.id == child_id))
 
-    async def list_children(
-        self, segment_id: UUID, *, page: int, limit: int, keyword: str | None
-    ) -> Page[ChildChunk]:
+    async def list_children(self, segment_id: UUID, *, page: int, limit: int, keyword: str | None) -> Page[ChildChunk]:
         where = [c.segment_id == segment_id]
         if keyword:
             where.append(c.content.ilike(like_pattern(keyword), escape="\\"))

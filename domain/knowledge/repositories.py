@@ -120,9 +120,18 @@ class SegmentRepository(Protocol):
         """(completed segments, total segments) per document."""
 
     async def list(
-        self, document_id: UUID, *, page: int, limit: int, keyword: str | None, statuses: Sequence[str]
+        self,
+        document_id: UUID,
+        *,
+        page: int,
+        limit: int,
+        keyword: str | None,
+        statuses: Sequence[str],
+        enabled: bool | None = None,
+        min_hits: int | None = None,
     ) -> Page[Segment]:
-        """Ordered by position, each with its child chunks."""
+        """Ordered by position, each with its child chunks; `enabled` and `min_hits` (hit_count at least) filter
+        when given."""
 
     async def by_ids(self, segment_ids: Sequence[UUID]) -> list[Segment]:
         """With their child chunks."""

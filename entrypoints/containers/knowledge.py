@@ -18,6 +18,7 @@ from adapters.storage.local_files import LocalFileStorage
 from adapters.vectorstores.memory import InMemoryVectorStore
 from adapters.vectorstores.milvus import MilvusVectorStore
 from adapters.vectorstores.pgvector import PgvectorVectorStore
+from application.knowledge.batch_actions import DeleteDocuments, DeleteSegments, SetSegmentsEnabled
 from application.knowledge.bind_tags import BindTags
 from application.knowledge.create_child_chunk import CreateChildChunk
 from application.knowledge.create_dataset import CreateDataset
@@ -32,7 +33,7 @@ from application.knowledge.delete_tag import DeleteTag
 from application.knowledge.get_dataset import GetDataset
 from application.knowledge.get_document import GetDocument
 from application.knowledge.get_document_file import GetDocumentFile
-from application.knowledge.get_indexing_status import GetIndexingStatus
+from application.knowledge.get_indexing_status import GetDocumentIndexingStatus, GetIndexingStatus, ListErrorDocuments
 from application.knowledge.get_segment import GetSegment
 from application.knowledge.index_document import IndexDocument
 from application.knowledge.list_child_chunks import ListChildChunks
@@ -100,8 +101,10 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         config.vector_store,
         pgvector=providers.Singleton(PgvectorVectorStore, engine),
         milvus=providers.Singleton(
-            MilvusVectorStore, providers.Callable(milvus_uri, config.storage_path, config.milvus.uri),
-            token=config.milvus.token, db_name=config.milvus.database,
+            MilvusVectorStore,
+            providers.Callable(milvus_uri, config.storage_path, config.milvus.uri),
+            token=config.milvus.token,
+            db_name=config.milvus.database,
         ),
         memory=providers.Singleton(InMemoryVectorStore),
     )
@@ -133,11 +136,22 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     get_document_file = providers.Factory(GetDocumentFile, uow_factory)
     zip_documents = providers.Factory(ZipDocuments, uow_factory, files)
     delete_document = providers.Factory(DeleteDocument, uow_factory, vector_store)
+    delete_documents = providers.Factory(DeleteDocuments, uow_factory, delete_document)
     set_documents_status = providers.Factory(SetDocumentsStatus, uow_factory, clock)
     get_indexing_status = providers.Factory(GetIndexingStatus, uow_factory)
+    get_document_indexing_status = providers.Factory(GetDocumentIndexingStatus, uow_factory)
+    list_error_documents = providers.Factory(ListErrorDocuments, uow_factory)
     question_writer = providers.Factory(LlmQuestionWriter, resolve_model)
     index_document = providers.Factory(
-        IndexDocument, uow_factory, files, extractor, catalog, embedding_cache, vector_store, count_tokens, clock,
+        IndexDocument,
+        uow_factory,
+        files,
+        extractor,
+        catalog,
+        embedding_cache,
+        vector_store,
+        count_tokens,
+        clock,
         qa=question_writer,
     )
     recover_documents = providers.Factory(RecoverDocuments, uow_factory, indexing_queue, clock)
@@ -150,6 +164,8 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     get_segment = providers.Factory(GetSegment, uow_factory)
     update_segment = providers.Factory(UpdateSegment, uow_factory, indexer, count_tokens, clock)
     delete_segment = providers.Factory(DeleteSegment, uow_factory, indexer)
+    set_segments_enabled = providers.Factory(SetSegmentsEnabled, uow_factory, update_segment)
+    delete_segments = providers.Factory(DeleteSegments, uow_factory, delete_segment)
     create_child_chunk = providers.Factory(CreateChildChunk, uow_factory, indexer, clock, ids)
     list_child_chunks = providers.Factory(ListChildChunks, uow_factory)
     update_child_chunk = providers.Factory(UpdateChildChunk, uow_factory, indexer, clock)
@@ -157,9 +173,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
 
     rerank_models = providers.Singleton(HttpRerankModelFactory)
     rerank_step = providers.Factory(RerankStep, providers_of, rerank_models)
-    retrieve = providers.Factory(
-        Retrieve, uow_factory, catalog, vector_store, keyword_index, metrics_sink, rerank_step
-    )
+    retrieve = providers.Factory(Retrieve, uow_factory, catalog, vector_store, keyword_index, metrics_sink, rerank_step)
     list_embedding_models = providers.Factory(ListEmbeddingModels, catalog)
     reindex_datasets = providers.Factory(ReindexDatasets, uow_factory, catalog, embedding_cache, vector_store)
 
