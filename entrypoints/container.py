@@ -161,11 +161,8 @@ class Container(containers.DeclarativeContainer):
     file_urls = providers.Singleton(SignedFileUrls, config.files_url, config.secret_key)
     resolve_files = providers.Factory(ResolveFiles, uow_factory, file_urls)
     load_file_content = providers.Singleton(
-        LoadFileContent,
-        uow_factory,
-        file_storage,
-        providers.Singleton(HttpxHttpClient, allowed_hosts=config.workflow.allowed_hosts),
-        upload_limits,
+        LoadFileContent, uow_factory, file_storage,
+        providers.Singleton(HttpxHttpClient, allowed_hosts=config.workflow.allowed_hosts), upload_limits,
     )
     image_parts = providers.Factory(BuildImageParts, load_file_content)
     prepare_sent_files = providers.Factory(PrepareSentFiles, resolve_files, image_parts)
@@ -232,17 +229,10 @@ class Container(containers.DeclarativeContainer):
         resolve_model=models.resolve_model,
     )
     console = providers.Container(
-        ConsoleContainer,
-        uow_factory=uow_factory,
-        clock=clock,
-        ids=ids,
-        tags_uow_factory=knowledge.uow_factory,
+        ConsoleContainer, uow_factory=uow_factory, clock=clock, ids=ids, tags_uow_factory=knowledge.uow_factory,
         file_storage=file_storage,
-        create_dataset=knowledge.create_dataset,
-        create_document=knowledge.create_document,
-        extractor=knowledge.extractor,
-        count_tokens=knowledge.count_tokens,
-        question_writer=knowledge.question_writer,
+        create_dataset=knowledge.create_dataset, create_document=knowledge.create_document,
+        extractor=knowledge.extractor, count_tokens=knowledge.count_tokens, question_writer=knowledge.question_writer,
     )
     maintenance = providers.Container(
         MaintenanceContainer,
@@ -348,10 +338,8 @@ class Container(containers.DeclarativeContainer):
         config.vector_store,
         pgvector=providers.Factory(PgvectorProbe, engine),
         milvus=providers.Factory(
-            MilvusProbe,
-            providers.Callable(milvus_uri, config.knowledge.storage_path, config.knowledge.milvus.uri),
-            token=config.knowledge.milvus.token,
-            db_name=config.knowledge.milvus.database,
+            MilvusProbe, providers.Callable(milvus_uri, config.knowledge.storage_path, config.knowledge.milvus.uri),
+            token=config.knowledge.milvus.token, db_name=config.knowledge.milvus.database,
         ),
         memory=providers.Factory(InMemoryVectorStoreProbe),
     )
@@ -361,11 +349,8 @@ class Container(containers.DeclarativeContainer):
         probes=providers.Selector(
             config.queue.kind,
             redis=providers.List(
-                database_probe,
-                queue_probe,
-                vector_store_probe,
-                providers.Factory(RedisWorkersProbe, config.queue.redis_url, broker),
-                code_sandbox_probe,
+                database_probe, queue_probe, vector_store_probe,
+                providers.Factory(RedisWorkersProbe, config.queue.redis_url, broker), code_sandbox_probe,
             ),
             memory=providers.List(database_probe, queue_probe, vector_store_probe, code_sandbox_probe),
         ),

@@ -33,7 +33,9 @@ class SqlaSegmentRepository:
     async def _insert(self, segments: Sequence[Segment]) -> None:
         if not segments:
             return
-        await self._session.execute(document_segments.insert(), [{"id": x.id, **segment_values(x)} for x in segments])
+        await self._session.execute(
+            document_segments.insert(), [{"id": x.id, **segment_values(x)} for x in segments]
+        )
         children = [{"id": ch.id, **child_values(ch)} for x in segments for ch in x.child_chunks]
         if children:
             await self._session.execute(child_chunks.insert(), children)
@@ -57,9 +59,8 @@ class SqlaSegmentRepository:
         )
         await self._session.execute(delete(child_chunks).where(c.segment_id == segment.id))
         if segment.child_chunks:
-            await self._session.execute(
-                child_chunks.insert(), [{"id": ch.id, **child_values(ch)} for ch in segment.child_chunks]
-            )
+            await self._session.execute(child_chunks.insert(), [{"id": ch.id, **child_values(ch)}
+                                                                 for ch in segment.child_chunks])
 
     async def delete(self, segment_id: UUID) -> None:
         await self._session.execute(delete(document_segments).where(s.id == segment_id))
@@ -81,15 +82,8 @@ class SqlaSegmentRepository:
         return {r[0]: (int(r[1]), int(r[2])) for r in (await self._session.execute(stmt)).all()}
 
     async def list(
-        self,
-        document_id: UUID,
-        *,
-        page: int,
-        limit: int,
-        keyword: str | None,
-        statuses: Sequence[str],
-        enabled: bool | None = None,
-        min_hits: int | None = None,
+        self, document_id: UUID, *, page: int, limit: int, keyword: str | None, statuses: Sequence[str],
+        enabled: bool | None = None, min_hits: int | None = None,
     ) -> Page[Segment]:
         where = [s.document_id == document_id]
         if keyword:
@@ -135,7 +129,9 @@ class SqlaSegmentRepository:
     async def delete_child(self, child_id: UUID) -> None:
         await self._session.execute(delete(child_chunks).where(c.id == child_id))
 
-    async def list_children(self, segment_id: UUID, *, page: int, limit: int, keyword: str | None) -> Page[ChildChunk]:
+    async def list_children(
+        self, segment_id: UUID, *, page: int, limit: int, keyword: str | None
+    ) -> Page[ChildChunk]:
         where = [c.segment_id == segment_id]
         if keyword:
             where.append(c.content.ilike(like_pattern(keyword), escape="\\"))

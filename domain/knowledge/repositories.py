@@ -120,15 +120,8 @@ class SegmentRepository(Protocol):
         """(completed segments, total segments) per document."""
 
     async def list(
-        self,
-        document_id: UUID,
-        *,
-        page: int,
-        limit: int,
-        keyword: str | None,
-        statuses: Sequence[str],
-        enabled: bool | None = None,
-        min_hits: int | None = None,
+        self, document_id: UUID, *, page: int, limit: int, keyword: str | None, statuses: Sequence[str],
+        enabled: bool | None = None, min_hits: int | None = None,
     ) -> Page[Segment]:
         """Ordered by position, each with its child chunks; `enabled` and `min_hits` (hit_count at least) filter
         when given."""

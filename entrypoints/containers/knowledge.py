@@ -101,10 +101,8 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         config.vector_store,
         pgvector=providers.Singleton(PgvectorVectorStore, engine),
         milvus=providers.Singleton(
-            MilvusVectorStore,
-            providers.Callable(milvus_uri, config.storage_path, config.milvus.uri),
-            token=config.milvus.token,
-            db_name=config.milvus.database,
+            MilvusVectorStore, providers.Callable(milvus_uri, config.storage_path, config.milvus.uri),
+            token=config.milvus.token, db_name=config.milvus.database,
         ),
         memory=providers.Singleton(InMemoryVectorStore),
     )
@@ -143,15 +141,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     list_error_documents = providers.Factory(ListErrorDocuments, uow_factory)
     question_writer = providers.Factory(LlmQuestionWriter, resolve_model)
     index_document = providers.Factory(
-        IndexDocument,
-        uow_factory,
-        files,
-        extractor,
-        catalog,
-        embedding_cache,
-        vector_store,
-        count_tokens,
-        clock,
+        IndexDocument, uow_factory, files, extractor, catalog, embedding_cache, vector_store, count_tokens, clock,
         qa=question_writer,
     )
     recover_documents = providers.Factory(RecoverDocuments, uow_factory, indexing_queue, clock)
@@ -173,7 +163,9 @@ class KnowledgeContainer(containers.DeclarativeContainer):
 
     rerank_models = providers.Singleton(HttpRerankModelFactory)
     rerank_step = providers.Factory(RerankStep, providers_of, rerank_models)
-    retrieve = providers.Factory(Retrieve, uow_factory, catalog, vector_store, keyword_index, metrics_sink, rerank_step)
+    retrieve = providers.Factory(
+        Retrieve, uow_factory, catalog, vector_store, keyword_index, metrics_sink, rerank_step
+    )
     list_embedding_models = providers.Factory(ListEmbeddingModels, catalog)
     reindex_datasets = providers.Factory(ReindexDatasets, uow_factory, catalog, embedding_cache, vector_store)
 
