@@ -35,6 +35,7 @@ from application.knowledge.get_document import GetDocument
 from application.knowledge.get_document_file import GetDocumentFile
 from application.knowledge.get_indexing_status import GetDocumentIndexingStatus, GetIndexingStatus, ListErrorDocuments
 from application.knowledge.get_segment import GetSegment
+from application.knowledge.hit_testing import HitTest, ListDatasetQueries
 from application.knowledge.index_document import IndexDocument
 from application.knowledge.list_child_chunks import ListChildChunks
 from application.knowledge.list_dataset_tags import ListDatasetTags
@@ -166,6 +167,8 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     retrieve = providers.Factory(
         Retrieve, uow_factory, catalog, vector_store, keyword_index, metrics_sink, rerank_step
     )
+    hit_test = providers.Factory(HitTest, retrieve, uow_factory, clock, ids)
+    list_dataset_queries = providers.Factory(ListDatasetQueries, uow_factory)
     list_embedding_models = providers.Factory(ListEmbeddingModels, catalog)
     reindex_datasets = providers.Factory(ReindexDatasets, uow_factory, catalog, embedding_cache, vector_store)
 

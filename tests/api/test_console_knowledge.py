@@ -314,6 +314,26 @@ def test_documents_in_error_are_listed_for_retry(admin, other):
     assert other.get(f"/datasets/{dataset_id}/error-docs").status_code == 404
 
 
+def test_retrieval_testing_keeps_its_history(admin, other, knowledge):
+    dataset_id = knowledge["made"]["dataset"]["id"]
+    hits = ok(admin.post(f"/datasets/{dataset_id}/hit-testing", json={"query": "warranty laptop"}))
+    assert hits["query"] == {"content": "warranty laptop"}
+    assert "warranty" in hits["records"][0]["segment"]["content"]
+    ok(admin.post(f"/datasets/{dataset_id}/hit-testing", json={"query": "shipping"}))
+    assert admin.post(f"/datasets/{dataset_id}/hit-testing", json={"query": " "}).status_code == 400
+    history = ok(admin.get(f"/datasets/{dataset_id}/queries", params={"limit": 1}))
+    assert (history["total"], history["has_more"], history["limit"], history["page"]) == (2, True, 1, 1)
+    [latest] = history["data"]
+    assert latest["queries"] == [{"content_type": "text_query", "content": "shipping", "file_info": None}]
+    assert (latest["source"], latest["created_by_role"]) == ("hit_testing", "account")
+    assert latest["created_by"] and latest["created_at"] > 0
+    second = ok(admin.get(f"/datasets/{dataset_id}/queries", params={"limit": 1, "page": 2}))
+    assert [q["queries"][0]["content"] for q in second["data"]] == ["warranty laptop"]
+    assert second["has_more"] is False
+    assert other.get(f"/datasets/{dataset_id}/queries").status_code == 404
+    assert other.post(f"/datasets/{dataset_id}/hit-testing", json={"query": "x"}).status_code == 404
+
+
 def test_the_small_knowledge_views(admin, other, knowledge):
     dataset_id = knowledge["made"]["dataset"]["id"]
     assert ok(admin.get(f"/datasets/{dataset_id}/auto-disable-logs")) == {"document_ids": [], "count": 0}
@@ -334,6 +354,7 @@ ROUTES = [
     ("PATCH", "/datasets/{d}/documents/{x}/segment/enable"),
     ("POST", "/datasets/{d}/documents/{x}/segment"),
     ("GET", "/datasets/{d}/error-docs"),
+    ("GET", "/datasets/{d}/queries"),
     ("GET", "/datasets/{d}/auto-disable-logs"),
     ("GET", "/datasets/metadata/built-in"),
     ("GET", "/datasets/api-base-info"),

@@ -18,6 +18,8 @@ from entrypoints.http.dataset_api import documents as knowledge_documents
 from entrypoints.http.dataset_api.presenters import dataset_json, document_json, indexing_progress_json
 from entrypoints.http.dataset_api.requests import actor, dataset_id, document_id, tenant_id
 from entrypoints.http.deps import container
+from entrypoints.http.presenters import epoch
+from entrypoints.http.query import limit_arg, page_arg
 
 bp = Blueprint("console_datasets", __name__)
 # Registered through this blueprint, so the app registers one knowledge blueprint for the console.
@@ -172,6 +174,32 @@ async def indexing_estimate() -> dict:
 async def error_documents(raw_id: str) -> dict:
     found = await container().knowledge.list_error_documents().execute(tenant_id(), dataset_id(raw_id))
     return {"data": [indexing_progress_json(p) for p in found], "total": len(found)}
+
+
+@bp.get("/datasets/<raw_id>/queries")
+@console_login_required
+async def queries(raw_id: str) -> dict:
+    """Retrieval testing's history, newest first."""
+    page, limit = page_arg(), limit_arg()
+    found = await container().knowledge.list_dataset_queries().execute(tenant_id(), dataset_id(raw_id), page, limit)
+    return {
+        "data": [
+            {
+                "id": str(q.id),
+                "queries": [{"content_type": "text_query", "content": q.content, "file_info": None}],
+                "source": q.source,
+                "source_app_id": str(q.source_app_id) if q.source_app_id else None,
+                "created_by_role": q.created_by_role,
+                "created_by": str(q.created_by) if q.created_by else None,
+                "created_at": epoch(q.created_at),
+            }
+            for q in found.items
+        ],
+        "has_more": page * limit < found.total,
+        "limit": limit,
+        "total": found.total,
+        "page": page,
+    }
 
 
 @bp.get("/datasets/<raw_id>/auto-disable-logs")
