@@ -12,6 +12,7 @@ from application.conversations.list_log_messages import ListLogMessages
 from application.conversations.workflow_statistics import GetWorkflowStatistics
 from application.knowledge.create_from_uploads import CreateDocumentsFromUploads
 from application.knowledge.estimate_indexing import EstimateIndexing
+from application.knowledge.related_apps import FindAppsUsingDataset
 from application.tenancy.list_members import ListMembers
 
 
@@ -43,3 +44,4 @@ class ConsoleContainer(containers.DeclarativeContainer):
     estimate_indexing = providers.Factory(
         EstimateIndexing, uow_factory, tags_uow_factory, file_storage, extractor, count_tokens, question_writer
     )
+    find_apps_using_dataset = providers.Factory(FindAppsUsingDataset, uow_factory, tags_uow_factory)

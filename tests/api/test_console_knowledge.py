@@ -334,6 +334,64 @@ def test_retrieval_testing_keeps_its_history(admin, other, knowledge):
     assert other.post(f"/datasets/{dataset_id}/hit-testing", json={"query": "x"}).status_code == 404
 
 
+CHAT_DSL = """app: {name: Support bot, mode: chat, description: answers from the handbook}
+kind: app
+version: 0.3.1
+model_config:
+  pre_prompt: Answer from the handbook.
+  model: {provider: openai, name: gpt-4o-mini, mode: chat, completion_params: {}}
+  dataset_configs:
+    retrieval_model: multiple
+    datasets: {datasets: [{dataset: {enabled: true, id: DATASET}}]}
+"""
+WORKFLOW_DSL = """app: {name: Flow, mode: workflow}
+kind: app
+version: 0.3.1
+workflow:
+  graph:
+    nodes:
+      - {id: start, type: custom, data: {type: start, title: Start, variables: []}}
+      - {id: end, type: custom, data: {type: end, title: End, outputs: []}}
+    edges:
+      - {id: e, source: start, target: end, sourceHandle: source, targetHandle: target, data: {}}
+"""
+
+
+def test_related_apps_are_the_apps_that_retrieve_from_it(admin, other, knowledge):
+    dataset_id = knowledge["made"]["dataset"]["id"]
+    assert ok(admin.get(f"/datasets/{dataset_id}/related-apps")) == {"data": [], "total": 0}
+    assert ok(admin.get(f"/datasets/{dataset_id}/use-check")) == {"is_using": False}
+    chat = ok(
+        admin.post(
+            "/apps/imports", json={"mode": "yaml-content", "yaml_content": CHAT_DSL.replace("DATASET", dataset_id)}
+        )
+    )
+    flow = ok(admin.post("/apps/imports", json={"mode": "yaml-content", "yaml_content": WORKFLOW_DSL}))
+    ok(admin.post("/apps/imports", json={"mode": "yaml-content", "yaml_content": WORKFLOW_DSL}))  # uses none
+    graph = {
+        "nodes": [
+            {"id": "k", "data": {"type": "knowledge-retrieval", "title": "Handbook", "dataset_ids": [dataset_id]}}
+        ],
+        "edges": [],
+    }
+    ok(
+        admin.post(
+            f"/apps/{flow['app_id']}/workflows/draft",
+            json={"graph": graph, "features": {}, "environment_variables": [], "conversation_variables": []},
+        )
+    )
+    related = ok(admin.get(f"/datasets/{dataset_id}/related-apps"))
+    assert related["total"] == 2
+    assert {(a["id"], a["name"], a["mode"]) for a in related["data"]} == {
+        (chat["app_id"], "Support bot", "chat"),
+        (flow["app_id"], "Flow", "workflow"),
+    }
+    assert {"icon_type", "icon", "icon_background", "icon_url", "description"} <= set(related["data"][0])
+    assert ok(admin.get(f"/datasets/{dataset_id}/use-check")) == {"is_using": True}
+    assert other.get(f"/datasets/{dataset_id}/related-apps").status_code == 404
+    assert other.get(f"/datasets/{dataset_id}/use-check").status_code == 404
+
+
 def test_the_small_knowledge_views(admin, other, knowledge):
     dataset_id = knowledge["made"]["dataset"]["id"]
     assert ok(admin.get(f"/datasets/{dataset_id}/auto-disable-logs")) == {"document_ids": [], "count": 0}
@@ -355,6 +413,8 @@ ROUTES = [
     ("POST", "/datasets/{d}/documents/{x}/segment"),
     ("GET", "/datasets/{d}/error-docs"),
     ("GET", "/datasets/{d}/queries"),
+    ("GET", "/datasets/{d}/related-apps"),
+    ("GET", "/datasets/{d}/use-check"),
     ("GET", "/datasets/{d}/auto-disable-logs"),
     ("GET", "/datasets/metadata/built-in"),
     ("GET", "/datasets/api-base-info"),

@@ -202,6 +202,36 @@ async def queries(raw_id: str) -> dict:
     }
 
 
+@bp.get("/datasets/<raw_id>/related-apps")
+@console_login_required
+async def related_apps(raw_id: str) -> dict:
+    apps = await container().console.find_apps_using_dataset().execute(tenant_id(), dataset_id(raw_id))
+    return {
+        "data": [
+            {
+                "id": str(a.id),
+                "name": a.name,
+                "description": a.description,
+                "mode": a.mode.value,
+                "icon_type": a.icon_type.value,
+                "icon": a.icon,
+                "icon_background": a.icon_background,
+                "icon_url": None,
+            }
+            for a in apps
+        ],
+        "total": len(apps),
+    }
+
+
+@bp.get("/datasets/<raw_id>/use-check")
+@console_login_required
+async def use_check(raw_id: str) -> dict:
+    """Asked before a knowledge base is deleted, to warn that apps retrieve from it."""
+    apps = await container().console.find_apps_using_dataset().execute(tenant_id(), dataset_id(raw_id))
+    return {"is_using": bool(apps)}
+
+
 @bp.get("/datasets/<raw_id>/auto-disable-logs")
 @console_login_required
 async def auto_disable_logs(raw_id: str) -> dict:
