@@ -5,14 +5,15 @@ from uuid import UUID
 
 from application.knowledge.create_from_uploads import load_uploads
 from application.knowledge.document_input import parse_doc_form, rule_for
-from application.knowledge.guards import Actor, load_dataset
+from application.knowledge.guards import Actor, load_dataset, load_document
 from domain.files.ports import FileStorage
 from domain.knowledge.chunking import Chunk, ParentChunk, split_for_form
 from domain.knowledge.dataset import parse_indexing_technique
 from domain.knowledge.document import DocForm
-from domain.knowledge.errors import UnsupportedFileType
+from domain.knowledge.errors import ExtractionFailed, UnsupportedFileType
+from domain.knowledge.process_rule import AUTOMATIC_RULE, ProcessRule
 from domain.knowledge.qa import QaPair, QuestionWriter
-from domain.knowledge.services import TextExtractor
+from domain.knowledge.services import FileStore, TextExtractor
 from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 from domain.shared.unit_of_work import UnitOfWorkFactory
 
@@ -74,23 +75,72 @@ class EstimateIndexing:
         for upload in uploads:
             if not self._extractor.supports(upload.extension.lower()):
                 raise UnsupportedFileType()
-        total, tokens = 0, 0
-        preview: list[Chunk | ParentChunk] = []
-        qa_preview: list[QaPair] = []
-        for upload in uploads:
-            text = await self._extractor.extract(await self._storage.load(upload.key), upload.extension.lower())
-            chunks = split_for_form(text, rule, doc_form, self._count)
-            if doc_form is DocForm.QA:
-                pairs = (
-                    await self._qa.pairs(request.actor.tenant_id, chunks[0].content, language or "English")
-                    if chunks
-                    else []
-                )
-                total += len(pairs) * QA_ESTIMATE_FACTOR
-                tokens += sum(self._count(p.question + p.answer) for p in pairs)
-                qa_preview += pairs[: max(0, PREVIEW_CHUNKS - len(qa_preview))]
-                continue
-            total += len(chunks)
-            tokens += sum(c.tokens for c in chunks)
-            preview += chunks[: max(0, PREVIEW_CHUNKS - len(preview))]
-        return IndexingEstimate(total_segments=total, tokens=tokens, preview=preview, qa_preview=qa_preview)
+        texts = [await self._extractor.extract(await self._storage.load(u.key), u.extension.lower()) for u in uploads]
+        return await estimate_texts(
+            texts, rule, doc_form, language or "English", request.actor.tenant_id, self._count, self._qa
+        )
+
+
+async def estimate_texts(
+    texts: list[str],
+    rule: ProcessRule,
+    doc_form: DocForm,
+    language: str,
+    tenant_id: UUID,
+    count_tokens: Callable[[str], int],
+    qa: QuestionWriter,
+) -> IndexingEstimate:
+    """The chunks of each text as indexing cuts them: the first ten shown, all counted."""
+    total, tokens = 0, 0
+    preview: list[Chunk | ParentChunk] = []
+    qa_preview: list[QaPair] = []
+    for text in texts:
+        chunks = split_for_form(text, rule, doc_form, count_tokens)
+        if doc_form is DocForm.QA:
+            pairs = await qa.pairs(tenant_id, chunks[0].content, language) if chunks else []
+            total += len(pairs) * QA_ESTIMATE_FACTOR
+            tokens += sum(count_tokens(p.question + p.answer) for p in pairs)
+            qa_preview += pairs[: max(0, PREVIEW_CHUNKS - len(qa_preview))]
+            continue
+        total += len(chunks)
+        tokens += sum(c.tokens for c in chunks)
+        preview += chunks[: max(0, PREVIEW_CHUNKS - len(preview))]
+    return IndexingEstimate(total_segments=total, tokens=tokens, preview=preview, qa_preview=qa_preview)
+
+
+class EstimateDocumentIndexing:
+    """The same estimate for a document already made, with the rule, form and language it was indexed with
+    (Dify's document indexing-estimate). Rules: the document is the dataset's, the dataset the workspace's
+    (404); a document without a file (its upload gone) is refused as unreadable (ExtractionFailed)."""
+
+    def __init__(
+        self,
+        uow: KnowledgeUnitOfWorkFactory,
+        files: FileStore,
+        extractor: TextExtractor,
+        count_tokens: Callable[[str], int],
+        qa: QuestionWriter,
+    ) -> None:
+        self._uow, self._files, self._extractor, self._count, self._qa = uow, files, extractor, count_tokens, qa
+
+    async def execute(self, tenant_id: UUID, dataset_id: UUID, document_id: UUID) -> IndexingEstimate:
+        async with self._uow() as uow:
+            document = await load_document(uow, tenant_id, dataset_id, document_id)
+            rule = (
+                await uow.documents.process_rule(document.dataset_process_rule_id)
+                if document.dataset_process_rule_id
+                else None
+            )
+            upload = await uow.documents.upload(UUID(document.upload_file_id)) if document.upload_file_id else None
+        if upload is None:
+            raise ExtractionFailed("The document's file no longer exists.")
+        text = await self._extractor.extract(await self._files.load(upload.key), upload.extension)
+        return await estimate_texts(
+            [text],
+            rule or AUTOMATIC_RULE,
+            document.doc_form,
+            document.doc_language or "English",
+            tenant_id,
+            self._count,
+            self._qa,
+        )

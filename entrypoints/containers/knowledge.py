@@ -30,6 +30,7 @@ from application.knowledge.delete_dataset import DeleteDataset
 from application.knowledge.delete_document import DeleteDocument
 from application.knowledge.delete_segment import DeleteSegment
 from application.knowledge.delete_tag import DeleteTag
+from application.knowledge.estimate_indexing import EstimateDocumentIndexing
 from application.knowledge.get_dataset import GetDataset
 from application.knowledge.get_document import GetDocument
 from application.knowledge.get_document_file import GetDocumentFile
@@ -55,6 +56,7 @@ from application.knowledge.metadata_fields import (
 from application.knowledge.pause_document import PauseDocument
 from application.knowledge.recover_documents import RecoverDocuments
 from application.knowledge.reindex_datasets import ReindexDatasets
+from application.knowledge.rename_document import RenameDocument
 from application.knowledge.rename_tag import RenameTag
 from application.knowledge.rerank_step import RerankStep
 from application.knowledge.resolve_actor import ResolveActor
@@ -136,11 +138,15 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     zip_documents = providers.Factory(ZipDocuments, uow_factory, files)
     delete_document = providers.Factory(DeleteDocument, uow_factory, vector_store)
     delete_documents = providers.Factory(DeleteDocuments, uow_factory, delete_document)
+    rename_document = providers.Factory(RenameDocument, uow_factory, clock)
     set_documents_status = providers.Factory(SetDocumentsStatus, uow_factory, clock)
     get_indexing_status = providers.Factory(GetIndexingStatus, uow_factory)
     get_document_indexing_status = providers.Factory(GetDocumentIndexingStatus, uow_factory)
     list_error_documents = providers.Factory(ListErrorDocuments, uow_factory)
     question_writer = providers.Factory(LlmQuestionWriter, resolve_model)
+    estimate_document_indexing = providers.Factory(
+        EstimateDocumentIndexing, uow_factory, files, extractor, count_tokens, question_writer
+    )
     index_document = providers.Factory(
         IndexDocument, uow_factory, files, extractor, catalog, embedding_cache, vector_store, count_tokens, clock,
         qa=question_writer,

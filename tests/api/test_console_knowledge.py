@@ -136,6 +136,16 @@ def test_the_preview_shows_the_chunks_indexing_then_stores(admin, knowledge):
     assert preview["tokens"] > 0 and preview["currency"] == "USD"
 
 
+def test_a_document_s_estimate_uses_the_rule_it_was_indexed_with(admin, other, knowledge):
+    dataset_id = knowledge["made"]["dataset"]["id"]
+    faq = knowledge["made"]["documents"][1]["id"]
+    estimate = ok(admin.get(f"/datasets/{dataset_id}/documents/{faq}/indexing-estimate"))
+    stored = [s["content"] for s in all_segments(admin, dataset_id, faq)["data"]]
+    assert [p["content"] for p in estimate["preview"]] == stored == ["Question one?", "Answer two."]
+    assert estimate["total_segments"] == 2
+    assert other.get(f"/datasets/{dataset_id}/documents/{faq}/indexing-estimate").status_code == 404
+
+
 def test_the_preview_follows_the_rule_and_counts_every_file(admin, knowledge):
     automatic = ok(estimate(admin, knowledge["file_ids"], rule={"mode": "automatic", "rules": {}}))
     assert automatic["total_segments"] == 2  # each short file is one automatic chunk
@@ -279,6 +289,18 @@ def test_chunks_are_disabled_enabled_added_and_deleted_in_batches(admin, other, 
     assert remaining["total"] == 5 and second not in {s["id"] for s in remaining["data"]}
 
 
+def test_a_document_is_renamed_without_reindexing(admin, other, knowledge):
+    dataset_id = knowledge["made"]["dataset"]["id"]
+    document_id = knowledge["made"]["documents"][0]["id"]
+    before = all_segments(admin, dataset_id, document_id)["data"]
+    renamed = ok(admin.post(f"/datasets/{dataset_id}/documents/{document_id}/rename", json={"name": "Handbook v2"}))
+    assert (renamed["id"], renamed["name"], renamed["indexing_status"]) == (document_id, "Handbook v2", "completed")
+    assert ok(admin.get(f"/datasets/{dataset_id}/documents/{document_id}"))["name"] == "Handbook v2"
+    assert all_segments(admin, dataset_id, document_id)["data"] == before
+    assert admin.post(f"/datasets/{dataset_id}/documents/{document_id}/rename", json={"name": ""}).status_code == 400
+    assert other.post(f"/datasets/{dataset_id}/documents/{document_id}/rename", json={"name": "x"}).status_code == 404
+
+
 def test_documents_are_disabled_and_deleted_in_batches(admin, other, knowledge):
     dataset_id = knowledge["made"]["dataset"]["id"]
     faq = knowledge["made"]["documents"][1]["id"]
@@ -407,6 +429,7 @@ ROUTES = [
     ("GET", "/datasets/{d}/documents/{x}/indexing-status"),
     ("PATCH", "/datasets/{d}/documents/status/enable/batch"),
     ("DELETE", "/datasets/{d}/documents"),
+    ("POST", "/datasets/{d}/documents/{x}/rename"),
     ("GET", "/datasets/{d}/documents/{x}/segments"),
     ("DELETE", "/datasets/{d}/documents/{x}/segments"),
     ("PATCH", "/datasets/{d}/documents/{x}/segment/enable"),

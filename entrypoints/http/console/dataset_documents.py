@@ -6,7 +6,8 @@ from quart import Blueprint, Response, jsonify, request
 from application.knowledge.set_documents_status import SetDocumentsStatusRequest
 from domain.knowledge.errors import DocumentNotFound
 from entrypoints.http.auth import console_login_required
-from entrypoints.http.dataset_api.presenters import indexing_progress_json
+from entrypoints.http.bodies import json_object
+from entrypoints.http.dataset_api.presenters import document_json, indexing_progress_json
 from entrypoints.http.dataset_api.requests import actor, dataset_id, document_id, path_id, tenant_id
 from entrypoints.http.deps import container
 
@@ -28,6 +29,18 @@ async def document_indexing_status(raw_id: str, batch: str) -> Response:
         .execute(tenant_id(), dataset_id(raw_id), document_id(batch))
     )
     return jsonify(indexing_progress_json(progress))
+
+
+@bp.post("/datasets/<raw_id>/documents/<raw_doc>/rename")
+@console_login_required
+async def rename_document(raw_id: str, raw_doc: str) -> Response:
+    name = (await json_object()).get("name")
+    renamed = (
+        await container()
+        .knowledge.rename_document()
+        .execute(tenant_id(), dataset_id(raw_id), document_id(raw_doc), name)
+    )
+    return jsonify(document_json(renamed))
 
 
 @bp.patch("/datasets/<raw_id>/documents/status/<action>/batch")

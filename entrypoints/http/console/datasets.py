@@ -169,6 +169,17 @@ async def indexing_estimate() -> dict:
     return _estimate_json(estimate)
 
 
+@bp.get("/datasets/<raw_id>/documents/<raw_doc>/indexing-estimate")
+@console_login_required
+async def document_indexing_estimate(raw_id: str, raw_doc: str) -> dict:
+    estimate = (
+        await container()
+        .knowledge.estimate_document_indexing()
+        .execute(tenant_id(), dataset_id(raw_id), document_id(raw_doc))
+    )
+    return _estimate_json(estimate)
+
+
 @bp.get("/datasets/<raw_id>/error-docs")
 @console_login_required
 async def error_documents(raw_id: str) -> dict:
