@@ -232,6 +232,7 @@ class Container(containers.DeclarativeContainer):
         ConsoleContainer, uow_factory=uow_factory, clock=clock, ids=ids, tags_uow_factory=knowledge.uow_factory,
         file_storage=file_storage,
         create_dataset=knowledge.create_dataset, create_document=knowledge.create_document,
+        extractor=knowledge.extractor, count_tokens=knowledge.count_tokens, question_writer=knowledge.question_writer,
     )
     maintenance = providers.Container(
         MaintenanceContainer,

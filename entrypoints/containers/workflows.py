@@ -14,6 +14,7 @@ from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
 from application.workflows.copy_app import CopyApp
 from application.workflows.expire_human_input_forms import ExpireHumanInputForms
 from application.workflows.get_human_input_form import GetHumanInputForm
+from application.workflows.import_dsl_from_url import ImportAppDslFromUrl
 from application.workflows.manage_workflow import GetDraft, PublishWorkflow, SyncDraft
 from application.workflows.nodes.agent import AgentExecutor
 from application.workflows.nodes.document_extractor import DocumentExtractorExecutor
@@ -155,6 +156,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
         ImportAppDsl, uow_factory, dsl_codec, clock, ids, providers.Callable(importable_types, executors)
     )
     copy_app = providers.Factory(CopyApp, export_app_dsl, import_app_dsl)
+    import_app_dsl_from_url = providers.Factory(ImportAppDslFromUrl, http_client, import_app_dsl, ids)
     get_workflow_run = providers.Factory(GetWorkflowRun, uow_factory)
     list_workflow_logs = providers.Factory(ListWorkflowLogs, uow_factory)
     read_run_events = providers.Factory(ReadRunEvents, uow_factory, run_event_log)
