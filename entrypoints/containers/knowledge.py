@@ -16,7 +16,6 @@ from adapters.persistence.knowledge_unit_of_work import SqlaKnowledgeUnitOfWork
 from adapters.queue.indexing_dispatcher import TaskiqIndexingQueue
 from adapters.storage.local_files import LocalFileStorage
 from adapters.vectorstores.memory import InMemoryVectorStore
-from adapters.vectorstores.milvus import MilvusVectorStore
 from adapters.vectorstores.pgvector import PgvectorVectorStore
 from application.knowledge.batch_actions import DeleteDocuments, DeleteSegments, SetSegmentsEnabled
 from application.knowledge.bind_tags import BindTags
@@ -76,6 +75,14 @@ from application.knowledge.zip_documents import ZipDocuments
 CHUNKING_TOKENIZER_MODEL = "text-embedding-ada-002"
 
 
+def milvus_vector_store(*args, **kwargs):
+    """The Milvus adapter, imported only when Milvus is the vector store: pymilvus (with pandas and grpc) costs
+    seconds and over 100 MB at start-up in every process that never talks to Milvus."""
+    from adapters.vectorstores.milvus import MilvusVectorStore
+
+    return MilvusVectorStore(*args, **kwargs)
+
+
 def milvus_uri(storage_path: str, configured: str | None = None) -> str:
     """MILVUS_URI when set (a file path: Milvus Lite; a URL: a Milvus server), else STORAGE_PATH/milvus.db."""
     return configured or str(Path(storage_path) / "milvus.db")
@@ -104,7 +111,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         config.vector_store,
         pgvector=providers.Singleton(PgvectorVectorStore, engine),
         milvus=providers.Singleton(
-            MilvusVectorStore, providers.Callable(milvus_uri, config.storage_path, config.milvus.uri),
+            milvus_vector_store, providers.Callable(milvus_uri, config.storage_path, config.milvus.uri),
             token=config.milvus.token, db_name=config.milvus.database,
         ),
         memory=providers.Singleton(InMemoryVectorStore),
