@@ -1,20 +1,21 @@
 import json
 from uuid import UUID
 
-from sqlalchemy import delete, desc, func, select, update
+from sqlalchemy import and_, delete, desc, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.schema import (
     apps,
     end_users,
+    messages,
     workflow_app_logs,
     workflow_node_executions,
     workflow_runs,
     workflows,
 )
-from domain.workflows.entities import DRAFT, NodeExecution, RunStatus, Workflow, WorkflowRun
-from domain.workflows.ports import RunLogEntry, RunLogFilter
+from domain.workflows.entities import DRAFT, NodeExecution, NodeStatus, RunStatus, Workflow, WorkflowRun
+from domain.workflows.ports import RunHistoryEntry, RunHistoryFilter, RunLogEntry, RunLogFilter
 
 
 def _workflow(row) -> Workflow:
@@ -113,6 +114,7 @@ def _run(row) -> WorkflowRun:
         exceptions_count=row.exceptions_count or 0,
         finished_at=row.finished_at,
         lease_owner=row.lease_owner,
+        graph=json.loads(row.graph) if row.graph else None,
     )
 
 
@@ -137,7 +139,40 @@ def _run_values(r: WorkflowRun) -> dict:
         created_at=r.created_at,
         finished_at=r.finished_at,
         lease_owner=r.lease_owner,
+        graph=json.dumps(r.graph) if r.graph is not None else None,
     )
+
+
+def _node(row) -> NodeExecution:
+    return NodeExecution(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        app_id=row.app_id,
+        workflow_id=row.workflow_id,
+        workflow_run_id=row.workflow_run_id,
+        index=row.index,
+        node_id=row.node_id,
+        node_type=row.node_type,
+        title=row.title,
+        created_at=row.created_at,
+        created_by_role=row.created_by_role,
+        created_by=row.created_by,
+        predecessor_node_id=row.predecessor_node_id,
+        status=NodeStatus(row.status),
+        inputs=json.loads(row.inputs or "{}"),
+        process_data=json.loads(row.process_data or "{}"),
+        outputs=json.loads(row.outputs or "{}"),
+        error=row.error,
+        elapsed_time=row.elapsed_time,
+        metadata=json.loads(row.execution_metadata or "{}"),
+        finished_at=row.finished_at,
+    )
+
+
+def _end_user(row) -> dict | None:
+    if not row.eu_id:
+        return None
+    return {"id": str(row.eu_id), "type": row.eu_type, "is_anonymous": row.is_anonymous, "session_id": row.session_id}
 
 
 def _node_values(n: NodeExecution) -> dict:
@@ -145,7 +180,7 @@ def _node_values(n: NodeExecution) -> dict:
         tenant_id=n.tenant_id,
         app_id=n.app_id,
         workflow_id=n.workflow_id,
-        triggered_from="workflow-run",
+        triggered_from="workflow-run" if n.workflow_run_id else "single-step",
         workflow_run_id=n.workflow_run_id,
         index=n.index,
         predecessor_node_id=n.predecessor_node_id,
@@ -267,3 +302,67 @@ class SqlaWorkflowRunRepository:
                 }
             entries.append(RunLogEntry(run=_run(row), created_from=row.created_from, end_user=end_user))
         return entries, total
+
+    async def link_message(self, run_id: UUID, message_id: UUID) -> None:
+        await self._session.execute(update(messages).where(messages.c.id == message_id).values(workflow_run_id=run_id))
+
+    async def history(self, app_id: UUID, filters: RunHistoryFilter, limit: int) -> tuple[list[RunHistoryEntry], bool]:
+        run = workflow_runs
+        where = [run.c.app_id == app_id, run.c.triggered_from == filters.triggered_from]
+        if filters.status:
+            where.append(run.c.status == filters.status)
+        if filters.after is not None:
+            last = (
+                await self._session.execute(select(run.c.created_at, run.c.id).where(run.c.id == filters.after))
+            ).first()
+            if last is None:
+                return [], False
+            # Keyset: strictly older than the last run shown (ties on created_at broken by id).
+            where.append(
+                or_(run.c.created_at < last.created_at, and_(run.c.created_at == last.created_at, run.c.id < last.id))
+            )
+        joined = run.outerjoin(end_users, end_users.c.id == run.c.created_by).outerjoin(
+            messages, messages.c.workflow_run_id == run.c.id
+        )
+        stmt = (
+            select(
+                run,
+                end_users.c.id.label("eu_id"),
+                end_users.c.session_id,
+                end_users.c.is_anonymous,
+                end_users.c.type.label("eu_type"),
+                messages.c.id.label("message_id"),
+                messages.c.conversation_id,
+            )
+            .select_from(joined)
+            .where(*where)
+            .order_by(desc(run.c.created_at), desc(run.c.id))
+            .limit(limit + 1)
+        )
+        rows = (await self._session.execute(stmt)).all()
+        entries = [RunHistoryEntry(_run(r), _end_user(r), r.message_id, r.conversation_id) for r in rows[:limit]]
+        return entries, len(rows) > limit
+
+    async def count_by_status(self, app_id: UUID, triggered_from: str, created_after=None) -> dict[str, int]:
+        run = workflow_runs
+        where = [run.c.app_id == app_id, run.c.triggered_from == triggered_from]
+        if created_after is not None:
+            where.append(run.c.created_at >= created_after)
+        stmt = select(run.c.status, func.count()).where(*where).group_by(run.c.status)
+        return {status: count for status, count in (await self._session.execute(stmt)).all()}
+
+    async def nodes(self, run_id: UUID) -> list[NodeExecution]:
+        n = workflow_node_executions
+        stmt = select(n).where(n.c.workflow_run_id == run_id).order_by(n.c.created_at, n.c.index)
+        return [_node(row) for row in (await self._session.execute(stmt)).all()]
+
+    async def last_node_run(self, workflow_id: UUID, node_id: str) -> NodeExecution | None:
+        n = workflow_node_executions
+        stmt = (
+            select(n)
+            .where(n.c.workflow_id == workflow_id, n.c.node_id == node_id)
+            .order_by(desc(n.c.created_at))
+            .limit(1)
+        )
+        row = (await self._session.execute(stmt)).first()
+        return _node(row) if row else None

@@ -87,6 +87,9 @@ class WorkflowRun:
     finished_at: datetime | None = None
     # The process executing it in memory (domain.maintenance.leases); None while a durable queue holds it.
     lease_owner: UUID | None = None
+    # The graph it ran, kept with the run (Dify's): a draft changes after its test runs, and run history
+    # shows each run on the graph it had.
+    graph: dict[str, Any] | None = None
 
     @property
     def ended(self) -> bool:
@@ -118,7 +121,7 @@ class NodeExecution:
     tenant_id: UUID
     app_id: UUID
     workflow_id: UUID
-    workflow_run_id: UUID
+    workflow_run_id: UUID | None  # None for a node run alone in the editor (single-step)
     index: int
     node_id: str
     node_type: str

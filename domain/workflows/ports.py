@@ -43,6 +43,26 @@ class RunLogEntry:
     end_user: dict[str, Any] | None
 
 
+@dataclass(frozen=True, slots=True)
+class RunHistoryFilter:
+    """The editor's run history: one kind of trigger (`debugging`: the editor's test runs; `app-run`: the
+    published app's), optionally one status; pages follow the run `after` (the last one shown)."""
+
+    triggered_from: str
+    status: str | None = None
+    after: UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunHistoryEntry:
+    """A run of the history, with who ran it (its end user's session) and, for a chatflow, its message."""
+
+    run: WorkflowRun
+    end_user: dict[str, Any] | None
+    message_id: UUID | None = None
+    conversation_id: UUID | None = None
+
+
 class WorkflowRunRepository(Protocol):
     async def add(self, run: WorkflowRun) -> None: ...
 
@@ -61,6 +81,23 @@ class WorkflowRunRepository(Protocol):
         """Removes the node rows of a run (an attempt lost with its worker, before the run starts over)."""
 
     async def add_app_log(self, run: WorkflowRun, created_from: str) -> None: ...
+
+    async def link_message(self, run_id: UUID, message_id: UUID) -> None:
+        """Records which chat message a chatflow run answers (the message row is stored first)."""
+
+    async def history(self, app_id: UUID, filters: RunHistoryFilter, limit: int) -> tuple[list[RunHistoryEntry], bool]:
+        """Newest first, after `filters.after` when given; and whether more follow."""
+
+    async def count_by_status(
+        self, app_id: UUID, triggered_from: str, created_after: datetime | None
+    ) -> dict[str, int]:
+        """How many runs have each status (statuses with none are absent)."""
+
+    async def nodes(self, run_id: UUID) -> list[NodeExecution]:
+        """The run's node executions in the order they started."""
+
+    async def last_node_run(self, workflow_id: UUID, node_id: str) -> NodeExecution | None:
+        """The newest execution of a node of this workflow version: in a run or run alone (single-step)."""
 
     async def logs(
         self, app_id: UUID, filters: RunLogFilter, *, page: int, limit: int

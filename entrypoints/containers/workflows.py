@@ -32,6 +32,8 @@ from application.workflows.published_versions import ListPublishedVersions
 from application.workflows.queries import GetWorkflowRun, ListWorkflowLogs, ReadRunEvents
 from application.workflows.resume_run import ResumeWorkflowRun
 from application.workflows.run_chatflow import RunChatflow
+from application.workflows.run_draft_node import LastNodeRun, RunDraftNode
+from application.workflows.run_history import CountRuns, GetRunWithRunner, ListRunHistory, ListRunNodes
 from application.workflows.run_workflow import RunWorkflow
 from application.workflows.start_async_run import StartAsyncWorkflowRun
 from application.workflows.submit_human_input_form import SubmitHumanInputForm
@@ -173,6 +175,13 @@ class WorkflowsContainer(containers.DeclarativeContainer):
         ids, limits, process_lease, pause_run, resolve_files, parsed_graphs, record_workflow_trace,
         caller_cache,
     )
+    # The workflow editor: its run history, and a node of the draft run on its own.
+    list_run_history = providers.Factory(ListRunHistory, uow_factory)
+    count_runs = providers.Factory(CountRuns, uow_factory, clock)
+    get_run_with_runner = providers.Factory(GetRunWithRunner, uow_factory)
+    list_run_nodes = providers.Factory(ListRunNodes, uow_factory)
+    run_draft_node = providers.Factory(RunDraftNode, uow_factory, executors, clock, ids, limits)
+    last_node_run = providers.Factory(LastNodeRun, uow_factory)
     start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue, generations)
     run_chatflow = providers.Factory(
         RunChatflow,
