@@ -1,8 +1,9 @@
 import json
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import and_, delete, desc, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.schema import (
@@ -10,6 +11,7 @@ from adapters.persistence.schema import (
     end_users,
     messages,
     workflow_app_logs,
+    workflow_inspector_clears,
     workflow_node_executions,
     workflow_runs,
     workflows,
@@ -366,3 +368,25 @@ class SqlaWorkflowRunRepository:
         )
         row = (await self._session.execute(stmt)).first()
         return _node(row) if row else None
+
+    async def last_node_runs(self, workflow_id: UUID) -> list[NodeExecution]:
+        n = workflow_node_executions
+        stmt = (
+            select(n)
+            .where(n.c.workflow_id == workflow_id)
+            .ext(distinct_on(n.c.node_id))
+            .order_by(n.c.node_id, desc(n.c.created_at))
+        )
+        return [_node(row) for row in (await self._session.execute(stmt)).all()]
+
+    async def inspector_clears(self, app_id: UUID) -> dict[tuple[str, str], datetime]:
+        c = workflow_inspector_clears
+        rows = (await self._session.execute(select(c).where(c.c.app_id == app_id))).all()
+        return {(row.node_id, row.name): row.cleared_at for row in rows}
+
+    async def clear_inspector(self, app_id: UUID, node_id: str, name: str, at: datetime) -> None:
+        c = workflow_inspector_clears
+        stmt = insert(c).values(app_id=app_id, node_id=node_id, name=name, cleared_at=at)
+        await self._session.execute(
+            stmt.on_conflict_do_update(index_elements=[c.c.app_id, c.c.node_id, c.c.name], set_={"cleared_at": at})
+        )

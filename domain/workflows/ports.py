@@ -99,6 +99,15 @@ class WorkflowRunRepository(Protocol):
     async def last_node_run(self, workflow_id: UUID, node_id: str) -> NodeExecution | None:
         """The newest execution of a node of this workflow version: in a run or run alone (single-step)."""
 
+    async def last_node_runs(self, workflow_id: UUID) -> list[NodeExecution]:
+        """The newest execution of each node of this workflow version (last_node_run for all its nodes)."""
+
+    async def inspector_clears(self, app_id: UUID) -> dict[tuple[str, str], datetime]:
+        """When the editor's variable inspector was last cleared, by (node_id, name): ("", "") all of it,
+        (node_id, "") one node's values, (node_id, name) one value."""
+
+    async def clear_inspector(self, app_id: UUID, node_id: str, name: str, at: datetime) -> None: ...
+
     async def logs(
         self, app_id: UUID, filters: RunLogFilter, *, page: int, limit: int
     ) -> tuple[list[RunLogEntry], int]:

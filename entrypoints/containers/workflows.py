@@ -12,6 +12,7 @@ from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
 from application.agents.toolbox import InvokeThrough
 from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
 from application.workflows.copy_app import CopyApp
+from application.workflows.draft_parts import InspectDraftVariables, UpdateDraftPart
 from application.workflows.expire_human_input_forms import ExpireHumanInputForms
 from application.workflows.get_human_input_form import GetHumanInputForm
 from application.workflows.import_dsl_from_url import ImportAppDslFromUrl
@@ -182,6 +183,8 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     list_run_nodes = providers.Factory(ListRunNodes, uow_factory)
     run_draft_node = providers.Factory(RunDraftNode, uow_factory, executors, clock, ids, limits)
     last_node_run = providers.Factory(LastNodeRun, uow_factory)
+    update_draft_part = providers.Factory(UpdateDraftPart, uow_factory, clock)
+    inspect_draft_variables = providers.Factory(InspectDraftVariables, uow_factory, clock)
     start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue, generations)
     run_chatflow = providers.Factory(
         RunChatflow,

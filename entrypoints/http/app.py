@@ -17,6 +17,7 @@ from entrypoints.http.console import (
     debug_chat,
     draft_nodes,
     draft_runs,
+    draft_variables,
     features,
     logs,
     mcp_providers,
@@ -149,6 +150,7 @@ def create_app(container: Container) -> Quart:
         draft_runs.bp,
         workflow_runs.bp,
         draft_nodes.bp,
+        draft_variables.bp,
     )
     for console_bp in console_bps:
         app.register_blueprint(console_bp, url_prefix="/console/api")

@@ -298,8 +298,72 @@ def test_the_preview_chat_needs_a_query_and_a_chatflow(browser, chatflow_app, wo
     assert browser.get(f"/apps/{workflow_app}/advanced-chat/workflow-runs").status_code == 400
 
 
+def test_the_variable_inspector_shows_what_the_nodes_last_produced(browser):
+    app_id = _app(browser, "workflow", WORKFLOW)
+    draft = f"/apps/{app_id}/workflows/draft"
+    assert browser.get(f"{draft}/variables", params={"page": 1, "limit": 100}).json() == {"items": [], "total": 0}
+    _events(browser.post(f"{draft}/run", json={"inputs": {"name": "ada"}}))
+    listed = browser.get(f"{draft}/variables", params={"page": 1, "limit": 100}).json()
+    by_selector = {tuple(v["selector"]): v for v in listed["items"]}
+    assert listed["total"] == len(listed["items"]) and "value" not in listed["items"][0]
+    assert {("start", "name"), ("code", "loud"), ("llm", "text"), ("end", "greeting")} <= set(by_selector)
+    [loud] = browser.get(f"{draft}/nodes/code/variables").json()["items"]
+    assert (loud["type"], loud["name"], loud["value"], loud["value_type"]) == ("node", "loud", "ADA", "string")
+    assert loud["id"] == by_selector[("code", "loud")]["id"]
+    assert browser.get(f"{draft}/variables/{loud['id']}").json()["value"] == "ADA"
+    assert browser.put(f"{draft}/variables/{loud['id']}/reset").json()["value"] == "ADA"
+    edited = browser.patch(f"{draft}/variables/{loud['id']}", json={"value": "other"})
+    assert edited.status_code == 400 and edited.json()["code"] == "invalid_param"
+    # Cleared values stay hidden until the node runs again.
+    assert browser.delete(f"{draft}/nodes/code/variables").status_code == 204
+    assert browser.get(f"{draft}/nodes/code/variables").json()["items"] == []
+    assert browser.get(f"{draft}/variables/{loud['id']}").status_code == 404
+    browser.post(f"{draft}/nodes/code/run", json={"inputs": {"#start.name#": "zed"}})
+    assert [v["value"] for v in browser.get(f"{draft}/nodes/code/variables").json()["items"]] == ["ZED"]
+    assert browser.delete(f"{draft}/variables").status_code == 204
+    assert browser.get(f"{draft}/variables").json()["total"] == 0
+    assert browser.get(f"{draft}/nodes/sys/variables").status_code == 400
+
+
+def test_features_and_variables_are_saved_on_their_own(browser, chatflow_app):
+    app_id = _app(browser, "workflow", WORKFLOW)
+    draft = f"/apps/{app_id}/workflows/draft"
+    features = {"opening_statement": "Hi", "suggested_questions": []}
+    assert browser.post(f"{draft}/features", json={"features": features}).json() == {"result": "success"}
+    secret = {"id": "env-1", "name": "region", "value": "eu", "value_type": "string", "description": "where"}
+    assert browser.post(f"{draft}/environment-variables", json={"environment_variables": [secret]}).status_code == 200
+    saved = browser.get(draft).json()
+    assert saved["features"] == features and saved["environment_variables"] == [secret]
+    assert [n["id"] for n in saved["graph"]["nodes"]] == ["start", "code", "llm", "end"]  # the rest as it was
+    [env] = browser.get(f"{draft}/environment-variables").json()["items"]
+    assert (env["type"], env["name"], env["value"], env["selector"]) == ("env", "region", "eu", ["env", "region"])
+    bad = browser.post(f"{draft}/environment-variables", json={"environment_variables": [{"value": 1}]})
+    assert bad.status_code == 400 and bad.json()["code"] == "invalid_param"
+    turns = {"id": "v-turns", "name": "turns", "value_type": "number", "value": 0, "description": ""}
+    not_chat = browser.post(f"{draft}/conversation-variables", json={"conversation_variables": [turns]})
+    assert not_chat.status_code == 400
+    chat_draft = f"/apps/{chatflow_app}/workflows/draft"
+    saved = browser.post(f"{chat_draft}/conversation-variables", json={"conversation_variables": [turns]})
+    assert saved.json() == {"result": "success"}
+    [variable] = browser.get(f"{chat_draft}/conversation-variables").json()["items"]
+    assert (variable["type"], variable["name"], variable["value"]) == ("conversation", "turns", 0)
+    assert browser.get(chat_draft).json()["conversation_variables"] == [turns]
+
+
 def _new_routes(workflow_app: str, chatflow_app: str, run_id: str) -> list[tuple[str, str, dict | None]]:
+    draft = f"/apps/{workflow_app}/workflows/draft"
     return [
+        ("POST", f"{draft}/features", {"features": {}}),
+        ("POST", f"{draft}/environment-variables", {"environment_variables": []}),
+        ("GET", f"{draft}/environment-variables", None),
+        ("POST", f"/apps/{chatflow_app}/workflows/draft/conversation-variables", {"conversation_variables": []}),
+        ("GET", f"{draft}/variables", None),
+        ("DELETE", f"{draft}/variables", None),
+        ("GET", f"{draft}/nodes/code/variables", None),
+        ("DELETE", f"{draft}/nodes/code/variables", None),
+        ("GET", f"{draft}/variables/{run_id}", None),
+        ("PUT", f"{draft}/variables/{run_id}/reset", None),
+        ("DELETE", f"{draft}/variables/{run_id}", None),
         ("POST", f"/apps/{chatflow_app}/advanced-chat/workflows/draft/run", {"query": "hi", "inputs": {}}),
         ("GET", f"/apps/{workflow_app}/workflow-runs", None),
         ("GET", f"/apps/{chatflow_app}/advanced-chat/workflow-runs", None),

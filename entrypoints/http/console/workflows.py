@@ -155,13 +155,3 @@ async def default_block_configs(app_id: UUID) -> list:
     # No server-side defaults: the editor's own defaults for each node type stand (weir keeps none of its own).
     await container().get_app().execute(console_session().tenant.id, app_id)
     return []
-
-
-@bp.get("/apps/<uuid:app_id>/workflows/draft/variables")
-@bp.get("/apps/<uuid:app_id>/workflows/draft/system-variables")
-@bp.get("/apps/<uuid:app_id>/workflows/draft/conversation-variables")
-@console_login_required
-async def draft_variables(app_id: UUID) -> dict:
-    # The values nodes produced in the editor's debug runs: weir has no draft runs yet, so none are kept.
-    await container().get_app().execute(console_session().tenant.id, app_id)
-    return {"items": [], "total": 0}
