@@ -181,7 +181,9 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     count_runs = providers.Factory(CountRuns, uow_factory, clock)
     get_run_with_runner = providers.Factory(GetRunWithRunner, uow_factory)
     list_run_nodes = providers.Factory(ListRunNodes, uow_factory)
-    run_draft_node = providers.Factory(RunDraftNode, uow_factory, executors, clock, ids, limits)
+    run_draft_node = providers.Factory(
+        RunDraftNode, uow_factory, executors, clock, ids, limits, stop_signals, run_event_log, generations
+    )
     last_node_run = providers.Factory(LastNodeRun, uow_factory)
     update_draft_part = providers.Factory(UpdateDraftPart, uow_factory, clock)
     inspect_draft_variables = providers.Factory(InspectDraftVariables, uow_factory, clock)

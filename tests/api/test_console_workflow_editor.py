@@ -325,6 +325,23 @@ def test_the_variable_inspector_shows_what_the_nodes_last_produced(browser):
     assert browser.get(f"{draft}/nodes/sys/variables").status_code == 400
 
 
+def test_a_code_node_s_defaults_per_language(browser, workflow_app):
+    url = f"/apps/{workflow_app}/workflows/default-workflow-block-configs/code"
+    for language in ("python3", "javascript"):
+        config = browser.get(url, params={"q": json.dumps({"code_language": language})}).json()["config"]
+        assert config["code_language"] == language and "main" in config["code"]
+        assert config["outputs"] == {"result": {"type": "string", "children": None}}
+    # The python default runs as a node does, once its arguments point at values.
+    code = browser.get(url, params={"q": json.dumps({"code_language": "python3"})}).json()["config"]
+    code["variables"] = [{"variable": v, "value_selector": ["start", v]} for v in ("arg1", "arg2")]
+    app_id = _app(browser, "workflow", {"nodes": [_node("d", {"type": "code", "title": "Default", **code})]})
+    inputs = {"#start.arg1#": "x", "#start.arg2#": "y"}
+    ran = browser.post(f"/apps/{app_id}/workflows/draft/nodes/d/run", json={"inputs": inputs}).json()
+    assert (ran["status"], ran["outputs"]) == ("succeeded", {"result": "xy"})
+    assert browser.get(url.replace("/code", "/llm")).json() == {}
+    assert browser.get(url, params={"q": "{"}).status_code == 400
+
+
 def test_features_and_variables_are_saved_on_their_own(browser, chatflow_app):
     app_id = _app(browser, "workflow", WORKFLOW)
     draft = f"/apps/{app_id}/workflows/draft"
@@ -350,6 +367,49 @@ def test_features_and_variables_are_saved_on_their_own(browser, chatflow_app):
     assert browser.get(chat_draft).json()["conversation_variables"] == [turns]
 
 
+ITERATION = {
+    "nodes": [
+        START,
+        _node(
+            "it",
+            {
+                "type": "iteration",
+                "title": "Each",
+                "iterator_selector": ["start", "items"],
+                "output_selector": ["shout", "loud"],
+                "start_node_id": "it-start",
+            },
+        ),
+        {"id": "it-start", "type": "custom", "parentId": "it", "data": {"type": "iteration-start", "title": ""}},
+        {
+            "id": "shout",
+            "type": "custom",
+            "parentId": "it",
+            "data": {**CODE["data"], "variables": [{"variable": "name", "value_selector": ["it", "item"]}]},
+        },
+    ],
+    "edges": [_edge("start", "it"), _edge("it-start", "shout")],
+}
+
+
+def test_an_iteration_runs_alone_streamed(browser):
+    app_id = _app(browser, "workflow", ITERATION)
+    url = f"/apps/{app_id}/workflows/draft/iteration/nodes/it/run"
+    events = _events(browser.post(url, json={"inputs": {"#start.items#": ["a", "b"]}}))
+    names = [e["event"] for e in events]
+    assert names[0] == "workflow_started" and "iteration_started" in names and names[-1] == "workflow_finished"
+    assert names.count("iteration_next") >= 2 and "iteration_completed" in names
+    inner = [e["data"] for e in events if e["event"] == "node_finished" and e["data"]["node_id"] == "shout"]
+    assert sorted(d["outputs"]["loud"] for d in inner) == ["A", "B"]
+    finished = events[-1]["data"]
+    assert (finished["status"], finished["outputs"]) == ("succeeded", {"output": ["A", "B"]})
+    assert finished["created_by"]["email"] == ADMIN["email"] and finished["elapsed_time"] > 0
+    last = browser.get(f"/apps/{app_id}/workflows/draft/nodes/it/last-run").json()
+    assert (last["node_type"], last["outputs"]) == ("iteration", {"output": ["A", "B"]})
+    wrong = browser.post(f"/apps/{app_id}/workflows/draft/loop/nodes/it/run", json={"inputs": {}})
+    assert wrong.status_code == 400 and wrong.json()["code"] == "invalid_param"
+
+
 def _new_routes(workflow_app: str, chatflow_app: str, run_id: str) -> list[tuple[str, str, dict | None]]:
     draft = f"/apps/{workflow_app}/workflows/draft"
     return [
@@ -373,6 +433,9 @@ def _new_routes(workflow_app: str, chatflow_app: str, run_id: str) -> list[tuple
         ("GET", f"/apps/{workflow_app}/workflow-runs/{run_id}/node-executions", None),
         ("POST", f"/apps/{workflow_app}/workflows/draft/nodes/code/run", {"inputs": {}}),
         ("GET", f"/apps/{workflow_app}/workflows/draft/nodes/code/last-run", None),
+        ("POST", f"{draft}/iteration/nodes/code/run", {"inputs": {}}),
+        ("POST", f"{draft}/loop/nodes/code/run", {"inputs": {}}),
+        ("GET", f"/apps/{workflow_app}/workflows/default-workflow-block-configs/code", None),
     ]
 
 

@@ -1,5 +1,6 @@
 """Console routes for workflow apps: draft sync, publish, DSL import and export."""
 
+import json
 from uuid import UUID
 
 from quart import Blueprint, request
@@ -155,3 +156,35 @@ async def default_block_configs(app_id: UUID) -> list:
     # No server-side defaults: the editor's own defaults for each node type stand (weir keeps none of its own).
     await container().get_app().execute(console_session().tenant.id, app_id)
     return []
+
+
+# The code node's starting point per language (the editor asks when a code node's panel opens, to switch
+# languages): two string arguments joined into one output.
+_CODE_DEFAULTS = {
+    "python3": 'def main(arg1: str, arg2: str) -> dict:\n    return {"result": arg1 + arg2}\n',
+    "javascript": "function main({arg1, arg2}) {\n    return {result: arg1 + arg2}\n}\n",
+}
+
+
+@bp.get("/apps/<uuid:app_id>/workflows/default-workflow-block-configs/<block_type>")
+@console_login_required
+async def default_block_config(app_id: UUID, block_type: str) -> dict:
+    await container().get_app().execute(console_session().tenant.id, app_id)
+    if block_type != "code":
+        return {}  # no server-side default for this type: the editor's own stands
+    try:
+        filters = json.loads(request.args.get("q") or "{}")
+    except json.JSONDecodeError:
+        raise InvalidParam("q must be a JSON object", param="q") from None
+    language = (filters if isinstance(filters, dict) else {}).get("code_language") or "python3"
+    if language not in _CODE_DEFAULTS:
+        raise InvalidParam("code_language must be python3 or javascript", param="code_language")
+    return {
+        "type": "code",
+        "config": {
+            "variables": [{"variable": "arg1", "value_selector": []}, {"variable": "arg2", "value_selector": []}],
+            "code_language": language,
+            "code": _CODE_DEFAULTS[language],
+            "outputs": {"result": {"type": "string", "children": None}},
+        },
+    }
