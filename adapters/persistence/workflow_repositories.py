@@ -34,6 +34,8 @@ def _workflow(row) -> Workflow:
         features=json.loads(row.features or "{}"),
         environment_variables=json.loads(row.environment_variables or "[]"),
         conversation_variables=json.loads(row.conversation_variables or "[]"),
+        marked_name=row.marked_name or "",
+        marked_comment=row.marked_comment or "",
     )
 
 
@@ -47,6 +49,8 @@ def _workflow_values(w: Workflow) -> dict:
         features=json.dumps(w.features),
         environment_variables=json.dumps(w.environment_variables),
         conversation_variables=json.dumps(w.conversation_variables),
+        marked_name=w.marked_name,
+        marked_comment=w.marked_comment,
         created_by=w.created_by,
         created_at=w.created_at,
         updated_at=w.updated_at,
@@ -81,17 +85,34 @@ class SqlaWorkflowRepository:
         row = (await self._session.execute(select(workflows).where(workflows.c.id == workflow_id))).first()
         return _workflow(row) if row else None
 
-    async def versions(self, app_id: UUID, *, page: int, limit: int) -> tuple[list[Workflow], bool]:
+    async def versions(
+        self, app_id: UUID, *, page: int, limit: int, named_only: bool = False, created_by: UUID | None = None
+    ) -> tuple[list[Workflow], bool]:
         w = workflows.c
+        where = [w.app_id == app_id, w.version != DRAFT]
+        if named_only:
+            where.append(w.marked_name != "")
+        if created_by is not None:
+            where.append(w.created_by == created_by)
         stmt = (
             select(workflows)
-            .where(w.app_id == app_id, w.version != DRAFT)
+            .where(*where)
             .order_by(w.created_at.desc(), w.id.desc())
             .limit(limit + 1)
             .offset((page - 1) * limit)
         )
         rows = (await self._session.execute(stmt)).all()
         return [_workflow(r) for r in rows[:limit]], len(rows) > limit
+
+    async def update_marks(self, workflow: Workflow) -> None:
+        await self._session.execute(
+            update(workflows)
+            .where(workflows.c.id == workflow.id)
+            .values(marked_name=workflow.marked_name, marked_comment=workflow.marked_comment)
+        )
+
+    async def delete_version(self, workflow_id: UUID) -> None:
+        await self._session.execute(delete(workflows).where(workflows.c.id == workflow_id))
 
 
 def _run(row) -> WorkflowRun:

@@ -46,6 +46,9 @@ class Workflow:
     features: dict[str, Any] = field(default_factory=dict)
     environment_variables: list[dict[str, Any]] = field(default_factory=list)
     conversation_variables: list[dict[str, Any]] = field(default_factory=list)
+    # A published version's name and release notes in the editor's version history (Dify's marks).
+    marked_name: str = ""
+    marked_comment: str = ""
 
     @property
     def is_draft(self) -> bool:

@@ -22,9 +22,17 @@ class WorkflowRepository(Protocol):
 
     async def get(self, workflow_id: UUID) -> Workflow | None: ...
 
-    async def versions(self, app_id: UUID, *, page: int, limit: int) -> tuple[list[Workflow], bool]:
-        """The app's published versions, newest first, one page; and whether more follow."""
+    async def versions(
+        self, app_id: UUID, *, page: int, limit: int, named_only: bool = False, created_by: UUID | None = None
+    ) -> tuple[list[Workflow], bool]:
+        """The app's published versions, newest first, one page (only the named ones, or one author's, when
+        asked); and whether more follow."""
         ...
+
+    async def update_marks(self, workflow: Workflow) -> None:
+        """Stores a version's marked_name and marked_comment."""
+
+    async def delete_version(self, workflow_id: UUID) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,12 @@ from application.workflows.nodes.tool import ToolNodeExecutor
 from application.workflows.nodes.vision import NodeVision
 from application.workflows.parsed_graphs import ParsedGraphs
 from application.workflows.pause_run import PauseRun
-from application.workflows.published_versions import ListPublishedVersions
+from application.workflows.published_versions import (
+    DeleteVersion,
+    ListPublishedVersions,
+    RestoreVersion,
+    UpdateVersionMarks,
+)
 from application.workflows.queries import GetWorkflowRun, ListWorkflowLogs, ReadRunEvents
 from application.workflows.resume_run import ResumeWorkflowRun
 from application.workflows.run_chatflow import RunChatflow
@@ -153,6 +158,9 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     sync_draft = providers.Factory(SyncDraft, uow_factory, clock, ids)
     get_draft = providers.Factory(GetDraft, uow_factory)
     list_published_versions = providers.Factory(ListPublishedVersions, uow_factory)
+    update_version_marks = providers.Factory(UpdateVersionMarks, uow_factory)
+    delete_version = providers.Factory(DeleteVersion, uow_factory)
+    restore_version = providers.Factory(RestoreVersion, uow_factory, clock, ids)
     publish_workflow = providers.Factory(PublishWorkflow, uow_factory, clock, ids, caller_cache)
     export_app_dsl = providers.Factory(ExportAppDsl, uow_factory, dsl_codec)
     import_app_dsl = providers.Factory(

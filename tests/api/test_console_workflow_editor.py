@@ -410,6 +410,36 @@ def test_an_iteration_runs_alone_streamed(browser):
     assert wrong.status_code == 400 and wrong.json()["code"] == "invalid_param"
 
 
+def test_published_versions_are_named_deleted_and_restored(browser):
+    app_id = _app(browser, "workflow", WORKFLOW)
+    named = browser.post(f"/apps/{app_id}/workflows/publish", json={"marked_name": "v1", "marked_comment": "first"})
+    assert named.status_code == 200, named.text
+    first = named.json()["id"]
+    changed = {**WORKFLOW, "nodes": WORKFLOW["nodes"][:2], "edges": WORKFLOW["edges"][:1]}
+    assert browser.post(f"/apps/{app_id}/workflows/draft", json={"graph": changed, "features": {}}).status_code == 200
+    second = browser.post(f"/apps/{app_id}/workflows/publish", json={}).json()["id"]
+    listed = browser.get(f"/apps/{app_id}/workflows", params={"named_only": "true"}).json()["items"]
+    assert [(w["id"], w["marked_name"], w["marked_comment"]) for w in listed] == [(first, "v1", "first")]
+    renamed = browser.patch(f"/apps/{app_id}/workflows/{second}", json={"marked_name": "v2"})
+    assert renamed.status_code == 200 and renamed.json()["marked_name"] == "v2"
+    assert browser.patch(f"/apps/{app_id}/workflows/{second}", json={}).status_code == 400
+    assert browser.patch(f"/apps/{app_id}/workflows/{second}", json={"marked_name": "x" * 21}).status_code == 400
+    mine = browser.get(f"/apps/{app_id}/workflows", params={"user_id": renamed.json()["created_by"]["id"]}).json()
+    assert [w["id"] for w in mine["items"]] == [second, first]
+    assert browser.get(f"/apps/{app_id}/workflows", params={"user_id": app_id}).status_code == 403
+    # The first version back as the draft; the live one cannot be deleted, an older one can.
+    restored = browser.post(f"/apps/{app_id}/workflows/{first}/restore")
+    assert restored.status_code == 200 and restored.json()["result"] == "success"
+    draft = browser.get(f"/apps/{app_id}/workflows/draft").json()
+    assert [n["id"] for n in draft["graph"]["nodes"]] == ["start", "code", "llm", "end"]
+    live = browser.delete(f"/apps/{app_id}/workflows/{second}")
+    assert live.status_code == 400 and live.json()["code"] == "invalid_param"
+    assert browser.post(f"/apps/{app_id}/workflows/{draft['id']}/restore").status_code == 400
+    assert browser.delete(f"/apps/{app_id}/workflows/{first}").status_code == 204
+    assert [w["id"] for w in browser.get(f"/apps/{app_id}/workflows").json()["items"]] == [second]
+    assert browser.delete(f"/apps/{app_id}/workflows/{first}").status_code == 404
+
+
 def _new_routes(workflow_app: str, chatflow_app: str, run_id: str) -> list[tuple[str, str, dict | None]]:
     draft = f"/apps/{workflow_app}/workflows/draft"
     return [
@@ -436,6 +466,9 @@ def _new_routes(workflow_app: str, chatflow_app: str, run_id: str) -> list[tuple
         ("POST", f"{draft}/iteration/nodes/code/run", {"inputs": {}}),
         ("POST", f"{draft}/loop/nodes/code/run", {"inputs": {}}),
         ("GET", f"/apps/{workflow_app}/workflows/default-workflow-block-configs/code", None),
+        ("PATCH", f"/apps/{workflow_app}/workflows/{run_id}", {"marked_name": "x"}),
+        ("DELETE", f"/apps/{workflow_app}/workflows/{run_id}", None),
+        ("POST", f"/apps/{workflow_app}/workflows/{run_id}/restore", None),
     ]
 
 

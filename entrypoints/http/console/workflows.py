@@ -52,8 +52,12 @@ async def sync_draft(app_id: UUID) -> dict:
 @bp.post("/apps/<uuid:app_id>/workflows/publish")
 @console_login_required
 async def publish(app_id: UUID) -> dict:
+    body = await json_object() if (await request.get_data()).strip() else {}
+    marks = [body.get(k) if isinstance(body.get(k), str) else "" for k in ("marked_name", "marked_comment")]
     session = console_session()
-    version = await container().workflows.publish_workflow().execute(session.tenant.id, session.account.id, app_id)
+    version = (
+        await container().workflows.publish_workflow().execute(session.tenant.id, session.account.id, app_id, *marks)
+    )
     return {"result": "success", "created_at": epoch(version.created_at), "id": str(version.id)}
 
 
