@@ -1,7 +1,7 @@
 """workflow editor: when its variable inspector was cleared
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0020
 Create Date: 2026-12-02 05:00:00.000000
 
 One new table, nothing rewritten: `workflow_inspector_clears`, one row per app and cleared scope (all nodes,
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0019'
-down_revision = '0017'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 
