@@ -4,11 +4,15 @@ Every call runs the synchronous `MilvusClient` in a worker thread: milvus-lite 3
 create collections or indexes (its server does not implement AllocTimestamp).
 Schema: id (varchar primary key), vector (float, COSINE), text, document_id (varchar, for the document
 filter: Milvus Lite's filter grammar accepts `in [...]` on a field but not on a JSON path) and meta (JSON).
+Index: FLAT in a Lite file (exact, and the fastest there); HNSW on a server, with its build parameters
+(M, efConstruction) and its search breadth (ef, never below top_k) from `HnswParams`: a 2.3 server refuses
+an HNSW index without them.
 """
 
 import asyncio
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pymilvus import DataType, MilvusClient, MilvusException
@@ -47,11 +51,26 @@ def is_local(uri: str) -> bool:
     return uri.endswith(".db") and "://" not in uri
 
 
+@dataclass(frozen=True)
+class HnswParams:
+    """A server's HNSW index: graph degree and build breadth (fixed at creation), and search breadth."""
+
+    m: int = 16
+    ef_construction: int = 200
+    ef: int = 64
+
+    def __post_init__(self) -> None:
+        # Milvus's own bounds, checked here so a bad setting fails at startup rather than at the first dataset.
+        if not 2 <= self.m <= 2048 or self.ef_construction < 1 or self.ef < 1:
+            raise ValueError(f"HNSW out of range: M={self.m} efConstruction={self.ef_construction} ef={self.ef}")
+
+
 class MilvusVectorStore:
-    def __init__(self, uri: str, token: str = "", db_name: str = "") -> None:
+    def __init__(self, uri: str, token: str = "", db_name: str = "", hnsw: HnswParams | None = None) -> None:
         self._uri = uri
         self._token = token
         self._db_name = db_name
+        self._hnsw = hnsw or HnswParams()
         self._client: MilvusClient | None = None
         self._client_lock = threading.Lock()
         # Two documents of one dataset index at once: both would find no collection and both create it.
@@ -113,9 +132,11 @@ class MilvusVectorStore:
             schema.add_field("document_id", DataType.VARCHAR, max_length=MAX_ID_LENGTH)
             schema.add_field("meta", DataType.JSON)
             index = client.prepare_index_params()
-            # Exact search in a Lite file (fastest there); a graph index on a server.
-            kind = "FLAT" if is_local(self._uri) else "HNSW"
-            index.add_index(field_name="vector", index_type=kind, metric_type="COSINE")
+            if is_local(self._uri):
+                index.add_index(field_name="vector", index_type="FLAT", metric_type="COSINE")
+            else:
+                build = {"M": self._hnsw.m, "efConstruction": self._hnsw.ef_construction}
+                index.add_index(field_name="vector", index_type="HNSW", metric_type="COSINE", params=build)
             try:
                 client.create_collection(collection, schema=schema, index_params=index, consistency_level="Strong")
             except MilvusException:
@@ -154,9 +175,15 @@ class MilvusVectorStore:
             ]
             if rows:
                 client.upsert(collection, rows)
-                client.flush(collection)
+                self._flush(client, collection)
 
         await self._run(upsert)
+
+    def _flush(self, client: MilvusClient, collection: str) -> None:
+        # Lite writes to its file on flush. A server's Strong consistency already shows the write to the next
+        # search; flushing there would seal a small segment per batch, each to be indexed and compacted.
+        if is_local(self._uri):
+            client.flush(collection)
 
     async def _delete(self, collection: str, **target: Any) -> None:
         check_collection_name(collection)
@@ -164,7 +191,7 @@ class MilvusVectorStore:
         def delete(client: MilvusClient) -> None:
             if self._dimension(client, collection) is not None:
                 client.delete(collection, **target)
-                client.flush(collection)
+                self._flush(client, collection)
 
         await self._run(delete)
 
@@ -180,6 +207,12 @@ class MilvusVectorStore:
         self._dimensions.pop(collection, None)
         self._loaded.discard(collection)
         await self._run(lambda client: client.drop_collection(collection))
+
+    def _search_params(self, top_k: int) -> dict[str, Any]:
+        if is_local(self._uri):
+            return {"metric_type": "COSINE"}
+        # HNSW returns at most ef candidates: a server refuses ef < top_k.
+        return {"metric_type": "COSINE", "params": {"ef": max(self._hnsw.ef, top_k)}}
 
     async def search(
         self,
@@ -206,7 +239,7 @@ class MilvusVectorStore:
                 limit=top_k,
                 filter=filter_expression(where),
                 output_fields=["text", "meta"],
-                search_params={"metric_type": "COSINE"},
+                search_params=self._search_params(top_k),
             )
             return list(found[0]) if found else []
 

@@ -16,7 +16,7 @@ from adapters.persistence.knowledge_unit_of_work import SqlaKnowledgeUnitOfWork
 from adapters.queue.indexing_dispatcher import TaskiqIndexingQueue
 from adapters.storage.local_files import LocalFileStorage
 from adapters.vectorstores.memory import InMemoryVectorStore
-from adapters.vectorstores.milvus import MilvusVectorStore
+from adapters.vectorstores.milvus import HnswParams, MilvusVectorStore
 from adapters.vectorstores.pgvector import PgvectorVectorStore
 from application.knowledge.bind_tags import BindTags
 from application.knowledge.create_child_chunk import CreateChildChunk
@@ -100,8 +100,16 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         config.vector_store,
         pgvector=providers.Singleton(PgvectorVectorStore, engine),
         milvus=providers.Singleton(
-            MilvusVectorStore, providers.Callable(milvus_uri, config.storage_path, config.milvus.uri),
-            token=config.milvus.token, db_name=config.milvus.database,
+            MilvusVectorStore,
+            providers.Callable(milvus_uri, config.storage_path, config.milvus.uri),
+            token=config.milvus.token,
+            db_name=config.milvus.database,
+            hnsw=providers.Factory(
+                HnswParams,
+                m=config.milvus.hnsw_m,
+                ef_construction=config.milvus.hnsw_ef_construction,
+                ef=config.milvus.hnsw_ef,
+            ),
         ),
         memory=providers.Singleton(InMemoryVectorStore),
     )
@@ -137,7 +145,15 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     get_indexing_status = providers.Factory(GetIndexingStatus, uow_factory)
     question_writer = providers.Factory(LlmQuestionWriter, resolve_model)
     index_document = providers.Factory(
-        IndexDocument, uow_factory, files, extractor, catalog, embedding_cache, vector_store, count_tokens, clock,
+        IndexDocument,
+        uow_factory,
+        files,
+        extractor,
+        catalog,
+        embedding_cache,
+        vector_store,
+        count_tokens,
+        clock,
         qa=question_writer,
     )
     recover_documents = providers.Factory(RecoverDocuments, uow_factory, indexing_queue, clock)
@@ -157,9 +173,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
 
     rerank_models = providers.Singleton(HttpRerankModelFactory)
     rerank_step = providers.Factory(RerankStep, providers_of, rerank_models)
-    retrieve = providers.Factory(
-        Retrieve, uow_factory, catalog, vector_store, keyword_index, metrics_sink, rerank_step
-    )
+    retrieve = providers.Factory(Retrieve, uow_factory, catalog, vector_store, keyword_index, metrics_sink, rerank_step)
     list_embedding_models = providers.Factory(ListEmbeddingModels, catalog)
     reindex_datasets = providers.Factory(ReindexDatasets, uow_factory, catalog, embedding_cache, vector_store)
 
