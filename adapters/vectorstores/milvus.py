@@ -7,6 +7,11 @@ filter: Milvus Lite's filter grammar accepts `in [...]` on a field but not on a 
 Index: FLAT in a Lite file (exact, and the fastest there); HNSW on a server, with its build parameters
 (M, efConstruction) and its search breadth (ef, never below top_k) from `HnswParams`: a 2.3 server refuses
 an HNSW index without them.
+Consistency: collections are Strong, so a delete by document (which the server resolves with a query of its
+own) sees every row written before it. Searches on a server ask for Session, as Dify's do: Strong makes each
+one wait for the next time tick (about 200 ms on a 2.3 server, bench/retrieval.py), while Session still shows
+this process its own writes at once, and another process's within a tick. A 2.3 server's delete answers
+with no timestamp Session could wait for, so the first search of a collection after a delete is Strong.
 """
 
 import asyncio
@@ -71,12 +76,14 @@ class MilvusVectorStore:
         self._token = token
         self._db_name = db_name
         self._hnsw = hnsw or HnswParams()
+        self._search_consistency = "Strong" if is_local(uri) else "Session"
         self._client: MilvusClient | None = None
         self._client_lock = threading.Lock()
         # Two documents of one dataset index at once: both would find no collection and both create it.
         self._ddl_lock = threading.Lock()
         self._dimensions: dict[str, int] = {}
         self._loaded: set[str] = set()
+        self._deleted: set[str] = set()  # collections with a delete no search has waited for yet
 
     def _connect(self) -> MilvusClient:
         with self._client_lock:  # opening a Lite file starts its server: once
@@ -180,8 +187,8 @@ class MilvusVectorStore:
         await self._run(upsert)
 
     def _flush(self, client: MilvusClient, collection: str) -> None:
-        # Lite writes to its file on flush. A server's Strong consistency already shows the write to the next
-        # search; flushing there would seal a small segment per batch, each to be indexed and compacted.
+        # Lite writes to its file on flush. A server shows the write to the next search without it; flushing
+        # there would seal a small segment per batch, each to be indexed and compacted.
         if is_local(self._uri):
             client.flush(collection)
 
@@ -191,6 +198,7 @@ class MilvusVectorStore:
         def delete(client: MilvusClient) -> None:
             if self._dimension(client, collection) is not None:
                 client.delete(collection, **target)
+                self._deleted.add(collection)
                 self._flush(client, collection)
 
         await self._run(delete)
@@ -207,6 +215,12 @@ class MilvusVectorStore:
         self._dimensions.pop(collection, None)
         self._loaded.discard(collection)
         await self._run(lambda client: client.drop_collection(collection))
+
+    def _consistency_of_search(self, collection: str) -> str:
+        if collection in self._deleted:
+            self._deleted.discard(collection)
+            return "Strong"
+        return self._search_consistency
 
     def _search_params(self, top_k: int) -> dict[str, Any]:
         if is_local(self._uri):
@@ -240,6 +254,7 @@ class MilvusVectorStore:
                 filter=filter_expression(where),
                 output_fields=["text", "meta"],
                 search_params=self._search_params(top_k),
+                consistency_level=self._consistency_of_search(collection),
             )
             return list(found[0]) if found else []
 
