@@ -1,12 +1,13 @@
-"""One reader a format: bytes in, text out. Each raises on a corrupt file; the extractor translates."""
+"""One reader a format: bytes in, text out. Each raises on a corrupt file; the extractor translates.
+
+pypdf and python-docx are imported by their readers, on first use: a process that reads no such file (most
+CLI commands, a worker of other queues) does not pay their import at start."""
 
 import csv
 import io
 import json
 
-import docx
 from bs4 import BeautifulSoup
-from pypdf import PdfReader
 
 
 def decode(data: bytes) -> str:
@@ -27,11 +28,15 @@ def read_html(data: bytes) -> str:
 
 
 def read_pdf(data: bytes) -> str:
+    from pypdf import PdfReader
+
     reader = PdfReader(io.BytesIO(data))
     return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages).strip()
 
 
 def read_docx(data: bytes) -> str:
+    import docx
+
     document = docx.Document(io.BytesIO(data))
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:

@@ -1,23 +1,24 @@
 """The `md_exporter` builtin: Markdown to Word (python-docx), PDF (fpdf2), Excel (openpyxl) and PowerPoint
-(python-pptx) files, answered as blobs the caller stores as tool files."""
+(python-pptx) files, answered as blobs the caller stores as tool files.
+
+Each library is imported when its format is first asked for: together they cost about a second of CPU (fpdf2
+loads fontTools), which every process building the container would otherwise pay at start."""
+
+from __future__ import annotations
 
 import asyncio
 import io
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
-
-from docx import Document
-from fpdf import FPDF
-from fpdf.fonts import TextStyle
-from openpyxl import Workbook
-from pptx import Presentation
-from pptx.util import Pt
+from typing import TYPE_CHECKING, Any
 
 from adapters.tools.builtin.base import BuiltinProvider, BuiltinTool, param
 from adapters.tools.builtin.markdown_blocks import Block, blocks, html
 from domain.tools.entities import Tool, ToolInvocation, ToolMessage, ToolProviderInfo
 from domain.tools.errors import ToolInvokeError
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -40,6 +41,8 @@ def _unicode_fonts(pdf: FPDF) -> bool:
 
 
 def to_docx(markdown_text: str) -> bytes:
+    from docx import Document
+
     document = Document()
     for block in blocks(markdown_text):
         if block.kind == "heading":
@@ -66,6 +69,9 @@ def to_docx(markdown_text: str) -> bytes:
 
 
 def to_pdf(markdown_text: str) -> bytes:
+    from fpdf import FPDF
+    from fpdf.fonts import TextStyle
+
     pdf = FPDF()
     pdf.add_page()
     text = html(markdown_text)
@@ -81,6 +87,8 @@ def to_pdf(markdown_text: str) -> bytes:
 
 def to_xlsx(markdown_text: str) -> bytes:
     """Each Markdown table a sheet; a document without tables one sheet of its blocks, a row each."""
+    from openpyxl import Workbook
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     found = blocks(markdown_text)
@@ -107,6 +115,9 @@ def _cell(value: str) -> Any:
 
 def to_pptx(markdown_text: str) -> bytes:
     """A slide per level-1 or level-2 heading (its title), the blocks under it as the slide's text."""
+    from pptx import Presentation
+    from pptx.util import Pt
+
     presentation = Presentation()
     slides: list[tuple[str, list[Block]]] = []
     for block in blocks(markdown_text):
