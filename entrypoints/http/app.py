@@ -179,7 +179,11 @@ def create_app(container: Container) -> Quart:
         if (timeouts := app.extensions.pop("weir.form_timeouts", None)) is not None:
             timeouts.cancel()
         if isinstance(broker, InMemoryBroker):
-            await broker.wait_all()  # in-process tasks are not abandoned at shutdown
+            # In-process tasks are not abandoned at shutdown, nor the tasks they start: wait_all awaits only the
+            # tasks running when it is called, and a run or chat task sends its trace job as it ends. A trace job
+            # left running after shutdown holds its claim's transaction open into whatever the loop does next.
+            while broker._running_tasks:
+                await broker.wait_all()
         await broker.shutdown()
         await shutdown_container(container)
 
