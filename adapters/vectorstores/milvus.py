@@ -4,24 +4,19 @@ Every call runs the synchronous `MilvusClient` in a worker thread: milvus-lite 3
 create collections or indexes (its server does not implement AllocTimestamp).
 Schema: id (varchar primary key), vector (float, COSINE), text, document_id (varchar, for the document
 filter: Milvus Lite's filter grammar accepts `in [...]` on a field but not on a JSON path) and meta (JSON).
-pymilvus (with pandas and grpc) is imported on first use: importing it costs about a second of CPU, which every
-process building the container (API, worker, each CLI command) would otherwise pay without using Milvus.
 """
-
-from __future__ import annotations
 
 import asyncio
 import threading
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
+
+from pymilvus import DataType, MilvusClient, MilvusException
 
 from adapters.vectorstores._checks import check_filter, check_metadata, check_vector, latest_per_id, similarity_score
 from domain.knowledge.collections import check_collection_name
 from domain.knowledge.errors import VectorCollectionNotFound, VectorDimensionMismatch, VectorStoreUnavailable
 from domain.knowledge.ports import MetaValue, VectorFilter, VectorHit, VectorRecord
-
-if TYPE_CHECKING:
-    from pymilvus import MilvusClient
 
 T = TypeVar("T")
 
@@ -70,8 +65,6 @@ class MilvusVectorStore:
                 options: dict[str, Any] = {"token": self._token} if self._token else {}
                 if self._db_name:
                     options["db_name"] = self._db_name
-                from pymilvus import MilvusClient
-
                 self._client = MilvusClient(self._uri, **options)
             return self._client
 
@@ -84,8 +77,6 @@ class MilvusVectorStore:
 
     async def _run(self, work: Callable[[MilvusClient], T]) -> T:
         def call() -> T:
-            from pymilvus import MilvusException  # in the worker thread: the first import takes a while
-
             try:
                 return work(self._connect())
             except (MilvusException, ConnectionError, OSError) as error:
@@ -112,8 +103,6 @@ class MilvusVectorStore:
                 return create_once(client)
 
         def create_once(client: MilvusClient) -> int:
-            from pymilvus import DataType, MilvusException
-
             existing = self._dimension(client, collection)
             if existing is not None:
                 return existing

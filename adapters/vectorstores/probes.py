@@ -10,6 +10,8 @@ timeout. pymilvus is synchronous: every call runs in a worker thread, off the ev
 
 import asyncio
 
+from pymilvus import MilvusClient
+
 from adapters.vectorstores.milvus import is_local
 from domain.shared.health import ProbeResult
 
@@ -35,8 +37,6 @@ class MilvusProbe:
         options = {"token": self._token} if self._token else {}
         if self._db_name:
             options["db_name"] = self._db_name
-        from pymilvus import MilvusClient  # on first use: see adapters/vectorstores/milvus.py
-
         client = MilvusClient(self._uri, timeout=self._timeout, dedicated=True, **options)
         try:
             return str(client.get_server_version(timeout=self._timeout))
