@@ -6,6 +6,7 @@ API processes after the database is up, all accepting on one listening socket; t
 embedded database and stops it once every API process has stopped.
 """
 
+import gc
 import os
 import signal
 import socket
@@ -51,6 +52,10 @@ def main() -> None:
     finally:
         close_database(settings, database)
         log.info("stopped", embedded_database_stopped=database.embedded)
+        # The interpreter's last garbage collection would walk every object the process ever made (its
+        # containers, schemas, routes) only to free memory the exit returns anyway: over 10 s after SIGTERM on
+        # a loaded machine. Frozen objects are left out of that collection.
+        gc.freeze()
 
 
 def _serve(settings: Settings, database: Database, sock: socket.socket | None = None) -> None:

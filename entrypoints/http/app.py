@@ -1,6 +1,7 @@
 """The Quart application: Service API under /v1, console API under /console/api, /health."""
 
 import asyncio
+import importlib
 import logging
 from datetime import timedelta
 
@@ -171,6 +172,10 @@ def create_app(container: Container) -> Quart:
         # The in-process broker runs tasks in this process, with this container.
         broker.state.container = container
         await broker.startup()
+        if container.config.vector_store() == "milvus":
+            # pymilvus loads lazily (seconds, 100+ MB) so processes without Milvus never pay for it; with Milvus
+            # it is loaded now, off the loop, so the first health check or search does not pay it in its budget.
+            await asyncio.to_thread(importlib.import_module, "adapters.vectorstores.milvus")
         await recover_lost_documents(container.knowledge, isinstance(broker, InMemoryBroker))
         # This process's lease, then what dead processes left generating or running is marked failed.
         await container.maintenance.process_lease().start()
@@ -185,7 +190,11 @@ def create_app(container: Container) -> Quart:
         if (timeouts := app.extensions.pop("weir.form_timeouts", None)) is not None:
             timeouts.cancel()
         if isinstance(broker, InMemoryBroker):
-            await broker.wait_all()  # in-process tasks are not abandoned at shutdown
+            # In-process tasks are not abandoned at shutdown, nor the tasks they start: wait_all awaits only the
+            # tasks running when it is called, and a run or chat task sends its trace job as it ends. A trace job
+            # left running after shutdown holds its claim's transaction open into whatever the loop does next.
+            while broker._running_tasks:
+                await broker.wait_all()
         await broker.shutdown()
         await shutdown_container(container)
 

@@ -177,7 +177,7 @@ async def _equals(awaitable, expected) -> bool:
 
 def cli(redis_url: str, *args: str) -> dict:
     done = subprocess.run([sys.executable, "-m", "entrypoints.cli", *args], cwd=ROOT, capture_output=True,
-                          text=True, env=weir_env(REDIS_URL=redis_url), timeout=60)
+                          text=True, env=weir_env(REDIS_URL=redis_url), timeout=180)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
