@@ -21,6 +21,7 @@ import importlib.util
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import tempfile
@@ -304,6 +305,8 @@ def main() -> None:
 
         print(f"warming up ({args.warmup} runs) …", flush=True)
         asyncio.run(blocking_runs(base, keys["empty"], args.warmup, 10))
+        if args.profile:
+            weir.send_signal(signal.SIGUSR1)  # profile_serve.py: profile the measured runs only
         levels = []
         for concurrency in (int(c) for c in args.concurrency.split(",")):
             print(f"(a) empty workflow: {args.requests} runs, {concurrency} concurrent …", flush=True)
