@@ -22,6 +22,7 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -336,6 +337,8 @@ def main() -> None:
         sampler = threading.Thread(target=sample_gauges, args=(db_url, weir.pid, done, gauges), daemon=True)
         sampler.start()
         who = parties(weir.pid, fake.pid, storage / "pgdata")
+        if args.profile:
+            weir.send_signal(signal.SIGUSR1)  # profile_serve.py: profile only this round
         before = cpu_seconds(who)
         via_run = asyncio.run(run_streams(via, args.requests, args.concurrency))
         gauges.cpu = {party: spent - before[party] for party, spent in cpu_seconds(who).items()}

@@ -273,6 +273,7 @@ class Container(containers.DeclarativeContainer):
         ids=ids,
         metrics_sink=telemetry.metrics_sink,
         trace_dispatcher=telemetry.trace_dispatcher,
+        record_message_trace=telemetry.record_message_trace,
         stop_signals=stop_signals,
         concurrency_limiter=concurrency_limiter,
         resolve_end_user=resolve_end_user,

@@ -7,16 +7,20 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.schema import app_model_configs, apps, provider_credentials, tenant_default_models
+from adapters.persistence.schema.annotations import app_annotation_settings
 from domain.apps.agent_mode import parse_agent_mode
 from domain.apps.model_config import AppModelConfig, ModelSettings
 from domain.models.ports import SecretCipher
 from domain.models.pricing import ModelPrice
 from domain.models.providers import DefaultModel, ModelEntry, ProviderCredentials
 
-# The chat path's reads, built once (each call only binds its values).
+# The chat path's reads, built once (each call only binds its values). Whether the app's annotation reply is on
+# (its setting row exists) comes with the config, as Dify's app_model_config.annotation_reply does: a message
+# needs no second query to learn that it is off.
 _CURRENT_CONFIG = (
-    select(app_model_configs)
+    select(app_model_configs, app_annotation_settings.c.id.label("annotation_setting_id"))
     .join(apps, apps.c.app_model_config_id == app_model_configs.c.id)
+    .outerjoin(app_annotation_settings, app_annotation_settings.c.app_id == apps.c.id)
     .where(apps.c.id == bindparam("_app_id"))
 )
 _PROVIDER = select(provider_credentials).where(
@@ -49,6 +53,7 @@ class SqlaAppModelConfigRepository:
             file_upload=json.loads(row.file_upload or "{}"),
             memory_window=int(row.memory_window) if row.memory_window else None,
             agent_mode=parse_agent_mode(json.loads(row.agent_mode)) if row.agent_mode else None,
+            annotation_reply=row.annotation_setting_id is not None,
         )
 
     async def add(self, config: AppModelConfig) -> None:

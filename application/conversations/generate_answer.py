@@ -4,9 +4,15 @@ import time
 from collections.abc import Awaitable, Callable
 from contextlib import aclosing, suppress
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from application.conversations.answer_progress import AnswerProgress
 from application.conversations.generations import MessageRun
+from application.telemetry.record_message_trace import (
+    RecordMessageTrace,
+    finished_message_record,
+    message_trace_key,
+)
 from domain.conversations.entities import Conversation, Message, name_from_query
 from domain.conversations.events import AnswerDelta, MessageEnded, MessageFailed
 from domain.conversations.ports import StopSignals
@@ -39,6 +45,8 @@ class AnswerGeneration:
     # Who writes the answer instead of one model stream (an agent-chat app's agent loop): given the delta
     # sink, it returns the usage of all its model calls.
     produce: Callable[[Callable[[str], None]], Awaitable[Usage]] | None = None
+    tenant_id: UUID | None = None  # known: the trace is claimed with the saved message and recorded here
+    traced: bool = False
 
 
 class GenerateAnswer:
@@ -52,12 +60,22 @@ class GenerateAnswer:
     generation cancelled (the server shutting down) saves it as `error` with the reason, never as
     `generating`; the message's updated_at is the moment the answer completed; every finished message is
     handed to the telemetry pipeline; the concurrency slot is released whatever happens.
+    Telemetry: with a recorder and the workspace known, the trace key is claimed in the transaction that saves the
+    finished message and the trace is recorded in this process from the message at hand (no job, no read back);
+    otherwise, or when that transaction failed, a trace job is sent as for every other producer.
     """
 
     def __init__(
-        self, uow: UnitOfWorkFactory, stops: StopSignals, counter: TokenCounter, traces: TraceDispatcher, clock: Clock
+        self,
+        uow: UnitOfWorkFactory,
+        stops: StopSignals,
+        counter: TokenCounter,
+        traces: TraceDispatcher,
+        clock: Clock,
+        recorder: RecordMessageTrace | None = None,
     ) -> None:
         self._uow = uow
+        self._recorder = recorder
         self._stops = stops
         self._counter = counter
         self._traces = traces
@@ -85,8 +103,11 @@ class GenerateAnswer:
             await generation.release()
             await self._stops.forget(generation.run.started.task_id)
             message = generation.message
-            times = EventTimes(message.created_at, self._clock.now(), message.status.value)
-            await self._traces.message_finished(message.id, times)
+            if generation.traced:
+                self._record(generation)
+            else:
+                times = EventTimes(message.created_at, self._clock.now(), message.status.value)
+                await self._traces.message_finished(message.id, times)
 
     async def _stream(
         self, generation: AnswerGeneration, progress: AnswerProgress, first_token: list[float], started: float
@@ -170,8 +191,21 @@ class GenerateAnswer:
         async with self._uow() as uow:
             await uow.messages.update(message)
             await uow.conversations.update(conversation)
+            claimed = await self._claim(uow, generation)
             await uow.commit()
+        generation.traced = claimed
         generation.run.publish(MessageEnded(message=message, usage=priced, stopped=stopped))
+
+    async def _claim(self, uow, generation: AnswerGeneration) -> bool:
+        if self._recorder is None or generation.tenant_id is None:
+            return False
+        return await uow.telemetry.claim(message_trace_key(generation.message.id))
+
+    def _record(self, generation: AnswerGeneration) -> None:
+        try:
+            self._recorder.record_claimed(finished_message_record(generation.message, generation.tenant_id))
+        except Exception:  # telemetry never fails an answer; the message is saved either way
+            log.warning("could not record the trace of message %s", generation.message.id, exc_info=True)
 
     async def _fail(self, generation: AnswerGeneration, answer: str, error: DomainError, started: float) -> None:
         latency = time.perf_counter() - started
@@ -180,7 +214,9 @@ class GenerateAnswer:
         try:
             async with self._uow() as uow:
                 await uow.messages.update(message)
+                claimed = await self._claim(uow, generation)
                 await uow.commit()
+            generation.traced = claimed
         except Exception:
             log.exception("could not save the failure of message %s", message.id)
         generation.run.publish(MessageFailed(message=message, error=error))

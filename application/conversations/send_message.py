@@ -111,7 +111,9 @@ class SendMessage:
         inputs = validate_inputs(config.user_input_form if config else [], request.inputs)
         if conversation is not None:
             inputs = conversation.inputs or inputs  # a conversation keeps the inputs it started with (Dify)
-        if self._annotations is not None and (reply := await self._annotations.execute(AnnotationQuery(
+        stored_config = config if request.draft_config is None else None
+        may_annotate = stored_config is None or stored_config.annotation_reply is not False
+        if self._annotations is not None and may_annotate and (reply := await self._annotations.execute(AnnotationQuery(
             app, request.end_user, request.query, inputs, conversation, request.streaming, settings.provider,
             settings.name, auto_name=request.auto_generate_name and chat,
         ))):
@@ -183,6 +185,7 @@ class SendMessage:
             release=lambda: self._limiter.release(app.id, task_id),
             auto_name=request.auto_generate_name and chat and not conversation.name,
             retriever_resources=context.resources if context else [],
+            tenant_id=app.tenant_id,
         )
         if plan is not None and self._agent is not None:
             generation.produce = self._agent.producer(plan, generation)

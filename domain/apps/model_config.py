@@ -37,6 +37,9 @@ class AppModelConfig:
     file_upload: dict[str, Any] = field(default_factory=dict)
     memory_window: int | None = None
     agent_mode: AgentMode | None = None
+    # Whether the app's annotation reply is on, when the store said so with the config (None: not known here,
+    # ask the annotations context). Not part of the config's body: Dify keeps it in its own setting.
+    annotation_reply: bool | None = None
 
     @property
     def runs_agent(self) -> bool:

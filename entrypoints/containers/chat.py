@@ -32,6 +32,7 @@ class ChatContainer(containers.DeclarativeContainer):
     ids = providers.Dependency()
     metrics_sink = providers.Dependency()
     trace_dispatcher = providers.Dependency()
+    record_message_trace = providers.Dependency()  # the telemetry context's: a generation records its own trace
     stop_signals = providers.Dependency()
     concurrency_limiter = providers.Dependency()
     resolve_end_user = providers.Dependency()
@@ -51,7 +52,8 @@ class ChatContainer(containers.DeclarativeContainer):
     describe_parameters = providers.Factory(DescribeParameters, uow_factory)
 
     generate_answer = providers.Factory(
-        GenerateAnswer, uow_factory, stop_signals, token_counter, trace_dispatcher, clock
+        GenerateAnswer, uow_factory, stop_signals, token_counter, trace_dispatcher, clock,
+        recorder=record_message_trace,
     )
     # Chat apps with datasets answer from them (Dify's dataset_configs).
     gather_knowledge = providers.Factory(GatherKnowledgeContext, retrieve, get_dataset)

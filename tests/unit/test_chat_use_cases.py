@@ -20,6 +20,8 @@ from application.conversations.generations import Generations, MessageRun
 from application.conversations.send_message import SendMessage, SendMessageRequest
 from application.conversations.stop_generation import StopGeneration
 from application.models.resolve_model import ResolveModel
+from application.telemetry.outcome import TraceOutcome
+from application.telemetry.record_message_trace import RecordMessageTrace, finished_message_record
 from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.model_config import AppModelConfig, ModelSettings
 from domain.conversations.entities import NAME_LENGTH, Conversation, Message, MessageStatus, name_from_query
@@ -31,6 +33,7 @@ from domain.models.errors import CompletionRequestError, ProviderQuotaExceeded, 
 from domain.models.pricing import ModelPrice
 from domain.models.providers import ModelEntry, ProviderCredentials
 from domain.shared.errors import InvalidParam, StoreUnavailable
+from domain.telemetry.records import EventTimes
 from entrypoints.http import app as _http_app  # noqa: F401  (errors alone is an import cycle)
 from entrypoints.http.errors import dify_code
 from tests.fakes import (
@@ -40,6 +43,8 @@ from tests.fakes import (
     FakeUnitOfWorkBlock,
     FakeWorkLease,
     FixedClock,
+    RecordingExporter,
+    RecordingSink,
     RecordingTraceDispatcher,
     Script,
     ScriptedChatModel,
@@ -62,7 +67,7 @@ WAIT = 5  # seconds any one generation may take here before the test fails
 class Chat:
     """A chat app on the scripted model, SendMessage and GenerateAnswer wired to fakes of every port."""
 
-    def __init__(self, default_active_requests: int = 10) -> None:
+    def __init__(self, default_active_requests: int = 10, record_in_process: bool = False) -> None:
         self.uow = FakeUnitOfWork()
         self.clock = FixedClock()
         self.ids = SequentialIds()
@@ -73,7 +78,9 @@ class Chat:
         self.traces = RecordingTraceDispatcher()
         self.generations = Generations()
         self.lease = FakeWorkLease()
-        generate = GenerateAnswer(self.uow, self.stops, self.counter, self.traces, self.clock)
+        self.sink, self.exporter = RecordingSink(), RecordingExporter()
+        recorder = RecordMessageTrace(self.uow, self.sink, self.exporter) if record_in_process else None
+        generate = GenerateAnswer(self.uow, self.stops, self.counter, self.traces, self.clock, recorder)
         self.send_message = SendMessage(
             self.uow, ResolveModel(self.uow, self.model, fallback=None), self.counter, self.stops, self.limiter,
             generate, self.generations, self.clock, self.ids, default_active_requests, self.lease,
@@ -128,9 +135,14 @@ class Chat:
         async with asyncio.timeout(WAIT):
             events = [event async for event in run.events()]
         message_id = run.started.message.id
-        await eventually(lambda: message_id in {m for m, _ in self.traces.messages}, timeout=WAIT,
+        await eventually(lambda: message_id in self.handed_to_telemetry(), timeout=WAIT,
                          what="the generation to finish and hand its message to telemetry")
         return events
+
+    def handed_to_telemetry(self) -> set[UUID]:
+        """Messages sent to the trace job, or recorded by the generation itself."""
+        recorded = {UUID(s.attributes["dify.message.id"]) for s in self.exporter.spans if s.name == "dify.message.run"}
+        return {m for m, _ in self.traces.messages} | recorded
 
     async def ask(self, query: str, **fields) -> tuple[MessageRun, list[GenerationEvent]]:
         run = await self.send(query, **fields)
@@ -511,6 +523,31 @@ async def test_every_finished_message_is_handed_to_telemetry_exactly_once(chat):
         (failed.started.message.id, "error", chat.message(failed).created_at),
         (stopped.started.message.id, "normal", chat.message(stopped).created_at),
     ]
+
+
+async def test_with_a_recorder_each_finished_message_is_traced_once_in_process_and_a_later_job_finds_it_done():
+    chat = Chat(record_in_process=True)
+    await chat.install()
+    completed, _ = await chat.ask("complete")
+    chat.model.scripts.append(Script(deltas=(), error=CompletionRequestError("down")))
+    failed, _ = await chat.ask("fail")
+
+    assert chat.traces.messages == []  # no trace job: the claim went with the saved message
+    runs = [s for s in chat.exporter.spans if s.name == "dify.message.run"]
+    assert [(s.attributes["dify.message.id"], s.attributes["dify.message.status"]) for s in runs] == [
+        (str(completed.started.message.id), "normal"), (str(failed.started.message.id), "error"),
+    ]
+    stored = chat.message(completed)
+    # The fixed clock stands still, so the duration is the stored latency (the rule when updated_at == created_at).
+    assert runs[0].end - runs[0].start == timedelta(seconds=stored.provider_response_latency)
+    assert chat.uow.committed.trace_keys == {f"message:{completed.started.message.id}",
+                                             f"message:{failed.started.message.id}"}
+    # A job for the same message (the reaper's, a retry) records nothing twice. (The fake's telemetry view of
+    # messages is its own table: the row the SQL repository would read.)
+    chat.uow.committed.message_records[stored.id] = finished_message_record(stored, TENANT)
+    job = RecordMessageTrace(chat.uow, chat.sink, chat.exporter, delays=())
+    assert await job.execute(completed.started.message.id, EventTimes()) == TraceOutcome.ALREADY_RECORDED
+    assert len([s for s in chat.exporter.spans if s.name == "dify.message.run"]) == 2
 
 
 # Crash truthfulness: a message never looks answered before it is, and a client gone early changes nothing
