@@ -232,6 +232,7 @@ class Container(containers.DeclarativeContainer):
         ConsoleContainer, uow_factory=uow_factory, clock=clock, ids=ids, tags_uow_factory=knowledge.uow_factory,
         file_storage=file_storage,
         create_dataset=knowledge.create_dataset, create_document=knowledge.create_document,
+        extractor=knowledge.extractor, count_tokens=knowledge.count_tokens, question_writer=knowledge.question_writer,
     )
     maintenance = providers.Container(
         MaintenanceContainer,
@@ -298,6 +299,8 @@ class Container(containers.DeclarativeContainer):
         broker=broker,
         stop_signals=stop_signals,
         trace_dispatcher=telemetry.trace_dispatcher,
+        record_workflow_trace=telemetry.record_workflow_trace,
+        caller_cache=caller_cache,
         run_event_log=run_event_log,
         generations=generations,
         file_storage=file_storage,

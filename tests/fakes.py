@@ -270,6 +270,9 @@ class FakeTelemetryRepository(_Repo):
         self.s.trace_keys.add(trace_key)
         return True
 
+    async def claim_all(self, trace_keys) -> set[str]:
+        return {key for key in trace_keys if await self.claim(key)}
+
 
 T = TypeVar("T")
 

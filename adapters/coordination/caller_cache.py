@@ -31,6 +31,7 @@ class InProcessCallerCache:
         self._now = now
         self._callers: dict[str, tuple[float, KeyOwners]] = {}
         self._end_users: dict[tuple[UUID, str], tuple[float, EndUser]] = {}
+        self._workflows: dict[UUID, tuple[float, object]] = {}
 
     def caller(self, secret: str) -> KeyOwners | None:
         return self._fresh(self._callers, secret)
@@ -43,6 +44,12 @@ class InProcessCallerCache:
 
     def keep_end_user(self, end_user: EndUser) -> None:
         self._keep(self._end_users, (end_user.app_id, end_user.session_id), end_user)
+
+    def published_workflow(self, app_id: UUID) -> object | None:
+        return self._fresh(self._workflows, app_id)
+
+    def keep_published_workflow(self, app_id: UUID, workflow: object) -> None:
+        self._keep(self._workflows, app_id, workflow)
 
     async def forget_key(self, key_id: UUID) -> None:
         self.drop_key(key_id)
@@ -59,10 +66,12 @@ class InProcessCallerCache:
             self._callers.pop(secret, None)
         for key in [k for k in self._end_users if k[0] == app_id]:
             self._end_users.pop(key, None)
+        self._workflows.pop(app_id, None)
 
     def clear(self) -> None:
         self._callers.clear()
         self._end_users.clear()
+        self._workflows.clear()
 
     def _fresh(self, entries: dict, key: object):
         entry = entries.get(key)
@@ -101,6 +110,13 @@ class RedisCallerCache:
     def keep_end_user(self, end_user: EndUser) -> None:
         if self.listening():
             self._local.keep_end_user(end_user)
+
+    def published_workflow(self, app_id: UUID) -> object | None:
+        return self._local.published_workflow(app_id) if self.listening() else None
+
+    def keep_published_workflow(self, app_id: UUID, workflow: object) -> None:
+        if self.listening():
+            self._local.keep_published_workflow(app_id, workflow)
 
     async def forget_key(self, key_id: UUID) -> None:
         self._local.drop_key(key_id)

@@ -82,13 +82,18 @@ class SqlaSegmentRepository:
         return {r[0]: (int(r[1]), int(r[2])) for r in (await self._session.execute(stmt)).all()}
 
     async def list(
-        self, document_id: UUID, *, page: int, limit: int, keyword: str | None, statuses: Sequence[str]
+        self, document_id: UUID, *, page: int, limit: int, keyword: str | None, statuses: Sequence[str],
+        enabled: bool | None = None, min_hits: int | None = None,
     ) -> Page[Segment]:
         where = [s.document_id == document_id]
         if keyword:
             where.append(s.content.ilike(like_pattern(keyword), escape="\\"))
         if statuses:
             where.append(s.status.in_(list(statuses)))
+        if enabled is not None:
+            where.append(s.enabled.is_(enabled))
+        if min_hits is not None:
+            where.append(s.hit_count >= min_hits)
         count = select(func.count()).select_from(document_segments).where(*where)
         total = (await self._session.execute(count)).scalar_one()
         stmt = select(document_segments).where(*where).order_by(s.position).offset((page - 1) * limit).limit(limit)

@@ -3,6 +3,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from adapters.persistence.knowledge_datasets import SqlaDatasetRepository
 from adapters.persistence.knowledge_documents import SqlaDocumentRepository
 from adapters.persistence.knowledge_metadata import SqlaMetadataRepository
+from adapters.persistence.knowledge_queries import SqlaQueryRepository
 from adapters.persistence.knowledge_segments import SqlaSegmentRepository
 from adapters.persistence.knowledge_tags import SqlaTagRepository
 from adapters.persistence.session_scope import SessionUnitOfWork
@@ -17,3 +18,4 @@ class SqlaKnowledgeUnitOfWork(SessionUnitOfWork):
         self.segments = SqlaSegmentRepository(session)
         self.tags = SqlaTagRepository(session)
         self.metadata = SqlaMetadataRepository(session)
+        self.queries = SqlaQueryRepository(session)

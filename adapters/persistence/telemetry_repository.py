@@ -92,3 +92,10 @@ class SqlaTelemetryRepository:
         stmt = insert(trace_records).values(trace_key=trace_key).on_conflict_do_nothing()
         stmt = stmt.returning(trace_records.c.trace_key)
         return (await self._session.execute(stmt)).first() is not None
+
+    async def claim_all(self, trace_keys) -> set[str]:
+        if not trace_keys:
+            return set()
+        stmt = insert(trace_records).values([{"trace_key": key} for key in trace_keys]).on_conflict_do_nothing()
+        rows = (await self._session.execute(stmt.returning(trace_records.c.trace_key))).all()
+        return {row.trace_key for row in rows}

@@ -36,6 +36,7 @@ class CreateDocumentRequest:
     retrieval_model: Any = None
     embedding_model: str | None = None
     embedding_model_provider: str | None = None
+    batch: str | None = None  # joins an earlier document's batch (one console upload of several files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +56,14 @@ class CreateDocument:
     """
 
     def __init__(
-        self, uow: KnowledgeUnitOfWorkFactory, files: FileStore, extractor: TextExtractor, queue: IndexingQueue,
-        catalog: EmbedderCatalog, clock: Clock, ids: IdGenerator,
+        self,
+        uow: KnowledgeUnitOfWorkFactory,
+        files: FileStore,
+        extractor: TextExtractor,
+        queue: IndexingQueue,
+        catalog: EmbedderCatalog,
+        clock: Clock,
+        ids: IdGenerator,
     ) -> None:
         self._uow, self._files, self._extractor, self._queue = uow, files, extractor, queue
         self._catalog, self._clock, self._ids = catalog, clock, ids
@@ -85,10 +92,18 @@ class CreateDocument:
             stored = await store_upload(self._files, self._ids, request.actor, upload, now)
             rule_id = self._ids.new_id()
             document = Document(
-                id=self._ids.new_id(), tenant_id=dataset.tenant_id, dataset_id=dataset.id,
-                position=await uow.documents.next_position(dataset.id), name=name, batch=new_batch(now, self._ids),
-                created_at=now, updated_at=now, created_by=request.actor.account_id,
-                data_source_info=source_info(stored), dataset_process_rule_id=rule_id, doc_form=doc_form,
+                id=self._ids.new_id(),
+                tenant_id=dataset.tenant_id,
+                dataset_id=dataset.id,
+                position=await uow.documents.next_position(dataset.id),
+                name=name,
+                batch=request.batch or new_batch(now, self._ids),
+                created_at=now,
+                updated_at=now,
+                created_by=request.actor.account_id,
+                data_source_info=source_info(stored),
+                dataset_process_rule_id=rule_id,
+                doc_form=doc_form,
                 doc_language=str(request.doc_language or "English"),
             )
             await uow.documents.add_upload(stored)

@@ -3,7 +3,7 @@ from uuid import UUID
 
 from application.knowledge.embedding import embed_cached, vector_records
 from application.knowledge.segment_vectors import vector_items
-from domain.knowledge.chunking import Chunk, clean_for, split_into_chunks, split_into_parents
+from domain.knowledge.chunking import Chunk, clean_for, split_for_form
 from domain.knowledge.collections import collection_for_dataset
 from domain.knowledge.dataset import Dataset
 from domain.knowledge.document import DocForm, Document, IndexingStatus
@@ -108,12 +108,13 @@ class IndexDocument:
         text = clean_for(rule, text)
         await self._stage(document_id, IndexingStatus.SPLITTING)
         now = self._clock.now()
+        chunks = split_for_form(text, rule, document.doc_form, self._count)
         if document.doc_form is DocForm.HIERARCHICAL:
-            segments = parent_segments_of(document, split_into_parents(text, rule, self._count), now)
+            segments = parent_segments_of(document, chunks, now)  # type: ignore[arg-type]
         elif document.doc_form is DocForm.QA:
-            segments = await self._qa_segments(document, split_into_chunks(text, rule, self._count), now)
+            segments = await self._qa_segments(document, chunks, now)  # type: ignore[arg-type]
         else:
-            segments = segments_of(document, split_into_chunks(text, rule, self._count), now)
+            segments = segments_of(document, chunks, now)  # type: ignore[arg-type]
         async with self._uow() as uow:
             await uow.segments.replace_for_document(document_id, segments)
             document = await uow.documents.get_by_id(document_id)

@@ -4,6 +4,7 @@ from uuid import UUID
 
 from application.apps.find_app import app_in_tenant
 from domain.apps.entities import App, AppMode
+from domain.apps.ports import CallerCache, NoCallerCache
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
@@ -84,12 +85,16 @@ class GetDraft:
 
 
 class PublishWorkflow:
-    """Copies the draft into a new published version the Service API runs from now on."""
+    """Copies the draft into a new published version the Service API runs from now on (every process: the
+    callers' cache forgets the app's published workflow once the version is stored)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, cache: CallerCache | None = None
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
+        self._cache = cache or NoCallerCache()
 
     async def execute(self, tenant_id: UUID, account_id: UUID, app_id: UUID) -> Workflow:
         async with self._uow() as uow:
@@ -116,4 +121,5 @@ class PublishWorkflow:
             )
             await uow.workflows.add_version(version)
             await uow.commit()
+        await self._cache.forget_app(app.id)
         return version

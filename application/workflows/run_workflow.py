@@ -7,6 +7,13 @@ from uuid import UUID
 
 from application.conversations.generations import Generations
 from application.files.resolve_files import ResolveFiles
+from application.telemetry.record_workflow_trace import (
+    RecordWorkflowTrace,
+    finished_run_record,
+    node_record,
+    node_trace_key,
+    run_trace_key,
+)
 from application.workflows.node_rows import NodeRows
 from application.workflows.parsed_graphs import ParsedGraphs
 from application.workflows.pause_run import PauseRun
@@ -14,6 +21,7 @@ from application.workflows.run_handle import WorkflowRunHandle
 from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.errors import NotWorkflowApp
 from domain.apps.input_form import validate_inputs
+from domain.apps.ports import CallerCache, NoCallerCache
 from domain.conversations.ports import StopSignals
 from domain.files.entities import FileReader
 from domain.files.upload_config import app_upload_config
@@ -23,7 +31,7 @@ from domain.shared.errors import InvalidParam, NotFound
 from domain.shared.ids import IdGenerator
 from domain.shared.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.telemetry.ports import TraceDispatcher
-from domain.telemetry.records import EventTimes
+from domain.telemetry.records import NODE_ENDED, EventTimes
 from domain.workflows import run_events as ev
 from domain.workflows.engine import GraphEngine, Limits, RunFinished, RunPaused
 from domain.workflows.entities import (
@@ -129,8 +137,12 @@ class RunWorkflow:
         pauses: PauseRun,
         files: ResolveFiles | None = None,
         graphs: ParsedGraphs | None = None,
+        recorder: RecordWorkflowTrace | None = None,
+        cache: CallerCache | None = None,
     ) -> None:
         self._uow = uow
+        self._cache = cache or NoCallerCache()
+        self._recorder = recorder
         self._pauses = pauses
         self._graphs = graphs or ParsedGraphs()
         self._lease = lease
@@ -151,8 +163,7 @@ class RunWorkflow:
         False for a run handed to a durable queue, which keeps it alive if this process dies."""
         if request.app.mode != AppMode.WORKFLOW:
             raise NotWorkflowApp()
-        async with self._uow() as uow:
-            workflow = await self._workflow(uow, request)
+        workflow = await self._workflow_of(request)
         self._graphs.of(workflow)  # an invalid graph is refused before anything is stored
         inputs = await self.checked_inputs(workflow, request.app, request.end_user, request.inputs)
         if request.files:
@@ -255,6 +266,18 @@ class RunWorkflow:
         await self.drive(handle, workflow, RunSetup(user, pool, call_depth=call_depth), handle.publish)
         return handle.run
 
+    async def _workflow_of(self, request: RunWorkflowRequest) -> Workflow:
+        """The version to run. The app's published one is remembered a few seconds (the callers' cache, which a
+        publish, an app change or a deletion makes every process forget): a run then starts with no read."""
+        published = not request.draft and request.workflow_id is None
+        if published and (cached := self._cache.published_workflow(request.app.id)) is not None:
+            return cached
+        async with self._uow() as uow:
+            workflow = await self._workflow(uow, request)
+        if published:
+            self._cache.keep_published_workflow(request.app.id, workflow)
+        return workflow
+
     async def _workflow(self, uow: UnitOfWork, request: RunWorkflowRequest) -> Workflow:
         if request.draft:
             draft = await uow.workflows.draft(request.app.id)
@@ -300,6 +323,7 @@ class RunWorkflow:
         for announcement in setup.announcements:
             await publish(announcement)
         nodes: dict[UUID, NodeExecution] = {}
+        attempt: list[NodeExecution] = []  # every node this attempt started: the run's trace, recorded here
         # The run's node rows: a pause must call `rows.flush(...)` with the paused run's state, as _finish does.
         rows = NodeRows(self._uow)
         if setup.resume is not None:  # pause/resume: the waiting nodes' rows were stored by the paused attempt
@@ -323,12 +347,20 @@ class RunWorkflow:
                     await self._pauses.execute(run, graph, paused, list(nodes.values()), publish)
                     return event
                 if isinstance(event, RunFinished):
-                    await self._finish(run, event, rows)
+                    # A resumed run's earlier nodes are not in memory: its trace is the job's to record.
+                    claimed = await self._finish(run, event, rows, None if setup.resume else attempt)
                     await publish(ev.WorkflowFinished.of(run))
-                    await self._traces.workflow_finished(
-                        run.id, EventTimes(run.created_at, run.finished_at, run.status.value)
-                    )
+                    if claimed is not None:
+                        self._record(run, attempt, claimed)
+                    else:
+                        await self._traces.workflow_finished(
+                            run.id, EventTimes(run.created_at, run.finished_at, run.status.value)
+                        )
                     return event
+                if isinstance(event, ev.NodeStarted):
+                    attempt.append(self._store(run, event, nodes, rows))
+                    await publish(event)
+                    continue
                 self._store(run, event, nodes, rows)
                 await publish(event)
         except asyncio.CancelledError:
@@ -353,7 +385,7 @@ class RunWorkflow:
 
     def _store(
         self, run: WorkflowRun, event: ev.NodeEvent, nodes: dict[UUID, NodeExecution], rows: NodeRows
-    ) -> None:
+    ) -> NodeExecution | None:
         if isinstance(event, ev.NodeStarted):
             execution = NodeExecution(
                 id=event.execution_id,
@@ -372,15 +404,23 @@ class RunWorkflow:
             )
             nodes[event.execution_id] = execution
             rows.changed(execution)
-        elif isinstance(event, ev.NodeFinished):
+            return execution
+        if isinstance(event, ev.NodeFinished):
             execution = nodes.pop(event.execution_id)
             execution.finish(
                 event.status, event.inputs, event.process_data, event.outputs, _stored_metadata(event), event.error,
                 event.finished_at,
             )
             rows.changed(execution)
+            return execution
+        return None
 
-    async def _finish(self, run: WorkflowRun, event: RunFinished, rows: NodeRows) -> None:
+    async def _finish(
+        self, run: WorkflowRun, event: RunFinished, rows: NodeRows, attempt: list[NodeExecution] | None
+    ) -> set[UUID] | None:
+        """Stores the run's end with its last node rows in one commit; with a recorder and every node of the run
+        at hand (`attempt`), its trace keys are claimed in that commit too. Returns the nodes whose trace keys it
+        claimed, or None when the trace is left to the job."""
         run.finish(
             event.status,
             event.outputs,
@@ -390,7 +430,23 @@ class RunWorkflow:
             event.exceptions_count,
             self._clock.now(),
         )
-        await rows.flush(lambda uow: uow.workflow_runs.update(run))  # the last node rows and the run: one commit
+        claimed: list[set[UUID]] = []
+
+        async def also(uow: UnitOfWork) -> None:
+            await uow.workflow_runs.update(run)
+            if self._recorder is None or attempt is None or not await uow.telemetry.claim(run_trace_key(run.id)):
+                return
+            keys = {node_trace_key(n.id): n.id for n in attempt if n.status.value in NODE_ENDED and n.finished_at}
+            claimed.append({keys[key] for key in await uow.telemetry.claim_all(list(keys))})
+
+        await rows.flush(also)  # the last node rows, the run and its trace keys: one commit
+        return claimed[0] if claimed else None
+
+    def _record(self, run: WorkflowRun, attempt: list[NodeExecution], claimed: set[UUID]) -> None:
+        try:
+            self._recorder.record_claimed(finished_run_record(run), [node_record(n) for n in attempt], claimed)
+        except Exception:  # telemetry never fails a run; the run is stored either way
+            log.warning("could not record the trace of workflow run %s", run.id, exc_info=True)
 
 
 def _node_row(run: WorkflowRun, event: ev.NodeStarted) -> NodeExecution:

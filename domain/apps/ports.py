@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID
 
 from domain.apps.entities import ApiToken, App, AppMode, EndUser, TokenType
@@ -85,10 +85,16 @@ class CallerCache(Protocol):
 
     def keep_end_user(self, end_user: EndUser) -> None: ...
 
+    def published_workflow(self, app_id: UUID) -> Any | None:
+        """The app's published workflow (a domain.workflows Workflow), as last kept."""
+
+    def keep_published_workflow(self, app_id: UUID, workflow: Any) -> None: ...
+
     async def forget_key(self, key_id: UUID) -> None: ...
 
     async def forget_app(self, app_id: UUID) -> None:
-        """Drops the app's keys and end users (the app was changed, disabled or deleted)."""
+        """Drops the app's keys, end users and published workflow (the app was changed, published, disabled or
+        deleted)."""
 
 
 class SecretTokenGenerator(Protocol):
@@ -110,6 +116,12 @@ class NoCallerCache:
         return None
 
     def keep_end_user(self, end_user: EndUser) -> None:
+        pass
+
+    def published_workflow(self, app_id: UUID) -> Any | None:
+        return None
+
+    def keep_published_workflow(self, app_id: UUID, workflow: Any) -> None:
         pass
 
     async def forget_key(self, key_id: UUID) -> None:

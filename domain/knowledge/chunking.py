@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from domain.knowledge.cleaning import clean
+from domain.knowledge.document import DocForm
 from domain.knowledge.process_rule import ParentMode, ProcessMode, ProcessRule, Segmentation
 from domain.knowledge.text_splitter import RecursiveSplitter, Span
 from domain.shared.errors import InvalidParam
@@ -105,3 +106,14 @@ def split_into_parents(text: str, rule: ProcessRule, count_tokens: CountTokens) 
         children = _segment(parent.content, ProcessMode.CUSTOM, rule.subchunk_segmentation, count_tokens)
         result.append(ParentChunk(parent.content, parent.position, parent.tokens, parent.word_count, tuple(children)))
     return result
+
+
+def split_for_form(
+    text: str, rule: ProcessRule, doc_form: DocForm, count_tokens: CountTokens
+) -> list[Chunk] | list[ParentChunk]:
+    """The chunks a document of this form is cut into: parents with children for hierarchical_model, flat chunks
+    otherwise (a qa_model document's chunks are then rewritten into pairs). Indexing and the console's chunk
+    preview both cut through here, so the preview shows what indexing stores."""
+    if doc_form is DocForm.HIERARCHICAL:
+        return split_into_parents(text, rule, count_tokens)
+    return split_into_chunks(text, rule, count_tokens)

@@ -12,6 +12,7 @@ from domain.knowledge.dataset import Dataset
 from domain.knowledge.document import Document, IndexingStatus
 from domain.knowledge.metadata import MetadataField
 from domain.knowledge.process_rule import ProcessRule
+from domain.knowledge.queries import DatasetQuery
 from domain.knowledge.segment import ChildChunk, Segment
 from domain.knowledge.tags import TAG_TYPE, Tag
 
@@ -120,9 +121,11 @@ class SegmentRepository(Protocol):
         """(completed segments, total segments) per document."""
 
     async def list(
-        self, document_id: UUID, *, page: int, limit: int, keyword: str | None, statuses: Sequence[str]
+        self, document_id: UUID, *, page: int, limit: int, keyword: str | None, statuses: Sequence[str],
+        enabled: bool | None = None, min_hits: int | None = None,
     ) -> Page[Segment]:
-        """Ordered by position, each with its child chunks."""
+        """Ordered by position, each with its child chunks; `enabled` and `min_hits` (hit_count at least) filter
+        when given."""
 
     async def by_ids(self, segment_ids: Sequence[UUID]) -> list[Segment]:
         """With their child chunks."""
@@ -200,3 +203,10 @@ class MetadataRepository(Protocol):
     async def built_in_values(self, dataset_id: UUID, document_ids: Sequence[UUID]) -> dict[UUID, dict]:
         """Each document's built-in field values (domain.knowledge.metadata.built_in_values); the uploader is
         the name of the account that created it."""
+
+
+class QueryRepository(Protocol):
+    async def add(self, query: DatasetQuery) -> None: ...
+
+    async def list(self, dataset_id: UUID, *, page: int, limit: int) -> Page[DatasetQuery]:
+        """Newest first."""

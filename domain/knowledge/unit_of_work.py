@@ -6,6 +6,7 @@ from domain.knowledge.repositories import (
     DatasetRepository,
     DocumentRepository,
     MetadataRepository,
+    QueryRepository,
     SegmentRepository,
     TagRepository,
 )
@@ -24,6 +25,7 @@ class KnowledgeUnitOfWork(Protocol):
     segments: SegmentRepository
     tags: TagRepository
     metadata: MetadataRepository
+    queries: QueryRepository
 
     async def __aenter__(self) -> Self: ...
 

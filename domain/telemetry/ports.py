@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from typing import Protocol
 from uuid import UUID
 
@@ -38,6 +39,9 @@ class TelemetryRepository(Protocol):
 
         The mark is part of the unit of work: it is kept only if the work commits.
         """
+
+    async def claim_all(self, trace_keys: Sequence[str]) -> set[str]:
+        """Marks every key at once (one statement); the keys this call marked, as `claim` would say of each."""
 
 
 class TraceDispatcher(Protocol):

@@ -11,6 +11,8 @@ from application.conversations.list_conversation_log import ListConversationLog
 from application.conversations.list_log_messages import ListLogMessages
 from application.conversations.workflow_statistics import GetWorkflowStatistics
 from application.knowledge.create_from_uploads import CreateDocumentsFromUploads
+from application.knowledge.estimate_indexing import EstimateIndexing
+from application.knowledge.related_apps import FindAppsUsingDataset
 from application.tenancy.list_members import ListMembers
 
 
@@ -23,6 +25,9 @@ class ConsoleContainer(containers.DeclarativeContainer):
     file_storage = providers.Dependency()
     create_dataset = providers.Dependency()
     create_document = providers.Dependency()
+    extractor = providers.Dependency()  # the knowledge context's: the chunk preview reads files as indexing does
+    count_tokens = providers.Dependency()
+    question_writer = providers.Dependency()
 
     list_members = providers.Factory(ListMembers, uow_factory)
     tag_apps = providers.Factory(TagApps, uow_factory, tags_uow_factory)
@@ -36,3 +41,7 @@ class ConsoleContainer(containers.DeclarativeContainer):
     create_documents_from_uploads = providers.Factory(
         CreateDocumentsFromUploads, uow_factory, file_storage, create_dataset, create_document
     )
+    estimate_indexing = providers.Factory(
+        EstimateIndexing, uow_factory, tags_uow_factory, file_storage, extractor, count_tokens, question_writer
+    )
+    find_apps_using_dataset = providers.Factory(FindAppsUsingDataset, uow_factory, tags_uow_factory)

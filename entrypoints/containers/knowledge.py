@@ -18,6 +18,7 @@ from adapters.storage.local_files import LocalFileStorage
 from adapters.vectorstores.memory import InMemoryVectorStore
 from adapters.vectorstores.milvus import MilvusVectorStore
 from adapters.vectorstores.pgvector import PgvectorVectorStore
+from application.knowledge.batch_actions import DeleteDocuments, DeleteSegments, SetSegmentsEnabled
 from application.knowledge.bind_tags import BindTags
 from application.knowledge.create_child_chunk import CreateChildChunk
 from application.knowledge.create_dataset import CreateDataset
@@ -29,11 +30,13 @@ from application.knowledge.delete_dataset import DeleteDataset
 from application.knowledge.delete_document import DeleteDocument
 from application.knowledge.delete_segment import DeleteSegment
 from application.knowledge.delete_tag import DeleteTag
+from application.knowledge.estimate_indexing import EstimateDocumentIndexing
 from application.knowledge.get_dataset import GetDataset
 from application.knowledge.get_document import GetDocument
 from application.knowledge.get_document_file import GetDocumentFile
-from application.knowledge.get_indexing_status import GetIndexingStatus
+from application.knowledge.get_indexing_status import GetDocumentIndexingStatus, GetIndexingStatus, ListErrorDocuments
 from application.knowledge.get_segment import GetSegment
+from application.knowledge.hit_testing import HitTest, ListDatasetQueries
 from application.knowledge.index_document import IndexDocument
 from application.knowledge.list_child_chunks import ListChildChunks
 from application.knowledge.list_dataset_tags import ListDatasetTags
@@ -53,6 +56,7 @@ from application.knowledge.metadata_fields import (
 from application.knowledge.pause_document import PauseDocument
 from application.knowledge.recover_documents import RecoverDocuments
 from application.knowledge.reindex_datasets import ReindexDatasets
+from application.knowledge.rename_document import RenameDocument
 from application.knowledge.rename_tag import RenameTag
 from application.knowledge.rerank_step import RerankStep
 from application.knowledge.resolve_actor import ResolveActor
@@ -133,9 +137,16 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     get_document_file = providers.Factory(GetDocumentFile, uow_factory)
     zip_documents = providers.Factory(ZipDocuments, uow_factory, files)
     delete_document = providers.Factory(DeleteDocument, uow_factory, vector_store)
+    delete_documents = providers.Factory(DeleteDocuments, uow_factory, delete_document)
+    rename_document = providers.Factory(RenameDocument, uow_factory, clock)
     set_documents_status = providers.Factory(SetDocumentsStatus, uow_factory, clock)
     get_indexing_status = providers.Factory(GetIndexingStatus, uow_factory)
+    get_document_indexing_status = providers.Factory(GetDocumentIndexingStatus, uow_factory)
+    list_error_documents = providers.Factory(ListErrorDocuments, uow_factory)
     question_writer = providers.Factory(LlmQuestionWriter, resolve_model)
+    estimate_document_indexing = providers.Factory(
+        EstimateDocumentIndexing, uow_factory, files, extractor, count_tokens, question_writer
+    )
     index_document = providers.Factory(
         IndexDocument, uow_factory, files, extractor, catalog, embedding_cache, vector_store, count_tokens, clock,
         qa=question_writer,
@@ -150,6 +161,8 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     get_segment = providers.Factory(GetSegment, uow_factory)
     update_segment = providers.Factory(UpdateSegment, uow_factory, indexer, count_tokens, clock)
     delete_segment = providers.Factory(DeleteSegment, uow_factory, indexer)
+    set_segments_enabled = providers.Factory(SetSegmentsEnabled, uow_factory, update_segment)
+    delete_segments = providers.Factory(DeleteSegments, uow_factory, delete_segment)
     create_child_chunk = providers.Factory(CreateChildChunk, uow_factory, indexer, clock, ids)
     list_child_chunks = providers.Factory(ListChildChunks, uow_factory)
     update_child_chunk = providers.Factory(UpdateChildChunk, uow_factory, indexer, clock)
@@ -160,6 +173,8 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     retrieve = providers.Factory(
         Retrieve, uow_factory, catalog, vector_store, keyword_index, metrics_sink, rerank_step
     )
+    hit_test = providers.Factory(HitTest, retrieve, uow_factory, clock, ids)
+    list_dataset_queries = providers.Factory(ListDatasetQueries, uow_factory)
     list_embedding_models = providers.Factory(ListEmbeddingModels, catalog)
     reindex_datasets = providers.Factory(ReindexDatasets, uow_factory, catalog, embedding_cache, vector_store)
 

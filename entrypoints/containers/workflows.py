@@ -14,6 +14,7 @@ from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
 from application.workflows.copy_app import CopyApp
 from application.workflows.expire_human_input_forms import ExpireHumanInputForms
 from application.workflows.get_human_input_form import GetHumanInputForm
+from application.workflows.import_dsl_from_url import ImportAppDslFromUrl
 from application.workflows.manage_workflow import GetDraft, PublishWorkflow, SyncDraft
 from application.workflows.nodes.agent import AgentExecutor
 from application.workflows.nodes.document_extractor import DocumentExtractorExecutor
@@ -92,6 +93,8 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     broker = providers.Dependency()
     stop_signals = providers.Dependency()
     trace_dispatcher = providers.Dependency()
+    record_workflow_trace = providers.Dependency()  # the telemetry context's: a run records its own trace
+    caller_cache = providers.Dependency()  # the root's CallerCache: published workflows, forgotten on publish
     run_event_log = providers.Dependency()
     generations = providers.Dependency()
     file_storage = providers.Dependency()
@@ -147,12 +150,13 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     sync_draft = providers.Factory(SyncDraft, uow_factory, clock, ids)
     get_draft = providers.Factory(GetDraft, uow_factory)
     list_published_versions = providers.Factory(ListPublishedVersions, uow_factory)
-    publish_workflow = providers.Factory(PublishWorkflow, uow_factory, clock, ids)
+    publish_workflow = providers.Factory(PublishWorkflow, uow_factory, clock, ids, caller_cache)
     export_app_dsl = providers.Factory(ExportAppDsl, uow_factory, dsl_codec)
     import_app_dsl = providers.Factory(
         ImportAppDsl, uow_factory, dsl_codec, clock, ids, providers.Callable(importable_types, executors)
     )
     copy_app = providers.Factory(CopyApp, export_app_dsl, import_app_dsl)
+    import_app_dsl_from_url = providers.Factory(ImportAppDslFromUrl, http_client, import_app_dsl, ids)
     get_workflow_run = providers.Factory(GetWorkflowRun, uow_factory)
     list_workflow_logs = providers.Factory(ListWorkflowLogs, uow_factory)
     read_run_events = providers.Factory(ReadRunEvents, uow_factory, run_event_log)
@@ -166,7 +170,8 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     parsed_graphs = providers.Singleton(ParsedGraphs)  # one per process: a version's graph is parsed once
     run_workflow = providers.Factory(
         RunWorkflow, uow_factory, executors, stop_signals, trace_dispatcher, run_event_log, generations, clock,
-        ids, limits, process_lease, pause_run, resolve_files, parsed_graphs,
+        ids, limits, process_lease, pause_run, resolve_files, parsed_graphs, record_workflow_trace,
+        caller_cache,
     )
     start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue, generations)
     run_chatflow = providers.Factory(

@@ -175,3 +175,15 @@ async def test_run_durations_on_metrics_match_the_stored_runs(console, workflow_
 
     samples = await eventually(recorded, timeout=15, what="the run's duration on /metrics")
     assert abs(samples["dify_workflow_duration_seconds_sum"] - elapsed) < 0.005
+
+
+async def test_a_new_publish_is_run_at_once_though_the_published_version_is_remembered(console, workflow_app):
+    app_id, key = workflow_app
+    first = (await (await _run(console, key, "help")).get_json())["data"]["workflow_id"]
+    assert (await (await _run(console, key, "help")).get_json())["data"]["workflow_id"] == first  # remembered
+
+    published = await console.client.post(f"/console/api/apps/{app_id}/workflows/publish", headers=console.headers)
+    assert published.status_code == 200
+    after = (await (await _run(console, key, "help")).get_json())["data"]
+
+    assert after["workflow_id"] != first and after["status"] == "succeeded"

@@ -6,14 +6,18 @@ from itertools import pairwise
 
 import pytest
 
-from application.workflows.run_workflow import RunWorkflowRequest, WorkflowNotPublished
+from application.telemetry.outcome import TraceOutcome
+from application.telemetry.record_workflow_trace import RecordWorkflowTrace, finished_run_record
+from application.workflows.run_workflow import RunWorkflow, RunWorkflowRequest, WorkflowNotPublished
 from domain.apps.entities import AppMode
 from domain.apps.errors import NotWorkflowApp
 from domain.maintenance.leases import SHUT_DOWN_RUN
 from domain.shared.errors import InvalidParam, NotFound
+from domain.telemetry.records import EventTimes
 from domain.workflows import run_events as ev
+from domain.workflows.engine import Limits
 from domain.workflows.entities import NodeStatus, RunStatus
-from tests.fakes import FakeUnitOfWorkBlock
+from tests.fakes import FakeUnitOfWorkBlock, RecordingExporter, RecordingSink
 from tests.polling import eventually
 from tests.workflow_fakes import events_until, graph, make_app, make_end_user, publish
 
@@ -52,6 +56,38 @@ async def test_a_run_reports_started_nodes_then_finished_and_stores_each_node(ru
     # One trace job per run: it records the nodes too (RecordWorkflowTrace), none is sent per node.
     assert [run_id for run_id, _ in workflow_traces.workflows] == [run.id] and workflow_traces.nodes == []
     assert workflow_db.state.app_logs == [(run.id, "service-api")]
+
+
+async def test_with_a_recorder_a_run_traces_itself_once_with_its_nodes_and_sends_no_job(
+    workflow_db, scripted_nodes, workflow_stops, workflow_traces, run_log, workflow_generations, clock, ids, work_lease,
+    run_workflow,
+):
+    sink, exporter = RecordingSink(), RecordingExporter()
+    recorder = RecordWorkflowTrace(workflow_db, sink, exporter, delays=())
+    recording = RunWorkflow(
+        workflow_db, scripted_nodes, workflow_stops, workflow_traces, run_log, workflow_generations, clock, ids,
+        Limits(max_seconds=10), work_lease, run_workflow._pauses, recorder=recorder,
+    )
+    await publish(workflow_db, APP, _linear(("v", {"type": "value", "value": 1})))
+    handle = await recording.execute(RunWorkflowRequest(APP, ALICE, {"ticket": "help"}))
+    await events_until(handle, ev.WorkflowFinished)
+    run_id = handle.run.id
+    await eventually(lambda: any(s.name == "dify.workflow.run" for s in exporter.spans), timeout=5,
+                     what="the run's trace")
+
+    assert workflow_traces.workflows == [] and workflow_traces.nodes == []  # no job: claimed with the run's end
+    root = [s for s in exporter.spans if s.name == "dify.workflow.run"]
+    assert len(root) == 1 and root[0].attributes["dify.workflow.run_id"] == str(run_id)
+    node_spans = [s for s in exporter.spans if s.parent_span_id == root[0].span_id]
+    assert sorted(s.attributes["dify.node.id"] for s in node_spans) == ["e", "s", "v"]
+    assert len([p for p in sink.named("dify.requests.total") if p.label_dict.get("type") == "node"]) == 3
+    stored = workflow_db.state.trace_keys
+    assert f"workflow_run:{run_id}" in stored and len([k for k in stored if k.startswith("node_execution:")]) == 3
+    # A job for the same run afterwards (a retry, the reaper) records nothing twice. (The fake's telemetry view of
+    # runs is its own table: the row the SQL repository would read.)
+    workflow_db.committed.runs[run_id] = finished_run_record(workflow_db.state.workflow_runs[run_id])
+    assert await recorder.execute(run_id, EventTimes()) == TraceOutcome.ALREADY_RECORDED
+    assert len([s for s in exporter.spans if s.name == "dify.workflow.run"]) == 1
 
 
 async def test_inputs_are_checked_before_anything_is_stored(run_workflow, workflow_db, workflow_stops):

@@ -221,3 +221,18 @@ tag_bindings = Table(
 for _table in (document_segments, child_chunks):
     Index(f"ix_{_table.name}_content_tsv", func.to_tsvector(text("'simple'::regconfig"), _table.c.content),
           postgresql_using="gin")
+
+
+dataset_queries = Table(
+    "dataset_queries",
+    metadata,
+    id_column(),
+    _uuid("dataset_id", ForeignKey("datasets.id", ondelete="CASCADE"), nullable=False),
+    Column("content", Text, nullable=False),
+    Column("source", String(255), nullable=False),
+    _uuid("source_app_id"),
+    Column("created_by_role", String(255), nullable=False),
+    _uuid("created_by"),
+    at_column("created_at"),
+    Index(None, "dataset_id", "created_at"),
+)

@@ -60,14 +60,22 @@ async def publish(app_id: UUID) -> dict:
 @console_login_required
 async def import_app() -> tuple[dict, int]:
     body = await json_object()
-    if body.get("mode", "yaml-content") != "yaml-content" or not isinstance(body.get("yaml_content"), str):
-        raise InvalidParam("mode must be yaml-content with a yaml_content string", param="yaml_content")
+    mode = body.get("mode", "yaml-content")
+    if mode not in ("yaml-content", "yaml-url"):
+        raise InvalidParam("mode must be yaml-content or yaml-url", param="mode")
+    if mode == "yaml-content" and not isinstance(body.get("yaml_content"), str):
+        raise InvalidParam("mode yaml-content needs a yaml_content string", param="yaml_content")
     session = console_session()
-    importer = container().workflows.import_app_dsl()
-    result = await importer.execute(
+    source = body["yaml_content"] if mode == "yaml-content" else body.get("yaml_url")
+    importer = (
+        container().workflows.import_app_dsl
+        if mode == "yaml-content"
+        else container().workflows.import_app_dsl_from_url
+    )
+    result = await importer().execute(
         session.tenant.id,
         session.account.id,
-        body["yaml_content"],
+        source,
         publish=bool(body.get("publish")),
         overrides=_overrides(body),
     )

@@ -13,7 +13,7 @@ from entrypoints.http.auth import dataset_api
 from entrypoints.http.bodies import form_parts, json_object
 from entrypoints.http.columns import DOCUMENT_LANGUAGE
 from entrypoints.http.dataset_api.document_detail import document_detail_json
-from entrypoints.http.dataset_api.presenters import document_json
+from entrypoints.http.dataset_api.presenters import document_json, indexing_progress_json
 from entrypoints.http.dataset_api.requests import (
     actor,
     dataset_id,
@@ -25,7 +25,6 @@ from entrypoints.http.dataset_api.requests import (
 )
 from entrypoints.http.deps import container
 from entrypoints.http.input_checks import check_length
-from entrypoints.http.presenters import epoch
 from entrypoints.http.query import limit_arg, page_arg
 
 bp = Blueprint("dataset_documents", __name__)
@@ -54,11 +53,20 @@ async def _multipart() -> tuple[dict, Upload]:
 
 
 async def _create(raw_id: str, name: object, upload: Upload | None, body: dict) -> Response:
-    result = await container().knowledge.create_document().execute(
-        CreateDocumentRequest(
-            actor=await actor(), dataset_id=dataset_id(raw_id), name=name, upload=upload,
-            doc_form=body.get("doc_form"), doc_language=_doc_language(body),
-            process_rule=body.get("process_rule"), **{k: body.get(k) for k in FIRST_DOCUMENT_FIELDS},
+    result = (
+        await container()
+        .knowledge.create_document()
+        .execute(
+            CreateDocumentRequest(
+                actor=await actor(),
+                dataset_id=dataset_id(raw_id),
+                name=name,
+                upload=upload,
+                doc_form=body.get("doc_form"),
+                doc_language=_doc_language(body),
+                process_rule=body.get("process_rule"),
+                **{k: body.get(k) for k in FIRST_DOCUMENT_FIELDS},
+            )
         )
     )
     return _created(result)
@@ -85,11 +93,20 @@ async def create_by_file(raw_id: str) -> Response:
 
 
 async def _update(raw_id: str, raw_doc: str, name: object, upload: Upload | None, body: dict) -> Response:
-    result = await container().knowledge.update_document().execute(
-        UpdateDocumentRequest(
-            actor=await actor(), dataset_id=dataset_id(raw_id), document_id=document_id(raw_doc), name=name,
-            upload=upload, process_rule=body.get("process_rule"), doc_form=body.get("doc_form"),
-            doc_language=_doc_language(body),
+    result = (
+        await container()
+        .knowledge.update_document()
+        .execute(
+            UpdateDocumentRequest(
+                actor=await actor(),
+                dataset_id=dataset_id(raw_id),
+                document_id=document_id(raw_doc),
+                name=name,
+                upload=upload,
+                process_rule=body.get("process_rule"),
+                doc_form=body.get("doc_form"),
+                doc_language=_doc_language(body),
+            )
         )
     )
     return _created(result)
@@ -120,10 +137,18 @@ async def update_by_file(raw_id: str, raw_doc: str) -> Response:
 @dataset_api
 async def list_documents(raw_id: str) -> Response:
     page, limit = page_arg(), limit_arg()
-    found = await container().knowledge.list_documents().execute(
-        ListDocumentsRequest(
-            tenant_id=tenant_id(), dataset_id=dataset_id(raw_id), page=page, limit=limit,
-            keyword=request.args.get("keyword"), status=request.args.get("status"),
+    found = (
+        await container()
+        .knowledge.list_documents()
+        .execute(
+            ListDocumentsRequest(
+                tenant_id=tenant_id(),
+                dataset_id=dataset_id(raw_id),
+                page=page,
+                limit=limit,
+                keyword=request.args.get("keyword"),
+                status=request.args.get("status"),
+            )
         )
     )
     return jsonify(page_json([document_json(d) for d in found.items], found.total, page, limit))
@@ -153,8 +178,14 @@ async def set_documents_status(raw_id: str, action: str) -> Response:
     if not isinstance(raw_ids, list) or not raw_ids:
         raise InvalidParam("document_ids is required.", param="document_ids")
     ids = [path_id(str(i), DocumentNotFound) for i in raw_ids]
-    await container().knowledge.set_documents_status().execute(
-        SetDocumentsStatusRequest(actor=await actor(), dataset_id=dataset_id(raw_id), action=action, document_ids=ids)
+    await (
+        container()
+        .knowledge.set_documents_status()
+        .execute(
+            SetDocumentsStatusRequest(
+                actor=await actor(), dataset_id=dataset_id(raw_id), action=action, document_ids=ids
+            )
+        )
     )
     return jsonify({"result": "success"})
 
@@ -163,16 +194,4 @@ async def set_documents_status(raw_id: str, action: str) -> Response:
 @dataset_api
 async def indexing_status(raw_id: str, batch: str) -> Response:
     found = await container().knowledge.get_indexing_status().execute(tenant_id(), dataset_id(raw_id), batch)
-    return jsonify({"data": [
-        {
-            "id": str(p.document.id), "indexing_status": p.document.indexing_status.value,
-            "processing_started_at": epoch(p.document.processing_started_at),
-            "parsing_completed_at": epoch(p.document.parsing_completed_at),
-            "cleaning_completed_at": epoch(p.document.cleaning_completed_at),
-            "splitting_completed_at": epoch(p.document.splitting_completed_at),
-            "completed_at": epoch(p.document.completed_at), "paused_at": epoch(p.document.paused_at),
-            "error": p.document.error, "stopped_at": epoch(p.document.stopped_at),
-            "completed_segments": p.completed_segments, "total_segments": p.total_segments,
-        }
-        for p in found
-    ]})
+    return jsonify({"data": [indexing_progress_json(p) for p in found]})
