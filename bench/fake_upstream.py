@@ -2,16 +2,21 @@
 
 `POST /v1/chat/completions` with `"stream": true` answers with OpenAI's SSE chunks: the role, TOKENS content
 deltas DELAY apart, the finish reason, a usage chunk (as with `stream_options.include_usage`) and `[DONE]`.
+`POST /v1/embeddings` answers OpenAI's embeddings shape with a deterministic unit vector per input (one of a
+pool of 4096 pre-encoded vectors picked by the text's CRC32: the same text always gets the same vector),
+`--embedding-dimensions` long (384 by default; a request's `dimensions` picks 384 or 1536 as well).
 Anything else gets a small JSON completion. HTTP/1.1 keep-alive with chunked bodies, on plain asyncio
 streams (no framework in the way), so the fake costs as little CPU as possible.
 
-    python bench/fake_upstream.py --port 8901 [--tokens 20] [--delay 0.001]
+    python bench/fake_upstream.py --port 8901 [--tokens 20] [--delay 0.001] [--embedding-dimensions 384]
 """
 
 import argparse
 import asyncio
 import contextlib
 import json
+import random
+import zlib
 
 USAGE = {"prompt_tokens": 12, "completion_tokens": 20, "total_tokens": 32}
 
@@ -27,10 +32,26 @@ def _chunk(delta: dict | None = None, finish_reason: str | None = None) -> bytes
     return _sse([{"index": 0, "delta": delta or {}, "finish_reason": finish_reason}])
 
 
+EMBEDDING_POOL = 4096
+
+
+def _vector_pool(dimension: int) -> list[bytes]:
+    """Unit vectors already JSON-encoded: answering a batch costs a join, not float formatting."""
+    rng = random.Random(dimension)
+    pool = []
+    for _ in range(EMBEDDING_POOL):
+        vector = [rng.gauss(0, 1) for _ in range(dimension)]
+        norm = sum(x * x for x in vector) ** 0.5
+        pool.append(("[" + ",".join(f"{x / norm:.6f}" for x in vector) + "]").encode())
+    return pool
+
+
 class FakeUpstream:
-    def __init__(self, tokens: int, delay: float) -> None:
+    def __init__(self, tokens: int, delay: float, embedding_dimensions: int = 384) -> None:
         self.tokens = tokens
         self.delay = delay
+        self.embedding_dimensions = embedding_dimensions
+        self._pools: dict[int, list[bytes]] = {}
         usage = {**USAGE, "completion_tokens": tokens, "total_tokens": USAGE["prompt_tokens"] + tokens}
         self.role = _chunk({"role": "assistant", "content": ""})
         self.words = [_chunk({"content": f"tok{i} "}) for i in range(tokens)]
@@ -53,7 +74,13 @@ class FakeUpstream:
                 headers = {k.strip().lower(): v.strip() for k, _, v in fields}
                 body = await reader.readexactly(int(headers.get("content-length", "0")))
                 request = json.loads(body) if body else {}
-                if request.get("stream"):
+                path = lines[0].split(" ")[1] if " " in lines[0] else ""
+                if path.split("?")[0].endswith("/embeddings"):
+                    answer = self._embeddings(request)
+                    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 + f"Content-Length: {len(answer)}\r\n\r\n".encode() + answer)
+                    await writer.drain()
+                elif request.get("stream"):
                     await self._stream(writer)
                 else:
                     writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
@@ -67,6 +94,20 @@ class FakeUpstream:
             with contextlib.suppress(Exception):
                 writer.close()
 
+    def _embeddings(self, request: dict) -> bytes:
+        texts = request.get("input", "")
+        texts = texts if isinstance(texts, list) else [texts]
+        dimension = request.get("dimensions") if request.get("dimensions") in (384, 1536) else None
+        dimension = dimension or self.embedding_dimensions
+        if dimension not in self._pools:
+            self._pools[dimension] = _vector_pool(dimension)
+        pool = self._pools[dimension]
+        picks = (pool[zlib.crc32(str(t).encode()) % EMBEDDING_POOL] for t in texts)
+        rows = b",".join(b'{"object":"embedding","index":%d,"embedding":%s}' % (i, v) for i, v in enumerate(picks))
+        model = json.dumps(str(request.get("model", "bench-embedding"))).encode()
+        usage = b'{"prompt_tokens":%d,"total_tokens":%d}' % (len(texts), len(texts))
+        return b'{"object":"list","model":%s,"data":[%s],"usage":%s}' % (model, rows, usage)
+
     async def _stream(self, writer: asyncio.StreamWriter) -> None:
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
                      b"Transfer-Encoding: chunked\r\n\r\n" + self.role)
@@ -79,8 +120,8 @@ class FakeUpstream:
         await writer.drain()
 
 
-async def serve(host: str, port: int, tokens: int, delay: float) -> None:
-    upstream = FakeUpstream(tokens, delay)
+async def serve(host: str, port: int, tokens: int, delay: float, embedding_dimensions: int = 384) -> None:
+    upstream = FakeUpstream(tokens, delay, embedding_dimensions)
     server = await asyncio.start_server(upstream.handle, host, port, backlog=1024)
     print(f"fake upstream on http://{host}:{port}/v1 ({tokens} tokens, {delay * 1000:g} ms apart)", flush=True)
     async with server:
@@ -93,13 +134,14 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8901)
     parser.add_argument("--tokens", type=int, default=20)
     parser.add_argument("--delay", type=float, default=0.001, help="seconds between tokens")
+    parser.add_argument("--embedding-dimensions", type=int, default=384, choices=(384, 1536))
     args = parser.parse_args()
     try:
         from uvloop import run  # uvicorn[standard] brings it; the fake should be the cheapest party
     except ImportError:
         run = asyncio.run
     with contextlib.suppress(KeyboardInterrupt):
-        run(serve(args.host, args.port, args.tokens, args.delay))
+        run(serve(args.host, args.port, args.tokens, args.delay, args.embedding_dimensions))
 
 
 if __name__ == "__main__":

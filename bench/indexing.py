@@ -1,4 +1,4 @@
-"""Indexing throughput of the real pipeline with the local embedder: chunks/s, seconds per MB, peak RSS.
+"""Indexing throughput of the real pipeline: chunks/s, seconds per MB, peak RSS.
 
 In one process, on an embedded PostgreSQL in a temporary STORAGE_PATH (as `weir` runs by default):
 sets up a workspace, creates a high_quality dataset and N documents of generated text (bench/corpus.py)
@@ -7,8 +7,17 @@ split → embed with all-MiniLM-L6-v2 on onnxruntime → pgvector upsert → com
 a time as a worker would. The embeddings cache starts empty and every chunk is distinct, so every chunk
 reaches the model.
 
+`--embedder remote` embeds through the workspace's OpenAI-compatible provider instead: bench/fake_upstream.py
+runs in its own process on a free loopback port and answers `/v1/embeddings` with deterministic vectors
+(`--dimensions` 384 or 1536); the workspace's `openai_api_compatible` credentials name it, with one
+embedding model, and the dataset is created with that model, so the catalog resolves it as for a user.
+`--embedder local` then times the raw model too: the same chunks' texts through `embed_documents` in the
+pipeline's batch size, no database, no store: the model's own texts/s beside the pipeline's chunks/s.
+`--profile OUT.prof` runs the timed part under cProfile (wall clock).
+
     uv run python bench/indexing.py [--documents 200] [--paragraphs 12] [--concurrency 2] [--threads 1]
                                     [--max-tokens 500] [--vector-store pgvector|milvus]
+                                    [--embedder local|remote] [--dimensions 384] [--profile OUT.prof]
 """
 
 import sys
@@ -19,16 +28,22 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 import argparse  # noqa: E402
 import asyncio  # noqa: E402
+import contextlib  # noqa: E402
+import cProfile  # noqa: E402
 import random  # noqa: E402
 import resource  # noqa: E402
 import shutil  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
 from dependency_injector import providers  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 from taskiq import InMemoryBroker  # noqa: E402
 
 from adapters.embeddings.local_onnx import LocalOnnxEmbedder  # noqa: E402
+from adapters.persistence.schema.knowledge import document_segments  # noqa: E402
 from application.knowledge.create_dataset import CreateDatasetRequest  # noqa: E402
 from application.knowledge.create_document import CreateDocumentRequest  # noqa: E402
 from application.knowledge.document_input import Upload  # noqa: E402
@@ -38,6 +53,32 @@ from bench.corpus import document  # noqa: E402
 from entrypoints.container import build_container, shutdown_container  # noqa: E402
 from entrypoints.database import close_database, open_database  # noqa: E402
 from entrypoints.settings import Settings  # noqa: E402
+
+REMOTE_PROVIDER = "openai_api_compatible"
+REMOTE_MODEL = "bench-embed"
+
+
+@contextlib.contextmanager
+def fake_embeddings(dimensions: int):
+    """bench/fake_upstream.py in its own process on a free loopback port; yields its base URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    script = Path(__file__).with_name("fake_upstream.py")
+    process = subprocess.Popen([sys.executable, str(script), "--port", str(port),
+                                "--embedding-dimensions", str(dimensions)], stdout=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise SystemExit("the fake embeddings server did not start")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}/v1"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 class HeldQueue:
@@ -60,8 +101,15 @@ async def bench(args: argparse.Namespace, settings: Settings, database) -> dict:
         await container.set_up_instance().execute(SetUpRequest("bench@example.com", "Bench", "bench-secret-1"))
         operator = await container.find_operator().execute()
         actor = Actor(operator.tenant.id, operator.account.id)
+        model = {}
+        if args.embedder == "remote":
+            await container.models.save_provider_credentials().execute(operator.tenant.id, REMOTE_PROVIDER, {
+                "api_key": "sk-bench", "endpoint_url": args.remote_url,
+                "models": [{"name": REMOTE_MODEL, "mode": "embedding", "dimension": args.dimensions}],
+            })
+            model = {"embedding_model_provider": REMOTE_PROVIDER, "embedding_model": REMOTE_MODEL}
         dataset = await knowledge.create_dataset().execute(
-            CreateDatasetRequest(actor=actor, name="bench", indexing_technique="high_quality")
+            CreateDatasetRequest(actor=actor, name="bench", indexing_technique="high_quality", **model)
         )
         rule = {"mode": "custom", "rules": {
             "pre_processing_rules": [{"id": "remove_extra_spaces", "enabled": True}],
@@ -76,20 +124,41 @@ async def bench(args: argparse.Namespace, settings: Settings, database) -> dict:
                 actor=actor, dataset_id=dataset.id, name=f"doc-{i}", upload=Upload.of_text(f"doc-{i}", text),
                 indexing_technique="high_quality", process_rule=rule,
             ))
-        await knowledge.local_embedder().embed_query("warm-up")  # model load is not indexing
+        embedder = await knowledge.catalog().embedder(operator.tenant.id, model.get("embedding_model_provider"),
+                                                      model.get("embedding_model"))
+        await embedder.embed_query("warm-up")  # model load (or the first connection) is not indexing
         pending = list(queue.ids)
 
         async def worker() -> None:
             while pending:  # a job a use case instance, as the worker task does (one unit of work each)
                 await knowledge.index_document().execute(pending.pop())
 
+        profiler = cProfile.Profile() if args.profile else None
         started = time.perf_counter()
+        if profiler:
+            profiler.enable()
         await asyncio.gather(*(worker() for _ in range(args.concurrency)))
         wall = time.perf_counter() - started
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
         progress = await _progress(knowledge, queue.ids)
+        raw = await _raw_model(container, embedder) if args.embedder == "local" else None
     finally:
         await shutdown_container(container)
-    return {"bytes": total_bytes, "wall": wall, **progress}
+    return {"bytes": total_bytes, "wall": wall, "raw": raw, **progress}
+
+
+async def _raw_model(container, embedder) -> tuple[int, float]:
+    """The same chunks' texts straight through the model, in the pipeline's batch size: (texts, seconds)."""
+    from application.knowledge.index_document import BATCH_SIZE
+
+    async with container.engine().connect() as conn:
+        texts = list((await conn.execute(select(document_segments.c.content))).scalars())
+    started = time.perf_counter()
+    for start in range(0, len(texts), BATCH_SIZE):
+        await embedder.embed_documents(texts[start : start + BATCH_SIZE])
+    return len(texts), time.perf_counter() - started
 
 
 async def _progress(knowledge, document_ids) -> dict:
@@ -112,13 +181,19 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="onnxruntime intra-op threads per job")
     parser.add_argument("--vector-store", default="pgvector", choices=("pgvector", "milvus"))
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--embedder", default="local", choices=("local", "remote"),
+                        help="local MiniLM, or a loopback OpenAI-compatible /embeddings server")
+    parser.add_argument("--dimensions", type=int, default=384, choices=(384, 1536), help="remote vectors' length")
+    parser.add_argument("--profile", default="", help="cProfile the timed part into this file")
     args = parser.parse_args()
     storage = Path(tempfile.mkdtemp(prefix="weir-bench-indexing-"))
     settings = Settings(STORAGE_PATH=storage, VECTOR_STORE=args.vector_store, REDIS_URL=None, REDIS_HOST=None,
                         DB_HOST=None, _env_file=None)
     database = open_database(settings, migrate=True)
     try:
-        result = asyncio.run(bench(args, settings, database))
+        with fake_embeddings(args.dimensions) if args.embedder == "remote" else contextlib.nullcontext() as url:
+            args.remote_url = url
+            result = asyncio.run(bench(args, settings, database))
     finally:
         close_database(settings, database)
         shutil.rmtree(storage, ignore_errors=True)
@@ -130,12 +205,16 @@ def main() -> None:
         ("chunks", f"{result['chunks']} (max_tokens {args.max_tokens}, avg {average:.0f} tokens)"),
         ("wall time", f"{result['wall']:.1f} s ({args.concurrency} jobs x {args.threads} onnx thread)"),
         ("chunks/s", f"{result['chunks'] / result['wall']:.0f}"),
+        *([("raw model texts/s", f"{result['raw'][0] / result['raw'][1]:.0f} ({result['raw'][0]} texts in "
+            f"{result['raw'][1]:.1f} s, batches as the pipeline's, one call at a time)")] if result["raw"] else []),
         ("seconds per MB", f"{result['wall'] / mb:.1f}"),
         ("peak RSS (this process)", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"),
         ("vector store", args.vector_store),
     ]
     width = max(len(k) for k, _ in rows)
-    print(f"\nindexing with the local embedder (all-MiniLM-L6-v2 int8), {__import__('os').cpu_count()} cores")
+    embedder = ("the local embedder (all-MiniLM-L6-v2 int8)" if args.embedder == "local"
+                else f"a loopback OpenAI-compatible /embeddings ({args.dimensions}-d)")
+    print(f"\nindexing with {embedder}, {__import__('os').cpu_count()} cores")
     for key, value in rows:
         print(f"  {key:<{width}}  {value}")
 

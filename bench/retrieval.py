@@ -2,13 +2,17 @@
 
 Fills one collection per adapter with `--chunks` random-but-clustered 384-d unit vectors (200 cluster
 centres, Gaussian noise around them, 100 chunks a document) straight through the adapter's `upsert`:
-pgvector on an embedded PostgreSQL in a temporary folder (HNSW, cosine) and Milvus Lite (a `.db` file;
-FLAT, as the adapter creates it there). Then times `search` for `--queries` vectors near the centres,
-top_k 10, twice: without a filter, and with the document filter retrieval passes (every document id).
+pgvector on an embedded PostgreSQL in a temporary folder (HNSW, cosine), Milvus Lite (a `.db` file;
+FLAT, as the adapter creates it there) and a Milvus server (`milvus-server`: the one at `--milvus-uri`, or
+a throwaway 2.3 standalone server started from the `milvus` dev package, tests/milvus_server.py; HNSW with
+`--hnsw-m/--hnsw-ef-construction/--hnsw-ef`, as the adapter creates it there; after the load the bench
+flushes and waits until every row is in the index, so searches run on HNSW segments, not growing ones).
+Then times `search` for `--queries` vectors near the centres, top_k 10, twice: without a filter, and with
+the document filter retrieval passes (every document id).
 For pgvector the HNSW index is dropped before the load and built after it (`--insert-indexed` keeps it).
 The local embedder's `embed_query` (all-MiniLM-L6-v2 int8) is timed on its own over real sentences.
 
-    uv run python bench/retrieval.py [--chunks 100000] [--queries 300] [--stores pgvector,milvus]
+    uv run python bench/retrieval.py [--chunks 100000] [--queries 300] [--stores pgvector,milvus,milvus-server]
 """
 
 import sys
@@ -32,10 +36,11 @@ from sqlalchemy import text  # noqa: E402
 from adapters.embeddings.local_onnx import LocalOnnxEmbedder  # noqa: E402
 from adapters.persistence.embedded_postgres import start_embedded_postgres, stop_embedded_postgres  # noqa: E402
 from adapters.persistence.engine import make_engine  # noqa: E402
-from adapters.vectorstores.milvus import MilvusVectorStore  # noqa: E402
+from adapters.vectorstores.milvus import HnswParams, MilvusVectorStore  # noqa: E402
 from adapters.vectorstores.pgvector import PgvectorVectorStore, _index, _table  # noqa: E402
 from bench.corpus import _sentence  # noqa: E402
 from domain.knowledge.ports import VectorFilter, VectorRecord  # noqa: E402
+from tests.milvus_server import start_milvus_server  # noqa: E402
 
 DIMENSION = 384
 CLUSTERS = 200
@@ -99,6 +104,24 @@ async def hnsw_after_load(engine, store, chunks: int, vectors: Vectors) -> tuple
     return seconds, time.perf_counter() - started
 
 
+def milvus_indexed(uri: str, chunks: int, deadline: float = 1800.0) -> float:
+    """Seals the loaded rows and waits until the server's HNSW index covers them all; returns the seconds."""
+    from pymilvus import MilvusClient
+
+    client = MilvusClient(uri)
+    started = time.perf_counter()
+    try:
+        client.flush(COLLECTION)
+        while time.perf_counter() - started < deadline:
+            index = client.describe_index(COLLECTION, "vector")
+            if int(index.get("indexed_rows", 0)) >= chunks and int(index.get("pending_index_rows", 0)) == 0:
+                return time.perf_counter() - started
+            time.sleep(1)
+        raise SystemExit(f"milvus-server: the index did not cover {chunks} rows within {deadline:.0f} s: {index}")
+    finally:
+        client.close()
+
+
 async def query(store, queries: np.ndarray, where: VectorFilter | None) -> list[float]:
     for q in queries[:5]:  # warm caches and connections
         await store.search(COLLECTION, q.tolist(), top_k=10, where=where)
@@ -138,17 +161,31 @@ async def run(args: argparse.Namespace, folder: Path) -> list[str]:
     fills = []
     for name in args.stores.split(","):
         print(f"{name}:", file=sys.stderr)
+        server = None
         if name == "pgvector":
             engine = make_engine(start_embedded_postgres(folder / "pg"), pool_size=2)
             store = PgvectorVectorStore(engine)
         elif name == "milvus":
             store = MilvusVectorStore(str(folder / "milvus.db"))
+        elif name == "milvus-server":
+            uri = args.milvus_uri
+            if not uri:
+                server = start_milvus_server(folder / "milvus-server")
+                uri = server.uri
+                fills.append(f"  milvus-server: a Milvus 2.3 standalone server started in {server.started_in:.1f} s")
+            hnsw = HnswParams(m=args.hnsw_m, ef_construction=args.hnsw_ef_construction, ef=args.hnsw_ef)
+            store = MilvusVectorStore(uri, hnsw=hnsw)
         else:
             raise SystemExit(f"unknown store {name}")
         try:
             if name == "pgvector" and not args.insert_indexed:
                 seconds, build = await hnsw_after_load(engine, store, args.chunks, vectors)
                 built = f", then the HNSW index built in {build:.1f} s"
+            elif name == "milvus-server":
+                seconds = await fill(store, args.chunks, vectors)
+                build = milvus_indexed(uri, args.chunks)
+                built = (f", then flushed and HNSW (M={hnsw.m}, efConstruction={hnsw.ef_construction}, "
+                         f"ef={hnsw.ef}) covering every row {build:.1f} s later")
             else:
                 seconds, built = await fill(store, args.chunks, vectors), ""
             fills.append(f"  {name}: {args.chunks} chunks inserted in {seconds:.1f} s "
@@ -161,6 +198,8 @@ async def run(args: argparse.Namespace, folder: Path) -> list[str]:
                 stop_embedded_postgres(folder / "pg")
             else:
                 store.close()
+                if server is not None:
+                    server.stop()
     return [*lines, "", *fills]
 
 
@@ -168,7 +207,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--chunks", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--stores", default="pgvector,milvus", help="comma-separated: pgvector, milvus")
+    parser.add_argument("--stores", default="pgvector,milvus",
+                        help="comma-separated: pgvector, milvus (Lite), milvus-server")
+    parser.add_argument("--milvus-uri", default="",
+                        help="milvus-server: this server (http://host:19530) instead of starting a throwaway one")
+    parser.add_argument("--hnsw-m", type=int, default=HnswParams.m)
+    parser.add_argument("--hnsw-ef-construction", type=int, default=HnswParams.ef_construction)
+    parser.add_argument("--hnsw-ef", type=int, default=HnswParams.ef)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--insert-indexed", action="store_true",
                         help="pgvector: upsert into the indexed table (slow: HNSW insert per row) instead of "

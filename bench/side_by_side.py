@@ -58,27 +58,35 @@ def workflow_key(base: str) -> str:
         return key.raise_for_status().json()["token"]
 
 
-def start_litellm(folder: Path, upstream: str, port: int) -> tuple[subprocess.Popen | None, str]:
-    """LiteLLM's proxy in its own virtualenv; (process, "") or (None, why not)."""
-    venv = folder / "litellm-venv"
+def _install_litellm(venv: Path, uv: str, log) -> None:
+    if Path(uv).exists():
+        subprocess.run([uv, "venv", "-q", "--python", sys.executable, str(venv)], check=True, stdout=log, stderr=log)
+        install = [uv, "pip", "install", "-q", "--python", str(venv / "bin" / "python"), "litellm[proxy]"]
+    else:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, stdout=log, stderr=log)
+        install = [str(venv / "bin" / "pip"), "install", "-q", "litellm[proxy]"]
+    subprocess.run(install, check=True, stdout=log, stderr=log, timeout=900)
+
+
+def start_litellm(
+    folder: Path, upstream: str, port: int, venv: Path | None = None
+) -> tuple[subprocess.Popen | None, str]:
+    """LiteLLM's proxy in its own virtualenv (`venv`, else a new one installed here); (process, "") or
+    (None, why not)."""
+    reuse = venv is not None and (venv / "bin" / "litellm").exists()
+    venv = venv or folder / "litellm-venv"
     log = (folder / "litellm-install.log").open("wb")
     uv = shutil.which("uv") or str(Path.home() / ".local" / "bin" / "uv")
     try:
-        if Path(uv).exists():
-            subprocess.run(
-                [uv, "venv", "-q", "--python", sys.executable, str(venv)], check=True, stdout=log, stderr=log
-            )
-            install = [uv, "pip", "install", "-q", "--python", str(venv / "bin" / "python"), "litellm[proxy]"]
-        else:
-            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, stdout=log, stderr=log)
-            install = [str(venv / "bin" / "pip"), "install", "-q", "litellm[proxy]"]
-        subprocess.run(install, check=True, stdout=log, stderr=log, timeout=900)
+        if not reuse:
+            _install_litellm(venv, uv, log)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
         tail = (folder / "litellm-install.log").read_text(errors="replace").strip().splitlines()[-3:]
         return None, f"LiteLLM could not be installed ({error}): " + " | ".join(tail)
     config = folder / "litellm.yaml"
     config.write_text(LITELLM_CONFIG.format(model=cs.MODEL, upstream=upstream))
-    env = {**os.environ, "LITELLM_LOG": "ERROR", "LITELLM_TELEMETRY": "False"}
+    # Recent releases refuse to start without a master key; the bench's clients send this one.
+    env = {**os.environ, "LITELLM_LOG": "ERROR", "LITELLM_TELEMETRY": "False", "LITELLM_MASTER_KEY": "sk-bench"}
     process = subprocess.Popen(
         [
             str(venv / "bin" / "litellm"),
@@ -127,6 +135,7 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.001)
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--no-litellm", action="store_true", help="skip the LiteLLM column")
+    parser.add_argument("--litellm-venv", type=Path, help="a virtualenv with litellm[proxy] installed (else installed)")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="weir-side-by-side-"))
@@ -163,7 +172,7 @@ def main() -> None:
         flow_key = workflow_key(base)
         if not args.no_litellm:
             print("installing LiteLLM into a throwaway virtualenv …", flush=True)
-            litellm, why_not = start_litellm(folder, upstream, litellm_port)
+            litellm, why_not = start_litellm(folder, upstream, litellm_port, args.litellm_venv)
         litellm_base = f"http://127.0.0.1:{litellm_port}"
         columns = {
             "direct": lambda http, n: cs.direct_stream(http, upstream, n),

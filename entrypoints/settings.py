@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     MILVUS_URI: str | None = None
     MILVUS_TOKEN: str = ""
     MILVUS_DATABASE: str = ""
+    # On a Milvus server each collection gets an HNSW index: graph degree and build breadth (fixed when a
+    # dataset's collection is created), and search breadth (raised to top_k when smaller). Lite uses FLAT.
+    MILVUS_HNSW_M: int = Field(default=16, ge=2, le=2048)
+    MILVUS_HNSW_EF_CONSTRUCTION: int = Field(default=200, ge=1)
+    MILVUS_HNSW_EF: int = Field(default=64, ge=1)
 
     # An instance-wide model provider for a single-user install: used when a workspace has configured none.
     OPENAI_API_BASE: str | None = None
@@ -296,7 +301,14 @@ class Settings(BaseSettings):
             "knowledge": {
                 "vector_store": self.VECTOR_STORE,
                 "storage_path": str(self.STORAGE_PATH),
-                "milvus": {"uri": self.MILVUS_URI or "", "token": self.MILVUS_TOKEN, "database": self.MILVUS_DATABASE},
+                "milvus": {
+                    "uri": self.MILVUS_URI or "",
+                    "token": self.MILVUS_TOKEN,
+                    "database": self.MILVUS_DATABASE,
+                    "hnsw_m": self.MILVUS_HNSW_M,
+                    "hnsw_ef_construction": self.MILVUS_HNSW_EF_CONSTRUCTION,
+                    "hnsw_ef": self.MILVUS_HNSW_EF,
+                },
             },
             "maintenance": {
                 "message_days": self.MESSAGE_RETENTION_DAYS,

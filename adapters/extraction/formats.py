@@ -4,10 +4,6 @@ import csv
 import io
 import json
 
-import docx
-from bs4 import BeautifulSoup
-from pypdf import PdfReader
-
 
 def decode(data: bytes) -> str:
     """UTF-8 (a BOM is dropped), else UTF-16 with a BOM, else Latin-1, which reads any byte."""
@@ -19,7 +15,13 @@ def decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+# The parsers are imported when a file of their kind is read: together they cost seconds and tens of MB at
+# start-up in every process (API, worker, CLI), most of which never extracts a PDF or a Word file.
+
+
 def read_html(data: bytes) -> str:
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(decode(data), "html.parser")
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
@@ -27,11 +29,15 @@ def read_html(data: bytes) -> str:
 
 
 def read_pdf(data: bytes) -> str:
+    from pypdf import PdfReader
+
     reader = PdfReader(io.BytesIO(data))
     return "\n\n".join((page.extract_text() or "").strip() for page in reader.pages).strip()
 
 
 def read_docx(data: bytes) -> str:
+    import docx
+
     document = docx.Document(io.BytesIO(data))
     parts = [p.text for p in document.paragraphs]
     for table in document.tables:

@@ -1,20 +1,23 @@
 import json
+from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import delete, desc, func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import and_, delete, desc, func, or_, select, update
+from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.schema import (
     apps,
     end_users,
+    messages,
     workflow_app_logs,
+    workflow_inspector_clears,
     workflow_node_executions,
     workflow_runs,
     workflows,
 )
-from domain.workflows.entities import DRAFT, NodeExecution, RunStatus, Workflow, WorkflowRun
-from domain.workflows.ports import RunLogEntry, RunLogFilter
+from domain.workflows.entities import DRAFT, NodeExecution, NodeStatus, RunStatus, Workflow, WorkflowRun
+from domain.workflows.ports import RunHistoryEntry, RunHistoryFilter, RunLogEntry, RunLogFilter
 
 
 def _workflow(row) -> Workflow:
@@ -31,6 +34,8 @@ def _workflow(row) -> Workflow:
         features=json.loads(row.features or "{}"),
         environment_variables=json.loads(row.environment_variables or "[]"),
         conversation_variables=json.loads(row.conversation_variables or "[]"),
+        marked_name=row.marked_name or "",
+        marked_comment=row.marked_comment or "",
     )
 
 
@@ -44,6 +49,8 @@ def _workflow_values(w: Workflow) -> dict:
         features=json.dumps(w.features),
         environment_variables=json.dumps(w.environment_variables),
         conversation_variables=json.dumps(w.conversation_variables),
+        marked_name=w.marked_name,
+        marked_comment=w.marked_comment,
         created_by=w.created_by,
         created_at=w.created_at,
         updated_at=w.updated_at,
@@ -78,17 +85,34 @@ class SqlaWorkflowRepository:
         row = (await self._session.execute(select(workflows).where(workflows.c.id == workflow_id))).first()
         return _workflow(row) if row else None
 
-    async def versions(self, app_id: UUID, *, page: int, limit: int) -> tuple[list[Workflow], bool]:
+    async def versions(
+        self, app_id: UUID, *, page: int, limit: int, named_only: bool = False, created_by: UUID | None = None
+    ) -> tuple[list[Workflow], bool]:
         w = workflows.c
+        where = [w.app_id == app_id, w.version != DRAFT]
+        if named_only:
+            where.append(w.marked_name != "")
+        if created_by is not None:
+            where.append(w.created_by == created_by)
         stmt = (
             select(workflows)
-            .where(w.app_id == app_id, w.version != DRAFT)
+            .where(*where)
             .order_by(w.created_at.desc(), w.id.desc())
             .limit(limit + 1)
             .offset((page - 1) * limit)
         )
         rows = (await self._session.execute(stmt)).all()
         return [_workflow(r) for r in rows[:limit]], len(rows) > limit
+
+    async def update_marks(self, workflow: Workflow) -> None:
+        await self._session.execute(
+            update(workflows)
+            .where(workflows.c.id == workflow.id)
+            .values(marked_name=workflow.marked_name, marked_comment=workflow.marked_comment)
+        )
+
+    async def delete_version(self, workflow_id: UUID) -> None:
+        await self._session.execute(delete(workflows).where(workflows.c.id == workflow_id))
 
 
 def _run(row) -> WorkflowRun:
@@ -113,6 +137,7 @@ def _run(row) -> WorkflowRun:
         exceptions_count=row.exceptions_count or 0,
         finished_at=row.finished_at,
         lease_owner=row.lease_owner,
+        graph=json.loads(row.graph) if row.graph else None,
     )
 
 
@@ -137,7 +162,40 @@ def _run_values(r: WorkflowRun) -> dict:
         created_at=r.created_at,
         finished_at=r.finished_at,
         lease_owner=r.lease_owner,
+        graph=json.dumps(r.graph) if r.graph is not None else None,
     )
+
+
+def _node(row) -> NodeExecution:
+    return NodeExecution(
+        id=row.id,
+        tenant_id=row.tenant_id,
+        app_id=row.app_id,
+        workflow_id=row.workflow_id,
+        workflow_run_id=row.workflow_run_id,
+        index=row.index,
+        node_id=row.node_id,
+        node_type=row.node_type,
+        title=row.title,
+        created_at=row.created_at,
+        created_by_role=row.created_by_role,
+        created_by=row.created_by,
+        predecessor_node_id=row.predecessor_node_id,
+        status=NodeStatus(row.status),
+        inputs=json.loads(row.inputs or "{}"),
+        process_data=json.loads(row.process_data or "{}"),
+        outputs=json.loads(row.outputs or "{}"),
+        error=row.error,
+        elapsed_time=row.elapsed_time,
+        metadata=json.loads(row.execution_metadata or "{}"),
+        finished_at=row.finished_at,
+    )
+
+
+def _end_user(row) -> dict | None:
+    if not row.eu_id:
+        return None
+    return {"id": str(row.eu_id), "type": row.eu_type, "is_anonymous": row.is_anonymous, "session_id": row.session_id}
 
 
 def _node_values(n: NodeExecution) -> dict:
@@ -145,7 +203,7 @@ def _node_values(n: NodeExecution) -> dict:
         tenant_id=n.tenant_id,
         app_id=n.app_id,
         workflow_id=n.workflow_id,
-        triggered_from="workflow-run",
+        triggered_from="workflow-run" if n.workflow_run_id else "single-step",
         workflow_run_id=n.workflow_run_id,
         index=n.index,
         predecessor_node_id=n.predecessor_node_id,
@@ -267,3 +325,89 @@ class SqlaWorkflowRunRepository:
                 }
             entries.append(RunLogEntry(run=_run(row), created_from=row.created_from, end_user=end_user))
         return entries, total
+
+    async def link_message(self, run_id: UUID, message_id: UUID) -> None:
+        await self._session.execute(update(messages).where(messages.c.id == message_id).values(workflow_run_id=run_id))
+
+    async def history(self, app_id: UUID, filters: RunHistoryFilter, limit: int) -> tuple[list[RunHistoryEntry], bool]:
+        run = workflow_runs
+        where = [run.c.app_id == app_id, run.c.triggered_from == filters.triggered_from]
+        if filters.status:
+            where.append(run.c.status == filters.status)
+        if filters.after is not None:
+            last = (
+                await self._session.execute(select(run.c.created_at, run.c.id).where(run.c.id == filters.after))
+            ).first()
+            if last is None:
+                return [], False
+            # Keyset: strictly older than the last run shown (ties on created_at broken by id).
+            where.append(
+                or_(run.c.created_at < last.created_at, and_(run.c.created_at == last.created_at, run.c.id < last.id))
+            )
+        joined = run.outerjoin(end_users, end_users.c.id == run.c.created_by).outerjoin(
+            messages, messages.c.workflow_run_id == run.c.id
+        )
+        stmt = (
+            select(
+                run,
+                end_users.c.id.label("eu_id"),
+                end_users.c.session_id,
+                end_users.c.is_anonymous,
+                end_users.c.type.label("eu_type"),
+                messages.c.id.label("message_id"),
+                messages.c.conversation_id,
+            )
+            .select_from(joined)
+            .where(*where)
+            .order_by(desc(run.c.created_at), desc(run.c.id))
+            .limit(limit + 1)
+        )
+        rows = (await self._session.execute(stmt)).all()
+        entries = [RunHistoryEntry(_run(r), _end_user(r), r.message_id, r.conversation_id) for r in rows[:limit]]
+        return entries, len(rows) > limit
+
+    async def count_by_status(self, app_id: UUID, triggered_from: str, created_after=None) -> dict[str, int]:
+        run = workflow_runs
+        where = [run.c.app_id == app_id, run.c.triggered_from == triggered_from]
+        if created_after is not None:
+            where.append(run.c.created_at >= created_after)
+        stmt = select(run.c.status, func.count()).where(*where).group_by(run.c.status)
+        return {status: count for status, count in (await self._session.execute(stmt)).all()}
+
+    async def nodes(self, run_id: UUID) -> list[NodeExecution]:
+        n = workflow_node_executions
+        stmt = select(n).where(n.c.workflow_run_id == run_id).order_by(n.c.created_at, n.c.index)
+        return [_node(row) for row in (await self._session.execute(stmt)).all()]
+
+    async def last_node_run(self, workflow_id: UUID, node_id: str) -> NodeExecution | None:
+        n = workflow_node_executions
+        stmt = (
+            select(n)
+            .where(n.c.workflow_id == workflow_id, n.c.node_id == node_id)
+            .order_by(desc(n.c.created_at))
+            .limit(1)
+        )
+        row = (await self._session.execute(stmt)).first()
+        return _node(row) if row else None
+
+    async def last_node_runs(self, workflow_id: UUID) -> list[NodeExecution]:
+        n = workflow_node_executions
+        stmt = (
+            select(n)
+            .where(n.c.workflow_id == workflow_id)
+            .ext(distinct_on(n.c.node_id))
+            .order_by(n.c.node_id, desc(n.c.created_at))
+        )
+        return [_node(row) for row in (await self._session.execute(stmt)).all()]
+
+    async def inspector_clears(self, app_id: UUID) -> dict[tuple[str, str], datetime]:
+        c = workflow_inspector_clears
+        rows = (await self._session.execute(select(c).where(c.c.app_id == app_id))).all()
+        return {(row.node_id, row.name): row.cleared_at for row in rows}
+
+    async def clear_inspector(self, app_id: UUID, node_id: str, name: str, at: datetime) -> None:
+        c = workflow_inspector_clears
+        stmt = insert(c).values(app_id=app_id, node_id=node_id, name=name, cleared_at=at)
+        await self._session.execute(
+            stmt.on_conflict_do_update(index_elements=[c.c.app_id, c.c.node_id, c.c.name], set_={"cleared_at": at})
+        )

@@ -4,11 +4,20 @@ Every call runs the synchronous `MilvusClient` in a worker thread: milvus-lite 3
 create collections or indexes (its server does not implement AllocTimestamp).
 Schema: id (varchar primary key), vector (float, COSINE), text, document_id (varchar, for the document
 filter: Milvus Lite's filter grammar accepts `in [...]` on a field but not on a JSON path) and meta (JSON).
+Index: FLAT in a Lite file (exact, and the fastest there); HNSW on a server, with its build parameters
+(M, efConstruction) and its search breadth (ef, never below top_k) from `HnswParams`: a 2.3 server refuses
+an HNSW index without them.
+Consistency: collections are Strong, so a delete by document (which the server resolves with a query of its
+own) sees every row written before it. Searches on a server ask for Session, as Dify's do: Strong makes each
+one wait for the next time tick (about 200 ms on a 2.3 server, bench/retrieval.py), while Session still shows
+this process its own writes at once, and another process's within a tick. A 2.3 server's delete answers
+with no timestamp Session could wait for, so the first search of a collection after a delete is Strong.
 """
 
 import asyncio
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pymilvus import DataType, MilvusClient, MilvusException
@@ -47,17 +56,34 @@ def is_local(uri: str) -> bool:
     return uri.endswith(".db") and "://" not in uri
 
 
+@dataclass(frozen=True)
+class HnswParams:
+    """A server's HNSW index: graph degree and build breadth (fixed at creation), and search breadth."""
+
+    m: int = 16
+    ef_construction: int = 200
+    ef: int = 64
+
+    def __post_init__(self) -> None:
+        # Milvus's own bounds, checked here so a bad setting fails at startup rather than at the first dataset.
+        if not 2 <= self.m <= 2048 or self.ef_construction < 1 or self.ef < 1:
+            raise ValueError(f"HNSW out of range: M={self.m} efConstruction={self.ef_construction} ef={self.ef}")
+
+
 class MilvusVectorStore:
-    def __init__(self, uri: str, token: str = "", db_name: str = "") -> None:
+    def __init__(self, uri: str, token: str = "", db_name: str = "", hnsw: HnswParams | None = None) -> None:
         self._uri = uri
         self._token = token
         self._db_name = db_name
+        self._hnsw = hnsw or HnswParams()
+        self._search_consistency = "Strong" if is_local(uri) else "Session"
         self._client: MilvusClient | None = None
         self._client_lock = threading.Lock()
         # Two documents of one dataset index at once: both would find no collection and both create it.
         self._ddl_lock = threading.Lock()
         self._dimensions: dict[str, int] = {}
         self._loaded: set[str] = set()
+        self._deleted: set[str] = set()  # collections with a delete no search has waited for yet
 
     def _connect(self) -> MilvusClient:
         with self._client_lock:  # opening a Lite file starts its server: once
@@ -113,9 +139,11 @@ class MilvusVectorStore:
             schema.add_field("document_id", DataType.VARCHAR, max_length=MAX_ID_LENGTH)
             schema.add_field("meta", DataType.JSON)
             index = client.prepare_index_params()
-            # Exact search in a Lite file (fastest there); a graph index on a server.
-            kind = "FLAT" if is_local(self._uri) else "HNSW"
-            index.add_index(field_name="vector", index_type=kind, metric_type="COSINE")
+            if is_local(self._uri):
+                index.add_index(field_name="vector", index_type="FLAT", metric_type="COSINE")
+            else:
+                build = {"M": self._hnsw.m, "efConstruction": self._hnsw.ef_construction}
+                index.add_index(field_name="vector", index_type="HNSW", metric_type="COSINE", params=build)
             try:
                 client.create_collection(collection, schema=schema, index_params=index, consistency_level="Strong")
             except MilvusException:
@@ -154,9 +182,15 @@ class MilvusVectorStore:
             ]
             if rows:
                 client.upsert(collection, rows)
-                client.flush(collection)
+                self._flush(client, collection)
 
         await self._run(upsert)
+
+    def _flush(self, client: MilvusClient, collection: str) -> None:
+        # Lite writes to its file on flush. A server shows the write to the next search without it; flushing
+        # there would seal a small segment per batch, each to be indexed and compacted.
+        if is_local(self._uri):
+            client.flush(collection)
 
     async def _delete(self, collection: str, **target: Any) -> None:
         check_collection_name(collection)
@@ -164,7 +198,8 @@ class MilvusVectorStore:
         def delete(client: MilvusClient) -> None:
             if self._dimension(client, collection) is not None:
                 client.delete(collection, **target)
-                client.flush(collection)
+                self._deleted.add(collection)
+                self._flush(client, collection)
 
         await self._run(delete)
 
@@ -180,6 +215,18 @@ class MilvusVectorStore:
         self._dimensions.pop(collection, None)
         self._loaded.discard(collection)
         await self._run(lambda client: client.drop_collection(collection))
+
+    def _consistency_of_search(self, collection: str) -> str:
+        if collection in self._deleted:
+            self._deleted.discard(collection)
+            return "Strong"
+        return self._search_consistency
+
+    def _search_params(self, top_k: int) -> dict[str, Any]:
+        if is_local(self._uri):
+            return {"metric_type": "COSINE"}
+        # HNSW returns at most ef candidates: a server refuses ef < top_k.
+        return {"metric_type": "COSINE", "params": {"ef": max(self._hnsw.ef, top_k)}}
 
     async def search(
         self,
@@ -206,7 +253,8 @@ class MilvusVectorStore:
                 limit=top_k,
                 filter=filter_expression(where),
                 output_fields=["text", "meta"],
-                search_params={"metric_type": "COSINE"},
+                search_params=self._search_params(top_k),
+                consistency_level=self._consistency_of_search(collection),
             )
             return list(found[0]) if found else []
 

@@ -10,10 +10,10 @@ timeout. pymilvus is synchronous: every call runs in a worker thread, off the ev
 
 import asyncio
 
-from pymilvus import MilvusClient
-
-from adapters.vectorstores.milvus import is_local
 from domain.shared.health import ProbeResult
+
+# pymilvus (and the adapter that needs it) is imported when Milvus is probed, not when this module is: it costs
+# seconds and over 100 MB at start-up in every process that never talks to Milvus.
 
 CONNECT_TIMEOUT_SECONDS = 2.0  # below CheckHealth's 3 s, so a dead server is reported with its reason
 
@@ -26,6 +26,8 @@ class MilvusProbe:
         self._timeout = timeout
 
     async def check(self) -> ProbeResult:
+        from adapters.vectorstores.milvus import is_local
+
         detail = {"kind": "milvus", "mode": "lite" if is_local(self._uri) else "server"}
         try:
             version = await asyncio.to_thread(self._server_version)
@@ -34,6 +36,8 @@ class MilvusProbe:
         return ProbeResult("vector_store", True, {**detail, "server_version": version})
 
     def _server_version(self) -> str:
+        from pymilvus import MilvusClient
+
         options = {"token": self._token} if self._token else {}
         if self._db_name:
             options["db_name"] = self._db_name

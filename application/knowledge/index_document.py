@@ -1,3 +1,5 @@
+import asyncio
+import contextlib
 from collections.abc import Callable
 from uuid import UUID
 
@@ -8,7 +10,7 @@ from domain.knowledge.collections import collection_for_dataset
 from domain.knowledge.dataset import Dataset
 from domain.knowledge.document import DocForm, Document, IndexingStatus
 from domain.knowledge.errors import ExtractionFailed
-from domain.knowledge.ports import VectorStore
+from domain.knowledge.ports import VectorRecord, VectorStore
 from domain.knowledge.process_rule import AUTOMATIC_RULE
 from domain.knowledge.qa import QuestionWriter
 from domain.knowledge.segment import Segment
@@ -18,7 +20,10 @@ from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 from domain.shared.clock import Clock
 from domain.shared.errors import DomainError
 
-BATCH_SIZE = 32
+# Chunks embedded, stored and marked completed together. The embedder splits a batch into its own calls
+# (the OpenAI-compatible one sends several at once); each batch costs a cache read and write, an upsert and
+# a status transaction, so small batches made those dominate a fast embedder (bench/README.md, issue 15).
+BATCH_SIZE = 256
 RUNNABLE = frozenset(
     {
         IndexingStatus.WAITING,
@@ -162,18 +167,34 @@ class IndexDocument:
             await self._vectors.create_collection(collection, embedder.dimension)
             await self._vectors.delete_document(collection, str(document.id))
         provider = dataset.embedding_model_provider or self._catalog.default.provider
-        for start in range(0, len(segments), BATCH_SIZE):
-            batch = segments[start : start + BATCH_SIZE]
-            if embedder is not None:
-                items = vector_items(batch, document.doc_form)
-                vectors = await embed_cached(embedder, self._cache, provider, [text for _, text, _ in items])
-                await self._vectors.upsert(collection, vector_records(items, vectors))
-            async with self._uow() as uow:
-                current = await uow.documents.get_by_id(document.id)
-                if current is None or current.is_paused:
-                    raise _Paused()
-                await uow.segments.mark_completed([s.id for s in batch], self._clock.now())
-                await uow.commit()
+        batches = [segments[start : start + BATCH_SIZE] for start in range(0, len(segments), BATCH_SIZE)]
+
+        async def embedded(batch: list[Segment]) -> list[VectorRecord]:
+            assert embedder is not None
+            items = vector_items(batch, document.doc_form)
+            vectors = await embed_cached(embedder, self._cache, provider, [text for _, text, _ in items])
+            return vector_records(items, vectors)
+
+        # The next batch is embedded while this one is stored and marked: the model (or the remote service)
+        # and the database work at once. Batches are still stored and completed in order.
+        ahead: asyncio.Task[list[VectorRecord]] | None = None
+        try:
+            for number, batch in enumerate(batches):
+                if embedder is not None:
+                    records = await (ahead or asyncio.ensure_future(embedded(batch)))
+                    ahead = asyncio.ensure_future(embedded(batches[number + 1])) if number + 1 < len(batches) else None
+                    await self._vectors.upsert(collection, records)
+                async with self._uow() as uow:
+                    current = await uow.documents.get_by_id(document.id)
+                    if current is None or current.is_paused:
+                        raise _Paused()
+                    await uow.segments.mark_completed([s.id for s in batch], self._clock.now())
+                    await uow.commit()
+        finally:
+            if ahead is not None:  # paused or failed: the batch ahead is not needed (nor its error)
+                ahead.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await ahead
 
     async def _fail(self, document_id: UUID, error: Exception) -> None:
         async with self._uow() as uow:

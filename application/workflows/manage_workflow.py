@@ -96,7 +96,11 @@ class PublishWorkflow:
         self._ids = ids
         self._cache = cache or NoCallerCache()
 
-    async def execute(self, tenant_id: UUID, account_id: UUID, app_id: UUID) -> Workflow:
+    async def execute(
+        self, tenant_id: UUID, account_id: UUID, app_id: UUID, marked_name: str = "", marked_comment: str = ""
+    ) -> Workflow:
+        if len(marked_name) > 20 or len(marked_comment) > 100:
+            raise InvalidParam("marked_name is at most 20 characters and marked_comment at most 100")
         async with self._uow() as uow:
             app = await app_in_tenant(uow, tenant_id, app_id)
             _check_workflow_app(app)
@@ -118,6 +122,8 @@ class PublishWorkflow:
                 features=draft.features,
                 environment_variables=draft.environment_variables,
                 conversation_variables=draft.conversation_variables,
+                marked_name=marked_name,
+                marked_comment=marked_comment,
             )
             await uow.workflows.add_version(version)
             await uow.commit()

@@ -10,6 +10,7 @@ from application.conversations.message_files import PrepareSentFiles, SentFiles
 from application.conversations.owned import owned_conversation
 from application.workflows.run_handle import WorkflowRunHandle
 from application.workflows.run_workflow import (
+    DEBUGGING,
     RunSetup,
     RunWorkflow,
     WorkflowNotPublished,
@@ -31,7 +32,7 @@ from domain.telemetry.ports import TraceDispatcher
 from domain.telemetry.records import EventTimes
 from domain.workflows import run_events as ev
 from domain.workflows.engine import RunFinished, RunPaused
-from domain.workflows.entities import Workflow, WorkflowRun
+from domain.workflows.entities import DraftWorkflowNotExist, Workflow, WorkflowRun
 from domain.workflows.graph import parse_graph
 from domain.workflows.ports import RunEventLog
 from domain.workflows.variables import VariablePool
@@ -50,6 +51,7 @@ class ChatflowRequest:
     conversation_id: UUID | None = None
     streaming: bool = False
     files: tuple[Any, ...] = ()  # Dify's file mappings: the run's `sys.files`
+    draft: bool = False  # the workflow editor's test chat: the app's draft, a debugging run, a debugger message
 
 
 @dataclass(frozen=True)
@@ -124,9 +126,7 @@ class RunChatflow:
         if not request.query.strip():
             raise InvalidParam("query is required", param="query")
         async with self._uow() as uow:
-            workflow = await uow.workflows.published(request.app.id)
-            if workflow is None:
-                raise WorkflowNotPublished()
+            workflow = await self._workflow(uow, request)
             conversation = None
             earlier = []
             if request.conversation_id is not None:
@@ -145,6 +145,17 @@ class RunChatflow:
                                                   request.files, with_images=False)
         begin = self._begin(request, workflow, conversation, earlier, variables, inputs, sent)
         return await self._generations.detached(begin)
+
+    async def _workflow(self, uow: UnitOfWork, request: ChatflowRequest) -> Workflow:
+        if request.draft:
+            draft = await uow.workflows.draft(request.app.id)
+            if draft is None:
+                raise DraftWorkflowNotExist()
+            return draft
+        workflow = await uow.workflows.published(request.app.id)
+        if workflow is None:
+            raise WorkflowNotPublished()
+        return workflow
 
     async def _begin(
         self,
@@ -167,8 +178,9 @@ class RunChatflow:
             )
         run = WorkflowRun(
             id=self._ids.new_id(), tenant_id=workflow.tenant_id, app_id=workflow.app_id, workflow_id=workflow.id,
-            type="chat", triggered_from="app-run", version=workflow.version, inputs=inputs,
-            created_by_role="end_user", created_by=request.end_user.id, created_at=now, lease_owner=owner,
+            type="chat", triggered_from=DEBUGGING if request.draft else "app-run", version=workflow.version,
+            inputs=inputs, created_by_role="end_user", created_by=request.end_user.id, created_at=now,
+            lease_owner=owner, graph=workflow.graph,
         )
         message = Message(
             id=self._ids.new_id(), app_id=request.app.id, conversation_id=conversation.id, query=request.query,
@@ -176,6 +188,8 @@ class RunChatflow:
             created_at=now, updated_at=now, is_streaming=request.streaming, status=MessageStatus.GENERATING,
             lease_owner=owner,
         )
+        if request.draft:
+            message.invoke_from = "debugger"  # as the orchestrate page's debug chat: logged, not counted
         message.files = sent.records(message.id, self._ids, now)
         handle = ChatflowHandle(WorkflowRunHandle(self._ids.new_id(), run, self._events), message, conversation)
         user = request.end_user.session_id
@@ -186,7 +200,9 @@ class RunChatflow:
                     await uow.conversations.add(conversation)
                 await uow.messages.add(message)
                 await uow.workflow_runs.add(run)
-                await uow.workflow_runs.add_app_log(run, "service-api")
+                await uow.workflow_runs.link_message(run.id, message.id)
+                if not request.draft:
+                    await uow.workflow_runs.add_app_log(run, "service-api")
                 await uow.commit()
         except BaseException:
             await self._stops.forget(handle.task_id)

@@ -51,6 +51,7 @@ log = logging.getLogger("weir.workflow")
 
 Publish = Callable[[ev.RunEvent], Awaitable[None]]
 SYSTEM_FILES = "sys.files"  # the key of a run's files among its stored inputs (Dify's)
+DEBUGGING = "debugging"  # a run's triggered_from when the workflow editor ran the draft (Dify's)
 
 
 class WorkflowNotPublished(InvalidParam):
@@ -181,13 +182,15 @@ class RunWorkflow:
             created_by=request.end_user.id,
             created_at=self._clock.now(),
             lease_owner=await self._lease.hold() if owned else None,
+            graph=workflow.graph,
         )
         handle = WorkflowRunHandle(self._ids.new_id(), run, self._events)
         await self._stops.register(handle.task_id, request.end_user.session_id)
         try:
             async with self._uow() as uow:
                 await uow.workflow_runs.add(run)
-                await uow.workflow_runs.add_app_log(run, "service-api")
+                if request.triggered_from != DEBUGGING:  # the editor's test runs are its run history, not the app's log
+                    await uow.workflow_runs.add_app_log(run, "service-api")
                 await uow.commit()
         except BaseException:
             await self._stops.forget(handle.task_id)

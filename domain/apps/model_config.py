@@ -39,7 +39,7 @@ class AppModelConfig:
     agent_mode: AgentMode | None = None
     # Whether the app's annotation reply is on, when the store said so with the config (None: not known here,
     # ask the annotations context). Not part of the config's body: Dify keeps it in its own setting.
-    annotation_reply: bool | None = None
+    annotation_reply: bool | None = field(default=None, compare=False)
 
     @property
     def runs_agent(self) -> bool:

@@ -46,6 +46,9 @@ class Workflow:
     features: dict[str, Any] = field(default_factory=dict)
     environment_variables: list[dict[str, Any]] = field(default_factory=list)
     conversation_variables: list[dict[str, Any]] = field(default_factory=list)
+    # A published version's name and release notes in the editor's version history (Dify's marks).
+    marked_name: str = ""
+    marked_comment: str = ""
 
     @property
     def is_draft(self) -> bool:
@@ -87,6 +90,9 @@ class WorkflowRun:
     finished_at: datetime | None = None
     # The process executing it in memory (domain.maintenance.leases); None while a durable queue holds it.
     lease_owner: UUID | None = None
+    # The graph it ran, kept with the run (Dify's): a draft changes after its test runs, and run history
+    # shows each run on the graph it had.
+    graph: dict[str, Any] | None = None
 
     @property
     def ended(self) -> bool:
@@ -118,7 +124,7 @@ class NodeExecution:
     tenant_id: UUID
     app_id: UUID
     workflow_id: UUID
-    workflow_run_id: UUID
+    workflow_run_id: UUID | None  # None for a node run alone in the editor (single-step)
     index: int
     node_id: str
     node_type: str

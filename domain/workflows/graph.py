@@ -56,6 +56,22 @@ class Graph:
         edges = tuple(e for e in self.edges if e.source in members and e.target in members)
         return _indexed(members, edges, start)
 
+    def alone(self, node_id: str) -> "Graph":
+        """The graph a node run on its own walks (the editor's single-step run): the node as the root, with
+        every node inside it when it is a container (an iteration's or a loop's rounds need them)."""
+        members = {node_id: self.nodes[node_id]} | _descendants(self.nodes, node_id)
+        edges = tuple(e for e in self.edges if e.source in members and e.target in members and e.target != node_id)
+        return _indexed(members, edges, node_id)
+
+
+def _descendants(nodes: Mapping[str, Node], container_id: str) -> dict[str, Node]:
+    found: dict[str, Node] = {}
+    for nid, node in nodes.items():
+        if node.parent_id == container_id:
+            found[nid] = node
+            found |= _descendants(nodes, nid)
+    return found
+
 
 def _indexed(nodes: dict[str, Node], edges: tuple[Edge, ...], root_id: str) -> Graph:
     incoming: dict[str, list[Edge]] = {nid: [] for nid in nodes}
@@ -75,6 +91,31 @@ def _indexed(nodes: dict[str, Node], edges: tuple[Edge, ...], root_id: str) -> G
 def parse_graph(raw: Mapping[str, Any], root_types: frozenset[str] = ROOT_TYPES) -> Graph:
     """Parses Dify's graph JSON; raises InvalidGraph with every problem found (dangling edges, no or several
     roots, unreachable nodes, duplicate ids)."""
+    nodes, edges, problems = _parts(raw)
+    top = {nid: n for nid, n in nodes.items() if n.parent_id is None}
+    roots = [n.id for n in top.values() if n.type in root_types]
+    if len(roots) != 1:
+        problems.append(f"a workflow needs exactly one start node, found {len(roots)}")
+    if problems:
+        raise InvalidGraph(problems)
+    graph = _indexed(nodes, tuple(edges), roots[0])
+    unreachable = set(top) - _reachable(graph, roots[0])
+    if unreachable:
+        raise InvalidGraph([f"nodes not reachable from the start: {', '.join(sorted(unreachable))}"])
+    return graph
+
+
+def node_alone(raw: Mapping[str, Any], node_id: str) -> Graph | None:
+    """The graph a node of a draft runs alone on (Graph.alone), or None when the graph has no such node. The
+    rest of the draft may be unfinished (no start node, nodes not connected yet): a node runs without it."""
+    nodes, edges, _ = _parts(raw)
+    if node_id not in nodes:
+        return None
+    return _indexed(nodes, tuple(edges), node_id).alone(node_id)
+
+
+def _parts(raw: Mapping[str, Any]) -> tuple[dict[str, Node], list[Edge], list[str]]:
+    """The nodes and the edges between them, and what is wrong with them (edges to missing nodes left out)."""
     problems: list[str] = []
     nodes: dict[str, Node] = {}
     for item in raw.get("nodes") or []:
@@ -98,17 +139,7 @@ def parse_graph(raw: Mapping[str, Any], root_types: frozenset[str] = ROOT_TYPES)
         edges.append(
             Edge(str(item.get("id") or f"{source}-{target}"), source, target, str(item.get("sourceHandle") or "source"))
         )
-    top = {nid: n for nid, n in nodes.items() if n.parent_id is None}
-    roots = [n.id for n in top.values() if n.type in root_types]
-    if len(roots) != 1:
-        problems.append(f"a workflow needs exactly one start node, found {len(roots)}")
-    if problems:
-        raise InvalidGraph(problems)
-    graph = _indexed(nodes, tuple(edges), roots[0])
-    unreachable = set(top) - _reachable(graph, roots[0])
-    if unreachable:
-        raise InvalidGraph([f"nodes not reachable from the start: {', '.join(sorted(unreachable))}"])
-    return graph
+    return nodes, edges, problems
 
 
 def _reachable(graph: Graph, root: str) -> set[str]:

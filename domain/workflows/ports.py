@@ -22,9 +22,17 @@ class WorkflowRepository(Protocol):
 
     async def get(self, workflow_id: UUID) -> Workflow | None: ...
 
-    async def versions(self, app_id: UUID, *, page: int, limit: int) -> tuple[list[Workflow], bool]:
-        """The app's published versions, newest first, one page; and whether more follow."""
+    async def versions(
+        self, app_id: UUID, *, page: int, limit: int, named_only: bool = False, created_by: UUID | None = None
+    ) -> tuple[list[Workflow], bool]:
+        """The app's published versions, newest first, one page (only the named ones, or one author's, when
+        asked); and whether more follow."""
         ...
+
+    async def update_marks(self, workflow: Workflow) -> None:
+        """Stores a version's marked_name and marked_comment."""
+
+    async def delete_version(self, workflow_id: UUID) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +49,26 @@ class RunLogEntry:
     run: WorkflowRun
     created_from: str
     end_user: dict[str, Any] | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunHistoryFilter:
+    """The editor's run history: one kind of trigger (`debugging`: the editor's test runs; `app-run`: the
+    published app's), optionally one status; pages follow the run `after` (the last one shown)."""
+
+    triggered_from: str
+    status: str | None = None
+    after: UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunHistoryEntry:
+    """A run of the history, with who ran it (its end user's session) and, for a chatflow, its message."""
+
+    run: WorkflowRun
+    end_user: dict[str, Any] | None
+    message_id: UUID | None = None
+    conversation_id: UUID | None = None
 
 
 class WorkflowRunRepository(Protocol):
@@ -61,6 +89,32 @@ class WorkflowRunRepository(Protocol):
         """Removes the node rows of a run (an attempt lost with its worker, before the run starts over)."""
 
     async def add_app_log(self, run: WorkflowRun, created_from: str) -> None: ...
+
+    async def link_message(self, run_id: UUID, message_id: UUID) -> None:
+        """Records which chat message a chatflow run answers (the message row is stored first)."""
+
+    async def history(self, app_id: UUID, filters: RunHistoryFilter, limit: int) -> tuple[list[RunHistoryEntry], bool]:
+        """Newest first, after `filters.after` when given; and whether more follow."""
+
+    async def count_by_status(
+        self, app_id: UUID, triggered_from: str, created_after: datetime | None
+    ) -> dict[str, int]:
+        """How many runs have each status (statuses with none are absent)."""
+
+    async def nodes(self, run_id: UUID) -> list[NodeExecution]:
+        """The run's node executions in the order they started."""
+
+    async def last_node_run(self, workflow_id: UUID, node_id: str) -> NodeExecution | None:
+        """The newest execution of a node of this workflow version: in a run or run alone (single-step)."""
+
+    async def last_node_runs(self, workflow_id: UUID) -> list[NodeExecution]:
+        """The newest execution of each node of this workflow version (last_node_run for all its nodes)."""
+
+    async def inspector_clears(self, app_id: UUID) -> dict[tuple[str, str], datetime]:
+        """When the editor's variable inspector was last cleared, by (node_id, name): ("", "") all of it,
+        (node_id, "") one node's values, (node_id, name) one value."""
+
+    async def clear_inspector(self, app_id: UUID, node_id: str, name: str, at: datetime) -> None: ...
 
     async def logs(
         self, app_id: UUID, filters: RunLogFilter, *, page: int, limit: int

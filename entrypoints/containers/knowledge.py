@@ -16,7 +16,6 @@ from adapters.persistence.knowledge_unit_of_work import SqlaKnowledgeUnitOfWork
 from adapters.queue.indexing_dispatcher import TaskiqIndexingQueue
 from adapters.storage.local_files import LocalFileStorage
 from adapters.vectorstores.memory import InMemoryVectorStore
-from adapters.vectorstores.milvus import MilvusVectorStore
 from adapters.vectorstores.pgvector import PgvectorVectorStore
 from application.knowledge.batch_actions import DeleteDocuments, DeleteSegments, SetSegmentsEnabled
 from application.knowledge.bind_tags import BindTags
@@ -76,6 +75,15 @@ from application.knowledge.zip_documents import ZipDocuments
 CHUNKING_TOKENIZER_MODEL = "text-embedding-ada-002"
 
 
+def milvus_vector_store(uri: str, *, hnsw_m: int, hnsw_ef_construction: int, hnsw_ef: int, **options):
+    """The Milvus adapter, imported only when Milvus is the vector store: pymilvus (with pandas and grpc) costs
+    seconds and over 100 MB at start-up in every process that never talks to Milvus."""
+    from adapters.vectorstores.milvus import HnswParams, MilvusVectorStore
+
+    hnsw = HnswParams(m=hnsw_m, ef_construction=hnsw_ef_construction, ef=hnsw_ef)
+    return MilvusVectorStore(uri, hnsw=hnsw, **options)
+
+
 def milvus_uri(storage_path: str, configured: str | None = None) -> str:
     """MILVUS_URI when set (a file path: Milvus Lite; a URL: a Milvus server), else STORAGE_PATH/milvus.db."""
     return configured or str(Path(storage_path) / "milvus.db")
@@ -104,8 +112,13 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         config.vector_store,
         pgvector=providers.Singleton(PgvectorVectorStore, engine),
         milvus=providers.Singleton(
-            MilvusVectorStore, providers.Callable(milvus_uri, config.storage_path, config.milvus.uri),
-            token=config.milvus.token, db_name=config.milvus.database,
+            milvus_vector_store,
+            providers.Callable(milvus_uri, config.storage_path, config.milvus.uri),
+            token=config.milvus.token,
+            db_name=config.milvus.database,
+            hnsw_m=config.milvus.hnsw_m,
+            hnsw_ef_construction=config.milvus.hnsw_ef_construction,
+            hnsw_ef=config.milvus.hnsw_ef,
         ),
         memory=providers.Singleton(InMemoryVectorStore),
     )
@@ -148,7 +161,15 @@ class KnowledgeContainer(containers.DeclarativeContainer):
         EstimateDocumentIndexing, uow_factory, files, extractor, count_tokens, question_writer
     )
     index_document = providers.Factory(
-        IndexDocument, uow_factory, files, extractor, catalog, embedding_cache, vector_store, count_tokens, clock,
+        IndexDocument,
+        uow_factory,
+        files,
+        extractor,
+        catalog,
+        embedding_cache,
+        vector_store,
+        count_tokens,
+        clock,
         qa=question_writer,
     )
     recover_documents = providers.Factory(RecoverDocuments, uow_factory, indexing_queue, clock)
@@ -170,9 +191,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
 
     rerank_models = providers.Singleton(HttpRerankModelFactory)
     rerank_step = providers.Factory(RerankStep, providers_of, rerank_models)
-    retrieve = providers.Factory(
-        Retrieve, uow_factory, catalog, vector_store, keyword_index, metrics_sink, rerank_step
-    )
+    retrieve = providers.Factory(Retrieve, uow_factory, catalog, vector_store, keyword_index, metrics_sink, rerank_step)
     hit_test = providers.Factory(HitTest, retrieve, uow_factory, clock, ids)
     list_dataset_queries = providers.Factory(ListDatasetQueries, uow_factory)
     list_embedding_models = providers.Factory(ListEmbeddingModels, catalog)

@@ -15,7 +15,6 @@ from adapters.tools.builtin.md_exporter import md_exporter_provider
 from adapters.tools.builtin.regex import regex_provider
 from adapters.tools.builtin.time import time_provider
 from adapters.tools.builtin.webscraper import webscraper_provider
-from adapters.tools.mcp_client import SdkMcpClient
 from adapters.workflow.httpx_client import HttpxHttpClient
 from application.tools.api_provider import ApiToolFinder
 from application.tools.builtin_finder import BuiltinToolFinder
@@ -63,6 +62,13 @@ def builtin_providers(*, http_client, code_runner, resolve_model, uow_factory, f
     ]
 
 
+def sdk_mcp_client(**kwargs):
+    """The MCP client, imported when the first MCP tool is used: the SDK costs seconds at start-up."""
+    from adapters.tools.mcp_client import SdkMcpClient
+
+    return SdkMcpClient(**kwargs)
+
+
 class ToolsContainer(containers.DeclarativeContainer):
     # Given by the root container (entrypoints/container.py).
     config = providers.Configuration()
@@ -100,7 +106,7 @@ class ToolsContainer(containers.DeclarativeContainer):
     workflow_finder = providers.Singleton(
         WorkflowToolFinder, tools_uow_factory, uow_factory, run_workflow, resolve_end_user, config.max_call_depth
     )
-    mcp_client = providers.Singleton(SdkMcpClient, allowed_hosts=config.allowed_hosts)
+    mcp_client = providers.Singleton(sdk_mcp_client, allowed_hosts=config.allowed_hosts)
     mcp_finder = providers.Singleton(McpToolFinder, tools_uow_factory, mcp_client)
     finders = providers.Dict(builtin=builtin_finder, api=api_finder, workflow=workflow_finder, mcp=mcp_finder)
     tool_providers = providers.Singleton(ComposedToolProviders, finders)

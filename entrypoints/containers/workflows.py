@@ -12,6 +12,7 @@ from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
 from application.agents.toolbox import InvokeThrough
 from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
 from application.workflows.copy_app import CopyApp
+from application.workflows.draft_parts import InspectDraftVariables, UpdateDraftPart
 from application.workflows.expire_human_input_forms import ExpireHumanInputForms
 from application.workflows.get_human_input_form import GetHumanInputForm
 from application.workflows.import_dsl_from_url import ImportAppDslFromUrl
@@ -28,10 +29,17 @@ from application.workflows.nodes.tool import ToolNodeExecutor
 from application.workflows.nodes.vision import NodeVision
 from application.workflows.parsed_graphs import ParsedGraphs
 from application.workflows.pause_run import PauseRun
-from application.workflows.published_versions import ListPublishedVersions
+from application.workflows.published_versions import (
+    DeleteVersion,
+    ListPublishedVersions,
+    RestoreVersion,
+    UpdateVersionMarks,
+)
 from application.workflows.queries import GetWorkflowRun, ListWorkflowLogs, ReadRunEvents
 from application.workflows.resume_run import ResumeWorkflowRun
 from application.workflows.run_chatflow import RunChatflow
+from application.workflows.run_draft_node import LastNodeRun, RunDraftNode
+from application.workflows.run_history import CountRuns, GetRunWithRunner, ListRunHistory, ListRunNodes
 from application.workflows.run_workflow import RunWorkflow
 from application.workflows.start_async_run import StartAsyncWorkflowRun
 from application.workflows.submit_human_input_form import SubmitHumanInputForm
@@ -150,6 +158,9 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     sync_draft = providers.Factory(SyncDraft, uow_factory, clock, ids)
     get_draft = providers.Factory(GetDraft, uow_factory)
     list_published_versions = providers.Factory(ListPublishedVersions, uow_factory)
+    update_version_marks = providers.Factory(UpdateVersionMarks, uow_factory)
+    delete_version = providers.Factory(DeleteVersion, uow_factory)
+    restore_version = providers.Factory(RestoreVersion, uow_factory, clock, ids)
     publish_workflow = providers.Factory(PublishWorkflow, uow_factory, clock, ids, caller_cache)
     export_app_dsl = providers.Factory(ExportAppDsl, uow_factory, dsl_codec)
     import_app_dsl = providers.Factory(
@@ -173,6 +184,17 @@ class WorkflowsContainer(containers.DeclarativeContainer):
         ids, limits, process_lease, pause_run, resolve_files, parsed_graphs, record_workflow_trace,
         caller_cache,
     )
+    # The workflow editor: its run history, and a node of the draft run on its own.
+    list_run_history = providers.Factory(ListRunHistory, uow_factory)
+    count_runs = providers.Factory(CountRuns, uow_factory, clock)
+    get_run_with_runner = providers.Factory(GetRunWithRunner, uow_factory)
+    list_run_nodes = providers.Factory(ListRunNodes, uow_factory)
+    run_draft_node = providers.Factory(
+        RunDraftNode, uow_factory, executors, clock, ids, limits, stop_signals, run_event_log, generations
+    )
+    last_node_run = providers.Factory(LastNodeRun, uow_factory)
+    update_draft_part = providers.Factory(UpdateDraftPart, uow_factory, clock)
+    inspect_draft_variables = providers.Factory(InspectDraftVariables, uow_factory, clock)
     start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue, generations)
     run_chatflow = providers.Factory(
         RunChatflow,

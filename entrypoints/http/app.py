@@ -15,7 +15,9 @@ from entrypoints.http.console import (
     api_tools,
     apps,
     debug_chat,
+    draft_nodes,
     draft_runs,
+    draft_variables,
     features,
     logs,
     mcp_providers,
@@ -27,6 +29,7 @@ from entrypoints.http.console import (
     setup,
     tags,
     tools,
+    workflow_runs,
     workflow_tools,
     workflow_versions,
     workflows,
@@ -145,6 +148,9 @@ def create_app(container: Container) -> Quart:
         debug_chat.bp,
         workflow_versions.bp,
         draft_runs.bp,
+        workflow_runs.bp,
+        draft_nodes.bp,
+        draft_variables.bp,
     )
     for console_bp in console_bps:
         app.register_blueprint(console_bp, url_prefix="/console/api")

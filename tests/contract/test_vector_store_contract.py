@@ -1,23 +1,32 @@
 """The VectorStore contract, run against every adapter on its real backend.
 
 memory: in process. pgvector: a database of its own on the suite's embedded PostgreSQL.
-milvus: Milvus Lite in a temporary folder.
+milvus: Milvus Lite in a temporary folder. milvus-server: a Milvus standalone server over HTTP/gRPC
+(`MILVUS_URI=http://…`, HNSW index), the one at WEIR_TEST_MILVUS_URI or else a throwaway one this session
+starts from the `milvus` dev package (tests/milvus_server.py), stopped at the end.
 """
 
 import math
+import os
 import random
+import shutil
+import tempfile
+from pathlib import Path
 from uuid import uuid4
 
 import psycopg
 import pytest
+from pymilvus import MilvusClient
 
 from adapters.persistence.engine import make_engine
 from adapters.vectorstores.memory import InMemoryVectorStore
-from adapters.vectorstores.milvus import MilvusVectorStore
+from adapters.vectorstores.milvus import HnswParams, MilvusVectorStore
 from adapters.vectorstores.pgvector import PgvectorVectorStore
 from domain.knowledge.errors import VectorCollectionNotFound, VectorDimensionMismatch
 from domain.knowledge.ports import VectorFilter, VectorRecord
+from tests.conftest import server_missing
 from tests.databases import create_database
+from tests.milvus_server import server_log_tail, start_milvus_server
 
 DIM = 4
 
@@ -39,12 +48,39 @@ def milvus_store(tmp_path_factory):
     store.close()
 
 
-@pytest.fixture(params=["memory", "pgvector", "milvus"])
+@pytest.fixture(scope="session")
+def milvus_server_uri():
+    """A Milvus server's URL: WEIR_TEST_MILVUS_URI, or a server started here (about 10 s) in a temporary folder."""
+    if configured := os.environ.get("WEIR_TEST_MILVUS_URI"):
+        yield configured
+        return
+    data = Path(tempfile.mkdtemp(prefix="weir-test-milvus-"))
+    try:
+        server = start_milvus_server(data)
+    except Exception as error:  # no wheel for this platform, or the server would not start
+        log = server_log_tail(data)
+        shutil.rmtree(data, ignore_errors=True)
+        server_missing(f"a Milvus server ({type(error).__name__}: {error}){chr(10) + log if log else ''}")
+    yield server.uri
+    server.stop()
+    shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def milvus_server_store(milvus_server_uri):
+    store = MilvusVectorStore(milvus_server_uri)
+    yield store
+    store.close()
+
+
+@pytest.fixture(params=["memory", "pgvector", "milvus", "milvus-server"])
 def store(request):
     if request.param == "memory":
         return InMemoryVectorStore()
     if request.param == "pgvector":
         return PgvectorVectorStore(request.getfixturevalue("pg_engine"))
+    if request.param == "milvus-server":
+        return request.getfixturevalue("milvus_server_store")
     return request.getfixturevalue("milvus_store")
 
 
@@ -129,12 +165,17 @@ async def test_filters_keep_only_the_given_documents_and_metadata(store, collect
     )
     only_b = await store.search(collection, [1, 0, 0, 0], top_k=10, where=VectorFilter(document_ids=["doc-b"]))
     assert [h.id for h in only_b] == ["b1"]
-    quoted = await store.search(collection, [1, 0, 0, 0], top_k=10, where=VectorFilter(document_ids=['doc-"c"\n', "doc-b"]))
+    quoted = await store.search(
+        collection, [1, 0, 0, 0], top_k=10, where=VectorFilter(document_ids=['doc-"c"\n', "doc-b"])
+    )
     assert sorted(h.id for h in quoted) == ["b1", "c1"]
     enabled_a = VectorFilter(document_ids=["doc-a", "doc-b"], metadata={"enabled": True, "dataset_id": "ds-1"})
     assert sorted(h.id for h in await store.search(collection, [1, 0, 0, 0], top_k=10, where=enabled_a)) == ["a1", "b1"]
     assert await store.search(collection, [1, 0, 0, 0], top_k=10, where=VectorFilter(document_ids=[])) == []
-    assert await store.search(collection, [1, 0, 0, 0], top_k=10, where=VectorFilter(metadata={"dataset_id": "other"})) == []
+    assert (
+        await store.search(collection, [1, 0, 0, 0], top_k=10, where=VectorFilter(metadata={"dataset_id": "other"}))
+        == []
+    )
 
 
 async def test_deleting_a_document_removes_its_records_only(store, collection):
@@ -208,3 +249,22 @@ async def test_keyword_search_finds_texts_with_any_query_word_best_first(text_st
         assert await text_store.search_text(f"Vector_index_{uuid4().hex}_Node", "refund", top_k=10) == []
     finally:
         await text_store.delete_collection(name)
+
+
+async def test_a_milvus_server_collection_gets_an_hnsw_index_with_the_configured_parameters(milvus_server_uri):
+    store = MilvusVectorStore(milvus_server_uri, hnsw=HnswParams(m=8, ef_construction=64, ef=4))
+    name = f"Vector_index_{uuid4().hex}_Node"
+    await store.create_collection(name, DIM)
+    try:
+        client = MilvusClient(milvus_server_uri)
+        index = client.describe_index(name, "vector")
+        client.close()
+        assert (index["index_type"], index["metric_type"]) == ("HNSW", "COSINE")
+        assert (int(index["M"]), int(index["efConstruction"])) == (8, 64)
+        rng = random.Random(3)
+        await store.upsert(name, [record(f"p{i}", [rng.uniform(-1, 1) for _ in range(DIM)]) for i in range(40)])
+        # ef=4 is below top_k: the search widens to top_k instead of being refused or cut to 4.
+        assert len(await store.search(name, [1, 0, 0, 0], top_k=20)) == 20
+    finally:
+        await store.delete_collection(name)
+        store.close()

@@ -61,3 +61,14 @@ workflow_node_executions = Table(
     Index(None, "workflow_run_id", "index"),
     Index(None, "tenant_id", "app_id", "workflow_id", "triggered_from", "created_at"),
 )
+
+# beyond Dify's tables: when the editor's variable inspector was cleared (all nodes: node_id ''; a whole node:
+# name ''), so it hides the values stored runs produced before (Dify deletes its draft variable rows instead).
+workflow_inspector_clears = Table(
+    "workflow_inspector_clears",
+    metadata,
+    Column("app_id", UUID(as_uuid=True), ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True),
+    Column("node_id", String(255), primary_key=True),
+    Column("name", String(255), primary_key=True),
+    at_column("cleared_at"),
+)

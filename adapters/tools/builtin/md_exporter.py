@@ -7,13 +7,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from docx import Document
-from fpdf import FPDF
-from fpdf.fonts import TextStyle
-from openpyxl import Workbook
-from pptx import Presentation
-from pptx.util import Pt
-
 from adapters.tools.builtin.base import BuiltinProvider, BuiltinTool, param
 from adapters.tools.builtin.markdown_blocks import Block, blocks, html
 from domain.tools.entities import Tool, ToolInvocation, ToolMessage, ToolProviderInfo
@@ -28,7 +21,7 @@ _FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
 _STYLES = {"": "", "B": "-Bold", "I": "-Oblique", "BI": "-BoldOblique"}
 
 
-def _unicode_fonts(pdf: FPDF) -> bool:
+def _unicode_fonts(pdf) -> bool:
     folder = next((Path(d) for d in _FONT_DIRS if (Path(d) / "DejaVuSans.ttf").exists()), None)
     if folder is None:
         return False
@@ -39,7 +32,13 @@ def _unicode_fonts(pdf: FPDF) -> bool:
     return True
 
 
+# Each format's library is imported when a document of that format is made: together they cost seconds and
+# tens of MB at start-up in every process, for a tool most apps never call.
+
+
 def to_docx(markdown_text: str) -> bytes:
+    from docx import Document
+
     document = Document()
     for block in blocks(markdown_text):
         if block.kind == "heading":
@@ -66,6 +65,9 @@ def to_docx(markdown_text: str) -> bytes:
 
 
 def to_pdf(markdown_text: str) -> bytes:
+    from fpdf import FPDF
+    from fpdf.fonts import TextStyle
+
     pdf = FPDF()
     pdf.add_page()
     text = html(markdown_text)
@@ -80,6 +82,8 @@ def to_pdf(markdown_text: str) -> bytes:
 
 
 def to_xlsx(markdown_text: str) -> bytes:
+    from openpyxl import Workbook
+
     """Each Markdown table a sheet; a document without tables one sheet of its blocks, a row each."""
     workbook = Workbook()
     workbook.remove(workbook.active)
@@ -106,6 +110,9 @@ def _cell(value: str) -> Any:
 
 
 def to_pptx(markdown_text: str) -> bytes:
+    from pptx import Presentation
+    from pptx.util import Pt
+
     """A slide per level-1 or level-2 heading (its title), the blocks under it as the slide's text."""
     presentation = Presentation()
     slides: list[tuple[str, list[Block]]] = []

@@ -1,21 +1,24 @@
-"""The workflow editor's test run (Dify's workflows/draft/run): the Service API's RunWorkflow on the app's draft,
-streamed, from the account's debugger end user; and its stop."""
+"""The workflow editor's test runs: a workflow app's draft (Dify's workflows/draft/run) by the Service API's
+RunWorkflow, a chatflow's draft (advanced-chat/workflows/draft/run) by its RunChatflow, both streamed, from the
+account's debugger end user; and their stop."""
 
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from quart import Blueprint, Response
 
 from application.conversations.debug_message import DEBUGGER_SESSION
-from application.workflows.run_workflow import RunWorkflowRequest
+from application.workflows.run_chatflow import ChatflowRequest
+from application.workflows.run_workflow import DEBUGGING, RunWorkflowRequest
 from domain.apps.entities import AppMode
-from domain.apps.errors import NotWorkflowApp
-from domain.workflows.run_events import WorkflowFinished
+from domain.apps.errors import NotChatApp, NotWorkflowApp
+from domain.workflows.run_events import MessageEnd, WorkflowFinished, WorkflowPaused
 from entrypoints.http import run_presenter
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.bodies import parse_body
 from entrypoints.http.deps import container
+from entrypoints.http.service_api.schemas import optional_uuid
 from entrypoints.http.sse import follow, stream_response
 
 bp = Blueprint("console_draft_runs", __name__)
@@ -26,11 +29,19 @@ class DraftRunBody(BaseModel):
     files: list[dict[str, Any]] | None = None
 
 
-async def _debugger(app_id: UUID):
+class DraftChatBody(DraftRunBody):
+    query: str = ""
+    conversation_id: UUID | None = None
+    parent_message_id: str | None = None  # Dify's regenerate branch: weir's chat history is linear
+
+    _blank_conversation = field_validator("conversation_id", mode="before")(optional_uuid)
+
+
+async def _debugger(app_id: UUID, *modes: AppMode):
     session = console_session()
     app = await container().get_app().execute(session.tenant.id, app_id)
-    if app.mode != AppMode.WORKFLOW:
-        raise NotWorkflowApp()
+    if app.mode not in modes:
+        raise NotChatApp() if modes == (AppMode.ADVANCED_CHAT,) else NotWorkflowApp()
     end_user = await container().resolve_end_user().execute(app, DEBUGGER_SESSION.format(account_id=session.account.id))
     return app, end_user
 
@@ -43,9 +54,9 @@ def _ends_run(item: object) -> bool:
 @console_login_required
 async def draft_run(app_id: UUID) -> Response:
     body = await parse_body(DraftRunBody)
-    app, end_user = await _debugger(app_id)
+    app, end_user = await _debugger(app_id, AppMode.WORKFLOW)
     request = RunWorkflowRequest(
-        app, end_user, body.inputs, triggered_from="debugging", files=tuple(body.files or ()), draft=True
+        app, end_user, body.inputs, triggered_from=DEBUGGING, files=tuple(body.files or ()), draft=True
     )
     handle = await container().workflows.run_workflow().execute(request)
     return stream_response(
@@ -53,9 +64,35 @@ async def draft_run(app_id: UUID) -> Response:
     )
 
 
+def _ends_answer(item: object) -> bool:
+    return isinstance(item, MessageEnd | WorkflowPaused)
+
+
+@bp.post("/apps/<uuid:app_id>/advanced-chat/workflows/draft/run")
+@console_login_required
+async def draft_chat(app_id: UUID) -> Response:
+    """The chatflow's preview chat: the answer as the Service API's advanced-chat stream sends it."""
+    body = await parse_body(DraftChatBody)
+    app, end_user = await _debugger(app_id, AppMode.ADVANCED_CHAT)
+    request = ChatflowRequest(
+        app,
+        end_user,
+        body.query,
+        body.inputs,
+        body.conversation_id,
+        streaming=True,
+        files=tuple(body.files or ()),
+        draft=True,
+    )
+    handle = await container().workflows.run_chatflow().start(request)
+    return stream_response(
+        follow(handle.next_event, lambda e: run_presenter.chatflow_stream_event(handle, e), _ends_answer)
+    )
+
+
 @bp.post("/apps/<uuid:app_id>/workflow-runs/tasks/<uuid:task_id>/stop")
 @console_login_required
 async def stop(app_id: UUID, task_id: UUID) -> dict:
-    _, end_user = await _debugger(app_id)
+    _, end_user = await _debugger(app_id, AppMode.WORKFLOW, AppMode.ADVANCED_CHAT)
     await container().chat.stop_generation().execute(task_id, end_user)
     return {"result": "success"}

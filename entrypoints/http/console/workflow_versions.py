@@ -8,10 +8,12 @@ from quart import Blueprint, Response, jsonify, request
 
 from domain.apps.entities import AppMode
 from domain.apps.errors import NotWorkflowApp
+from domain.shared.errors import Forbidden, InvalidParam
 from domain.workflows.entities import Workflow
 from domain.workflows.ports import RunLogFilter
 from entrypoints.http import run_presenter
 from entrypoints.http.auth import console_login_required, console_session
+from entrypoints.http.bodies import json_object
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import epoch
 from entrypoints.http.query import datetime_arg, int_arg, page_arg
@@ -33,8 +35,8 @@ def workflow_json(workflow: Workflow) -> dict:
         "features": workflow.features,
         "hash": str(epoch(workflow.updated_at)),
         "version": workflow.version,
-        "marked_name": "",
-        "marked_comment": "",
+        "marked_name": workflow.marked_name,
+        "marked_comment": workflow.marked_comment,
         "created_by": _account(workflow),
         "created_at": epoch(workflow.created_at),
         "updated_by": None,
@@ -60,10 +62,51 @@ async def published(app_id: UUID) -> Response:
 @console_login_required
 async def versions(app_id: UUID) -> dict:
     page, limit = page_arg(), int_arg("limit", 10, maximum=100)
+    session = console_session()
+    user_id = (request.args.get("user_id") or "").strip()
+    if user_id and user_id != str(session.account.id):
+        raise Forbidden("Only your own versions can be listed.")  # Dify's: user_id filters to oneself
+    named_only = (request.args.get("named_only") or "").lower() == "true"
     found, more, _ = (
-        await container().workflows.list_published_versions().execute(console_session().tenant.id, app_id, page, limit)
+        await container()
+        .workflows.list_published_versions()
+        .execute(session.tenant.id, app_id, page, limit, named_only, session.account.id if user_id else None)
     )
     return {"items": [workflow_json(w) for w in found], "page": page, "limit": limit, "has_more": more}
+
+
+@bp.patch("/apps/<uuid:app_id>/workflows/<uuid:workflow_id>")
+@console_login_required
+async def mark_version(app_id: UUID, workflow_id: UUID) -> dict:
+    body = await json_object()
+    name, comment = body.get("marked_name"), body.get("marked_comment")
+    if not all(v is None or isinstance(v, str) for v in (name, comment)):
+        raise InvalidParam("marked_name and marked_comment must be strings")
+    workflow = (
+        await container()
+        .workflows.update_version_marks()
+        .execute(console_session().tenant.id, app_id, workflow_id, name, comment)
+    )
+    return workflow_json(workflow)
+
+
+@bp.delete("/apps/<uuid:app_id>/workflows/<uuid:workflow_id>")
+@console_login_required
+async def delete_version(app_id: UUID, workflow_id: UUID) -> Response:
+    await container().workflows.delete_version().execute(console_session().tenant.id, app_id, workflow_id)
+    return Response("", 204)
+
+
+@bp.post("/apps/<uuid:app_id>/workflows/<uuid:workflow_id>/restore")
+@console_login_required
+async def restore_version(app_id: UUID, workflow_id: UUID) -> dict:
+    session = console_session()
+    draft = (
+        await container()
+        .workflows.restore_version()
+        .execute(session.tenant.id, session.account.id, app_id, workflow_id)
+    )
+    return {"result": "success", "hash": str(epoch(draft.updated_at)), "updated_at": epoch(draft.updated_at)}
 
 
 @bp.get("/apps/<uuid:app_id>/triggers")

@@ -1,5 +1,6 @@
 """Console routes for workflow apps: draft sync, publish, DSL import and export."""
 
+import json
 from uuid import UUID
 
 from quart import Blueprint, request
@@ -51,8 +52,12 @@ async def sync_draft(app_id: UUID) -> dict:
 @bp.post("/apps/<uuid:app_id>/workflows/publish")
 @console_login_required
 async def publish(app_id: UUID) -> dict:
+    body = await json_object() if (await request.get_data()).strip() else {}
+    marks = [body.get(k) if isinstance(body.get(k), str) else "" for k in ("marked_name", "marked_comment")]
     session = console_session()
-    version = await container().workflows.publish_workflow().execute(session.tenant.id, session.account.id, app_id)
+    version = (
+        await container().workflows.publish_workflow().execute(session.tenant.id, session.account.id, app_id, *marks)
+    )
     return {"result": "success", "created_at": epoch(version.created_at), "id": str(version.id)}
 
 
@@ -157,11 +162,33 @@ async def default_block_configs(app_id: UUID) -> list:
     return []
 
 
-@bp.get("/apps/<uuid:app_id>/workflows/draft/variables")
-@bp.get("/apps/<uuid:app_id>/workflows/draft/system-variables")
-@bp.get("/apps/<uuid:app_id>/workflows/draft/conversation-variables")
+# The code node's starting point per language (the editor asks when a code node's panel opens, to switch
+# languages): two string arguments joined into one output.
+_CODE_DEFAULTS = {
+    "python3": 'def main(arg1: str, arg2: str) -> dict:\n    return {"result": arg1 + arg2}\n',
+    "javascript": "function main({arg1, arg2}) {\n    return {result: arg1 + arg2}\n}\n",
+}
+
+
+@bp.get("/apps/<uuid:app_id>/workflows/default-workflow-block-configs/<block_type>")
 @console_login_required
-async def draft_variables(app_id: UUID) -> dict:
-    # The values nodes produced in the editor's debug runs: weir has no draft runs yet, so none are kept.
+async def default_block_config(app_id: UUID, block_type: str) -> dict:
     await container().get_app().execute(console_session().tenant.id, app_id)
-    return {"items": [], "total": 0}
+    if block_type != "code":
+        return {}  # no server-side default for this type: the editor's own stands
+    try:
+        filters = json.loads(request.args.get("q") or "{}")
+    except json.JSONDecodeError:
+        raise InvalidParam("q must be a JSON object", param="q") from None
+    language = (filters if isinstance(filters, dict) else {}).get("code_language") or "python3"
+    if language not in _CODE_DEFAULTS:
+        raise InvalidParam("code_language must be python3 or javascript", param="code_language")
+    return {
+        "type": "code",
+        "config": {
+            "variables": [{"variable": "arg1", "value_selector": []}, {"variable": "arg2", "value_selector": []}],
+            "code_language": language,
+            "code": _CODE_DEFAULTS[language],
+            "outputs": {"result": {"type": "string", "children": None}},
+        },
+    }
