@@ -26,6 +26,7 @@ def _conversation(row) -> Conversation:
         model_id=row.model_id,
         dialogue_count=row.dialogue_count,
         is_deleted=row.is_deleted,
+        override_model_config=json.loads(row.override_model_configs) if row.override_model_configs else None,
     )
 
 
@@ -44,6 +45,7 @@ def _conversation_values(c: Conversation) -> dict:
         model_id=c.model_id,
         dialogue_count=c.dialogue_count,
         is_deleted=c.is_deleted,
+        override_model_configs=json.dumps(c.override_model_config) if c.override_model_config is not None else None,
         from_source="api",
         invoke_from="service-api",
     )

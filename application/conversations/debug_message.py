@@ -56,6 +56,7 @@ class DebugMessage:
                 conversation_id=request.conversation_id,
                 files=request.files,
                 draft_config=draft,
+                draft_body=request.model_config if draft is not None else None,
                 invoke_from="debugger",
             )
         )

@@ -46,6 +46,7 @@ class SendMessageRequest:
     # The console's debugger: the orchestrate page's unsaved config instead of the app's, and its messages marked
     # as debug chats (left out of the app's statistics, as Dify's).
     draft_config: AppModelConfig | None = None
+    draft_body: dict[str, Any] | None = None  # that config as the page sent it, kept on a new conversation
     invoke_from: str = "service-api"
 
 
@@ -252,6 +253,7 @@ class SendMessage:
                 inputs=inputs,
                 model_provider=settings.provider,
                 model_id=settings.name,
+                override_model_config=request.draft_body if request.draft_config is not None else None,
             )
         message = Message(
             id=self._ids.new_id(),

@@ -43,7 +43,11 @@ class SaveProviderCredentials:
         self._clock = clock
 
     async def execute(
-        self, tenant_id: UUID, provider: str, credentials: dict[str, Any], credential: str | None = None,
+        self,
+        tenant_id: UUID,
+        provider: str,
+        credentials: dict[str, Any],
+        credential: str | None = None,
         name: str | None = None,
     ) -> ProviderCredentials:
         if not isinstance(credentials, dict):
@@ -179,9 +183,12 @@ class SaveModelCredentials:
     model's endpoint fields become the provider's, its limits (context size, max tokens, the name it has
     at the provider) the model's."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, validate: ValidateProviderCredentials | None = None
+    ) -> None:
         self._uow = uow
         self._clock = clock
+        self._validate = validate
 
     async def execute(
         self, tenant_id: UUID, provider: str, model: str, model_type: str, credentials: dict[str, Any]
@@ -193,6 +200,13 @@ class SaveModelCredentials:
             raise InvalidParam(f"model_type must be one of {', '.join(MODEL_TYPES)}", param="model_type")
         if not isinstance(credentials, dict):
             raise InvalidParam("credentials must be an object", param="credentials")
+        # Dify tries the credentials before it keeps them: a model whose endpoint refuses is not added.
+        # weir has one endpoint per provider, so storing a bad one would also break the models that worked.
+        # Only a chat model can be probed (the probe is one tiny chat completion).
+        if self._validate is not None and model_type == ModelType.LLM.value:
+            error = await self._validate.execute(tenant_id, provider, credentials, model)
+            if error is not None:
+                raise InvalidParam(f"Credentials validation failed: {error}", param="credentials")
         entry = model_entry_from_form(spec, model, model_type, credentials)
         async with self._uow() as uow:
             existing = await uow.providers.get(tenant_id, spec.name)

@@ -47,6 +47,9 @@ class Conversation:
     model_id: str | None = None
     dialogue_count: int = 0
     is_deleted: bool = False
+    # The console debugger's unsaved config the conversation was started with (Dify's override_model_configs):
+    # what its follow-ups are read from, rather than the app's saved config.
+    override_model_config: dict[str, Any] | None = None
 
     def rename(self, name: str, at: datetime) -> None:
         self.name = name

@@ -43,7 +43,7 @@ class ModelsContainer(containers.DeclarativeContainer):
     validate_provider_credentials = providers.Factory(
         ValidateProviderCredentials, uow_factory, chat_model_factory, clock
     )
-    save_model_credentials = providers.Factory(SaveModelCredentials, uow_factory, clock)
+    save_model_credentials = providers.Factory(SaveModelCredentials, uow_factory, clock, validate_provider_credentials)
     delete_model = providers.Factory(DeleteModel, uow_factory, clock)
     list_providers = providers.Factory(ListProviders, uow_factory, fallback_provider)
     list_models = providers.Factory(ListModels, uow_factory, fallback_provider)

@@ -120,3 +120,23 @@ def test_an_invalid_draft_config_is_refused(browser, app_id):
     response = browser.post(f"/apps/{app_id}/chat-messages", json={"query": "Hi", "model_config": {"model": {}}})
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_param"
+
+
+def test_follow_ups_follow_the_config_the_debug_chat_ran_with(browser):
+    """The orchestrate page switches Follow-up on without saving and chats: the follow-ups it then asks for are
+    the draft's (Dify keeps the debugger's config on the conversation), whatever the saved config says."""
+    made = browser.post("/apps", json={"name": "Draft follow-ups", "mode": "chat", "icon": "🤖", "icon_type": "emoji"})
+    app = made.json()["id"]
+    assert browser.post(f"/apps/{app}/model-config", json={"model": MODEL, "pre_prompt": "Saved."}).status_code == 200
+
+    def chat(follow_ups: bool) -> str:
+        draft = {"model": MODEL, "pre_prompt": "Draft.", "suggested_questions_after_answer": {"enabled": follow_ups}}
+        body = {"query": "Hi", "inputs": {}, "response_mode": "streaming", "conversation_id": "", "model_config": draft}
+        events = _events(browser.post(f"/apps/{app}/chat-messages", json=body))
+        return next(e["message_id"] for e in events if e["event"] == "message_end")
+
+    on = browser.get(f"/apps/{app}/chat-messages/{chat(True)}/suggested-questions")
+    assert on.status_code == 200, on.text
+    assert isinstance(on.json()["data"], list)
+    off = browser.get(f"/apps/{app}/chat-messages/{chat(False)}/suggested-questions")
+    assert off.status_code == 400 and off.json()["message"] == "Suggested Questions Is Disabled."

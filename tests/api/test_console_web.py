@@ -165,6 +165,23 @@ def test_settings_pages_say_nothing_is_installed(web):
     }
 
 
+def test_adding_an_api_extension_says_weir_keeps_none_and_keeps_none(web):
+    """The API Extension page's Add dialog: a message the toast can show (it was a 405), and the list stays empty."""
+    browser = web.signed_in()
+    added = browser.post(
+        "/api-based-extension",
+        json={"name": "ext one", "api_endpoint": "http://127.0.0.1:1/ext", "api_key": "ext-key-123456"},
+    )
+    assert added.status_code == 400
+    assert added.json()["code"] == "invalid_param" and "not available in weir" in added.json()["message"]
+    assert browser.get("/api-based-extension").json() == []
+    some_id = "01a23519-bfe6-7f5f-8170-c1375e904d81"
+    for method in ("GET", "POST", "DELETE"):
+        response = browser.request(method, f"/api-based-extension/{some_id}", json={} if method == "POST" else None)
+        assert response.status_code == 404 and response.json()["code"] == "not_found", method
+    assert browser.bare("POST", "/api-based-extension", json={"name": "x"}).status_code == 401
+
+
 def test_every_console_route_needs_a_session(web):
     anonymous = web.browser()
     for method, path in (

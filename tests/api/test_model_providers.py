@@ -130,11 +130,11 @@ async def test_validate_calls_the_provider_and_reports_its_refusal(console, upst
     assert (await missing.get_json())["result"] == "error"
 
 
-async def test_models_model_types_defaults_and_parameter_rules(console):
+async def test_models_model_types_defaults_and_parameter_rules(console, upstream):
     await console.client.post(f"{BASE}/langgenius/tongyi/tongyi/credentials",
                               json={"credentials": {"dashscope_api_key": SECRET}}, headers=console.headers)
     await console.client.post(f"{BASE}/langgenius/ollama/ollama/models/credentials", headers=console.headers, json={
-        "model": "llama3.2", "model_type": "llm", "credentials": {"base_url": "http://gpu:11434", "context_size": "8192"}})
+        "model": "llama3.2", "model_type": "llm", "credentials": {"base_url": upstream.root_url, "context_size": "8192"}})  # tried before it is kept
 
     models = await _get(console, f"{BASE}/langgenius/tongyi/tongyi/models")
     qwen = next(m for m in models["data"] if m["model"] == "qwen-plus")

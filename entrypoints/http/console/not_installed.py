@@ -2,8 +2,11 @@
 extensions, external data sources. Each answers, truthfully, with nothing installed and nothing possible, in
 the shape the page reads, so the page renders its empty state instead of an error."""
 
+from uuid import UUID
+
 from quart import Blueprint, request
 
+from domain.shared.errors import InvalidParam, NotFound
 from entrypoints.http.auth import console_login_required
 
 bp = Blueprint("console_not_installed", __name__)
@@ -61,6 +64,22 @@ async def plugin_preferences() -> dict:
 @console_login_required
 async def api_based_extensions() -> list:
     return []
+
+
+@bp.post("/api-based-extension")
+@console_login_required
+async def add_api_based_extension() -> dict:
+    # The page's Add dialog posts here; a 405 would show "The method is not allowed" in its toast. Nothing in
+    # weir calls an API-based extension (moderation, external data tools), so none is kept: say so.
+    raise InvalidParam("API-based extensions are not available in weir: nothing would call them, so none is saved.")
+
+
+@bp.get("/api-based-extension/<uuid:extension_id>")
+@bp.post("/api-based-extension/<uuid:extension_id>")
+@bp.delete("/api-based-extension/<uuid:extension_id>")
+@console_login_required
+async def api_based_extension(extension_id: UUID) -> dict:
+    raise NotFound("API-based extension not found.")
 
 
 @bp.get("/code-based-extension")

@@ -1,0 +1,76 @@
+"""Adding a model with its own credentials from the Model Provider page (Dify's web console, cookie session):
+the credentials are tried first, as Dify does, so an endpoint that refuses is reported and not stored, and the
+models that worked keep working."""
+
+import asyncio
+import threading
+
+import pytest
+
+from tests.api.console_web import ADMIN, serve_console
+from tests.databases import truncate_all
+from tests.integration.openai_stub_server import StubOpenAIServer
+from tests.processes import free_port
+
+MODELS = "/workspaces/current/model-providers/langgenius/openai_api_compatible/openai_api_compatible/models"
+
+
+@pytest.fixture(scope="module")
+def upstream():
+    loop, server = asyncio.new_event_loop(), StubOpenAIServer()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
+    yield server
+    asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def browser(database_url, tmp_path_factory):
+    truncate_all(database_url)
+    with pytest.MonkeyPatch.context() as env:
+        for name in ("REDIS_URL", "REDIS_HOST", "DB_HOST", "SECRET_KEY"):
+            env.delenv(name, raising=False)
+        with serve_console(database_url, tmp_path_factory.mktemp("credentials") / "storage") as server:
+            assert server.browser().post("/setup", json=ADMIN).status_code == 201
+            yield server.signed_in()
+    truncate_all(database_url)
+
+
+def _model(name: str, endpoint: str) -> dict:
+    """The Add Model form as the web posts it for an OpenAI-API-compatible model."""
+    return {
+        "model": name,
+        "model_type": "llm",
+        "credentials": {
+            "__authorization_name__": f"{name} key",
+            "api_key": "sk-stub",
+            "endpoint_url": endpoint,
+            "endpoint_model_name": name,
+            "mode": "chat",
+            "context_size": "4096",
+        },
+    }
+
+
+def test_a_model_whose_endpoint_refuses_is_reported_and_not_added(browser, upstream):
+    added = browser.post(f"{MODELS}/credentials", json=_model("stub-model", upstream.base_url))
+    assert added.status_code == 201, added.text
+
+    dead = f"http://127.0.0.1:{free_port()}/v1"
+    refused = browser.post(f"{MODELS}/credentials", json=_model("dead-model", dead))
+    assert refused.status_code == 400, refused.text
+    body = refused.json()
+    assert body["code"] == "invalid_param" and body["message"].startswith("Credentials validation failed")
+
+    listed = [m["model"] for m in browser.get(MODELS).json()["data"] if m["fetch_from"] == "customizable-model"]
+    assert listed == ["stub-model"]
+    kept = browser.get(f"{MODELS}/credentials", params={"model": "stub-model", "model_type": "llm"}).json()
+    assert kept["credentials"]["endpoint_url"] == upstream.base_url  # the working model's endpoint is intact
+
+
+def test_adding_a_model_needs_the_csrf_header(browser, upstream):
+    response = browser.bare("POST", f"{MODELS}/credentials", json=_model("other-model", upstream.base_url))
+    assert response.status_code == 401
