@@ -289,6 +289,21 @@ def test_chunks_are_disabled_enabled_added_and_deleted_in_batches(admin, other, 
     assert remaining["total"] == 5 and second not in {s["id"] for s in remaining["data"]}
 
 
+def test_a_chunk_is_edited_with_the_console_s_flat_body(admin, other, knowledge):
+    dataset_id = knowledge["made"]["dataset"]["id"]
+    document_id = knowledge["made"]["documents"][0]["id"]
+    base = f"/datasets/{dataset_id}/documents/{document_id}"
+    first = all_segments(admin, dataset_id, document_id)["data"][0]["id"]
+    # What Dify's web sends from the chunk editor: the fields themselves, not wrapped in `segment`.
+    body = {"content": "Returns are accepted within 30 days.", "attachment_ids": [], "summary": ""}
+    edited = ok(admin.patch(f"{base}/segments/{first}", json=body))
+    assert (edited["data"]["id"], edited["data"]["content"]) == (first, "Returns are accepted within 30 days.")
+    found = all_segments(admin, dataset_id, document_id, keyword="30 days")["data"]
+    assert [s["id"] for s in found] == [first]
+    assert admin.patch(f"{base}/segments/{first}", json={"content": "  "}).status_code == 400
+    assert other.patch(f"{base}/segments/{first}", json=body).status_code == 404
+
+
 def test_a_document_is_renamed_without_reindexing(admin, other, knowledge):
     dataset_id = knowledge["made"]["dataset"]["id"]
     document_id = knowledge["made"]["documents"][0]["id"]

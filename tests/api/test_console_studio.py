@@ -171,7 +171,11 @@ def test_the_workflow_editor_s_first_calls(browser, apps):
     flow = browser.post("/apps", json={"name": "Fresh flow", "mode": "workflow"}).json()
     missing = browser.get(f"/apps/{flow['id']}/workflows/draft")
     assert (missing.status_code, missing.json()["code"]) == (404, "draft_workflow_not_exist")
-    assert browser.get(f"/apps/{flow['id']}/workflows/default-workflow-block-configs").json() == []
+    defaults = {c["type"]: c["config"] for c in browser.get(f"/apps/{flow['id']}/workflows/default-workflow-block-configs").json()}
+    # A code node the editor adds starts from the server's config: code with a main() and its variables.
+    code = defaults["code"]
+    assert code["code_language"] == "python3" and "def main(arg1: str, arg2: str)" in code["code"]
+    assert [v["variable"] for v in code["variables"]] == ["arg1", "arg2"] and "result" in code["outputs"]
     # Autosave while the graph is being built: one node, no start, nothing connected.
     partial = {"graph": {"nodes": [{"id": "llm", "data": {"type": "llm"}}], "edges": []}, "features": {}}
     saved = browser.post(f"/apps/{flow['id']}/workflows/draft", json=partial)

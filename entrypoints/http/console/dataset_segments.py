@@ -6,12 +6,13 @@ from quart import Blueprint, Response, jsonify, request
 
 from application.knowledge.create_segments import CreateSegmentsRequest
 from application.knowledge.list_segments import ListSegmentsRequest
+from application.knowledge.update_segment import UpdateSegmentRequest
 from domain.knowledge.errors import SegmentNotFound
 from domain.shared.errors import InvalidParam
 from entrypoints.http.auth import console_login_required
 from entrypoints.http.bodies import json_object
 from entrypoints.http.dataset_api.presenters import segment_json
-from entrypoints.http.dataset_api.requests import actor, dataset_id, document_id, path_id, tenant_id
+from entrypoints.http.dataset_api.requests import actor, dataset_id, document_id, path_id, segment_id, tenant_id
 from entrypoints.http.deps import container
 from entrypoints.http.query import limit_arg, page_arg
 
@@ -109,3 +110,19 @@ async def add_segment(ds: str, doc: str) -> Response:
         await container().knowledge.get_segment().execute(tenant_id(), dataset_id(ds), document_id(doc), created[0].id)
     )[1]
     return jsonify({"data": segment_json(created[0]), "doc_form": form.value})
+
+
+@bp.patch(DOCUMENT + "/segments/<seg>")
+@console_login_required
+async def update_segment(ds: str, doc: str, seg: str) -> Response:
+    # The console sends the chunk's fields flat (content, answer, keywords, regenerate_child_chunks…); the
+    # Knowledge API wraps them in `segment`. Both reach the same use case.
+    body = await json_object()
+    fields = body["segment"] if isinstance(body.get("segment"), dict) else body
+    segment, form = await container().knowledge.update_segment().execute(
+        UpdateSegmentRequest(
+            actor=await actor(), dataset_id=dataset_id(ds), document_id=document_id(doc),
+            segment_id=segment_id(seg), segment=fields,
+        )
+    )
+    return jsonify({"data": segment_json(segment), "doc_form": form.value})

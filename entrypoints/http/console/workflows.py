@@ -157,9 +157,10 @@ async def check_dependencies(app_id: UUID) -> dict:
 @bp.get("/apps/<uuid:app_id>/workflows/default-workflow-block-configs")
 @console_login_required
 async def default_block_configs(app_id: UUID) -> list:
-    # No server-side defaults: the editor's own defaults for each node type stand (weir keeps none of its own).
+    # The node types whose starting config comes from the server, as in Dify: the editor starts a new code node
+    # with no code at all without it (and the run then fails); every other type's own defaults stand.
     await container().get_app().execute(console_session().tenant.id, app_id)
-    return []
+    return [_code_default("python3"), _TEMPLATE_DEFAULT]
 
 
 # The code node's starting point per language (the editor asks when a code node's panel opens, to switch
@@ -174,6 +175,8 @@ _CODE_DEFAULTS = {
 @console_login_required
 async def default_block_config(app_id: UUID, block_type: str) -> dict:
     await container().get_app().execute(console_session().tenant.id, app_id)
+    if block_type == "template-transform":
+        return _TEMPLATE_DEFAULT
     if block_type != "code":
         return {}  # no server-side default for this type: the editor's own stands
     try:
@@ -183,6 +186,10 @@ async def default_block_config(app_id: UUID, block_type: str) -> dict:
     language = (filters if isinstance(filters, dict) else {}).get("code_language") or "python3"
     if language not in _CODE_DEFAULTS:
         raise InvalidParam("code_language must be python3 or javascript", param="code_language")
+    return _code_default(language)
+
+
+def _code_default(language: str) -> dict:
     return {
         "type": "code",
         "config": {
@@ -192,3 +199,9 @@ async def default_block_config(app_id: UUID, block_type: str) -> dict:
             "outputs": {"result": {"type": "string", "children": None}},
         },
     }
+
+
+_TEMPLATE_DEFAULT = {
+    "type": "template-transform",
+    "config": {"variables": [{"variable": "arg1", "value_selector": []}], "template": "{{ arg1 }}"},
+}
