@@ -2,6 +2,7 @@ from types import TracebackType
 from typing import Self
 
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.shared.errors import StoreUnavailable
@@ -37,6 +38,8 @@ class SessionUnitOfWork:
             await session.close()
         if isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
             raise StoreUnavailable("The database is unavailable.") from exc
+        if isinstance(exc, PoolTimeout):  # every pooled connection stayed busy past the pool's timeout
+            raise StoreUnavailable("The database is busy; try again shortly.").after(1) from exc
 
     async def commit(self) -> None:
         assert self._session is not None, "commit() outside `async with`"
