@@ -381,6 +381,10 @@ class FakeMessageRepository(_Repo):
         if stored is not None and stored.status is MessageStatus.GENERATING:
             self.s.messages[message_id] = replace(stored, answer=answer)
 
+    async def save_progress_many(self, answers: dict[UUID, str]) -> None:
+        for message_id, answer in answers.items():
+            await self.save_progress(message_id, answer)
+
     def _of(self, conversation_id: UUID) -> list[Message]:
         return sorted((m for m in self.s.messages.values() if m.conversation_id == conversation_id), key=_by_time)
 

@@ -196,6 +196,10 @@ class SqlaMessageRepository:
     async def save_progress(self, message_id: UUID, answer: str) -> None:
         await self._session.execute(_SAVE_PROGRESS, {"_message_id": message_id, "_answer": answer})
 
+    async def save_progress_many(self, answers: dict[UUID, str]) -> None:
+        if answers:  # one statement, executed for each row (psycopg pipelines them)
+            await self._session.execute(_SAVE_PROGRESS, [{"_message_id": k, "_answer": v} for k, v in answers.items()])
+
     async def first(self, conversation_id: UUID) -> Message | None:
         m = messages
         stmt = (

@@ -22,9 +22,10 @@ class AnswerProgress:
     Used as `async with AnswerProgress(...) as progress:`.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, message_id: UUID) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, message_id: UUID, shared: "ProgressSaves | None" = None) -> None:
         self._uow = uow
         self._message_id = message_id
+        self._shared = shared  # with it, one saver writes every generation's progress in one transaction
         self._parts: list[str] = []
         self._saved = 0  # how many parts the store has
         self._wake = asyncio.Event()
@@ -37,15 +38,35 @@ class AnswerProgress:
 
     def add(self, delta: str) -> None:
         self._parts.append(delta)
-        if len(self._parts) - self._saved >= SAVE_EVERY_DELTAS:
+        urgent = len(self._parts) - self._saved >= SAVE_EVERY_DELTAS
+        if self._shared is not None:
+            self._shared.offer(self, urgent)
+        elif urgent:
             self._wake.set()
 
+    @property
+    def message_id(self) -> UUID:
+        return self._message_id
+
+    def unsaved(self) -> tuple[str, int] | None:
+        """(the answer so far, its part count) when some of it is not stored yet and the progress is open."""
+        count = len(self._parts)
+        if self._closed or count == self._saved:
+            return None
+        return "".join(self._parts[:count]), count
+
+    def stored(self, count: int) -> None:
+        self._saved = max(self._saved, count)
+
     async def __aenter__(self) -> "AnswerProgress":
-        self._saver = asyncio.create_task(self._keep_saving())
+        if self._shared is None:
+            self._saver = asyncio.create_task(self._keep_saving())
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         self._closed = True
+        if self._shared is not None:
+            self._shared.drop(self)
         self._wake.set()
         if self._saver is not None:
             if exc[0] is not None and issubclass(exc[0], asyncio.CancelledError):
@@ -69,3 +90,59 @@ class AnswerProgress:
                 self._saved = count
             except Exception:
                 log.warning("could not save the answer so far of message %s", self._message_id, exc_info=True)
+
+
+class ProgressSaves:
+    """One saver for every generation of the process: the answers so far of all messages streaming now, written
+    in one transaction at most SAVE_EVERY_SECONDS after they arrived (sooner when one has SAVE_EVERY_DELTAS
+    unsaved deltas), instead of a transaction per message per second: a thousand open streams would otherwise
+    hold the whole connection pool with progress saves.
+
+    Rules (AnswerProgress's, across messages): saves never overlap; a failed save is logged and its answers wait
+    for the next; a progress closed meanwhile is not saved (and the store ignores a message no longer
+    `generating`, so a save racing the final write changes nothing). The saver stops when nothing waits.
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory, interval: float = SAVE_EVERY_SECONDS) -> None:
+        self._uow = uow
+        self._interval = interval
+        self._waiting: dict[UUID, AnswerProgress] = {}
+        self._wake: asyncio.Event | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def offer(self, progress: AnswerProgress, urgent: bool = False) -> None:
+        self._waiting[progress.message_id] = progress
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done() or self._task.get_loop() is not loop:
+            self._wake = asyncio.Event()
+            self._task = loop.create_task(self._keep_saving())
+        if urgent and self._wake is not None:
+            self._wake.set()
+
+    def drop(self, progress: AnswerProgress) -> None:
+        if self._waiting.get(progress.message_id) is progress:
+            del self._waiting[progress.message_id]
+
+    async def _keep_saving(self) -> None:
+        wake = self._wake
+        while self._waiting:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._interval):
+                    await wake.wait()
+            wake.clear()
+            batch = {p.message_id: (p, snap) for p in list(self._waiting.values()) if (snap := p.unsaved())}
+            for message_id in batch:
+                self._waiting.pop(message_id, None)
+            if not batch:
+                continue
+            try:
+                async with self._uow() as uow:
+                    await uow.messages.save_progress_many({k: snap[0] for k, (_, snap) in batch.items()})
+                    await uow.commit()
+            except Exception:
+                log.warning("could not save the answers so far of %d messages", len(batch), exc_info=True)
+                for message_id, (progress, _) in batch.items():
+                    self._waiting.setdefault(message_id, progress)
+                continue
+            for progress, (_, count) in batch.values():
+                progress.stored(count)

@@ -6,7 +6,7 @@ from contextlib import aclosing, suppress
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from application.conversations.answer_progress import AnswerProgress
+from application.conversations.answer_progress import AnswerProgress, ProgressSaves
 from application.conversations.generations import MessageRun
 from application.telemetry.record_message_trace import (
     RecordMessageTrace,
@@ -73,9 +73,11 @@ class GenerateAnswer:
         traces: TraceDispatcher,
         clock: Clock,
         recorder: RecordMessageTrace | None = None,
+        progress_saves: ProgressSaves | None = None,
     ) -> None:
         self._uow = uow
         self._recorder = recorder
+        self._progress_saves = progress_saves
         self._stops = stops
         self._counter = counter
         self._traces = traces
@@ -84,7 +86,7 @@ class GenerateAnswer:
     async def run(self, generation: AnswerGeneration) -> None:
         started = time.perf_counter()
         first_token: list[float] = []
-        progress = AnswerProgress(self._uow, generation.message.id)
+        progress = AnswerProgress(self._uow, generation.message.id, self._progress_saves)
         try:
             async with progress:
                 usage, stopped = await self._stream(generation, progress, first_token, started)

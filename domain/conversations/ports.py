@@ -40,6 +40,9 @@ class MessageRepository(Protocol):
         """Stores `answer` (what was streamed so far) on a message still `generating`: one UPDATE of that
         column alone; a message already completed or failed is left as it is."""
 
+    async def save_progress_many(self, answers: dict[UUID, str]) -> None:
+        """`save_progress` for many messages at once (one statement, executed for each)."""
+
     async def first(self, conversation_id: UUID) -> Message | None:
         """The conversation's first answered message (one with an answer, not still generating)."""
 

@@ -10,6 +10,7 @@ from application.audio.audio_models import AudioModels
 from application.audio.synthesize_speech import SynthesizeSpeech
 from application.audio.transcribe_audio import TranscribeAudio
 from application.conversations.agent_answer import AgentAnswers
+from application.conversations.answer_progress import ProgressSaves
 from application.conversations.debug_message import DebugMessage
 from application.conversations.generate_answer import GenerateAnswer
 from application.conversations.give_feedback import GiveFeedback, ListAppFeedbacks
@@ -51,9 +52,12 @@ class ChatContainer(containers.DeclarativeContainer):
     update_model_config = providers.Factory(UpdateModelConfig, uow_factory, ids)
     describe_parameters = providers.Factory(DescribeParameters, uow_factory)
 
+    # One saver of the answers streamed so far, for every generation of the process (one transaction a second).
+    progress_saves = providers.Singleton(ProgressSaves, uow_factory)
     generate_answer = providers.Factory(
         GenerateAnswer, uow_factory, stop_signals, token_counter, trace_dispatcher, clock,
         recorder=record_message_trace,
+        progress_saves=progress_saves,
     )
     # Chat apps with datasets answer from them (Dify's dataset_configs).
     gather_knowledge = providers.Factory(GatherKnowledgeContext, retrieve, get_dataset)

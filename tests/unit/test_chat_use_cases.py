@@ -67,7 +67,9 @@ WAIT = 5  # seconds any one generation may take here before the test fails
 class Chat:
     """A chat app on the scripted model, SendMessage and GenerateAnswer wired to fakes of every port."""
 
-    def __init__(self, default_active_requests: int = 10, record_in_process: bool = False) -> None:
+    def __init__(
+        self, default_active_requests: int = 10, record_in_process: bool = False, shared_saves: bool = False
+    ) -> None:
         self.uow = FakeUnitOfWork()
         self.clock = FixedClock()
         self.ids = SequentialIds()
@@ -80,7 +82,10 @@ class Chat:
         self.lease = FakeWorkLease()
         self.sink, self.exporter = RecordingSink(), RecordingExporter()
         recorder = RecordMessageTrace(self.uow, self.sink, self.exporter) if record_in_process else None
-        generate = GenerateAnswer(self.uow, self.stops, self.counter, self.traces, self.clock, recorder)
+        self.saves = answer_progress.ProgressSaves(self.uow, interval=0.05) if shared_saves else None
+        generate = GenerateAnswer(
+            self.uow, self.stops, self.counter, self.traces, self.clock, recorder, progress_saves=self.saves
+        )
         self.send_message = SendMessage(
             self.uow, ResolveModel(self.uow, self.model, fallback=None), self.counter, self.stops, self.limiter,
             generate, self.generations, self.clock, self.ids, default_active_requests, self.lease,
@@ -567,6 +572,26 @@ async def test_the_answer_streamed_so_far_is_saved_within_the_interval_while_the
     await chat.events(run)
     saved = chat.message(run)
     assert (saved.status, saved.answer, saved.error) == (MessageStatus.NORMAL, "One two three", None)
+
+
+async def test_one_shared_saver_stores_the_answers_so_far_of_every_streaming_message():
+    chat = Chat(shared_saves=True)
+    await chat.install()
+    holds = [asyncio.Event(), asyncio.Event()]
+    chat.model.scripts.append(Script(deltas=("One", " two", " three"), hold=holds[0], hold_after=2))
+    chat.model.scripts.append(Script(deltas=("Un", " deux", " trois"), hold=holds[1], hold_after=2))
+    first = await chat.send("Count")
+    second = await chat.send("Compte")
+    await eventually(lambda: (chat.message(first).answer, chat.message(second).answer) == ("One two", "Un deux"),
+                     timeout=WAIT, what="both answers so far to be saved")
+    assert all(chat.message(r).status is MessageStatus.GENERATING for r in (first, second))
+    for hold in holds:
+        hold.set()
+    await chat.events(first)
+    await chat.events(second)
+    assert [(chat.message(r).status, chat.message(r).answer) for r in (first, second)] == [
+        (MessageStatus.NORMAL, "One two three"), (MessageStatus.NORMAL, "Un deux trois"),
+    ]
 
 
 async def test_the_answer_so_far_is_saved_after_so_many_deltas_without_waiting_for_the_interval(chat, monkeypatch):
