@@ -157,6 +157,10 @@ class FakeMessageRepository:
             self.s.chat_messages[message_id] = replace(stored, answer=answer)
             self.s.progress.append((message_id, answer))
 
+    async def save_progress_many(self, answers: dict[UUID, str]) -> None:
+        for message_id, answer in answers.items():
+            await self.save_progress(message_id, answer)
+
     async def history(self, conversation_id: UUID, limit: int) -> list[Message]:
         answered = [
             m for m in self.s.chat_messages.values()

@@ -6,7 +6,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.schema import apps, messages, trace_records, workflow_node_executions, workflow_runs
-from domain.telemetry.records import MessageRecord, NodeExecutionRecord, WorkflowRunRecord
+from domain.telemetry.records import MessageRecord, NodeExecutionRecord, WorkflowRunRecord, count_of
 
 
 def _json(text: str | None) -> dict:
@@ -15,13 +15,6 @@ def _json(text: str | None) -> dict:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
-
-
-def _int(value: object) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
 
 
 def _run(row) -> WorkflowRunRecord:
@@ -40,8 +33,8 @@ def _node(row) -> NodeExecutionRecord:
         workflow_run_id=row.workflow_run_id, node_id=row.node_id, node_type=row.node_type, title=row.title,
         index=row.index, status=row.status, created_at=row.created_at, finished_at=row.finished_at,
         elapsed_time=row.elapsed_time or 0.0, error=row.error, predecessor_node_id=row.predecessor_node_id,
-        prompt_tokens=_int(meta.get("prompt_tokens")), completion_tokens=_int(meta.get("completion_tokens")),
-        total_tokens=_int(meta.get("total_tokens")),
+        prompt_tokens=count_of(meta.get("prompt_tokens")), completion_tokens=count_of(meta.get("completion_tokens")),
+        total_tokens=count_of(meta.get("total_tokens")),
         model_provider=process.get("model_provider"), model_name=process.get("model_name"),
     )
 

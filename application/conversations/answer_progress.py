@@ -15,38 +15,31 @@ class AnswerProgress:
     """The answer of a message as it streams, saved now and then so a crash keeps what the user saw.
 
     Rules: unsaved text is saved at most SAVE_EVERY_SECONDS after it arrived, or as soon as SAVE_EVERY_DELTAS
-    deltas are unsaved, whichever comes first; each save is one UPDATE of the message's answer alone (which
-    the store applies only while the message is `generating`); saves never overlap (a slow database spaces
-    them out, never stacks them) and one that fails is logged and retried with the next; nothing is saved
-    once the progress is closed, which the generation does before it writes the message's final state.
-    Used as `async with AnswerProgress(...) as progress:`.
+    deltas are unsaved, whichever comes first; each save is an UPDATE of the message's answer alone (which the
+    store applies only while the message is `generating`); saves never overlap and one that fails is logged
+    and retried with the next; nothing is saved once the progress is closed, which the generation does before
+    it writes the message's final state. The saves are a ProgressSaves' (the process's one, shared by every
+    generation, or one of its own). Used as `async with AnswerProgress(...) as progress:`.
     """
 
     def __init__(self, uow: UnitOfWorkFactory, message_id: UUID, shared: "ProgressSaves | None" = None) -> None:
-        self._uow = uow
         self._message_id = message_id
-        self._shared = shared  # with it, one saver writes every generation's progress in one transaction
+        self._saves = shared or ProgressSaves(uow)
         self._parts: list[str] = []
         self._saved = 0  # how many parts the store has
-        self._wake = asyncio.Event()
         self._closed = False
-        self._saver: asyncio.Task[None] | None = None
 
     @property
     def text(self) -> str:
         return "".join(self._parts)
 
-    def add(self, delta: str) -> None:
-        self._parts.append(delta)
-        urgent = len(self._parts) - self._saved >= SAVE_EVERY_DELTAS
-        if self._shared is not None:
-            self._shared.offer(self, urgent)
-        elif urgent:
-            self._wake.set()
-
     @property
     def message_id(self) -> UUID:
         return self._message_id
+
+    def add(self, delta: str) -> None:
+        self._parts.append(delta)
+        self._saves.offer(self, urgent=len(self._parts) - self._saved >= SAVE_EVERY_DELTAS)
 
     def unsaved(self) -> tuple[str, int] | None:
         """(the answer so far, its part count) when some of it is not stored yet and the progress is open."""
@@ -59,37 +52,11 @@ class AnswerProgress:
         self._saved = max(self._saved, count)
 
     async def __aenter__(self) -> "AnswerProgress":
-        if self._shared is None:
-            self._saver = asyncio.create_task(self._keep_saving())
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         self._closed = True
-        if self._shared is not None:
-            self._shared.drop(self)
-        self._wake.set()
-        if self._saver is not None:
-            if exc[0] is not None and issubclass(exc[0], asyncio.CancelledError):
-                self._saver.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._saver
-
-    async def _keep_saving(self) -> None:
-        while not self._closed:
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(SAVE_EVERY_SECONDS):
-                    await self._wake.wait()
-            self._wake.clear()
-            if self._closed or len(self._parts) == self._saved:
-                continue
-            count = len(self._parts)
-            try:
-                async with self._uow() as uow:
-                    await uow.messages.save_progress(self._message_id, "".join(self._parts[:count]))
-                    await uow.commit()
-                self._saved = count
-            except Exception:
-                log.warning("could not save the answer so far of message %s", self._message_id, exc_info=True)
+        self._saves.drop(self)
 
 
 class ProgressSaves:
@@ -103,9 +70,9 @@ class ProgressSaves:
     `generating`, so a save racing the final write changes nothing). The saver stops when nothing waits.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, interval: float = SAVE_EVERY_SECONDS) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, interval: float | None = None) -> None:
         self._uow = uow
-        self._interval = interval
+        self._interval = interval  # None: SAVE_EVERY_SECONDS as it is when a save is due
         self._waiting: dict[UUID, AnswerProgress] = {}
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
@@ -127,7 +94,7 @@ class ProgressSaves:
         wake = self._wake
         while self._waiting:
             with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(self._interval):
+                async with asyncio.timeout(self._interval if self._interval is not None else SAVE_EVERY_SECONDS):
                     await wake.wait()
             wake.clear()
             batch = {p.message_id: (p, snap) for p in list(self._waiting.values()) if (snap := p.unsaved())}

@@ -5,7 +5,7 @@ from uuid import UUID
 from application.telemetry.outcome import TraceOutcome, TraceRecorder, log
 from domain.telemetry.durations import wall_clock_seconds
 from domain.telemetry.points import node_points, workflow_points
-from domain.telemetry.records import EventTimes, NodeExecutionRecord, WorkflowRunRecord
+from domain.telemetry.records import EventTimes, NodeExecutionRecord, WorkflowRunRecord, count_of
 from domain.telemetry.spans import workflow_spans
 from domain.workflows.entities import NodeExecution, WorkflowRun
 
@@ -37,17 +37,10 @@ def node_record(execution: NodeExecution) -> NodeExecutionRecord:
         title=execution.title, index=execution.index, status=execution.status.value,
         created_at=execution.created_at, finished_at=execution.finished_at,
         elapsed_time=execution.elapsed_time or 0.0, error=execution.error,
-        predecessor_node_id=execution.predecessor_node_id, prompt_tokens=_int(meta.get("prompt_tokens")),
-        completion_tokens=_int(meta.get("completion_tokens")), total_tokens=_int(meta.get("total_tokens")),
+        predecessor_node_id=execution.predecessor_node_id, prompt_tokens=count_of(meta.get("prompt_tokens")),
+        completion_tokens=count_of(meta.get("completion_tokens")), total_tokens=count_of(meta.get("total_tokens")),
         model_provider=process.get("model_provider"), model_name=process.get("model_name"),
     )
-
-
-def _int(value: object) -> int:
-    try:
-        return int(value or 0)
-    except (TypeError, ValueError):
-        return 0
 
 
 class RecordWorkflowTrace(TraceRecorder):

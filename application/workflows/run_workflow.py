@@ -360,11 +360,9 @@ class RunWorkflow:
                             run.id, EventTimes(run.created_at, run.finished_at, run.status.value)
                         )
                     return event
+                stored = self._store(run, event, nodes, rows)
                 if isinstance(event, ev.NodeStarted):
-                    attempt.append(self._store(run, event, nodes, rows))
-                    await publish(event)
-                    continue
-                self._store(run, event, nodes, rows)
+                    attempt.append(stored)
                 await publish(event)
         except asyncio.CancelledError:
             try:
@@ -390,21 +388,7 @@ class RunWorkflow:
         self, run: WorkflowRun, event: ev.NodeEvent, nodes: dict[UUID, NodeExecution], rows: NodeRows
     ) -> NodeExecution | None:
         if isinstance(event, ev.NodeStarted):
-            execution = NodeExecution(
-                id=event.execution_id,
-                tenant_id=run.tenant_id,
-                app_id=run.app_id,
-                workflow_id=run.workflow_id,
-                workflow_run_id=run.id,
-                index=event.index,
-                node_id=event.node.id,
-                node_type=event.node.type,
-                title=event.node.title,
-                created_at=event.started_at,
-                created_by_role=run.created_by_role,
-                created_by=run.created_by,
-                predecessor_node_id=event.predecessor_id,
-            )
+            execution = _node_row(run, event)
             nodes[event.execution_id] = execution
             rows.changed(execution)
             return execution
@@ -453,7 +437,7 @@ class RunWorkflow:
 
 
 def _node_row(run: WorkflowRun, event: ev.NodeStarted) -> NodeExecution:
-    """pause/resume: the row a waiting node's NodeStarted made in the paused attempt (as _store makes it)."""
+    """The row a NodeStarted makes (and, on pause/resume, the one a waiting node's made in the paused attempt)."""
     return NodeExecution(
         id=event.execution_id,
         tenant_id=run.tenant_id,

@@ -8,6 +8,14 @@ WORKFLOW_ENDED = frozenset({"succeeded", "failed", "stopped", "partial-succeeded
 NODE_ENDED = frozenset({"succeeded", "failed", "exception", "stopped"})
 
 
+def count_of(value: object) -> int:
+    """A token count kept in a node's metadata (JSON: an int, a numeric string, or missing) as an int."""
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        return 0
+
+
 @dataclass(frozen=True, slots=True)
 class WorkflowRunRecord:
     id: UUID

@@ -12,6 +12,7 @@ from pathlib import Path
 from uuid import uuid4
 
 import httpx
+import pytest
 import uvicorn
 
 from adapters.persistence.engine import make_engine, make_session_factory
@@ -24,6 +25,8 @@ from entrypoints.database import Database
 from entrypoints.http.app import create_app
 from entrypoints.settings import Settings
 from entrypoints.worker import tasks
+from tests.databases import truncate_all
+from tests.integration.openai_stub_server import StubOpenAIServer
 from tests.polling import eventually_sync
 from tests.processes import free_port
 
@@ -114,3 +117,44 @@ def serve_console(database_url: str, storage: Path) -> Iterator[ConsoleServer]:
     finally:
         server.should_exit = True
         thread.join(30)
+
+
+@contextmanager
+def threaded_stub_model() -> Iterator[StubOpenAIServer]:
+    """The stub model on its own event loop, since the console server runs in another thread."""
+    loop, server = asyncio.new_event_loop(), StubOpenAIServer()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
+    try:
+        yield server
+    finally:
+        asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+
+
+@contextmanager
+def set_up_console(database_url: str, storage: Path, other_workspace: bool = True) -> Iterator[ConsoleServer]:
+    """A module's console server on the emptied database, set up with ADMIN (and another workspace), with no
+    Redis, outside database or secret from the environment; the database is emptied again afterwards."""
+    truncate_all(database_url)
+    with pytest.MonkeyPatch.context() as env:
+        for name in ("REDIS_URL", "REDIS_HOST", "DB_HOST", "SECRET_KEY"):
+            env.delenv(name, raising=False)
+        with serve_console(database_url, storage) as server:
+            assert server.browser().post("/setup", json=ADMIN).status_code == 201
+            if other_workspace:
+                server.add_workspace("other@example.com", "other-pass-123")
+            yield server
+    truncate_all(database_url)
+
+
+def with_stub_model(browser: Browser, upstream) -> Browser:
+    """The signed-in browser's workspace, with the stub model as its OpenAI-API-compatible provider."""
+    credentials = {"api_key": "sk-stub", "endpoint_url": upstream.base_url, "models": [{"name": "stub-model"}]}
+    saved = browser.post(
+        "/workspaces/current/model-providers/openai_api_compatible/credentials", json={"credentials": credentials}
+    )
+    assert saved.status_code == 200, saved.text
+    return browser

@@ -2,14 +2,10 @@
 the credentials are tried first, as Dify does, so an endpoint that refuses is reported and not stored, and the
 models that worked keep working."""
 
-import asyncio
-import threading
 
 import pytest
 
-from tests.api.console_web import ADMIN, serve_console
-from tests.databases import truncate_all
-from tests.integration.openai_stub_server import StubOpenAIServer
+from tests.api.console_web import set_up_console, threaded_stub_model
 from tests.processes import free_port
 
 MODELS = "/workspaces/current/model-providers/langgenius/openai_api_compatible/openai_api_compatible/models"
@@ -17,26 +13,14 @@ MODELS = "/workspaces/current/model-providers/langgenius/openai_api_compatible/o
 
 @pytest.fixture(scope="module")
 def upstream():
-    loop, server = asyncio.new_event_loop(), StubOpenAIServer()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
-    yield server
-    asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
+    with threaded_stub_model() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def browser(database_url, tmp_path_factory):
-    truncate_all(database_url)
-    with pytest.MonkeyPatch.context() as env:
-        for name in ("REDIS_URL", "REDIS_HOST", "DB_HOST", "SECRET_KEY"):
-            env.delenv(name, raising=False)
-        with serve_console(database_url, tmp_path_factory.mktemp("credentials") / "storage") as server:
-            assert server.browser().post("/setup", json=ADMIN).status_code == 201
-            yield server.signed_in()
-    truncate_all(database_url)
+    with set_up_console(database_url, tmp_path_factory.mktemp("credentials") / "storage", other_workspace=False) as server:
+        yield server.signed_in()
 
 
 def _model(name: str, endpoint: str) -> dict:

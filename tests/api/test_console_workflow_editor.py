@@ -2,16 +2,13 @@
 history panel (list, counts, a run's detail and trace), and a node of the draft run on its own with its last
 run; none of it for another workspace, nor without the CSRF header."""
 
-import asyncio
 import json
-import threading
 
 import httpx
 import pytest
 
-from tests.api.console_web import ADMIN, serve_console
-from tests.databases import truncate_all
-from tests.integration.openai_stub_server import DEFAULT_USAGE, StubOpenAIServer
+from tests.api.console_web import ADMIN, set_up_console, threaded_stub_model, with_stub_model
+from tests.integration.openai_stub_server import DEFAULT_USAGE
 
 MODEL = {"provider": "openai_api_compatible", "name": "stub-model", "mode": "chat", "completion_params": {}}
 SHOUT = "def main(name: str) -> dict:\n    return {'loud': name.upper()}\n"
@@ -81,38 +78,19 @@ CHATFLOW = {
 
 @pytest.fixture(scope="module")
 def upstream():
-    loop, server = asyncio.new_event_loop(), StubOpenAIServer()
-    thread = threading.Thread(target=loop.run_forever, daemon=True)
-    thread.start()
-    asyncio.run_coroutine_threadsafe(server.start(), loop).result(10)
-    yield server
-    asyncio.run_coroutine_threadsafe(server.stop(), loop).result(10)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(10)
+    with threaded_stub_model() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def web(database_url, tmp_path_factory):
-    truncate_all(database_url)
-    with pytest.MonkeyPatch.context() as env:
-        for name in ("REDIS_URL", "REDIS_HOST", "DB_HOST", "SECRET_KEY"):
-            env.delenv(name, raising=False)
-        with serve_console(database_url, tmp_path_factory.mktemp("editor") / "storage") as server:
-            assert server.browser().post("/setup", json=ADMIN).status_code == 201
-            server.add_workspace("other@example.com", "other-pass-123")
-            yield server
-    truncate_all(database_url)
+    with set_up_console(database_url, tmp_path_factory.mktemp("editor") / "storage") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def browser(web, upstream):
-    browser = web.signed_in()
-    credentials = {"api_key": "sk-stub", "endpoint_url": upstream.base_url, "models": [{"name": "stub-model"}]}
-    saved = browser.post(
-        "/workspaces/current/model-providers/openai_api_compatible/credentials", json={"credentials": credentials}
-    )
-    assert saved.status_code == 200, saved.text
-    return browser
+    return with_stub_model(web.signed_in(), upstream)
 
 
 def _app(browser, mode: str, graph: dict) -> str:
