@@ -97,7 +97,10 @@ async def hnsw_after_load(engine, store, chunks: int, vectors: Vectors) -> tuple
     seconds = await fill(store, chunks, vectors)
     started = time.perf_counter()
     async with engine.begin() as conn:
-        await conn.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+        # The build is fast only while the whole graph fits in maintenance_work_mem (pgvector warns and slows
+        # down past it): about 2.5 kB a 384-d row with the default m, so 1M chunks want ~2.5 GB.
+        megabytes = max(512, chunks * 3 // 1000)
+        await conn.execute(text(f"SET LOCAL maintenance_work_mem = '{megabytes}MB'"))
         await conn.execute(text(
             f'CREATE INDEX "{_index(table, "hnsw")}" ON "{table}" USING hnsw (embedding vector_cosine_ops)'
         ))
