@@ -16,7 +16,7 @@ from domain.workflows.nodes import NodeExecutors, NodeResult, RunContext
 from domain.workflows.pause import RunPaused, WalkState
 from domain.workflows.response_stream import ResponseCoordinator
 from domain.workflows.subgraph import SubgraphRunner
-from domain.workflows.variables import VariablePool
+from domain.workflows.variables import SYSTEM, VariablePool
 from domain.workflows.walk import Limits, RunAborted, RunServices, Walk
 
 __all__ = ["ENGINE_TYPES", "GraphEngine", "Limits", "RunFinished", "RunPaused"]
@@ -79,7 +79,10 @@ class GraphEngine:
         walk = Walk(
             self._graph, self._pool, self._services, SubgraphRunner(self._services), ResponseCoordinator(self._graph)
         )
-        self._pool.add_outputs(self._graph.root_id, inputs)
+        # The start node's outputs carry the system variables too, as `sys.<name>` (Dify's start node does
+        # the same): DSL files from before `sys` was a root of its own select [start_id, "sys.query"].
+        system = {f"{SYSTEM}.{name}": value for name, value in self._pool.system_variables().items()}
+        self._pool.add_outputs(self._graph.root_id, {**inputs, **system})
         watcher = asyncio.create_task(self._until_stopped()) if self._until_stopped else None
         walking: asyncio.Task | None = None
         try:

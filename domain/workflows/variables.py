@@ -45,6 +45,9 @@ class VariablePool:
     def node_outputs(self, node_id: str) -> dict[str, Any]:
         return dict(self._values.get(node_id, {}))
 
+    def system_variables(self) -> dict[str, Any]:
+        return dict(self._values[SYSTEM])
+
     def conversation_variables(self) -> dict[str, Any]:
         return dict(self._values[CONVERSATION])
 

@@ -49,10 +49,13 @@ async def test_a_run_reports_started_nodes_then_finished_and_stores_each_node(ru
     run = workflow_db.state.workflow_runs[handle.run.id]
     assert (run.status, run.outputs, run.finished_at is not None) == (RunStatus.SUCCEEDED, {"out": "help"}, True)
     rows = sorted(workflow_db.state.node_executions.values(), key=lambda n: n.index)
+    # The start node's outputs carry the run's system variables as `sys.<name>`, as Dify's do.
+    system = {k[4:]: v for k, v in rows[0].outputs.items() if k.startswith("sys.")}
     assert [(n.node_id, n.status, n.outputs) for n in rows] == [
-        ("s", NodeStatus.SUCCEEDED, {"ticket": "help"}), ("v", NodeStatus.SUCCEEDED, {"value": 1}),
-        ("e", NodeStatus.SUCCEEDED, {"out": "help"}),
+        ("s", NodeStatus.SUCCEEDED, {"ticket": "help"} | {f"sys.{k}": v for k, v in system.items()}),
+        ("v", NodeStatus.SUCCEEDED, {"value": 1}), ("e", NodeStatus.SUCCEEDED, {"out": "help"}),
     ]
+    assert system["user_id"] == "alice" and system["workflow_run_id"] == str(run.id)
     # One trace job per run: it records the nodes too (RecordWorkflowTrace), none is sent per node.
     assert [run_id for run_id, _ in workflow_traces.workflows] == [run.id] and workflow_traces.nodes == []
     assert workflow_db.state.app_logs == [(run.id, "service-api")]

@@ -260,3 +260,24 @@ def test_graph_problems_are_all_reported():
     with pytest.raises(InvalidGraph) as raised:
         parse_graph(raw)
     assert len(raised.value.problems) == 2
+
+
+async def test_the_start_node_outputs_its_inputs_and_the_system_variables_under_sys_names():
+    # DSL files from Dify 0.6 select a system variable through the start node: ["<start id>", "sys.query"].
+    raw = graph(
+        {
+            "s": {"type": "start"},
+            "e": {"type": "end", "outputs": [
+                {"variable": "q", "value_selector": ["s", "sys.query"]},
+                {"variable": "city", "value_selector": ["s", "city"]},
+            ]},
+        },
+        [("s", "e")],
+    )
+    executors = Scripted()
+    pool = VariablePool(system={"query": "weather?", "user_id": "u"})
+    engine = GraphEngine(parse_graph(raw), executors, RUN, pool, FixedClock(), SequentialIds(), Limits())
+    events = [e async for e in engine.run({"city": "Oslo"})]
+    assert finished(events).outputs == {"q": "weather?", "city": "Oslo"}
+    start = next(e for e in events if isinstance(e, ev.NodeFinished) and e.node.id == "s")
+    assert start.outputs == {"city": "Oslo", "sys.query": "weather?", "sys.user_id": "u"}
