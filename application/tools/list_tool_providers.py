@@ -9,8 +9,9 @@ from domain.tools.unit_of_work import ToolsUnitOfWorkFactory
 
 
 class ListToolProviders:
-    """Rules: a builtin is authorized when it needs no credentials or the workspace saved them; custom,
-    workflow and MCP providers are the workspace's own, so always authorized. Returns (provider, authorized)."""
+    """Rules: a builtin is authorized when none of its credentials is required (Jina's key is optional) or the
+    workspace saved them; custom, workflow and MCP providers are the workspace's own, so always authorized.
+    Returns (provider, authorized)."""
 
     def __init__(self, providers: ToolProviders, uow: ToolsUnitOfWorkFactory) -> None:
         self._providers = providers
@@ -23,6 +24,10 @@ class ListToolProviders:
         async with self._uow() as uow:
             saved = {c.provider for c in await uow.builtin_credentials.for_tenant(tenant_id)}
         return [
-            (info, info.type != ProviderType.BUILTIN or not info.credentials_schema or builtin_name(info.id) in saved)
+            (info, info.type != ProviderType.BUILTIN or not _needs_credentials(info) or builtin_name(info.id) in saved)
             for info in listed
         ]
+
+
+def _needs_credentials(info: ToolProviderInfo) -> bool:
+    return any(field.required for field in info.credentials_schema)

@@ -9,12 +9,18 @@ from adapters.dsl.yaml_codec import YamlDslCodec
 from adapters.persistence.tools_unit_of_work import SqlaToolsUnitOfWork
 from adapters.tools.builtin.audio import OpenAICompatibleAudio, audio_provider
 from adapters.tools.builtin.code import code_provider
+from adapters.tools.builtin.duckduckgo import duckduckgo_provider
+from adapters.tools.builtin.echarts import echarts_provider
+from adapters.tools.builtin.jina import jina_provider
 from adapters.tools.builtin.json_process import json_process_provider
 from adapters.tools.builtin.maths import maths_provider
 from adapters.tools.builtin.md_exporter import md_exporter_provider
 from adapters.tools.builtin.regex import regex_provider
+from adapters.tools.builtin.searxng import searxng_provider
+from adapters.tools.builtin.tavily import tavily_provider
 from adapters.tools.builtin.time import time_provider
 from adapters.tools.builtin.webscraper import webscraper_provider
+from adapters.tools.builtin.wikipedia import wikipedia_provider
 from adapters.workflow.httpx_client import HttpxHttpClient
 from application.tools.api_provider import ApiToolFinder
 from application.tools.builtin_finder import BuiltinToolFinder
@@ -59,6 +65,12 @@ def builtin_providers(*, http_client, code_runner, resolve_model, uow_factory, f
         webscraper_provider(http_client, resolve_model),
         audio_provider(uow_factory, file_storage, OpenAICompatibleAudio()),
         md_exporter_provider(),
+        echarts_provider(),
+        duckduckgo_provider(resolve_model),
+        jina_provider(http_client, resolve_model),
+        wikipedia_provider(http_client),
+        tavily_provider(http_client),
+        searxng_provider(http_client),
     ]
 
 

@@ -69,7 +69,13 @@ async def test_the_webscraper_refuses_a_private_address_by_default(console):
 async def test_the_console_lists_builtins_with_their_tools_and_keeps_credentials(console):
     listed = await (await console.client.get(f"{WS}/tools/builtin", headers=console.headers)).get_json()
     names = [p["name"] for p in listed]
-    assert names == ["time", "json_process", "maths", "regex", "code", "webscraper", "audio", "md_exporter"]
+    assert names == [
+        "time", "json_process", "maths", "regex", "code", "webscraper", "audio", "md_exporter", "echarts",
+        "duckduckgo", "jina", "wikipedia", "tavily", "searxng",
+    ]
+    by_name = {p["name"]: p for p in listed}
+    # A key that is optional (Jina) leaves the provider usable; a required one (Tavily) until it is saved.
+    assert by_name["jina"]["is_team_authorization"] and not by_name["tavily"]["is_team_authorization"]
     time = listed[0]
     assert time["type"] == "builtin" and time["is_team_authorization"] and time["plugin_id"] == "langgenius/time"
     assert {t["name"] for t in time["tools"]} >= {"current_time", "timezone_conversion", "weekday"}

@@ -2,22 +2,19 @@
 (beautifulsoup4), and, when asked, a summary written by the workspace's default LLM."""
 
 from collections.abc import Mapping
-from contextlib import aclosing
 from typing import Any
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
 from adapters.tools.builtin.base import BuiltinProvider, BuiltinTool, param
+from adapters.tools.builtin.web_calls import Summarizer
 from application.models.resolve_model import ResolveModel
-from domain.models.entities import ChatMessage, ChatRequest
-from domain.shared.errors import DomainError
 from domain.tools.entities import ParameterForm, ParameterType, Tool, ToolInvocation, ToolMessage, ToolProviderInfo
 from domain.tools.errors import ToolInvokeError
 from domain.workflows.http import HttpClient, HttpRequestFailed, HttpRequestRefused, HttpTimeouts, OutgoingRequest
 
 DEFAULT_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120 Safari/537.36"
-SUMMARY_INPUT = 12_000
 _SKIP = ("script", "style", "noscript", "template", "svg", "head", "iframe")
 
 
@@ -32,22 +29,7 @@ def readable(html: str) -> tuple[str, str]:
 
 
 def webscraper_provider(http: HttpClient, models: ResolveModel) -> BuiltinProvider:
-    async def summary(tenant_id, text: str) -> str:
-        try:
-            settings = await models.default_settings(tenant_id)
-            resolved = await models.execute(tenant_id, settings)
-            request = ChatRequest(
-                model=settings.name,
-                params={"temperature": 0.2, "max_tokens": 512},
-                messages=(
-                    ChatMessage.system("Summarize the web page below in a few sentences, in its own language."),
-                    ChatMessage.user(text[:SUMMARY_INPUT]),
-                ),
-            )
-            async with aclosing(resolved.model.stream(request)) as chunks:
-                return "".join([chunk.delta async for chunk in chunks])
-        except DomainError as error:
-            raise ToolInvokeError(f"Could not summarize the page: {error.message}") from None
+    summary = Summarizer(models)
 
     async def scrape(parameters: Mapping[str, Any], invocation: ToolInvocation) -> list[ToolMessage]:
         url = str(parameters.get("url") or "").strip()
