@@ -81,6 +81,10 @@ class SqlaDocumentRepository:
         stmt = select(d.id).where(d.dataset_id == dataset_id, _DISPLAY["available"])
         return [r[0] for r in (await self._session.execute(stmt)).all()]
 
+    async def all_available(self, dataset_id: UUID) -> bool:
+        other = select(d.id).where(d.dataset_id == dataset_id, ~_DISPLAY["available"]).limit(1)
+        return (await self._session.execute(other)).first() is None
+
     async def unfinished(self, statuses: Sequence[IndexingStatus], updated_before: datetime) -> list[Document]:
         stmt = (
             select(documents)

@@ -71,6 +71,9 @@ class Retrieve:
         async with self._uow() as uow:
             dataset = await load_dataset(uow, request.tenant_id, request.dataset_id)
             document_ids = await uow.documents.available_ids(dataset.id)
+            # With every document available the vector search needs no filter: an HNSW scan filtered by ten
+            # thousand document ids costs twice the unfiltered one at 1M chunks (bench/retrieval.py).
+            everything = metadata_filter is None and await uow.documents.all_available(dataset.id)
             if metadata_filter is not None:
                 values = await uow.metadata.values(dataset.id, document_ids)
                 if await uow.metadata.built_in_enabled(dataset.id):  # filterable beside the custom fields
@@ -87,7 +90,7 @@ class Retrieve:
         if document_ids:
             semantic = keyword = []
             if method in (SearchMethod.SEMANTIC, SearchMethod.HYBRID):
-                semantic = await self._semantic(dataset, query, model, document_ids, refs)
+                semantic = await self._semantic(dataset, query, model, None if everything else document_ids, refs)
             if method is not SearchMethod.SEMANTIC:
                 keyword = await self._keyword(dataset.id, query, model, document_ids, hierarchical, refs)
             if method is SearchMethod.HYBRID:
@@ -147,7 +150,7 @@ class Retrieve:
                                                 dataset.embedding_model)
         hits = await self._vectors.search(
             collection_for_dataset(dataset.id), await embedder.embed_query(query), top_k=model.top_k * 4,
-            where=VectorFilter(document_ids=[str(d) for d in document_ids]),
+            where=None if document_ids is None else VectorFilter(document_ids=[str(d) for d in document_ids]),
         )
         for hit in hits:
             child = hit.metadata.get("child_id")

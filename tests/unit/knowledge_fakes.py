@@ -109,6 +109,9 @@ class FakeDocuments:
     async def available_ids(self, dataset_id):
         return [d.id for d in self.s.documents.values() if d.dataset_id == dataset_id and d.is_available]
 
+    async def all_available(self, dataset_id):
+        return all(d.is_available for d in self.s.documents.values() if d.dataset_id == dataset_id)
+
     async def unfinished(self, statuses, updated_before):
         return [copy.deepcopy(d) for d in self.s.documents.values()
                 if d.indexing_status in statuses and d.updated_at <= updated_before and not d.is_paused]

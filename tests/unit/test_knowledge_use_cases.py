@@ -208,6 +208,33 @@ async def test_retrieval_finds_the_matching_segment_first_and_counts_it(world, m
     assert world.uow.committed.segments[records[0].segment.id].hit_count == 1
 
 
+async def test_the_vector_search_is_filtered_by_document_only_while_some_document_is_not_available(world):
+    dataset = await world.dataset()
+    kept = await world.document(dataset, name="kept")
+    other = await world.document(dataset, text="Laptops have a five year warranty elsewhere.", name="other")
+    for document in (kept, other):
+        await world.indexer().execute(document.id)
+    filters = []
+    search = world.vectors.search
+
+    async def spied(collection, vector, **kwargs):
+        filters.append(kwargs.get("where"))
+        return await search(collection, vector, **kwargs)
+
+    world.vectors.search = spied
+    request = RetrieveRequest(tenant_id=TENANT, dataset_id=dataset.id, query="laptops warranty",
+                              retrieval_model={"search_method": "semantic_search", "top_k": 5})
+    everything = await world.retrieve().execute(request)
+    assert filters == [None] and {r.document.id for r in everything} == {kept.id, other.id}
+    async with world.uow() as uow:
+        stored = world.stored(other.id)
+        stored.enabled = False
+        await uow.documents.update(stored)
+        await uow.commit()
+    found = await world.retrieve().execute(request)
+    assert list(filters[-1].document_ids) == [str(kept.id)] and {r.document.id for r in found} == {kept.id}
+
+
 async def test_economy_datasets_search_by_keyword_even_when_asked_for_semantic(world):
     dataset = await world.dataset(technique="economy")
     document = await world.document(dataset)
