@@ -14,14 +14,18 @@ under their reason. The DSL files are not part of weir: point the script at your
 import argparse
 import collections
 import contextlib
+import io
 import json
 import os
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+import wave
+import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -205,7 +209,7 @@ def providers_named(document: dict) -> set[str]:
 
 def sample_inputs(document: dict, upload: Any) -> dict[str, Any]:
     """A value for each start variable of the file's form (the user_input_form of chat apps); file inputs
-    get a small uploaded text file (`upload()` returns its Dify file mapping)."""
+    get a small uploaded file of a kind the variable allows (`upload(variable)` returns its Dify file mapping)."""
     inputs: dict[str, Any] = {}
     graph = (document.get("workflow") or {}).get("graph") or {}
     variables = [
@@ -221,7 +225,7 @@ def sample_inputs(document: dict, upload: Any) -> dict[str, Any]:
         if not name:
             continue
         if kind in ("file", "file-list"):
-            inputs[name] = upload() if kind == "file" else [upload()]
+            inputs[name] = upload(variable) if kind == "file" else [upload(variable)]
         elif kind == "number":
             inputs[name] = 1
         elif kind == "select":
@@ -233,6 +237,41 @@ def sample_inputs(document: dict, upload: Any) -> dict[str, Any]:
         else:
             inputs[name] = "hello"
     return inputs
+
+
+def _png() -> bytes:
+    """A 1×1 white PNG, built by hand so the script needs no imaging library."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(
+        b"IEND", b""
+    )
+
+
+def _wav() -> bytes:
+    out = io.BytesIO()
+    with wave.open(out, "wb") as sound:
+        sound.setnchannels(1), sound.setsampwidth(2), sound.setframerate(8000)
+        sound.writeframes(b"\x00\x00" * 800)
+    return out.getvalue()
+
+
+def sample_file(variable: dict[str, Any]) -> tuple[str, tuple[str, bytes, str]]:
+    """(Dify file type, (name, bytes, mime)) of a file the variable accepts: a document when it takes
+    documents (or anything), else an image, an audio clip, or a file with its first custom extension."""
+    allowed = [str(t) for t in variable.get("allowed_file_types") or ["document"]]
+    extensions = [str(e).lstrip(".").lower() for e in variable.get("allowed_file_extensions") or []]
+    if "document" in allowed:
+        return "document", ("note.txt", b"A short document for the corpus run.\n", "text/plain")
+    if "image" in allowed:
+        return "image", ("pixel.png", _png(), "image/png")
+    if "audio" in allowed:
+        return "audio", ("beep.wav", _wav(), "audio/wav")
+    if "custom" in allowed and extensions:
+        return "custom", (f"sample.{extensions[0]}", b"sample\n", "application/octet-stream")
+    return "document", ("note.txt", b"A short document for the corpus run.\n", "text/plain")
 
 
 class Corpus:
@@ -253,10 +292,11 @@ class Corpus:
             self.configured[provider] = reply.status_code
         return self.configured[provider]
 
-    def upload(self, service: dict[str, str]) -> dict[str, Any]:
-        files = {"file": ("note.txt", b"A short document for the corpus run.\n", "text/plain")}
+    def upload(self, service: dict[str, str], variable: dict[str, Any]) -> dict[str, Any]:
+        kind, (name, content, mime) = sample_file(variable)
+        files = {"file": (name, content, mime)}
         uploaded = self.http.post("/v1/files/upload", headers=service, files=files, data={"user": "corpus"}).json()
-        return {"transfer_method": "local_file", "upload_file_id": uploaded["id"], "type": "document"}
+        return {"transfer_method": "local_file", "upload_file_id": uploaded.get("id"), "type": kind}
 
     def run(self, path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -279,7 +319,7 @@ class Corpus:
             self.http.post(f"/console/api/apps/{app_id}/workflows/publish", json={}, headers=self.console)
         key = self.http.post(f"/console/api/apps/{app_id}/api-keys", headers=self.console).json()["token"]
         service = {"Authorization": f"Bearer {key}"}
-        inputs = sample_inputs(document, lambda: self.upload(service))
+        inputs = sample_inputs(document, lambda variable: self.upload(service, variable))
         started = time.perf_counter()
         if mode == "workflow":
             reply = self.http.post(
