@@ -8,7 +8,8 @@ from typing import Any
 from uuid import UUID
 
 from application.apps.find_app import app_in_tenant
-from domain.apps.entities import AppMode
+from application.workflows.draft_system_values import system_values
+from domain.apps.entities import App, AppMode
 from domain.apps.errors import NotChatApp, NotWorkflowApp
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam, NotFound
@@ -73,6 +74,11 @@ class InspectedVariable:
     value: Any
     description: str = ""
     edited: bool = False  # the editor's value, not the one its run stored (or the draft's default)
+    declared_type: str = ""  # when known apart from the value (sys.files is array[file], even empty)
+
+    @property
+    def value_type(self) -> str:
+        return self.declared_type or value_type(self.value)
 
 
 def value_type(value: Any) -> str:
@@ -143,7 +149,8 @@ class InspectDraftVariables:
     """The inspector's values, read from what was stored: each node's outputs from its newest execution
     of the draft (a test run or a single-step run) unless the inspector was cleared since, and the draft's
     conversation variables (always shown, with their values from the draft, as Dify prefills them).
-    Rules: a workflow or chatflow app with a draft; sys and conversation values are asked for apart (Dify);
+    Rules: a workflow or chatflow app with a draft; sys and conversation values are asked for apart (Dify),
+    sys values are the last test run's and are not edited;
     clearing hides the values stored so far until the node runs again (and forgets the edits made to them);
     an edited value (EditDraftVariable) is shown in place of the stored one until its node runs again."""
 
@@ -152,13 +159,16 @@ class InspectDraftVariables:
         self._clock = clock
 
     async def _draft(self, uow, tenant_id: UUID, app_id: UUID) -> Workflow:
+        return (await self._app_draft(uow, tenant_id, app_id))[1]
+
+    async def _app_draft(self, uow, tenant_id: UUID, app_id: UUID) -> tuple[App, Workflow]:
         app = await app_in_tenant(uow, tenant_id, app_id)
         if app.mode not in (AppMode.WORKFLOW, AppMode.ADVANCED_CHAT):
             raise NotWorkflowApp()
         draft = await uow.workflows.draft(app.id)
         if draft is None:
             raise DraftWorkflowNotExist()
-        return draft
+        return app, draft
 
     async def nodes(self, tenant_id: UUID, app_id: UUID, node_id: str | None = None) -> list[InspectedVariable]:
         """Every node's values, or one node's (`node_id`)."""
@@ -173,9 +183,30 @@ class InspectDraftVariables:
             edits = await uow.workflow_runs.inspector_edits(draft.app_id) if kind == "conversation" else {}
         return _declared(draft, kind, edits)
 
+    async def system(self, tenant_id: UUID, app_id: UUID) -> list[InspectedVariable]:
+        """The `sys.*` values of the draft's last test run (none before one, nor after a clear of it all)."""
+        async with self._uow() as uow:
+            app, draft = await self._app_draft(uow, tenant_id, app_id)
+            found = await system_values(uow, draft, app.mode)
+        if found is None:
+            return []
+        run_id, values = found
+        return [
+            InspectedVariable(
+                uuid.uuid5(run_id, f"sys:{name}"),
+                "sys",
+                name,
+                ("sys", name),
+                value,
+                declared_type="array[file]" if name == "files" else "",
+            )
+            for name, value in values.items()
+        ]
+
     async def one(self, tenant_id: UUID, app_id: UUID, variable_id: UUID) -> InspectedVariable:
         everything = await self.nodes(tenant_id, app_id)
         everything += await self.declared(tenant_id, app_id, "conversation")
+        everything += await self.system(tenant_id, app_id)
         found = next((v for v in everything if v.id == variable_id), None)
         if found is None:
             raise NotFound(f"variable not found, id={variable_id}")

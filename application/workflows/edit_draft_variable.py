@@ -52,7 +52,7 @@ class EditDraftVariable:
             return variable
         if variable.type not in EDITABLE:
             raise InvalidParam(f"variable not support updating, id={variable_id}")
-        check_value_type(value_type(variable.value), value)
+        check_value_type(variable.value_type, value)
         async with self._uow() as uow:
             node_id, now = variable.selector[0], self._clock.now()
             await uow.workflow_runs.edit_inspector(app_id, node_id, variable.name, value, now)

@@ -149,6 +149,30 @@ def test_an_edit_keeps_the_variable_s_type_and_bad_edits_change_nothing(browser,
     assert unknown.status_code == 404
 
 
+def test_the_sys_values_are_the_last_test_run_s(browser, workflow_app, chatflow_app):
+    draft = f"/apps/{workflow_app}/workflows/draft"
+    shown = {v["name"]: v for v in browser.get(f"{draft}/system-variables").json()["items"]}
+    assert set(shown) == {"files", "user_id", "app_id", "workflow_id", "workflow_run_id", "timestamp"}
+    [run] = browser.get(f"/apps/{workflow_app}/workflow-runs").json()["data"]
+    assert shown["workflow_run_id"]["value"] == run["id"] and shown["app_id"]["value"] == workflow_app
+    assert shown["files"]["value"] == [] and shown["timestamp"]["value_type"] == "number"
+    files = shown["files"]
+    assert (files["type"], files["selector"], files["value_type"]) == ("sys", ["sys", "files"], "array[file]")
+    assert browser.get(f"{draft}/variables/{files['id']}").json()["name"] == "files"
+    refused = browser.patch(f"{draft}/variables/{shown['user_id']['id']}", json={"value": "someone"})
+    assert refused.status_code == 400 and refused.json()["code"] == "invalid_param"
+    chat = f"/apps/{chatflow_app}/workflows/draft"
+    assert browser.get(f"{chat}/system-variables").json() == {"items": []}
+    url = f"/apps/{chatflow_app}/advanced-chat/workflows/draft/run"
+    events = _events(browser.post(url, json={"query": "hi", "inputs": {"name": "ada"}, "conversation_id": ""}))
+    shown = {v["name"]: v["value"] for v in browser.get(f"{chat}/system-variables").json()["items"]}
+    assert (shown["query"], shown["dialogue_count"]) == ("hi", 1)
+    assert shown["conversation_id"] == events[-1]["conversation_id"]
+    assert shown["workflow_run_id"] == events[0]["workflow_run_id"]
+    assert browser.delete(f"{chat}/variables").status_code == 204
+    assert browser.get(f"{chat}/system-variables").json() == {"items": []}
+
+
 def test_a_conversation_variable_is_edited_reset_and_cleared(browser, chatflow_app):
     draft = f"/apps/{chatflow_app}/workflows/draft"
     [turns] = browser.get(f"{draft}/conversation-variables").json()["items"]

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from quart import Blueprint, Response
 
-from application.workflows.draft_parts import InspectedVariable, value_type
+from application.workflows.draft_parts import InspectedVariable
 from domain.shared.errors import InvalidParam
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.bodies import json_object
@@ -26,7 +26,7 @@ def _variable(variable: InspectedVariable, with_value: bool = True) -> dict[str,
         "name": variable.name,
         "description": variable.description,
         "selector": list(variable.selector),
-        "value_type": value_type(variable.value),
+        "value_type": variable.value_type,
         "edited": variable.edited,
         "visible": True,
         "is_truncated": False,  # weir stores a node's values whole
@@ -88,9 +88,8 @@ async def conversation_variables(app_id: UUID) -> dict:
 @bp.get(f"{DRAFT}/system-variables")
 @console_login_required
 async def system_variables(app_id: UUID) -> dict:
-    # The sys values of a test run are not stored apart from it: the inspector shows none.
-    await _inspector().declared(console_session().tenant.id, app_id, "env")  # the app's and its draft's checks
-    return {"items": []}
+    found = await _inspector().system(console_session().tenant.id, app_id)
+    return {"items": [_variable(v) for v in found]}
 
 
 @bp.get(f"{DRAFT}/variables")
