@@ -24,6 +24,7 @@ from application.knowledge.create_dataset import CreateDataset
 from application.knowledge.create_document import CreateDocument
 from application.knowledge.create_segments import CreateSegments
 from application.knowledge.create_tag import CreateTag
+from application.knowledge.dataset_api_access import CheckDatasetApiAccess, SetDatasetApiAccess
 from application.knowledge.delete_child_chunk import DeleteChildChunk
 from application.knowledge.delete_dataset import DeleteDataset
 from application.knowledge.delete_document import DeleteDocument
@@ -138,6 +139,8 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     create_dataset = providers.Factory(CreateDataset, uow_factory, clock, ids, catalog)
     list_datasets = providers.Factory(ListDatasets, uow_factory)
     get_dataset = providers.Factory(GetDataset, uow_factory)
+    set_dataset_api_access = providers.Factory(SetDatasetApiAccess, uow_factory, clock)
+    check_dataset_api_access = providers.Factory(CheckDatasetApiAccess, uow_factory)
     update_dataset = providers.Factory(UpdateDataset, uow_factory, clock, catalog)
     delete_dataset = providers.Factory(DeleteDataset, uow_factory, vector_store)
 
