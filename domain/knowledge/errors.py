@@ -65,6 +65,10 @@ class DocumentIndexing(DomainError):
     default_message = "The document is being processed and cannot be edited."
 
 
+class SegmentImportNotFound(NotFound):
+    default_message = "The job does not exist."
+
+
 class DocumentNotCompleted(NotFound):
     default_message = "Document is not completed."
 

@@ -3,10 +3,14 @@ access switched off and on (what a dataset key then meets), chunks imported from
 the pages' calls for what weir has none of (data-source integrations, website crawlers, pipeline templates);
 none of it for another workspace, nor without the CSRF header."""
 
-import httpx
-import pytest
+from uuid import uuid4
 
-from tests.api.console_web import set_up_console
+import httpx
+import psycopg
+import pytest
+from psycopg.types.json import Jsonb
+
+from tests.api.console_web import serve_console, set_up_console
 from tests.polling import eventually_sync
 
 HANDBOOK = "Refund policy\n\nReturns within 30 days.\n\nShipping\n\nOrders ship within two business days."
@@ -100,10 +104,86 @@ def test_a_dataset_s_api_access_is_switched_off_and_on(web, admin, knowledge):
     assert admin.delete(f"/datasets/api-keys/{key['id']}").status_code == 204
 
 
+def _chunks(browser, knowledge: dict) -> list[str]:
+    base = f"/datasets/{knowledge['dataset']}/documents/{knowledge['document']}/segments"
+    return [s["content"] for s in ok(browser.get(base, params={"limit": 100}))["data"]]
+
+
+def _finished(browser, job_id: str) -> dict:
+    def done():
+        status = ok(browser.get(f"/datasets/batch_import_status/{job_id}"))
+        return status if status["job_status"] in ("completed", "error") else None
+
+    return eventually_sync(done, timeout=60, interval=0.05, what="the chunk import to end")
+
+
+def test_chunks_are_imported_from_a_csv_in_the_background(admin, other, knowledge):
+    base = f"/datasets/{knowledge['dataset']}/documents/{knowledge['document']}/segments"
+    before = _chunks(admin, knowledge)
+    rows = "content\nGift cards never expire.\n,\n\"Store credit, once given, lasts a year.\"\n"
+    started = ok(admin.post(f"{base}/batch_import", json={"upload_file_id": upload(admin, "chunks.csv", rows.encode())}))
+    assert started["job_status"] == "waiting" and started["total"] == 2
+    finished = _finished(admin, started["job_id"])
+    assert (finished["job_status"], finished["imported"], finished["error"]) == ("completed", 2, None)
+    assert ok(admin.get(f"{base}/batch_import/{started['job_id']}")) == finished
+    after = _chunks(admin, knowledge)
+    assert after[: len(before)] == before
+    assert after[len(before) :] == ["Gift cards never expire.", "Store credit, once given, lasts a year."]
+    # Unknown, another workspace's, or under another document: no such job.
+    assert admin.get("/datasets/batch_import_status/00000000-0000-0000-0000-000000000000").status_code == 404
+    assert admin.get("/datasets/batch_import_status/nope").status_code == 404
+    assert other.get(f"/datasets/batch_import_status/{started['job_id']}").status_code == 404
+    elsewhere = f"/datasets/{knowledge['dataset']}/documents/{knowledge['dataset']}/segments/batch_import"
+    assert admin.get(f"{elsewhere}/{started['job_id']}").status_code == 404
+
+
+def test_an_import_whose_process_stopped_goes_on_after_a_restart(web, admin, knowledge, tmp_path):
+    # What a process that stopped mid-import leaves: the job stored, one of its rows already added.
+    job_id, rows = uuid4(), [{"content": "Added before the stop."}, {"content": "Added after the restart."}]
+    with psycopg.connect(web.database_url) as conn:
+        tenant = conn.execute("SELECT tenant_id FROM datasets WHERE id = %s", (knowledge["dataset"],)).fetchone()[0]
+        conn.execute(
+            "INSERT INTO segment_import_jobs (id, tenant_id, dataset_id, document_id, status, total, imported, rows)"
+            " VALUES (%s, %s, %s, %s, 'processing', 2, 1, %s)",
+            (job_id, tenant, knowledge["dataset"], knowledge["document"], Jsonb(rows)),
+        )
+    with serve_console(web.database_url, tmp_path / "storage") as restarted:
+        browser = restarted.signed_in()
+        finished = _finished(browser, str(job_id))
+        assert (finished["job_status"], finished["imported"], finished["total"]) == ("completed", 2, 2)
+        assert _chunks(browser, knowledge)[-1] == "Added after the restart."
+        assert "Added before the stop." not in _chunks(browser, knowledge)
+
+
+def test_a_bad_csv_starts_nothing(admin, other, knowledge):
+    base = f"/datasets/{knowledge['dataset']}/documents/{knowledge['document']}/segments/batch_import"
+    before = _chunks(admin, knowledge)
+    for body, status in [
+        ({"upload_file_id": upload(admin, "chunks.txt", b"content\nA chunk.\n")}, 400),
+        ({"upload_file_id": upload(admin, "empty.csv", b"content\n\n")}, 400),
+        ({"upload_file_id": upload(admin, "holes.csv", b"content,note\nA chunk.,x\n,only a note\n")}, 400),
+        ({"upload_file_id": upload(admin, "latin.csv", "content\ncaf\u00e9\n".encode("latin-1"))}, 400),
+        ({}, 400),
+        ({"upload_file_id": 7}, 400),
+        ({"upload_file_id": "00000000-0000-0000-0000-000000000000"}, 404),
+        ({"upload_file_id": upload(other, "theirs.csv", b"content\nTheirs.\n")}, 404),
+    ]:
+        refused = admin.post(base, json=body)
+        assert refused.status_code == status, (body, refused.text)
+        assert refused.json()["status"] == status and refused.json()["code"]
+    assert _chunks(admin, knowledge) == before
+    theirs = upload(other, "mine.csv", b"content\nMine.\n")
+    assert other.post(base, json={"upload_file_id": theirs}).status_code == 404
+    assert _chunks(admin, knowledge) == before
+
+
 def _routes(knowledge: dict) -> list[tuple[str, str, dict | None]]:
-    d = knowledge["dataset"]
+    d, x = knowledge["dataset"], knowledge["document"]
     return [
         ("POST", f"/datasets/{d}/api-keys/disable", None),
+        ("POST", f"/datasets/{d}/documents/{x}/segments/batch_import", {"upload_file_id": d}),
+        ("GET", f"/datasets/batch_import_status/{d}", None),
+        ("GET", f"/datasets/{d}/documents/{x}/segments/batch_import/{d}", None),
     ]
 
 
