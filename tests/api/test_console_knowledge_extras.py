@@ -177,6 +177,30 @@ def test_a_bad_csv_starts_nothing(admin, other, knowledge):
     assert _chunks(admin, knowledge) == before
 
 
+def test_the_create_page_s_sources_weir_lacks_answer_truthfully(admin, knowledge):
+    assert ok(admin.get("/data-source/integrates")) == {"data": []}
+    assert ok(admin.get("/auth/plugin/datasource/default-list")) == {"result": []}
+    missing = admin.get("/notion/pre-import/pages", params={"dataset_id": "", "credential_id": "c1"})
+    assert missing.status_code == 404 and missing.json()["message"] == "Credential not found."
+    assert admin.get("/notion/pre-import/pages").json()["code"] == "invalid_param"
+    assert admin.get("/notion/pages/p1/page/preview", params={"credential_id": "c1"}).status_code == 404
+    crawl = admin.post("/website/crawl", json={"provider": "firecrawl", "url": "https://example.com", "options": {}})
+    assert crawl.status_code == 400 and crawl.json()["code"] == "crawl_failed"
+    assert "No website crawler is configured" in crawl.json()["message"]
+    assert admin.post("/website/crawl", json={"provider": "mine", "url": "x"}).json()["code"] == "invalid_param"
+    status = admin.get("/website/crawl/status/job-1", params={"provider": "firecrawl"})
+    assert status.status_code == 400 and status.json()["code"] == "crawl_failed"
+    for kind in ("built-in", "customized"):
+        listed = admin.get("/rag/pipeline/templates", params={"type": kind, "language": "en-US"})
+        assert ok(listed) == {"pipeline_templates": []}
+    assert admin.get("/rag/pipeline/templates", params={"type": "other"}).status_code == 400
+    assert admin.get("/rag/pipeline/templates/t1", params={"type": "built-in"}).status_code == 404
+    assert ok(admin.get("/rag/pipelines/datasource-plugins")) == []
+    refused = admin.post("/rag/pipeline/empty-dataset")
+    assert refused.status_code == 400 and refused.json()["code"] == "invalid_param"
+    assert ok(admin.get("/datasets", params={"page": 1, "limit": 100}))["total"] == 1  # nothing was made
+
+
 def _routes(knowledge: dict) -> list[tuple[str, str, dict | None]]:
     d, x = knowledge["dataset"], knowledge["document"]
     return [
@@ -187,6 +211,18 @@ def _routes(knowledge: dict) -> list[tuple[str, str, dict | None]]:
     ]
 
 
+SOURCES = [
+    ("GET", "/notion/pre-import/pages", None),
+    ("GET", "/notion/pages/p1/page/preview", None),
+    ("POST", "/website/crawl", {"provider": "firecrawl", "url": "https://example.com", "options": {}}),
+    ("GET", "/website/crawl/status/job-1", None),
+    ("GET", "/rag/pipeline/templates", None),
+    ("GET", "/rag/pipeline/templates/t1", None),
+    ("GET", "/rag/pipelines/datasource-plugins", None),
+    ("POST", "/rag/pipeline/empty-dataset", None),
+]
+
+
 def test_another_workspace_sees_none_of_it(other, admin, knowledge):
     for method, path, body in _routes(knowledge):
         response = other.request(method, path, json=body)
@@ -195,7 +231,7 @@ def test_another_workspace_sees_none_of_it(other, admin, knowledge):
 
 
 def test_no_csrf_header_no_access(admin, knowledge):
-    for method, path, body in _routes(knowledge):
+    for method, path, body in _routes(knowledge) + SOURCES:
         response = admin.bare(method, path, json=body)
         assert response.status_code == 401, (path, response.text)
     assert ok(admin.get(f"/datasets/{knowledge['dataset']}"))["enable_api"] is True
