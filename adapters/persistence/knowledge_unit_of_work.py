@@ -4,6 +4,7 @@ from adapters.persistence.knowledge_datasets import SqlaDatasetRepository
 from adapters.persistence.knowledge_documents import SqlaDocumentRepository
 from adapters.persistence.knowledge_metadata import SqlaMetadataRepository
 from adapters.persistence.knowledge_queries import SqlaQueryRepository
+from adapters.persistence.knowledge_segment_imports import SqlaSegmentImportRepository
 from adapters.persistence.knowledge_segments import SqlaSegmentRepository
 from adapters.persistence.knowledge_tags import SqlaTagRepository
 from adapters.persistence.session_scope import SessionUnitOfWork
@@ -19,3 +20,4 @@ class SqlaKnowledgeUnitOfWork(SessionUnitOfWork):
         self.tags = SqlaTagRepository(session)
         self.metadata = SqlaMetadataRepository(session)
         self.queries = SqlaQueryRepository(session)
+        self.segment_imports = SqlaSegmentImportRepository(session)

@@ -12,12 +12,13 @@ from adapters.persistence.schema import (
     messages,
     workflow_app_logs,
     workflow_inspector_clears,
+    workflow_inspector_edits,
     workflow_node_executions,
     workflow_runs,
     workflows,
 )
 from domain.workflows.entities import DRAFT, NodeExecution, NodeStatus, RunStatus, Workflow, WorkflowRun
-from domain.workflows.ports import RunHistoryEntry, RunHistoryFilter, RunLogEntry, RunLogFilter
+from domain.workflows.ports import InspectorEdit, RunHistoryEntry, RunHistoryFilter, RunLogEntry, RunLogFilter
 
 
 def _workflow(row) -> Workflow:
@@ -411,3 +412,28 @@ class SqlaWorkflowRunRepository:
         await self._session.execute(
             stmt.on_conflict_do_update(index_elements=[c.c.app_id, c.c.node_id, c.c.name], set_={"cleared_at": at})
         )
+        e = workflow_inspector_edits
+        within = [e.c.app_id == app_id]
+        if node_id:
+            within.append(e.c.node_id == node_id)
+        if name:
+            within.append(e.c.name == name)
+        await self._session.execute(delete(e).where(*within))
+
+    async def inspector_edits(self, app_id: UUID) -> dict[tuple[str, str], InspectorEdit]:
+        e = workflow_inspector_edits
+        rows = (await self._session.execute(select(e).where(e.c.app_id == app_id))).all()
+        return {(row.node_id, row.name): InspectorEdit(row.value, row.edited_at) for row in rows}
+
+    async def edit_inspector(self, app_id: UUID, node_id: str, name: str, value, at: datetime) -> None:
+        e = workflow_inspector_edits
+        stmt = insert(e).values(app_id=app_id, node_id=node_id, name=name, value=value, edited_at=at)
+        await self._session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[e.c.app_id, e.c.node_id, e.c.name], set_={"value": stmt.excluded.value, "edited_at": at}
+            )
+        )
+
+    async def forget_inspector_edit(self, app_id: UUID, node_id: str, name: str) -> None:
+        e = workflow_inspector_edits
+        await self._session.execute(delete(e).where(e.c.app_id == app_id, e.c.node_id == node_id, e.c.name == name))

@@ -6,7 +6,7 @@ from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
 
 
 class GetDataset:
-    """One dataset of the workspace (404 when it is another's, 403 when its API access is off)."""
+    """One dataset of the workspace (404 when it is another's)."""
 
     def __init__(self, uow: KnowledgeUnitOfWorkFactory) -> None:
         self._uow = uow

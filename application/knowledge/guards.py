@@ -5,7 +5,7 @@ from uuid import UUID
 
 from domain.knowledge.dataset import Dataset
 from domain.knowledge.document import Document
-from domain.knowledge.errors import DatasetApiDisabled, DatasetNotFound, DocumentNotFound, SegmentNotFound
+from domain.knowledge.errors import DatasetNotFound, DocumentNotFound, SegmentNotFound
 from domain.knowledge.segment import Segment
 from domain.knowledge.unit_of_work import KnowledgeUnitOfWork
 from domain.shared.errors import InvalidParam
@@ -33,8 +33,6 @@ async def load_dataset(uow: KnowledgeUnitOfWork, tenant_id: UUID, dataset_id: UU
     dataset = await (repo.get_for_update if lock else repo.get)(tenant_id, dataset_id)
     if dataset is None:
         raise DatasetNotFound()
-    if not dataset.enable_api:
-        raise DatasetApiDisabled()
     return dataset
 
 

@@ -8,12 +8,16 @@ from typing import Any
 from uuid import UUID
 
 from application.apps.find_app import app_in_tenant
-from domain.apps.entities import AppMode
+from application.workflows.draft_system_values import system_values
+from domain.apps.entities import App, AppMode
 from domain.apps.errors import NotChatApp, NotWorkflowApp
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam, NotFound
-from domain.shared.unit_of_work import UnitOfWorkFactory
+from domain.shared.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.workflows.entities import DraftWorkflowNotExist, NodeExecution, Workflow
+from domain.workflows.ports import InspectorEdit
+
+Edits = dict[tuple[str, str], InspectorEdit]
 
 PARTS = ("features", "environment_variables", "conversation_variables")
 
@@ -69,6 +73,12 @@ class InspectedVariable:
     selector: tuple[str, ...]
     value: Any
     description: str = ""
+    edited: bool = False  # the editor's value, not the one its run stored (or the draft's default)
+    declared_type: str = ""  # when known apart from the value (sys.files is array[file], even empty)
+
+    @property
+    def value_type(self) -> str:
+        return self.declared_type or value_type(self.value)
 
 
 def value_type(value: Any) -> str:
@@ -87,28 +97,42 @@ def value_type(value: Any) -> str:
     return "none" if value is None else "any"
 
 
-def _node_variables(execution: NodeExecution) -> list[InspectedVariable]:
-    # A stable id per (execution, name): the same value keeps its id until the node runs again.
-    return [
-        InspectedVariable(uuid.uuid5(execution.id, name), "node", name, (execution.node_id, name), value)
-        for name, value in execution.outputs.items()
-    ]
+def _node_variables(execution: NodeExecution, edits: Edits) -> list[InspectedVariable]:
+    # A stable id per (execution, name): the same value keeps its id until the node runs again, which also
+    # outdates an edit made before it.
+    found = []
+    for name, value in execution.outputs.items():
+        edit = edits.get((execution.node_id, name))
+        edited = edit is not None and edit.edited_at >= execution.created_at
+        found.append(
+            InspectedVariable(
+                uuid.uuid5(execution.id, name),
+                "node",
+                name,
+                (execution.node_id, name),
+                edit.value if edit is not None and edited else value,
+                edited=edited,
+            )
+        )
+    return found
 
 
-def _declared(draft: Workflow, kind: str) -> list[InspectedVariable]:
+def _declared(draft: Workflow, kind: str, edits: Edits) -> list[InspectedVariable]:
     declared = draft.conversation_variables if kind == "conversation" else draft.environment_variables
     found = []
     for variable in declared:
         name = str(variable.get("name"))
         key = str(variable.get("id") or name)
+        edit = edits.get((kind, name)) if kind == "conversation" else None
         found.append(
             InspectedVariable(
                 uuid.uuid5(draft.id, f"{kind}:{key}"),
                 kind,
                 name,
                 (kind, name),
-                variable.get("value"),
+                variable.get("value") if edit is None else edit.value,
                 str(variable.get("description") or ""),
+                edited=edit is not None,
             )
         )
     return found
@@ -125,51 +149,64 @@ class InspectDraftVariables:
     """The inspector's values, read from what was stored: each node's outputs from its newest execution
     of the draft (a test run or a single-step run) unless the inspector was cleared since, and the draft's
     conversation variables (always shown, with their values from the draft, as Dify prefills them).
-    Rules: a workflow or chatflow app with a draft; sys and conversation values are asked for apart (Dify);
-    clearing hides the values stored so far until the node runs again; a value is not edited here (a run
-    stored it)."""
+    Rules: a workflow or chatflow app with a draft; sys and conversation values are asked for apart (Dify),
+    sys values are the last test run's and are not edited;
+    clearing hides the values stored so far until the node runs again (and forgets the edits made to them);
+    an edited value (EditDraftVariable) is shown in place of the stored one until its node runs again."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
 
     async def _draft(self, uow, tenant_id: UUID, app_id: UUID) -> Workflow:
+        return (await self._app_draft(uow, tenant_id, app_id))[1]
+
+    async def _app_draft(self, uow, tenant_id: UUID, app_id: UUID) -> tuple[App, Workflow]:
         app = await app_in_tenant(uow, tenant_id, app_id)
         if app.mode not in (AppMode.WORKFLOW, AppMode.ADVANCED_CHAT):
             raise NotWorkflowApp()
         draft = await uow.workflows.draft(app.id)
         if draft is None:
             raise DraftWorkflowNotExist()
-        return draft
+        return app, draft
 
     async def nodes(self, tenant_id: UUID, app_id: UUID, node_id: str | None = None) -> list[InspectedVariable]:
         """Every node's values, or one node's (`node_id`)."""
         _check_node_id(node_id)
         async with self._uow() as uow:
             draft = await self._draft(uow, tenant_id, app_id)
-            if node_id is not None:
-                last = await uow.workflow_runs.last_node_run(draft.id, node_id)
-                executions = [last] if last else []
-            else:
-                executions = await uow.workflow_runs.last_node_runs(draft.id)
-            clears = await uow.workflow_runs.inspector_clears(draft.app_id)
-        node_ids = {str(n.get("id")) for n in draft.graph.get("nodes") or []}
-        return [
-            v
-            for e in executions
-            if e.node_id in node_ids
-            for v in _node_variables(e)
-            if _shown(v, e.created_at, clears)
-        ]
+            return await shown_node_variables(uow, draft, node_id)
 
     async def declared(self, tenant_id: UUID, app_id: UUID, kind: str) -> list[InspectedVariable]:
         async with self._uow() as uow:
             draft = await self._draft(uow, tenant_id, app_id)
-        return _declared(draft, kind)
+            edits = await uow.workflow_runs.inspector_edits(draft.app_id) if kind == "conversation" else {}
+        return _declared(draft, kind, edits)
+
+    async def system(self, tenant_id: UUID, app_id: UUID) -> list[InspectedVariable]:
+        """The `sys.*` values of the draft's last test run (none before one, nor after a clear of it all)."""
+        async with self._uow() as uow:
+            app, draft = await self._app_draft(uow, tenant_id, app_id)
+            found = await system_values(uow, draft, app.mode)
+        if found is None:
+            return []
+        run_id, values = found
+        return [
+            InspectedVariable(
+                uuid.uuid5(run_id, f"sys:{name}"),
+                "sys",
+                name,
+                ("sys", name),
+                value,
+                declared_type="array[file]" if name == "files" else "",
+            )
+            for name, value in values.items()
+        ]
 
     async def one(self, tenant_id: UUID, app_id: UUID, variable_id: UUID) -> InspectedVariable:
         everything = await self.nodes(tenant_id, app_id)
         everything += await self.declared(tenant_id, app_id, "conversation")
+        everything += await self.system(tenant_id, app_id)
         found = next((v for v in everything if v.id == variable_id), None)
         if found is None:
             raise NotFound(f"variable not found, id={variable_id}")
@@ -191,6 +228,32 @@ class InspectDraftVariables:
             draft = await self._draft(uow, tenant_id, app_id)
             await uow.workflow_runs.clear_inspector(draft.app_id, scope[0], scope[1], self._clock.now())
             await uow.commit()
+
+
+async def shown_node_variables(uow: UnitOfWork, draft: Workflow, node_id: str | None = None) -> list[InspectedVariable]:
+    """The node values the inspector shows for the draft (all nodes', or one's): each node's newest execution's
+    outputs, hidden when cleared since, the editor's value where it edited one since the node ran."""
+    if node_id is not None:
+        last = await uow.workflow_runs.last_node_run(draft.id, node_id)
+        executions = [last] if last else []
+    else:
+        executions = await uow.workflow_runs.last_node_runs(draft.id)
+    clears = await uow.workflow_runs.inspector_clears(draft.app_id)
+    edits = await uow.workflow_runs.inspector_edits(draft.app_id) if executions else {}
+    node_ids = {str(n.get("id")) for n in draft.graph.get("nodes") or []}
+    return [
+        v
+        for e in executions
+        if e.node_id in node_ids
+        for v in _node_variables(e, edits)
+        if _shown(v, e.created_at, clears)
+    ]
+
+
+async def conversation_values(uow: UnitOfWork, draft: Workflow) -> dict[str, Any]:
+    """A chatflow draft's conversation variables as the inspector shows them (defaults, or the editor's)."""
+    edits = await uow.workflow_runs.inspector_edits(draft.app_id)
+    return {v.name: v.value for v in _declared(draft, "conversation", edits)}
 
 
 def _check_node_id(node_id: str | None) -> None:

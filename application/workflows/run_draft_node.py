@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from application.conversations.generations import Generations
-from application.workflows.run_chatflow import carried_variables
+from application.workflows.draft_parts import InspectedVariable, conversation_values, shown_node_variables
 from application.workflows.run_handle import WorkflowRunHandle
 from application.workflows.run_history import Runner, node_runner
 from application.workflows.run_workflow import DEBUGGING, Publish, _stored_metadata, environment_variables
@@ -80,7 +80,8 @@ class RunDraftNode:
     Rules: the app is a workflow or chatflow app with a draft that has the node (the rest of the draft may be
     unfinished); the node runs through the engine as in a run (its executor, retries, error strategy,
     limits; a container with the nodes inside it), on a pool of the draft's environment and conversation
-    variables, `sys.*`, and the editor's values; the execution is stored without a run (Dify's single-step)
+    variables (as the inspector shows them: edited ones with the editor's value), the other nodes' values the
+    inspector shows, `sys.*`, and the editor's values; the execution is stored without a run (Dify's single-step)
     and is then the node's last run. A failing node is a finished execution with its error, not an error
     response. A human-input node cannot run alone.
     """
@@ -166,8 +167,10 @@ class RunDraftNode:
             raise NotWorkflowApp()
         async with self._uow() as uow:
             draft = await uow.workflows.draft(app.id)
-        if draft is None:
-            raise DraftWorkflowNotExist()
+            if draft is None:
+                raise DraftWorkflowNotExist()
+            shown = await shown_node_variables(uow, draft)
+            conversation = await conversation_values(uow, draft)
         graph = node_alone(draft.graph, request.node_id)
         if graph is None:
             raise NotFound(f"Node {request.node_id} not found in the draft workflow.")
@@ -176,7 +179,7 @@ class RunDraftNode:
             raise InvalidParam("A human-input node cannot run on its own; run the workflow.")
         if container_type is not None and node.type != container_type:
             raise InvalidParam(f"Node {node.id} is not a {container_type} node.")
-        pool, own_inputs = self._pool(request, draft)
+        pool, own_inputs = self._pool(request, draft, shown, conversation)
         context = RunContext(app.tenant_id, app.id, draft.id, self._ids.new_id(), request.end_user.session_id)
         return _Prepared(request, draft, graph, node, pool, own_inputs, context)
 
@@ -244,8 +247,15 @@ class RunDraftNode:
             await uow.commit()
         return execution, outcome
 
-    def _pool(self, request: DraftNodeRequest, draft: Workflow) -> tuple[VariablePool, dict[str, Any]]:
-        """The pool the node reads, and a Start node's own inputs (what the engine gives the root node)."""
+    def _pool(
+        self,
+        request: DraftNodeRequest,
+        draft: Workflow,
+        shown: list[InspectedVariable],
+        conversation: dict[str, Any],
+    ) -> tuple[VariablePool, dict[str, Any]]:
+        """The pool the node reads, and a Start node's own inputs (what the engine gives the root node): the
+        inspector's values (the nodes' last outputs, or the editor's edits), then the editor's inputs."""
         system = {
             "query": request.query,
             "files": [],
@@ -257,9 +267,10 @@ class RunDraftNode:
         }
         if request.app.mode == AppMode.ADVANCED_CHAT:
             system |= {"conversation_id": "", "dialogue_count": 1}
-        pool = VariablePool(
-            system=system, environment=environment_variables(draft), conversation=carried_variables(draft, [])
-        )
+        pool = VariablePool(system=system, environment=environment_variables(draft), conversation=conversation)
+        for variable in shown:
+            if variable.selector[0] != request.node_id:
+                pool.add(variable.selector[0], variable.name, variable.value)
         own: dict[str, Any] = {}
         for key, value in request.inputs.items():
             selector = _selector(key)

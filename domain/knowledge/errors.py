@@ -65,6 +65,10 @@ class DocumentIndexing(DomainError):
     default_message = "The document is being processed and cannot be edited."
 
 
+class SegmentImportNotFound(NotFound):
+    default_message = "The job does not exist."
+
+
 class DocumentNotCompleted(NotFound):
     default_message = "Document is not completed."
 
@@ -101,3 +105,11 @@ class FileTooLarge(DomainError):
 
 class ExtractionFailed(DomainError):
     """The file could not be read as text (corrupt or encrypted); the document ends in error."""
+
+
+class NoWebsiteCrawler(DomainError):
+    default_message = (
+        "No website crawler is configured: weir has no Firecrawl, WaterCrawl or Jina Reader provider, so a site "
+        "cannot be crawled. Upload the pages as files instead."
+    )
+

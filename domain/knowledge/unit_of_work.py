@@ -10,6 +10,7 @@ from domain.knowledge.repositories import (
     SegmentRepository,
     TagRepository,
 )
+from domain.knowledge.segment_import import SegmentImportRepository
 
 
 class KnowledgeUnitOfWork(Protocol):
@@ -26,6 +27,7 @@ class KnowledgeUnitOfWork(Protocol):
     tags: TagRepository
     metadata: MetadataRepository
     queries: QueryRepository
+    segment_imports: SegmentImportRepository
 
     async def __aenter__(self) -> Self: ...
 

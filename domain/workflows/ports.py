@@ -71,6 +71,14 @@ class RunHistoryEntry:
     conversation_id: UUID | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class InspectorEdit:
+    """A value the editor typed into its variable inspector, and when (a node that ran since outdates it)."""
+
+    value: Any
+    edited_at: datetime
+
+
 class WorkflowRunRepository(Protocol):
     async def add(self, run: WorkflowRun) -> None: ...
 
@@ -114,7 +122,16 @@ class WorkflowRunRepository(Protocol):
         """When the editor's variable inspector was last cleared, by (node_id, name): ("", "") all of it,
         (node_id, "") one node's values, (node_id, name) one value."""
 
-    async def clear_inspector(self, app_id: UUID, node_id: str, name: str, at: datetime) -> None: ...
+    async def clear_inspector(self, app_id: UUID, node_id: str, name: str, at: datetime) -> None:
+        """Records a clear of that scope and forgets the edits inside it."""
+
+    async def inspector_edits(self, app_id: UUID) -> dict[tuple[str, str], InspectorEdit]:
+        """The values the editor typed into the inspector, by (node_id, name)."""
+
+    async def edit_inspector(self, app_id: UUID, node_id: str, name: str, value: Any, at: datetime) -> None:
+        """Stores (or replaces) the edited value of one variable."""
+
+    async def forget_inspector_edit(self, app_id: UUID, node_id: str, name: str) -> None: ...
 
     async def logs(
         self, app_id: UUID, filters: RunLogFilter, *, page: int, limit: int

@@ -12,6 +12,7 @@ from application.conversations.list_log_messages import ListLogMessages
 from application.conversations.workflow_statistics import GetWorkflowStatistics
 from application.knowledge.create_from_uploads import CreateDocumentsFromUploads
 from application.knowledge.estimate_indexing import EstimateIndexing
+from application.knowledge.import_segments import ImportSegments
 from application.knowledge.related_apps import FindAppsUsingDataset
 from application.tenancy.list_members import ListMembers
 
@@ -28,6 +29,7 @@ class ConsoleContainer(containers.DeclarativeContainer):
     extractor = providers.Dependency()  # the knowledge context's: the chunk preview reads files as indexing does
     count_tokens = providers.Dependency()
     question_writer = providers.Dependency()
+    segment_import_queue = providers.Dependency()
 
     list_members = providers.Factory(ListMembers, uow_factory)
     tag_apps = providers.Factory(TagApps, uow_factory, tags_uow_factory)
@@ -45,3 +47,6 @@ class ConsoleContainer(containers.DeclarativeContainer):
         EstimateIndexing, uow_factory, tags_uow_factory, file_storage, extractor, count_tokens, question_writer
     )
     find_apps_using_dataset = providers.Factory(FindAppsUsingDataset, uow_factory, tags_uow_factory)
+    import_segments = providers.Factory(
+        ImportSegments, uow_factory, tags_uow_factory, file_storage, segment_import_queue, clock, ids
+    )

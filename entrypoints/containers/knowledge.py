@@ -14,6 +14,7 @@ from adapters.persistence.knowledge_embedding_cache import PostgresEmbeddingCach
 from adapters.persistence.knowledge_keyword_index import PostgresKeywordIndex
 from adapters.persistence.knowledge_unit_of_work import SqlaKnowledgeUnitOfWork
 from adapters.queue.indexing_dispatcher import TaskiqIndexingQueue
+from adapters.queue.segment_import_dispatcher import TaskiqSegmentImportQueue
 from adapters.storage.local_files import LocalFileStorage
 from adapters.vectorstores.memory import InMemoryVectorStore
 from adapters.vectorstores.pgvector import PgvectorVectorStore
@@ -24,6 +25,7 @@ from application.knowledge.create_dataset import CreateDataset
 from application.knowledge.create_document import CreateDocument
 from application.knowledge.create_segments import CreateSegments
 from application.knowledge.create_tag import CreateTag
+from application.knowledge.dataset_api_access import CheckDatasetApiAccess, SetDatasetApiAccess
 from application.knowledge.delete_child_chunk import DeleteChildChunk
 from application.knowledge.delete_dataset import DeleteDataset
 from application.knowledge.delete_document import DeleteDocument
@@ -54,6 +56,7 @@ from application.knowledge.metadata_fields import (
 )
 from application.knowledge.pause_document import PauseDocument
 from application.knowledge.recover_documents import RecoverDocuments
+from application.knowledge.recover_segment_imports import RecoverSegmentImports
 from application.knowledge.reindex_datasets import ReindexDatasets
 from application.knowledge.rename_document import RenameDocument
 from application.knowledge.rename_tag import RenameTag
@@ -62,6 +65,8 @@ from application.knowledge.resolve_actor import ResolveActor
 from application.knowledge.resume_document import ResumeDocument
 from application.knowledge.retrieve import Retrieve
 from application.knowledge.retry_documents import RetryDocuments
+from application.knowledge.run_segment_import import RunSegmentImport
+from application.knowledge.segment_import_status import GetSegmentImport
 from application.knowledge.segment_index import SegmentIndexer
 from application.knowledge.set_documents_status import SetDocumentsStatus
 from application.knowledge.update_child_chunk import UpdateChildChunk
@@ -131,6 +136,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     files = providers.Singleton(LocalFileStorage, providers.Callable(Path, config.storage_path))
     extractor = providers.Singleton(FileTextExtractor)
     indexing_queue = providers.Singleton(TaskiqIndexingQueue, broker)
+    segment_import_queue = providers.Singleton(TaskiqSegmentImportQueue, broker)
     count_tokens = providers.Singleton(chunk_token_counter, providers.Singleton(TiktokenCounter))
     indexer = providers.Factory(SegmentIndexer, catalog, embedding_cache, vector_store)
 
@@ -138,6 +144,8 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     create_dataset = providers.Factory(CreateDataset, uow_factory, clock, ids, catalog)
     list_datasets = providers.Factory(ListDatasets, uow_factory)
     get_dataset = providers.Factory(GetDataset, uow_factory)
+    set_dataset_api_access = providers.Factory(SetDatasetApiAccess, uow_factory, clock)
+    check_dataset_api_access = providers.Factory(CheckDatasetApiAccess, uow_factory)
     update_dataset = providers.Factory(UpdateDataset, uow_factory, clock, catalog)
     delete_dataset = providers.Factory(DeleteDataset, uow_factory, vector_store)
 
@@ -178,6 +186,9 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     retry_documents = providers.Factory(RetryDocuments, uow_factory, indexing_queue, clock, ids)
 
     create_segments = providers.Factory(CreateSegments, uow_factory, indexer, count_tokens, clock, ids)
+    run_segment_import = providers.Factory(RunSegmentImport, uow_factory, create_segments)
+    get_segment_import = providers.Factory(GetSegmentImport, uow_factory)
+    recover_segment_imports = providers.Factory(RecoverSegmentImports, uow_factory, segment_import_queue, clock)
     list_segments = providers.Factory(ListSegments, uow_factory)
     get_segment = providers.Factory(GetSegment, uow_factory)
     update_segment = providers.Factory(UpdateSegment, uow_factory, indexer, count_tokens, clock)

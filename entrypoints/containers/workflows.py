@@ -13,6 +13,7 @@ from application.agents.toolbox import InvokeThrough
 from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
 from application.workflows.copy_app import CopyApp
 from application.workflows.draft_parts import InspectDraftVariables, UpdateDraftPart
+from application.workflows.edit_draft_variable import EditDraftVariable
 from application.workflows.expire_human_input_forms import ExpireHumanInputForms
 from application.workflows.get_human_input_form import GetHumanInputForm
 from application.workflows.import_dsl_from_url import ImportAppDslFromUrl
@@ -195,6 +196,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     last_node_run = providers.Factory(LastNodeRun, uow_factory)
     update_draft_part = providers.Factory(UpdateDraftPart, uow_factory, clock)
     inspect_draft_variables = providers.Factory(InspectDraftVariables, uow_factory, clock)
+    edit_draft_variable = providers.Factory(EditDraftVariable, uow_factory, clock)
     start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue, generations)
     run_chatflow = providers.Factory(
         RunChatflow,

@@ -4,6 +4,7 @@ import re
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Literal, ParamSpec, TypeVar
+from uuid import UUID
 
 from quart import g, request
 
@@ -11,6 +12,7 @@ from application.service_api.authenticate_api_key import ApiCaller
 from application.tenancy.authenticate_console import ConsoleSession, CsrfProof
 from domain.apps.entities import App, AppMode, EndUser, TokenType
 from domain.apps.errors import AppUnavailable, InvalidApiToken
+from domain.knowledge.errors import DatasetNotFound
 from domain.shared.errors import DomainError, InvalidParam, Unauthorized
 from entrypoints.http import session_cookies as cookies
 from entrypoints.http.bodies import form_parts, json_object
@@ -140,11 +142,19 @@ async def current_end_user() -> EndUser:
 
 
 def dataset_api(view: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
-    """Guards a Knowledge API route: a valid `dataset-` key of a workspace that is not archived."""
+    """Guards a Knowledge API route: a valid `dataset-` key of a workspace that is not archived; a route that
+    names a dataset, one of that workspace with its API access on (Dify's dataset token guard)."""
 
     @wraps(view)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         g.api_caller = await container().authenticate_api_key().execute(api_key(), TokenType.DATASET)
+        named = kwargs.get("raw_id") or kwargs.get("ds")
+        if isinstance(named, str):
+            try:
+                dataset = UUID(named)
+            except ValueError:
+                raise DatasetNotFound() from None
+            await container().knowledge.check_dataset_api_access().execute(g.api_caller.tenant.id, dataset)
         return await view(*args, **kwargs)
 
     return wrapper

@@ -56,6 +56,7 @@ DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
     human_input.InvalidFormData: ("invalid_form_data", 400),
     # The Knowledge API's own codes.
     knowledge.DatasetNameDuplicate: ("dataset_name_duplicate", 409),
+    knowledge.NoWebsiteCrawler: ("crawl_failed", 400),
     knowledge.DatasetNotInitialized: ("dataset_not_initialized", 400),
     knowledge.ArchivedDocumentImmutable: ("archived_document_immutable", 403),
     knowledge.DocumentIndexing: ("document_indexing", 400),

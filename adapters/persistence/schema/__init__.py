@@ -18,7 +18,12 @@ from adapters.persistence.schema.human_input import human_input_forms, workflow_
 from adapters.persistence.schema.leases import process_leases
 from adapters.persistence.schema.mcp import app_mcp_servers, tool_mcp_providers
 from adapters.persistence.schema.models import app_model_configs, provider_credentials, tenant_default_models
-from adapters.persistence.schema.runs import workflow_inspector_clears, workflow_node_executions, workflow_runs
+from adapters.persistence.schema.runs import (
+    workflow_inspector_clears,
+    workflow_inspector_edits,
+    workflow_node_executions,
+    workflow_runs,
+)
 from adapters.persistence.schema.telemetry import trace_records
 from adapters.persistence.schema.tenancy import accounts, dify_setups, tenant_account_joins, tenants
 from adapters.persistence.schema.tools import tool_api_providers, tool_builtin_providers, tool_workflow_providers
@@ -52,6 +57,7 @@ __all__ = [
     "upload_files",
     "workflow_app_logs",
     "workflow_inspector_clears",
+    "workflow_inspector_edits",
     "workflow_node_executions",
     "workflow_pauses",
     "workflow_runs",

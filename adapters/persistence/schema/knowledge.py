@@ -236,3 +236,22 @@ dataset_queries = Table(
     at_column("created_at"),
     Index(None, "dataset_id", "created_at"),
 )
+
+# beyond Dify's tables (Dify keeps a job's status in Redis for 10 minutes): a CSV import of chunks into a
+# document, with the rows still to add until it ends.
+segment_import_jobs = Table(
+    "segment_import_jobs",
+    metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    _uuid("tenant_id", nullable=False),
+    _uuid("dataset_id", ForeignKey("datasets.id", ondelete="CASCADE"), nullable=False),
+    _uuid("document_id", ForeignKey("documents.id", ondelete="CASCADE"), nullable=False),
+    _uuid("account_id"),
+    Column("status", String(16), nullable=False),
+    Column("total", Integer, nullable=False, server_default="0"),
+    Column("imported", Integer, nullable=False, server_default="0"),
+    Column("error", Text, nullable=False, server_default=""),
+    Column("rows", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    at_column("created_at"),
+    at_column("updated_at"),
+)

@@ -1,7 +1,7 @@
 """Workflow runs and node executions (Dify's tables and columns; the workflow issue fills them)."""
 
 from sqlalchemy import Column, Float, ForeignKey, Index, Integer, String, Table, Text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 from adapters.persistence.schema.base import at_column, id_column, metadata
 
@@ -71,4 +71,17 @@ workflow_inspector_clears = Table(
     Column("node_id", String(255), primary_key=True),
     Column("name", String(255), primary_key=True),
     at_column("cleared_at"),
+)
+
+# beyond Dify's columns: a value the editor typed into the inspector for one variable (a node's: node_id; a
+# chatflow's conversation variable: node_id 'conversation'); it wins over the node's stored output until the
+# node runs again (Dify rewrites its draft variable row instead).
+workflow_inspector_edits = Table(
+    "workflow_inspector_edits",
+    metadata,
+    Column("app_id", UUID(as_uuid=True), ForeignKey("apps.id", ondelete="CASCADE"), primary_key=True),
+    Column("node_id", String(255), primary_key=True),
+    Column("name", String(255), primary_key=True),
+    Column("value", JSONB),
+    at_column("edited_at"),
 )

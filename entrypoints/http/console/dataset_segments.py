@@ -1,13 +1,14 @@
 """Chunk routes only the console has, or that it shapes its own way: the chunk list with total_pages and the
 enabled filter, a single chunk added by `…/segment`, and the batch enable, disable and delete (ids in the query
-string). Each reuses the Knowledge API's use cases."""
+string), and the CSV import of chunks with its status. Each reuses the Knowledge API's use cases."""
 
 from quart import Blueprint, Response, jsonify, request
 
 from application.knowledge.create_segments import CreateSegmentsRequest
+from application.knowledge.import_segments import ImportSegmentsRequest
 from application.knowledge.list_segments import ListSegmentsRequest
 from application.knowledge.update_segment import UpdateSegmentRequest
-from domain.knowledge.errors import SegmentNotFound
+from domain.knowledge.errors import SegmentImportNotFound, SegmentNotFound
 from domain.shared.errors import InvalidParam
 from entrypoints.http.auth import console_login_required
 from entrypoints.http.bodies import json_object
@@ -126,3 +127,33 @@ async def update_segment(ds: str, doc: str, seg: str) -> Response:
         )
     )
     return jsonify({"data": segment_json(segment), "doc_form": form.value})
+
+
+def _import_json(job) -> dict:
+    # Dify's two fields, then weir's counts and reason (Dify keeps only the status).
+    return {
+        "job_id": str(job.id),
+        "job_status": job.status.value,
+        "total": job.total,
+        "imported": job.imported,
+        "error": job.error or None,
+    }
+
+
+@bp.post(DOCUMENT + "/segments/batch_import")
+@console_login_required
+async def batch_import(ds: str, doc: str) -> dict:
+    body = await json_object()
+    request_ = ImportSegmentsRequest(await actor(), dataset_id(ds), document_id(doc), body.get("upload_file_id"))
+    job = await container().console.import_segments().execute(request_)
+    return _import_json(job)
+
+
+@bp.get("/datasets/batch_import_status/<job>")
+@bp.get(DOCUMENT + "/segments/batch_import/<job>")
+@console_login_required
+async def batch_import_status(job: str, ds: str | None = None, doc: str | None = None) -> dict:
+    named = (dataset_id(ds), document_id(doc)) if ds is not None and doc is not None else (None, None)
+    job_id = path_id(job, SegmentImportNotFound)
+    found = await container().knowledge.get_segment_import().execute(tenant_id(), job_id, *named)
+    return _import_json(found)

@@ -269,3 +269,17 @@ async def api_base_info() -> dict:
 async def batch_indexing_status(raw_id: str, batch: str):
     # The Knowledge API's view of a batch (the console names the same resource by another path).
     return await knowledge_documents.indexing_status.__wrapped__(raw_id, batch)
+
+
+@bp.post("/datasets/<raw_id>/api-keys/<status>")
+@console_login_required
+async def set_api_access(raw_id: str, status: str) -> dict:
+    if status not in ("enable", "disable"):
+        raise InvalidParam("status must be enable or disable", param="status")
+    session = console_session()
+    await (
+        container()
+        .knowledge.set_dataset_api_access()
+        .execute(session.tenant.id, session.account.id, dataset_id(raw_id), status == "enable")
+    )
+    return {"result": "success"}

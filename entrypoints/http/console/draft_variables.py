@@ -6,7 +6,7 @@ from uuid import UUID
 
 from quart import Blueprint, Response
 
-from application.workflows.draft_parts import InspectedVariable, value_type
+from application.workflows.draft_parts import InspectedVariable
 from domain.shared.errors import InvalidParam
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.bodies import json_object
@@ -26,8 +26,8 @@ def _variable(variable: InspectedVariable, with_value: bool = True) -> dict[str,
         "name": variable.name,
         "description": variable.description,
         "selector": list(variable.selector),
-        "value_type": value_type(variable.value),
-        "edited": False,
+        "value_type": variable.value_type,
+        "edited": variable.edited,
         "visible": True,
         "is_truncated": False,  # weir stores a node's values whole
     }
@@ -88,9 +88,8 @@ async def conversation_variables(app_id: UUID) -> dict:
 @bp.get(f"{DRAFT}/system-variables")
 @console_login_required
 async def system_variables(app_id: UUID) -> dict:
-    # The sys values of a test run are not stored apart from it: the inspector shows none.
-    await _inspector().declared(console_session().tenant.id, app_id, "env")  # the app's and its draft's checks
-    return {"items": []}
+    found = await _inspector().system(console_session().tenant.id, app_id)
+    return {"items": [_variable(v) for v in found]}
 
 
 @bp.get(f"{DRAFT}/variables")
@@ -124,11 +123,16 @@ async def clear_node(app_id: UUID, node_id: str) -> Response:
 
 
 @bp.get(f"{DRAFT}/variables/<uuid:variable_id>")
-@bp.put(f"{DRAFT}/variables/<uuid:variable_id>/reset")
 @console_login_required
 async def one_variable(app_id: UUID, variable_id: UUID) -> dict:
-    # Reset: the value shown is already the one its last run stored (or the draft's default): nothing to undo.
     return _variable(await _inspector().one(console_session().tenant.id, app_id, variable_id))
+
+
+@bp.put(f"{DRAFT}/variables/<uuid:variable_id>/reset")
+@console_login_required
+async def reset_variable(app_id: UUID, variable_id: UUID) -> dict:
+    edits = container().workflows.edit_draft_variable()
+    return _variable(await edits.reset(console_session().tenant.id, app_id, variable_id))
 
 
 @bp.delete(f"{DRAFT}/variables/<uuid:variable_id>")
@@ -141,5 +145,9 @@ async def clear_one(app_id: UUID, variable_id: UUID) -> Response:
 @bp.patch(f"{DRAFT}/variables/<uuid:variable_id>")
 @console_login_required
 async def edit_variable(app_id: UUID, variable_id: UUID) -> dict:
-    await _inspector().one(console_session().tenant.id, app_id, variable_id)
-    raise InvalidParam("weir's inspector shows the values runs stored; run the node again to change them.")
+    body = await json_object()
+    name = body.get("name")
+    if name is not None and not isinstance(name, str):
+        raise InvalidParam("name must be a string", param="name")
+    edits = container().workflows.edit_draft_variable()
+    return _variable(await edits.execute(console_session().tenant.id, app_id, variable_id, name, body.get("value")))
