@@ -47,6 +47,10 @@ class IndexDocument:
     idempotent: segment and vector ids derive from the document and position, and a run first deletes
     the document's previous segments and vectors. A completed, errored or paused document is left
     alone (a redelivered job does nothing). Any failure ends the document in `error` with its message.
+    A new dataset's collection is created without its approximate index, and the dataset's last document
+    to finish (completed, failed or paused, with no other document of the dataset waiting or in progress:
+    decided under a per-dataset lock) builds it before it shows completed: a bulk first load does not pay for
+    the index row by row, and searches in the meantime scan exactly.
     A Q&A document (qa_model) has each chunk rewritten by the workspace's LLM into question/answer pairs in
     the document's language, one segment a pair: the question is its content (indexed), the answer its
     `answer`; a chunk that yields no pair adds nothing, and a document that yields none is an error.
@@ -76,6 +80,8 @@ class IndexDocument:
         try:
             await self._run(document_id)
         except _Paused:
+            with contextlib.suppress(Exception):  # best effort: the document will be indexed again later
+                await self._index_if_last(document.dataset_id, document_id)
             return
         except Exception as error:  # the document must end somewhere visible, never stuck
             await self._fail(document_id, error)
@@ -131,7 +137,30 @@ class IndexDocument:
             await uow.documents.update(document)
             await uow.commit()
         await self._index(dataset, document, segments)
-        await self._stage(document_id, IndexingStatus.COMPLETED)
+        await self._complete(dataset, document_id)
+
+    async def _complete(self, dataset: Dataset, document_id: UUID) -> None:
+        async with self._uow() as uow:
+            if dataset.is_high_quality:
+                await self._index_if_last_in(uow, dataset.id, document_id)
+            document = await uow.documents.get_by_id(document_id)
+            if document is None or document.is_paused:
+                raise _Paused()
+            document.move_to(IndexingStatus.COMPLETED, self._clock.now())
+            await uow.documents.update(document)
+            await uow.commit()
+
+    async def _index_if_last_in(self, uow, dataset_id: UUID, document_id: UUID) -> None:
+        """In the caller's transaction: builds the dataset's index if no other document is left to index. The
+        lock, held until that transaction ends, keeps two last documents from each leaving it to the other."""
+        await uow.documents.lock_dataset_indexing(dataset_id)
+        if not await uow.documents.others_to_index(dataset_id, document_id, sorted(RUNNABLE)):
+            await self._vectors.build_index(collection_for_dataset(dataset_id))
+
+    async def _index_if_last(self, dataset_id: UUID, document_id: UUID) -> None:
+        async with self._uow() as uow:
+            await self._index_if_last_in(uow, dataset_id, document_id)
+            await uow.commit()
 
     async def _qa_segments(self, document: Document, chunks: list[Chunk], now) -> list[Segment]:
         if self._qa is None:
@@ -164,7 +193,7 @@ class IndexDocument:
             embedder = await self._catalog.embedder(
                 dataset.tenant_id, dataset.embedding_model_provider, dataset.embedding_model
             )
-            await self._vectors.create_collection(collection, embedder.dimension)
+            await self._vectors.create_collection(collection, embedder.dimension, defer_index=True)
             await self._vectors.delete_document(collection, str(document.id))
         provider = dataset.embedding_model_provider or self._catalog.default.provider
         batches = [segments[start : start + BATCH_SIZE] for start in range(0, len(segments), BATCH_SIZE)]
@@ -204,3 +233,6 @@ class IndexDocument:
             document.move_to(IndexingStatus.ERROR, self._clock.now(), error=str(error) or type(error).__name__)
             await uow.documents.update(document)
             await uow.commit()
+        # After the error is committed, so that a last document finishing meanwhile sees this one as done.
+        with contextlib.suppress(Exception):  # the store may be what failed
+            await self._index_if_last(document.dataset_id, document_id)
