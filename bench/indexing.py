@@ -112,7 +112,9 @@ def instrument() -> None:
     _timed(PgvectorVectorStore, "upsert", "vector store: upsert")
     _timed(PgvectorVectorStore, "create_collection", "vector store: create/delete")
     _timed(PgvectorVectorStore, "delete_document", "vector store: create/delete")
-    _timed(job.IndexDocument, "_stage", "status: stage transactions")
+    for name in ("_stage", "_stages", "_complete"):  # whichever this commit has
+        if hasattr(job.IndexDocument, name):
+            _timed(job.IndexDocument, name, f"status: IndexDocument.{name}")
     _timed(SqlaKnowledgeUnitOfWork, "commit", "knowledge commits (all)")
     _timed(SqlaKnowledgeUnitOfWork, "__aexit__", "knowledge transactions' close")
 
