@@ -6,7 +6,6 @@ here, since not every server does it.
 """
 
 import asyncio
-import math
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -19,9 +18,15 @@ RETRYABLE_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
 MAX_WAIT_SECONDS = 60.0
 
 
-def _normalized(vector: list[float]) -> list[float]:
-    norm = math.sqrt(sum(x * x for x in vector))
-    return [x / norm for x in vector] if norm else vector
+def _normalized(vectors: list[list[float]]) -> list[list[float]]:
+    """L2-normalised rows, all at once (per float in Python this was ~0.5 ms a 384-d vector)."""
+    import numpy as np  # imported on first use, as the local model does
+
+    values = np.asarray(vectors, dtype=np.float64)
+    if values.ndim != 2:
+        raise ValueError("embeddings of different lengths")
+    norms = np.linalg.norm(values, axis=1, keepdims=True)
+    return (values / np.where(norms == 0, 1.0, norms)).tolist()
 
 
 def _error_message(response: httpx.Response) -> str:
@@ -101,7 +106,7 @@ class OpenAICompatibleEmbedder:
             body = await self._post(payload)
         try:
             rows = sorted(body["data"], key=lambda row: row["index"])
-            vectors = [_normalized([float(x) for x in row["embedding"]]) for row in rows]
+            vectors = _normalized([row["embedding"] for row in rows]) if rows else []
         except (KeyError, TypeError, ValueError) as error:
             raise EmbeddingUnavailable(f"{self._model}: unexpected answer from {self._url}") from error
         if len(vectors) != len(texts):

@@ -48,6 +48,18 @@ class SqlaDocumentRepository:
     async def update(self, document: Document) -> None:
         await self._session.execute(update(documents).where(d.id == document.id).values(**document_values(document)))
 
+    async def lock_dataset_indexing(self, dataset_id: UUID) -> None:
+        await self._session.execute(
+            select(func.pg_advisory_xact_lock(func.hashtext(f"weir:dataset-indexing:{dataset_id}")))
+        )
+
+    async def others_to_index(self, dataset_id: UUID, document_id: UUID, statuses: Sequence[IndexingStatus]) -> bool:
+        stmt = select(d.id).where(
+            d.dataset_id == dataset_id, d.id != document_id, d.is_paused.is_(False),
+            d.indexing_status.in_([s.value for s in statuses]),
+        ).limit(1)
+        return (await self._session.execute(stmt)).first() is not None
+
     async def delete(self, document_id: UUID) -> None:
         await self._session.execute(delete(documents).where(d.id == document_id))
 

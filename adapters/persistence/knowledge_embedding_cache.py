@@ -54,12 +54,11 @@ class PostgresEmbeddingCache:
              "created_at": now}
             for h, v in vectors.items()
         ]
-        stmt = insert(embeddings).values(rows).on_conflict_do_nothing(
-            index_elements=[e.model_name, e.hash, e.provider_name]
-        )
+        # Rows as executemany parameters: the statement is compiled once per process, not once per batch.
+        stmt = insert(embeddings).on_conflict_do_nothing(index_elements=[e.model_name, e.hash, e.provider_name])
         try:
             async with self._session_factory() as session:
-                await session.execute(stmt)
+                await session.execute(stmt, rows)
                 await session.commit()
         except SQLAlchemyError:
             return

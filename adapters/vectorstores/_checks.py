@@ -8,9 +8,13 @@ from domain.knowledge.errors import VectorDimensionMismatch
 from domain.knowledge.ports import MetaValue, VectorFilter, VectorRecord
 
 
-def check_vector(collection: str, dimension: int, vector: Sequence[float]) -> list[float]:
+def check_vector_length(collection: str, dimension: int, vector: Sequence[float]) -> None:
     if len(vector) != dimension:
         raise VectorDimensionMismatch(collection, dimension, len(vector))
+
+
+def check_vector(collection: str, dimension: int, vector: Sequence[float]) -> list[float]:
+    check_vector_length(collection, dimension, vector)
     values = [float(x) for x in vector]
     if not all(math.isfinite(x) for x in values):
         raise ValueError("a vector holds NaN or infinity")

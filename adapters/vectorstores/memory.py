@@ -36,12 +36,15 @@ class InMemoryVectorStore:
     def __init__(self) -> None:
         self._collections: dict[str, _Collection] = {}
 
-    async def create_collection(self, collection: str, dimension: int) -> None:
+    async def create_collection(self, collection: str, dimension: int, *, defer_index: bool = False) -> None:
         existing = self._collections.get(check_collection_name(collection))
         if existing is None:
             self._collections[collection] = _Collection(dimension)
         elif existing.dimension != dimension:
             raise VectorDimensionMismatch(collection, existing.dimension, dimension)
+
+    async def build_index(self, collection: str) -> None:
+        check_collection_name(collection)  # every search is exact here
 
     async def upsert(self, collection: str, records: Sequence[VectorRecord]) -> None:
         store = self._collections.get(check_collection_name(collection))

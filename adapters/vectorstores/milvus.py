@@ -121,7 +121,8 @@ class MilvusVectorStore:
             self._loaded.add(collection)
         return self._dimensions[collection]
 
-    async def create_collection(self, collection: str, dimension: int) -> None:
+    async def create_collection(self, collection: str, dimension: int, *, defer_index: bool = False) -> None:
+        """Milvus builds its index as segments seal, so `defer_index` changes nothing here."""
         check_collection_name(collection)
 
         def create(client: MilvusClient) -> int:
@@ -209,6 +210,9 @@ class MilvusVectorStore:
 
     async def delete_document(self, collection: str, document_id: str) -> None:
         await self._delete(collection, filter=f"document_id == {_literal(document_id)}")
+
+    async def build_index(self, collection: str) -> None:
+        check_collection_name(collection)  # the index came with the collection
 
     async def delete_collection(self, collection: str) -> None:
         check_collection_name(collection)

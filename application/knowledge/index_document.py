@@ -1,6 +1,7 @@
 import asyncio
 import contextlib
 from collections.abc import Callable
+from datetime import datetime
 from uuid import UUID
 
 from application.knowledge.embedding import embed_cached, vector_records
@@ -47,6 +48,10 @@ class IndexDocument:
     idempotent: segment and vector ids derive from the document and position, and a run first deletes
     the document's previous segments and vectors. A completed, errored or paused document is left
     alone (a redelivered job does nothing). Any failure ends the document in `error` with its message.
+    A new dataset's collection is created without its approximate index, and the dataset's last document
+    to finish (completed, failed or paused, with no other document of the dataset waiting or in progress:
+    decided under a per-dataset lock) builds it before it shows completed: a bulk first load does not pay for
+    the index row by row, and searches in the meantime scan exactly.
     A Q&A document (qa_model) has each chunk rewritten by the workspace's LLM into question/answer pairs in
     the document's language, one segment a pair: the question is its content (indexed), the answer its
     `answer`; a chunk that yields no pair adds nothing, and a document that yields none is an error.
@@ -76,28 +81,26 @@ class IndexDocument:
         try:
             await self._run(document_id)
         except _Paused:
+            with contextlib.suppress(Exception):  # best effort: the document will be indexed again later
+                await self._index_if_last(document.dataset_id, document_id)
             return
         except Exception as error:  # the document must end somewhere visible, never stuck
             await self._fail(document_id, error)
             if not isinstance(error, DomainError):
                 raise
 
-    async def _stage(self, document_id: UUID, status: IndexingStatus, **figures: int) -> Document:
+    async def _run(self, document_id: UUID) -> None:
+        # Parsing starts in the transaction that reads what the job needs. Cleaning and splitting take
+        # milliseconds: their stage changes are committed, each with its own time, with the segments (a Q&A
+        # document, whose splitting waits for the LLM, commits them first), so a document costs three status
+        # transactions (parsing, indexing, completed) and one a batch of segments stored.
         async with self._uow() as uow:
             document = await uow.documents.get_by_id(document_id)
             assert document is not None
             if document.is_paused:
                 raise _Paused()
-            document.move_to(status, self._clock.now())
-            for name, value in figures.items():
-                setattr(document, name, value)
+            document.move_to(IndexingStatus.PARSING, self._clock.now())
             await uow.documents.update(document)
-            await uow.commit()
-        return document
-
-    async def _run(self, document_id: UUID) -> None:
-        document = await self._stage(document_id, IndexingStatus.PARSING)
-        async with self._uow() as uow:
             dataset = await uow.datasets.get(document.tenant_id, document.dataset_id)
             rule = (
                 await uow.documents.process_rule(document.dataset_process_rule_id)
@@ -105,13 +108,18 @@ class IndexDocument:
                 else None
             )
             upload = await uow.documents.upload(UUID(document.upload_file_id)) if document.upload_file_id else None
+            await uow.commit()
         if dataset is None or upload is None:
             raise ExtractionFailed("The document's dataset or file no longer exists.")
         rule = rule or AUTOMATIC_RULE
         text = await self._extractor.extract(await self._files.load(upload.key), upload.extension)
-        await self._stage(document_id, IndexingStatus.CLEANING, word_count=len(text))
+        stages = [(IndexingStatus.CLEANING, self._clock.now())]
+        word_count = len(text)
         text = clean_for(rule, text)
-        await self._stage(document_id, IndexingStatus.SPLITTING)
+        stages.append((IndexingStatus.SPLITTING, self._clock.now()))
+        if document.doc_form is DocForm.QA:
+            await self._stages(document_id, stages, word_count=word_count)
+            stages = []
         now = self._clock.now()
         chunks = split_for_form(text, rule, document.doc_form, self._count)
         if document.doc_form is DocForm.HIERARCHICAL:
@@ -126,12 +134,53 @@ class IndexDocument:
             assert document is not None
             if document.is_paused:
                 raise _Paused()
-            document.move_to(IndexingStatus.INDEXING, self._clock.now())
+            for status, at in [*stages, (IndexingStatus.INDEXING, self._clock.now())]:
+                document.move_to(status, at)
+            document.word_count = word_count
             document.tokens = sum(s.tokens for s in segments)
             await uow.documents.update(document)
             await uow.commit()
-        await self._index(dataset, document, segments)
-        await self._stage(document_id, IndexingStatus.COMPLETED)
+        last = await self._index(dataset, document, segments)
+        await self._complete(dataset, document_id, last)
+
+    async def _stages(self, document_id: UUID, stages: list[tuple[IndexingStatus, datetime]], **figures: int) -> None:
+        async with self._uow() as uow:
+            document = await uow.documents.get_by_id(document_id)
+            assert document is not None
+            if document.is_paused:
+                raise _Paused()
+            for status, at in stages:
+                document.move_to(status, at)
+            for name, value in figures.items():
+                setattr(document, name, value)
+            await uow.documents.update(document)
+            await uow.commit()
+
+    async def _complete(self, dataset: Dataset, document_id: UUID, last_batch: list[UUID]) -> None:
+        """The last batch's segments and the document are marked completed together."""
+        async with self._uow() as uow:
+            if dataset.is_high_quality:
+                await self._index_if_last_in(uow, dataset.id, document_id)
+            document = await uow.documents.get_by_id(document_id)
+            if document is None or document.is_paused:
+                raise _Paused()
+            now = self._clock.now()
+            await uow.segments.mark_completed(last_batch, now)
+            document.move_to(IndexingStatus.COMPLETED, now)
+            await uow.documents.update(document)
+            await uow.commit()
+
+    async def _index_if_last_in(self, uow, dataset_id: UUID, document_id: UUID) -> None:
+        """In the caller's transaction: builds the dataset's index if no other document is left to index. The
+        lock, held until that transaction ends, keeps two last documents from each leaving it to the other."""
+        await uow.documents.lock_dataset_indexing(dataset_id)
+        if not await uow.documents.others_to_index(dataset_id, document_id, sorted(RUNNABLE)):
+            await self._vectors.build_index(collection_for_dataset(dataset_id))
+
+    async def _index_if_last(self, dataset_id: UUID, document_id: UUID) -> None:
+        async with self._uow() as uow:
+            await self._index_if_last_in(uow, dataset_id, document_id)
+            await uow.commit()
 
     async def _qa_segments(self, document: Document, chunks: list[Chunk], now) -> list[Segment]:
         if self._qa is None:
@@ -157,14 +206,15 @@ class IndexDocument:
             segment.answer = pair.answer
         return segments
 
-    async def _index(self, dataset: Dataset, document: Document, segments: list[Segment]) -> None:
+    async def _index(self, dataset: Dataset, document: Document, segments: list[Segment]) -> list[UUID]:
+        """Embeds and stores every batch, marking all but the last completed; returns the last one's ids."""
         collection = collection_for_dataset(dataset.id)
         embedder = None
         if dataset.is_high_quality:
             embedder = await self._catalog.embedder(
                 dataset.tenant_id, dataset.embedding_model_provider, dataset.embedding_model
             )
-            await self._vectors.create_collection(collection, embedder.dimension)
+            await self._vectors.create_collection(collection, embedder.dimension, defer_index=True)
             await self._vectors.delete_document(collection, str(document.id))
         provider = dataset.embedding_model_provider or self._catalog.default.provider
         batches = [segments[start : start + BATCH_SIZE] for start in range(0, len(segments), BATCH_SIZE)]
@@ -184,6 +234,8 @@ class IndexDocument:
                     records = await (ahead or asyncio.ensure_future(embedded(batch)))
                     ahead = asyncio.ensure_future(embedded(batches[number + 1])) if number + 1 < len(batches) else None
                     await self._vectors.upsert(collection, records)
+                if number + 1 == len(batches):
+                    return [s.id for s in batch]
                 async with self._uow() as uow:
                     current = await uow.documents.get_by_id(document.id)
                     if current is None or current.is_paused:
@@ -195,6 +247,7 @@ class IndexDocument:
                 ahead.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await ahead
+        return []
 
     async def _fail(self, document_id: UUID, error: Exception) -> None:
         async with self._uow() as uow:
@@ -204,3 +257,6 @@ class IndexDocument:
             document.move_to(IndexingStatus.ERROR, self._clock.now(), error=str(error) or type(error).__name__)
             await uow.documents.update(document)
             await uow.commit()
+        # After the error is committed, so that a last document finishing meanwhile sees this one as done.
+        with contextlib.suppress(Exception):  # the store may be what failed
+            await self._index_if_last(document.dataset_id, document_id)

@@ -72,8 +72,16 @@ class VectorStore(Protocol):
     collection never created; ValueError for a malformed collection name or metadata key.
     """
 
-    async def create_collection(self, collection: str, dimension: int) -> None:
-        """Creates the collection unless it exists; an existing one of another dimension is a mismatch."""
+    async def create_collection(self, collection: str, dimension: int, *, defer_index: bool = False) -> None:
+        """Creates the collection unless it exists; an existing one of another dimension is a mismatch.
+
+        `defer_index`: a collection this call creates gets no approximate index yet, so a bulk first load
+        does not pay for one row by row; until `build_index`, searches scan it exactly (same answers).
+        """
+
+    async def build_index(self, collection: str) -> None:
+        """Gives the collection its approximate index if it has none (a no-op otherwise, for a missing
+        collection, and for stores that always index as they insert)."""
 
     async def upsert(self, collection: str, records: Sequence[VectorRecord]) -> None:
         """Stores the records, replacing any with the same id; visible to `search` once this returns."""

@@ -96,6 +96,12 @@ class DocumentRepository(Protocol):
     async def unfinished(self, statuses: Sequence[IndexingStatus], updated_before: datetime) -> list[Document]:
         """Documents in one of the statuses, last changed before the given time (for recovery)."""
 
+    async def lock_dataset_indexing(self, dataset_id: UUID) -> None:
+        """Until this transaction ends, no other transaction passes this call for the same dataset."""
+
+    async def others_to_index(self, dataset_id: UUID, document_id: UUID, statuses: Sequence[IndexingStatus]) -> bool:
+        """Whether another document of the dataset, not paused, is in one of the statuses."""
+
     async def add_process_rule(self, rule_id: UUID, dataset_id: UUID, rule: ProcessRule, by: UUID | None) -> None: ...
 
     async def process_rule(self, rule_id: UUID) -> ProcessRule | None: ...

@@ -319,3 +319,40 @@ async def test_a_pdf_uploaded_through_the_api_is_indexed_and_found(client, key):
         "retrieval_model": {"search_method": "semantic_search", "reranking_enable": False, "top_k": 1}}))
     assert "boiler pressure" in found["records"][0]["segment"]["content"]
     assert found["records"][0]["segment"]["document"]["name"] == "boiler.pdf"
+
+
+async def _hnsw_indexes(container, dataset_id: str) -> int:
+    from sqlalchemy import text
+
+    table = f"embedding_vector_index_{dataset_id.replace('-', '')}_node"
+    async with container.engine().connect() as conn:
+        found = await conn.execute(
+            text("SELECT count(*) FROM pg_indexes WHERE tablename = :t AND indexdef LIKE '%USING hnsw%'"), {"t": table}
+        )
+        return found.scalar_one()
+
+
+async def test_a_new_datasets_vector_index_exists_once_its_last_document_is_done_even_one_that_failed(
+    client, key, container
+):
+    dataset = await create_dataset(client, key, indexing_technique="high_quality")
+    ds = f"/v1/datasets/{dataset['id']}"
+    texts = [await json_body(await client.post(f"{ds}/document/create-by-text", headers=bearer(key),
+                                               json={"name": f"handbook {i}", "text": HANDBOOK}))
+             for i in range(3)]
+    broken = await json_body(await client.post(
+        f"{ds}/document/create-by-file", headers=bearer(key), form={"data": "{}"},
+        files={"file": FileStorage(stream=io.BytesIO(b"%PDF-1.4 garbage"), filename="scan.pdf")},
+    ))
+    for created in texts:
+        [status] = await wait_indexed(client, key, dataset["id"], created["batch"])
+        assert status["indexing_status"] == "completed", status
+    [status] = await wait_indexed(client, key, dataset["id"], broken["batch"])
+    assert status["indexing_status"] == "error"
+    assert await _hnsw_indexes(container, dataset["id"]) == 1
+    found = await json_body(await client.post(f"{ds}/retrieve", headers=bearer(key), json={
+        "query": "How long do I have to return a product for a refund?",
+        "retrieval_model": {"search_method": "semantic_search", "reranking_enable": False, "top_k": 3,
+                            "score_threshold_enabled": False},
+    }))
+    assert ["Customers may return" in r["segment"]["content"] for r in found["records"]] == [True] * 3

@@ -143,6 +143,57 @@ async def test_search_ranks_like_brute_force(store, collection):
     assert [h.score for h in hits] == pytest.approx(expected, abs=1e-4)
 
 
+async def test_a_collection_with_its_index_deferred_answers_the_same_before_and_after_the_index_is_built(store):
+    name = f"Vector_index_{uuid4().hex}_Node"
+    rng = random.Random(11)
+    vectors = {f"p{i}": [rng.uniform(-1, 1) for _ in range(DIM)] for i in range(200)}
+    query = [0.3, -0.2, 0.9, 0.1]
+    expected = sorted((max(0.0, cosine(v, query)) for v in vectors.values()), reverse=True)[:5]
+    await store.build_index(name)  # a missing collection: nothing to do, no error
+    await store.create_collection(name, DIM, defer_index=True)
+    try:
+        await store.upsert(name, [record(k, v, f"doc-{i % 3}") for i, (k, v) in enumerate(vectors.items())])
+        before = await store.search(name, query, top_k=5)
+        await store.build_index(name)
+        await store.build_index(name)  # idempotent
+        await store.upsert(name, [record("late", query, "doc-9")])  # rows after the build are found too
+        after = await store.search(name, query, top_k=6)
+        filtered = await store.search(name, query, top_k=3, where=VectorFilter(document_ids=["doc-1"]))
+    finally:
+        await store.delete_collection(name)
+    assert [h.score for h in before] == pytest.approx(expected, abs=1e-4)
+    assert after[0].id == "late" and [h.score for h in after[1:]] == pytest.approx(expected, abs=1e-4)
+    assert len(filtered) == 3 and all(h.metadata["document_id"] == "doc-1" for h in filtered)
+
+
+async def test_pgvector_builds_the_hnsw_index_only_when_asked_for_a_deferred_collection(pg_engine):
+    from sqlalchemy import text
+
+    store = PgvectorVectorStore(pg_engine)
+    deferred, indexed = (f"Vector_index_{uuid4().hex}_Node" for _ in range(2))
+    await store.create_collection(deferred, DIM, defer_index=True)
+    await store.create_collection(indexed, DIM)
+
+    async def hnsw(name: str) -> int:
+        async with pg_engine.connect() as conn:
+            found = await conn.execute(
+                text("SELECT count(*) FROM pg_indexes WHERE tablename = :t AND indexdef LIKE '%USING hnsw%'"),
+                {"t": f"embedding_{name.lower()}"},
+            )
+            return found.scalar_one()
+
+    try:
+        assert (await hnsw(deferred), await hnsw(indexed)) == (0, 1)
+        await store.create_collection(deferred, DIM)  # an existing collection is left as it is
+        assert await hnsw(deferred) == 0
+        await store.build_index(deferred)
+        await store.build_index(indexed)
+        assert (await hnsw(deferred), await hnsw(indexed)) == (1, 1)
+    finally:
+        await store.delete_collection(deferred)
+        await store.delete_collection(indexed)
+
+
 async def test_top_k_and_score_threshold_are_respected(store, collection):
     await store.upsert(collection, [record(f"r{i}", [1, i / 10, 0, 0]) for i in range(10)])
     assert len(await store.search(collection, [1, 0, 0, 0], top_k=3)) == 3

@@ -116,6 +116,13 @@ class FakeDocuments:
         return [copy.deepcopy(d) for d in self.s.documents.values()
                 if d.indexing_status in statuses and d.updated_at <= updated_before and not d.is_paused]
 
+    async def lock_dataset_indexing(self, dataset_id):
+        pass  # one event loop, no concurrent transactions to keep apart
+
+    async def others_to_index(self, dataset_id, document_id, statuses):
+        return any(d.dataset_id == dataset_id and d.id != document_id and not d.is_paused
+                   and d.indexing_status in statuses for d in self.s.documents.values())
+
     async def add_process_rule(self, rule_id, dataset_id, rule, by):
         self.s.rules[rule_id] = rule
 
