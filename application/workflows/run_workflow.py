@@ -421,10 +421,13 @@ class RunWorkflow:
 
         async def also(uow: UnitOfWork) -> None:
             await uow.workflow_runs.update(run)
-            if self._recorder is None or attempt is None or not await uow.telemetry.claim(run_trace_key(run.id)):
+            if self._recorder is None or attempt is None:
                 return
             keys = {node_trace_key(n.id): n.id for n in attempt if n.status.value in NODE_ENDED and n.finished_at}
-            claimed.append({keys[key] for key in await uow.telemetry.claim_all(list(keys))})
+            run_key = run_trace_key(run.id)
+            won = await uow.telemetry.claim_with(run_key, list(keys))
+            if run_key in won:
+                claimed.append({keys[key] for key in won if key != run_key})
 
         await rows.flush(also)  # the last node rows, the run and its trace keys: one commit
         return claimed[0] if claimed else None
