@@ -237,14 +237,25 @@ _UPSERT_NODE = driver_sql.upsert_sql(
 _INSERT_APP_LOG = driver_sql.insert_sql(
     workflow_app_logs, [c.name for c in workflow_app_logs.columns if c.name != "id"]
 )
+# The run, and its app log entry made of the run's own columns.
+_LOGGED = "tenant_id, app_id, workflow_id, created_by_role, created_by, created_at"
+_INSERT_LOGGED_RUN = (
+    f"WITH run AS ({_INSERT_RUN} RETURNING id, {_LOGGED}) "
+    f"INSERT INTO workflow_app_logs (workflow_run_id, {_LOGGED}, created_from) "
+    f"SELECT id, {_LOGGED}, %(logged_from)s FROM run"
+)
 
 
 class SqlaWorkflowRunRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, run: WorkflowRun) -> None:
-        await driver_sql.execute(self._session, _INSERT_RUN, {"id": run.id, **_run_values(run)})
+    async def add(self, run: WorkflowRun, logged_from: str | None = None) -> None:
+        values = {"id": run.id, **_run_values(run)}
+        if logged_from is None:
+            await driver_sql.execute(self._session, _INSERT_RUN, values)
+        else:
+            await driver_sql.execute(self._session, _INSERT_LOGGED_RUN, values | {"logged_from": logged_from})
 
     async def update(self, run: WorkflowRun) -> None:
         """Everything but the graph, which a run keeps from its start."""

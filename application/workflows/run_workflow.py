@@ -187,10 +187,10 @@ class RunWorkflow:
         handle = WorkflowRunHandle(self._ids.new_id(), run, self._events)
         await self._stops.register(handle.task_id, request.end_user.session_id)
         try:
+            # The editor's test runs are its run history, not the app's log.
+            logged_from = None if request.triggered_from == DEBUGGING else "service-api"
             async with self._uow() as uow:
-                await uow.workflow_runs.add(run)
-                if request.triggered_from != DEBUGGING:  # the editor's test runs are its run history, not the app's log
-                    await uow.workflow_runs.add_app_log(run, "service-api")
+                await uow.workflow_runs.add(run, logged_from)
                 await uow.commit()
         except BaseException:
             await self._stops.forget(handle.task_id)
