@@ -273,6 +273,9 @@ class FakeTelemetryRepository(_Repo):
     async def claim_all(self, trace_keys) -> set[str]:
         return {key for key in trace_keys if await self.claim(key)}
 
+    async def claim_with(self, trace_key: str, also) -> set[str]:
+        return {trace_key} | await self.claim_all(also) if await self.claim(trace_key) else set()
+
 
 T = TypeVar("T")
 

@@ -79,9 +79,11 @@ class FakeWorkflowRunRepository:
     def __init__(self, state: WorkflowStore) -> None:
         self.s = state
 
-    async def add(self, run: WorkflowRun) -> None:
+    async def add(self, run: WorkflowRun, logged_from: str | None = None) -> None:
         assert run.id not in self.s.workflow_runs, "a run is added once"
         self.s.workflow_runs[run.id] = run
+        if logged_from is not None:
+            await self.add_app_log(run, logged_from)
 
     async def update(self, run: WorkflowRun) -> None:
         assert run.id in self.s.workflow_runs, "only a stored run is updated"

@@ -1,11 +1,12 @@
 """Run event logs: in this process's memory (embedded mode) or a Redis stream per run (any process can
-re-attach and replay). Both keep each event's record (`to_record()`) and decode it when read, so the two
-behave alike and a run appended by one process is read back typed by another."""
+re-attach and replay). Both give back each event decoded from its record (`to_record()`), so the two behave
+alike and a run appended by one process is read back typed by another."""
 
 import asyncio
 import contextlib
 import json
-from typing import Any
+import time
+from collections.abc import Callable
 from uuid import UUID
 
 import redis.asyncio as redis
@@ -15,27 +16,50 @@ from domain.workflows.run_events import RunEvent, WorkflowPaused, from_record
 EVENTS_TTL_SECONDS = 3600
 # A run paused for a human-input form keeps its events while it may wait (forms default to 36 hours).
 PAUSED_EVENTS_TTL_SECONDS = 8 * 24 * 3600
+SWEEP_EVERY_SECONDS = 60.0  # how often the in-process log looks for expired runs
 
 
 class InProcessRunEventLog:
-    def __init__(self) -> None:
-        self._records: dict[UUID, list[dict[str, Any]]] = {}
+    """The events of this process's runs, in memory. Each is kept as appended and read back decoded from its
+    record, as the Redis log reads them: a run nobody re-attaches to costs no encoding. A run's events are
+    dropped EVENTS_TTL_SECONDS after its last append (a paused run's PAUSED_EVENTS_TTL_SECONDS), as its Redis
+    stream expires, so a long-lived process does not keep every run it ever served."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._events: dict[UUID, list[RunEvent]] = {}
+        self._expires: dict[UUID, float] = {}
         self._changed = asyncio.Condition()
+        self._clock = clock
+        self._next_sweep = clock() + SWEEP_EVERY_SECONDS
 
     async def append(self, run_id: UUID, event: RunEvent) -> None:
+        now = self._clock()
         async with self._changed:
-            self._records.setdefault(run_id, []).append(event.to_record())
+            self._events.setdefault(run_id, []).append(event)
+            paused = isinstance(event, WorkflowPaused)
+            self._expires[run_id] = now + (PAUSED_EVENTS_TTL_SECONDS if paused else EVENTS_TTL_SECONDS)
+            if now >= self._next_sweep:
+                self._sweep(now)
             self._changed.notify_all()
 
     async def read(self, run_id: UUID, after: int, wait: float) -> list[tuple[int, RunEvent]]:
         async with self._changed:
-            if len(self._records.get(run_id, [])) <= after and wait > 0:
+            if len(self._events.get(run_id, [])) <= after and wait > 0:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(
-                        self._changed.wait_for(lambda: len(self._records.get(run_id, [])) > after), wait
+                        self._changed.wait_for(lambda: len(self._events.get(run_id, [])) > after), wait
                     )
-            records = self._records.get(run_id, [])
-            return [(position, from_record(records[position - 1])) for position in range(after + 1, len(records) + 1)]
+            events = self._events.get(run_id, [])
+            return [
+                (position, from_record(events[position - 1].to_record()))
+                for position in range(after + 1, len(events) + 1)
+            ]
+
+    def _sweep(self, now: float) -> None:
+        for run_id in [run_id for run_id, expires in self._expires.items() if expires <= now]:
+            del self._expires[run_id]
+            self._events.pop(run_id, None)
+        self._next_sweep = now + SWEEP_EVERY_SECONDS
 
 
 class RedisRunEventLog:

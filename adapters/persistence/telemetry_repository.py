@@ -5,6 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.persistence import driver_sql
 from adapters.persistence.schema import apps, messages, trace_records, workflow_node_executions, workflow_runs
 from domain.telemetry.records import MessageRecord, NodeExecutionRecord, WorkflowRunRecord, count_of
 
@@ -53,6 +54,17 @@ def _message(row) -> MessageRecord:
     )
 
 
+# The first key, then the others only if the first was this statement's to mark (a concurrent claim of a key waits
+# on its row lock, then sees the conflict: one winner).
+_CLAIM_WITH = (
+    "WITH first AS (INSERT INTO trace_records (trace_key) VALUES (%(key)s) "
+    "ON CONFLICT DO NOTHING RETURNING trace_key), "
+    "rest AS (INSERT INTO trace_records (trace_key) SELECT key FROM unnest(%(also)s::text[]) AS key "
+    "WHERE EXISTS (SELECT FROM first) ON CONFLICT DO NOTHING RETURNING trace_key) "
+    "SELECT trace_key FROM first UNION ALL SELECT trace_key FROM rest"
+)
+
+
 class SqlaTelemetryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -92,3 +104,7 @@ class SqlaTelemetryRepository:
         stmt = insert(trace_records).values([{"trace_key": key} for key in trace_keys]).on_conflict_do_nothing()
         rows = (await self._session.execute(stmt.returning(trace_records.c.trace_key))).all()
         return {row.trace_key for row in rows}
+
+    async def claim_with(self, trace_key: str, also) -> set[str]:
+        rows = await driver_sql.execute(self._session, _CLAIM_WITH, {"key": trace_key, "also": list(also)})
+        return {key for (key,) in rows}

@@ -6,6 +6,7 @@ from sqlalchemy import and_, delete, desc, func, or_, select, update
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.persistence import driver_sql
 from adapters.persistence.schema import (
     apps,
     end_users,
@@ -142,8 +143,8 @@ def _run(row) -> WorkflowRun:
     )
 
 
-def _run_values(r: WorkflowRun) -> dict:
-    return dict(
+def _run_values(r: WorkflowRun, graph: bool = True) -> dict:
+    values = dict(
         tenant_id=r.tenant_id,
         app_id=r.app_id,
         workflow_id=r.workflow_id,
@@ -163,8 +164,10 @@ def _run_values(r: WorkflowRun) -> dict:
         created_at=r.created_at,
         finished_at=r.finished_at,
         lease_owner=r.lease_owner,
-        graph=json.dumps(r.graph) if r.graph is not None else None,
     )
+    if graph:
+        values["graph"] = json.dumps(r.graph) if r.graph is not None else None
+    return values
 
 
 def _node(row) -> NodeExecution:
@@ -226,17 +229,39 @@ def _node_values(n: NodeExecution) -> dict:
     )
 
 
+_RUN_COLUMNS = [c.name for c in workflow_runs.columns]
+_INSERT_RUN = driver_sql.insert_sql(workflow_runs, _RUN_COLUMNS)
+_UPDATE_RUN = driver_sql.update_sql(workflow_runs, [c for c in _RUN_COLUMNS if c != "graph"])
+_UPSERT_NODE = driver_sql.upsert_sql(
+    workflow_node_executions, [c.name for c in workflow_node_executions.columns], "id", keep=("created_at",)
+)
+_INSERT_APP_LOG = driver_sql.insert_sql(
+    workflow_app_logs, [c.name for c in workflow_app_logs.columns if c.name != "id"]
+)
+# The run, and its app log entry made of the run's own columns.
+_LOGGED = "tenant_id, app_id, workflow_id, created_by_role, created_by, created_at"
+_INSERT_LOGGED_RUN = (
+    f"WITH run AS ({_INSERT_RUN} RETURNING id, {_LOGGED}) "
+    f"INSERT INTO workflow_app_logs (workflow_run_id, {_LOGGED}, created_from) "
+    f"SELECT id, {_LOGGED}, %(logged_from)s FROM run"
+)
+
+
 class SqlaWorkflowRunRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add(self, run: WorkflowRun) -> None:
-        await self._session.execute(workflow_runs.insert().values(id=run.id, **_run_values(run)))
+    async def add(self, run: WorkflowRun, logged_from: str | None = None) -> None:
+        values = {"id": run.id, **_run_values(run)}
+        if logged_from is None:
+            await driver_sql.execute(self._session, _INSERT_RUN, values)
+        else:
+            await driver_sql.execute(self._session, _INSERT_LOGGED_RUN, values | {"logged_from": logged_from})
 
     async def update(self, run: WorkflowRun) -> None:
-        await self._session.execute(
-            update(workflow_runs).where(workflow_runs.c.id == run.id).values(**_run_values(run))
-        )
+        """Everything but the graph, which a run keeps from its start."""
+        values = _run_values(run, graph=False)
+        await driver_sql.execute(self._session, _UPDATE_RUN, {"id": run.id, **values})
 
     async def get(self, run_id: UUID) -> WorkflowRun | None:
         row = (await self._session.execute(select(workflow_runs).where(workflow_runs.c.id == run_id))).first()
@@ -252,32 +277,26 @@ class SqlaWorkflowRunRepository:
         await self._session.execute(update(n).where(n.c.id == execution.id).values(**_node_values(execution)))
 
     async def save_nodes(self, executions: list[NodeExecution]) -> None:
-        n = workflow_node_executions
+        # One upsert a row, pipelined: a node flushed started, then finished, is one row.
         rows = [{"id": e.id, **_node_values(e)} for e in executions]
-        stmt = insert(n)
-        # One upsert for the batch (psycopg pipelines the rows): a node flushed started, then finished, is one row.
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[n.c.id], set_={c: stmt.excluded[c] for c in rows[0] if c not in ("id", "created_at")}
-        )
-        await self._session.execute(stmt, rows)
+        await driver_sql.execute_many(self._session, _UPSERT_NODE, rows)
 
     async def delete_nodes(self, run_id: UUID) -> None:
         n = workflow_node_executions
         await self._session.execute(delete(n).where(n.c.workflow_run_id == run_id))
 
     async def add_app_log(self, run: WorkflowRun, created_from: str) -> None:
-        await self._session.execute(
-            workflow_app_logs.insert().values(
-                tenant_id=run.tenant_id,
-                app_id=run.app_id,
-                workflow_id=run.workflow_id,
-                workflow_run_id=run.id,
-                created_from=created_from,
-                created_by_role=run.created_by_role,
-                created_by=run.created_by,
-                created_at=run.created_at,
-            )
-        )
+        values = {
+            "tenant_id": run.tenant_id,
+            "app_id": run.app_id,
+            "workflow_id": run.workflow_id,
+            "workflow_run_id": run.id,
+            "created_from": created_from,
+            "created_by_role": run.created_by_role,
+            "created_by": run.created_by,
+            "created_at": run.created_at,
+        }
+        await driver_sql.execute(self._session, _INSERT_APP_LOG, values)
 
     async def logs(
         self, app_id: UUID, filters: RunLogFilter, *, page: int, limit: int

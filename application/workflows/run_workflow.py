@@ -187,10 +187,10 @@ class RunWorkflow:
         handle = WorkflowRunHandle(self._ids.new_id(), run, self._events)
         await self._stops.register(handle.task_id, request.end_user.session_id)
         try:
+            # The editor's test runs are its run history, not the app's log.
+            logged_from = None if request.triggered_from == DEBUGGING else "service-api"
             async with self._uow() as uow:
-                await uow.workflow_runs.add(run)
-                if request.triggered_from != DEBUGGING:  # the editor's test runs are its run history, not the app's log
-                    await uow.workflow_runs.add_app_log(run, "service-api")
+                await uow.workflow_runs.add(run, logged_from)
                 await uow.commit()
         except BaseException:
             await self._stops.forget(handle.task_id)
@@ -421,10 +421,13 @@ class RunWorkflow:
 
         async def also(uow: UnitOfWork) -> None:
             await uow.workflow_runs.update(run)
-            if self._recorder is None or attempt is None or not await uow.telemetry.claim(run_trace_key(run.id)):
+            if self._recorder is None or attempt is None:
                 return
             keys = {node_trace_key(n.id): n.id for n in attempt if n.status.value in NODE_ENDED and n.finished_at}
-            claimed.append({keys[key] for key in await uow.telemetry.claim_all(list(keys))})
+            run_key = run_trace_key(run.id)
+            won = await uow.telemetry.claim_with(run_key, list(keys))
+            if run_key in won:
+                claimed.append({keys[key] for key in won if key != run_key})
 
         await rows.flush(also)  # the last node rows, the run and its trace keys: one commit
         return claimed[0] if claimed else None

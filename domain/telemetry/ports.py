@@ -43,6 +43,10 @@ class TelemetryRepository(Protocol):
     async def claim_all(self, trace_keys: Sequence[str]) -> set[str]:
         """Marks every key at once (one statement); the keys this call marked, as `claim` would say of each."""
 
+    async def claim_with(self, trace_key: str, also: Sequence[str]) -> set[str]:
+        """Marks `trace_key` and, only when this call marked it, every key of `also`, in one statement: the keys
+        this call marked (none when `trace_key` already was). A run's key with its nodes' keys."""
+
 
 class TraceDispatcher(Protocol):
     """Sends trace jobs to the ops_trace queue, off the request path. Never raises: telemetry must

@@ -80,7 +80,9 @@ class InspectorEdit:
 
 
 class WorkflowRunRepository(Protocol):
-    async def add(self, run: WorkflowRun) -> None: ...
+    async def add(self, run: WorkflowRun, logged_from: str | None = None) -> None:
+        """Stores a new run and, with `logged_from` (how it was started: `service-api`…), its entry in the app's
+        run log, as `add_app_log` would (one statement)."""
 
     async def update(self, run: WorkflowRun) -> None: ...
 

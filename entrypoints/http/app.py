@@ -161,6 +161,8 @@ def create_app(container: Container) -> Quart:
     console_settings = container.config.console()
     register_cors(app, console_settings["cors_origins"], "*")
     register_version_headers(app, SERVER_VERSION, console_settings["deploy_env"])
+    # Every hook is a coroutine function: Quart runs a plain function hook in its thread pool (a thread hop per
+    # request, each hook).
     app.before_request(refuse_declared_oversize)
     app.before_request(check_url)
     register_error_handlers(app)

@@ -27,7 +27,7 @@ def bounded_request_class(json_max_bytes: int, multipart_max_bytes: int) -> type
     return BoundedRequest
 
 
-def refuse_declared_oversize() -> None:
+async def refuse_declared_oversize() -> None:
     """Before any route: a Content-Length over the body's limit is 413 whether or not the route reads the body."""
     declared, limit = request.content_length, request.max_content_length
     if declared is not None and limit is not None and declared > limit:

@@ -51,7 +51,7 @@ def datetime_arg(name: str) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def check_url() -> None:
+async def check_url() -> None:
     """Every query parameter (name and value) and path segment: no NUL, no unpaired surrogate."""
     check_pairs(request.args.items(multi=True), "query parameter")
     check_pairs((request.view_args or {}).items(), "path segment")

@@ -62,3 +62,30 @@ async def test_a_paused_runs_events_outlive_the_hour_a_running_runs_get(redis_lo
         assert await client.ttl(f"weir:run_events:{run_id}") > 7 * 24 * 3600
     finally:
         await client.aclose()
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_the_in_process_log_forgets_a_run_an_hour_after_its_last_event_and_a_paused_one_later():
+    clock = Clock()
+    log = InProcessRunEventLog(clock)
+    events = sample_run_events()
+    paused = next(e for e in events if e.kind == "workflow_paused")
+    finished, waiting, recent = uuid4(), uuid4(), uuid4()
+    await log.append(finished, events[0])
+    await log.append(waiting, paused)
+    clock.now += 3000
+    await log.append(recent, events[0])
+
+    clock.now += 700  # the finished run's hour is over; the recent one's is not
+    await log.append(uuid4(), events[0])  # the log looks for expired runs as it is written to
+
+    assert await log.read(finished, 0, wait=0) == []
+    assert await log.read(recent, 0, wait=0) == [(1, events[0])]
+    assert await log.read(waiting, 0, wait=0) == [(1, paused)]  # its form may wait for days

@@ -1,0 +1,85 @@
+"""Statements sent as SQL text on the session's own psycopg connection, for the rows written on every workflow
+run (the run, its app log, its node rows, its trace keys).
+
+A Core statement executed through the session is built, cache-keyed and compiled on every call, and each call
+crosses the greenlet bridge a few times: on a run's two small transactions that was most of the request's CPU.
+These statements are made once from the tables, run in the session's transaction (so commit, rollback and the
+unit of work's rules stay the session's), and psycopg prepares them after a few uses. A lost connection is
+invalidated in the pool and surfaces as StoreUnavailable, as through the session.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import psycopg
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from domain.shared.errors import StoreUnavailable
+
+_quote = postgresql.dialect().identifier_preparer.quote
+_CACHED = "weir.driver_connection"  # in session.info: (transaction, AsyncConnection, psycopg connection)
+
+Params = Mapping[str, Any]
+
+
+def insert_sql(table: Table, columns: Sequence[str], *, on_conflict: str = "", returning: str = "") -> str:
+    """`INSERT INTO table (columns) VALUES (%(column)s, …)`, with an optional ON CONFLICT and RETURNING clause."""
+    names = ", ".join(_quote(c) for c in columns)
+    values = ", ".join(f"%({c})s" for c in columns)
+    sql = f"INSERT INTO {_quote(table.name)} ({names}) VALUES ({values})"
+    return " ".join(part for part in (sql, on_conflict, returning) if part)
+
+
+def upsert_sql(table: Table, columns: Sequence[str], key: str, keep: Iterable[str] = ()) -> str:
+    """An insert that, on a row with the same `key`, sets every other column but `keep` to the new values."""
+    kept = {key, *keep}
+    assignments = ", ".join(f"{_quote(c)} = EXCLUDED.{_quote(c)}" for c in columns if c not in kept)
+    return insert_sql(table, columns, on_conflict=f"ON CONFLICT ({_quote(key)}) DO UPDATE SET {assignments}")
+
+
+def update_sql(table: Table, columns: Sequence[str], key: str = "id") -> str:
+    """`UPDATE table SET column = %(column)s, … WHERE key = %(key)s`."""
+    assignments = ", ".join(f"{_quote(c)} = %({c})s" for c in columns if c != key)
+    return f"UPDATE {_quote(table.name)} SET {assignments} WHERE {_quote(key)} = %({key})s"
+
+
+async def execute(session: AsyncSession, sql: str, params: Params | Sequence[Any]) -> list[tuple]:
+    """Runs one statement in the session's transaction; the rows it returned (none for most)."""
+    connection, driver = await _connections(session)
+    try:
+        cursor = await driver.execute(sql, params)
+        return await cursor.fetchall() if cursor.description is not None else []
+    except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+        await _unavailable(connection, driver, error)
+        raise  # pragma: no cover (_unavailable raises)
+
+
+async def execute_many(session: AsyncSession, sql: str, rows: Sequence[Params]) -> None:
+    """One statement for each row, in the session's transaction (psycopg pipelines them: one round trip)."""
+    connection, driver = await _connections(session)
+    try:
+        async with driver.cursor() as cursor:
+            await cursor.executemany(sql, rows)
+    except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+        await _unavailable(connection, driver, error)
+
+
+async def _connections(session: AsyncSession) -> tuple[AsyncConnection, psycopg.AsyncConnection]:
+    """The session's connection for its current transaction (begun if none is), and the psycopg connection
+    under it; remembered for the transaction, since each look-up crosses the greenlet bridge."""
+    transaction = session.sync_session.get_transaction()
+    cached = session.info.get(_CACHED)
+    if transaction is not None and cached is not None and cached[0] is transaction:
+        return cached[1], cached[2]
+    connection = await session.connection()
+    driver = (await connection.get_raw_connection()).driver_connection
+    session.info[_CACHED] = (session.sync_session.get_transaction(), connection, driver)
+    return connection, driver
+
+
+async def _unavailable(connection: AsyncConnection, driver: psycopg.AsyncConnection, error: Exception) -> None:
+    if driver.broken or driver.closed:  # the pool must not hand it out again
+        await connection.invalidate(error)
+    raise StoreUnavailable("The database is unavailable.") from error
