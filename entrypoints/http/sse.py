@@ -16,7 +16,7 @@ def event(payload: dict[str, Any]) -> bytes:
     return b"data: " + json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode() + b"\n\n"
 
 
-async def follow(
+def follow(
     next_item: Callable[[float], Awaitable[T | None]],
     render: Callable[[T], dict[str, Any]],
     last: Callable[[T], bool],
@@ -24,12 +24,21 @@ async def follow(
     """A stream body: each item as an event as soon as it comes, a ping whenever none came for
     PING_INTERVAL_SECONDS (so proxies keep the connection), until the item `last` says ends the stream.
     `next_item(timeout)` returns None when the timeout passed."""
+    return follow_frames(next_item, lambda item: event(render(item)), last)
+
+
+async def follow_frames(
+    next_item: Callable[[float], Awaitable[T | None]],
+    frame: Callable[[T], bytes],
+    last: Callable[[T], bool],
+) -> AsyncIterator[bytes]:
+    """`follow` for a renderer that makes the event's bytes itself (a frame it mostly precomputed)."""
     while True:
         item = await next_item(PING_INTERVAL_SECONDS)
         if item is None:
             yield PING
             continue
-        yield event(render(item))
+        yield frame(item)
         if last(item):
             return
 
