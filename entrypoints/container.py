@@ -100,6 +100,7 @@ class Container(containers.DeclarativeContainer):
         url=config.database.url,
         pool_size=config.database.pool_size,
         max_overflow=config.database.max_overflow,
+        pool_timeout=config.database.pool_timeout,
         echo=config.database.echo,
     )
     session_factory = providers.Singleton(make_session_factory, engine)
