@@ -43,9 +43,11 @@ async def follow_frames(
             return
 
 
-def stream_response(body: AsyncIterator[bytes]) -> Response:
+def stream_response(body: AsyncIterator[bytes], *, needs_context: bool = True) -> Response:
     """Called in a route: the body runs with the route's request and app context kept, so what renders an
-    event may read the container (a tool file's signed URL in a streamed node_finished)."""
+    event may read the container (a tool file's signed URL in a streamed node_finished). A body that reads
+    nothing of the request or the container (`needs_context=False`: a chat message's frames) is sent as it is,
+    without the two generators that keep the context around every event."""
 
     @stream_with_context
     async def in_context() -> AsyncIterator[bytes]:
@@ -58,7 +60,7 @@ def stream_response(body: AsyncIterator[bytes]) -> Response:
                 await close()
 
     response = Response(
-        in_context(),
+        in_context() if needs_context else body,
         status=200,
         content_type="text/event-stream; charset=utf-8",
         # No buffering anywhere between weir and the client: proxies (nginx) and caches pass each event on.

@@ -54,7 +54,8 @@ async def _debug(app_id: UUID, chat: bool) -> Response:
         )
     )
     return stream_response(
-        follow_frames(run.next_event, run_presenter.MessageStreamFrames(run, chat, dify_code), _ends_message)
+        follow_frames(run.next_event, run_presenter.MessageStreamFrames(run, chat, dify_code), _ends_message),
+        needs_context=False,
     )
 
 
