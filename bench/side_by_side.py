@@ -8,7 +8,12 @@ REDIS_URL pass through when set); LiteLLM is installed by this script into a thr
 installed or started its column says so and the rest still runs. TTFT overhead = the column's TTFT p50 − the
 upstream's own TTFT p50 at the same concurrency. The last line prints the ratios issue 15 asks for.
 
+`--workers 1,2` (with `--redis-url`, which SERVER_WORKER_AMOUNT > 1 needs) measures weir's chat column once per
+process count, each a weir of its own started with SERVER_WORKER_AMOUNT=N and that REDIS_URL; the first count is
+the main table's weir, the others are printed below it (with the same upstream, the same levels).
+
     uv run python bench/side_by_side.py [--requests 200] [--concurrency 1,10,50] [--no-litellm]
+    uv run python bench/side_by_side.py --workers 1,2 --redis-url redis://127.0.0.1:6379/8 --no-litellm
 """
 
 import argparse
@@ -112,6 +117,33 @@ def start_litellm(
     return process, ""
 
 
+def start_weir(folder: Path, env: dict, port: int, workers: int | None, name: str = "weir") -> subprocess.Popen:
+    extra = {"SERVER_WORKER_AMOUNT": str(workers)} if workers is not None else {}
+    return subprocess.Popen(
+        cs.serve_command(None),
+        cwd=HERE.parent,
+        env={**env, **extra, "PORT": str(port), "HOST": "127.0.0.1", "STORAGE_PATH": str(folder / name)},
+        stdout=(folder / f"{name}.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def more_processes(folder: Path, env: dict, workers: int, upstream: str, args, levels: list[int]) -> dict:
+    """weir's chat column with SERVER_WORKER_AMOUNT=workers, a weir of its own: {concurrency: Run}."""
+    port = cs.free_port()
+    base, name = f"http://127.0.0.1:{port}", f"weir-{workers}"
+    weir = start_weir(folder, env, port, workers, name)
+    try:
+        cs.wait_for(cs.healthy(base), 180, f"weir x{workers} (log: {folder / (name + '.log')})")
+        key = cs.configure(base, upstream)
+        make = lambda http, n: cs.weir_stream(http, base, key, n)  # noqa: E731
+        asyncio.run(cs.run_streams(make, args.warmup, 10))
+        print(f"SERVER_WORKER_AMOUNT={workers} …", flush=True)
+        return {c: asyncio.run(cs.run_streams(make, args.requests, c)) for c in levels}
+    finally:
+        cs.stop(weir)
+
+
 def overhead_ms(runs: dict, name: str) -> float:
     return (runs[name].pct("ttft", 0.5) - runs["direct"].pct("ttft", 0.5)) * 1000
 
@@ -136,6 +168,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--no-litellm", action="store_true", help="skip the LiteLLM column")
     parser.add_argument("--litellm-venv", type=Path, help="a virtualenv with litellm[proxy] installed (else installed)")
+    parser.add_argument("--workers", help="weir's chat column once per SERVER_WORKER_AMOUNT, e.g. 1,2")
+    parser.add_argument("--redis-url", help="REDIS_URL for weir (needed by --workers above 1)")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="weir-side-by-side-"))
@@ -157,13 +191,10 @@ def main() -> None:
         stdout=(folder / "upstream.log").open("wb"),
         stderr=subprocess.STDOUT,
     )
-    weir = subprocess.Popen(
-        cs.serve_command(None),
-        cwd=HERE.parent,
-        env={**env, "PORT": str(weir_port), "HOST": "127.0.0.1", "STORAGE_PATH": str(folder / "storage")},
-        stdout=(folder / "weir.log").open("wb"),
-        stderr=subprocess.STDOUT,
-    )
+    workers = [int(w) for w in args.workers.split(",")] if args.workers else []
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
+    weir = start_weir(folder, env, weir_port, workers[0] if workers else None)
     litellm, why_not = None, "skipped (--no-litellm)"
     try:
         cs.wait_for(cs.listening(up_port), 30, "the fake upstream")
@@ -206,6 +237,14 @@ def main() -> None:
             )
         if litellm is None:
             print(f"LiteLLM: {why_not}")
+        if workers:
+            print(f"weir above: SERVER_WORKER_AMOUNT={workers[0]}" + (", REDIS_URL set" if args.redis_url else ""))
+        for count in workers[1:]:
+            extra = more_processes(folder, env, count, upstream, args, [c for c, _, _ in rows])
+            for concurrency, runs, _ in rows:
+                cell = column({**runs, "more": extra[concurrency]}, "more")
+                ok = f"{len(extra[concurrency].good)}/{len(extra[concurrency].samples)}"
+                print(f"{concurrency:>7} | weir with SERVER_WORKER_AMOUNT={count}: TTFT+ p50, req/s {cell} (ok {ok})")
         by = {c: (r, f) for c, r, f in rows}
         ratios = []
         if 1 in by:

@@ -100,12 +100,11 @@ class Container(containers.DeclarativeContainer):
         url=config.database.url,
         pool_size=config.database.pool_size,
         max_overflow=config.database.max_overflow,
+        pool_timeout=config.database.pool_timeout,
         echo=config.database.echo,
     )
     session_factory = providers.Singleton(make_session_factory, engine)
     secret_cipher = providers.Singleton(AesGcmSecretCipher, config.secret_key)
-    uow = providers.Factory(SqlaUnitOfWork, session_factory, secret_cipher)
-    uow_factory = uow.provider  # use cases open a new unit of work per transaction
 
     password_hasher = providers.Singleton(ScryptPasswordHasher)
     api_key_secrets = providers.Singleton(RandomSecretTokenGenerator)
@@ -144,6 +143,9 @@ class Container(containers.DeclarativeContainer):
         redis=providers.Singleton(RedisCallerCache, redis_client, CALLER_CACHE_SECONDS),
         memory=providers.Singleton(InProcessCallerCache, CALLER_CACHE_SECONDS),
     )
+    # Use cases open a new unit of work per transaction; what it writes of the cached rows is forgotten on commit.
+    uow = providers.Factory(SqlaUnitOfWork, session_factory, secret_cipher, caller_cache)
+    uow_factory = uow.provider
     generations = providers.Singleton(Generations)
 
     file_storage = providers.Singleton(LocalFileStorage, config.storage_path)
@@ -252,6 +254,7 @@ class Container(containers.DeclarativeContainer):
         broker=broker,
         embedder_catalog=knowledge.catalog,
         vector_store=knowledge.vector_store,
+        caller_cache=caller_cache,
     )
     tools = providers.Container(
         ToolsContainer,
@@ -290,6 +293,7 @@ class Container(containers.DeclarativeContainer):
         invoke_tool=tools.invoke_tool,
         store_tool_files=tools.store_tool_files,
         reply_from_annotation=annotations.reply_from_annotation,
+        caller_cache=caller_cache,
     )
     workflows = providers.Container(
         WorkflowsContainer,

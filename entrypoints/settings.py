@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     DB_DATABASE: str = "dify"
     SQLALCHEMY_POOL_SIZE: int = 10
     SQLALCHEMY_MAX_OVERFLOW: int = 10
+    SQLALCHEMY_POOL_TIMEOUT: float = Field(default=90.0, gt=0)  # seconds a transaction waits for a connection
     SQLALCHEMY_ECHO: bool = False
     MIGRATION_ENABLED: bool = True
 
@@ -238,6 +239,7 @@ class Settings(BaseSettings):
                 "embedded": embedded_database,
                 "pool_size": self.SQLALCHEMY_POOL_SIZE,
                 "max_overflow": self.SQLALCHEMY_MAX_OVERFLOW,
+                "pool_timeout": self.SQLALCHEMY_POOL_TIMEOUT,
                 "echo": self.SQLALCHEMY_ECHO,
             },
             "queue": {"kind": "redis" if self.redis_url else "memory", "redis_url": self.redis_url or ""},

@@ -1,4 +1,5 @@
-"""The CallerCache port: authenticated keys and resolved end users, a few seconds, in this process's memory.
+"""The CallerCache port: authenticated keys, resolved end users, published workflows and chat setups, a few
+seconds, in this process's memory.
 
 `InProcessCallerCache` alone serves the single-process mode. `RedisCallerCache` adds the notices: a forget is
 published on a Redis channel and every process (this one too) drops its matching entries when it hears it;
@@ -32,6 +33,7 @@ class InProcessCallerCache:
         self._callers: dict[str, tuple[float, KeyOwners]] = {}
         self._end_users: dict[tuple[UUID, str], tuple[float, EndUser]] = {}
         self._workflows: dict[UUID, tuple[float, object]] = {}
+        self._chat_setups: dict[UUID, tuple[float, tuple[UUID, object]]] = {}  # app → (its workspace, setup)
 
     def caller(self, secret: str) -> KeyOwners | None:
         return self._fresh(self._callers, secret)
@@ -51,11 +53,21 @@ class InProcessCallerCache:
     def keep_published_workflow(self, app_id: UUID, workflow: object) -> None:
         self._keep(self._workflows, app_id, workflow)
 
+    def chat_setup(self, app_id: UUID) -> object | None:
+        kept = self._fresh(self._chat_setups, app_id)
+        return kept[1] if kept is not None else None
+
+    def keep_chat_setup(self, app_id: UUID, tenant_id: UUID, setup: object) -> None:
+        self._keep(self._chat_setups, app_id, (tenant_id, setup))
+
     async def forget_key(self, key_id: UUID) -> None:
         self.drop_key(key_id)
 
     async def forget_app(self, app_id: UUID) -> None:
         self.drop_app(app_id)
+
+    async def forget_workspace(self, tenant_id: UUID) -> None:
+        self.drop_workspace(tenant_id)
 
     def drop_key(self, key_id: UUID) -> None:
         for secret in [s for s, (_, o) in self._callers.items() if o.key.id == key_id]:
@@ -67,11 +79,17 @@ class InProcessCallerCache:
         for key in [k for k in self._end_users if k[0] == app_id]:
             self._end_users.pop(key, None)
         self._workflows.pop(app_id, None)
+        self._chat_setups.pop(app_id, None)
+
+    def drop_workspace(self, tenant_id: UUID) -> None:
+        for app_id in [a for a, (_, (t, _)) in self._chat_setups.items() if t == tenant_id]:
+            self._chat_setups.pop(app_id, None)
 
     def clear(self) -> None:
         self._callers.clear()
         self._end_users.clear()
         self._workflows.clear()
+        self._chat_setups.clear()
 
     def _fresh(self, entries: dict, key: object):
         entry = entries.get(key)
@@ -118,6 +136,13 @@ class RedisCallerCache:
         if self.listening():
             self._local.keep_published_workflow(app_id, workflow)
 
+    def chat_setup(self, app_id: UUID) -> object | None:
+        return self._local.chat_setup(app_id) if self.listening() else None
+
+    def keep_chat_setup(self, app_id: UUID, tenant_id: UUID, setup: object) -> None:
+        if self.listening():
+            self._local.keep_chat_setup(app_id, tenant_id, setup)
+
     async def forget_key(self, key_id: UUID) -> None:
         self._local.drop_key(key_id)
         await self._notify({"key": str(key_id)})
@@ -125,6 +150,10 @@ class RedisCallerCache:
     async def forget_app(self, app_id: UUID) -> None:
         self._local.drop_app(app_id)
         await self._notify({"app": str(app_id)})
+
+    async def forget_workspace(self, tenant_id: UUID) -> None:
+        self._local.drop_workspace(tenant_id)
+        await self._notify({"workspace": str(tenant_id)})
 
     async def close(self) -> None:
         if self._listener is not None:
@@ -172,5 +201,7 @@ class RedisCallerCache:
                 self._local.drop_key(UUID(notice["key"]))
             if "app" in notice:
                 self._local.drop_app(UUID(notice["app"]))
+            if "workspace" in notice:
+                self._local.drop_workspace(UUID(notice["workspace"]))
         except (ValueError, TypeError, KeyError):
             self._local.clear()

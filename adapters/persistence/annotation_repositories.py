@@ -7,6 +7,7 @@ from sqlalchemy import delete, desc, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.persistence.cached_rows import CachedRowChanges
 from adapters.persistence.schema.annotations import (
     annotation_jobs,
     app_annotation_hit_histories,
@@ -96,8 +97,9 @@ class SqlaAnnotationRepository:
 
 
 class SqlaAnnotationSettingRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, changes: CachedRowChanges | None = None) -> None:
         self._session = session
+        self._changes = changes or CachedRowChanges()  # whether reply is on comes with the cached model config
 
     async def get(self, app_id: UUID) -> AnnotationSetting | None:
         row = (await self._session.execute(select(S).where(S.c.app_id == app_id))).first()
@@ -114,6 +116,7 @@ class SqlaAnnotationSettingRepository:
         )
 
     async def save(self, setting: AnnotationSetting) -> None:
+        self._changes.apps.add(setting.app_id)
         values = dict(
             score_threshold=setting.score_threshold,
             embedding_provider_name=setting.embedding_provider,
@@ -124,6 +127,7 @@ class SqlaAnnotationSettingRepository:
         await self._session.execute(stmt.on_conflict_do_update(index_elements=["app_id"], set_=values))
 
     async def delete(self, app_id: UUID) -> None:
+        self._changes.apps.add(app_id)
         await self._session.execute(delete(S).where(S.c.app_id == app_id))
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import and_, bindparam, delete, desc, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.persistence.raw_statement import RawStatement
 from adapters.persistence.schema import conversations, message_feedbacks, message_files, messages
 from domain.conversations.entities import Conversation, Feedback, Message, MessageFile, MessageStatus, Rating
 from domain.conversations.ports import Page
@@ -53,8 +54,11 @@ def _conversation_values(c: Conversation) -> dict:
 
 # Built once: each call only binds its values. Building `.values(**columns)` per call coerced every column
 # into a new bind parameter and re-derived the statement's cache key, the costliest part of a chat's writes.
-_INSERT_CONVERSATION = conversations.insert()
-_UPDATE_CONVERSATION = update(conversations).where(conversations.c.id == bindparam("_conversation_id"))
+# A chat's own writes (its conversation and message, stored and then finished) skip SQLAlchemy's execution too.
+_INSERT_CONVERSATION = RawStatement(conversations.insert(), conversations)
+_UPDATE_CONVERSATION = RawStatement(
+    update(conversations).where(conversations.c.id == bindparam("_conversation_id")), conversations
+)
 
 _SORTS = {
     "created_at": (conversations.c.created_at, False),
@@ -69,7 +73,7 @@ class SqlaConversationRepository:
         self._session = session
 
     async def add(self, conversation: Conversation) -> None:
-        await self._session.execute(_INSERT_CONVERSATION, {"id": conversation.id, **_conversation_values(conversation)})
+        await _INSERT_CONVERSATION.execute(self._session, {"id": conversation.id, **_conversation_values(conversation)})
 
     async def get(self, conversation_id: UUID) -> Conversation | None:
         stmt = select(conversations).where(conversations.c.id == conversation_id, conversations.c.is_deleted.is_(False))
@@ -78,7 +82,7 @@ class SqlaConversationRepository:
 
     async def update(self, conversation: Conversation) -> None:
         values = _conversation_values(conversation)
-        await self._session.execute(_UPDATE_CONVERSATION, {"_conversation_id": conversation.id, **values})
+        await _UPDATE_CONVERSATION.execute(self._session, {"_conversation_id": conversation.id, **values})
 
     async def list_for(
         self, app_id: UUID, end_user_id: UUID, *, last_id: UUID | None, limit: int, sort_by: str
@@ -165,8 +169,8 @@ def _message_values(m: Message) -> dict:
     )
 
 
-_INSERT_MESSAGE = messages.insert()
-_UPDATE_MESSAGE = update(messages).where(messages.c.id == bindparam("_message_id"))
+_INSERT_MESSAGE = RawStatement(messages.insert(), messages)
+_UPDATE_MESSAGE = RawStatement(update(messages).where(messages.c.id == bindparam("_message_id")), messages)
 _GENERATING = MessageStatus.GENERATING.value
 _UNANSWERED = (_GENERATING, MessageStatus.PAUSED.value)  # a paused chatflow's partial answer is no turn yet
 # The answer streamed so far: this one column, and only while the message is still generating.
@@ -182,7 +186,7 @@ class SqlaMessageRepository:
         self._session = session
 
     async def add(self, message: Message) -> None:
-        await self._session.execute(_INSERT_MESSAGE, {"id": message.id, **_message_values(message)})
+        await _INSERT_MESSAGE.execute(self._session, {"id": message.id, **_message_values(message)})
         if message.files:
             await self._session.execute(message_files.insert(), [_file_values(f) for f in message.files])
 
@@ -191,7 +195,7 @@ class SqlaMessageRepository:
         return _message(row) if row else None
 
     async def update(self, message: Message) -> None:
-        await self._session.execute(_UPDATE_MESSAGE, {"_message_id": message.id, **_message_values(message)})
+        await _UPDATE_MESSAGE.execute(self._session, {"_message_id": message.id, **_message_values(message)})
 
     async def save_progress(self, message_id: UUID, answer: str) -> None:
         await self._session.execute(_SAVE_PROGRESS, {"_message_id": message_id, "_answer": answer})

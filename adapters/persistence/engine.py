@@ -18,8 +18,22 @@ def async_url(url: str) -> str:
     raise ValueError(f"not a PostgreSQL URL: {url.split('@')[-1]}")
 
 
-def make_engine(url: str, pool_size: int = 10, max_overflow: int = 10, echo: bool = False) -> AsyncEngine:
-    engine = create_async_engine(async_url(url), pool_size=pool_size, max_overflow=max_overflow, echo=echo)
+# How long a transaction waits for a pooled connection before it is refused (503, Retry-After). Transactions are
+# milliseconds long, but a loop saturated by a thousand open streams takes turns slowly: waiting longer than
+# SQLAlchemy's 30 s lets every request through instead of refusing some after the queue has already formed.
+POOL_TIMEOUT_SECONDS = 90.0
+
+
+def make_engine(
+    url: str,
+    pool_size: int = 10,
+    max_overflow: int = 10,
+    echo: bool = False,
+    pool_timeout: float = POOL_TIMEOUT_SECONDS,
+) -> AsyncEngine:
+    engine = create_async_engine(
+        async_url(url), pool_size=pool_size, max_overflow=max_overflow, echo=echo, pool_timeout=pool_timeout
+    )
     ping_idle_connections(engine, PING_AFTER_IDLE_SECONDS)
     return engine
 

@@ -6,6 +6,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.persistence.cached_rows import CachedRowChanges
 from adapters.persistence.schema import app_model_configs, apps, provider_credentials, tenant_default_models
 from adapters.persistence.schema.annotations import app_annotation_settings
 from domain.apps.agent_mode import parse_agent_mode
@@ -30,8 +31,9 @@ _PROVIDER = select(provider_credentials).where(
 
 
 class SqlaAppModelConfigRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, changes: CachedRowChanges | None = None) -> None:
         self._session = session
+        self._changes = changes or CachedRowChanges()
 
     async def current(self, app_id: UUID) -> AppModelConfig | None:
         row = (await self._session.execute(_CURRENT_CONFIG, {"_app_id": app_id})).first()
@@ -57,6 +59,7 @@ class SqlaAppModelConfigRepository:
         )
 
     async def add(self, config: AppModelConfig) -> None:
+        self._changes.apps.add(config.app_id)
         model = config.model
         await self._session.execute(
             app_model_configs.insert().values(
@@ -124,9 +127,10 @@ def _models(text: str) -> tuple[ModelEntry, ...]:
 class SqlaProviderRepository:
     """Provider credentials with the api_key sealed by the SecretCipher; never stored in clear."""
 
-    def __init__(self, session: AsyncSession, cipher: SecretCipher) -> None:
+    def __init__(self, session: AsyncSession, cipher: SecretCipher, changes: CachedRowChanges | None = None) -> None:
         self._session = session
         self._cipher = cipher
+        self._changes = changes or CachedRowChanges()
 
     def _credentials(self, row) -> ProviderCredentials:
         key = self._cipher.decrypt(row.encrypted_api_key) if row.encrypted_api_key else None
@@ -158,6 +162,7 @@ class SqlaProviderRepository:
         return [self._credentials(r) for r in rows]
 
     async def save(self, credentials: ProviderCredentials) -> None:
+        self._changes.workspaces.add(credentials.tenant_id)
         values = dict(
             endpoint_url=credentials.endpoint_url,
             models=_models_json(credentials.models),
@@ -171,11 +176,13 @@ class SqlaProviderRepository:
         await self._session.execute(stmt.on_conflict_do_update(index_elements=["tenant_id", "provider"], set_=values))
 
     async def delete(self, tenant_id: UUID, provider: str) -> bool:
+        self._changes.workspaces.add(tenant_id)
         p = provider_credentials
         result = await self._session.execute(delete(p).where(p.c.tenant_id == tenant_id, p.c.provider == provider))
         return bool(result.rowcount)
 
     async def delete_default(self, tenant_id: UUID, model_type: str) -> None:
+        self._changes.workspaces.add(tenant_id)
         d = tenant_default_models
         await self._session.execute(delete(d).where(d.c.tenant_id == tenant_id, d.c.model_type == model_type))
 
@@ -185,6 +192,7 @@ class SqlaProviderRepository:
         return [DefaultModel(r.model_type, r.provider_name, r.model_name) for r in rows]
 
     async def save_default(self, tenant_id: UUID, default: DefaultModel) -> None:
+        self._changes.workspaces.add(tenant_id)
         values = {"provider_name": default.provider, "model_name": default.model}
         stmt = insert(tenant_default_models).values(tenant_id=tenant_id, model_type=default.model_type, **values)
         await self._session.execute(stmt.on_conflict_do_update(index_elements=["tenant_id", "model_type"], set_=values))

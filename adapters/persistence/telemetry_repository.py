@@ -1,11 +1,12 @@
 import json
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence import driver_sql
+from adapters.persistence.raw_statement import RawStatement
 from adapters.persistence.schema import apps, messages, trace_records, workflow_node_executions, workflow_runs
 from domain.telemetry.records import MessageRecord, NodeExecutionRecord, WorkflowRunRecord, count_of
 
@@ -65,6 +66,16 @@ _CLAIM_WITH = (
 )
 
 
+
+# Every finished chat claims its trace key: built once, run by psycopg itself (RawStatement).
+_CLAIM = RawStatement(
+    insert(trace_records)
+    .values(trace_key=bindparam("_trace_key"))
+    .on_conflict_do_nothing()
+    .returning(trace_records.c.trace_key),
+    trace_records,
+)
+
 class SqlaTelemetryRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -94,9 +105,7 @@ class SqlaTelemetryRepository:
 
     async def claim(self, trace_key: str) -> bool:
         # A concurrent claim of the same key waits on the row lock, then sees the conflict: one winner.
-        stmt = insert(trace_records).values(trace_key=trace_key).on_conflict_do_nothing()
-        stmt = stmt.returning(trace_records.c.trace_key)
-        return (await self._session.execute(stmt)).first() is not None
+        return await (await _CLAIM.execute(self._session, {"_trace_key": trace_key})).fetchone() is not None
 
     async def claim_all(self, trace_keys) -> set[str]:
         if not trace_keys:

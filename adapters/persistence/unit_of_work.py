@@ -3,6 +3,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.persistence.agent_thought_repository import SqlaAgentThoughtRepository
 from adapters.persistence.app_repositories import SqlaApiTokenRepository, SqlaAppRepository, SqlaEndUserRepository
 from adapters.persistence.app_statistics import SqlaAppStatisticsRepository
+from adapters.persistence.cached_rows import CachedRowChanges
 from adapters.persistence.conversation_logs import SqlaConversationLogRepository
 from adapters.persistence.conversation_repositories import (
     SqlaConversationRepository,
@@ -17,15 +18,26 @@ from adapters.persistence.telemetry_repository import SqlaTelemetryRepository
 from adapters.persistence.tenancy_repositories import SqlaAccountRepository, SqlaSetupRepository, SqlaTenantRepository
 from adapters.persistence.upload_repository import SqlaUploadFileRepository
 from adapters.persistence.workflow_repositories import SqlaWorkflowRepository, SqlaWorkflowRunRepository
+from domain.apps.ports import CallerCache
 from domain.models.ports import SecretCipher
 
 
 class SqlaUnitOfWork(SessionUnitOfWork):
-    """The core tables in one transaction per `async with` (the UnitOfWork port)."""
+    """The core tables in one transaction per `async with` (the UnitOfWork port). Model configs and provider
+    credentials written in it are forgotten by the callers' cache once it commits (CachedRowChanges)."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession], cipher: SecretCipher) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], cipher: SecretCipher, cache: CallerCache | None = None
+    ) -> None:
         super().__init__(session_factory)
         self._cipher = cipher
+        self._cache = cache
+        self._changes = CachedRowChanges()
+
+    async def commit(self) -> None:
+        await super().commit()
+        if self._cache is not None:
+            await self._changes.forget(self._cache)
 
     def _bind(self, session: AsyncSession) -> None:
         self.setups = SqlaSetupRepository(session)
@@ -35,8 +47,8 @@ class SqlaUnitOfWork(SessionUnitOfWork):
         self.api_tokens = SqlaApiTokenRepository(session)
         self.end_users = SqlaEndUserRepository(session)
         self.telemetry = SqlaTelemetryRepository(session)
-        self.model_configs = SqlaAppModelConfigRepository(session)
-        self.providers = SqlaProviderRepository(session, self._cipher)
+        self.model_configs = SqlaAppModelConfigRepository(session, self._changes)
+        self.providers = SqlaProviderRepository(session, self._cipher, self._changes)
         self.conversations = SqlaConversationRepository(session)
         self.messages = SqlaMessageRepository(session)
         self.agent_thoughts = SqlaAgentThoughtRepository(session)

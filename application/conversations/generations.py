@@ -26,10 +26,11 @@ class MessageRun:
 
     async def next_event(self, timeout: float | None = None) -> GenerationEvent | None:
         """The next event, or None when `timeout` seconds pass without one (time for a keep-alive ping)."""
-        if not self._events.empty():  # most events are already queued: no timer task needed
+        if not self._events.empty():  # most events are already queued: no timer needed
             return self._events.get_nowait()
-        try:
-            return await asyncio.wait_for(self._events.get(), timeout)
+        try:  # a timeout scope, not wait_for: that wraps the get in a task of its own, one per token
+            async with asyncio.timeout(timeout):
+                return await self._events.get()
         except TimeoutError:
             return None
 

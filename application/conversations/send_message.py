@@ -14,6 +14,7 @@ from application.models.resolve_model import ResolveModel
 from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.input_form import validate_inputs
 from domain.apps.model_config import AppModelConfig, ModelSettings
+from domain.apps.ports import CallerCache, NoCallerCache
 from domain.conversations.entities import Conversation, Message, MessageStatus
 from domain.conversations.errors import TooManyRequests
 from domain.conversations.events import GenerationStarted
@@ -23,6 +24,7 @@ from domain.maintenance.leases import WorkLease
 from domain.models.entities import ChatMessage, ChatRequest
 from domain.models.ports import ChatModel, TokenCounter
 from domain.models.pricing import ModelPrice
+from domain.models.providers import ProviderCredentials
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
@@ -50,6 +52,15 @@ class SendMessageRequest:
     invoke_from: str = "service-api"
 
 
+@dataclass(frozen=True, slots=True)
+class ChatSetup:
+    """What a message of the app reads before the model is called, kept by the callers' cache (forgotten when
+    the app's config, its annotation reply setting or its workspace's providers change)."""
+
+    config: AppModelConfig
+    credentials: ProviderCredentials | None
+
+
 class SendMessage:
     """Starts answering a chat or completion message; the answer is generated in the background.
 
@@ -63,6 +74,8 @@ class SendMessage:
     failed, never left `generating` by a live process).
     Files: checked against the app's `file_upload` and kept with the message; images reach the model as image
     parts of the query (application.conversations.message_files).
+    Reads: the app's stored config and its provider's credentials come from the callers' cache when it has them
+    (ChatSetup), so a message that starts a conversation reads nothing before it is stored.
     """
 
     def __init__(
@@ -82,8 +95,10 @@ class SendMessage:
         sent_files: PrepareSentFiles | None = None,
         agent: AgentAnswers | None = None,
         annotations: ReplyFromAnnotation | None = None,
+        cache: CallerCache | None = None,
     ) -> None:
         self._uow = uow
+        self._cache = cache or NoCallerCache()
         self._sent_files = sent_files
         self._agent = agent
         self._annotations = annotations
@@ -103,12 +118,7 @@ class SendMessage:
         app, chat = request.app, request.app.mode != AppMode.COMPLETION
         if chat and not request.query.strip():
             raise InvalidParam("query is required", param="query")
-        async with self._uow() as uow:  # one transaction reads all the message needs before the model is called
-            config = request.draft_config or await uow.model_configs.current(app.id)
-            conversation = await self._conversation(uow, request)
-            history = await uow.messages.history(conversation.id, HISTORY_LIMIT) if conversation else []
-            settings = config.model if config else await self._resolve.default_settings(app.tenant_id, uow)
-            credentials = await self._resolve.credentials(uow, app.tenant_id, settings)
+        config, conversation, history, settings, credentials = await self._read(request)
         inputs = validate_inputs(config.user_input_form if config else [], request.inputs)
         if conversation is not None:
             inputs = conversation.inputs or inputs  # a conversation keeps the inputs it started with (Dify)
@@ -192,6 +202,25 @@ class SendMessage:
             generation.produce = self._agent.producer(plan, generation)
         self._generations.spawn(self._generate.run(generation))
         return run
+
+    async def _read(self, request: SendMessageRequest) -> tuple[
+        AppModelConfig | None, Conversation | None, list[Message], ModelSettings, ProviderCredentials | None
+    ]:
+        """The config, conversation, history, model settings and credentials, in one transaction (none when the
+        cache has the app's setup and no conversation is named)."""
+        app = request.app
+        kept = self._cache.chat_setup(app.id) if request.draft_config is None else None
+        if kept is not None and request.conversation_id is None:
+            return kept.config, None, [], kept.config.model, kept.credentials
+        async with self._uow() as uow:  # one transaction reads all the message needs before the model is called
+            config = request.draft_config or (kept.config if kept else await uow.model_configs.current(app.id))
+            conversation = await self._conversation(uow, request)
+            history = await uow.messages.history(conversation.id, HISTORY_LIMIT) if conversation else []
+            settings = config.model if config else await self._resolve.default_settings(app.tenant_id, uow)
+            credentials = kept.credentials if kept else await self._resolve.credentials(uow, app.tenant_id, settings)
+        if kept is None and request.draft_config is None and config is not None:
+            self._cache.keep_chat_setup(app.id, app.tenant_id, ChatSetup(config, credentials))
+        return config, conversation, history, settings, credentials
 
     async def _conversation(self, uow: UnitOfWork, request: SendMessageRequest) -> Conversation | None:
         if request.conversation_id is None:

@@ -68,8 +68,9 @@ class KeyOwners:
 
 
 class CallerCache(Protocol):
-    """Keys recently authenticated and end users recently resolved, kept a few seconds so the Service API's
-    hot path reads neither on every request.
+    """Keys recently authenticated, end users recently resolved and what a chat message reads before the model
+    (its app's model config and provider credentials), kept a few seconds so the Service API's hot path reads
+    none of them on every request.
 
     Contract: an entry lives at most the cache's lifetime; `forget_*` drops the matching entries in this
     process before it returns and in every other process as soon as its notice arrives (Redis pub/sub);
@@ -90,11 +91,20 @@ class CallerCache(Protocol):
 
     def keep_published_workflow(self, app_id: UUID, workflow: Any) -> None: ...
 
+    def chat_setup(self, app_id: UUID) -> Any | None:
+        """The app's chat setup (application.conversations: its model config and provider credentials), as
+        last kept."""
+
+    def keep_chat_setup(self, app_id: UUID, tenant_id: UUID, setup: Any) -> None: ...
+
     async def forget_key(self, key_id: UUID) -> None: ...
 
     async def forget_app(self, app_id: UUID) -> None:
-        """Drops the app's keys, end users and published workflow (the app was changed, published, disabled or
-        deleted)."""
+        """Drops the app's keys, end users, published workflow and chat setup (the app was changed, published,
+        configured, disabled or deleted)."""
+
+    async def forget_workspace(self, tenant_id: UUID) -> None:
+        """Drops the chat setups of the workspace's apps (its provider credentials or default models changed)."""
 
 
 class SecretTokenGenerator(Protocol):
@@ -124,8 +134,17 @@ class NoCallerCache:
     def keep_published_workflow(self, app_id: UUID, workflow: Any) -> None:
         pass
 
+    def chat_setup(self, app_id: UUID) -> Any | None:
+        return None
+
+    def keep_chat_setup(self, app_id: UUID, tenant_id: UUID, setup: Any) -> None:
+        pass
+
     async def forget_key(self, key_id: UUID) -> None:
         pass
 
     async def forget_app(self, app_id: UUID) -> None:
+        pass
+
+    async def forget_workspace(self, tenant_id: UUID) -> None:
         pass

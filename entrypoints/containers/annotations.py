@@ -23,8 +23,9 @@ class AnnotationsContainer(containers.DeclarativeContainer):
     broker = providers.Dependency()
     embedder_catalog = providers.Dependency()  # the knowledge context's
     vector_store = providers.Dependency()
+    caller_cache = providers.Dependency()  # the root's: a reply setting written is forgotten there
 
-    uow = providers.Factory(SqlaAnnotationUnitOfWork, session_factory)
+    uow = providers.Factory(SqlaAnnotationUnitOfWork, session_factory, caller_cache)
     uow_factory = uow.provider
     index = providers.Factory(AnnotationIndex, embedder_catalog, vector_store)
     queue = providers.Singleton(TaskiqAnnotationJobQueue, broker)

@@ -48,6 +48,7 @@ class ChatContainer(containers.DeclarativeContainer):
     invoke_tool = providers.Dependency()  # the tools context's InvokeTool
     store_tool_files = providers.Dependency()  # the tools context's StoreToolFiles (files agents' tools make)
     reply_from_annotation = providers.Dependency()  # the annotations context's
+    caller_cache = providers.Dependency()  # the root's CallerCache: an app's chat setup (config, credentials)
 
     update_model_config = providers.Factory(UpdateModelConfig, uow_factory, ids)
     describe_parameters = providers.Factory(DescribeParameters, uow_factory)
@@ -83,6 +84,7 @@ class ChatContainer(containers.DeclarativeContainer):
         sent_files=prepare_sent_files,
         agent=agent_answers,
         annotations=reply_from_annotation,
+        cache=caller_cache,
     )
     stop_generation = providers.Factory(StopGeneration, stop_signals)
     debug_message = providers.Factory(DebugMessage, uow_factory, ids, resolve_end_user, send_message)

@@ -23,6 +23,7 @@ from domain.shared.errors import DomainError
 from domain.workflows import run_events as ev
 from domain.workflows.entities import WorkflowRun
 from domain.workflows.ports import RunLogEntry
+from entrypoints.http import sse
 from entrypoints.http.file_urls import with_file_urls
 from entrypoints.http.human_input_presenter import HUMAN_INPUT_PAYLOADS, workflow_paused_data
 from entrypoints.http.presenters import agent_thought_json, epoch
@@ -344,6 +345,23 @@ def message_stream_event(run: MessageRun, chat: bool, item: GenerationEvent, cod
         "event": "error", **identity, "status": status, "code": code, "message": item.error.message,
         "created_at": created_at,
     }
+
+
+class MessageStreamFrames:
+    """A message stream's SSE frames. An answer delta (most of a stream) is its text between a head and a tail
+    made once per message: the same bytes as `sse.event(message_stream_event(...))`, without building and
+    encoding the whole event for every token."""
+
+    def __init__(self, run: MessageRun, chat: bool, codes: ErrorCodes) -> None:
+        self._run, self._chat, self._codes = run, chat, codes
+        empty = sse.event(message_stream_event(run, chat, AnswerDelta(""), codes))
+        head, _, self._tail = empty.partition(b'"answer":""')
+        self._head = head + b'"answer":'
+
+    def __call__(self, item: GenerationEvent) -> bytes:
+        if type(item) is AnswerDelta:
+            return self._head + json.dumps(item.text, ensure_ascii=False).encode() + self._tail
+        return sse.event(message_stream_event(self._run, self._chat, item, self._codes))
 
 
 def message_blocking(run: MessageRun, chat: bool, mode: str, ended: MessageEnded) -> dict[str, Any]:

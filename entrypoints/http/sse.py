@@ -16,7 +16,7 @@ def event(payload: dict[str, Any]) -> bytes:
     return b"data: " + json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode() + b"\n\n"
 
 
-async def follow(
+def follow(
     next_item: Callable[[float], Awaitable[T | None]],
     render: Callable[[T], dict[str, Any]],
     last: Callable[[T], bool],
@@ -24,19 +24,30 @@ async def follow(
     """A stream body: each item as an event as soon as it comes, a ping whenever none came for
     PING_INTERVAL_SECONDS (so proxies keep the connection), until the item `last` says ends the stream.
     `next_item(timeout)` returns None when the timeout passed."""
+    return follow_frames(next_item, lambda item: event(render(item)), last)
+
+
+async def follow_frames(
+    next_item: Callable[[float], Awaitable[T | None]],
+    frame: Callable[[T], bytes],
+    last: Callable[[T], bool],
+) -> AsyncIterator[bytes]:
+    """`follow` for a renderer that makes the event's bytes itself (a frame it mostly precomputed)."""
     while True:
         item = await next_item(PING_INTERVAL_SECONDS)
         if item is None:
             yield PING
             continue
-        yield event(render(item))
+        yield frame(item)
         if last(item):
             return
 
 
-def stream_response(body: AsyncIterator[bytes]) -> Response:
+def stream_response(body: AsyncIterator[bytes], *, needs_context: bool = True) -> Response:
     """Called in a route: the body runs with the route's request and app context kept, so what renders an
-    event may read the container (a tool file's signed URL in a streamed node_finished)."""
+    event may read the container (a tool file's signed URL in a streamed node_finished). A body that reads
+    nothing of the request or the container (`needs_context=False`: a chat message's frames) is sent as it is,
+    without the two generators that keep the context around every event."""
 
     @stream_with_context
     async def in_context() -> AsyncIterator[bytes]:
@@ -49,7 +60,7 @@ def stream_response(body: AsyncIterator[bytes]) -> Response:
                 await close()
 
     response = Response(
-        in_context(),
+        in_context() if needs_context else body,
         status=200,
         content_type="text/event-stream; charset=utf-8",
         # No buffering anywhere between weir and the client: proxies (nginx) and caches pass each event on.

@@ -75,3 +75,28 @@ async def test_missing_user_and_wrong_mode(chat_app, console, upstream):
 async def test_unknown_conversation_is_not_found(chat_app):
     status, body = await chat_app.send("Hi", conversation_id="00000000-0000-7000-8000-000000000001")
     assert (status, body["code"], body["message"]) == (404, "not_found", "Conversation Not Exists.")
+
+
+async def test_the_next_message_uses_a_config_or_credentials_changed_a_moment_ago(chat_app):
+    """The app's config and its provider's credentials are kept between messages; a change is seen at once."""
+    console = chat_app.console
+    assert (await chat_app.send("Hi"))[0] == 200
+    assert (await chat_app.send("Hi again"))[0] == 200  # served from what the first message read
+    config = {"model": {"provider": "openai_api_compatible", "name": MODEL, "mode": "chat", "completion_params": {}},
+              "pre_prompt": "You are a pirate."}
+    changed = await console.client.post(
+        f"/console/api/apps/{chat_app.app_id}/model-config", json=config, headers=console.headers
+    )
+    assert changed.status_code == 200
+    assert (await chat_app.send("Ahoy"))[0] == 200
+    assert chat_app.upstream.requests[-1]["json"]["messages"][0] == {"role": "system", "content": "You are a pirate."}
+
+    credentials = {"api_key": "sk-rotated-key", "endpoint_url": chat_app.upstream.base_url,
+                   "models": [{"name": MODEL, "context_size": 4096}]}
+    rotated = await console.client.post(
+        "/console/api/workspaces/current/model-providers/openai_api_compatible/credentials",
+        json={"credentials": credentials}, headers=console.headers,
+    )
+    assert rotated.status_code == 200
+    assert (await chat_app.send("Still there?"))[0] == 200
+    assert chat_app.upstream.requests[-1]["headers"]["authorization"] == "Bearer sk-rotated-key"

@@ -1,6 +1,7 @@
 """SERVER_WORKER_AMOUNT=2: two API processes on one port, sharing the embedded PostgreSQL (the first process
 owns it) and Redis. What one process changes, the other must see: a revoked key, an API switched off, a
-run's events replayed. Every request below opens a fresh connection, so the kernel hands them to either
+run's events replayed, a chat app's changed model config and rotated provider key, a stop, an app's cap on
+concurrent answers. Every request below opens a fresh connection, so the kernel hands them to either
 process; each check is repeated enough times that both processes answer some of them."""
 
 import json
@@ -15,6 +16,8 @@ import psutil
 import pytest
 import yaml
 
+from tests.api.console_web import threaded_stub_model
+from tests.integration.openai_stub_server import Reply
 from tests.polling import eventually_sync
 from tests.processes import free_port, python, serving, start, weir_env
 
@@ -61,6 +64,7 @@ def two_processes(redis_url):
         HOST="127.0.0.1",
         SERVER_WORKER_AMOUNT="2",
         REDIS_URL=redis_url,
+        APP_MAX_ACTIVE_REQUESTS="1",  # each app answers one message at a time, whichever process takes it
     )
     process = start(python("-m", "entrypoints.serve"), env, folder / "api.log")
     base = f"http://127.0.0.1:{port}"
@@ -143,3 +147,100 @@ def test_a_runs_events_replay_from_either_process(two_processes):
         )
         events = [json.loads(line[6:])["event"] for line in replay.text.splitlines() if line.startswith("data: ")]
         assert events[0] == "workflow_started" and events[-1] == "workflow_finished", events
+
+
+@pytest.fixture(scope="module")
+def stub():
+    with threaded_stub_model() as server:
+        yield server
+
+
+def chat_key(base: str, console: dict, stub, pre_prompt: str = "Version one.") -> tuple[str, str]:
+    credentials = {"api_key": "sk-first", "endpoint_url": stub.base_url, "models": [{"name": "stub-model"}]}
+    saved = fresh(
+        base, "POST", "/console/api/workspaces/current/model-providers/openai_api_compatible/credentials",
+        headers=console, json={"credentials": credentials},
+    )
+    assert saved.status_code == 200, saved.text
+    app_id = fresh(base, "POST", "/console/api/apps", headers=console, json={"name": "Chat", "mode": "chat"}).json()["id"]
+    configure(base, console, app_id, pre_prompt)
+    return app_id, fresh(base, "POST", f"/console/api/apps/{app_id}/api-keys", headers=console).json()["token"]
+
+
+def configure(base: str, console: dict, app_id: str, pre_prompt: str) -> None:
+    model = {"provider": "openai_api_compatible", "name": "stub-model", "mode": "chat", "completion_params": {}}
+    changed = fresh(
+        base, "POST", f"/console/api/apps/{app_id}/model-config", headers=console,
+        json={"model": model, "pre_prompt": pre_prompt},
+    )
+    assert changed.status_code == 200, changed.text
+
+
+def chat(base: str, token: str) -> httpx.Response:
+    return fresh(
+        base, "POST", "/v1/chat-messages", headers={"Authorization": f"Bearer {token}"},
+        json={"query": "Hi", "inputs": {}, "user": "alice", "response_mode": "blocking"},
+    )
+
+
+def first_event(lines) -> dict:
+    for line in lines:
+        if line.startswith("data: "):
+            return json.loads(line[6:])
+    raise AssertionError("the stream ended before its first event")
+
+
+def test_a_model_config_or_key_changed_in_one_process_is_used_by_both_at_once(two_processes, stub):
+    base, console, _ = two_processes
+    app_id, token = chat_key(base, console, stub)
+    assert all(chat(base, token).status_code == 200 for _ in range(ROUNDS))  # both processes keep the app's setup
+    configure(base, console, app_id, "Version two.")
+    seen = len(stub.requests)
+    assert [chat(base, token).status_code for _ in range(ROUNDS)] == [200] * ROUNDS
+    assert {r["json"]["messages"][0]["content"] for r in stub.requests[seen:]} == {"Version two."}
+
+    rotated = {"api_key": "sk-rotated", "endpoint_url": stub.base_url, "models": [{"name": "stub-model"}]}
+    fresh(
+        base, "POST", "/console/api/workspaces/current/model-providers/openai_api_compatible/credentials",
+        headers=console, json={"credentials": rotated},
+    ).raise_for_status()
+    seen = len(stub.requests)
+    assert [chat(base, token).status_code for _ in range(ROUNDS)] == [200] * ROUNDS
+    assert {r["headers"]["authorization"] for r in stub.requests[seen:]} == {"Bearer sk-rotated"}
+
+
+def test_a_stream_stops_whichever_process_hears_the_stop(two_processes, stub):
+    base, console, _ = two_processes
+    _, token = chat_key(base, console, stub)
+    auth = {"Authorization": f"Bearer {token}"}
+    body = {"query": "Talk", "inputs": {}, "user": "alice", "response_mode": "streaming"}
+    for _ in range(ROUNDS // 2):
+        stub.replies.append(Reply(deltas=("a", "b"), hang_after=1))  # one delta, then silence until stopped
+        with httpx.Client(base_url=base, timeout=30) as http, http.stream(
+            "POST", "/v1/chat-messages", headers=auth, json=body
+        ) as stream:
+            lines = stream.iter_lines()
+            task_id = first_event(lines)["task_id"]
+            stopped = fresh(base, "POST", f"/v1/chat-messages/{task_id}/stop", headers=auth, json={"user": "alice"})
+            assert stopped.json() == {"result": "success"}
+            events = [json.loads(line[6:])["event"] for line in lines if line.startswith("data: ")]
+        assert events[-1] == "message_end", events
+
+
+def test_an_apps_cap_holds_across_both_processes(two_processes, stub):
+    base, console, _ = two_processes
+    _, token = chat_key(base, console, stub)
+    auth = {"Authorization": f"Bearer {token}"}
+    stub.replies.append(Reply(deltas=("a", "b"), hang_after=1))
+    body = {"query": "Talk", "inputs": {}, "user": "alice", "response_mode": "streaming"}
+    with httpx.Client(base_url=base, timeout=30) as http, http.stream(
+        "POST", "/v1/chat-messages", headers=auth, json=body
+    ) as held:
+        lines = held.iter_lines()
+        task_id = first_event(lines)["task_id"]
+        refused = [chat(base, token) for _ in range(ROUNDS)]
+        assert [r.status_code for r in refused] == [429] * ROUNDS
+        assert {r.json()["code"] for r in refused} == {"too_many_requests"}
+        fresh(base, "POST", f"/v1/chat-messages/{task_id}/stop", headers=auth, json={"user": "alice"})
+        list(lines)
+    eventually_sync(lambda: chat(base, token).status_code == 200, 10, 0.1, "the slot to be free again")

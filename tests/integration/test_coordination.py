@@ -103,3 +103,22 @@ async def test_a_key_revoked_or_an_app_changed_in_one_process_is_forgotten_in_an
     await eventually(lambda: serving.caller("app-1") is None, what="the app change to reach the serving process")
     await serving.close()
     await editing.close()
+
+
+async def test_a_chat_setup_is_forgotten_in_another_process_when_its_app_or_workspace_changes(two_clients):
+    serving, editing = RedisCallerCache(two_clients[0], 60), RedisCallerCache(two_clients[1], 60)
+    tenant_id, other_tenant = uuid4(), uuid4()
+    apps = [uuid4() for _ in range(3)]
+    await eventually(serving.listening, what="the serving process's subscription")
+    serving.keep_chat_setup(apps[0], tenant_id, "setup-0")
+    serving.keep_chat_setup(apps[1], tenant_id, "setup-1")
+    serving.keep_chat_setup(apps[2], other_tenant, "setup-2")
+    assert serving.chat_setup(apps[0]) == "setup-0"
+    await editing.forget_app(apps[0])  # its config or annotation reply setting changed
+    await eventually(lambda: serving.chat_setup(apps[0]) is None, what="the config change to reach the process")
+    assert serving.chat_setup(apps[1]) == "setup-1"
+    await editing.forget_workspace(tenant_id)  # its provider credentials changed
+    await eventually(lambda: serving.chat_setup(apps[1]) is None, what="the credentials change to reach it")
+    assert serving.chat_setup(apps[2]) == "setup-2"  # another workspace's app keeps its setup
+    await serving.close()
+    await editing.close()

@@ -15,7 +15,7 @@ from entrypoints.http.bodies import parse_body
 from entrypoints.http.deps import container
 from entrypoints.http.errors import dify_code
 from entrypoints.http.service_api.schemas import optional_uuid
-from entrypoints.http.sse import follow, stream_response
+from entrypoints.http.sse import follow_frames, stream_response
 
 bp = Blueprint("console_debug_chat", __name__)
 
@@ -54,7 +54,8 @@ async def _debug(app_id: UUID, chat: bool) -> Response:
         )
     )
     return stream_response(
-        follow(run.next_event, lambda e: run_presenter.message_stream_event(run, chat, e, dify_code), _ends_message)
+        follow_frames(run.next_event, run_presenter.MessageStreamFrames(run, chat, dify_code), _ends_message),
+        needs_context=False,
     )
 
 

@@ -17,7 +17,7 @@ from entrypoints.http.deps import container
 from entrypoints.http.errors import dify_code, error_response
 from entrypoints.http.service_api.chatflow import chatflow_answer
 from entrypoints.http.service_api.schemas import ChatBody, CompletionBody
-from entrypoints.http.sse import follow, stream_response
+from entrypoints.http.sse import follow_frames, stream_response
 
 bp = Blueprint("service_chat", __name__)
 
@@ -111,7 +111,8 @@ def _ends_message(item: object) -> bool:
 async def _answer(run: MessageRun, chat: bool, streaming: bool) -> Response:
     if streaming:
         return stream_response(
-            follow(run.next_event, lambda e: run_presenter.message_stream_event(run, chat, e, dify_code), _ends_message)
+            follow_frames(run.next_event, run_presenter.MessageStreamFrames(run, chat, dify_code), _ends_message),
+            needs_context=False,
         )
     async for item in run.events():
         if isinstance(item, MessageFailed):
