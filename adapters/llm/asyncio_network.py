@@ -9,7 +9,7 @@ TLS is asyncio's (StreamWriter.start_tls); proxies configured in the environment
 import asyncio
 import contextlib
 import ssl
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from typing import Any
 
 import httpcore
@@ -87,33 +87,35 @@ class AsyncioBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        try:
-            async with asyncio.timeout(timeout):
-                reader, writer = await asyncio.open_connection(
-                    host, port, local_addr=(local_address, 0) if local_address else None, limit=READ_LIMIT
-                )
-        except TimeoutError as error:
-            raise httpcore.ConnectTimeout(str(error)) from error
-        except OSError as error:
-            raise httpcore.ConnectError(str(error) or type(error).__name__) from error
-        _set_options(writer, socket_options)
-        return AsyncioStream(reader, writer)
+        opening = asyncio.open_connection(
+            host, port, local_addr=(local_address, 0) if local_address else None, limit=READ_LIMIT
+        )
+        return await _stream(opening, timeout, socket_options)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
     ) -> httpcore.AsyncNetworkStream:
-        try:
-            async with asyncio.timeout(timeout):
-                reader, writer = await asyncio.open_unix_connection(path, limit=READ_LIMIT)
-        except TimeoutError as error:
-            raise httpcore.ConnectTimeout(str(error)) from error
-        except OSError as error:
-            raise httpcore.ConnectError(str(error) or type(error).__name__) from error
-        _set_options(writer, socket_options)
-        return AsyncioStream(reader, writer)
+        return await _stream(asyncio.open_unix_connection(path, limit=READ_LIMIT), timeout, socket_options)
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+
+async def _stream(
+    opening: Awaitable[tuple[asyncio.StreamReader, asyncio.StreamWriter]],
+    timeout: float | None,
+    socket_options: Iterable[httpcore.SOCKET_OPTION] | None,
+) -> httpcore.AsyncNetworkStream:
+    """An opened connection as httpcore's stream; a timeout or a refused connection as httpcore's errors."""
+    try:
+        async with asyncio.timeout(timeout):
+            reader, writer = await opening
+    except TimeoutError as error:
+        raise httpcore.ConnectTimeout(str(error)) from error
+    except OSError as error:
+        raise httpcore.ConnectError(str(error) or type(error).__name__) from error
+    _set_options(writer, socket_options)
+    return AsyncioStream(reader, writer)
 
 
 def _set_options(writer: asyncio.StreamWriter, options: Iterable[httpcore.SOCKET_OPTION] | None) -> None:

@@ -4,6 +4,9 @@ the cache forget those once the transaction has committed, whichever use case wr
 
 from uuid import UUID
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from adapters.persistence.session_scope import SessionUnitOfWork
 from domain.apps.ports import CallerCache
 
 
@@ -19,3 +22,18 @@ class CachedRowChanges:
             await cache.forget_app(app_id)
         for tenant_id in workspaces:
             await cache.forget_workspace(tenant_id)
+
+
+class CacheForgettingUnitOfWork(SessionUnitOfWork):
+    """A unit of work whose repositories may write cached rows: after a commit, the callers' cache forgets the
+    apps and workspaces they noted in `_changes`."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession], cache: CallerCache | None = None) -> None:
+        super().__init__(session_factory)
+        self._cache = cache
+        self._changes = CachedRowChanges()
+
+    async def commit(self) -> None:
+        await super().commit()
+        if self._cache is not None:
+            await self._changes.forget(self._cache)

@@ -1,5 +1,5 @@
-"""Statements sent as SQL text on the session's own psycopg connection, for the rows written on every workflow
-run (the run, its app log, its node rows, its trace keys).
+"""Statements sent as SQL text on the session's own psycopg connection, for the rows written on every request's
+hot path (a workflow run, its app log, node rows and trace keys; a chat's writes through RawStatement).
 
 A Core statement executed through the session is built, cache-keyed and compiled on every call, and each call
 crosses the greenlet bridge a few times: on a run's two small transactions that was most of the request's CPU.
@@ -14,6 +14,7 @@ from typing import Any
 import psycopg
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from domain.shared.errors import StoreUnavailable
@@ -45,25 +46,36 @@ def update_sql(table: Table, columns: Sequence[str], key: str = "id") -> str:
     return f"UPDATE {_quote(table.name)} SET {assignments} WHERE {_quote(key)} = %({key})s"
 
 
-async def execute(session: AsyncSession, sql: str, params: Params | Sequence[Any]) -> list[tuple]:
-    """Runs one statement in the session's transaction; the rows it returned (none for most)."""
+async def cursor(session: AsyncSession, sql: str, params: Params | Sequence[Any]) -> psycopg.AsyncCursor:
+    """Runs one statement in the session's transaction and answers psycopg's cursor. A lost connection is
+    invalidated and raised as StoreUnavailable; any other driver error comes out as SQLAlchemy's
+    (DBAPIError.instance), as from a statement sent through the session, so the unit of work treats it alike."""
     connection, driver = await _connections(session)
     try:
-        cursor = await driver.execute(sql, params)
-        return await cursor.fetchall() if cursor.description is not None else []
+        return await driver.execute(sql, params)
     except (psycopg.OperationalError, psycopg.InterfaceError) as error:
         await _unavailable(connection, driver, error)
         raise  # pragma: no cover (_unavailable raises)
+    except psycopg.Error as error:
+        raise DBAPIError.instance(sql, params, error, psycopg.Error) from error
+
+
+async def execute(session: AsyncSession, sql: str, params: Params | Sequence[Any]) -> list[tuple]:
+    """Runs one statement in the session's transaction; the rows it returned (none for most)."""
+    found = await cursor(session, sql, params)
+    return await found.fetchall() if found.description is not None else []
 
 
 async def execute_many(session: AsyncSession, sql: str, rows: Sequence[Params]) -> None:
     """One statement for each row, in the session's transaction (psycopg pipelines them: one round trip)."""
     connection, driver = await _connections(session)
     try:
-        async with driver.cursor() as cursor:
-            await cursor.executemany(sql, rows)
+        async with driver.cursor() as many:
+            await many.executemany(sql, rows)
     except (psycopg.OperationalError, psycopg.InterfaceError) as error:
         await _unavailable(connection, driver, error)
+    except psycopg.Error as error:
+        raise DBAPIError.instance(sql, rows, error, psycopg.Error) from error
 
 
 async def _connections(session: AsyncSession) -> tuple[AsyncConnection, psycopg.AsyncConnection]:

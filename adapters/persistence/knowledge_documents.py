@@ -89,13 +89,10 @@ class SqlaDocumentRepository:
         stmt = select(documents).where(d.dataset_id == dataset_id, d.id.in_(list(document_ids))).order_by(d.position)
         return [document_from(r) for r in (await self._session.execute(stmt)).all()]
 
-    async def available_ids(self, dataset_id: UUID) -> list[UUID]:
-        stmt = select(d.id).where(d.dataset_id == dataset_id, _DISPLAY["available"])
-        return [r[0] for r in (await self._session.execute(stmt)).all()]
-
-    async def all_available(self, dataset_id: UUID) -> bool:
-        other = select(d.id).where(d.dataset_id == dataset_id, ~_DISPLAY["available"]).limit(1)
-        return (await self._session.execute(other)).first() is None
+    async def available_ids(self, dataset_id: UUID) -> tuple[list[UUID], bool]:
+        stmt = select(d.id, _DISPLAY["available"]).where(d.dataset_id == dataset_id)
+        rows = (await self._session.execute(stmt)).all()
+        return [r[0] for r in rows if r[1]], all(r[1] for r in rows)
 
     async def unfinished(self, statuses: Sequence[IndexingStatus], updated_before: datetime) -> list[Document]:
         stmt = (

@@ -3,8 +3,8 @@
 SQLAlchemy's execution of even a prebuilt statement (a greenlet hop, the cache key, an execution context, bind
 processing, a result object) costs several times what psycopg spends sending it. These statements need none of it:
 their values are ones psycopg adapts itself (UUIDs, datetimes, numbers, strings: the JSON columns are text), and
-their SQL is the very text SQLAlchemy's psycopg dialect would send (bind casts included). Driver errors come out
-as SQLAlchemy's (DBAPIError.instance), as from any other statement, so the unit of work translates them the same.
+their SQL is the very text SQLAlchemy's psycopg dialect would send (bind casts included). They run through
+driver_sql.cursor: the session's transaction, its lost-connection and driver-error rules.
 """
 
 from collections.abc import Iterable, Mapping
@@ -13,9 +13,10 @@ from typing import Any
 import psycopg
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
+
+from adapters.persistence import driver_sql
 
 _DIALECT = psycopg_dialect.dialect()
 
@@ -38,10 +39,4 @@ class RawStatement:
         return sql
 
     async def execute(self, session: AsyncSession, params: Mapping[str, Any]) -> psycopg.AsyncCursor:
-        sql = self._compiled(params)
-        connection = await session.connection()  # the session's transaction, begun now if it was not
-        driver = (await connection.get_raw_connection()).driver_connection
-        try:
-            return await driver.execute(sql, params)
-        except psycopg.Error as error:
-            raise DBAPIError.instance(sql, params, error, psycopg.Error) from error
+        return await driver_sql.cursor(session, self._compiled(params), params)

@@ -3,7 +3,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from adapters.persistence.agent_thought_repository import SqlaAgentThoughtRepository
 from adapters.persistence.app_repositories import SqlaApiTokenRepository, SqlaAppRepository, SqlaEndUserRepository
 from adapters.persistence.app_statistics import SqlaAppStatisticsRepository
-from adapters.persistence.cached_rows import CachedRowChanges
+from adapters.persistence.cached_rows import CacheForgettingUnitOfWork
 from adapters.persistence.conversation_logs import SqlaConversationLogRepository
 from adapters.persistence.conversation_repositories import (
     SqlaConversationRepository,
@@ -13,7 +13,6 @@ from adapters.persistence.conversation_repositories import (
 from adapters.persistence.human_input_repository import SqlaHumanInputRepository
 from adapters.persistence.mcp_repositories import SqlaAppMcpServerRepository
 from adapters.persistence.model_repositories import SqlaAppModelConfigRepository, SqlaProviderRepository
-from adapters.persistence.session_scope import SessionUnitOfWork
 from adapters.persistence.telemetry_repository import SqlaTelemetryRepository
 from adapters.persistence.tenancy_repositories import SqlaAccountRepository, SqlaSetupRepository, SqlaTenantRepository
 from adapters.persistence.upload_repository import SqlaUploadFileRepository
@@ -22,22 +21,15 @@ from domain.apps.ports import CallerCache
 from domain.models.ports import SecretCipher
 
 
-class SqlaUnitOfWork(SessionUnitOfWork):
+class SqlaUnitOfWork(CacheForgettingUnitOfWork):
     """The core tables in one transaction per `async with` (the UnitOfWork port). Model configs and provider
     credentials written in it are forgotten by the callers' cache once it commits (CachedRowChanges)."""
 
     def __init__(
         self, session_factory: async_sessionmaker[AsyncSession], cipher: SecretCipher, cache: CallerCache | None = None
     ) -> None:
-        super().__init__(session_factory)
+        super().__init__(session_factory, cache)
         self._cipher = cipher
-        self._cache = cache
-        self._changes = CachedRowChanges()
-
-    async def commit(self) -> None:
-        await super().commit()
-        if self._cache is not None:
-            await self._changes.forget(self._cache)
 
     def _bind(self, session: AsyncSession) -> None:
         self.setups = SqlaSetupRepository(session)

@@ -70,10 +70,10 @@ class Retrieve:
         )
         async with self._uow() as uow:
             dataset = await load_dataset(uow, request.tenant_id, request.dataset_id)
-            document_ids = await uow.documents.available_ids(dataset.id)
             # With every document available the vector search needs no filter: an HNSW scan filtered by ten
             # thousand document ids costs twice the unfiltered one at 1M chunks (bench/retrieval.py).
-            everything = metadata_filter is None and await uow.documents.all_available(dataset.id)
+            document_ids, everything = await uow.documents.available_ids(dataset.id)
+            everything = everything and metadata_filter is None
             if metadata_filter is not None:
                 values = await uow.metadata.values(dataset.id, document_ids)
                 if await uow.metadata.built_in_enabled(dataset.id):  # filterable beside the custom fields

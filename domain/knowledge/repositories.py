@@ -87,11 +87,9 @@ class DocumentRepository(Protocol):
 
     async def many(self, dataset_id: UUID, document_ids: Sequence[UUID]) -> list[Document]: ...
 
-    async def available_ids(self, dataset_id: UUID) -> list[UUID]:
-        """Documents retrieval may return: completed, enabled, not archived."""
-
-    async def all_available(self, dataset_id: UUID) -> bool:
-        """Whether every document of the dataset is available (then a search needs no document filter)."""
+    async def available_ids(self, dataset_id: UUID) -> tuple[list[UUID], bool]:
+        """Documents retrieval may return (completed, enabled, not archived), and whether they are all of the
+        dataset's documents (then a search needs no document filter)."""
 
     async def unfinished(self, statuses: Sequence[IndexingStatus], updated_before: datetime) -> list[Document]:
         """Documents in one of the statuses, last changed before the given time (for recovery)."""

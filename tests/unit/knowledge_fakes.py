@@ -107,10 +107,8 @@ class FakeDocuments:
                 if i in self.s.documents and self.s.documents[i].dataset_id == dataset_id]
 
     async def available_ids(self, dataset_id):
-        return [d.id for d in self.s.documents.values() if d.dataset_id == dataset_id and d.is_available]
-
-    async def all_available(self, dataset_id):
-        return all(d.is_available for d in self.s.documents.values() if d.dataset_id == dataset_id)
+        documents = [d for d in self.s.documents.values() if d.dataset_id == dataset_id]
+        return [d.id for d in documents if d.is_available], all(d.is_available for d in documents)
 
     async def unfinished(self, statuses, updated_before):
         return [copy.deepcopy(d) for d in self.s.documents.values()

@@ -4,10 +4,9 @@
 import json
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from adapters.tools.builtin.base import BuiltinProvider, BuiltinTool, param
-from adapters.tools.builtin.web_calls import Summarizer, call, flag
+from adapters.tools.builtin.web_calls import Summarizer, call, flag, page_url
 from application.models.resolve_model import ResolveModel
 from domain.tools.entities import (
     CredentialField,
@@ -77,9 +76,7 @@ def jina_provider(http: HttpClient, models: ResolveModel) -> BuiltinProvider:
     summarize = Summarizer(models)
 
     async def read(parameters: Mapping[str, Any], invocation: ToolInvocation) -> list[ToolMessage]:
-        url = str(parameters.get("url") or "").strip()
-        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
-            raise ToolInvokeError(f"Invalid URL: {url!r}")
+        url = page_url(parameters)
         headers = reader_headers(parameters, str(invocation.credentials.get("api_key") or ""))
         response = await call(http, "Jina Reader", "GET", READER + url, headers=headers,
                               query=_request_params(parameters.get("request_params")))

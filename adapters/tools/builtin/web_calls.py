@@ -5,7 +5,7 @@ import json
 from collections.abc import Mapping
 from contextlib import aclosing
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from uuid import UUID
 
 from application.models.resolve_model import ResolveModel
@@ -59,6 +59,14 @@ async def call_json(http: HttpClient, service: str, method: str, url: str, **kwa
         return json.loads(response.body)
     except ValueError:
         raise ToolInvokeError(f"{service} answered something that is not JSON: {response.text()[:200]}") from None
+
+
+def page_url(parameters: Mapping[str, Any]) -> str:
+    """The `url` parameter of a tool that reads a page: an absolute http(s) URL, or a ToolInvokeError."""
+    url = str(parameters.get("url") or "").strip()
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+        raise ToolInvokeError(f"Invalid URL: {url!r}")
+    return url
 
 
 class Summarizer:

@@ -3,12 +3,11 @@
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
 from adapters.tools.builtin.base import BuiltinProvider, BuiltinTool, param
-from adapters.tools.builtin.web_calls import Summarizer
+from adapters.tools.builtin.web_calls import Summarizer, page_url
 from application.models.resolve_model import ResolveModel
 from domain.tools.entities import ParameterForm, ParameterType, Tool, ToolInvocation, ToolMessage, ToolProviderInfo
 from domain.tools.errors import ToolInvokeError
@@ -32,9 +31,7 @@ def webscraper_provider(http: HttpClient, models: ResolveModel) -> BuiltinProvid
     summary = Summarizer(models)
 
     async def scrape(parameters: Mapping[str, Any], invocation: ToolInvocation) -> list[ToolMessage]:
-        url = str(parameters.get("url") or "").strip()
-        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
-            raise ToolInvokeError(f"Invalid URL: {url!r}")
+        url = page_url(parameters)
         headers = (("User-Agent", str(parameters.get("user_agent") or DEFAULT_AGENT)), ("Accept", "text/html,*/*"))
         try:
             response = await http.send(OutgoingRequest("GET", url, headers, timeouts=HttpTimeouts(10, 30, 10)))
