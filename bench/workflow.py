@@ -281,6 +281,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=50)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (log, pgdata)")
     parser.add_argument("--profile", type=Path, help="run weir under cProfile (CPU time), its stats into this file")
+    parser.add_argument("--redis-url", help="REDIS_URL for weir (default: none, weir's in-process defaults)")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="weir-bench-wf-"))
@@ -288,6 +289,8 @@ def main() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "REDIS_", "SECRET_KEY", "OPENAI_"))}
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
     weir = subprocess.Popen(
         _cs.serve_command(args.profile), cwd=ROOT,
         env={**env, "PORT": str(port), "HOST": "127.0.0.1", "STORAGE_PATH": str(storage)},

@@ -379,6 +379,7 @@ async def shutdown_container(container: Container) -> None:
     """Waits for running generations, ends this process's lease, flushes telemetry and closes pools; called
     when the process stops."""
     await container.generations().drain(timeout=30)
+    await container.run_event_log().flush()  # what finished runs appended, for clients re-attaching elsewhere
     await container.maintenance.process_lease().release()
     await container.models.chat_model_factory().aclose()
     await container.knowledge.rerank_models().aclose()

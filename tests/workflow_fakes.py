@@ -261,6 +261,9 @@ class FakeRunEventLog:
     async def append(self, run_id: UUID, event: RunEvent) -> None:
         self.records.setdefault(run_id, []).append(event.to_record())
 
+    async def flush(self) -> None:
+        pass
+
     async def read(self, run_id: UUID, after: int, wait: float) -> list[tuple[int, RunEvent]]:
         records = self.records.get(run_id, [])
         return [(position, from_record(records[position - 1])) for position in range(after + 1, len(records) + 1)]

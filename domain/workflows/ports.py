@@ -184,10 +184,14 @@ class RunEventLog(Protocol):
 
     Contract: `append` keeps order per run; `read(run_id, after)` returns events after position `after`
     (0 = from the start), waiting up to `wait` seconds for new ones; entries expire some time after the run.
+    What this process appended is readable here at once; `flush` waits until it is readable from any process
+    (a log may write behind).
     Events are kept as their records (`to_record()`), so what is read back equals what was appended, in
     whichever process it is read.
     """
 
     async def append(self, run_id: UUID, event: RunEvent) -> None: ...
+
+    async def flush(self) -> None: ...
 
     async def read(self, run_id: UUID, after: int, wait: float) -> list[tuple[int, RunEvent]]: ...
