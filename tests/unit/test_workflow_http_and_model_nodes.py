@@ -54,6 +54,45 @@ async def test_strings_are_rendered_and_the_answer_is_text_status_and_headers():
     }
 
 
+async def _sent_json_body(template: str, p: VariablePool | None = None) -> bytes:
+    client = FakeHttpClient()
+    body = {"type": "json", "data": [{"type": "text", "value": template}]}
+    await HttpRequestExecutor(client).run(
+        node("http-request", method="post", url="https://e.com", body=body), context(p or pool())
+    )
+    return client.sent[0].body
+
+
+async def test_a_valid_json_body_is_sent_as_written():
+    assert await _sent_json_body('{"id":  "{{#s.id#}}"}') == b'{"id":  "42"}'
+
+
+async def test_a_model_answer_with_newlines_inside_a_json_string_is_sent_escaped():
+    p = pool()
+    p.add_outputs("llm", {"text": "line one\nline two"})
+    body = await _sent_json_body('{"prompt": "{{#llm.text#}}"}', p)
+    assert b"\\n" in body and json.loads(body) == {"prompt": "line one\nline two"}
+
+
+async def test_a_body_missing_a_comma_or_with_an_unquoted_id_is_repaired_as_dify_does():
+    broken = '{\n"model":"{{#s.name#}}",\n"prompt":"{{#s.id#}}"\n"width":1536 ,\n}'
+    assert json.loads(await _sent_json_body(broken)) == {"model": "Ann", "prompt": "42", "width": 1536}
+    p = pool()
+    p.add_outputs("row", {"uuid": "57eeeeb1-450b-482c-81b9-4be77e95dee2"})
+    unquoted = await _sent_json_body('{"rowId": {{#row.uuid#}}}', p)
+    assert json.loads(unquoted) == {"rowId": "57eeeeb1-450b-482c-81b9-4be77e95dee2"}
+
+
+async def test_a_json_body_that_is_prose_fails_the_node_before_sending():
+    client = FakeHttpClient()
+    body = {"type": "json", "data": [{"type": "text", "value": "hello {{#s.name#}}"}]}
+    with pytest.raises(NodeFailed, match="Invalid JSON body"):
+        await HttpRequestExecutor(client).run(
+            node("http-request", method="post", url="https://e.com", body=body), context(pool())
+        )
+    assert client.sent == []
+
+
 @pytest.mark.parametrize(
     ("config", "header"),
     [

@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
+from json_repair import repair_json
+
 from domain.workflows.nodes import NodeFailed
 from domain.workflows.variables import VariablePool
 
@@ -53,6 +55,28 @@ def _multipart(fields: list[tuple[str, str, Mapping[str, Any]]]) -> tuple[bytes,
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
+def _json_text(text: str) -> str:
+    """The JSON body to send. A valid body goes as written. Otherwise it is parsed as Dify parses it: raw
+    newlines inside strings are allowed (an LLM's text dropped into "{{#llm.text#}}" has them), then the text
+    is repaired (a missing comma, an unquoted id, a trailing comma), and the result is sent re-encoded. Only a
+    body nothing can be made of fails the node."""
+    if not text.strip():
+        return text
+    try:
+        json.loads(text)
+        return text
+    except json.JSONDecodeError as error:
+        problem = error
+    try:
+        return json.dumps(json.loads(text, strict=False), ensure_ascii=False)
+    except json.JSONDecodeError:
+        pass
+    repaired = repair_json(text, return_objects=True)
+    if not isinstance(repaired, (dict, list)):  # prose, not a broken object or array
+        raise NodeFailed(f"Invalid JSON body: {problem}")
+    return json.dumps(repaired, ensure_ascii=False)
+
+
 def encode_body(body: Mapping[str, Any] | None, pool: VariablePool) -> tuple[bytes | None, str | None]:
     """(bytes, content type) for the node's body; (None, None) for none."""
     kind = str((body or {}).get("type") or "none")
@@ -60,12 +84,7 @@ def encode_body(body: Mapping[str, Any] | None, pool: VariablePool) -> tuple[byt
     if kind == "none":
         return None, None
     if kind == "json":
-        text = _text(data, pool)
-        try:
-            json.loads(text) if text.strip() else None
-        except json.JSONDecodeError as error:
-            raise NodeFailed(f"Invalid JSON body: {error}") from None
-        return text.encode(), CONTENT_TYPES[kind]
+        return _json_text(_text(data, pool)).encode(), CONTENT_TYPES[kind]
     if kind == "raw-text":
         return _text(data, pool).encode(), CONTENT_TYPES[kind]
     if kind == "x-www-form-urlencoded":
