@@ -321,6 +321,7 @@ class Container(containers.DeclarativeContainer):
         image_parts=image_parts,
         prepare_sent_files=prepare_sent_files,
         tool_providers=tools.tool_providers,
+        mcp_client=tools.mcp_client,
     )
 
     mcp_server = providers.Container(

@@ -27,6 +27,9 @@ class AgentTool:
     tool: Tool
     provider: ToolProvider
     definition: ToolDefinition
+    # Called on its provider directly, not through the tool context's InvokeTool: a server the node names
+    # itself is no provider of the workspace's that InvokeTool could look up.
+    direct: bool = False
 
 
 class ToolInvoker(Protocol):
@@ -93,7 +96,8 @@ class Toolbox:
             return ToolCallRecord(call_id, name, dict(arguments), text, error=text)
         invocation = replace(self._invocation, configurations=dict(tool.spec.preset))
         try:
-            messages = await self._invoke(tool, {**arguments, **tool.spec.preset}, invocation)
+            invoke = direct_invoke if tool.direct else self._invoke
+            messages = await invoke(tool, {**arguments, **tool.spec.preset}, invocation)
             files = await self._files(messages)
         except DomainError as error:
             text = error_observation(name, error.message)

@@ -14,6 +14,7 @@ from adapters.tools.builtin.echarts import echarts_provider
 from adapters.tools.builtin.jina import jina_provider
 from adapters.tools.builtin.json_process import json_process_provider
 from adapters.tools.builtin.maths import maths_provider
+from adapters.tools.builtin.mcp_plugins import mcp_config_provider, mcp_sse_provider
 from adapters.tools.builtin.md_exporter import md_exporter_provider
 from adapters.tools.builtin.regex import regex_provider
 from adapters.tools.builtin.searxng import searxng_provider
@@ -54,7 +55,7 @@ from application.tools.tool_providers import ComposedToolProviders
 from application.tools.workflow_provider import WorkflowToolFinder
 
 
-def builtin_providers(*, http_client, code_runner, resolve_model, uow_factory, file_storage) -> list:
+def builtin_providers(*, http_client, mcp_client, code_runner, resolve_model, uow_factory, file_storage) -> list:
     """Every builtin weir serves, in the order the console lists them."""
     return [
         time_provider(),
@@ -71,6 +72,8 @@ def builtin_providers(*, http_client, code_runner, resolve_model, uow_factory, f
         wikipedia_provider(http_client),
         tavily_provider(http_client),
         searxng_provider(http_client),
+        mcp_sse_provider(mcp_client),
+        mcp_config_provider(mcp_client),
     ]
 
 
@@ -104,9 +107,11 @@ class ToolsContainer(containers.DeclarativeContainer):
 
     # Custom tools and the webscraper call out through the same SSRF guard as http-request nodes.
     http_client = providers.Singleton(HttpxHttpClient, allowed_hosts=config.allowed_hosts)
+    mcp_client = providers.Singleton(sdk_mcp_client, allowed_hosts=config.allowed_hosts)
     builtins = providers.Singleton(
         builtin_providers,
         http_client=http_client,
+        mcp_client=mcp_client.provider,  # made when a plugin first calls a server (the SDK is slow to import)
         code_runner=code_runner,
         resolve_model=resolve_model,
         uow_factory=uow_factory,
@@ -118,7 +123,6 @@ class ToolsContainer(containers.DeclarativeContainer):
     workflow_finder = providers.Singleton(
         WorkflowToolFinder, tools_uow_factory, uow_factory, run_workflow, resolve_end_user, config.max_call_depth
     )
-    mcp_client = providers.Singleton(sdk_mcp_client, allowed_hosts=config.allowed_hosts)
     mcp_finder = providers.Singleton(McpToolFinder, tools_uow_factory, mcp_client)
     finders = providers.Dict(builtin=builtin_finder, api=api_finder, workflow=workflow_finder, mcp=mcp_finder)
     tool_providers = providers.Singleton(ComposedToolProviders, finders)

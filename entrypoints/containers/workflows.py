@@ -58,13 +58,14 @@ def node_executors(
     invoke_tool,
     store_tool_files,
     tool_providers,
+    mcp_client,
     **builtin,
 ) -> BuiltinNodeExecutors:
     """The built-in executors plus those that reach other contexts (knowledge retrieval, files, vision, tools)."""
     vision = NodeVision(uow_factory, image_parts)
     tool = ToolNodeExecutor(invoke_tool, store_tool_files, uow_factory)
     agent = AgentExecutor(
-        builtin["model_resolver"], tool_providers, InvokeThrough(invoke_tool), store_tool_files, uow_factory
+        builtin["model_resolver"], tool_providers, InvokeThrough(invoke_tool), store_tool_files, uow_factory, mcp_client
     )
     return builtin_node_executors(**builtin, tool=tool, agent=agent).merged(
         {
@@ -118,6 +119,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     image_parts = providers.Dependency()
     prepare_sent_files = providers.Dependency()
     tool_providers = providers.Dependency()  # the tools context's ToolProviders (agent node)
+    mcp_client = providers.Dependency()  # the tools context's McpClient (servers an agent node names)
     secret_tokens = providers.Dependency()  # the root's SecretTokenGenerator (human-input form tokens)
 
     code_runner = providers.Singleton(
@@ -151,6 +153,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
         invoke_tool=invoke_tool,
         store_tool_files=store_tool_files,
         tool_providers=tool_providers,
+        mcp_client=mcp_client.provider,  # made when an agent node first names an MCP server
     )
     limits = providers.Singleton(Limits, max_steps=config.max_steps, max_seconds=config.max_seconds)
     run_queue = providers.Singleton(TaskiqWorkflowRunQueue, broker)

@@ -2,13 +2,14 @@
 rounds and tool calls stream as agent logs, its answer text as it is written."""
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
 from application.agents.strategies import run_agent
 from application.agents.task import AgentTask
 from application.agents.toolbox import FileKeeper, Toolbox, ToolInvoker, prepare_tools
+from application.tools.mcp_named_servers import named_server_tools
 from application.tools.tool_files import StoreToolFiles
 from application.workflows.nodes.agent_config import read_agent_node
 from application.workflows.nodes.agent_logs import AgentLogWriter, as_metadata
@@ -20,6 +21,7 @@ from domain.models.pricing import price_usage
 from domain.shared.errors import DomainError
 from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.tools.entities import ToolInvocation, ToolMessage
+from domain.tools.mcp import McpClient
 from domain.tools.ports import ToolProviders
 from domain.workflows.graph import Node
 from domain.workflows.nodes import NodeContext, NodeFailed, NodeResult, RunContext
@@ -38,7 +40,9 @@ class AgentExecutor:
         invoke: ToolInvoker,
         store_files: StoreToolFiles | None = None,
         uow: UnitOfWorkFactory | None = None,
+        mcp_client: Callable[[], McpClient] | None = None,
     ) -> None:
+        self._mcp_client = mcp_client
         self._resolver = resolver
         self._providers = providers
         self._invoke = invoke
@@ -52,6 +56,7 @@ class AgentExecutor:
         try:
             resolved = await self._resolver.execute(run.tenant_id, config.model)
             tools = await prepare_tools(self._providers, run.tenant_id, config.tools)
+            tools += await named_server_tools(self._mcp_client, config.mcp_servers)
         except DomainError as error:
             raise NodeFailed(error.message) from None
         invocation = ToolInvocation(

@@ -15,6 +15,8 @@ from domain.agents.entities import AgentStrategy, AgentToolSpec, clamp_iteration
 from domain.agents.strategies import builtin_strategy
 from domain.apps.model_config import ModelSettings
 from domain.tools.entities import ProviderType
+from domain.tools.mcp import McpConnection
+from domain.tools.mcp_servers import McpServersConfigInvalid, parse_servers
 from domain.workflows.nodes import NodeFailed
 from domain.workflows.variables import VariablePool
 
@@ -28,6 +30,8 @@ class AgentNodeConfig:
     query: str
     max_iterations: int
     memory_window: int | None  # turns remembered; None without memory
+    # MCP servers the node names itself (the MCP agent strategies: `mcp_server`, `mcp_servers_config`).
+    mcp_servers: tuple[tuple[str, McpConnection], ...] = ()
 
 
 def read_agent_node(data: Mapping[str, Any], pool: VariablePool) -> AgentNodeConfig:
@@ -45,7 +49,18 @@ def read_agent_node(data: Mapping[str, Any], pool: VariablePool) -> AgentNodeCon
         query=query,
         max_iterations=clamp_iterations(_value(parameters.get("maximum_iterations"), pool)),
         memory_window=_memory_window(data.get("memory")),
+        mcp_servers=_mcp_servers(parameters, pool),
     )
+
+
+def _mcp_servers(parameters: Mapping[str, Any], pool: VariablePool) -> tuple[tuple[str, McpConnection], ...]:
+    servers: list[tuple[str, McpConnection]] = []
+    for name in ("mcp_servers_config", "mcp_server", "mcp_servers"):
+        try:
+            servers.extend(parse_servers(_value(parameters.get(name), pool)))
+        except McpServersConfigInvalid as error:
+            raise NodeFailed(f"{name}: {error.message}") from None
+    return tuple(servers)
 
 
 def _value(parameter: Any, pool: VariablePool) -> Any:
