@@ -6,11 +6,8 @@ cancelled. Failures inside those groups arrive wrapped in exception groups; `_tr
 raises the port's error instead.
 """
 
-import asyncio
 import base64
-import ipaddress
 import logging
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -24,7 +21,7 @@ from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 
-from adapters.workflow.ssrf import AddressPolicy
+from adapters.workflow.ssrf import AddressPolicy, host_refusal
 from domain.tools.entities import Tool, ToolMessage
 from domain.tools.errors import ToolInvokeError, ToolProviderUnavailable, ToolTimeout
 from domain.tools.mcp import McpConnection
@@ -100,30 +97,16 @@ class SdkMcpClient:
 
     async def _guard(self, connection: McpConnection) -> None:
         parts = urlsplit(connection.url)
-        host, where = parts.hostname or "", _where(connection.url)
-        if self._policy.host_allowed(host):
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        reason = await host_refusal(self._policy, parts.hostname or "", port, connection.timeout)
+        if reason is None:
             return
-        try:
-            addresses = [ipaddress.ip_address(host)]
-        except ValueError:
-            loop = asyncio.get_running_loop()
-            try:
-                infos = await asyncio.wait_for(
-                    loop.getaddrinfo(
-                        host, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
-                    ),
-                    connection.timeout,
-                )
-            except (OSError, TimeoutError) as error:
-                raise ToolProviderUnavailable(f"Cannot resolve the MCP server's host {host}: {error}") from None
-            addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-        for address in addresses:
-            reason = self._policy.address_refusal(address)
-            if reason:
-                raise ToolProviderUnavailable(
-                    f"Refused to connect to the MCP server at {where}: the address is {reason}. "
-                    "Allow it with HTTP_REQUEST_ALLOWED_HOSTS if this is intended."
-                )
+        if reason.startswith("cannot be resolved"):
+            raise ToolProviderUnavailable(f"The MCP server's host {parts.hostname} {reason}")
+        raise ToolProviderUnavailable(
+            f"Refused to connect to the MCP server at {_where(connection.url)}: {reason}. "
+            "Allow it with HTTP_REQUEST_ALLOWED_HOSTS if this is intended."
+        )
 
     def _transport(self, connection: McpConnection, sse: bool):
         # The call's own deadline (sse_read_timeout) must fire before the stream's read timeout, which would

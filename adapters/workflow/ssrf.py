@@ -1,6 +1,8 @@
 """Which addresses an http-request node may reach: public ones, plus what the operator allow-lists."""
 
+import asyncio
 import ipaddress
+import socket
 from collections.abc import Iterable
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -66,3 +68,26 @@ class AddressPolicy:
 def parse_allowed_hosts(value: str) -> list[str]:
     """HTTP_REQUEST_ALLOWED_HOSTS: comma- or whitespace-separated entries."""
     return [part for part in value.replace(",", " ").split() if part]
+
+
+async def host_refusal(policy: AddressPolicy, host: str, port: int, timeout: float) -> str | None:
+    """Why `host` may not be reached (None when it may): "cannot be resolved (…)", or "the address is
+    private" and the like. Every address it resolves to must be public or
+    allow-listed, and an allow-listed name passes as it is. For clients that are not the http-request node's
+    (MCP sessions, database connections), which connect by name after this check."""
+    if policy.host_allowed(host):
+        return None
+    try:
+        addresses = [ipaddress.ip_address(host.strip("[]"))]
+    except ValueError:
+        loop = asyncio.get_running_loop()
+        try:
+            infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), timeout)
+        except (OSError, TimeoutError) as error:
+            return f"cannot be resolved ({error})"
+        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    for address in addresses:
+        reason = policy.address_refusal(address)
+        if reason:
+            return f"the address is {reason}"
+    return None

@@ -9,6 +9,7 @@ from adapters.dsl.yaml_codec import YamlDslCodec
 from adapters.persistence.tools_unit_of_work import SqlaToolsUnitOfWork
 from adapters.tools.builtin.audio import OpenAICompatibleAudio, audio_provider
 from adapters.tools.builtin.code import code_provider
+from adapters.tools.builtin.database import database_provider
 from adapters.tools.builtin.duckduckgo import duckduckgo_provider
 from adapters.tools.builtin.echarts import echarts_provider
 from adapters.tools.builtin.jina import jina_provider
@@ -55,7 +56,9 @@ from application.tools.tool_providers import ComposedToolProviders
 from application.tools.workflow_provider import WorkflowToolFinder
 
 
-def builtin_providers(*, http_client, mcp_client, code_runner, resolve_model, uow_factory, file_storage) -> list:
+def builtin_providers(
+    *, http_client, mcp_client, code_runner, resolve_model, uow_factory, file_storage, allowed_hosts
+) -> list:
     """Every builtin weir serves, in the order the console lists them."""
     return [
         time_provider(),
@@ -74,6 +77,7 @@ def builtin_providers(*, http_client, mcp_client, code_runner, resolve_model, uo
         searxng_provider(http_client),
         mcp_sse_provider(mcp_client),
         mcp_config_provider(mcp_client),
+        database_provider(resolve_model, allowed_hosts),
     ]
 
 
@@ -112,6 +116,7 @@ class ToolsContainer(containers.DeclarativeContainer):
         builtin_providers,
         http_client=http_client,
         mcp_client=mcp_client.provider,  # made when a plugin first calls a server (the SDK is slow to import)
+        allowed_hosts=config.allowed_hosts,
         code_runner=code_runner,
         resolve_model=resolve_model,
         uow_factory=uow_factory,

@@ -71,7 +71,7 @@ async def test_the_console_lists_builtins_with_their_tools_and_keeps_credentials
     names = [p["name"] for p in listed]
     assert names == [
         "time", "json_process", "maths", "regex", "code", "webscraper", "audio", "md_exporter", "echarts",
-        "duckduckgo", "jina", "wikipedia", "tavily", "searxng", "mcp_sse", "mcp_config",
+        "duckduckgo", "jina", "wikipedia", "tavily", "searxng", "mcp_sse", "mcp_config", "database",
     ]
     by_name = {p["name"]: p for p in listed}
     # A key that is optional (Jina) leaves the provider usable; a required one (Tavily) until it is saved.
