@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from tests.api.chat_helpers import configure_provider
-from tests.api.tool_helpers import import_app, run_blocking
+from tests.api.tool_helpers import import_app, run_blocking, tool_node_app
 from tests.databases import create_database
 from tests.integration.openai_stub_server import Reply
 
@@ -66,52 +66,8 @@ def shop_uri(postgres_root):
     return f"postgresql://postgres@127.0.0.1:{forward.port}/weir_shop"  # as a user writes it
 
 
-def _app(tool: str, parameters: dict, configurations: dict | None = None) -> dict:
-    node = lambda nid, data: {"id": nid, "type": "custom", "data": data}  # noqa: E731
-    edge = lambda s, t: {"id": f"{s}-{t}", "source": s, "target": t, "sourceHandle": "source"}  # noqa: E731
-    return {
-        "app": {"name": f"{tool} app", "mode": "workflow"},
-        "kind": "app",
-        "version": "0.3.1",
-        "workflow": {
-            "features": {},
-            "graph": {
-                "nodes": [
-                    node("start", {"type": "start", "title": "Start", "variables": []}),
-                    node(
-                        "sql",
-                        {
-                            "type": "tool",
-                            "title": "SQL",
-                            "provider_type": "builtin",
-                            "provider_id": PROVIDER,
-                            "provider_name": PROVIDER,
-                            "tool_name": tool,
-                            "tool_parameters": {k: {"type": "mixed", "value": v} for k, v in parameters.items()},
-                            "tool_configurations": configurations or {},
-                        },
-                    ),
-                    node(
-                        "end",
-                        {
-                            "type": "end",
-                            "title": "End",
-                            "outputs": [
-                                {"variable": "text", "value_selector": ["sql", "text"]},
-                                {"variable": "json", "value_selector": ["sql", "json"]},
-                                {"variable": "files", "value_selector": ["sql", "files"]},
-                            ],
-                        },
-                    ),
-                ],
-                "edges": [edge("start", "sql"), edge("sql", "end")],
-            },
-        },
-    }
-
-
 async def _run(console, tool: str, parameters: dict, configurations: dict | None = None) -> dict:
-    imported = await import_app(console, _app(tool, parameters, configurations))
+    imported = await import_app(console, tool_node_app(PROVIDER, tool, parameters, configurations))
     return await run_blocking(console, imported["app_id"], {})
 
 

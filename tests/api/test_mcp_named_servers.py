@@ -11,7 +11,7 @@ import yaml
 from tests.api.agent_helpers import sse_events, tool_calls_reply
 from tests.api.chat_helpers import configure_provider
 from tests.api.helpers import bearer
-from tests.api.tool_helpers import import_app, run_blocking
+from tests.api.tool_helpers import import_app, run_blocking, tool_node_app
 from tests.integration.mcp_stub_server import TOKEN, StubMcpServer
 from tests.integration.openai_stub_server import Reply
 
@@ -84,49 +84,6 @@ def _agent_dsl(servers_config: str) -> dict:
     }
 
 
-def _tool_dsl(provider: str, tool: str, parameters: dict) -> dict:
-    node = lambda nid, data: {"id": nid, "type": "custom", "data": data}  # noqa: E731
-    edge = lambda s, t: {"id": f"{s}-{t}", "source": s, "target": t, "sourceHandle": "source"}  # noqa: E731
-    return {
-        "app": {"name": f"{tool} app", "mode": "workflow"},
-        "kind": "app",
-        "version": "0.3.1",
-        "workflow": {
-            "features": {},
-            "graph": {
-                "nodes": [
-                    node("start", {"type": "start", "title": "Start", "variables": []}),
-                    node(
-                        "call",
-                        {
-                            "type": "tool",
-                            "title": "Call",
-                            "provider_type": "builtin",
-                            "provider_id": provider,
-                            "provider_name": provider,
-                            "tool_name": tool,
-                            "tool_parameters": {k: {"type": "mixed", "value": v} for k, v in parameters.items()},
-                            "tool_configurations": {},
-                        },
-                    ),
-                    node(
-                        "end",
-                        {
-                            "type": "end",
-                            "title": "End",
-                            "outputs": [
-                                {"variable": "text", "value_selector": ["call", "text"]},
-                                {"variable": "json", "value_selector": ["call", "json"]},
-                            ],
-                        },
-                    ),
-                ],
-                "edges": [edge("start", "call"), edge("call", "end")],
-            },
-        },
-    }
-
-
 async def test_an_mcp_agent_offers_the_servers_tools_to_the_model_and_calls_them(console, upstream, mcp_server):
     await configure_provider(console, upstream)
     config = json.dumps({"mcpServers": {"stub": {"transport": "sse", "url": mcp_server.sse_url, "headers": AUTH}}})
@@ -166,14 +123,14 @@ async def test_a_bad_servers_config_fails_the_node_saying_what_is_wrong(console,
 async def test_the_mcp_config_plugin_lists_and_calls_a_server_given_in_the_node(console, mcp_server):
     common = {"server_url": mcp_server.streamable_url, "headers": json.dumps(AUTH)}
     provider = "arrenxxxxx/mcp_config_during_use/mcp_config"
-    listed = await import_app(console, _tool_dsl(provider, "mcp_list_tools", common))
+    listed = await import_app(console, tool_node_app(provider, "mcp_list_tools", common))
     data = await run_blocking(console, listed["app_id"], {})
     assert data["status"] == "succeeded", data
     tools = data["outputs"]["json"][0]["tools"]
     add = next(t for t in tools if t["name"] == "add")
     assert add["inputSchema"]["required"] == ["a"] and "a" in add["inputSchema"]["properties"]
     call = {**common, "tool_name": "shout", "arguments": '{"word": "hey"}'}
-    called = await import_app(console, _tool_dsl(provider, "mcp_call_tool", call))
+    called = await import_app(console, tool_node_app(provider, "mcp_call_tool", call))
     data = await run_blocking(console, called["app_id"], {})
     assert data["status"] == "succeeded" and data["outputs"]["text"] == "HEY!", data
 
@@ -187,16 +144,16 @@ async def test_the_mcp_sse_plugin_calls_the_tool_on_whichever_server_has_it(cons
     )
     provider = "junjiem/mcp_sse/mcp_sse"
     call = {"servers_config": servers, "tool_name": "add", "arguments": '{"a": 40, "b": 2}'}
-    imported = await import_app(console, _tool_dsl(provider, "mcp_sse_call_tool", call))
+    imported = await import_app(console, tool_node_app(provider, "mcp_sse_call_tool", call))
     data = await run_blocking(console, imported["app_id"], {})
     assert data["status"] == "succeeded" and data["outputs"]["text"] == "42", data
-    missing = await import_app(console, _tool_dsl(provider, "mcp_sse_call_tool", {**call, "tool_name": "nope"}))
+    missing = await import_app(console, tool_node_app(provider, "mcp_sse_call_tool", {**call, "tool_name": "nope"}))
     data = await run_blocking(console, missing["app_id"], {})
     assert data["status"] == "failed" and "nope" in data["error"] and "first" in data["error"], data
 
 
 async def test_the_mcp_sse_plugin_without_servers_says_where_to_set_them(console):
-    imported = await import_app(console, _tool_dsl("junjiem/mcp_sse/mcp_sse", "mcp_sse_list_tools", {}))
+    imported = await import_app(console, tool_node_app("junjiem/mcp_sse/mcp_sse", "mcp_sse_list_tools", {}))
     data = await run_blocking(console, imported["app_id"], {})
     assert data["status"] == "failed" and "servers_config" in data["error"], data
 

@@ -32,3 +32,39 @@ async def run_blocking(console: Console, app_id: str, inputs: dict) -> dict:
     body = await response.get_json()
     assert response.status_code == 200, body
     return body["data"]
+
+
+def tool_node_app(provider: str, tool: str, parameters: dict, configurations: dict | None = None) -> dict:
+    """A workflow of start → one builtin tool node → end, outputting the node's text, json and files; the
+    parameters are `mixed` strings (references filled)."""
+    node = lambda nid, data: {"id": nid, "type": "custom", "data": data}  # noqa: E731
+    edge = lambda s, t: {"id": f"{s}-{t}", "source": s, "target": t, "sourceHandle": "source"}  # noqa: E731
+    outputs = [{"variable": name, "value_selector": ["tool", name]} for name in ("text", "json", "files")]
+    return {
+        "app": {"name": f"{tool} app", "mode": "workflow"},
+        "kind": "app",
+        "version": "0.3.1",
+        "workflow": {
+            "features": {},
+            "graph": {
+                "nodes": [
+                    node("start", {"type": "start", "title": "Start", "variables": []}),
+                    node(
+                        "tool",
+                        {
+                            "type": "tool",
+                            "title": tool,
+                            "provider_type": "builtin",
+                            "provider_id": provider,
+                            "provider_name": provider,
+                            "tool_name": tool,
+                            "tool_parameters": {k: {"type": "mixed", "value": v} for k, v in parameters.items()},
+                            "tool_configurations": configurations or {},
+                        },
+                    ),
+                    node("end", {"type": "end", "title": "End", "outputs": outputs}),
+                ],
+                "edges": [edge("start", "tool"), edge("tool", "end")],
+            },
+        },
+    }
