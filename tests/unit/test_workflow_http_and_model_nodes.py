@@ -124,3 +124,35 @@ def test_extracted_parameters_are_coerced_and_checked():
     values, reason = extract('{"days": "many", "unit": "K"}', parameters)
     assert values == {"city": "", "days": 0, "unit": "", "tags": []}
     assert "Missing required parameter: city" in reason and "days" in reason and "unit" in reason
+
+
+def test_form_data_sends_each_file_of_a_file_field_and_a_binary_body_is_the_files_bytes():
+    from application.workflows.nodes.http_body import encode_body, file_selectors
+
+    body = {"type": "form-data", "data": [
+        {"key": "caption", "type": "text", "value": "{{#s.name#}}"},
+        {"key": "image", "type": "file", "file": ["s", "pics"], "value": ""},
+    ]}
+    assert file_selectors(body) == {1: ["s", "pics"]}
+    files = {1: [("a.png", b"\x89PNG-a", "image/png"), ("b\"x.png", b"\x89PNG-b", "image/png")]}
+    raw, content_type = encode_body(body, pool(), files)
+    boundary = content_type.split("boundary=")[1]
+    parts = raw.split(f"--{boundary}".encode())
+    assert b'name="caption"\r\n\r\nAnn\r\n' in parts[1]
+    assert b'name="image"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG-a\r\n' in parts[2]
+    assert b'filename="b%22x.png"' in parts[3] and parts[-1] == b"--\r\n"
+    binary = {"type": "binary", "data": [{"type": "binary", "file": ["s", "doc"]}]}
+    assert encode_body(binary, pool(), {0: [("r.pdf", b"%PDF", "application/pdf")]}) == (b"%PDF", "application/pdf")
+    with pytest.raises(NodeFailed, match="names no file"):
+        encode_body(binary, pool(), {})
+
+
+async def test_a_body_with_files_fails_the_node_clearly_without_a_file_store():
+    p = pool()
+    p.add("s", "pic", {"dify_model_identity": "__dify__file__", "filename": "a.png", "related_id": "x"})
+    data = {"method": "post", "url": "https://api.example.com/up",
+            "body": {"type": "form-data", "data": [{"key": "f", "type": "file", "file": ["s", "pic"]}]}}
+    client = FakeHttpClient()
+    with pytest.raises(NodeFailed, match="file store"):
+        await HttpRequestExecutor(client).run(node("http-request", **data), context(p))
+    assert client.sent == []
