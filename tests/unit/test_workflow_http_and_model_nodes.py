@@ -129,12 +129,15 @@ def test_extracted_parameters_are_coerced_and_checked():
 def test_form_data_sends_each_file_of_a_file_field_and_a_binary_body_is_the_files_bytes():
     from application.workflows.nodes.http_body import encode_body, file_selectors
 
-    body = {"type": "form-data", "data": [
-        {"key": "caption", "type": "text", "value": "{{#s.name#}}"},
-        {"key": "image", "type": "file", "file": ["s", "pics"], "value": ""},
-    ]}
+    body = {
+        "type": "form-data",
+        "data": [
+            {"key": "caption", "type": "text", "value": "{{#s.name#}}"},
+            {"key": "image", "type": "file", "file": ["s", "pics"], "value": ""},
+        ],
+    }
     assert file_selectors(body) == {1: ["s", "pics"]}
-    files = {1: [("a.png", b"\x89PNG-a", "image/png"), ("b\"x.png", b"\x89PNG-b", "image/png")]}
+    files = {1: [("a.png", b"\x89PNG-a", "image/png"), ('b"x.png', b"\x89PNG-b", "image/png")]}
     raw, content_type = encode_body(body, pool(), files)
     boundary = content_type.split("boundary=")[1]
     parts = raw.split(f"--{boundary}".encode())
@@ -150,9 +153,28 @@ def test_form_data_sends_each_file_of_a_file_field_and_a_binary_body_is_the_file
 async def test_a_body_with_files_fails_the_node_clearly_without_a_file_store():
     p = pool()
     p.add("s", "pic", {"dify_model_identity": "__dify__file__", "filename": "a.png", "related_id": "x"})
-    data = {"method": "post", "url": "https://api.example.com/up",
-            "body": {"type": "form-data", "data": [{"key": "f", "type": "file", "file": ["s", "pic"]}]}}
+    data = {
+        "method": "post",
+        "url": "https://api.example.com/up",
+        "body": {"type": "form-data", "data": [{"key": "f", "type": "file", "file": ["s", "pic"]}]},
+    }
     client = FakeHttpClient()
     with pytest.raises(NodeFailed, match="file store"):
         await HttpRequestExecutor(client).run(node("http-request", **data), context(p))
     assert client.sent == []
+
+
+async def test_a_remote_file_that_never_finishes_arriving_fails_within_the_fetch_deadline():
+    import asyncio
+
+    from application.files.file_content import FileUnavailable, LoadFileContent
+    from domain.files.entities import UploadLimits
+
+    class Dripping:  # a server that keeps the connection alive with a byte now and then: no timeout ever fires
+        async def send(self, request):
+            await asyncio.Event().wait()
+
+    files = LoadFileContent(None, None, Dripping(), UploadLimits(), fetch_deadline=0.05)
+    link = {"transfer_method": "remote_url", "remote_url": "https://files.example.com/a.pdf", "extension": ".pdf"}
+    with pytest.raises(FileUnavailable, match=r"Could not fetch https://files.example.com/a.pdf: no full answer"):
+        await files.load(link, None)
