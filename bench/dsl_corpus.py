@@ -229,7 +229,7 @@ def sample_inputs(document: dict, upload: Any) -> dict[str, Any]:
         elif kind == "number":
             inputs[name] = 1
         elif kind == "select":
-            inputs[name] = (variable.get("options") or ["a"])[0]
+            inputs[name] = next((o for o in variable.get("options") or [] if o not in ("", None)), "a")
         elif kind in ("checkbox", "boolean"):
             inputs[name] = True
         elif kind == "json_object":

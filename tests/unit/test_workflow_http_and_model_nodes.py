@@ -178,3 +178,18 @@ async def test_a_remote_file_that_never_finishes_arriving_fails_within_the_fetch
     link = {"transfer_method": "remote_url", "remote_url": "https://files.example.com/a.pdf", "extension": ".pdf"}
     with pytest.raises(FileUnavailable, match=r"Could not fetch https://files.example.com/a.pdf: no full answer"):
         await files.load(link, None)
+
+
+def test_a_json_body_takes_multi_line_text_inside_its_strings_and_is_sent_valid():
+    from application.workflows.nodes.http_body import encode_body
+
+    p = pool()
+    p.add("llm", "text", "Line one\n\tLine two — ü")
+    body = {"type": "json", "data": [{"type": "text", "value": '{\n"prompt": "{{#llm.text#}}", "n": 1\n}'}]}
+    raw, content_type = encode_body(body, p)
+    # The text put a raw line break and tab inside the string (Dify reads that leniently); what is sent is JSON.
+    assert content_type == "application/json"
+    assert raw == '{"prompt":"Line one\\n\\tLine two — ü","n":1}'.encode()
+    assert json.loads(raw) == {"prompt": "Line one\n\tLine two — ü", "n": 1}
+    with pytest.raises(NodeFailed, match="Invalid JSON body"):
+        encode_body({"type": "json", "data": [{"type": "text", "value": '{"a": 1\n"b": 2}'}]}, p)

@@ -97,11 +97,20 @@ def encode_body(
         return None, None
     if kind == "json":
         text = _text(data, pool)
+        if not text.strip():
+            return text.encode(), CONTENT_TYPES[kind]
         try:
-            json.loads(text) if text.strip() else None
+            json.loads(text)
+            return text.encode(), CONTENT_TYPES[kind]  # valid as written: sent as written
+        except json.JSONDecodeError:
+            pass
+        try:
+            # Read as Dify reads it (strict=False): a variable's multi-line text put inside a JSON string
+            # ("{{#llm.text#}}") leaves raw line breaks or tabs there. Sent re-encoded, as Dify sends it.
+            value = json.loads(text, strict=False)
         except json.JSONDecodeError as error:
             raise NodeFailed(f"Invalid JSON body: {error}") from None
-        return text.encode(), CONTENT_TYPES[kind]
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(), CONTENT_TYPES[kind]
     if kind == "raw-text":
         return _text(data, pool).encode(), CONTENT_TYPES[kind]
     if kind == "x-www-form-urlencoded":
