@@ -73,7 +73,9 @@ def node_executors(
             "answer": AnswerExecutor(),
             "knowledge-retrieval": KnowledgeRetrievalExecutor(retrieve),
             "document-extractor": DocumentExtractorExecutor(uow_factory, load_file_content, extractor),
-            "http-request": HttpRequestExecutor(builtin["http_client"], uow=uow_factory, files=load_file_content),
+            "http-request": HttpRequestExecutor(
+                builtin["http_client"], uow=uow_factory, files=load_file_content, answer_files=store_tool_files
+            ),
             "llm": LlmExecutor(builtin["model_resolver"], builtin["template_renderer"], vision),
             "question-classifier": QuestionClassifierExecutor(builtin["model_resolver"], vision),
             "parameter-extractor": ParameterExtractorExecutor(builtin["model_resolver"], vision),

@@ -1,7 +1,7 @@
 """http-request nodes that send files, through the Service API to a real server on loopback: a form-data file
 field sends each file of its variable as a part (uploads read from storage, links fetched through the SSRF
-guard), a binary body is the file's bytes with its MIME type, and a body whose file is missing fails the node
-saying so."""
+guard), a binary body is the file's bytes with its MIME type, a body whose file is missing fails the node
+saying so, and an answer that is a file comes back as a tool file."""
 
 import asyncio
 import base64
@@ -10,8 +10,10 @@ import email.policy
 import io
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from quart.datastructures import FileStorage
 
 from tests.api.helpers import bearer
@@ -171,3 +173,45 @@ async def test_a_file_that_cannot_be_read_fails_the_node_before_anything_is_sent
     assert data["status"] == "failed", data
     assert data["error"].startswith("Could not read gone.png: ") and "HTTP 404" in data["error"], data["error"]
     assert receiver.requests == []
+
+
+@pytest.mark.parametrize("settings", [ALLOWED], indirect=True)
+async def test_an_image_answer_is_a_file_of_the_node_readable_through_its_link(console, receiver):
+    document = yaml.safe_load((FIXTURES / "http_upload.yml").read_text())
+    graph = document["workflow"]["graph"]
+    form = next(n for n in graph["nodes"] if n["id"] == "form")
+    form["data"].update(method="get", url="{{#start.api#}}/cat.png", body={"type": "none", "data": []})
+    graph["nodes"] = [n for n in graph["nodes"] if n["id"] in ("start", "form", "end")]
+    graph["edges"] = [
+        {"id": "a", "source": "start", "target": "form"},
+        {"id": "b", "source": "form", "target": "end"},
+    ]
+    end = next(n for n in graph["nodes"] if n["id"] == "end")
+    end["data"]["outputs"] = [
+        {"variable": "body", "value_selector": ["form", "body"]},
+        {"variable": "files", "value_selector": ["form", "files"]},
+    ]
+    imported = await (
+        await console.client.post(
+            "/console/api/apps/imports",
+            headers=console.headers,
+            json={"mode": "yaml-content", "yaml_content": yaml.safe_dump(document), "publish": True},
+        )
+    ).get_json()
+    assert imported["status"] == "completed", imported.get("error")
+    key = await console.create_app_key(imported["app_id"])
+
+    data = await _run(console, key, {"api": receiver.url})
+
+    assert data["status"] == "succeeded", data
+    assert data["outputs"]["body"] == ""  # as Dify: the answer is the file, not text
+    [file] = data["outputs"]["files"]
+    assert (file["type"], file["transfer_method"], file["filename"], file["mime_type"]) == (
+        "image",
+        "tool_file",
+        "cat.png",
+        "image/png",
+    )
+    url = urlsplit(file["url"])
+    response = await console.client.get(f"{url.path}?{url.query}")
+    assert response.status_code == 200 and await response.get_data() == PNG

@@ -193,3 +193,33 @@ def test_a_json_body_takes_multi_line_text_inside_its_strings_and_is_sent_valid(
     assert json.loads(raw) == {"prompt": "Line one\n\tLine two — ü", "n": 1}
     with pytest.raises(NodeFailed, match="Invalid JSON body"):
         encode_body({"type": "json", "data": [{"type": "text", "value": '{"a": 1\n"b": 2}'}]}, p)
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "url", "expected"),
+    [
+        ({"content-type": "image/png"}, b"\x89PNG", "https://x.example/a/cat.png?s=1", ("image/png", "cat.png")),
+        ({"content-type": "application/pdf"}, b"%PDF-1", "https://x.example/report", ("application/pdf", "")),
+        (
+            {"Content-Type": "application/octet-stream", "Content-Disposition": 'attachment; filename="q 1.xlsx"'},
+            b"PK\x03\x04",
+            "https://x.example/dl",
+            ("application/octet-stream", "q 1.xlsx"),
+        ),
+        (
+            {"content-type": "text/csv", "content-disposition": "attachment; filename*=UTF-8''%E6%8A%A5.csv"},
+            b"a,b\n",
+            "https://x.example/dl",
+            ("text/csv", "报.csv"),
+        ),
+        ({"content-type": "application/json; charset=utf-8"}, b'{"a": 1}', "https://x.example/a.json", None),
+        ({"content-type": "text/html"}, b"<p>hi</p>", "https://x.example/", None),
+        ({"content-type": "application/octet-stream"}, "plain words é".encode(), "https://x.example/t", None),
+        ({"content-type": "application/octet-stream"}, b"\x00\x01\xff", "https://x.example/b", ("application/octet-stream", "")),
+        ({}, b"", "https://x.example/empty.png", None),
+    ],
+)
+def test_an_answer_is_a_file_when_its_type_or_disposition_says_so(headers, body, url, expected):
+    from application.workflows.nodes.http_answer import answer_file
+
+    assert answer_file(IncomingResponse(200, headers, body, url)) == expected

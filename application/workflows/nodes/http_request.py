@@ -1,5 +1,6 @@
 """http-request: builds the request from the node's data (every string rendered with the pool), sends it
-through the HttpClient port (which enforces the SSRF rules) and returns status, text body and headers."""
+through the HttpClient port (which enforces the SSRF rules) and returns status, text body and headers; an
+answer that is a file (http_answer.py) becomes a tool file in `files`, with an empty `body`, as in Dify."""
 
 import base64
 from collections.abc import Mapping
@@ -7,9 +8,13 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from application.files.file_content import FileUnavailable, LoadFileContent
-from application.workflows.nodes.file_reader import run_file_reader
+from application.tools.tool_files import StoreToolFiles
+from application.workflows.nodes.file_reader import run_file_owner, run_file_reader
+from application.workflows.nodes.http_answer import answer_file
 from application.workflows.nodes.http_body import Attachment, Attachments, encode_body, file_selectors, kv_lines
+from domain.shared.errors import DomainError
 from domain.shared.unit_of_work import UnitOfWorkFactory
+from domain.tools.entities import ToolMessage
 from domain.workflows.graph import Node
 from domain.workflows.http import HttpClient, HttpRequestFailed, HttpRequestRefused, HttpTimeouts, OutgoingRequest
 from domain.workflows.nodes import NodeContext, NodeFailed, NodeResult
@@ -70,11 +75,13 @@ class HttpRequestExecutor:
         *,
         uow: UnitOfWorkFactory | None = None,
         files: LoadFileContent | None = None,
+        answer_files: StoreToolFiles | None = None,
     ) -> None:
         self._client = client
         self._max_timeouts = max_timeouts
         self._uow = uow
         self._files = files
+        self._answer_files = answer_files
 
     async def _attachments(self, body: Mapping[str, Any] | None, context: NodeContext) -> Attachments:
         selectors = file_selectors(body)
@@ -130,13 +137,29 @@ class HttpRequestExecutor:
         if handled and response.status_code >= 400:  # Dify fails on an error status only when it is handled
             raise NodeFailed(f"HTTP request failed with status code {response.status_code}")
         process = {"request": f"{request.method} {request.url}", "headers": [name for name, _ in request.headers]}
+        files = await self._stored_answer(response, context)
         return NodeResult(
             outputs={
                 "status_code": response.status_code,
-                "body": response.text(),
+                "body": "" if files else response.text(),
                 "headers": dict(response.headers),
-                "files": [],
+                "files": files,
             },
             inputs={"method": request.method, "url": request.url},
             process_data=process,
         )
+
+    async def _stored_answer(self, response, context: NodeContext) -> list[dict[str, Any]]:
+        """An answer that is a file (answer_file) stored as a tool file of the run's creator, as Dify does; without
+        a file store (unit wiring) the answer stays text."""
+        found = answer_file(response)
+        if found is None or self._answer_files is None or self._uow is None:
+            return []
+        mime, name = found
+        run = context.run
+        try:
+            owner, role = await run_file_owner(self._uow, run.run_id, run.app_id)
+            message = ToolMessage.of_blob(response.body, mime, name)
+            return await self._answer_files.execute([message], run.tenant_id, owner, role)
+        except DomainError as error:
+            raise NodeFailed(f"Could not store the answer's file: {error.message}") from None
