@@ -20,6 +20,7 @@ from application.workflows.import_dsl_from_url import ImportAppDslFromUrl
 from application.workflows.manage_workflow import GetDraft, PublishWorkflow, SyncDraft
 from application.workflows.nodes.agent import AgentExecutor
 from application.workflows.nodes.document_extractor import DocumentExtractorExecutor
+from application.workflows.nodes.http_request import HttpRequestExecutor
 from application.workflows.nodes.knowledge_retrieval import KnowledgeRetrievalExecutor
 from application.workflows.nodes.llm import LlmExecutor
 from application.workflows.nodes.parameter_extractor import ParameterExtractorExecutor
@@ -73,6 +74,9 @@ def node_executors(
             "answer": AnswerExecutor(),
             "knowledge-retrieval": KnowledgeRetrievalExecutor(retrieve),
             "document-extractor": DocumentExtractorExecutor(uow_factory, load_file_content, extractor),
+            "http-request": HttpRequestExecutor(
+                builtin["http_client"], uow=uow_factory, files=load_file_content, answer_files=store_tool_files
+            ),
             "llm": LlmExecutor(builtin["model_resolver"], builtin["template_renderer"], vision),
             "question-classifier": QuestionClassifierExecutor(builtin["model_resolver"], vision),
             "parameter-extractor": ParameterExtractorExecutor(builtin["model_resolver"], vision),

@@ -176,3 +176,37 @@ async def test_a_chatflow_answers_with_a_tools_text(console):
     body = await response.get_json()
     assert response.status_code == 200, body
     assert body["answer"] == "January 1, 2000 is Saturday."
+
+
+async def test_md_exporter_tables_come_back_as_one_tool_file_per_table_under_the_plugins_names(console):
+    document = fixture("builtin_kit.yml")
+    graph = document["workflow"]["graph"]
+    export = next(n for n in graph["nodes"] if n["id"] == "export")
+    export["data"].update(
+        provider_id="bowenliang123/md_exporter/md_exporter",
+        provider_type="plugin",
+        tool_name="md_to_csv",
+        tool_parameters={
+            "md_text": {"type": "constant", "value": "| a | b |\n|---|---|\n| 1 | x |\n\ntext\n\n| c |\n|---|\n| 2 |"},
+            "output_filename": {"type": "constant", "value": "parts"},
+        },
+    )
+    graph["nodes"] = [n for n in graph["nodes"] if n["id"] in ("start", "export", "end")]
+    graph["edges"] = [
+        {"id": "a", "source": "start", "target": "export"},
+        {"id": "b", "source": "export", "target": "end"},
+    ]
+    end = next(n for n in graph["nodes"] if n["id"] == "end")
+    end["data"]["outputs"] = [{"variable": "files", "value_selector": ["export", "files"]}]
+    imported = await import_app(console, document)
+    run = await run_blocking(console, imported["app_id"], {"page": "unused"})
+    assert run["status"] == "succeeded", run
+    first, second = run["outputs"]["files"]
+    assert (first["filename"], second["filename"], first["mime_type"]) == ("parts_1.csv", "parts_2.csv", "text/csv")
+    contents = []
+    for file in (first, second):
+        url = urlsplit(file["url"])
+        response = await console.client.get(f"{url.path}?{url.query}")
+        assert response.status_code == 200
+        contents.append(await response.get_data())
+    assert contents == [b"a,b\n1,x\n", b"c\n2\n"]

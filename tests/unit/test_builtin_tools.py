@@ -1,10 +1,13 @@
 """The builtin tools as a user of a tool node sees them: Dify's tool names and parameters, their answers,
 and a tool error (never a crash) for bad input. Pure rules are checked with hypothesis."""
 
+import csv
 import io
 import json
 import math
+import zipfile
 from uuid import uuid4
+from xml.etree import ElementTree
 
 import pytest
 from docx import Document
@@ -220,7 +223,10 @@ async def test_markdown_exports_to_files_their_own_libraries_read_back():
     assert "Report" in paragraphs and "one" in paragraphs
     [xlsx] = await call(provider, "md_to_xlsx", md_text=MARKDOWN)
     sheet = load_workbook(io.BytesIO(xlsx.blob)).active
-    assert [[c.value for c in row] for row in sheet.iter_rows()] == [["name", "score"], ["ada", 3]]
+    assert [[c.value for c in row] for row in sheet.iter_rows()] == [["name", "score"], ["ada", "3"]]  # text
+    [xlsx] = await call(provider, "md_to_xlsx", md_text=MARKDOWN, force_text_value="false")
+    sheet = load_workbook(io.BytesIO(xlsx.blob)).active
+    assert sheet.title == "Report" and [c.value for c in sheet[2]] == ["ada", 3]  # named by the heading above
     [pptx] = await call(provider, "md_to_pptx", md_text=MARKDOWN)
     titles = [s.shapes.title.text for s in Presentation(io.BytesIO(pptx.blob)).slides]
     assert titles == ["Report", "Next"]
@@ -228,6 +234,94 @@ async def test_markdown_exports_to_files_their_own_libraries_read_back():
     assert pdf.blob.startswith(b"%PDF") and pdf.mime_type == "application/pdf"
     with pytest.raises(ToolParameterError):
         await call(provider, "md_to_docx", md_text="")
+
+
+TWO_TABLES = (
+    "<think>The user wants a table.</think>\n```markdown\n## Q1 sales\n\n| region | total | note |\n|---|---|---|\n"
+    "| north | 1,200 | a & b |\n| süd | 800 |\n\n## Q2\n\n| region | total |\n|---|---|\n| west | 5 |\n```"
+)
+
+
+async def test_tables_export_as_csv_json_and_latex_files_one_per_table():
+    provider = md_exporter_provider()
+    first, second = await call(provider, "md_to_csv", md_text=TWO_TABLES, output_filename="sales.csv")
+    assert (first.filename, second.filename, first.mime_type) == ("sales_1.csv", "sales_2.csv", "text/csv")
+    assert first.blob.startswith(b"\xef\xbb\xbf")  # not ASCII: a BOM, so that Excel reads UTF-8
+    rows = list(csv.reader(io.StringIO(first.blob.decode("utf-8-sig"))))
+    assert rows == [["region", "total", "note"], ["north", "1,200", "a & b"], ["süd", "800", ""]]
+    assert second.blob == b"region,total\nwest,5\n"
+
+    lines, _ = await call(provider, "md_to_json", md_text=TWO_TABLES)
+    assert [json.loads(line) for line in lines.blob.decode().splitlines()] == [
+        {"region": "north", "total": "1,200", "note": "a & b"},
+        {"region": "süd", "total": "800", "note": ""},
+    ]
+    array, _ = await call(provider, "md_to_json", md_text=TWO_TABLES, output_style="json_array")
+    assert json.loads(array.blob)[1]["region"] == "süd" and array.filename == "output_1.json"
+
+    tex, _ = await call(provider, "md_to_latex", md_text=TWO_TABLES)
+    source = tex.blob.decode()
+    assert source.startswith("\\documentclass") and "\\usepackage{booktabs}" in source
+    assert "north & 1,200 & a \\& b \\\\" in source and "\\textbf{region}" in source
+    with pytest.raises(ToolInvokeError, match="No Markdown table"):
+        await call(provider, "md_to_csv", md_text="just words")
+
+
+async def test_markdown_exports_as_html_markdown_xml_and_a_notebook():
+    provider = md_exporter_provider()
+    [page] = await call(provider, "md_to_html", md_text=MARKDOWN, output_filename="r")
+    assert page.filename == "r.html" and page.mime_type == "text/html"
+    assert "<h1>Report</h1>" in page.blob.decode() and "<td>ada</td>" in page.blob.decode()
+    assert "<strong>text</strong>" in await text(provider, "md_to_html_text", md_text=MARKDOWN)
+
+    # An LLM answer as it often arrives: reasoning, a fence around it all, line breaks written as \n.
+    [md] = await call(provider, "md_to_md", md_text="<think>hmm</think>```markdown\n# T\\n\\nbody\n```")
+    assert md.blob == b"# T\n\nbody" and md.filename == "output.md"
+
+    [xml] = await call(provider, "md_to_xml", md_text=MARKDOWN + "\n\nFish & chips")
+    assert xml.blob.startswith(b"<?xml")
+    root = ElementTree.fromstring(xml.blob)
+    assert root.find("h1").text == "Report" and root.find(".//td").text == "ada"
+
+    [notebook] = await call(provider, "md_to_ipynb", md_text="# Demo\n\nRun it:\n\n```python\nx = 1\nprint(x)\n```\n\nDone.")
+    cells = json.loads(notebook.blob)
+    assert cells["nbformat"] == 4 and notebook.filename == "output.ipynb"
+    assert [(c["cell_type"], "".join(c["source"])) for c in cells["cells"]] == [
+        ("markdown", "# Demo\n\nRun it:"),
+        ("code", "x = 1\nprint(x)"),
+        ("markdown", "Done."),
+    ]
+
+
+async def test_code_blocks_become_script_files_or_one_zip():
+    provider = md_exporter_provider()
+    answer = "Setup:\n\n```python\nimport os\n```\n\nThen:\n\n```bash\necho hi\n```\n\n```\nplain\n```"
+    files = await call(provider, "md_to_codeblock", md_text=answer)
+    assert [(f.filename, f.mime_type, f.blob) for f in files] == [
+        ("code_1.py", "text/x-python", b"import os\n"),
+        ("code_2.sh", "application/x-sh", b"echo hi\n"),
+        ("code_3.txt", "text/plain", b"plain\n"),
+    ]
+    [archive] = await call(provider, "md_to_codeblock", md_text=answer, is_compress="true", output_filename="kit")
+    assert archive.filename == "kit.zip"
+    assert zipfile.ZipFile(io.BytesIO(archive.blob)).namelist() == ["code_1.py", "code_2.sh", "code_3.txt"]
+    with pytest.raises(ToolInvokeError, match="No code block"):
+        await call(provider, "md_to_codeblock", md_text="no code here")
+
+
+async def test_markdown_exports_as_png_pages_with_the_text_drawn():
+    from PIL import Image
+
+    provider = md_exporter_provider()
+    [page] = await call(provider, "md_to_png", md_text=MARKDOWN)
+    assert page.blob.startswith(b"\x89PNG") and page.filename == "output.png"
+    image = Image.open(io.BytesIO(page.blob)).convert("L")
+    assert image.width > 1000 and image.getextrema()[0] < 100  # dark pixels: the text is drawn
+    long = "\n\n".join(f"Paragraph {n} " + "words " * 60 for n in range(40))
+    pages = await call(provider, "md_to_png", md_text=long, output_filename="doc")
+    assert len(pages) > 1 and [p.filename for p in pages[:2]] == ["doc_1.png", "doc_2.png"]
+    [archive] = await call(provider, "md_to_png", md_text=long, is_compress="true")
+    assert zipfile.ZipFile(io.BytesIO(archive.blob)).namelist()[:2] == ["page_1.png", "page_2.png"]
 
 
 async def test_a_catastrophic_regex_is_stopped_not_left_running():

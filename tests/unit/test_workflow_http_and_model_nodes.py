@@ -163,3 +163,109 @@ def test_extracted_parameters_are_coerced_and_checked():
     values, reason = extract('{"days": "many", "unit": "K"}', parameters)
     assert values == {"city": "", "days": 0, "unit": "", "tags": []}
     assert "Missing required parameter: city" in reason and "days" in reason and "unit" in reason
+
+
+def test_form_data_sends_each_file_of_a_file_field_and_a_binary_body_is_the_files_bytes():
+    from application.workflows.nodes.http_body import encode_body, file_selectors
+
+    body = {
+        "type": "form-data",
+        "data": [
+            {"key": "caption", "type": "text", "value": "{{#s.name#}}"},
+            {"key": "image", "type": "file", "file": ["s", "pics"], "value": ""},
+        ],
+    }
+    assert file_selectors(body) == {1: ["s", "pics"]}
+    files = {1: [("a.png", b"\x89PNG-a", "image/png"), ('b"x.png', b"\x89PNG-b", "image/png")]}
+    raw, content_type = encode_body(body, pool(), files)
+    boundary = content_type.split("boundary=")[1]
+    parts = raw.split(f"--{boundary}".encode())
+    assert b'name="caption"\r\n\r\nAnn\r\n' in parts[1]
+    assert b'name="image"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG-a\r\n' in parts[2]
+    assert b'filename="b%22x.png"' in parts[3] and parts[-1] == b"--\r\n"
+    binary = {"type": "binary", "data": [{"type": "binary", "file": ["s", "doc"]}]}
+    assert encode_body(binary, pool(), {0: [("r.pdf", b"%PDF", "application/pdf")]}) == (b"%PDF", "application/pdf")
+    with pytest.raises(NodeFailed, match="names no file"):
+        encode_body(binary, pool(), {})
+
+
+async def test_a_body_with_files_fails_the_node_clearly_without_a_file_store():
+    p = pool()
+    p.add("s", "pic", {"dify_model_identity": "__dify__file__", "filename": "a.png", "related_id": "x"})
+    data = {
+        "method": "post",
+        "url": "https://api.example.com/up",
+        "body": {"type": "form-data", "data": [{"key": "f", "type": "file", "file": ["s", "pic"]}]},
+    }
+    client = FakeHttpClient()
+    with pytest.raises(NodeFailed, match="file store"):
+        await HttpRequestExecutor(client).run(node("http-request", **data), context(p))
+    assert client.sent == []
+
+
+async def test_a_remote_file_that_never_finishes_arriving_fails_within_the_fetch_deadline():
+    import asyncio
+
+    from application.files.file_content import FileUnavailable, LoadFileContent
+    from domain.files.entities import UploadLimits
+
+    class Dripping:  # a server that keeps the connection alive with a byte now and then: no timeout ever fires
+        async def send(self, request):
+            await asyncio.Event().wait()
+
+    files = LoadFileContent(None, None, Dripping(), UploadLimits(), fetch_deadline=0.05)
+    link = {"transfer_method": "remote_url", "remote_url": "https://files.example.com/a.pdf", "extension": ".pdf"}
+    with pytest.raises(FileUnavailable, match=r"Could not fetch https://files.example.com/a.pdf: no full answer"):
+        await files.load(link, None)
+
+
+def test_a_json_body_takes_multi_line_text_inside_its_strings_and_is_sent_valid():
+    from application.workflows.nodes.http_body import encode_body
+
+    p = pool()
+    p.add("llm", "text", "Line one\n\tLine two — ü")
+    body = {"type": "json", "data": [{"type": "text", "value": '{\n"prompt": "{{#llm.text#}}", "n": 1\n}'}]}
+    raw, content_type = encode_body(body, p)
+    # The text put a raw line break and tab inside the string (Dify reads that leniently); what is sent is JSON.
+    assert content_type == "application/json"
+    assert raw == '{"prompt":"Line one\\n\\tLine two — ü","n":1}'.encode()
+    assert json.loads(raw) == {"prompt": "Line one\n\tLine two — ü", "n": 1}
+    # A missing comma is repaired, as Dify repairs JSON bodies (json_repair).
+    assert (
+        encode_body({"type": "json", "data": [{"type": "text", "value": '{"a": 1\n"b": 2}'}]}, p)[0] == b'{"a":1,"b":2}'
+    )
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "url", "expected"),
+    [
+        ({"content-type": "image/png"}, b"\x89PNG", "https://x.example/a/cat.png?s=1", ("image/png", "cat.png")),
+        ({"content-type": "application/pdf"}, b"%PDF-1", "https://x.example/report", ("application/pdf", "")),
+        (
+            {"Content-Type": "application/octet-stream", "Content-Disposition": 'attachment; filename="q 1.xlsx"'},
+            b"PK\x03\x04",
+            "https://x.example/dl",
+            ("application/octet-stream", "q 1.xlsx"),
+        ),
+        (
+            {"content-type": "text/csv", "content-disposition": "attachment; filename*=UTF-8''%E6%8A%A5.csv"},
+            b"a,b\n",
+            "https://x.example/dl",
+            ("text/csv", "报.csv"),
+        ),
+        ({"content-type": "application/json; charset=utf-8"}, b'{"a": 1}', "https://x.example/a.json", None),
+        ({"content-type": "text/html"}, b"<p>hi</p>", "https://x.example/", None),
+        ({"content-type": "application/octet-stream"}, "plain words é".encode(), "https://x.example/t", None),
+        (
+            {"content-type": "application/octet-stream"},
+            b"\x00\x01\xff",
+            "https://x.example/b",
+            ("application/octet-stream", ""),
+        ),
+        ({}, b"", "https://x.example/empty.png", None),
+    ],
+)
+def test_an_answer_is_a_file_when_its_type_or_disposition_says_so(headers, body, url, expected):
+    from application.workflows.nodes.http_answer import answer_file
+
+    assert answer_file(IncomingResponse(200, headers, body, url)) == expected

@@ -1,5 +1,7 @@
-"""The `md_exporter` builtin: Markdown to Word (python-docx), PDF (fpdf2), Excel (openpyxl) and PowerPoint
-(python-pptx) files, answered as blobs the caller stores as tool files."""
+"""The `md_exporter` builtin (the bowenliang123/md_exporter plugin's tools): Markdown to Word (python-docx), PDF
+(fpdf2), Excel (openpyxl), PowerPoint (python-pptx), PNG pages (the PDF drawn by pdfium), and the text formats of
+md_formats.py; files are answered as blobs the caller stores as tool files, several when the text makes several
+(a CSV per table)."""
 
 import asyncio
 import io
@@ -9,12 +11,39 @@ from typing import Any
 
 from adapters.tools.builtin.base import BuiltinProvider, BuiltinTool, param
 from adapters.tools.builtin.markdown_blocks import Block, blocks, html
-from domain.tools.entities import Tool, ToolInvocation, ToolMessage, ToolProviderInfo
+from adapters.tools.builtin.md_formats import (
+    NoContent,
+    Output,
+    html_text,
+    prepared,
+    sheet_names,
+    to_csv,
+    to_html,
+    to_ipynb,
+    to_json,
+    to_latex,
+    to_md,
+    to_png,
+    to_scripts,
+    to_xml,
+    unwrapped,
+)
+from domain.tools.entities import (
+    ParameterForm,
+    ParameterType,
+    Tool,
+    ToolInvocation,
+    ToolMessage,
+    ToolParameter,
+    ToolProviderInfo,
+)
 from domain.tools.errors import ToolInvokeError
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+# A converter: (prepared text, the call's parameters) → the files it made.
+Converter = Callable[[str, Mapping[str, Any]], list[Output]]
 MAX_MARKDOWN = 2_000_000
 # A Unicode font when the system has one (PDF core fonts cover Latin-1 only): DejaVu, in its four styles.
 _FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu")
@@ -81,18 +110,22 @@ def to_pdf(markdown_text: str) -> bytes:
     return bytes(pdf.output())
 
 
-def to_xlsx(markdown_text: str) -> bytes:
+def to_xlsx(markdown_text: str, parameters: Mapping[str, Any] | None = None) -> bytes:
+    """Each Markdown table a sheet, named by the heading above it; a document without tables one sheet of its
+    blocks, a row each. Cells stay text unless `force_text_value` is "false" (the plugin's default is text)."""
     from openpyxl import Workbook
 
-    """Each Markdown table a sheet; a document without tables one sheet of its blocks, a row each."""
+    as_text = str((parameters or {}).get("force_text_value") or "true").lower() != "false"
     workbook = Workbook()
     workbook.remove(workbook.active)
     found = blocks(markdown_text)
     tables = [b for b in found if b.kind == "table" and b.rows]
-    for index, table in enumerate(tables or [Block("table", rows=tuple((b.text,) for b in found if b.text))]):
-        sheet = workbook.create_sheet(f"Sheet{index + 1}")
+    names = sheet_names(found) if tables else ["Sheet1"]
+    sheets = tables or [Block("table", rows=tuple((b.text,) for b in found if b.text))]
+    for name, table in zip(names, sheets, strict=True):
+        sheet = workbook.create_sheet(name)
         for row in table.rows:
-            sheet.append([_cell(value) for value in row])
+            sheet.append([value if as_text else _cell(value) for value in row])
     if not workbook.worksheets:
         workbook.create_sheet("Sheet1")
     out = io.BytesIO()
@@ -144,35 +177,78 @@ def to_pptx(markdown_text: str) -> bytes:
     return out.getvalue()
 
 
-def _exporter(convert: Callable[[str], bytes], mime_type: str, extension: str):
+def _office(convert: Callable[[str], bytes], mime_type: str, extension: str) -> Converter:
+    return lambda text, _: [Output(convert(text), mime_type, extension)]
+
+
+def _pages(text: str, parameters: Mapping[str, Any]) -> list[Output]:
+    return to_png(to_pdf(text), parameters)
+
+
+def _file_names(name: str, outputs: list[Output]) -> list[str]:
+    """`name.ext`, or `name_1.ext`, `name_2.ext`… when the text made several files (the plugin's names); a name
+    given with its extension keeps it once."""
+    names = []
+    for index, output in enumerate(outputs, 1):
+        stem = name[: -len(output.extension) - 1] if name.lower().endswith("." + output.extension) else name
+        names.append(f"{stem}_{index}.{output.extension}" if len(outputs) > 1 else f"{stem}.{output.extension}")
+    return names
+
+
+def _text_of(parameters: Mapping[str, Any], *, strip_fence: bool = True) -> str:
+    text = prepared(str(parameters.get("md_text") or ""))
+    if not text:
+        raise ToolInvokeError("md_text is empty.")
+    if len(text) > MAX_MARKDOWN:
+        raise ToolInvokeError("md_text is too long.")
+    return unwrapped(text) if strip_fence else text
+
+
+def _exporter(convert: Converter, default_name: str = "output", *, strip_fence: bool = True):
     async def export(parameters: Mapping[str, Any], _: ToolInvocation) -> list[ToolMessage]:
-        text = str(parameters.get("md_text") or "")
-        if not text.strip():
-            raise ToolInvokeError("md_text is empty.")
-        if len(text) > MAX_MARKDOWN:
-            raise ToolInvokeError("md_text is too long.")
+        text = _text_of(parameters, strip_fence=strip_fence)
         try:
-            data = await asyncio.to_thread(convert, text)  # building the file is CPU work: off the event loop
+            # building the file is CPU work: off the event loop
+            outputs = await asyncio.to_thread(convert, text, parameters)
+        except NoContent as error:
+            raise ToolInvokeError(str(error)) from None
         except Exception as error:  # a library's own error for a document it cannot lay out
             raise ToolInvokeError(f"Could not export the document: {error}") from None
-        name = str(parameters.get("output_filename") or "").strip() or "output"
-        return [ToolMessage.of_blob(data, mime_type, f"{name}.{extension}")]
+        name = str(parameters.get("output_filename") or "").strip() or default_name
+        return [
+            ToolMessage.of_blob(output.data, output.mime_type, filename)
+            for output, filename in zip(outputs, _file_names(name, outputs), strict=True)
+        ]
 
     return export
 
 
+async def _html_text(parameters: Mapping[str, Any], _: ToolInvocation) -> list[ToolMessage]:
+    return [ToolMessage.of_text(html_text(_text_of(parameters)))]
+
+
+TRUE_FALSE = ("true", "false")
+
+
 def md_exporter_provider() -> BuiltinProvider:
-    def tool(name: str, label: str) -> Tool:
-        return Tool(
+    def tool(name: str, label: str, *extra: ToolParameter, what: str = "Markdown", filename: bool = True) -> Tool:
+        parameters = [param("md_text", required=True, description=f"The {what} text")]
+        if filename:
+            parameters.append(param("output_filename", description="The file name, without extension"))
+        return Tool(name, label, f"Converts {what} to {label}.", (*parameters, *extra))
+
+    def choice(name: str, default: str, options: tuple[str, ...], description: str) -> ToolParameter:
+        return param(
             name,
-            label,
-            f"Converts Markdown to a {label} file.",
-            (
-                param("md_text", required=True, description="The Markdown text"),
-                param("output_filename", description="The file name, without extension"),
-            ),
+            ParameterType.SELECT,
+            form=ParameterForm.FORM,
+            default=default,
+            options=options,
+            description=description,
         )
 
+    compress = choice("is_compress", "false", TRUE_FALSE, "One ZIP file of them all")
+    tables = "Markdown table"
     return BuiltinProvider(
         ToolProviderInfo(
             id="md_exporter",
@@ -183,9 +259,38 @@ def md_exporter_provider() -> BuiltinProvider:
             description="Export Markdown to documents.",
         ),
         [
-            BuiltinTool(tool("md_to_docx", "Word"), _exporter(to_docx, DOCX, "docx")),
-            BuiltinTool(tool("md_to_pdf", "PDF"), _exporter(to_pdf, "application/pdf", "pdf")),
-            BuiltinTool(tool("md_to_xlsx", "Excel"), _exporter(to_xlsx, XLSX, "xlsx")),
-            BuiltinTool(tool("md_to_pptx", "PowerPoint"), _exporter(to_pptx, PPTX, "pptx")),
+            BuiltinTool(tool("md_to_docx", "a Word file"), _exporter(_office(to_docx, DOCX, "docx"))),
+            BuiltinTool(tool("md_to_pdf", "a PDF file"), _exporter(_office(to_pdf, "application/pdf", "pdf"))),
+            BuiltinTool(
+                tool(
+                    "md_to_xlsx",
+                    "an Excel file",
+                    choice("force_text_value", "true", TRUE_FALSE, "Keep every cell as text (else numbers)"),
+                    what=tables,
+                ),
+                _exporter(lambda text, parameters: [Output(to_xlsx(text, parameters), XLSX, "xlsx")]),
+            ),
+            BuiltinTool(tool("md_to_pptx", "a PowerPoint file"), _exporter(_office(to_pptx, PPTX, "pptx"))),
+            BuiltinTool(tool("md_to_html", "an HTML file"), _exporter(to_html)),
+            BuiltinTool(tool("md_to_html_text", "HTML text", filename=False), _html_text),
+            BuiltinTool(tool("md_to_md", "a .md file"), _exporter(to_md)),
+            BuiltinTool(tool("md_to_csv", "CSV files", what=tables), _exporter(to_csv)),
+            BuiltinTool(
+                tool(
+                    "md_to_json",
+                    "JSON files",
+                    choice("output_style", "jsonl", ("jsonl", "json_array"), "jsonl: an object a line; json_array"),
+                    what=tables,
+                ),
+                _exporter(to_json),
+            ),
+            BuiltinTool(tool("md_to_xml", "an XML file"), _exporter(to_xml)),
+            BuiltinTool(tool("md_to_latex", "LaTeX files", what=tables), _exporter(to_latex)),
+            BuiltinTool(
+                tool("md_to_codeblock", "script files", compress, what="Markdown code blocks"),
+                _exporter(to_scripts, "code", strip_fence=False),
+            ),
+            BuiltinTool(tool("md_to_ipynb", "a Jupyter notebook"), _exporter(to_ipynb)),
+            BuiltinTool(tool("md_to_png", "PNG images", compress), _exporter(_pages)),
         ],
     )

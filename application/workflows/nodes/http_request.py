@@ -1,12 +1,20 @@
 """http-request: builds the request from the node's data (every string rendered with the pool), sends it
-through the HttpClient port (which enforces the SSRF rules) and returns status, text body and headers."""
+through the HttpClient port (which enforces the SSRF rules) and returns status, text body and headers; an
+answer that is a file (http_answer.py) becomes a tool file in `files`, with an empty `body`, as in Dify."""
 
 import base64
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from application.workflows.nodes.http_body import encode_body, kv_lines
+from application.files.file_content import FileUnavailable, LoadFileContent
+from application.tools.tool_files import StoreToolFiles
+from application.workflows.nodes.file_reader import run_file_owner, run_file_reader
+from application.workflows.nodes.http_answer import answer_file
+from application.workflows.nodes.http_body import Attachment, Attachments, encode_body, file_selectors, kv_lines
+from domain.shared.errors import DomainError
+from domain.shared.unit_of_work import UnitOfWorkFactory
+from domain.tools.entities import ToolMessage
 from domain.workflows.graph import Node
 from domain.workflows.http import HttpClient, HttpRequestFailed, HttpRequestRefused, HttpTimeouts, OutgoingRequest
 from domain.workflows.nodes import NodeContext, NodeFailed, NodeResult
@@ -56,11 +64,49 @@ def _with_params(url: str, params: list[tuple[str, str]]) -> str:
 
 
 class HttpRequestExecutor:
-    def __init__(self, client: HttpClient, max_timeouts: HttpTimeouts = MAX_TIMEOUTS) -> None:
+    """Files a body sends (form-data file fields, a binary body) are read as the document extractor reads
+    them: a local file only if the run may read it, a remote one fetched through the SSRF guard; without a
+    file loader (`files`), a body that sends files fails the node with why."""
+
+    def __init__(
+        self,
+        client: HttpClient,
+        max_timeouts: HttpTimeouts = MAX_TIMEOUTS,
+        *,
+        uow: UnitOfWorkFactory | None = None,
+        files: LoadFileContent | None = None,
+        answer_files: StoreToolFiles | None = None,
+    ) -> None:
         self._client = client
         self._max_timeouts = max_timeouts
+        self._uow = uow
+        self._files = files
+        self._answer_files = answer_files
 
-    def build(self, data: Mapping[str, Any], pool: VariablePool) -> OutgoingRequest:
+    async def _attachments(self, body: Mapping[str, Any] | None, context: NodeContext) -> Attachments:
+        selectors = file_selectors(body)
+        values = {i: context.pool.get(selector) for i, selector in selectors.items()}
+        values = {i: [v for v in (value if isinstance(value, list) else [value]) if v] for i, value in values.items()}
+        if not any(values.values()):
+            return {}
+        if self._files is None or self._uow is None:
+            raise NodeFailed("This http-request node sends files, which needs weir's file store")
+        reader = await run_file_reader(self._uow, context.run)
+        loaded: dict[int, list[Attachment]] = {}
+        for index, files in values.items():
+            loaded[index] = []
+            for file in files:
+                name = str(file.get("filename") or "file") if isinstance(file, Mapping) else "file"
+                try:
+                    content, _extension, mime = await self._files.load(file, reader)
+                except FileUnavailable as error:
+                    raise NodeFailed(f"Could not read {name}: {error.message}") from None
+                loaded[index].append((name, content, mime))
+        return loaded
+
+    def build(
+        self, data: Mapping[str, Any], pool: VariablePool, attachments: Attachments | None = None
+    ) -> OutgoingRequest:
         method = str(data.get("method") or "get").lower()
         if method not in METHODS:
             raise NodeFailed(f"Unsupported HTTP method: {method}")
@@ -69,7 +115,7 @@ class HttpRequestExecutor:
             raise NodeFailed(f"Invalid URL: {url!r} (it must start with http:// or https://)")
         headers = kv_lines(pool.render(str(data.get("headers") or "")))
         headers += auth_headers(data.get("authorization"), pool)
-        body, content_type = encode_body(data.get("body"), pool)
+        body, content_type = encode_body(data.get("body"), pool, attachments)
         if content_type and not any(name.lower() == "content-type" for name, _ in headers):
             headers.append(("Content-Type", content_type))
         return OutgoingRequest(
@@ -82,7 +128,7 @@ class HttpRequestExecutor:
         )
 
     async def run(self, node: Node, context: NodeContext) -> NodeResult:
-        request = self.build(node.data, context.pool)
+        request = self.build(node.data, context.pool, await self._attachments(node.data.get("body"), context))
         try:
             response = await self._client.send(request)
         except (HttpRequestRefused, HttpRequestFailed) as error:
@@ -91,13 +137,29 @@ class HttpRequestExecutor:
         if handled and response.status_code >= 400:  # Dify fails on an error status only when it is handled
             raise NodeFailed(f"HTTP request failed with status code {response.status_code}")
         process = {"request": f"{request.method} {request.url}", "headers": [name for name, _ in request.headers]}
+        files = await self._stored_answer(response, context)
         return NodeResult(
             outputs={
                 "status_code": response.status_code,
-                "body": response.text(),
+                "body": "" if files else response.text(),
                 "headers": dict(response.headers),
-                "files": [],
+                "files": files,
             },
             inputs={"method": request.method, "url": request.url},
             process_data=process,
         )
+
+    async def _stored_answer(self, response, context: NodeContext) -> list[dict[str, Any]]:
+        """An answer that is a file (answer_file) stored as a tool file of the run's creator, as Dify does; without
+        a file store (unit wiring) the answer stays text."""
+        found = answer_file(response)
+        if found is None or self._answer_files is None or self._uow is None:
+            return []
+        mime, name = found
+        run = context.run
+        try:
+            owner, role = await run_file_owner(self._uow, run.run_id, run.app_id)
+            message = ToolMessage.of_blob(response.body, mime, name)
+            return await self._answer_files.execute([message], run.tenant_id, owner, role)
+        except DomainError as error:
+            raise NodeFailed(f"Could not store the answer's file: {error.message}") from None

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from application.tools.invoke_tool import InvokeTool, ToolCall
 from application.tools.tool_files import StoreToolFiles
+from application.workflows.nodes.file_reader import run_file_owner
 from domain.shared.errors import DomainError
 from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.tools.entities import ProviderType, ToolInvocation
@@ -101,12 +102,4 @@ class ToolNodeExecutor:
             return await self._invoke.execute(replace(call, provider_id=provider_name))
 
     async def _owner(self, run_id: UUID, app_id: UUID) -> tuple[UUID, str]:
-        """Who tool files belong to: the run's creator (end user or account), else the app's owner."""
-        async with self._uow() as uow:
-            stored = await uow.workflow_runs.get(run_id)
-            app = await uow.apps.get(app_id) if stored is None else None
-        if stored is not None:
-            return stored.created_by, stored.created_by_role
-        if app is None:
-            raise NodeFailed("The run's app no longer exists.")
-        return app.created_by, "account"
+        return await run_file_owner(self._uow, run_id, app_id)
