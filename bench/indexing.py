@@ -275,7 +275,7 @@ async def _top_statements(container) -> list[tuple]:
 async def _raw_model(container, embedder, concurrency: int) -> dict[int, tuple[int, float]]:
     """The same chunks' texts straight through the model in the pipeline's batch shape (a document's chunks, in
     order, BATCH_SIZE at most a call), one call at a time and `concurrency` at once as the jobs run:
-    {calls at once: (texts, seconds)}."""
+    {calls at once: (texts, seconds, this process's CPU seconds)}."""
     from application.knowledge.index_document import BATCH_SIZE
 
     s = document_segments.c
@@ -294,9 +294,9 @@ async def _raw_model(container, embedder, concurrency: int) -> dict[int, tuple[i
             while pending:
                 await embedder.embed_documents(pending.pop())
 
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(caller(pending) for _ in range(at_once)))
-        timings[at_once] = (len(rows), time.perf_counter() - started)
+        timings[at_once] = (len(rows), time.perf_counter() - started, time.process_time() - cpu)
     return timings
 
 
@@ -356,8 +356,9 @@ def main() -> None:
         ("wall time", f"{result['wall']:.1f} s ({args.concurrency} jobs x {args.threads} onnx thread)"),
         ("chunks/s", f"{result['chunks'] / result['wall']:.1f}"),
         *[(f"raw model texts/s, {n} at once", f"{texts / seconds:.1f} ({texts} texts in {seconds:.1f} s, the "
-           f"pipeline's calls; pipeline/raw {result['chunks'] / result['wall'] / (texts / seconds):.2f})")
-          for n, (texts, seconds) in (result["raw"] or {}).items()],
+           f"pipeline's calls; pipeline/raw {result['chunks'] / result['wall'] / (texts / seconds):.2f}; "
+           f"CPU {1000 * cpu / texts:.1f} ms a text)")
+          for n, (texts, seconds, cpu) in (result["raw"] or {}).items()],
         ("seconds per MB", f"{result['wall'] / mb:.1f}"),
         ("peak RSS (this process)", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"),
         ("vector store", args.vector_store),
