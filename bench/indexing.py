@@ -12,7 +12,8 @@ runs in its own process on a free loopback port and answers `/v1/embeddings` wit
 (`--dimensions` 384 or 1536); the workspace's `openai_api_compatible` credentials name it, with one
 embedding model, and the dataset is created with that model, so the catalog resolves it as for a user.
 `--embedder local` then times the raw model too: the same chunks' texts through `embed_documents` in the
-pipeline's batch size, no database, no store: the model's own texts/s beside the pipeline's chunks/s.
+pipeline's calls (a document's chunks, in order), no database, no store, one call at a time and `--concurrency`
+at once: the model's own texts/s beside the pipeline's chunks/s, and their ratio.
 `--profile OUT.prof` runs the timed part under cProfile, timed by this process's CPU time (the machine is shared).
 
 Where the time goes is printed after the figures: the CPU seconds of this process, of the PostgreSQL
@@ -22,7 +23,7 @@ the concurrent jobs, so they overlap. `--pg-statements` restarts the embedded Po
 pg_stat_statements loaded and prints the statements that took the most of its time.
 
     uv run python bench/indexing.py [--documents 200] [--paragraphs 12] [--concurrency 2] [--threads 1]
-                                    [--max-tokens 500] [--vector-store pgvector|milvus]
+                                    [--model-batch N] [--max-tokens 500] [--vector-store pgvector|milvus]
                                     [--embedder local|remote] [--dimensions 384] [--profile OUT.prof]
                                     [--pg-statements]
 """
@@ -191,7 +192,9 @@ async def bench(args: argparse.Namespace, settings: Settings, database) -> dict:
     knowledge = container.knowledge
     queue = HeldQueue()
     knowledge.indexing_queue.override(providers.Object(queue))
-    knowledge.local_embedder.override(providers.Singleton(LocalOnnxEmbedder, intra_op_num_threads=args.threads))
+    batch = {"batch_size": args.model_batch} if args.model_batch else {}
+    knowledge.local_embedder.override(providers.Singleton(LocalOnnxEmbedder, intra_op_num_threads=args.threads,
+                                                          **batch))
     try:
         await container.set_up_instance().execute(SetUpRequest("bench@example.com", "Bench", "bench-secret-1"))
         operator = await container.find_operator().execute()
@@ -252,7 +255,7 @@ async def bench(args: argparse.Namespace, settings: Settings, database) -> dict:
         stages = {name: tuple(value) for name, value in STAGES.items()}
         statements = await _top_statements(container) if args.pg_statements else []
         progress = await _progress(knowledge, queue.ids)
-        raw = await _raw_model(container, embedder) if args.embedder == "local" else None
+        raw = await _raw_model(container, embedder, args.concurrency) if args.embedder == "local" else None
     finally:
         await shutdown_container(container)
     return {"bytes": total_bytes, "wall": wall, "raw": raw, "stages": stages, "statements": statements,
@@ -269,16 +272,32 @@ async def _top_statements(container) -> list[tuple]:
         return [tuple(r) for r in rows]
 
 
-async def _raw_model(container, embedder) -> tuple[int, float]:
-    """The same chunks' texts straight through the model, in the pipeline's batch size: (texts, seconds)."""
+async def _raw_model(container, embedder, concurrency: int) -> dict[int, tuple[int, float]]:
+    """The same chunks' texts straight through the model in the pipeline's batch shape (a document's chunks, in
+    order, BATCH_SIZE at most a call), one call at a time and `concurrency` at once as the jobs run:
+    {calls at once: (texts, seconds, this process's CPU seconds)}."""
     from application.knowledge.index_document import BATCH_SIZE
 
+    s = document_segments.c
     async with container.engine().connect() as conn:
-        texts = list((await conn.execute(select(document_segments.c.content))).scalars())
-    started = time.perf_counter()
-    for start in range(0, len(texts), BATCH_SIZE):
-        await embedder.embed_documents(texts[start : start + BATCH_SIZE])
-    return len(texts), time.perf_counter() - started
+        rows = (await conn.execute(select(s.document_id, s.content).order_by(s.document_id, s.position))).all()
+    per_document: dict = defaultdict(list)
+    for document_id, content in rows:
+        per_document[document_id].append(content)
+    calls = [texts[start : start + BATCH_SIZE] for texts in per_document.values()
+             for start in range(0, len(texts), BATCH_SIZE)]
+    timings = {}
+    for at_once in sorted({1, concurrency}):
+        pending = list(calls)
+
+        async def caller(pending: list) -> None:
+            while pending:
+                await embedder.embed_documents(pending.pop())
+
+        started, cpu = time.perf_counter(), time.process_time()
+        await asyncio.gather(*(caller(pending) for _ in range(at_once)))
+        timings[at_once] = (len(rows), time.perf_counter() - started, time.process_time() - cpu)
+    return timings
 
 
 async def _progress(knowledge, document_ids) -> dict:
@@ -299,6 +318,8 @@ def main() -> None:
     parser.add_argument("--max-tokens", type=int, default=500, help="segmentation max_tokens (Dify's default 500)")
     parser.add_argument("--concurrency", type=int, default=2, help="indexing jobs at once (worker slots)")
     parser.add_argument("--threads", type=int, default=1, help="onnxruntime intra-op threads per job")
+    parser.add_argument("--model-batch", type=int, default=0,
+                        help="the local model's texts a run (LocalOnnxEmbedder's batch_size; 0: its default)")
     parser.add_argument("--vector-store", default="pgvector", choices=("pgvector", "milvus"))
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--embedder", default="local", choices=("local", "remote"),
@@ -333,9 +354,11 @@ def main() -> None:
         ("text", f"{mb:.2f} MB, {result['tokens']} tokens"),
         ("chunks", f"{result['chunks']} (max_tokens {args.max_tokens}, avg {average:.0f} tokens)"),
         ("wall time", f"{result['wall']:.1f} s ({args.concurrency} jobs x {args.threads} onnx thread)"),
-        ("chunks/s", f"{result['chunks'] / result['wall']:.0f}"),
-        *([("raw model texts/s", f"{result['raw'][0] / result['raw'][1]:.0f} ({result['raw'][0]} texts in "
-            f"{result['raw'][1]:.1f} s, batches as the pipeline's, one call at a time)")] if result["raw"] else []),
+        ("chunks/s", f"{result['chunks'] / result['wall']:.1f}"),
+        *[(f"raw model texts/s, {n} at once", f"{texts / seconds:.1f} ({texts} texts in {seconds:.1f} s, the "
+           f"pipeline's calls; pipeline/raw {result['chunks'] / result['wall'] / (texts / seconds):.2f}; "
+           f"CPU {1000 * cpu / texts:.1f} ms a text)")
+          for n, (texts, seconds, cpu) in (result["raw"] or {}).items()],
         ("seconds per MB", f"{result['wall'] / mb:.1f}"),
         ("peak RSS (this process)", f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"),
         ("vector store", args.vector_store),

@@ -32,14 +32,18 @@ class LocalOnnxEmbedder:
     """Loads the model on first use (about 0.3 s) and runs every batch in a worker thread.
 
     `intra_op_num_threads` 1 is the right default next to an API and workers on a small machine; more
-    threads help only on an idle multi-core host.
+    threads help only on an idle multi-core host. `batch_size` texts (of similar length) a run: every text of a
+    run is padded to its longest, and on a CPU a bigger run buys nothing to pay for that. On one core, a
+    document's ~30 chunks of ~90 tokens cost 60–66 ms of CPU a text in runs of 32, 44–52 in 16, 34–39 in 8 and
+    29–32 in 1, 2 or 4 (bench/README.md); 4 rather than 1 shares a run's fixed cost among short texts (not
+    measured).
     """
 
     def __init__(
         self,
         *,
         intra_op_num_threads: int = 1,
-        batch_size: int = 32,
+        batch_size: int = 4,
         model_path: Path | None = None,
         tokenizer_path: Path = TOKENIZER_PATH,
     ) -> None:

@@ -12,14 +12,16 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import psycopg
-from sqlalchemy import Table
+from psycopg.types.json import Jsonb
+from sqlalchemy import JSON, Table
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from domain.shared.errors import StoreUnavailable
 
-_quote = postgresql.dialect().identifier_preparer.quote
+_DIALECT = postgresql.dialect()
+_quote = _DIALECT.identifier_preparer.quote
 _CACHED = "weir.driver_connection"  # in session.info: (transaction, AsyncConnection, psycopg connection)
 
 Params = Mapping[str, Any]
@@ -44,6 +46,28 @@ def update_sql(table: Table, columns: Sequence[str], key: str = "id") -> str:
     """`UPDATE table SET column = %(column)s, … WHERE key = %(key)s`."""
     assignments = ", ".join(f"{_quote(c)} = %({c})s" for c in columns if c != key)
     return f"UPDATE {_quote(table.name)} SET {assignments} WHERE {_quote(key)} = %({key})s"
+
+
+def unnest_insert_sql(table: Table, columns: Sequence[str], *, on_conflict: str = "") -> str:
+    """`INSERT INTO table (columns) SELECT * FROM unnest(%b::type[], …)`: many rows in one statement, one array a
+    column (unnest_params) sent in binary, instead of a statement a row; PostgreSQL plans and runs it once, and
+    psycopg packs each array without quoting its values (half the client CPU of executemany a row)."""
+    names = ", ".join(_quote(c) for c in columns)
+    arrays = ", ".join(f"%b::{table.c[c].type.compile(dialect=_DIALECT)}[]" for c in columns)
+    sql = f"INSERT INTO {_quote(table.name)} ({names}) SELECT * FROM unnest({arrays})"
+    return " ".join(part for part in (sql, on_conflict) if part)
+
+
+def unnest_params(table: Table, columns: Sequence[str], rows: Sequence[Params]) -> list[list[Any]]:
+    """The rows as one list a column, for unnest_insert_sql; a JSON column's values (None too, as SQLAlchemy
+    stores it: JSON null) are sent as jsonb."""
+    params = []
+    for column in columns:
+        if isinstance(table.c[column].type, JSON):
+            params.append([Jsonb(row[column]) for row in rows])
+        else:
+            params.append([row[column] for row in rows])
+    return params
 
 
 async def cursor(session: AsyncSession, sql: str, params: Params | Sequence[Any]) -> psycopg.AsyncCursor:

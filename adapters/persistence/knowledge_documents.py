@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from types import SimpleNamespace
 from uuid import UUID
 
-from sqlalchemy import and_, delete, func, select, update
+from psycopg.types.json import Jsonb
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.persistence import driver_sql
 from adapters.persistence.knowledge_datasets import like_pattern
-from adapters.persistence.knowledge_mappers import document_from, document_values
+from adapters.persistence.knowledge_mappers import DOCUMENT_FIELDS, document_from, document_values
 from adapters.persistence.schema.conversations import upload_files
 from adapters.persistence.schema.knowledge import dataset_process_rules, documents
 from domain.knowledge.document import IN_PROGRESS, Document, IndexingStatus
@@ -29,6 +32,13 @@ _DISPLAY = {
 }
 
 
+# A document is read and written several times by its indexing job (each status change): on the session's psycopg
+# connection, as statements made once, not built and compiled by SQLAlchemy on every call (bench/README.md).
+_COLUMNS = tuple(documents.c.keys())
+_GET_BY_ID = f"SELECT {', '.join(_COLUMNS)} FROM documents WHERE id = %(id)s"
+_UPDATE = driver_sql.update_sql(documents, ["id", *DOCUMENT_FIELDS, "doc_form", "indexing_status"])
+
+
 class SqlaDocumentRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -42,11 +52,13 @@ class SqlaDocumentRepository:
         return document_from(row) if row else None
 
     async def get_by_id(self, document_id: UUID) -> Document | None:
-        row = (await self._session.execute(select(documents).where(d.id == document_id))).first()
-        return document_from(row) if row else None
+        rows = await driver_sql.execute(self._session, _GET_BY_ID, {"id": document_id})
+        return document_from(SimpleNamespace(**dict(zip(_COLUMNS, rows[0], strict=True)))) if rows else None
 
     async def update(self, document: Document) -> None:
-        await self._session.execute(update(documents).where(d.id == document.id).values(**document_values(document)))
+        values = document_values(document)
+        values["data_source_info"] = Jsonb(values["data_source_info"])
+        await driver_sql.execute(self._session, _UPDATE, {"id": document.id, **values})
 
     async def lock_dataset_indexing(self, dataset_id: UUID) -> None:
         await self._session.execute(

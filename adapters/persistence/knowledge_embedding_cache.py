@@ -4,15 +4,21 @@ from array import array
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from adapters.persistence import driver_sql
 from adapters.persistence.schema.knowledge import embeddings
 from domain.shared.clock import Clock
+from domain.shared.errors import StoreUnavailable
 from domain.shared.ids import IdGenerator
 
 e = embeddings.c
+_COLUMNS = ("id", "model_name", "hash", "embedding", "provider_name", "created_at")
+# A batch's rows in one statement (one array a column), not one a row.
+_INSERT = driver_sql.unnest_insert_sql(
+    embeddings, _COLUMNS, on_conflict="ON CONFLICT (model_name, hash, provider_name) DO NOTHING"
+)
 
 
 def _pack(vector: Sequence[float]) -> bytes:
@@ -54,11 +60,11 @@ class PostgresEmbeddingCache:
              "created_at": now}
             for h, v in vectors.items()
         ]
-        # Rows as executemany parameters: the statement is compiled once per process, not once per batch.
-        stmt = insert(embeddings).on_conflict_do_nothing(index_elements=[e.model_name, e.hash, e.provider_name])
         try:
             async with self._session_factory() as session:
-                await session.execute(stmt, rows)
+                await driver_sql.execute(
+                    session, _INSERT, driver_sql.unnest_params(embeddings, _COLUMNS, rows)
+                )
                 await session.commit()
-        except SQLAlchemyError:
+        except (SQLAlchemyError, StoreUnavailable):
             return

@@ -7,14 +7,29 @@ from uuid import UUID
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.persistence import driver_sql
 from adapters.persistence.knowledge_datasets import like_pattern
-from adapters.persistence.knowledge_mappers import child_from, child_values, segment_from, segment_values
+from adapters.persistence.knowledge_mappers import (
+    CHILD_FIELDS,
+    SEGMENT_FIELDS,
+    child_from,
+    child_values,
+    segment_from,
+    segment_values,
+)
 from adapters.persistence.schema.knowledge import child_chunks, document_segments
 from domain.knowledge.repositories import Page
 from domain.knowledge.segment import ChildChunk, Segment
 
 s = document_segments.c
 c = child_chunks.c
+
+# A document's segments (and child chunks) in one statement each, every column one array: a statement a row cost
+# PostgreSQL a parse, plan and execution per row and psycopg a dump of every row's parameters (bench/README.md).
+_SEGMENT_COLUMNS = ("id", *SEGMENT_FIELDS, "status")
+_CHILD_COLUMNS = ("id", *CHILD_FIELDS, "index_node_id")
+_INSERT_SEGMENTS = driver_sql.unnest_insert_sql(document_segments, _SEGMENT_COLUMNS)
+_INSERT_CHILDREN = driver_sql.unnest_insert_sql(child_chunks, _CHILD_COLUMNS)
 
 
 class SqlaSegmentRepository:
@@ -33,12 +48,15 @@ class SqlaSegmentRepository:
     async def _insert(self, segments: Sequence[Segment]) -> None:
         if not segments:
             return
-        await self._session.execute(
-            document_segments.insert(), [{"id": x.id, **segment_values(x)} for x in segments]
+        rows = [{"id": x.id, **segment_values(x)} for x in segments]
+        await driver_sql.execute(
+            self._session, _INSERT_SEGMENTS, driver_sql.unnest_params(document_segments, _SEGMENT_COLUMNS, rows)
         )
         children = [{"id": ch.id, **child_values(ch)} for x in segments for ch in x.child_chunks]
         if children:
-            await self._session.execute(child_chunks.insert(), children)
+            await driver_sql.execute(
+                self._session, _INSERT_CHILDREN, driver_sql.unnest_params(child_chunks, _CHILD_COLUMNS, children)
+            )
 
     async def replace_for_document(self, document_id: UUID, segments: Sequence[Segment]) -> None:
         await self._session.execute(delete(document_segments).where(s.document_id == document_id))

@@ -39,6 +39,10 @@ RUNNABLE = frozenset(
 class _Paused(Exception):
     """The document was paused while its job ran: the job stops where it is."""
 
+    def __init__(self, dataset_id: UUID) -> None:
+        super().__init__()
+        self.dataset_id = dataset_id
+
 
 class IndexDocument:
     """The indexing job of one document: parse → clean → split → embed and store → completed.
@@ -74,15 +78,11 @@ class IndexDocument:
         self._qa = qa
 
     async def execute(self, document_id: UUID) -> None:
-        async with self._uow() as uow:
-            document = await uow.documents.get_by_id(document_id)
-        if document is None or document.indexing_status not in RUNNABLE or document.is_paused:
-            return
         try:
             await self._run(document_id)
-        except _Paused:
+        except _Paused as paused:
             with contextlib.suppress(Exception):  # best effort: the document will be indexed again later
-                await self._index_if_last(document.dataset_id, document_id)
+                await self._index_if_last(paused.dataset_id, document_id)
             return
         except Exception as error:  # the document must end somewhere visible, never stuck
             await self._fail(document_id, error)
@@ -90,15 +90,14 @@ class IndexDocument:
                 raise
 
     async def _run(self, document_id: UUID) -> None:
-        # Parsing starts in the transaction that reads what the job needs. Cleaning and splitting take
-        # milliseconds: their stage changes are committed, each with its own time, with the segments (a Q&A
-        # document, whose splitting waits for the LLM, commits them first), so a document costs three status
-        # transactions (parsing, indexing, completed) and one a batch of segments stored.
+        # Parsing starts in the transaction that reads what the job needs (and finds whether there is anything
+        # to do). Cleaning and splitting take milliseconds: their stage changes are committed, each with its own
+        # time, with the segments (a Q&A document, whose splitting waits for the LLM, commits them first), so a
+        # document costs three status transactions (parsing, indexing, completed) and one a batch of segments stored.
         async with self._uow() as uow:
             document = await uow.documents.get_by_id(document_id)
-            assert document is not None
-            if document.is_paused:
-                raise _Paused()
+            if document is None or document.indexing_status not in RUNNABLE or document.is_paused:
+                return  # gone, finished, failed or paused: a redelivered job does nothing
             document.move_to(IndexingStatus.PARSING, self._clock.now())
             await uow.documents.update(document)
             dataset = await uow.datasets.get(document.tenant_id, document.dataset_id)
@@ -133,7 +132,7 @@ class IndexDocument:
             document = await uow.documents.get_by_id(document_id)
             assert document is not None
             if document.is_paused:
-                raise _Paused()
+                raise _Paused(document.dataset_id)
             for status, at in [*stages, (IndexingStatus.INDEXING, self._clock.now())]:
                 document.move_to(status, at)
             document.word_count = word_count
@@ -148,7 +147,7 @@ class IndexDocument:
             document = await uow.documents.get_by_id(document_id)
             assert document is not None
             if document.is_paused:
-                raise _Paused()
+                raise _Paused(document.dataset_id)
             for status, at in stages:
                 document.move_to(status, at)
             for name, value in figures.items():
@@ -157,17 +156,20 @@ class IndexDocument:
             await uow.commit()
 
     async def _complete(self, dataset: Dataset, document_id: UUID, last_batch: list[UUID]) -> None:
-        """The last batch's segments and the document are marked completed together."""
+        """The last batch's segments and the document are marked completed together. The dataset's lock is taken
+        last, so that concurrent documents of one dataset wait for each other only over the check and the commit
+        (taken first, it serialised their whole completions: bench/README.md). The check after it still sees
+        every document that finished before: their transactions ended, and so released the lock, before it."""
         async with self._uow() as uow:
-            if dataset.is_high_quality:
-                await self._index_if_last_in(uow, dataset.id, document_id)
             document = await uow.documents.get_by_id(document_id)
             if document is None or document.is_paused:
-                raise _Paused()
+                raise _Paused(dataset.id)
             now = self._clock.now()
             await uow.segments.mark_completed(last_batch, now)
             document.move_to(IndexingStatus.COMPLETED, now)
             await uow.documents.update(document)
+            if dataset.is_high_quality:
+                await self._index_if_last_in(uow, dataset.id, document_id)
             await uow.commit()
 
     async def _index_if_last_in(self, uow, dataset_id: UUID, document_id: UUID) -> None:
@@ -239,7 +241,7 @@ class IndexDocument:
                 async with self._uow() as uow:
                     current = await uow.documents.get_by_id(document.id)
                     if current is None or current.is_paused:
-                        raise _Paused()
+                        raise _Paused(document.dataset_id)
                     await uow.segments.mark_completed([s.id for s in batch], self._clock.now())
                     await uow.commit()
         finally:
