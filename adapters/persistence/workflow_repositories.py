@@ -91,7 +91,7 @@ class SqlaWorkflowRepository:
         self, app_id: UUID, *, page: int, limit: int, named_only: bool = False, created_by: UUID | None = None
     ) -> tuple[list[Workflow], bool]:
         w = workflows.c
-        where = [w.app_id == app_id, w.version != DRAFT]
+        where = [w.app_id == app_id]
         if named_only:
             where.append(w.marked_name != "")
         if created_by is not None:
@@ -99,7 +99,7 @@ class SqlaWorkflowRepository:
         stmt = (
             select(workflows)
             .where(*where)
-            .order_by(w.created_at.desc(), w.id.desc())
+            .order_by(w.version.desc(), w.id.desc())  # "draft" sorts above every "YYYY-MM-DD …" version
             .limit(limit + 1)
             .offset((page - 1) * limit)
         )

@@ -25,8 +25,9 @@ class WorkflowRepository(Protocol):
     async def versions(
         self, app_id: UUID, *, page: int, limit: int, named_only: bool = False, created_by: UUID | None = None
     ) -> tuple[list[Workflow], bool]:
-        """The app's published versions, newest first, one page (only the named ones, or one author's, when
-        asked); and whether more follow."""
+        """The app's versions by version descending, one page: the draft first (its version "draft" sorts above
+        the published ones' timestamps), then the published ones newest first; only the named ones (never the
+        draft, which has no name) or one author's when asked; and whether more follow."""
         ...
 
     async def update_marks(self, workflow: Workflow) -> None:
