@@ -3,6 +3,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from domain.workflows.dsl import PendingImport
 from domain.workflows.entities import NodeExecution, Workflow, WorkflowRun
 from domain.workflows.human_input import HumanInputForm
 from domain.workflows.pause import PausedRun
@@ -178,6 +179,19 @@ class DslCodec(Protocol):
     def load(self, text: str) -> dict[str, Any]: ...
 
     def dump(self, document: dict[str, Any]) -> str: ...
+
+
+class PendingImports(Protocol):
+    """DSL imports waiting for the user's confirmation, in a store every API process shares, each for a while.
+
+    Contract: `keep` stores the import for `ttl_seconds`; `take` returns a kept import of that workspace and
+    forgets it, at most once however many callers ask at the same time; an expired, taken or unknown id, or
+    another workspace's, is None (and another workspace's `take` leaves it kept).
+    """
+
+    async def keep(self, pending: PendingImport, ttl_seconds: float) -> None: ...
+
+    async def take(self, tenant_id: UUID, import_id: UUID) -> PendingImport | None: ...
 
 
 class RunEventLog(Protocol):
