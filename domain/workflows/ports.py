@@ -16,6 +16,10 @@ class WorkflowRepository(Protocol):
     async def save_draft(self, workflow: Workflow) -> None:
         """Insert or replace the app's one draft."""
 
+    async def save_draft_part(self, workflow: Workflow, part: str) -> None:
+        """Stores one part of the app's draft (`features`, `environment_variables` or `conversation_variables`)
+        and its updated_at, leaving the rest as stored: a graph saved meanwhile is not overwritten."""
+
     async def add_version(self, workflow: Workflow) -> None:
         """Stores a published version and points the app at it."""
 

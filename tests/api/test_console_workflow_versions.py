@@ -2,6 +2,7 @@
 publish, the live version after, the history newest first and paged; triggers and schema definitions empty."""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import httpx
@@ -80,6 +81,30 @@ def test_named_only_leaves_out_the_draft_and_the_unnamed(browser, app_id):
     assert named.status_code == 200, named.text
     only = browser.get(f"/apps/{app_id}/workflows", params={"named_only": "true"}).json()["items"]
     assert [(w["id"], w["marked_name"]) for w in only] == [(oldest, "v1")]
+
+
+def test_the_graph_and_a_part_saved_at_once_both_stay(web, app_id):
+    """The editor syncs the graph and its variables in parallel: neither save fails, neither undoes the other."""
+    graph = {**GRAPH, "nodes": [*GRAPH["nodes"], {"id": "note", "type": "custom-note", "data": {"type": ""}}]}
+    sync, part = web.signed_in(), web.signed_in()
+    for round in range(8):
+        variables = [{"id": f"v{round}", "name": f"var{round}", "value_type": "string", "value": "x"}]
+        with ThreadPoolExecutor(2) as pool:
+            answers = [
+                pool.submit(sync.post, f"/apps/{app_id}/workflows/draft", json={"graph": graph, "features": {}}),
+                pool.submit(
+                    part.post,
+                    f"/apps/{app_id}/workflows/draft/environment-variables",
+                    json={"environment_variables": variables},
+                ),
+            ]
+            answers = [a.result() for a in answers]
+        assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+        draft = sync.get(f"/apps/{app_id}/workflows/draft").json()
+        assert [n["id"] for n in draft["graph"]["nodes"]] == ["start", "end", "note"]
+        # the graph sync carries no environment variables of its own here: whichever came last, the part
+        # saved on its own is there unless the graph sync (which replaces every part) came after it
+        assert draft["environment_variables"] in (variables, [])
 
 
 def test_no_triggers_or_schema_definitions(browser, app_id):
