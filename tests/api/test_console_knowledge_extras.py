@@ -246,3 +246,10 @@ def test_a_document_s_settings_show_the_rule_it_was_cut_with(admin, other, knowl
     assert other.get("/datasets/process-rule", params={"document_id": knowledge["document"]}).status_code == 404
     assert admin.get("/datasets/process-rule", params={"document_id": str(uuid4())}).status_code == 404
     assert admin.get("/datasets/process-rule", params={"document_id": "nope"}).status_code == 404
+
+
+def test_a_document_s_average_chunk_length_is_a_whole_number(admin, knowledge):
+    detail = ok(admin.get(f"/datasets/{knowledge['dataset']}/documents/{knowledge['document']}"))
+    assert detail["segment_count"] > 0
+    assert detail["average_segment_length"] == detail["word_count"] // detail["segment_count"]  # Dify's: floor
+    assert isinstance(detail["average_segment_length"], int)
