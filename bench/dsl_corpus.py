@@ -312,6 +312,9 @@ class Corpus:
             headers=self.console,
         )
         body = imported.json()
+        if imported.status_code == 202 and body.get("status") == "pending":  # a version the user must confirm
+            imported = self.http.post(f"/console/api/apps/imports/{body['id']}/confirm", headers=self.console)
+            body = imported.json()
         if imported.status_code >= 400 or not body.get("app_id"):
             return {"mode": mode, "stage": "import", "reason": str(body.get("error") or body.get("message"))[:120]}
         app_id = body["app_id"]

@@ -46,11 +46,15 @@ async def _import_app(c: Container, args: argparse.Namespace) -> dict:
     operator = await c.find_operator().execute(args.email)
     content = await asyncio.to_thread(Path(args.file).read_text, encoding="utf-8")
     importer = c.workflows.import_app_dsl()
-    result = await importer.execute(operator.tenant.id, operator.account.id, content, publish=args.publish)
+    # The operator named the file: a version the console would ask about (newer, or an older major) is imported.
+    result = await importer.execute(
+        operator.tenant.id, operator.account.id, content, publish=args.publish, confirmed=True
+    )
     if result.status == "failed":
         raise InvalidParam(result.error)
     return {"status": result.status, "app_id": str(result.app_id), "mode": result.app_mode,
-            "warnings": list(result.warnings), "published": args.publish}
+            "warnings": list(result.warnings), "published": args.publish,
+            "dsl_version": result.imported_dsl_version}
 
 
 async def _list_apps(c: Container, args: argparse.Namespace) -> dict:

@@ -16,6 +16,7 @@ from taskiq import AsyncBroker
 from adapters.coordination.attempt_counters import InProcessAttemptCounter, RedisAttemptCounter
 from adapters.coordination.caller_cache import InProcessCallerCache, RedisCallerCache
 from adapters.coordination.in_process import InProcessConcurrencyLimiter, InProcessStopSignals
+from adapters.coordination.pending_imports import InProcessPendingImports, RedisPendingImports
 from adapters.coordination.redis_backed import RedisConcurrencyLimiter, RedisStopSignals
 from adapters.coordination.run_events import InProcessRunEventLog, RedisRunEventLog
 from adapters.persistence.engine import make_engine, make_session_factory
@@ -137,6 +138,11 @@ class Container(containers.DeclarativeContainer):
         config.queue.kind,
         redis=providers.Singleton(RedisAttemptCounter, redis_client),
         memory=providers.Singleton(InProcessAttemptCounter),
+    )
+    pending_imports = providers.Selector(
+        config.queue.kind,
+        redis=providers.Singleton(RedisPendingImports, redis_client),
+        memory=providers.Singleton(InProcessPendingImports),
     )
     caller_cache = providers.Selector(
         config.queue.kind,
@@ -322,6 +328,7 @@ class Container(containers.DeclarativeContainer):
         prepare_sent_files=prepare_sent_files,
         tool_providers=tools.tool_providers,
         mcp_client=tools.mcp_client,
+        pending_imports=pending_imports,
     )
 
     mcp_server = providers.Container(

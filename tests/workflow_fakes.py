@@ -63,6 +63,11 @@ class FakeWorkflowRepository:
             del self.s.workflows[old.id]
         self.s.workflows[workflow.id] = workflow
 
+    async def save_draft_part(self, workflow: Workflow, part: str) -> None:
+        draft = await self.draft(workflow.app_id)
+        if draft is not None:
+            self.s.workflows[draft.id] = replace(draft, **{part: getattr(workflow, part), "updated_at": workflow.updated_at})
+
     async def add_version(self, workflow: Workflow) -> None:
         self.s.workflows[workflow.id] = workflow
         self.s.published[workflow.app_id] = workflow.id

@@ -69,10 +69,24 @@ class SqlaWorkflowRepository:
         return _workflow(row) if row else None
 
     async def save_draft(self, workflow: Workflow) -> None:
+        # An upsert on the draft's id, so two saves of the same draft at once (the editor syncs the graph and
+        # its conversation variables in parallel) queue on the row and the later one wins; a delete-and-insert
+        # let the second insert collide with the first's new row (a 500).
+        w = workflows.c
         await self._session.execute(
-            delete(workflows).where(workflows.c.app_id == workflow.app_id, workflows.c.version == DRAFT)
+            delete(workflows).where(w.app_id == workflow.app_id, w.version == DRAFT, w.id != workflow.id)
         )
-        await self._session.execute(workflows.insert().values(id=workflow.id, **_workflow_values(workflow)))
+        values = _workflow_values(workflow)
+        stmt = insert(workflows).values(id=workflow.id, **values)
+        await self._session.execute(stmt.on_conflict_do_update(index_elements=["id"], set_=values))
+
+    async def save_draft_part(self, workflow: Workflow, part: str) -> None:
+        if part not in ("features", "environment_variables", "conversation_variables"):
+            raise ValueError(part)
+        w = workflows.c
+        values = {part: json.dumps(getattr(workflow, part)), "updated_at": workflow.updated_at}
+        stmt = update(workflows).where(w.app_id == workflow.app_id, w.version == DRAFT).values(**values)
+        await self._session.execute(stmt)
 
     async def add_version(self, workflow: Workflow) -> None:
         await self._session.execute(workflows.insert().values(id=workflow.id, **_workflow_values(workflow)))
@@ -91,7 +105,7 @@ class SqlaWorkflowRepository:
         self, app_id: UUID, *, page: int, limit: int, named_only: bool = False, created_by: UUID | None = None
     ) -> tuple[list[Workflow], bool]:
         w = workflows.c
-        where = [w.app_id == app_id, w.version != DRAFT]
+        where = [w.app_id == app_id]
         if named_only:
             where.append(w.marked_name != "")
         if created_by is not None:
@@ -99,7 +113,7 @@ class SqlaWorkflowRepository:
         stmt = (
             select(workflows)
             .where(*where)
-            .order_by(w.created_at.desc(), w.id.desc())
+            .order_by(w.version.desc(), w.id.desc())  # "draft" sorts above every "YYYY-MM-DD …" version
             .limit(limit + 1)
             .offset((page - 1) * limit)
         )

@@ -3,6 +3,7 @@ from uuid import UUID
 
 from application.knowledge.guards import load_document
 from domain.knowledge.document import Document
+from domain.knowledge.errors import DocumentNotFound
 from domain.knowledge.process_rule import ProcessRule
 from domain.knowledge.repositories import UploadedFile
 from domain.knowledge.unit_of_work import KnowledgeUnitOfWorkFactory
@@ -31,3 +32,22 @@ class GetDocument:
             upload = await uow.documents.upload(UUID(document.upload_file_id)) if document.upload_file_id else None
             completed, total = (await uow.segments.progress([document.id])).get(document.id, (0, 0))
         return DocumentDetail(document, rule, upload, total, completed)
+
+
+class DocumentProcessRule:
+    """The process rule a document was cut with (the console's document settings show it, and chunk again with
+    it). Rules: the document must be in a dataset of the caller's workspace (DocumentNotFound otherwise); a
+    document without a stored rule has none (None: the caller shows the default)."""
+
+    def __init__(self, uow: KnowledgeUnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def execute(self, tenant_id: UUID, document_id: UUID) -> ProcessRule | None:
+        async with self._uow() as uow:
+            found = await uow.documents.get_by_id(document_id)
+            if found is None:
+                raise DocumentNotFound()
+            document = await load_document(uow, tenant_id, found.dataset_id, document_id)
+            if document.dataset_process_rule_id is None:
+                return None
+            return await uow.documents.process_rule(document.dataset_process_rule_id)

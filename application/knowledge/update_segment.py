@@ -63,7 +63,8 @@ class UpdateSegment:
                 rule = await uow.documents.process_rule(document.dataset_process_rule_id) \
                     if document.dataset_process_rule_id else None
                 rebuild_children(segment, document, rule, self._count, now)
-            segment.updated_by, segment.updated_at = by, now
+            if set(raw) - {"enabled"}:  # switching it on or off alone is no edit (the console's EDITED badge)
+                segment.updated_by, segment.updated_at = by, now
             await self._indexer.remove_ids(dataset, old_ids)
             await self._indexer.write(dataset, document.doc_form, [segment])
             await uow.segments.update(segment)

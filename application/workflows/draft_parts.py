@@ -44,8 +44,8 @@ class UpdateDraftPart:
             draft = await uow.workflows.draft(app.id)
             if draft is None:
                 raise DraftWorkflowNotExist()
-            updated = replace(draft, **{part: value}, created_by=account_id, updated_at=self._clock.now())
-            await uow.workflows.save_draft(updated)
+            updated = replace(draft, **{part: value}, updated_at=self._clock.now())
+            await uow.workflows.save_draft_part(updated, part)  # only this part: a graph synced meanwhile stays
             await uow.commit()
         return updated
 

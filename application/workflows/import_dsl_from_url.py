@@ -51,6 +51,7 @@ class ImportAppDslFromUrl:
         yaml_url: object,
         publish: bool = False,
         overrides: AppOverrides | None = None,
+        app_id: UUID | None = None,
     ) -> ImportResult:
         if not isinstance(yaml_url, str) or not yaml_url.strip():
             return self._failed("yaml_url is required when import_mode is yaml-url")
@@ -69,4 +70,6 @@ class ImportAppDslFromUrl:
             return self._failed("Error fetching YAML from URL: the file is not UTF-8 text")
         if not content.strip():
             return self._failed("Empty content from url")
-        return await self._importer.execute(tenant_id, account_id, content, publish=publish, overrides=overrides)
+        return await self._importer.execute(
+            tenant_id, account_id, content, publish=publish, overrides=overrides, app_id=app_id
+        )

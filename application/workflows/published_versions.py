@@ -6,12 +6,16 @@ from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam, NotFound
 from domain.shared.ids import IdGenerator
 from domain.shared.unit_of_work import UnitOfWorkFactory
+from domain.tenancy.entities import Account
 from domain.workflows.entities import DRAFT, Workflow
 
 
 class ListPublishedVersions:
-    """A workflow app's published versions for the editor's version history, newest first, and the one live now.
-    Rules: the app must be in the caller's workspace (AppNotFound otherwise); 1 ≤ limit ≤ 100, page ≥ 1."""
+    """A workflow app's version history for the editor's versions panel, and the one live now.
+    Rules (Dify's): the app must be in the caller's workspace (AppNotFound otherwise); 1 ≤ limit ≤ 100,
+    page ≥ 1; before the first publish the history is empty; after it, the draft ("Current Draft") heads the
+    first page, then the published versions newest first; named_only leaves out the draft and the unnamed.
+    Each version's author (the panel names it) comes with the page."""
 
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
@@ -24,15 +28,22 @@ class ListPublishedVersions:
         limit: int,
         named_only: bool = False,
         created_by: UUID | None = None,
-    ) -> tuple[list[Workflow], bool, Workflow | None]:
+    ) -> tuple[list[Workflow], bool, Workflow | None, dict[UUID, Account]]:
         if page < 1 or not 1 <= limit <= 100:
             raise InvalidParam("page must be ≥ 1 and limit between 1 and 100", param="limit")
         async with self._uow() as uow:
             app = await app_in_tenant(uow, tenant_id, app_id)
+            live = await uow.workflows.published(app.id)
+            if live is None:
+                return [], False, None, {}
             versions, more = await uow.workflows.versions(
                 app.id, page=page, limit=limit, named_only=named_only, created_by=created_by
             )
-            return versions, more, await uow.workflows.published(app.id)
+            authors: dict[UUID, Account] = {}
+            for author in {w.created_by for w in [*versions, live]}:
+                if (account := await uow.accounts.get(author)) is not None:
+                    authors[author] = account
+            return versions, more, live, authors
 
 
 MAX_NAME, MAX_COMMENT = 20, 100  # Dify's bounds on a version's marks

@@ -99,10 +99,11 @@ class Segment:
         self.updated_by, self.updated_at = by, at
 
     def set_enabled(self, enabled: bool, by: UUID | None, at: datetime) -> None:
+        """Switching a chunk on or off is not an edit of it: updated_at stays (the console marks a chunk
+        EDITED when it is later than created_at; Dify leaves it too)."""
         if enabled != self.enabled:
             self.enabled = enabled
             self.disabled_at, self.disabled_by = (None, None) if enabled else (at, by)
-            self.updated_at = at
 
     def mark_completed(self, at: datetime) -> None:
         self.status, self.completed_at = SegmentStatus.COMPLETED, at

@@ -2,13 +2,22 @@
 
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from domain.agents.strategies import foreign_strategy
 from domain.apps.rules import parse_mode
 from domain.shared.errors import InvalidParam
 
-CURRENT_VERSION = "0.3.1"
+CURRENT_VERSION = "0.6.0"  # the app DSL version of the Dify release whose shapes weir follows (1.14.2)
 WORKFLOW_MODES = ("workflow", "advanced-chat")
+PENDING_IMPORT_SECONDS = 10 * 60  # how long an import waiting for the user's confirmation is kept (Dify's)
+
+
+class ImportStatus:
+    COMPLETED = "completed"
+    WITH_WARNINGS = "completed-with-warnings"
+    PENDING = "pending"
+    FAILED = "failed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,24 +35,54 @@ class DslApp:
     warnings: tuple[str, ...] = ()
 
 
-def _version(text: str) -> tuple[int, ...]:
-    try:
-        return tuple(int(part) for part in str(text).split("."))
-    except ValueError:
-        raise InvalidParam(f"Invalid DSL version: {text}", param="yaml_content") from None
+def _version(text: str) -> tuple[int, int, int]:
+    parts = str(text).split(".")
+    if not 1 <= len(parts) <= 3 or not all(p.isascii() and p.isdigit() for p in parts):
+        raise InvalidParam(f"Invalid DSL version: {text}", param="yaml_content")
+    major, minor, patch = [int(p) for p in parts] + [0] * (3 - len(parts))
+    return major, minor, patch
+
+
+def dsl_version(document: dict[str, Any]) -> str:
+    """The document's DSL version as Dify reads it: 0.1.0 when it names none; a version that is not text (a
+    YAML number such as 0.1) is refused, as Dify does."""
+    version = document.get("version") or "0.1.0"
+    if not isinstance(version, str):
+        raise InvalidParam(f"Invalid version type, expected str, got {type(version).__name__}", param="yaml_content")
+    return version
+
+
+def import_status(imported: str, current: str = CURRENT_VERSION) -> str:
+    """Dify's rule for a DSL of version `imported` on a server of version `current`: a newer document, or one
+    of an older major version, waits for the user's confirmation (pending); an older minor version imports
+    with warnings; the rest imports. A version that is not MAJOR[.MINOR[.PATCH]] raises InvalidParam."""
+    mine, theirs = _version(current), _version(imported)
+    if theirs > mine or theirs[0] < mine[0]:
+        return ImportStatus.PENDING
+    if theirs[1] < mine[1]:
+        return ImportStatus.WITH_WARNINGS
+    return ImportStatus.COMPLETED
+
+
+@dataclass(frozen=True, slots=True)
+class PendingImport:
+    """An import kept until the user confirms it (its DSL's version asked for that): the document as given,
+    what the dialog set instead of its name and icon, and the app it overwrites, if any."""
+
+    id: UUID
+    tenant_id: UUID
+    account_id: UUID
+    yaml_content: str
+    overrides: dict[str, str | None] = field(default_factory=dict)
+    app_id: UUID | None = None
 
 
 def read_dsl(document: dict[str, Any], supported_types: frozenset[str]) -> DslApp:
     """Checks a DSL document; problems that stop the import raise InvalidParam, others become warnings
-    (a newer minor version, node types weir cannot run: those runs fail clearly, naming them)."""
+    (node types weir cannot run: those runs fail clearly, naming them). Its version is `import_status`'s."""
     if document.get("kind", "app") != "app":
         raise InvalidParam("Only app DSL (kind: app) can be imported here.", param="yaml_content")
-    version = str(document.get("version") or "0.1.0")
-    warnings = []
-    if _version(version)[0] > _version(CURRENT_VERSION)[0]:
-        raise InvalidParam(f"DSL version {version} is newer than weir supports ({CURRENT_VERSION}).")
-    if _version(version) > _version(CURRENT_VERSION):
-        warnings.append(f"DSL version {version} is newer than {CURRENT_VERSION}; some features may be ignored.")
+    warnings: list[str] = []
     app = document.get("app") or {}
     mode = parse_mode(app.get("mode")).value
     name = str(app.get("name") or "").strip()

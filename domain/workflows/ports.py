@@ -3,6 +3,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from domain.workflows.dsl import PendingImport
 from domain.workflows.entities import NodeExecution, Workflow, WorkflowRun
 from domain.workflows.human_input import HumanInputForm
 from domain.workflows.pause import PausedRun
@@ -15,6 +16,10 @@ class WorkflowRepository(Protocol):
     async def save_draft(self, workflow: Workflow) -> None:
         """Insert or replace the app's one draft."""
 
+    async def save_draft_part(self, workflow: Workflow, part: str) -> None:
+        """Stores one part of the app's draft (`features`, `environment_variables` or `conversation_variables`)
+        and its updated_at, leaving the rest as stored: a graph saved meanwhile is not overwritten."""
+
     async def add_version(self, workflow: Workflow) -> None:
         """Stores a published version and points the app at it."""
 
@@ -25,8 +30,9 @@ class WorkflowRepository(Protocol):
     async def versions(
         self, app_id: UUID, *, page: int, limit: int, named_only: bool = False, created_by: UUID | None = None
     ) -> tuple[list[Workflow], bool]:
-        """The app's published versions, newest first, one page (only the named ones, or one author's, when
-        asked); and whether more follow."""
+        """The app's versions by version descending, one page: the draft first (its version "draft" sorts above
+        the published ones' timestamps), then the published ones newest first; only the named ones (never the
+        draft, which has no name) or one author's when asked; and whether more follow."""
         ...
 
     async def update_marks(self, workflow: Workflow) -> None:
@@ -177,6 +183,19 @@ class DslCodec(Protocol):
     def load(self, text: str) -> dict[str, Any]: ...
 
     def dump(self, document: dict[str, Any]) -> str: ...
+
+
+class PendingImports(Protocol):
+    """DSL imports waiting for the user's confirmation, in a store every API process shares, each for a while.
+
+    Contract: `keep` stores the import for `ttl_seconds`; `take` returns a kept import of that workspace and
+    forgets it, at most once however many callers ask at the same time; an expired, taken or unknown id, or
+    another workspace's, is None (and another workspace's `take` leaves it kept).
+    """
+
+    async def keep(self, pending: PendingImport, ttl_seconds: float) -> None: ...
+
+    async def take(self, tenant_id: UUID, import_id: UUID) -> PendingImport | None: ...
 
 
 class RunEventLog(Protocol):

@@ -33,7 +33,7 @@ from application.knowledge.delete_segment import DeleteSegment
 from application.knowledge.delete_tag import DeleteTag
 from application.knowledge.estimate_indexing import EstimateDocumentIndexing
 from application.knowledge.get_dataset import GetDataset
-from application.knowledge.get_document import GetDocument
+from application.knowledge.get_document import DocumentProcessRule, GetDocument
 from application.knowledge.get_document_file import GetDocumentFile
 from application.knowledge.get_indexing_status import GetDocumentIndexingStatus, GetIndexingStatus, ListErrorDocuments
 from application.knowledge.get_segment import GetSegment
@@ -155,6 +155,7 @@ class KnowledgeContainer(containers.DeclarativeContainer):
     update_document = providers.Factory(UpdateDocument, uow_factory, files, extractor, indexing_queue, clock, ids)
     list_documents = providers.Factory(ListDocuments, uow_factory)
     get_document = providers.Factory(GetDocument, uow_factory)
+    document_process_rule = providers.Factory(DocumentProcessRule, uow_factory)
     get_document_file = providers.Factory(GetDocumentFile, uow_factory)
     zip_documents = providers.Factory(ZipDocuments, uow_factory, files)
     delete_document = providers.Factory(DeleteDocument, uow_factory, vector_store)

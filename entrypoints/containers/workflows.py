@@ -10,7 +10,7 @@ from adapters.workflow.jinja_renderer import SandboxedJinjaRenderer
 from adapters.workflow.sandbox_env import SandboxEnvironment
 from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
 from application.agents.toolbox import InvokeThrough
-from application.workflows.app_dsl import ExportAppDsl, ImportAppDsl
+from application.workflows.app_dsl import ConfirmImport, ExportAppDsl, ImportAppDsl
 from application.workflows.copy_app import CopyApp
 from application.workflows.draft_parts import InspectDraftVariables, UpdateDraftPart
 from application.workflows.edit_draft_variable import EditDraftVariable
@@ -125,6 +125,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     tool_providers = providers.Dependency()  # the tools context's ToolProviders (agent node)
     mcp_client = providers.Dependency()  # the tools context's McpClient (servers an agent node names)
     secret_tokens = providers.Dependency()  # the root's SecretTokenGenerator (human-input form tokens)
+    pending_imports = providers.Dependency()  # the root's PendingImports (Redis or this process)
 
     code_runner = providers.Singleton(
         SubprocessCodeRunner,
@@ -172,8 +173,10 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     publish_workflow = providers.Factory(PublishWorkflow, uow_factory, clock, ids, caller_cache)
     export_app_dsl = providers.Factory(ExportAppDsl, uow_factory, dsl_codec)
     import_app_dsl = providers.Factory(
-        ImportAppDsl, uow_factory, dsl_codec, clock, ids, providers.Callable(importable_types, executors)
+        ImportAppDsl, uow_factory, dsl_codec, clock, ids, providers.Callable(importable_types, executors),
+        pending_imports, caller_cache,
     )
+    confirm_import = providers.Factory(ConfirmImport, import_app_dsl, pending_imports, dsl_codec)
     copy_app = providers.Factory(CopyApp, export_app_dsl, import_app_dsl)
     import_app_dsl_from_url = providers.Factory(ImportAppDslFromUrl, http_client, import_app_dsl, ids)
     get_workflow_run = providers.Factory(GetWorkflowRun, uow_factory)

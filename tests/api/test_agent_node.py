@@ -129,7 +129,7 @@ async def _run(console, key, mode="streaming", question="Weather in Oslo, and 2+
 
 async def test_function_calling_runs_rounds_of_parallel_calls_and_streams_agent_logs(console, upstream):
     imported, key = await _import(console, upstream, _dsl())
-    assert imported["status"] == "completed", imported
+    assert imported["status"].startswith("completed") and not imported["error"], imported
     upstream.replies += [
         tool_calls_reply(("get_weather", {"city": "Oslo"}), ("add", {"a": 2, "b": 3})),
         tool_calls_reply(("flaky", {}), text="Checking once more."),

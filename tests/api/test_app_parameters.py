@@ -31,7 +31,7 @@ async def _app_key(console, dsl: str, publish: bool = True) -> str:
     response = await console.client.post("/console/api/apps/imports", headers=console.headers,
                                           json={"mode": "yaml-content", "yaml_content": dsl, "publish": publish})
     imported = await response.get_json()
-    assert imported["status"] == "completed", imported
+    assert imported["status"].startswith("completed") and not imported["error"], imported
     return await console.create_app_key(imported["app_id"])
 
 

@@ -263,6 +263,8 @@ def test_chunks_are_disabled_enabled_added_and_deleted_in_batches(admin, other, 
     assert len(all_segments(admin, dataset_id, document_id, enabled="true")["data"]) == 4
     ok(admin.patch(f"{base}/segment/enable", params={"segment_id": first}))
     assert [s["id"] for s in all_segments(admin, dataset_id, document_id, enabled="false")["data"]] == [second]
+    switched = next(s for s in all_segments(admin, dataset_id, document_id)["data"] if s["id"] == first)
+    assert switched["updated_at"] == switched["created_at"]  # switched off and on: not EDITED in the console
     assert admin.patch(f"{base}/segment/archive", params={"segment_id": first}).status_code == 400
     # One unknown id: nothing changes.
     missing = admin.patch(

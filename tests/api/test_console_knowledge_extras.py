@@ -235,3 +235,21 @@ def test_no_csrf_header_no_access(admin, knowledge):
         response = admin.bare(method, path, json=body)
         assert response.status_code == 401, (path, response.text)
     assert ok(admin.get(f"/datasets/{knowledge['dataset']}"))["enable_api"] is True
+
+
+def test_a_document_s_settings_show_the_rule_it_was_cut_with(admin, other, knowledge):
+    default = ok(admin.get("/datasets/process-rule"))
+    assert default["mode"] == "automatic" and default["limits"]["indexing_max_segmentation_tokens_length"] > 0
+    mine = ok(admin.get("/datasets/process-rule", params={"document_id": knowledge["document"]}))
+    assert (mine["mode"], mine["rules"]["segmentation"]) == ("custom", RULE["rules"]["segmentation"])
+    assert mine["limits"] == default["limits"]
+    assert other.get("/datasets/process-rule", params={"document_id": knowledge["document"]}).status_code == 404
+    assert admin.get("/datasets/process-rule", params={"document_id": str(uuid4())}).status_code == 404
+    assert admin.get("/datasets/process-rule", params={"document_id": "nope"}).status_code == 404
+
+
+def test_a_document_s_average_chunk_length_is_a_whole_number(admin, knowledge):
+    detail = ok(admin.get(f"/datasets/{knowledge['dataset']}/documents/{knowledge['document']}"))
+    assert detail["segment_count"] > 0
+    assert detail["average_segment_length"] == detail["word_count"] // detail["segment_count"]  # Dify's: floor
+    assert isinstance(detail["average_segment_length"], int)

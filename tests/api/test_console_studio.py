@@ -15,7 +15,7 @@ DSL = """app:
   icon_background: "#FFEAD5"
   description: from a file
 kind: app
-version: 0.3.1
+version: 0.6.0
 model_config:
   pre_prompt: You are helpful.
   model: {provider: openai, name: gpt-4o-mini, mode: chat, completion_params: {}}

@@ -403,7 +403,8 @@ def test_published_versions_are_named_deleted_and_restored(browser):
     assert browser.patch(f"/apps/{app_id}/workflows/{second}", json={}).status_code == 400
     assert browser.patch(f"/apps/{app_id}/workflows/{second}", json={"marked_name": "x" * 21}).status_code == 400
     mine = browser.get(f"/apps/{app_id}/workflows", params={"user_id": renamed.json()["created_by"]["id"]}).json()
-    assert [w["id"] for w in mine["items"]] == [second, first]
+    draft_id = browser.get(f"/apps/{app_id}/workflows/draft").json()["id"]
+    assert [w["id"] for w in mine["items"]] == [draft_id, second, first]  # the draft heads the panel's list
     assert browser.get(f"/apps/{app_id}/workflows", params={"user_id": app_id}).status_code == 403
     # The first version back as the draft; the live one cannot be deleted, an older one can.
     restored = browser.post(f"/apps/{app_id}/workflows/{first}/restore")
@@ -414,7 +415,7 @@ def test_published_versions_are_named_deleted_and_restored(browser):
     assert live.status_code == 400 and live.json()["code"] == "invalid_param"
     assert browser.post(f"/apps/{app_id}/workflows/{draft['id']}/restore").status_code == 400
     assert browser.delete(f"/apps/{app_id}/workflows/{first}").status_code == 204
-    assert [w["id"] for w in browser.get(f"/apps/{app_id}/workflows").json()["items"]] == [second]
+    assert [w["id"] for w in browser.get(f"/apps/{app_id}/workflows").json()["items"]] == [draft_id, second]
     assert browser.delete(f"/apps/{app_id}/workflows/{first}").status_code == 404
 
 

@@ -2,6 +2,7 @@
 publish, the live version after, the history newest first and paged; triggers and schema definitions empty."""
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import httpx
@@ -49,6 +50,9 @@ def test_versions_before_and_after_publishing(browser, app_id):
     assert never.status_code == 200 and never.json() is None
     assert browser.get(f"/apps/{app_id}/workflows").json()["items"] == []
     assert browser.post(f"/apps/{app_id}/workflows/draft", json={"graph": GRAPH, "features": {}}).status_code == 200
+    draft = browser.get(f"/apps/{app_id}/workflows/draft").json()["id"]
+    # Before the first publish the panel has nothing to list, not even the draft (as Dify).
+    assert browser.get(f"/apps/{app_id}/workflows").json()["items"] == []
     first = browser.post(f"/apps/{app_id}/workflows/publish", json={}).json()["id"]
     second = browser.post(f"/apps/{app_id}/workflows/publish", json={}).json()["id"]
     live = browser.get(f"/apps/{app_id}/workflows/publish").json()
@@ -56,11 +60,51 @@ def test_versions_before_and_after_publishing(browser, app_id):
     assert [n["id"] for n in live["graph"]["nodes"]] == ["start", "end"]
     assert live["created_by"]["email"] == ADMIN["email"]
     listed = browser.get(f"/apps/{app_id}/workflows", params={"page": 1, "limit": 10}).json()
-    assert [w["id"] for w in listed["items"]] == [second, first]
+    # The panel's "Current Draft" heads the list, then the published versions newest first.
+    assert [w["id"] for w in listed["items"]] == [draft, second, first]
+    assert listed["items"][0]["version"] == "draft"
+    assert all(w["created_by"]["name"] for w in listed["items"])  # the panel writes every row's author
     assert listed["has_more"] is False
     paged = browser.get(f"/apps/{app_id}/workflows", params={"page": 1, "limit": 1}).json()
-    assert [w["id"] for w in paged["items"]] == [second] and paged["has_more"] is True
+    assert [w["id"] for w in paged["items"]] == [draft] and paged["has_more"] is True
+    later = browser.get(f"/apps/{app_id}/workflows", params={"page": 2, "limit": 2}).json()
+    assert [w["id"] for w in later["items"]] == [first] and later["has_more"] is False
+    mine = browser.get(f"/apps/{app_id}/workflows", params={"user_id": live["created_by"]["id"]}).json()
+    assert [w["id"] for w in mine["items"]] == [draft, second, first]
     assert browser.get(f"/apps/{app_id}/workflows", params={"limit": 0}).status_code == 400
+
+
+def test_named_only_leaves_out_the_draft_and_the_unnamed(browser, app_id):
+    listed = browser.get(f"/apps/{app_id}/workflows").json()["items"]
+    oldest = listed[-1]["id"]
+    named = browser.patch(f"/apps/{app_id}/workflows/{oldest}", json={"marked_name": "v1"})
+    assert named.status_code == 200, named.text
+    only = browser.get(f"/apps/{app_id}/workflows", params={"named_only": "true"}).json()["items"]
+    assert [(w["id"], w["marked_name"]) for w in only] == [(oldest, "v1")]
+
+
+def test_the_graph_and_a_part_saved_at_once_both_stay(web, app_id):
+    """The editor syncs the graph and its variables in parallel: neither save fails, neither undoes the other."""
+    graph = {**GRAPH, "nodes": [*GRAPH["nodes"], {"id": "note", "type": "custom-note", "data": {"type": ""}}]}
+    sync, part = web.signed_in(), web.signed_in()
+    for round in range(8):
+        variables = [{"id": f"v{round}", "name": f"var{round}", "value_type": "string", "value": "x"}]
+        with ThreadPoolExecutor(2) as pool:
+            answers = [
+                pool.submit(sync.post, f"/apps/{app_id}/workflows/draft", json={"graph": graph, "features": {}}),
+                pool.submit(
+                    part.post,
+                    f"/apps/{app_id}/workflows/draft/environment-variables",
+                    json={"environment_variables": variables},
+                ),
+            ]
+            answers = [a.result() for a in answers]
+        assert [a.status_code for a in answers] == [200, 200], [a.text for a in answers]
+        draft = sync.get(f"/apps/{app_id}/workflows/draft").json()
+        assert [n["id"] for n in draft["graph"]["nodes"]] == ["start", "end", "note"]
+        # the graph sync carries no environment variables of its own here: whichever came last, the part
+        # saved on its own is there unless the graph sync (which replaces every part) came after it
+        assert draft["environment_variables"] in (variables, [])
 
 
 def test_no_triggers_or_schema_definitions(browser, app_id):

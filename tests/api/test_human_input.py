@@ -35,7 +35,7 @@ async def _import(console, dsl: str) -> str:
             headers=console.headers,
         )
     ).get_json()
-    assert imported["status"] == "completed", imported
+    assert imported["status"].startswith("completed") and not imported["error"], imported
     return await console.create_app_key(imported["app_id"])
 
 

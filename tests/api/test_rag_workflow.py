@@ -74,7 +74,7 @@ async def test_retrieval_feeds_the_llm_whose_tokens_stream_and_whose_answer_bran
     imported = await (await console.client.post(
         "/console/api/apps/imports", json={"mode": "yaml-content", "yaml_content": _dsl(dataset_id), "publish": True},
         headers=console.headers)).get_json()
-    assert imported["status"] == "completed", imported
+    assert imported["status"].startswith("completed") and not imported["error"], imported
     key = await console.create_app_key(imported["app_id"])
     upstream.replies.append(Reply(deltas=("Within ", "14 days", "."), delay=0.01))
 

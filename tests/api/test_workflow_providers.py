@@ -42,7 +42,7 @@ async def test_a_plugin_id_dsl_runs_on_deepseek_and_anthropic(console, deepseek,
     imported = await (await console.client.post(
         "/console/api/apps/imports", json={"mode": "yaml-content", "yaml_content": DSL}, headers=console.headers
     )).get_json()
-    assert imported["status"] == "completed", imported
+    assert imported["status"].startswith("completed") and not imported["error"], imported
     app_id = imported["app_id"]
     published = await console.client.post(f"/console/api/apps/{app_id}/workflows/publish", headers=console.headers)
     assert published.status_code == 200

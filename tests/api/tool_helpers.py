@@ -20,7 +20,7 @@ async def import_app(console: Console, document: dict) -> dict:
         headers=console.headers,
     )
     imported = await response.get_json()
-    assert imported["status"] == "completed", imported
+    assert imported["status"].startswith("completed") and not imported["error"], imported
     return imported
 
 

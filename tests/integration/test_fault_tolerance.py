@@ -292,7 +292,7 @@ async def test_a_worker_killed_mid_run_leaves_an_async_workflow_run_ended_once(
             json={"mode": "yaml-content", "yaml_content": WORKFLOW_DSL},
         )
     )
-    assert imported["status"] == "completed", imported
+    assert imported["status"].startswith("completed") and not imported["error"], imported
     app_id = imported["app_id"]
     await _json(await client.post(f"/console/api/apps/{app_id}/workflows/publish", headers=console.headers))
     key = await console.create_app_key(app_id)

@@ -34,7 +34,7 @@ class Importer:
     def __init__(self):
         self.contents = []
 
-    async def execute(self, tenant_id, account_id, content, publish=False, overrides=None):
+    async def execute(self, tenant_id, account_id, content, publish=False, overrides=None, app_id=None):
         self.contents.append(content)
         return ImportResult(uuid4(), "completed", uuid4(), "chat")
 

@@ -48,7 +48,11 @@ MAX_SEGMENTATION_TOKENS = 4000  # Dify's INDEXING_MAX_SEGMENTATION_TOKENS_LENGTH
 @bp.get("/datasets/process-rule")
 @console_login_required
 async def default_process_rule() -> dict:
-    return {**AUTOMATIC_RULE.to_dict(), "limits": {"indexing_max_segmentation_tokens_length": MAX_SEGMENTATION_TOKENS}}
+    """The default rule; with `document_id`, the rule that document was cut with (Dify's: its settings page)."""
+    rule = AUTOMATIC_RULE
+    if raw := request.args.get("document_id"):
+        rule = await container().knowledge.document_process_rule().execute(tenant_id(), document_id(raw)) or rule
+    return {**rule.to_dict(), "limits": {"indexing_max_segmentation_tokens_length": MAX_SEGMENTATION_TOKENS}}
 
 
 @bp.get("/datasets/external-knowledge-api")

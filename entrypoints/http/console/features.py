@@ -4,12 +4,13 @@ that depend on them render their self-hosted variant."""
 
 from quart import Blueprint, request
 
+from domain.workflows.dsl import CURRENT_VERSION
 from entrypoints.http.auth import console_login_required
 from entrypoints.settings import SERVER_VERSION
 
 bp = Blueprint("console_features", __name__)
 
-APP_DSL_VERSION = "0.6.0"  # the DSL version of the Dify release whose shapes weir follows
+APP_DSL_VERSION = CURRENT_VERSION  # the DSL version of the Dify release whose shapes weir follows
 
 
 def _limit(size: int = 0, limit: int = 0) -> dict:

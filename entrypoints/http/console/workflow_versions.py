@@ -9,6 +9,7 @@ from quart import Blueprint, Response, jsonify, request
 from domain.apps.entities import AppMode
 from domain.apps.errors import NotWorkflowApp
 from domain.shared.errors import Forbidden, InvalidParam
+from domain.tenancy.entities import Account
 from domain.workflows.entities import Workflow
 from domain.workflows.ports import RunLogFilter
 from entrypoints.http import run_presenter
@@ -21,14 +22,20 @@ from entrypoints.http.query import datetime_arg, int_arg, page_arg
 bp = Blueprint("console_workflow_versions", __name__)
 
 
-def _account(workflow: Workflow) -> dict | None:
+def _account(workflow: Workflow, authors: dict[UUID, Account] | None) -> dict | None:
     account = console_session().account
-    if workflow.created_by != account.id:
-        return None  # weir names only the signed-in account here
+    if authors is not None:
+        account = authors.get(workflow.created_by)
+    elif workflow.created_by != account.id:
+        return None
+    if account is None:
+        return None
     return {"id": str(account.id), "name": account.name, "email": account.email}
 
 
-def workflow_json(workflow: Workflow) -> dict:
+def workflow_json(workflow: Workflow, authors: dict[UUID, Account] | None = None) -> dict:
+    """A version as the editor reads it; its author from `authors` when given (the versions panel writes
+    created_by.name for every row), else named only when it is the signed-in account."""
     return {
         "id": str(workflow.id),
         "graph": workflow.graph,
@@ -37,7 +44,7 @@ def workflow_json(workflow: Workflow) -> dict:
         "version": workflow.version,
         "marked_name": workflow.marked_name,
         "marked_comment": workflow.marked_comment,
-        "created_by": _account(workflow),
+        "created_by": _account(workflow, authors),
         "created_at": epoch(workflow.created_at),
         "updated_by": None,
         "updated_at": epoch(workflow.updated_at),
@@ -51,11 +58,11 @@ def workflow_json(workflow: Workflow) -> dict:
 @bp.get("/apps/<uuid:app_id>/workflows/publish")
 @console_login_required
 async def published(app_id: UUID) -> Response:
-    _, _, live = (
+    _, _, live, authors = (
         await container().workflows.list_published_versions().execute(console_session().tenant.id, app_id, 1, 1)
     )
     # Before the first publish Dify answers null, which the editor reads as "never published".
-    return jsonify(workflow_json(live) if live else None)
+    return jsonify(workflow_json(live, authors) if live else None)
 
 
 @bp.get("/apps/<uuid:app_id>/workflows")
@@ -67,12 +74,12 @@ async def versions(app_id: UUID) -> dict:
     if user_id and user_id != str(session.account.id):
         raise Forbidden("Only your own versions can be listed.")  # Dify's: user_id filters to oneself
     named_only = (request.args.get("named_only") or "").lower() == "true"
-    found, more, _ = (
+    found, more, _, authors = (
         await container()
         .workflows.list_published_versions()
         .execute(session.tenant.id, app_id, page, limit, named_only, session.account.id if user_id else None)
     )
-    return {"items": [workflow_json(w) for w in found], "page": page, "limit": limit, "has_more": more}
+    return {"items": [workflow_json(w, authors) for w in found], "page": page, "limit": limit, "has_more": more}
 
 
 @bp.patch("/apps/<uuid:app_id>/workflows/<uuid:workflow_id>")

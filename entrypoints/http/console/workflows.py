@@ -8,6 +8,7 @@ from quart import Blueprint, request
 from application.workflows.app_dsl import AppOverrides, ImportResult
 from application.workflows.manage_workflow import DraftContent
 from domain.shared.errors import InvalidParam
+from domain.workflows.dsl import ImportStatus
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.bodies import json_object
 from entrypoints.http.console.app_views import console_app_json
@@ -83,8 +84,28 @@ async def import_app() -> tuple[dict, int]:
         source,
         publish=bool(body.get("publish")),
         overrides=_overrides(body),
+        app_id=_app_id(body.get("app_id")),
     )
-    return _import_json(result), 200 if result.status != "failed" else 400
+    return _import_json(result), _IMPORT_STATUS_CODES[result.status]
+
+
+# Dify's: a failed import is 400, one waiting for the user's confirmation 202 (Accepted).
+_IMPORT_STATUS_CODES = {
+    ImportStatus.COMPLETED: 200,
+    ImportStatus.WITH_WARNINGS: 200,
+    ImportStatus.PENDING: 202,
+    ImportStatus.FAILED: 400,
+}
+
+
+def _app_id(value: object) -> UUID | None:
+    """The app an import overwrites (the editor's "Import DSL"), or None for a new app."""
+    if value is None or value == "":
+        return None
+    try:
+        return UUID(str(value))
+    except ValueError:
+        raise InvalidParam("app_id must be an app id", param="app_id") from None
 
 
 @bp.get("/apps/<uuid:app_id>/export")
@@ -100,7 +121,7 @@ def _import_json(result: ImportResult) -> dict:
         "app_id": str(result.app_id) if result.app_id else None,
         "app_mode": result.app_mode,
         "current_dsl_version": APP_DSL_VERSION,
-        "imported_dsl_version": "",
+        "imported_dsl_version": result.imported_dsl_version,
         "error": result.error or "; ".join(result.warnings),
     }
 
@@ -133,17 +154,20 @@ async def copy_app(app_id: UUID) -> tuple[dict, int]:
 @bp.post("/apps/imports/<import_id>/confirm")
 @console_login_required
 async def confirm_import(import_id: str) -> tuple[dict, int]:
-    # weir never holds an import pending (it imports every DSL version it can read, or refuses it at once), so
-    # there is nothing to confirm: Dify's answer for an unknown or expired pending import.
-    return {
-        "id": import_id,
-        "status": "failed",
-        "app_id": None,
-        "app_mode": None,
-        "current_dsl_version": APP_DSL_VERSION,
-        "imported_dsl_version": "",
-        "error": "Import information expired or does not exist",
-    }, 400
+    session = console_session()
+    try:
+        pending = UUID(import_id)
+    except ValueError:
+        pending = None  # no import has such an id: Dify's answer for an unknown one
+    if pending is None:
+        result = ImportResult(UUID(int=0), ImportStatus.FAILED, None, None, error=_EXPIRED)
+    else:
+        result = await container().workflows.confirm_import().execute(session.tenant.id, session.account.id, pending)
+    body = _import_json(result) | {"id": import_id}
+    return body, 400 if result.status == ImportStatus.FAILED else 200
+
+
+_EXPIRED = "Import information expired or does not exist"
 
 
 @bp.get("/apps/imports/<uuid:app_id>/check-dependencies")

@@ -16,7 +16,7 @@ def document_detail_json(detail: DocumentDetail, metadata: str) -> dict:
         "dataset_process_rule": rule, "document_process_rule": rule, "doc_language": doc.doc_language,
         "doc_type": None, "completed_at": epoch(doc.completed_at), "updated_at": epoch(doc.updated_at),
         "indexing_latency": doc.indexing_latency, "segment_count": detail.segment_count,
-        "average_segment_length": doc.word_count / detail.segment_count if detail.segment_count else 0,
+        "average_segment_length": doc.word_count // detail.segment_count if detail.segment_count else 0,
     }
     body.pop("data_source_detail_dict", None)
     if metadata == "without":
