@@ -105,6 +105,8 @@ def _models_json(models: tuple[ModelEntry, ...]) -> str:
                "dimension": m.dimension}
         # Written only when set, so rows stay readable by a weir that predates them.
         out |= {k: v for k, v in (("remote_name", m.remote_name), ("max_tokens", m.max_tokens)) if v is not None}
+        if m.features:
+            out["features"] = list(m.features)
         return out
 
     return json.dumps([entry(m) for m in models])
@@ -118,7 +120,7 @@ def _models(text: str) -> tuple[ModelEntry, ...]:
         entries.append(
             ModelEntry(
                 m["name"], m.get("mode", "chat"), m.get("context_size", 16384), price, m.get("dimension"),
-                m.get("remote_name"), m.get("max_tokens"),
+                m.get("remote_name"), m.get("max_tokens"), tuple(m.get("features") or ()),
             )
         )
     return tuple(entries)

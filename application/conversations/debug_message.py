@@ -7,11 +7,11 @@ from application.conversations.generations import MessageRun
 from application.conversations.send_message import SendMessage, SendMessageRequest
 from application.service_api.resolve_end_user import ResolveEndUser
 from domain.apps.model_config import parse_model_config
+from domain.conversations.debugger import DEBUGGER_SESSION
 from domain.shared.ids import IdGenerator
 from domain.shared.unit_of_work import UnitOfWorkFactory
 
-# Debug chats are the console account's, as one end user per account (Dify's debugger end user).
-DEBUGGER_SESSION = "console-debugger:{account_id}"
+__all__ = ["DEBUGGER_SESSION", "DebugMessage", "DebugMessageRequest"]
 
 
 @dataclass(frozen=True, slots=True)

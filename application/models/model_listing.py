@@ -93,7 +93,7 @@ def models_of(view: ProviderView, model_type: str | None = None) -> tuple[ModelV
 
 def _configured(entry: ModelEntry, spec: ProviderSpec) -> ModelView:
     known = spec.predefined(entry.name)
-    features = known.features if known else ()
+    features = entry.features or (known.features if known else ())
     return ModelView(
         entry.name, entry.model_type, "embedding" if entry.is_embedding else entry.mode, entry.context_size,
         entry.max_tokens or (known.max_tokens if known else None), features, CUSTOMIZABLE, True,

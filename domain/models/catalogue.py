@@ -97,6 +97,7 @@ PROVIDERS: tuple[ProviderSpec, ...] = (
             _key(required=False), _url("endpoint_url", required=True),
             CredentialField("endpoint_model_name", "Model name for API endpoint"),
             MODE, CONTEXT_SIZE, MAX_TOKENS_TO_SAMPLE, FUNCTION_CALLING,
+            _llm_only("vision_support", "Vision support", "no_support", ("support", "no_support"), SELECT),
         ),
     ),
     ProviderSpec(

@@ -35,6 +35,7 @@ class ModelEntry:
     dimension: int | None = None  # embedding models only; learnt from the first answer when not given
     remote_name: str | None = None  # the name sent to the provider when it differs (an endpoint id, a model uid)
     max_tokens: int | None = None
+    features: tuple[str, ...] = ()  # Dify's model features a customizable model was added with ("vision", …)
 
     @property
     def is_embedding(self) -> bool:
@@ -166,9 +167,12 @@ def parse_model_entry(entry: Any) -> ModelEntry:
     if max_tokens is not None and (not isinstance(max_tokens, int) or max_tokens < 1):
         raise InvalidParam("max_tokens must be a positive integer", param="models")
     remote = entry.get("remote_name")
+    features = entry.get("features") or ()
+    if not isinstance(features, list | tuple) or not all(f in MODEL_FEATURES for f in features):
+        raise InvalidParam(f"features must be among {', '.join(MODEL_FEATURES)}", param="models")
     return ModelEntry(
         str(entry["name"]), str(entry.get("mode", "chat")), context, _price(entry), dimension,
-        str(remote) if remote else None, max_tokens,
+        str(remote) if remote else None, max_tokens, tuple(features),
     )
 
 
@@ -262,7 +266,27 @@ def model_entry_from_form(spec: ProviderSpec, model: str, model_type: str, form:
             break
     if spec.remote_name_field and form.get(spec.remote_name_field):
         entry["remote_name"] = str(form[spec.remote_name_field])
+    if model_type == "llm":
+        entry["features"] = list(form_features(form))
     return parse_model_entry(entry)
+
+
+# The features Dify's model forms can give a customizable model, as its model list names them.
+MODEL_FEATURES = ("vision", "tool-call", "multi-tool-call", "stream-tool-call")
+
+
+def form_features(form: Mapping[str, Any]) -> tuple[str, ...]:
+    """What a customizable LLM's form says it supports: vision ("Vision support"), tool calls ("Function
+    calling" tool_call or function_call, "Function call support")."""
+    features: list[str] = []
+    if str(form.get("vision_support") or "").lower() in ("support", "true"):
+        features.append("vision")
+    calling = str(form.get("function_calling_type") or "").lower()
+    if calling == "tool_call":
+        features += ["tool-call", "multi-tool-call", "stream-tool-call"]
+    elif calling == "function_call" or str(form.get("function_call_support") or "").lower() == "true":
+        features.append("tool-call")
+    return tuple(features)
 
 
 # Model-level form values that describe the model rather than the endpoint: kept out of the provider's.

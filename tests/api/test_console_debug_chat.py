@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.api.console_web import set_up_console, threaded_stub_model, with_stub_model
+from tests.api.console_web import ADMIN, set_up_console, threaded_stub_model, with_stub_model
 
 MODEL = {"provider": "openai_api_compatible", "name": "stub-model", "mode": "chat", "completion_params": {}}
 
@@ -73,6 +73,16 @@ def test_a_debug_chat_is_logged_but_not_counted(browser, app_id):
     today = datetime.now(UTC).strftime("%Y-%m-%d")
     window = {"start": f"{today} 00:00", "end": f"{today} 23:59"}
     assert browser.get(f"/apps/{app_id}/statistics/daily-messages", params=window).json() == {"data": []}
+
+
+def test_a_debug_chat_is_logged_as_the_account_s(browser, app_id):
+    # The logs page shows `from_end_user_session_id || from_account_name` in its end-user column: a debug chat
+    # names the signed-in account (Dify's debugger chats are the account's), not an internal session id.
+    row = browser.get(f"/apps/{app_id}/chat-conversations").json()["data"][-1]
+    assert (row["from_source"], row["from_end_user_session_id"]) == ("console", None)
+    assert row["from_account_name"] == ADMIN["name"] and row["from_account_id"] and row["from_end_user_id"] is None
+    detail = browser.get(f"/apps/{app_id}/chat-conversations/{row['id']}").json()
+    assert (detail["from_source"], detail["from_account_id"]) == ("console", row["from_account_id"])
 
 
 def test_follow_ups_and_stop_of_the_debugger(web, browser, app_id):

@@ -1,7 +1,9 @@
 """The call sequences Dify's web console made in the browser journeys (recorded from its network log, as data in
 tests/fixtures/console_journeys/), replayed against weir in order with the same cookie session: every call
 answers the status the page got (2xx, or the 4xx the page expects: a wrong password, an expired session, a
-workflow without a draft yet). The debug chat's model is weir's stub model, named {upstream} in the data."""
+workflow without a draft yet). The debug chat's model is weir's stub model, named {upstream} in the data. A call
+with `headers` is one the app's users made beside the page (the Service API with the key the page created), so
+that the logs and monitoring pages have chats to show."""
 
 import asyncio
 import json
@@ -104,11 +106,13 @@ def test_a_recorded_journey_replays(web, upstream, recording):
         path = _filled(call["path"], ids)
         if path.split("?")[0] == f"{API}/account/profile" and call["status"] == 401:
             browser.cookies.delete("access_token")  # the session the page had then had lapsed
+        headers = _filled(call.get("headers"), ids)
         if upload := call.get("upload"):  # the page's multipart upload of a file the user picked
             files = {"file": (upload["name"], upload["content"].encode(), upload["mime"])}
-            response = browser.request(call["method"], web.base_url + path, files=files)
+            response = browser.request(call["method"], web.base_url + path, files=files, headers=headers)
         else:
-            response = browser.request(call["method"], web.base_url + path, json=_filled(call.get("body"), ids))
+            body = _filled(call.get("body"), ids)
+            response = browser.request(call["method"], web.base_url + path, json=body, headers=headers)
         assert response.status_code == call["status"], (number, call["step"], call["method"], path, response.text)
         for field, name in (call.get("save") or {}).items():
             ids[name] = _saved(browser, call["method"], web.base_url + path, response, field)

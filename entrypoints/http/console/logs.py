@@ -5,6 +5,7 @@ from uuid import UUID
 
 from quart import Blueprint, request
 
+from domain.conversations.debugger import debugger_account
 from domain.conversations.entities import Feedback
 from domain.conversations.logs import ConversationSummary, FeedbackStats, log_filter
 from domain.conversations.statistics import statistic_window
@@ -25,14 +26,18 @@ def _stats(stats: FeedbackStats) -> dict:
 
 def _who(summary: ConversationSummary) -> dict:
     c, account = summary.conversation, console_session().account
-    mine = summary.from_account_id is not None and summary.from_account_id == account.id
+    # A debug chat is the account's own (Dify: from the console, by the account), not an end user's: the logs
+    # page shows the account's name where an end user's session id would be.
+    debugger = debugger_account(summary.end_user_session_id)
+    from_account_id = debugger or summary.from_account_id
+    mine = from_account_id is not None and from_account_id == account.id
     return {
         "id": str(c.id),
         "status": c.status,
-        "from_source": summary.from_source,
-        "from_end_user_id": str(c.from_end_user_id) if c.from_end_user_id else None,
-        "from_end_user_session_id": summary.end_user_session_id,
-        "from_account_id": str(summary.from_account_id) if summary.from_account_id else None,
+        "from_source": "console" if debugger else summary.from_source,
+        "from_end_user_id": str(c.from_end_user_id) if c.from_end_user_id and not debugger else None,
+        "from_end_user_session_id": None if debugger else summary.end_user_session_id,
+        "from_account_id": str(from_account_id) if from_account_id else None,
         "from_account_name": account.name if mine else None,
         "read_at": None,
         "created_at": epoch(c.created_at),
