@@ -78,6 +78,7 @@ class Gauges:
     db_active: list[int] = field(default_factory=list)  # … of which running a query
     rss: list[int] = field(default_factory=list)  # bytes, the API processes together
     rss_each: list[int] = field(default_factory=list)  # bytes, the largest API process
+    pss: list[int] = field(default_factory=list)  # bytes, the API processes' proportional set size (shared once)
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds spent during (b), by party
 
 
@@ -252,9 +253,13 @@ async def run_streams(make, requests: int, concurrency: int) -> Run:
 def api_processes(pid: int) -> list[psutil.Process]:
     """weir's API process and, with SERVER_WORKER_AMOUNT > 1, the processes it forked."""
     process = psutil.Process(pid)
+    found = [process]
     with contextlib.suppress(psutil.Error):
-        return [process, *process.children(recursive=True)]
-    return [process]
+        for child in process.children():  # not the embedded PostgreSQL's processes, nor a code node's sandbox
+            with contextlib.suppress(psutil.Error):
+                if "entrypoints.serve" in " ".join(child.cmdline()) or child.exe() == process.exe():
+                    found.append(child)
+    return found
 
 
 def rss_of(processes: list[psutil.Process]) -> list[int]:
@@ -262,6 +267,14 @@ def rss_of(processes: list[psutil.Process]) -> list[int]:
     for process in processes:
         with contextlib.suppress(psutil.Error):
             sizes.append(process.memory_info().rss)
+    return sizes
+
+
+def pss_of(processes: list[psutil.Process]) -> list[int]:
+    sizes = []
+    for process in processes:
+        with contextlib.suppress(psutil.Error, AttributeError):
+            sizes.append(process.memory_full_info().pss)
     return sizes
 
 
@@ -277,6 +290,8 @@ def sample_gauges(db_url: str, pid: int, stop_event: threading.Event, gauges: Ga
             sizes = rss_of(processes)
             gauges.rss.append(sum(sizes))
             gauges.rss_each.append(max(sizes, default=0))
+            if len(processes) > 1:  # forked processes share their parent's pages: RSS counts them in each
+                gauges.pss.append(sum(pss_of(processes)))
             stop_event.wait(0.05)
 
 
@@ -335,9 +350,12 @@ def report(direct: Run, via: Run, gauges: Gauges, idle_rss: int, args, stored: t
     rows += [
         "",
         f"DB connections to weir's database during (b): {db_total} (active queries: {db_active})",
-        f"weir API RSS ({args.workers} process{'es' if args.workers > 1 else ''}): {idle_rss / mb:.0f} MB idle, "
+        f"weir API RSS ({f'{args.workers} API processes and their parent' if args.workers > 1 else '1 process'}): "
+        f"{idle_rss / mb:.0f} MB idle, "
         f"peak {max(gauges.rss, default=0) / mb:.0f} MB during (b) (largest process "
-        f"{max(gauges.rss_each, default=0) / mb:.0f} MB)",
+        f"{max(gauges.rss_each, default=0) / mb:.0f} MB"
+        + (f"; PSS of them all {max(gauges.pss) / mb:.0f} MB" if gauges.pss else "")
+        + ")",
         "CPU per stream during (b): "
         + ", ".join(f"{who} {spent / max(1, len(via.samples)) * 1000:.1f} ms" for who, spent in gauges.cpu.items())
         + f" (wall {via.wall:.1f} s for {len(via.samples)} streams)",
