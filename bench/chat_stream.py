@@ -302,20 +302,21 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:8.2f}"
 
 
-def stored_messages(db_url: str) -> tuple[int, int]:
-    """Messages in weir's database: (rows, rows with an answer stored)."""
+def stored_messages(db_url: str) -> tuple[int, int, int, int]:
+    """Messages in weir's database: (rows, rows with an answer stored, finished `normal`, ended `error`)."""
+    query = ("SELECT count(*), count(*) FILTER (WHERE answer <> ''), count(*) FILTER (WHERE status = 'normal'), "
+             "count(*) FILTER (WHERE status = 'error') FROM messages")
     with psycopg.connect(db_url, autocommit=True) as conn:
-        return conn.execute("SELECT count(*), count(*) FILTER (WHERE answer <> '') FROM messages").fetchone()
+        return conn.execute(query).fetchone()
 
 
-def wait_stored(db_url: str, before: tuple[int, int], accepted: int, timeout: float = 120) -> tuple[int, int]:
-    """Waits (up to `timeout`) until as many answers as accepted streams are stored, or their count stops
-    growing for 10 s; returns the (rows, answered) added since `before`."""
+def wait_stored(db_url: str, before: tuple, accepted: int, timeout: float = 120) -> tuple[int, ...]:
+    """Waits (up to `timeout`) until as many finished answers as accepted streams are stored, or the counts stop
+    changing for 10 s; returns the (rows, answered, normal, error) added since `before`."""
     deadline, last, still = time.monotonic() + timeout, None, time.monotonic()
     while True:
-        rows, answered = stored_messages(db_url)
-        added = (rows - before[0], answered - before[1])
-        if added[1] >= accepted or time.monotonic() > deadline:
+        added = tuple(now - then for now, then in zip(stored_messages(db_url), before, strict=True))
+        if added[2] >= accepted or time.monotonic() > deadline:
             return added
         if added != last:
             last, still = added, time.monotonic()
@@ -324,7 +325,7 @@ def wait_stored(db_url: str, before: tuple[int, int], accepted: int, timeout: fl
         time.sleep(0.5)
 
 
-def report(direct: Run, via: Run, gauges: Gauges, idle_rss: int, args, stored: tuple[int, int] = (0, 0)) -> str:
+def report(direct: Run, via: Run, gauges: Gauges, idle_rss: int, args, stored: tuple[int, ...] = (0, 0, 0, 0)) -> str:
     rows = [f"{'':22}{'direct':>10}{'via weir':>10}{'overhead':>10}"]
     for label, attr, q in (("TTFT p50 (ms)", "ttft", 0.50), ("TTFT p99 (ms)", "ttft", 0.99),
                            ("total p50 (ms)", "total", 0.50), ("total p99 (ms)", "total", 0.99)):
@@ -341,8 +342,9 @@ def report(direct: Run, via: Run, gauges: Gauges, idle_rss: int, args, stored: t
         "via weir by status: " + ", ".join(f"{code or 'no response'}: {n}" for code, n in sorted(statuses.items()))
     )
     rows.append(
-        f"messages stored during (b): {stored[0]} rows, {stored[1]} with their answer, for {accepted} accepted "
-        f"streams" + ("" if stored[1] >= accepted else f" ({accepted - stored[1]} accepted answers NOT stored)")
+        f"messages stored during (b): {stored[0]} rows, {stored[1]} with an answer, {stored[2]} finished normal, "
+        f"{stored[3]} error, for {accepted} accepted streams"
+        + ("" if stored[2] >= accepted else f" ({accepted - stored[2]} accepted answers NOT finished)")
     )
     mb = 1024 * 1024
     db_total = f"max {max(gauges.db_total, default=0)}, median {statistics.median(gauges.db_total or [0]):g}"
