@@ -47,6 +47,7 @@ class Sample:
     ttft: float  # seconds to the first token
     total: float  # seconds to the last byte
     ok: bool
+    status: int = 0  # the response's HTTP status (0: no response)
 
 
 @dataclass
@@ -75,7 +76,9 @@ class Gauges:
 
     db_total: list[int] = field(default_factory=list)  # connections to weir's database
     db_active: list[int] = field(default_factory=list)  # … of which running a query
-    rss: list[int] = field(default_factory=list)  # bytes, the API process
+    rss: list[int] = field(default_factory=list)  # bytes, the API processes together
+    rss_each: list[int] = field(default_factory=list)  # bytes, the largest API process
+    pss: list[int] = field(default_factory=list)  # bytes, the API processes' proportional set size (shared once)
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds spent during (b), by party
 
 
@@ -98,7 +101,7 @@ def parties(weir_pid: int, upstream_pid: int, pgdata: Path) -> dict[str, list[ps
             if str(pgdata) in " ".join(process.info["cmdline"] or []):
                 postgres.append(process)
                 postgres.extend(process.children(recursive=True))
-    return {"weir": [psutil.Process(weir_pid)], "postgres": postgres, "upstream": [psutil.Process(upstream_pid)],
+    return {"weir": api_processes(weir_pid), "postgres": postgres, "upstream": [psutil.Process(upstream_pid)],
             "client": [psutil.Process()]}
 
 
@@ -218,15 +221,21 @@ async def weir_stream(http: httpx.AsyncClient, base: str, key: str, n: int) -> S
     async with http.stream("POST", f"{base}/v1/chat-messages", json=body,
                            headers={"Authorization": f"Bearer {key}"}) as response:
         ok = response.status_code == 200
-        async for line in response.aiter_lines():
-            if line.startswith("data: "):
-                event = json.loads(line[6:])["event"]
-                if ttft is None and event == "message":
-                    ttft = time.perf_counter() - started
-                elif event == "message_end":
-                    ended = True
+        try:
+            async for line in response.aiter_lines():
+                if line.startswith("data: "):
+                    event = json.loads(line[6:])["event"]
+                    if ttft is None and event == "message":
+                        ttft = time.perf_counter() - started
+                    elif event == "message_end":
+                        ended = True
+        except httpx.HTTPError:  # accepted (its status says so), then broken: not ok
+            ok = False
     total = time.perf_counter() - started
-    return Sample(ttft=ttft if ttft is not None else total, total=total, ok=ok and ended and ttft is not None)
+    return Sample(
+        ttft=ttft if ttft is not None else total, total=total, ok=ok and ended and ttft is not None,
+        status=response.status_code,
+    )
 
 
 async def run_streams(make, requests: int, concurrency: int) -> Run:
@@ -248,8 +257,36 @@ async def run_streams(make, requests: int, concurrency: int) -> Run:
         return Run(samples=samples, wall=time.perf_counter() - started)
 
 
-def sample_gauges(db_url: str, pid: int, stop_event: threading.Event, gauges: Gauges) -> None:
+def api_processes(pid: int) -> list[psutil.Process]:
+    """weir's API process and, with SERVER_WORKER_AMOUNT > 1, the processes it forked."""
     process = psutil.Process(pid)
+    found = [process]
+    with contextlib.suppress(psutil.Error):
+        for child in process.children():  # not the embedded PostgreSQL's processes, nor a code node's sandbox
+            with contextlib.suppress(psutil.Error):
+                if "entrypoints.serve" in " ".join(child.cmdline()) or child.exe() == process.exe():
+                    found.append(child)
+    return found
+
+
+def rss_of(processes: list[psutil.Process]) -> list[int]:
+    sizes = []
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            sizes.append(process.memory_info().rss)
+    return sizes
+
+
+def pss_of(processes: list[psutil.Process]) -> list[int]:
+    sizes = []
+    for process in processes:
+        with contextlib.suppress(psutil.Error, AttributeError):
+            sizes.append(process.memory_full_info().pss)
+    return sizes
+
+
+def sample_gauges(db_url: str, pid: int, stop_event: threading.Event, gauges: Gauges) -> None:
+    processes = api_processes(pid)
     query = ("SELECT count(*), count(*) FILTER (WHERE state = 'active') FROM pg_stat_activity "
              "WHERE datname = current_database() AND pid <> pg_backend_pid()")
     with psycopg.connect(db_url, autocommit=True) as conn:
@@ -257,8 +294,11 @@ def sample_gauges(db_url: str, pid: int, stop_event: threading.Event, gauges: Ga
             total, active = conn.execute(query).fetchone()
             gauges.db_total.append(total)
             gauges.db_active.append(active)
-            with contextlib.suppress(psutil.Error):
-                gauges.rss.append(process.memory_info().rss)
+            sizes = rss_of(processes)
+            gauges.rss.append(sum(sizes))
+            gauges.rss_each.append(max(sizes, default=0))
+            if len(processes) > 1:  # forked processes share their parent's pages: RSS counts them in each
+                gauges.pss.append(sum(pss_of(processes)))
             stop_event.wait(0.05)
 
 
@@ -269,7 +309,30 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:8.2f}"
 
 
-def report(direct: Run, via: Run, gauges: Gauges, idle_rss: int, args) -> str:
+def stored_messages(db_url: str) -> tuple[int, int, int, int]:
+    """Messages in weir's database: (rows, rows with an answer stored, finished `normal`, ended `error`)."""
+    query = ("SELECT count(*), count(*) FILTER (WHERE answer <> ''), count(*) FILTER (WHERE status = 'normal'), "
+             "count(*) FILTER (WHERE status = 'error') FROM messages")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        return conn.execute(query).fetchone()
+
+
+def wait_stored(db_url: str, before: tuple, accepted: int, timeout: float = 120) -> tuple[int, ...]:
+    """Waits (up to `timeout`) until as many finished answers as accepted streams are stored, or the counts stop
+    changing for 10 s; returns the (rows, answered, normal, error) added since `before`."""
+    deadline, last, still = time.monotonic() + timeout, None, time.monotonic()
+    while True:
+        added = tuple(now - then for now, then in zip(stored_messages(db_url), before, strict=True))
+        if added[2] >= accepted or time.monotonic() > deadline:
+            return added
+        if added != last:
+            last, still = added, time.monotonic()
+        elif time.monotonic() - still > 10:
+            return added
+        time.sleep(0.5)
+
+
+def report(direct: Run, via: Run, gauges: Gauges, idle_rss: int, args, stored: tuple[int, ...] = (0, 0, 0, 0)) -> str:
     rows = [f"{'':22}{'direct':>10}{'via weir':>10}{'overhead':>10}"]
     for label, attr, q in (("TTFT p50 (ms)", "ttft", 0.50), ("TTFT p99 (ms)", "ttft", 0.99),
                            ("total p50 (ms)", "total", 0.50), ("total p99 (ms)", "total", 0.99)):
@@ -278,13 +341,30 @@ def report(direct: Run, via: Run, gauges: Gauges, idle_rss: int, args) -> str:
     rows.append(f"{'throughput (streams/s)':22}{direct.throughput:10.1f}{via.throughput:10.1f}")
     ok = [f"{len(run.good)}/{len(run.samples)}" for run in (direct, via)]
     rows.append(f"{'ok streams':22}{ok[0]:>10}{ok[1]:>10}")
+    statuses: dict[int, int] = {}
+    for sample in via.samples:
+        statuses[sample.status] = statuses.get(sample.status, 0) + 1
+    accepted = statuses.get(200, 0)
+    rows.append(
+        "via weir by status: " + ", ".join(f"{code or 'no response'}: {n}" for code, n in sorted(statuses.items()))
+    )
+    rows.append(
+        f"messages stored during (b): {stored[0]} rows, {stored[1]} with an answer, {stored[2]} finished normal, "
+        f"{stored[3]} error, for {accepted} accepted streams"
+        + ("" if stored[2] >= accepted else f" ({accepted - stored[2]} accepted answers NOT finished)")
+    )
     mb = 1024 * 1024
     db_total = f"max {max(gauges.db_total, default=0)}, median {statistics.median(gauges.db_total or [0]):g}"
     db_active = f"max {max(gauges.db_active, default=0)}, median {statistics.median(gauges.db_active or [0]):g}"
     rows += [
         "",
         f"DB connections to weir's database during (b): {db_total} (active queries: {db_active})",
-        f"weir API RSS: {idle_rss / mb:.0f} MB idle, peak {max(gauges.rss, default=0) / mb:.0f} MB during (b)",
+        f"weir API RSS ({f'{args.workers} API processes and their parent' if args.workers > 1 else '1 process'}): "
+        f"{idle_rss / mb:.0f} MB idle, "
+        f"peak {max(gauges.rss, default=0) / mb:.0f} MB during (b) (largest process "
+        f"{max(gauges.rss_each, default=0) / mb:.0f} MB"
+        + (f"; PSS of them all {max(gauges.pss) / mb:.0f} MB" if gauges.pss else "")
+        + ")",
         "CPU per stream during (b): "
         + ", ".join(f"{who} {spent / max(1, len(via.samples)) * 1000:.1f} ms" for who, spent in gauges.cpu.items())
         + f" (wall {via.wall:.1f} s for {len(via.samples)} streams)",
@@ -305,6 +385,8 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=50, help="streams per side before measuring")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs, pgdata)")
     parser.add_argument("--profile", type=Path, help="run weir under cProfile (CPU time), its stats into this file")
+    parser.add_argument("--workers", type=int, default=1, help="SERVER_WORKER_AMOUNT (above 1 needs --redis-url)")
+    parser.add_argument("--redis-url", help="REDIS_URL for weir (touches only weir's keys of that database)")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="weir-bench-"))
@@ -313,6 +395,10 @@ def main() -> None:
     upstream_url = f"http://127.0.0.1:{up_port}/v1"
     base = f"http://127.0.0.1:{weir_port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "REDIS_", "SECRET_KEY", "OPENAI_"))}
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
+    if args.workers > 1:
+        env["SERVER_WORKER_AMOUNT"] = str(args.workers)
     fake = subprocess.Popen(
         [sys.executable, str(ROOT / "bench" / "fake_upstream.py"), "--port", str(up_port),
          "--tokens", str(args.tokens), "--delay", str(args.delay)],
@@ -333,7 +419,7 @@ def main() -> None:
         print(f"warming up ({args.warmup} streams each side) …", flush=True)
         asyncio.run(run_streams(direct, args.warmup, args.concurrency))
         asyncio.run(run_streams(via, args.warmup, args.concurrency))
-        idle_rss = psutil.Process(weir.pid).memory_info().rss
+        idle_rss = sum(rss_of(api_processes(weir.pid)))
 
         print(f"(a) direct: {args.requests} streams, {args.concurrency} concurrent …", flush=True)
         direct_run = asyncio.run(run_streams(direct, args.requests, args.concurrency))
@@ -346,14 +432,16 @@ def main() -> None:
         who = parties(weir.pid, fake.pid, storage / "pgdata")
         if args.profile:
             weir.send_signal(signal.SIGUSR1)  # profile_serve.py: profile only this round
-        before = cpu_seconds(who)
+        before, messages_before = cpu_seconds(who), stored_messages(db_url)
         via_run = asyncio.run(run_streams(via, args.requests, args.concurrency))
         gauges.cpu = {party: spent - before[party] for party, spent in cpu_seconds(who).items()}
         done.set()
         sampler.join(5)
+        accepted = sum(1 for sample in via_run.samples if sample.status == 200)
+        stored = wait_stored(db_url, messages_before, accepted)
 
         print()
-        print(report(direct_run, via_run, gauges, idle_rss, args))
+        print(report(direct_run, via_run, gauges, idle_rss, args, stored))
     finally:
         stop(weir, 300 if args.profile else 30)  # a profiler writes its report as the process stops
         stop(fake)

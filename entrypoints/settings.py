@@ -1,6 +1,9 @@
 """Every setting weir reads, with Dify's names where Dify has one. Read once, in the entrypoints."""
 
+import contextlib
+import os
 import secrets
+import tempfile
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -226,9 +229,18 @@ class Settings(BaseSettings):
             return self.SECRET_KEY
         path = self.STORAGE_PATH / "secret_key"
         if not path.exists():
+            # Written aside, then linked into place: processes starting together on a new storage folder (the
+            # API processes of SERVER_WORKER_AMOUNT, a worker beside the API) agree on the first key linked, and
+            # none reads a file another has created but not yet written (an empty key).
             self.STORAGE_PATH.mkdir(parents=True, exist_ok=True)
-            path.touch(mode=0o600)
-            path.write_text(secrets.token_urlsafe(42))
+            fd, draft = tempfile.mkstemp(prefix=".secret_key.", dir=self.STORAGE_PATH)  # mode 0600
+            try:
+                with os.fdopen(fd, "w") as file:
+                    file.write(secrets.token_urlsafe(42))
+                with contextlib.suppress(FileExistsError):
+                    os.link(draft, path)
+            finally:
+                os.unlink(draft)
         return path.read_text().strip()
 
     def container_config(self, database_url: str, embedded_database: bool) -> dict:

@@ -27,8 +27,18 @@ RESUBSCRIBE_SECONDS = 1.0
 
 
 class InProcessCallerCache:
-    def __init__(self, ttl_seconds: float, now: Callable[[], float] = time.monotonic) -> None:
+    """`ttl_seconds` bounds keys, workflows and chat setups; `end_user_ttl_seconds` (default the same) bounds end
+    users, which only an app's deletion removes (and that forgets them, while the app's keys stop authenticating
+    once their own entries expire), so they may be kept far longer."""
+
+    def __init__(
+        self,
+        ttl_seconds: float,
+        now: Callable[[], float] = time.monotonic,
+        end_user_ttl_seconds: float | None = None,
+    ) -> None:
         self._ttl = ttl_seconds
+        self._end_user_ttl = ttl_seconds if end_user_ttl_seconds is None else end_user_ttl_seconds
         self._now = now
         self._callers: dict[str, tuple[float, KeyOwners]] = {}
         self._end_users: dict[tuple[UUID, str], tuple[float, EndUser]] = {}
@@ -45,7 +55,7 @@ class InProcessCallerCache:
         return self._fresh(self._end_users, (app_id, session_id))
 
     def keep_end_user(self, end_user: EndUser) -> None:
-        self._keep(self._end_users, (end_user.app_id, end_user.session_id), end_user)
+        self._keep(self._end_users, (end_user.app_id, end_user.session_id), end_user, self._end_user_ttl)
 
     def published_workflow(self, app_id: UUID) -> object | None:
         return self._fresh(self._workflows, app_id)
@@ -100,18 +110,18 @@ class InProcessCallerCache:
             return None
         return entry[1]
 
-    def _keep(self, entries: dict, key: object, value: object) -> None:
+    def _keep(self, entries: dict, key: object, value: object, ttl: float | None = None) -> None:
         if len(entries) >= MAX_ENTRIES:
             entries.pop(next(iter(entries)))
-        entries[key] = (self._now() + self._ttl, value)
+        entries[key] = (self._now() + (self._ttl if ttl is None else ttl), value)
 
 
 class RedisCallerCache:
     """The in-process cache, kept in step across processes by notices on CHANNEL."""
 
-    def __init__(self, client: redis.Redis, ttl_seconds: float) -> None:
+    def __init__(self, client: redis.Redis, ttl_seconds: float, end_user_ttl_seconds: float | None = None) -> None:
         self._redis = client
-        self._local = InProcessCallerCache(ttl_seconds)
+        self._local = InProcessCallerCache(ttl_seconds, end_user_ttl_seconds=end_user_ttl_seconds)
         self._live = False  # subscribed: the notices of other processes reach this one
         self._listener: asyncio.Task[None] | None = None
 

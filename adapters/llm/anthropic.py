@@ -6,8 +6,14 @@ from collections.abc import AsyncGenerator
 import httpx
 
 from adapters.llm.anthropic_wire import API_VERSION, MessageFold, StreamError, error_details, request_body
-from adapters.llm.http_stream import Retryable, RetryingChatModel, drain, parse_stream_event, retry_after_seconds
-from adapters.llm.openai_wire import sse_data
+from adapters.llm.http_stream import (
+    Retryable,
+    RetryingChatModel,
+    drain,
+    parse_stream_event,
+    retry_after_seconds,
+    sse_payloads,
+)
 from domain.models.entities import ChatChunk, ChatRequest
 from domain.models.errors import CompletionRequestError, ProviderQuotaExceeded, RateLimitError
 from domain.models.ports import TokenCounter
@@ -63,9 +69,8 @@ class AnthropicChatModel(RetryingChatModel):
                         if text := fold.feed_message(_message(await response.aread())):
                             yield ChatChunk(delta=text)
                     else:
-                        lines = response.aiter_lines()
-                        async for line in lines:
-                            data = sse_data(line)
+                        lines = sse_payloads(response)
+                        async for data in lines:
                             if data and (delta := fold.feed(parse_stream_event(data))):
                                 yield ChatChunk(delta=delta)
                             if fold.stopped:

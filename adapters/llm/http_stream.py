@@ -131,6 +131,26 @@ async def drain(lines: AsyncIterator[Any]) -> None:
                 pass
 
 
+async def sse_payloads(response: httpx.Response) -> AsyncIterator[str]:
+    """The payload of each SSE `data:` line of a streamed body, stripped (comments, other fields and separators
+    skipped). Lines are split on the bytes (CRLF, LF or CR, as SSE allows; a CRLF cut between two reads only adds
+    an empty line, which is no data) and only `data:` lines are decoded: httpx's `aiter_lines` decodes every read
+    to text and runs it through its line decoder first, which cost more than parsing the event."""
+    pending = b""
+    async for chunk in response.aiter_bytes():
+        if not chunk:
+            continue
+        if pending:
+            chunk = pending + chunk
+        lines = chunk.splitlines()
+        pending = b"" if chunk[-1:] in (b"\n", b"\r") else lines.pop()
+        for line in lines:
+            if line.startswith(b"data:"):
+                yield line[5:].decode("utf-8", "replace").strip()
+    if pending.startswith(b"data:"):
+        yield pending[5:].decode("utf-8", "replace").strip()
+
+
 def retry_after_seconds(value: str | None) -> float | None:
     try:
         return max(float(value), 0.0) if value else None

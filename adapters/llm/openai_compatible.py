@@ -5,8 +5,15 @@ from collections.abc import AsyncGenerator, Callable, Mapping
 
 import httpx
 
-from adapters.llm.http_stream import Retryable, RetryingChatModel, drain, parse_stream_event, retry_after_seconds
-from adapters.llm.openai_wire import StreamFold, error_details, request_body, sse_data
+from adapters.llm.http_stream import (
+    Retryable,
+    RetryingChatModel,
+    drain,
+    parse_stream_event,
+    retry_after_seconds,
+    sse_payloads,
+)
+from adapters.llm.openai_wire import StreamFold, error_details, request_body
 from domain.models.entities import ChatChunk, ChatRequest
 from domain.models.errors import CompletionRequestError, ProviderQuotaExceeded, RateLimitError
 from domain.models.ports import TokenCounter
@@ -51,9 +58,8 @@ class OpenAICompatibleChatModel(RetryingChatModel):
             async with client.stream("POST", self._url_for(request.model), **options) as response:
                 if response.status_code >= 400:
                     raise _status_failure(response.status_code, await response.aread(), response.headers)
-                lines = response.aiter_lines()
-                async for line in lines:
-                    data = sse_data(line)
+                lines = sse_payloads(response)
+                async for data in lines:
                     if data == "[DONE]":
                         fold.done = True
                         break

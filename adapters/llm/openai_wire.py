@@ -56,14 +56,6 @@ def tool_json(tool: ToolDefinition) -> dict[str, Any]:
     return {"type": "function", "function": function}
 
 
-def sse_data(line: str) -> str | None:
-    """The payload of an SSE `data:` line; None for comments, other fields and event separators."""
-    if not line.startswith("data:"):
-        return None
-    return line[5:].strip()
-
-
-
 @dataclass
 class _PartialCall:
     id: str = ""

@@ -34,6 +34,10 @@ class MessageRun:
         except TimeoutError:
             return None
 
+    def ready_event(self) -> GenerationEvent | None:
+        """An event that has already come, without waiting (None when none has)."""
+        return self._events.get_nowait() if not self._events.empty() else None
+
     async def events(self) -> AsyncIterator[GenerationEvent]:
         while True:
             event = await self._events.get()

@@ -31,16 +31,34 @@ async def follow_frames(
     next_item: Callable[[float], Awaitable[T | None]],
     frame: Callable[[T], bytes],
     last: Callable[[T], bool],
+    ready: Callable[[], T | None] | None = None,
 ) -> AsyncIterator[bytes]:
-    """`follow` for a renderer that makes the event's bytes itself (a frame it mostly precomputed)."""
+    """`follow` for a renderer that makes the event's bytes itself (a frame it mostly precomputed).
+
+    `ready()`, when given, answers an item that has already come (None when none has): the items waiting when
+    one is sent go with it as one write, so a stream whose events queued up while the process was busy costs one
+    send through the HTTP stack for the lot instead of one per token. Nothing waits for more to come."""
     while True:
         item = await next_item(PING_INTERVAL_SECONDS)
         if item is None:
             yield PING
             continue
-        yield frame(item)
+        chunk = frame(item)
         if last(item):
+            yield chunk
             return
+        waiting = ready() if ready is not None else None
+        if waiting is None:
+            yield chunk
+            continue
+        frames = [chunk]
+        while waiting is not None:
+            frames.append(frame(waiting))
+            if last(waiting):
+                yield b"".join(frames)
+                return
+            waiting = ready()
+        yield b"".join(frames)
 
 
 def stream_response(body: AsyncIterator[bytes], *, needs_context: bool = True) -> Response:

@@ -39,12 +39,12 @@ async def test_a_stop_from_another_request_ends_the_stream_and_keeps_the_partial
     chat_app.upstream.replies.append(Reply(deltas=("Partial", " answer", " never", " sent"), hang_after=2))
     connection, conn = await _open_stream(chat_app, "Tell me a long story")
     buffer = [""]
-    first = (await _next_events(conn, buffer))[0]
+    events = await _next_events(conn, buffer)  # events already waiting come in one read
+    first = events[0]
     stop = await chat_app.client.post(
         f"/v1/chat-messages/{first['task_id']}/stop", json={"user": "alice"}, headers=chat_app.headers
     )
     assert await stop.get_json() == {"result": "success"}
-    events = [first]
     while events[-1]["event"] != "message_end":
         events += await _next_events(conn, buffer)
     await connection.__aexit__(None, None, None)
@@ -58,9 +58,9 @@ async def test_a_stop_by_another_user_is_ignored(chat_app):
     chat_app.upstream.replies.append(Reply(deltas=("a", "b", "c"), delay=0.2))
     connection, conn = await _open_stream(chat_app, "Hi")
     buffer = [""]
-    first = (await _next_events(conn, buffer))[0]
+    events = await _next_events(conn, buffer)  # events already waiting come in one read
+    first = events[0]
     await chat_app.client.post(f"/v1/chat-messages/{first['task_id']}/stop", json={"user": "mallory"}, headers=chat_app.headers)
-    events = [first]
     while events[-1]["event"] != "message_end":
         events += await _next_events(conn, buffer)
     await connection.__aexit__(None, None, None)

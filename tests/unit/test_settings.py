@@ -1,5 +1,8 @@
 """Settings under Dify's names become the right URLs and exporter options."""
 
+import multiprocessing
+import os
+
 from entrypoints.settings import Settings
 
 
@@ -41,3 +44,23 @@ def test_secret_key_is_generated_once_into_storage(tmp_path):
     assert len(first) > 40 and _settings(STORAGE_PATH=tmp_path).secret_key() == first
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     assert _settings(STORAGE_PATH=tmp_path, SECRET_KEY="given").secret_key() == "given"
+
+
+def _key_after(start, storage, keys) -> None:
+    start.wait()
+    keys.put(_settings(STORAGE_PATH=storage).secret_key())
+
+
+def test_processes_starting_together_on_a_new_storage_agree_on_one_secret_key(tmp_path):
+    context = multiprocessing.get_context("fork")
+    for round_ in range(30):  # API processes forked at once race for the first key; none may read it empty
+        storage, start, keys = tmp_path / str(round_), context.Event(), context.Queue()
+        processes = [context.Process(target=_key_after, args=(start, storage, keys)) for _ in range(8)]
+        for process in processes:
+            process.start()
+        start.set()
+        found = {keys.get(timeout=30) for _ in processes}
+        for process in processes:
+            process.join(30)
+        assert len(found) == 1 and len(found.pop()) > 40
+        assert os.listdir(storage) == ["secret_key"]  # no draft left behind

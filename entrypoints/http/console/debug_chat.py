@@ -54,7 +54,9 @@ async def _debug(app_id: UUID, chat: bool) -> Response:
         )
     )
     return stream_response(
-        follow_frames(run.next_event, run_presenter.MessageStreamFrames(run, chat, dify_code), _ends_message),
+        follow_frames(
+            run.next_event, run_presenter.MessageStreamFrames(run, chat, dify_code), _ends_message, run.ready_event
+        ),
         needs_context=False,
     )
 

@@ -111,7 +111,9 @@ def _ends_message(item: object) -> bool:
 async def _answer(run: MessageRun, chat: bool, streaming: bool) -> Response:
     if streaming:
         return stream_response(
-            follow_frames(run.next_event, run_presenter.MessageStreamFrames(run, chat, dify_code), _ends_message),
+            follow_frames(
+                run.next_event, run_presenter.MessageStreamFrames(run, chat, dify_code), _ends_message, run.ready_event
+            ),
             needs_context=False,
         )
     async for item in run.events():
