@@ -7,6 +7,7 @@ from adapters.queue.workflow_run_dispatcher import TaskiqWorkflowRunQueue
 from adapters.workflow.egress_proxy import EgressProxy
 from adapters.workflow.httpx_client import HttpxHttpClient
 from adapters.workflow.jinja_renderer import SandboxedJinjaRenderer
+from adapters.workflow.json_repair import repair_json_text
 from adapters.workflow.sandbox_env import SandboxEnvironment
 from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
 from application.agents.toolbox import InvokeThrough
@@ -75,7 +76,11 @@ def node_executors(
             "knowledge-retrieval": KnowledgeRetrievalExecutor(retrieve),
             "document-extractor": DocumentExtractorExecutor(uow_factory, load_file_content, extractor),
             "http-request": HttpRequestExecutor(
-                builtin["http_client"], uow=uow_factory, files=load_file_content, answer_files=store_tool_files
+                builtin["http_client"],
+                uow=uow_factory,
+                files=load_file_content,
+                answer_files=store_tool_files,
+                repair_json=repair_json_text,
             ),
             "llm": LlmExecutor(builtin["model_resolver"], builtin["template_renderer"], vision),
             "question-classifier": QuestionClassifierExecutor(builtin["model_resolver"], vision),

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from adapters.workflow.json_repair import repair_json_text
 from application.workflows.nodes.http_request import HttpRequestExecutor
 from application.workflows.nodes.parameter_extractor import extract
 from application.workflows.nodes.question_classifier import pick_class
@@ -57,7 +58,7 @@ async def test_strings_are_rendered_and_the_answer_is_text_status_and_headers():
 async def _sent_json_body(template: str, p: VariablePool | None = None) -> bytes:
     client = FakeHttpClient()
     body = {"type": "json", "data": [{"type": "text", "value": template}]}
-    await HttpRequestExecutor(client).run(
+    await HttpRequestExecutor(client, repair_json=repair_json_text).run(
         node("http-request", method="post", url="https://e.com", body=body), context(p or pool())
     )
     return client.sent[0].body
@@ -232,8 +233,13 @@ def test_a_json_body_takes_multi_line_text_inside_its_strings_and_is_sent_valid(
     assert json.loads(raw) == {"prompt": "Line one\n\tLine two — ü", "n": 1}
     # A missing comma is repaired, as Dify repairs JSON bodies (json_repair).
     assert (
-        encode_body({"type": "json", "data": [{"type": "text", "value": '{"a": 1\n"b": 2}'}]}, p)[0] == b'{"a":1,"b":2}'
+        encode_body(
+            {"type": "json", "data": [{"type": "text", "value": '{"a": 1\n"b": 2}'}]}, p, repair=repair_json_text
+        )[0]
+        == b'{"a":1,"b":2}'
     )
+    with pytest.raises(NodeFailed, match="Invalid JSON body"):  # no repairer given: only strict and lenient parsing
+        encode_body({"type": "json", "data": [{"type": "text", "value": '{"a": 1\n"b": 2}'}]}, p)
 
 
 @pytest.mark.parametrize(

@@ -4,11 +4,9 @@ executor's business."""
 
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlencode
-
-from json_repair import repair_json
 
 from domain.workflows.nodes import NodeFailed
 from domain.workflows.variables import VariablePool
@@ -30,6 +28,7 @@ def file_selectors(body: Mapping[str, Any] | None) -> dict[int, list[str]]:
         for index, item in enumerate(data)
         if isinstance(item, Mapping) and (item.get("type") == "file" or kind == "binary") and item.get("file")
     }
+
 
 CONTENT_TYPES = {
     "json": "application/json",
@@ -88,7 +87,12 @@ def _multipart(fields: list[tuple[str, str, Mapping[str, Any]]], attachments: At
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-def _json_text(text: str) -> str:
+# Makes a value of a broken JSON text (Dify repairs JSON bodies with the json_repair library); the adapter
+# lives in adapters/workflow/json_repair.py. Returns what it could make of the text ("" when nothing).
+JsonRepair = Callable[[str], Any]
+
+
+def _json_text(text: str, repair: JsonRepair | None) -> str:
     """The JSON body to send. A valid body goes as written. Otherwise it is parsed as Dify parses it: raw
     newlines inside strings are allowed (an LLM's text dropped into "{{#llm.text#}}" has them), then the text
     is repaired (a missing comma, an unquoted id, a trailing comma), and the result is sent re-encoded (compact,
@@ -105,14 +109,17 @@ def _json_text(text: str) -> str:
         return json.dumps(json.loads(text, strict=False), ensure_ascii=False, separators=(",", ":"))
     except json.JSONDecodeError:
         pass
-    repaired = repair_json(text, return_objects=True)
+    repaired = repair(text) if repair is not None else None
     if not isinstance(repaired, (dict, list)):  # prose, not a broken object or array
         raise NodeFailed(f"Invalid JSON body: {problem}")
     return json.dumps(repaired, ensure_ascii=False, separators=(",", ":"))
 
 
 def encode_body(
-    body: Mapping[str, Any] | None, pool: VariablePool, attachments: Attachments | None = None
+    body: Mapping[str, Any] | None,
+    pool: VariablePool,
+    attachments: Attachments | None = None,
+    repair: JsonRepair | None = None,
 ) -> tuple[bytes | None, str | None]:
     """(bytes, content type) for the node's body; (None, None) for none."""
     attachments = attachments or {}
@@ -121,7 +128,7 @@ def encode_body(
     if kind == "none":
         return None, None
     if kind == "json":
-        return _json_text(_text(data, pool)).encode(), CONTENT_TYPES[kind]
+        return _json_text(_text(data, pool), repair).encode(), CONTENT_TYPES[kind]
     if kind == "raw-text":
         return _text(data, pool).encode(), CONTENT_TYPES[kind]
     if kind == "x-www-form-urlencoded":

@@ -11,7 +11,14 @@ from application.files.file_content import FileUnavailable, LoadFileContent
 from application.tools.tool_files import StoreToolFiles
 from application.workflows.nodes.file_reader import run_file_owner, run_file_reader
 from application.workflows.nodes.http_answer import answer_file
-from application.workflows.nodes.http_body import Attachment, Attachments, encode_body, file_selectors, kv_lines
+from application.workflows.nodes.http_body import (
+    Attachment,
+    Attachments,
+    JsonRepair,
+    encode_body,
+    file_selectors,
+    kv_lines,
+)
 from domain.shared.errors import DomainError
 from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.tools.entities import ToolMessage
@@ -76,7 +83,9 @@ class HttpRequestExecutor:
         uow: UnitOfWorkFactory | None = None,
         files: LoadFileContent | None = None,
         answer_files: StoreToolFiles | None = None,
+        repair_json: JsonRepair | None = None,
     ) -> None:
+        self._repair_json = repair_json
         self._client = client
         self._max_timeouts = max_timeouts
         self._uow = uow
@@ -115,7 +124,7 @@ class HttpRequestExecutor:
             raise NodeFailed(f"Invalid URL: {url!r} (it must start with http:// or https://)")
         headers = kv_lines(pool.render(str(data.get("headers") or "")))
         headers += auth_headers(data.get("authorization"), pool)
-        body, content_type = encode_body(data.get("body"), pool, attachments)
+        body, content_type = encode_body(data.get("body"), pool, attachments, self._repair_json)
         if content_type and not any(name.lower() == "content-type" for name, _ in headers):
             headers.append(("Content-Type", content_type))
         return OutgoingRequest(
