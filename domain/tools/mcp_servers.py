@@ -98,7 +98,7 @@ def parse_servers(config: Any) -> list[tuple[str, McpConnection]]:
             servers.append(_server(name, entry))
         return servers
     if isinstance(config, Mapping):
-        if "url" in config or "server_url" in config:  # one server, unnamed
+        if isinstance(config.get("url"), str) or isinstance(config.get("server_url"), str):  # one server, unnamed
             return [_server("mcp_server", config)]
         return [_server(str(name), entry) for name, entry in config.items()]
     raise McpServersConfigInvalid("The MCP servers config must be a URL, an object or a list")

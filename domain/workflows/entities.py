@@ -30,6 +30,7 @@ class NodeStatus(StrEnum):
     FAILED = "failed"
     EXCEPTION = "exception"  # it failed, and its error strategy (fail-branch, default values) handled it
     PAUSED = "paused"  # a human-input node waiting for its form (its run is paused)
+    STOPPED = "stopped"  # running when its run was stopped (or cancelled): it never finished
 
 
 @dataclass

@@ -13,6 +13,7 @@ needs to import the other.
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -27,6 +28,8 @@ from domain.workflows.nodes import NodeContext, NodeExecutors, NodeFailed, NodeR
 from domain.workflows.pause import PAUSING_TYPES, PendingNode, WalkState
 from domain.workflows.response_stream import ResponseCoordinator
 from domain.workflows.variables import VariablePool
+
+STOPPED_NODE = "Workflow execution stopped by the user."
 
 TAKEN, SKIPPED = "taken", "skipped"
 FAIL_BRANCH, SUCCESS_BRANCH = "fail-branch", "success-branch"
@@ -200,6 +203,19 @@ class Walk:
                 return None
             error = f"A {node.type} node cannot run inside an iteration or a loop in weir yet."
             return await self._handle_failure(execution_id, node, index, predecessor, started, error, 0)
+        try:
+            return await self._attempts(node, execution_id, index, predecessor, started)
+        except asyncio.CancelledError:
+            # The run is being stopped (or the process shut down): the node ends `stopped`, as Dify's do, so its
+            # row and the editor's node do not stay `running`. Emitting does not suspend, so it is safe here.
+            stopped = NodeStatus.STOPPED
+            await self._done(execution_id, node, index, predecessor, started, stopped, NodeResult(), STOPPED_NODE, 0)
+            raise
+
+    async def _attempts(
+        self, node: Node, execution_id: UUID, index: int, predecessor: str | None, started: datetime
+    ) -> tuple[NodeStatus, NodeResult] | None:
+        s = self.services
         retry = node.data.get("retry_config") or {}
         attempts = 1 + (int(retry.get("max_retries") or 0) if retry.get("retry_enabled") else 0)
         error = ""

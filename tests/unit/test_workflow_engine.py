@@ -252,6 +252,9 @@ async def test_a_stop_ends_the_run_as_stopped():
     asyncio.get_running_loop().call_later(0.05, flag.set)
     events, scripted = await run(raw, until_stopped=flag.wait)
     assert finished(events).status == "stopped" and "after" not in scripted.calls
+    # The node the stop interrupted ends too, `stopped`, before the run does (its row never stays running).
+    (slow,) = [e for e in events if isinstance(e, ev.NodeFinished) and e.node.id == "slow"]
+    assert slow.status == "stopped" and events.index(slow) < events.index(finished(events))
 
 
 def test_graph_problems_are_all_reported():
