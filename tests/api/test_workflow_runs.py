@@ -187,3 +187,30 @@ async def test_a_new_publish_is_run_at_once_though_the_published_version_is_reme
     after = (await (await _run(console, key, "help")).get_json())["data"]
 
     assert after["workflow_id"] != first and after["status"] == "succeeded"
+
+
+async def test_a_stop_ends_the_node_it_interrupted_as_stopped_not_running(console):
+    imported = await (await console.client.post(
+        "/console/api/apps/imports", json={"mode": "yaml-content", "yaml_content": SLOW_DSL, "publish": True},
+        headers=console.headers)).get_json()
+    app_id, key = imported["app_id"], await console.create_app_key(imported["app_id"])
+    task = await (await console.client.post("/v1/workflows/run", headers=bearer(key),
+                                            json={"inputs": {}, "response_mode": "async", "user": "alice"})).get_json()
+    nodes_path = f"/console/api/apps/{app_id}/workflow-runs/{task['workflow_run_id']}/node-executions"
+
+    async def statuses() -> dict:
+        listed = await (await console.client.get(nodes_path, headers=console.headers)).get_json()
+        return {n["node_id"]: n["status"] for n in listed["data"]}
+
+    async def waiting() -> dict | None:
+        found = await statuses()
+        return found if found.get("wait") == "running" else None
+
+    await eventually(waiting, timeout=6, what="the code node running (its row checkpointed)")
+    await console.client.post(f"/v1/workflows/tasks/{task['task_id']}/stop", json={"user": "alice"}, headers=bearer(key))
+
+    async def ended() -> dict | None:
+        found = await statuses()
+        return found if found.get("wait") != "running" else None
+
+    assert (await eventually(ended, timeout=6, what="the interrupted node ended"))["wait"] == "stopped"
