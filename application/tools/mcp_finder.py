@@ -7,38 +7,48 @@ from uuid import UUID
 
 from domain.tools.entities import ProviderType, Tool, ToolInvocation, ToolMessage, ToolProviderInfo
 from domain.tools.errors import ToolNotFound, ToolProviderNotFound
-from domain.tools.mcp import McpClient, McpProvider
+from domain.tools.mcp import McpClient, McpConnection, McpProvider
 from domain.tools.unit_of_work import ToolsUnitOfWorkFactory
 
 
 class McpToolProvider:
-    """One workspace MCP server as a ToolProvider. Its tools are the list kept at the last refresh (the
-    console refreshes it); a call goes to the server each time, with the server's headers and timeouts."""
+    """One MCP server as a ToolProvider: a workspace's (`of`, its tools the list kept at the last refresh, which
+    the console refreshes) or one an agent node names itself (its tools as listed when the node started). A
+    call goes to the server each time, with the connection's headers and timeouts."""
 
-    def __init__(self, provider: McpProvider, client: McpClient) -> None:
-        self._provider = provider
+    def __init__(
+        self, identifier: str, name: str, connection: McpConnection, tools: list[Tool], client: McpClient,
+        icon: str = "",
+    ) -> None:
+        self._identifier, self._name, self._icon = identifier, name, icon
+        self._connection = connection
+        self._tools = list(tools)
         self._client = client
 
+    @classmethod
+    def of(cls, provider: McpProvider, client: McpClient) -> "McpToolProvider":
+        return cls(provider.server_identifier, provider.name, provider.connection(), provider.tools, client,
+                   provider.icon)
+
     def info(self) -> ToolProviderInfo:
-        p = self._provider
         return ToolProviderInfo(
-            id=p.server_identifier,
+            id=self._identifier,
             type=ProviderType.MCP,
-            name=p.name,
-            label=p.name,
-            icon=p.icon,
-            tools=tuple(p.tools),
+            name=self._name,
+            label=self._name,
+            icon=self._icon,
+            tools=tuple(self._tools),
         )
 
     async def tools(self) -> list[Tool]:
-        return list(self._provider.tools)
+        return list(self._tools)
 
     async def invoke(
         self, tool_name: str, parameters: Mapping[str, Any], invocation: ToolInvocation
     ) -> list[ToolMessage]:
-        if self._provider.tools and all(t.name != tool_name for t in self._provider.tools):
-            raise ToolNotFound(f"MCP server {self._provider.name} has no tool {tool_name}.")
-        return await self._client.call_tool(self._provider.connection(), tool_name, parameters)
+        if self._tools and all(t.name != tool_name for t in self._tools):
+            raise ToolNotFound(f"MCP server {self._name} has no tool {tool_name}.")
+        return await self._client.call_tool(self._connection, tool_name, parameters)
 
 
 class McpToolFinder:
@@ -54,7 +64,7 @@ class McpToolFinder:
             provider = await uow.mcp_providers.find(tenant_id, provider_id)
         if provider is None:
             raise ToolProviderNotFound(f"MCP tool provider {provider_id} not found.")
-        return McpToolProvider(provider, self._client)
+        return McpToolProvider.of(provider, self._client)
 
     async def credentials(self, tenant_id: UUID, provider_id: str) -> Mapping[str, Any]:
         return {}
@@ -62,4 +72,4 @@ class McpToolFinder:
     async def listed(self, tenant_id: UUID) -> list[ToolProviderInfo]:
         async with self._uow() as uow:
             providers = await uow.mcp_providers.for_tenant(tenant_id)
-        return [McpToolProvider(p, self._client).info() for p in providers]
+        return [McpToolProvider.of(p, self._client).info() for p in providers]

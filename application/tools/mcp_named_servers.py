@@ -2,41 +2,16 @@
 their tools are listed when the node starts and offered to the model beside the node's own tools; a call
 goes straight to the server (no workspace provider stands behind it, so there are no credentials to add)."""
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from application.agents.toolbox import AgentTool
+from application.tools.mcp_finder import McpToolProvider
 from domain.agents.entities import AgentToolSpec
 from domain.agents.tool_schema import tool_definition
 from domain.shared.errors import DomainError
-from domain.tools.entities import ProviderType, Tool, ToolInvocation, ToolMessage, ToolProviderInfo
-from domain.tools.errors import ToolNotFound, ToolProviderUnavailable
+from domain.tools.entities import ProviderType
+from domain.tools.errors import ToolProviderUnavailable
 from domain.tools.mcp import McpClient, McpConnection
-
-
-class NamedMcpServer:
-    """One server of a servers config as a ToolProvider: its tools as listed when the node started."""
-
-    def __init__(self, name: str, connection: McpConnection, tools: Sequence[Tool], client: McpClient) -> None:
-        self._name = name
-        self._connection = connection
-        self._tools = list(tools)
-        self._client = client
-
-    def info(self) -> ToolProviderInfo:
-        return ToolProviderInfo(
-            id=self._name, type=ProviderType.MCP, name=self._name, label=self._name, tools=tuple(self._tools)
-        )
-
-    async def tools(self) -> list[Tool]:
-        return list(self._tools)
-
-    async def invoke(
-        self, tool_name: str, parameters: Mapping[str, Any], invocation: ToolInvocation
-    ) -> list[ToolMessage]:
-        if all(t.name != tool_name for t in self._tools):
-            raise ToolNotFound(f"MCP server {self._name} has no tool {tool_name}.")
-        return await self._client.call_tool(self._connection, tool_name, parameters)
 
 
 async def named_server_tools(
@@ -55,7 +30,7 @@ async def named_server_tools(
             tools = await mcp.list_tools(connection)
         except DomainError as error:
             raise ToolProviderUnavailable(f"MCP server {name}: {error.message}") from None
-        provider = NamedMcpServer(name, connection, tools, mcp)
+        provider = McpToolProvider(name, name, connection, tools, mcp)
         for tool in tools:
             spec = AgentToolSpec(ProviderType.MCP, name, tool.name, description=tool.description)
             prepared.append(AgentTool(spec, tool, provider, tool_definition(tool, {}, tool.description), direct=True))

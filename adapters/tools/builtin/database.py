@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
 from adapters.tools.builtin.base import BuiltinProvider, BuiltinTool, param
+from adapters.tools.builtin.md_formats import unwrapped
 from adapters.workflow.ssrf import AddressPolicy, host_refusal
 from application.models.resolve_model import ResolveModel
 from domain.apps.model_config import ModelSettings
@@ -55,6 +56,7 @@ DRIVERS = {
     "mariadb": "mysql+pymysql",
 }
 FORMATS = ("json", "md", "csv", "yaml", "html", "xlsx")
+SQL_FENCES = ("```sql", "```")  # the fence a model (or an author pasting its answer) puts around SQL
 
 
 def database_url(uri: Any) -> sa.URL:
@@ -180,7 +182,8 @@ def database_provider(models: ResolveModel, allowed_hosts=()) -> BuiltinProvider
 
     async def checked_url(parameters: Mapping[str, Any], invocation: ToolInvocation) -> sa.URL:
         url = database_url(parameters.get("db_uri") or invocation.credentials.get("db_uri"))
-        reason = await host_refusal(policy, url.host or "", url.port or 5432, CONNECT_SECONDS)
+        port = url.port or (5432 if url.get_backend_name() == "postgresql" else 3306)
+        reason = await host_refusal(policy, url.host or "", port, CONNECT_SECONDS)
         if reason:
             raise ToolInvokeError(
                 f"Refused to connect to the database at {url.host}: {reason}. "
@@ -189,7 +192,7 @@ def database_provider(models: ResolveModel, allowed_hosts=()) -> BuiltinProvider
         return url
 
     async def sql_execute(parameters: Mapping[str, Any], invocation: ToolInvocation) -> list[ToolMessage]:
-        statement = str(parameters.get("query") or "").strip().strip("`").removeprefix("sql\n").strip()
+        statement = unwrapped(str(parameters.get("query") or ""), SQL_FENCES)
         if not statement:
             raise ToolInvokeError("query is required")
         kind = str(parameters.get("format") or "json").lower()
@@ -213,7 +216,7 @@ def database_provider(models: ResolveModel, allowed_hosts=()) -> BuiltinProvider
             "answer with one SQL statement that answers the question, and nothing else (no explanation, no fence)."
         )
         sql = await _ask(models, invocation.tenant_id, parameters.get("model"), prompt, question)
-        return [ToolMessage.of_text(sql.strip().removeprefix("```sql").removeprefix("```").removesuffix("```").strip())]
+        return [ToolMessage.of_text(unwrapped(sql, SQL_FENCES))]
 
     uri = param("db_uri", description="The database URI; the provider's when empty")
     return BuiltinProvider(

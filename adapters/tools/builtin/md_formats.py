@@ -84,10 +84,11 @@ def prepared(text: str) -> str:
     return text.replace("\\n", "\n") if "\\n" in text else text
 
 
-def unwrapped(text: str) -> str:
-    """The text without the ``` (or ```markdown) fence an LLM often puts around a whole answer."""
+def unwrapped(text: str, openings: tuple[str, ...] = ("```markdown", "```md", "```")) -> str:
+    """The text without the ``` (or ```markdown) fence an LLM often puts around a whole answer; `openings`
+    names the fences to take off, most specific first (```sql for SQL)."""
     text = text.strip()
-    for opening in ("```markdown", "```md", "```"):
+    for opening in openings:
         if text.startswith(opening) and text.endswith("```") and len(text) > len(opening) + 2:
             return text[len(opening) : -3].strip()
     return text
