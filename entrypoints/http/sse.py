@@ -43,22 +43,13 @@ async def follow_frames(
         if item is None:
             yield PING
             continue
-        chunk = frame(item)
-        if last(item):
-            yield chunk
+        frames, done = [frame(item)], last(item)
+        while not done and ready is not None and (item := ready()) is not None:
+            frames.append(frame(item))
+            done = last(item)
+        yield frames[0] if len(frames) == 1 else b"".join(frames)
+        if done:
             return
-        waiting = ready() if ready is not None else None
-        if waiting is None:
-            yield chunk
-            continue
-        frames = [chunk]
-        while waiting is not None:
-            frames.append(frame(waiting))
-            if last(waiting):
-                yield b"".join(frames)
-                return
-            waiting = ready()
-        yield b"".join(frames)
 
 
 def stream_response(body: AsyncIterator[bytes], *, needs_context: bool = True) -> Response:
