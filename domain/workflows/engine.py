@@ -17,7 +17,7 @@ from domain.workflows.pause import RunPaused, WalkState
 from domain.workflows.response_stream import ResponseCoordinator
 from domain.workflows.subgraph import SubgraphRunner
 from domain.workflows.variables import SYSTEM, VariablePool
-from domain.workflows.walk import Limits, RunAborted, RunServices, Walk
+from domain.workflows.walk import STOPPED_MESSAGE, Limits, RunAborted, RunServices, Walk
 
 __all__ = ["ENGINE_TYPES", "GraphEngine", "Limits", "RunFinished", "RunPaused"]
 
@@ -97,7 +97,7 @@ class GraphEngine:
                 if walking not in done:
                     walking.cancel()
                     await asyncio.gather(walking, return_exceptions=True)
-                    raise RunAborted(RunStatus.STOPPED, "Workflow execution stopped by the user.")
+                    raise RunAborted(RunStatus.STOPPED, STOPPED_MESSAGE)
                 walking.result()
             if walk.pending:  # pause/resume: nothing more can run until someone answers
                 await self._emit(RunPaused(walk.state()))

@@ -29,7 +29,7 @@ from domain.workflows.pause import PAUSING_TYPES, PendingNode, WalkState
 from domain.workflows.response_stream import ResponseCoordinator
 from domain.workflows.variables import VariablePool
 
-STOPPED_NODE = "Workflow execution stopped by the user."
+STOPPED_MESSAGE = "Workflow execution stopped by the user."  # the run's error, and its interrupted nodes'
 
 TAKEN, SKIPPED = "taken", "skipped"
 FAIL_BRANCH, SUCCESS_BRANCH = "fail-branch", "success-branch"
@@ -209,7 +209,7 @@ class Walk:
             # The run is being stopped (or the process shut down): the node ends `stopped`, as Dify's do, so its
             # row and the editor's node do not stay `running`. Emitting does not suspend, so it is safe here.
             stopped = NodeStatus.STOPPED
-            await self._done(execution_id, node, index, predecessor, started, stopped, NodeResult(), STOPPED_NODE, 0)
+            await self._done(execution_id, node, index, predecessor, started, stopped, NodeResult(), STOPPED_MESSAGE, 0)
             raise
 
     async def _attempts(
