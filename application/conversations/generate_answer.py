@@ -47,6 +47,13 @@ class AnswerGeneration:
     produce: Callable[[Callable[[str], None]], Awaitable[Usage]] | None = None
     tenant_id: UUID | None = None  # known: the trace is claimed with the saved message and recorded here
     traced: bool = False
+    # Set when the generation starts before its message is stored (SendMessage sends the model request while
+    # the row is written): True once the row is committed, False when it never will be. None: stored already.
+    stored: "asyncio.Future[bool] | None" = None
+
+
+class MessageNotStored(Exception):
+    """The message this generation answers was never stored: the generation ends without a trace."""
 
 
 class GenerateAnswer:
@@ -60,6 +67,9 @@ class GenerateAnswer:
     generation cancelled (the server shutting down) saves it as `error` with the reason, never as
     `generating`; the message's updated_at is the moment the answer completed; every finished message is
     handed to the telemetry pipeline; the concurrency slot is released whatever happens.
+    A generation started before its message is stored publishes and writes nothing until the row is committed
+    (the model's first chunk waits for it), and ends without a trace when the row never was: whoever stored it
+    releases the slot then.
     Telemetry: with a recorder and the workspace known, the trace key is claimed in the transaction that saves the
     finished message and the trace is recorded in this process from the message at hand (no job, no read back);
     otherwise, or when that transaction failed, a trace job is sent as for every other producer.
@@ -91,6 +101,8 @@ class GenerateAnswer:
             async with progress:
                 usage, stopped = await self._stream(generation, progress, first_token, started)
             await self._complete(generation, progress.text, usage, stopped, started, first_token)
+        except MessageNotStored:
+            pass
         except DomainError as error:
             await self._fail(generation, progress.text, error, started)
         except asyncio.CancelledError:
@@ -102,14 +114,15 @@ class GenerateAnswer:
                 generation, progress.text, DomainError(f"Internal error: {type(error).__name__}"), started
             )
         finally:
-            await generation.release()
-            await self._stops.forget(generation.run.started.task_id)
-            message = generation.message
-            if generation.traced:
-                self._record(generation)
-            else:
-                times = EventTimes(message.created_at, self._clock.now(), message.status.value)
-                await self._traces.message_finished(message.id, times)
+            if await _stored(generation):  # else SendMessage released the slot and forgot the stop itself
+                await generation.release()
+                await self._stops.forget(generation.run.started.task_id)
+                message = generation.message
+                if generation.traced:
+                    self._record(generation)
+                else:
+                    times = EventTimes(message.created_at, self._clock.now(), message.status.value)
+                    await self._traces.message_finished(message.id, times)
 
     async def _stream(
         self, generation: AnswerGeneration, progress: AnswerProgress, first_token: list[float], started: float
@@ -142,9 +155,13 @@ class GenerateAnswer:
 
         if generation.produce is not None:
             return await generation.produce(delta)
-        usage = None
+        usage, confirmed = None, generation.stored is None
         async with aclosing(generation.model.stream(generation.request)) as chunks:
             async for chunk in chunks:
+                if not confirmed:  # the model answered before the message row was committed: wait for it
+                    if not await _stored(generation):
+                        raise MessageNotStored()
+                    confirmed = True
                 if chunk.delta:
                     delta(chunk.delta)
                 if chunk.usage is not None:
@@ -178,6 +195,8 @@ class GenerateAnswer:
         started: float,
         first_token: list[float],
     ) -> None:
+        if not await _stored(generation):
+            raise MessageNotStored()
         latency = time.perf_counter() - started
         priced = price_usage(
             usage or await asyncio.to_thread(self._counted, generation, answer), generation.price, latency
@@ -210,6 +229,8 @@ class GenerateAnswer:
             log.warning("could not record the trace of message %s", generation.message.id, exc_info=True)
 
     async def _fail(self, generation: AnswerGeneration, answer: str, error: DomainError, started: float) -> None:
+        if not await _stored(generation):
+            return  # nothing to mark failed: SendMessage answers the error itself
         latency = time.perf_counter() - started
         message = generation.message
         message.fail(error.message, answer, None, self._clock.now(), latency)
@@ -222,3 +243,9 @@ class GenerateAnswer:
         except Exception:
             log.exception("could not save the failure of message %s", message.id)
         generation.run.publish(MessageFailed(message=message, error=error))
+
+
+async def _stored(generation: AnswerGeneration) -> bool:
+    """Whether the generation's message row is committed, waiting for the write in progress. Shielded: a
+    generation cancelled meanwhile must not cancel the outcome SendMessage sets."""
+    return True if generation.stored is None else await asyncio.shield(generation.stored)

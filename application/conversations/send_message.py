@@ -1,3 +1,4 @@
+import asyncio
 import logging
 from dataclasses import dataclass, replace
 from typing import Any
@@ -69,9 +70,10 @@ class SendMessage:
     app's pre_prompt with inputs, then history trimmed to the model's context, then the query; the
     app's concurrency cap (max_active_requests, else APP_MAX_ACTIVE_REQUESTS; 0 = none) answers 429;
     the message row is committed `generating`, with this process's lease (ProcessLease) as its owner, before
-    the model is called, and no database connection is held while the model answers; from the slot to the
-    spawned generation nothing is cancelled by the client going away (a stored message is always answered or
-    failed, never left `generating` by a live process).
+    any of the answer is shown or saved (the model request itself goes out while the row is written; when the
+    write fails the request is dropped), and no database connection is held while the model answers; from the
+    slot to the spawned generation nothing is cancelled by the client going away (a stored message is always
+    answered or failed, never left `generating` by a live process).
     Files: checked against the app's `file_upload` and kept with the message; images reach the model as image
     parts of the query (application.conversations.message_files).
     Reads: the app's stored config and its provider's credentials come from the callers' cache when it has them
@@ -177,14 +179,6 @@ class SendMessage:
         new = conversation is None
         conversation, message = self._records(request, conversation, settings, inputs, owner)
         message.files = sent.records(message.id, self._ids, message.created_at)
-        try:
-            await self._stops.register(task_id, request.end_user.session_id)
-            await self._persist(new, conversation, message)
-        except BaseException:
-            await self._abandon(message)
-            await self._stops.forget(task_id)
-            await self._limiter.release(app.id, task_id)
-            raise
         run = MessageRun(GenerationStarted(task_id=task_id, message=message, conversation=conversation))
         generation = AnswerGeneration(
             run=run,
@@ -200,7 +194,29 @@ class SendMessage:
         )
         if plan is not None and self._agent is not None:
             generation.produce = self._agent.producer(plan, generation)
-        self._generations.spawn(self._generate.run(generation))
+        else:
+            # The model request goes out while the row is written (the first token usually takes longer than
+            # the commit); the generation shows and writes nothing before the row is committed.
+            generation.stored = asyncio.get_running_loop().create_future()
+        early = None
+        try:
+            await self._stops.register(task_id, request.end_user.session_id)
+            if generation.stored is not None:
+                early = self._generations.spawn(self._generate.run(generation))
+            await self._persist(new, conversation, message)
+        except BaseException:
+            if generation.stored is not None:
+                generation.stored.set_result(False)
+            if early is not None:
+                early.cancel()  # the model request in flight is dropped: no message will show its answer
+            await self._abandon(message)
+            await self._stops.forget(task_id)
+            await self._limiter.release(app.id, task_id)
+            raise
+        if generation.stored is not None:
+            generation.stored.set_result(True)
+        else:
+            self._generations.spawn(self._generate.run(generation))
         return run
 
     async def _read(self, request: SendMessageRequest) -> tuple[

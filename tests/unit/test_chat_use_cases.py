@@ -284,26 +284,46 @@ async def test_the_per_app_concurrency_cap_refuses_with_too_many_requests(app_ca
 # SendMessage: what is written, and the prompt
 
 
-async def test_the_message_is_committed_generating_with_its_owner_before_the_model_is_called_no_connection_held(
+async def test_the_message_is_committed_generating_with_its_owner_before_any_answer_shows_no_connection_held(
     chat,
 ):
-    seen: dict = {}
+    hold = asyncio.Event()
+    chat.model.scripts.append(Script(deltas=("Hello", " world"), hold=hold, hold_after=1))
+    run = await chat.send("Hi there")
+    assert await run.next_event(timeout=WAIT) == AnswerDelta("Hello")
+    # The first token is out and the model is still answering: the row is there, nothing holds a connection.
+    assert [(m.query, m.answer, m.status, m.lease_owner) for m in chat.uow.committed.messages.values()] == [
+        ("Hi there", "", MessageStatus.GENERATING, chat.lease.owner)
+    ]
+    assert list(chat.uow.committed.conversations) == [run.started.conversation.id]
+    assert chat.uow.open == 0
+    hold.set()
+    await chat.events(run)
+    assert (chat.message(run).status, chat.message(run).answer) == (MessageStatus.NORMAL, "Hello world")
 
-    def at_the_provider(_request) -> None:
-        seen["messages"] = [
-            (m.query, m.answer, m.status, m.lease_owner) for m in chat.uow.committed.messages.values()
-        ]
-        seen["conversations"] = list(chat.uow.committed.conversations)
-        seen["open_units_of_work"] = chat.uow.open
 
-    chat.model.on_request = at_the_provider
-    run, _ = await chat.ask("Hi there")
-    assert chat.message(run).status is MessageStatus.NORMAL
-    assert seen == {
-        "messages": [("Hi there", "", MessageStatus.GENERATING, chat.lease.owner)],
-        "conversations": [run.started.conversation.id],
-        "open_units_of_work": 0,
-    }
+async def test_the_model_request_goes_out_while_the_row_is_written_and_is_dropped_when_the_write_fails(
+    chat, monkeypatch
+):
+    """The first token usually takes longer than the commit, so the request is not kept waiting for it; a
+    message whose row could not be written shows nothing, keeps no slot and sends no trace."""
+    asked = asyncio.Event()
+    chat.model.on_request = lambda _request: asked.set()
+    chat.model.scripts.append(Script(deltas=("never", " shown"), hold=asyncio.Event(), hold_after=0))
+
+    async def commit_fails_once_the_model_is_asked(block):
+        async with asyncio.timeout(WAIT):
+            await asked.wait()  # in flight before the write ends (before this change it never was)
+        raise StoreUnavailable("PostgreSQL went away")
+
+    monkeypatch.setattr(FakeUnitOfWorkBlock, "commit", commit_fails_once_the_model_is_asked)
+    with pytest.raises(StoreUnavailable):
+        await chat.send("Hi there")
+    await eventually(lambda: chat.model.closed == 1, timeout=WAIT, what="the model stream to be dropped")
+    assert len(chat.model.requests) == 1 and chat.uow.committed.messages == {}
+    assert chat.limiter.held(chat.app.id) == 0 and chat.stops.owners == {} and len(chat.stops.forgotten) == 1
+    await chat.generations.drain(timeout=WAIT)
+    assert chat.traces.messages == [] and chat.generations.active == 0
 
 
 async def test_the_prompt_is_the_pre_prompt_with_inputs_then_the_query_with_the_apps_model_params(chat):
