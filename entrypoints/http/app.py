@@ -192,12 +192,21 @@ def create_app(container: Container) -> Quart:
         if (timeouts := app.extensions.pop("weir.form_timeouts", None)) is not None:
             timeouts.cancel()
         if isinstance(broker, InMemoryBroker):
-            # In-process tasks are not abandoned at shutdown, nor the tasks they start: wait_all awaits only the
-            # tasks running when it is called, and a run or chat task sends its trace job as it ends. A trace job
-            # left running after shutdown holds its claim's transaction open into whatever the loop does next.
-            while broker._running_tasks:
-                await broker.wait_all()
+            await drain_in_memory(broker)
         await broker.shutdown()
         await shutdown_container(container)
 
     return app
+
+
+async def drain_in_memory(broker: InMemoryBroker) -> None:
+    """Waits for the in-process tasks, and for the tasks they start meanwhile.
+
+    None is abandoned at shutdown: wait_all awaits only the tasks running when it is called, and a run or chat task
+    sends its trace job as it ends; a trace job left running after shutdown holds its claim's transaction open into
+    whatever the loop does next. Each round gives the loop a turn: a task that has just finished leaves the broker's
+    set by a callback the loop has yet to run, and awaiting a finished task does not yield, so without the turn the
+    loop would spin on that task for ever (seen: a suite worker at full CPU in its app's shutdown)."""
+    while broker._running_tasks:
+        await broker.wait_all()
+        await asyncio.sleep(0)
