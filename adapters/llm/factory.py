@@ -6,8 +6,8 @@ from urllib.parse import quote, urlencode
 
 import httpx
 
+from adapters.llm.aiohttp_transport import LoopAiohttpTransport
 from adapters.llm.anthropic import AnthropicChatModel
-from adapters.llm.asyncio_network import AsyncioHTTPTransport
 from adapters.llm.openai_compatible import OpenAICompatibleChatModel
 from domain.models.catalogue import find_provider
 from domain.models.entities import ChatChunk, ChatRequest
@@ -27,9 +27,9 @@ class ProviderChatModelFactory:
         self._counter = counter
         self._timeout = timeout
         # One pool for every provider call of the process: building a client (its TLS context) costs ms of CPU.
-        # Its connections read through plain asyncio streams (AsyncioHTTPTransport: less CPU per streamed chunk).
+        # Its connections are aiohttp's (LoopAiohttpTransport: HTTP parsed in C, half the CPU per streamed answer).
         limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
-        self._client = httpx.AsyncClient(limits=limits, transport=AsyncioHTTPTransport(limits))
+        self._client = httpx.AsyncClient(limits=limits, transport=LoopAiohttpTransport(limits))
 
     def for_credentials(self, credentials: ProviderCredentials) -> ChatModel:
         spec = find_provider(credentials.provider)

@@ -9,6 +9,7 @@ from adapters.llm.tiktoken_counter import TiktokenCounter
 from domain.models.entities import ChatMessage, ChatRequest, ToolCall, ToolDefinition, Usage
 from domain.models.errors import CompletionRequestError, ProviderQuotaExceeded, RateLimitError
 from tests.integration.anthropic_stub_server import AnthropicReply, StubAnthropicServer, ToolUse
+from tests.integration.provider_clients import client, current_client  # noqa: F401  (each test on both)
 
 COUNTER = TiktokenCounter()
 REQUEST = ChatRequest(
@@ -28,7 +29,8 @@ async def server():
 
 
 def model(server, **kwargs):
-    options = {"token_counter": COUNTER, "timeout": 5.0, "max_retries": 2, "backoff_base": 0.01, "backoff_cap": 0.05}
+    options = {"token_counter": COUNTER, "timeout": 5.0, "max_retries": 2, "backoff_base": 0.01, "backoff_cap": 0.05,
+               "client": current_client()}
     return AnthropicChatModel(server.base_url, "sk-ant-test", **(options | kwargs))
 
 

@@ -11,6 +11,7 @@ from adapters.llm.tiktoken_counter import TiktokenCounter
 from domain.models.entities import ChatMessage, ChatRequest, ToolCall, ToolDefinition, Usage
 from domain.models.errors import CompletionRequestError, ProviderQuotaExceeded, RateLimitError
 from tests.integration.openai_stub_server import DEFAULT_USAGE, Reply, StubOpenAIServer
+from tests.integration.provider_clients import client, current_client  # noqa: F401  (each test on both)
 
 DEADLINE = 5.0
 COUNTER = TiktokenCounter()
@@ -31,7 +32,8 @@ async def server():
 
 
 def model(server, **kwargs):
-    options = {"token_counter": COUNTER, "timeout": 5.0, "max_retries": 2, "backoff_base": 0.01, "backoff_cap": 0.05}
+    options = {"token_counter": COUNTER, "timeout": 5.0, "max_retries": 2, "backoff_base": 0.01, "backoff_cap": 0.05,
+               "client": current_client()}
     return OpenAICompatibleChatModel(server.base_url, "sk-test", **(options | kwargs))
 
 
