@@ -18,6 +18,13 @@ from domain.models.specs import ProviderSpec, Wire
 AZURE_DEFAULT_API_VERSION = "2024-10-21"
 
 
+def provider_client() -> httpx.AsyncClient:
+    """The client every provider call of a process shares: building one (its TLS context) costs ms of CPU. Its
+    connections are aiohttp's (LoopAiohttpTransport: HTTP parsed in C, less CPU per streamed chunk)."""
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
+    return httpx.AsyncClient(limits=limits, transport=LoopAiohttpTransport(limits))
+
+
 class ProviderChatModelFactory:
     """One client per credentials: OpenAI-compatible for most providers (at their base URL), Azure's
     deployment URLs, Anthropic's Messages API. A provider unknown to the catalogue (credentials stored
@@ -26,10 +33,7 @@ class ProviderChatModelFactory:
     def __init__(self, counter: TokenCounter, timeout: float) -> None:
         self._counter = counter
         self._timeout = timeout
-        # One pool for every provider call of the process: building a client (its TLS context) costs ms of CPU.
-        # Its connections are aiohttp's (LoopAiohttpTransport: HTTP parsed in C, half the CPU per streamed answer).
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
-        self._client = httpx.AsyncClient(limits=limits, transport=LoopAiohttpTransport(limits))
+        self._client = provider_client()
 
     def for_credentials(self, credentials: ProviderCredentials) -> ChatModel:
         spec = find_provider(credentials.provider)

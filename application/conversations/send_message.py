@@ -192,29 +192,29 @@ class SendMessage:
             retriever_resources=context.resources if context else [],
             tenant_id=app.tenant_id,
         )
+        stored: asyncio.Future[bool] | None = None
         if plan is not None and self._agent is not None:
             generation.produce = self._agent.producer(plan, generation)
         else:
             # The model request goes out while the row is written (the first token usually takes longer than
             # the commit); the generation shows and writes nothing before the row is committed.
-            generation.stored = asyncio.get_running_loop().create_future()
+            stored = generation.stored = asyncio.get_running_loop().create_future()
         early = None
         try:
             await self._stops.register(task_id, request.end_user.session_id)
-            if generation.stored is not None:
+            if stored is not None:
                 early = self._generations.spawn(self._generate.run(generation))
             await self._persist(new, conversation, message)
         except BaseException:
-            if generation.stored is not None:
-                generation.stored.set_result(False)
             if early is not None:
+                stored.set_result(False)
                 early.cancel()  # the model request in flight is dropped: no message will show its answer
             await self._abandon(message)
             await self._stops.forget(task_id)
             await self._limiter.release(app.id, task_id)
             raise
-        if generation.stored is not None:
-            generation.stored.set_result(True)
+        if stored is not None:
+            stored.set_result(True)
         else:
             self._generations.spawn(self._generate.run(generation))
         return run

@@ -5,7 +5,7 @@ httpx on aiohttp's connections). Import `client` into a test module: each of its
 import httpx
 import pytest
 
-from adapters.llm.aiohttp_transport import LoopAiohttpTransport
+from adapters.llm.factory import provider_client
 
 _CURRENT: list[httpx.AsyncClient | None] = [None]
 
@@ -16,8 +16,7 @@ async def client(request):
         _CURRENT[0] = None
         yield None
         return
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=50)
-    shared = _CURRENT[0] = httpx.AsyncClient(limits=limits, transport=LoopAiohttpTransport(limits))
+    shared = _CURRENT[0] = provider_client()
     yield shared
     _CURRENT[0] = None
     await shared.aclose()
