@@ -19,6 +19,7 @@ from adapters.coordination.in_process import InProcessConcurrencyLimiter, InProc
 from adapters.coordination.pending_imports import InProcessPendingImports, RedisPendingImports
 from adapters.coordination.redis_backed import RedisConcurrencyLimiter, RedisStopSignals
 from adapters.coordination.run_events import InProcessRunEventLog, RedisRunEventLog
+from adapters.coordination.webhook_debug import InProcessWebhookDebugInbox, RedisWebhookDebugInbox
 from adapters.persistence.engine import make_engine, make_session_factory
 from adapters.persistence.probes import PgvectorProbe, PostgresProbe
 from adapters.persistence.unit_of_work import SqlaUnitOfWork
@@ -147,6 +148,11 @@ class Container(containers.DeclarativeContainer):
         config.queue.kind,
         redis=providers.Singleton(RedisPendingImports, redis_client),
         memory=providers.Singleton(InProcessPendingImports),
+    )
+    webhook_debug_inbox = providers.Selector(
+        config.queue.kind,
+        redis=providers.Singleton(RedisWebhookDebugInbox, redis_client),
+        memory=providers.Singleton(InProcessWebhookDebugInbox),
     )
     caller_cache = providers.Selector(
         config.queue.kind,
@@ -335,6 +341,7 @@ class Container(containers.DeclarativeContainer):
         tool_providers=tools.tool_providers,
         mcp_client=tools.mcp_client,
         pending_imports=pending_imports,
+        webhook_debug_inbox=webhook_debug_inbox,
     )
 
     mcp_server = providers.Container(

@@ -75,6 +75,10 @@ class Settings(BaseSettings):
 
     # Public base URL of signed file links (Dify's FILES_URL); unset: the URL the request came in on.
     FILES_URL: str | None = None
+    # Public base URL of webhook trigger URLs (Dify's TRIGGER_URL); unset: the URL the console came in on.
+    TRIGGER_URL: str | None = None
+    # How often due schedule triggers are looked for (Dify's WORKFLOW_SCHEDULE_POLLER_INTERVAL is in minutes, 1).
+    WORKFLOW_SCHEDULE_POLL_SECONDS: float = 15.0
     FILES_ACCESS_TIMEOUT: int = 300
     WORKFLOW_MAX_EXECUTION_STEPS: int = 500
     # How deep workflows may call workflows as tools (Dify's WORKFLOW_CALL_MAX_DEPTH).
@@ -156,6 +160,9 @@ class Settings(BaseSettings):
     REAPER_CRON: str = "*/5 * * * *"
     # Human-input forms past their expiry time out (their runs take the node's timeout edge).
     HUMAN_INPUT_TIMEOUT_CRON: str = "* * * * *"
+    # When ./dev/start-beat looks for due schedule triggers (with Redis; without, the API process does, every
+    # WORKFLOW_SCHEDULE_POLL_SECONDS).
+    SCHEDULE_TRIGGER_CRON: str = "* * * * *"
     # Each API or worker process generating answers or running workflows holds a lease it renews every third
     # of this; what a process left unfinished is marked failed once its lease lapsed (at once after a
     # restart on the same host, when its pid is gone). See domain/maintenance/leases.py.
@@ -285,6 +292,9 @@ class Settings(BaseSettings):
             "http": {"max_request_body_mb": self.MAX_REQUEST_BODY_MB},
             "storage_path": self.STORAGE_PATH,
             "files_url": self.FILES_URL or "",
+            "triggers": {
+                "base_url": self.TRIGGER_URL or "", "schedule_poll_seconds": self.WORKFLOW_SCHEDULE_POLL_SECONDS,
+            },
             "files_access_timeout": self.FILES_ACCESS_TIMEOUT,
             "uploads": {
                 "file_mb": self.UPLOAD_FILE_SIZE_LIMIT,

@@ -172,11 +172,13 @@ class SqlaEndUserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def find_by_session(self, app_id: UUID, session_id: str) -> EndUser | None:
+    async def find_by_session(
+        self, app_id: UUID, session_id: str, type: EndUserType = EndUserType.SERVICE_API
+    ) -> EndUser | None:
         stmt = select(end_users).where(
             end_users.c.app_id == app_id,
             end_users.c.session_id == session_id,
-            end_users.c.type == EndUserType.SERVICE_API.value,
+            end_users.c.type == type.value,
         )
         row = (await self._session.execute(stmt)).first()
         return _end_user(row) if row else None
@@ -196,6 +198,6 @@ class SqlaEndUserRepository:
             .on_conflict_do_nothing(index_elements=["app_id", "session_id", "type"])
         )
         await self._session.execute(stmt)
-        stored = await self.find_by_session(end_user.app_id, end_user.session_id)
+        stored = await self.find_by_session(end_user.app_id, end_user.session_id, end_user.type)
         assert stored is not None, "the row exists: inserted now or by a concurrent request"
         return stored

@@ -15,6 +15,7 @@ from adapters.persistence.mcp_repositories import SqlaAppMcpServerRepository
 from adapters.persistence.model_repositories import SqlaAppModelConfigRepository, SqlaProviderRepository
 from adapters.persistence.telemetry_repository import SqlaTelemetryRepository
 from adapters.persistence.tenancy_repositories import SqlaAccountRepository, SqlaSetupRepository, SqlaTenantRepository
+from adapters.persistence.trigger_repositories import SqlaTriggerRepository
 from adapters.persistence.upload_repository import SqlaUploadFileRepository
 from adapters.persistence.workflow_repositories import SqlaWorkflowRepository, SqlaWorkflowRunRepository
 from domain.apps.ports import CallerCache
@@ -52,3 +53,4 @@ class SqlaUnitOfWork(CacheForgettingUnitOfWork):
         self.human_inputs = SqlaHumanInputRepository(session)
         self.app_statistics = SqlaAppStatisticsRepository(session)
         self.conversation_logs = SqlaConversationLogRepository(session)
+        self.triggers = SqlaTriggerRepository(session)

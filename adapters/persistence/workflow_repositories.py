@@ -154,6 +154,7 @@ def _run(row) -> WorkflowRun:
         finished_at=row.finished_at,
         lease_owner=row.lease_owner,
         graph=json.loads(row.graph) if row.graph else None,
+        root_node_id=row.root_node_id,
     )
 
 
@@ -178,6 +179,7 @@ def _run_values(r: WorkflowRun, graph: bool = True) -> dict:
         created_at=r.created_at,
         finished_at=r.finished_at,
         lease_owner=r.lease_owner,
+        root_node_id=r.root_node_id,
     )
     if graph:
         values["graph"] = json.dumps(r.graph) if r.graph is not None else None

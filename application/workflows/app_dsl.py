@@ -2,6 +2,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.apps.find_app import app_in_tenant
+from application.workflows.app_triggers import DraftWebhooks, PublishedTriggers
 from domain.apps.entities import App, AppMode, IconType
 from domain.apps.model_config import parse_model_config
 from domain.apps.ports import CallerCache, NoCallerCache
@@ -71,7 +72,11 @@ class ImportAppDsl:
         supported: frozenset[str],
         pending: PendingImports,
         cache: CallerCache | None = None,
+        webhooks: DraftWebhooks | None = None,
+        triggers: PublishedTriggers | None = None,
     ):
+        self._webhooks = webhooks
+        self._triggers = triggers
         self._uow = uow
         self._codec = codec
         self._clock = clock
@@ -146,6 +151,8 @@ class ImportAppDsl:
             dsl = read_dsl(document, self._supported)
             if dsl.graph is not None and (validate_graph or publish):
                 parse_graph(dsl.graph)
+                if publish and self._triggers is not None:
+                    self._triggers.check(dsl.graph)
         except (ValueError, InvalidParam) as error:
             return ImportResult(import_id, ImportStatus.FAILED, None, None, error=str(error))
         now = self._clock.now()
@@ -202,6 +209,8 @@ class ImportAppDsl:
                     conversation_variables=dsl.conversation_variables,
                 )
                 await uow.workflows.save_draft(draft)
+                if self._webhooks is not None:
+                    await self._webhooks.sync(uow, app, draft.graph)
                 if app_id is not None:  # the old draft's run values do not belong to the new graph
                     await uow.workflow_runs.clear_inspector(app.id, "", "", now)
                 if publish:
@@ -209,6 +218,8 @@ class ImportAppDsl:
                         **{**draft.__dict__, "id": self._ids.new_id(), "version": now.strftime("%Y-%m-%d %H:%M:%S.%f")}
                     )
                     await uow.workflows.add_version(published)
+                    if self._triggers is not None:
+                        await self._triggers.sync(uow, app, published)
             elif dsl.model_config:
                 await uow.model_configs.add(parse_model_config(app.id, self._ids.new_id(), dsl.model_config))
             await uow.commit()

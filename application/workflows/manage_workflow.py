@@ -3,6 +3,7 @@ from typing import Any
 from uuid import UUID
 
 from application.apps.find_app import app_in_tenant
+from application.workflows.app_triggers import DraftWebhooks, PublishedTriggers
 from domain.apps.entities import App, AppMode
 from domain.apps.ports import CallerCache, NoCallerCache
 from domain.shared.clock import Clock
@@ -36,10 +37,13 @@ class SyncDraft:
     connected). The graph is validated where it must work: at publish and at every run.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, webhooks: DraftWebhooks | None = None
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
+        self._webhooks = webhooks
 
     async def execute(self, tenant_id: UUID, account_id: UUID, app_id: UUID, content: DraftContent) -> Workflow:
         if not isinstance(content.graph, dict):
@@ -67,6 +71,8 @@ class SyncDraft:
                 conversation_variables=content.conversation_variables,
             )
             await uow.workflows.save_draft(draft)
+            if self._webhooks is not None:
+                await self._webhooks.sync(uow, app, draft.graph)
             await uow.commit()
         return draft
 
@@ -89,12 +95,14 @@ class PublishWorkflow:
     callers' cache forgets the app's published workflow once the version is stored)."""
 
     def __init__(
-        self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, cache: CallerCache | None = None
+        self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, cache: CallerCache | None = None,
+        triggers: PublishedTriggers | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
         self._cache = cache or NoCallerCache()
+        self._triggers = triggers
 
     async def execute(
         self, tenant_id: UUID, account_id: UUID, app_id: UUID, marked_name: str = "", marked_comment: str = ""
@@ -126,6 +134,8 @@ class PublishWorkflow:
                 marked_comment=marked_comment,
             )
             await uow.workflows.add_version(version)
+            if self._triggers is not None:
+                await self._triggers.sync(uow, app, version)
             await uow.commit()
         await self._cache.forget_app(app.id)
         return version

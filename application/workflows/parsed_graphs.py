@@ -13,13 +13,15 @@ class ParsedGraphs:
 
     def __init__(self, size: int = MAX_GRAPHS) -> None:
         self._size = size
-        self._graphs: OrderedDict[tuple[UUID, object], Graph] = OrderedDict()
+        self._graphs: OrderedDict[tuple[UUID, object, str | None], Graph] = OrderedDict()
 
-    def of(self, workflow: Workflow) -> Graph:
-        key = (workflow.id, workflow.updated_at)
+    def of(self, workflow: Workflow, root_node_id: str | None = None) -> Graph:
+        """The graph, or what a run started by the trigger `root_node_id` walks (Graph.rooted_at)."""
+        key = (workflow.id, workflow.updated_at, root_node_id)
         graph = self._graphs.get(key)
         if graph is None:
-            graph = parse_graph(workflow.graph)  # raises InvalidGraph: nothing is remembered then
+            # raises InvalidGraph: nothing is remembered then
+            graph = parse_graph(workflow.graph).rooted_at(root_node_id)
             self._graphs[key] = graph
             if len(self._graphs) > self._size:
                 self._graphs.popitem(last=False)

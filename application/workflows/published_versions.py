@@ -2,6 +2,7 @@ from dataclasses import replace
 from uuid import UUID
 
 from application.apps.find_app import app_in_tenant
+from application.workflows.app_triggers import DraftWebhooks
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam, NotFound
 from domain.shared.ids import IdGenerator
@@ -107,10 +108,13 @@ class DeleteVersion:
 class RestoreVersion:
     """Makes a published version's graph, features and variables the draft again (the draft's id kept)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, webhooks: DraftWebhooks | None = None
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._ids = ids
+        self._webhooks = webhooks
 
     async def execute(self, tenant_id: UUID, account_id: UUID, app_id: UUID, workflow_id: UUID) -> Workflow:
         async with self._uow() as uow:
@@ -130,5 +134,8 @@ class RestoreVersion:
                 marked_comment="",
             )
             await uow.workflows.save_draft(draft)
+            app = await uow.apps.get(source.app_id)
+            if self._webhooks is not None and app is not None:
+                await self._webhooks.sync(uow, app, draft.graph)
             await uow.commit()
         return draft

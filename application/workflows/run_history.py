@@ -16,7 +16,7 @@ from domain.tenancy.entities import Account
 from domain.workflows.entities import NodeExecution, RunStatus, WorkflowRun
 from domain.workflows.ports import RunHistoryEntry, RunHistoryFilter
 
-TRIGGERS = ("debugging", "app-run")  # Dify's two kinds of run the history can show
+TRIGGERS = ("debugging", "app-run", "webhook", "schedule", "plugin")  # how a run was started (Dify's)
 STATUSES = tuple(s.value for s in RunStatus if s is not RunStatus.PAUSED)
 _DEBUGGER_PREFIX = DEBUGGER_SESSION.split("{", 1)[0]
 _TIME_RANGE = re.compile(r"^(\d+)([dhms])$")
@@ -161,6 +161,6 @@ async def node_runner(uow: UnitOfWork, execution: NodeExecution) -> Runner:
 
 def _check(triggered_from: str, status: str | None) -> None:
     if triggered_from not in TRIGGERS:
-        raise InvalidParam("triggered_from must be debugging or app-run", param="triggered_from")
+        raise InvalidParam(f"triggered_from must be one of {', '.join(TRIGGERS)}", param="triggered_from")
     if status and status not in STATUSES:
         raise InvalidParam(f"status must be one of {', '.join(STATUSES)}", param="status")

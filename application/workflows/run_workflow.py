@@ -68,6 +68,9 @@ class RunWorkflowRequest:
     triggered_from: str = "app-run"
     files: tuple[Any, ...] = ()  # Dify's file mappings: the run's `sys.files`
     draft: bool = False  # the console's test run: the app's draft instead of a published version
+    # A triggered run (webhook, schedule): the trigger node it starts from; its `inputs` are what the trigger
+    # received (weir's own, not a user's form answers) and are stored as they are.
+    root_node_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,8 +168,11 @@ class RunWorkflow:
         if request.app.mode != AppMode.WORKFLOW:
             raise NotWorkflowApp()
         workflow = await self._workflow_of(request)
-        self._graphs.of(workflow)  # an invalid graph is refused before anything is stored
-        inputs = await self.checked_inputs(workflow, request.app, request.end_user, request.inputs)
+        self._graphs.of(workflow, request.root_node_id)  # an invalid graph is refused before anything is stored
+        if request.root_node_id is None:
+            inputs = await self.checked_inputs(workflow, request.app, request.end_user, request.inputs)
+        else:
+            inputs = dict(request.inputs)
         if request.files:
             inputs |= await self._system_files(workflow, request)
         run = WorkflowRun(
@@ -183,6 +189,7 @@ class RunWorkflow:
             created_at=self._clock.now(),
             lease_owner=await self._lease.hold() if owned else None,
             graph=workflow.graph,
+            root_node_id=request.root_node_id,
         )
         handle = WorkflowRunHandle(self._ids.new_id(), run, self._events)
         await self._stops.register(handle.task_id, request.end_user.session_id)
@@ -310,7 +317,7 @@ class RunWorkflow:
             run.tenant_id, run.app_id, workflow.id, run.id, setup.user, call_depth=setup.call_depth,
             history=setup.history,
         )
-        graph = self._graphs.of(workflow)
+        graph = self._graphs.of(workflow, run.root_node_id)
         engine = GraphEngine(
             graph,
             self._executors,

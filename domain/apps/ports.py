@@ -2,7 +2,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from uuid import UUID
 
-from domain.apps.entities import ApiToken, App, AppMode, EndUser, TokenType
+from domain.apps.entities import ApiToken, App, AppMode, EndUser, EndUserType, TokenType
 from domain.tenancy.entities import Tenant
 
 
@@ -47,7 +47,9 @@ class ApiTokenRepository(Protocol):
 
 
 class EndUserRepository(Protocol):
-    async def find_by_session(self, app_id: UUID, session_id: str) -> EndUser | None: ...
+    async def find_by_session(
+        self, app_id: UUID, session_id: str, type: EndUserType = EndUserType.SERVICE_API
+    ) -> EndUser | None: ...
 
     async def get(self, end_user_id: UUID) -> EndUser | None: ...
 

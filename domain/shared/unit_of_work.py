@@ -17,7 +17,7 @@ from domain.models.ports import ProviderRepository
 from domain.telemetry.ports import TelemetryRepository
 from domain.tenancy.ports import AccountRepository, SetupRepository, TenantRepository
 from domain.tools.mcp import AppMcpServerRepository
-from domain.workflows.ports import HumanInputRepository, WorkflowRepository, WorkflowRunRepository
+from domain.workflows.ports import HumanInputRepository, TriggerRepository, WorkflowRepository, WorkflowRunRepository
 
 
 class UnitOfWork(Protocol):
@@ -48,6 +48,7 @@ class UnitOfWork(Protocol):
     human_inputs: HumanInputRepository
     app_statistics: AppStatisticsRepository
     conversation_logs: ConversationLogRepository
+    triggers: TriggerRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -16,13 +16,16 @@ from domain.workflows.nodes import NodeExecutors, NodeResult, RunContext
 from domain.workflows.pause import RunPaused, WalkState
 from domain.workflows.response_stream import ResponseCoordinator
 from domain.workflows.subgraph import SubgraphRunner
+from domain.workflows.triggers import TRIGGER_TYPES
 from domain.workflows.variables import SYSTEM, VariablePool
 from domain.workflows.walk import STOPPED_MESSAGE, Limits, RunAborted, RunServices, Walk
 
 __all__ = ["ENGINE_TYPES", "GraphEngine", "Limits", "RunFinished", "RunPaused"]
 
 # Node types the engine runs itself (no executor needed).
-ENGINE_TYPES = frozenset({"start", "iteration", "iteration-start", "loop", "loop-start", "loop-end", "human-input"})
+ENGINE_TYPES = frozenset(
+    {"start", "iteration", "iteration-start", "loop", "loop-start", "loop-end", "human-input"} | TRIGGER_TYPES
+)
 
 
 @dataclass(frozen=True, slots=True)

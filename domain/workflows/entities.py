@@ -55,6 +55,11 @@ class Workflow:
     def is_draft(self) -> bool:
         return self.version == DRAFT
 
+    def node_data(self, node_id: str) -> dict[str, Any]:
+        """A node's `data` (its settings), {} when the graph has no such node."""
+        node = next((n for n in self.graph.get("nodes") or [] if str(n.get("id")) == node_id), None)
+        return dict((node or {}).get("data") or {})
+
     def start_variables(self) -> list[dict[str, Any]]:
         start = next((n for n in self.graph.get("nodes", []) if (n.get("data") or {}).get("type") == "start"), None)
         return list(((start or {}).get("data") or {}).get("variables") or [])
@@ -94,6 +99,8 @@ class WorkflowRun:
     # The graph it ran, kept with the run (Dify's): a draft changes after its test runs, and run history
     # shows each run on the graph it had.
     graph: dict[str, Any] | None = None
+    # The trigger node a triggered run (webhook, schedule) started from; None: the graph's first root.
+    root_node_id: str | None = None
 
     @property
     def ended(self) -> bool:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.shared.errors import InvalidParam
+from domain.workflows.triggers import TRIGGER_TYPES
 
 ROOT_TYPES = frozenset({"start"})
 CONTAINER_STARTS = {"iteration": "iteration-start", "loop": "loop-start"}
@@ -43,6 +44,23 @@ class Graph:
     root_id: str
     incoming: dict[str, tuple[Edge, ...]] = field(default_factory=dict)
     outgoing: dict[str, tuple[Edge, ...]] = field(default_factory=dict)
+    # Every node a run may start from: the start node, or each trigger node (a run starts from the one that
+    # fired; root_id is the first, what a run started without naming one starts from).
+    roots: tuple[str, ...] = ()
+
+    def rooted_at(self, node_id: str | None) -> "Graph":
+        """The graph a run started by the trigger `node_id` walks: that root and what it reaches (the other
+        triggers and what only they reach are not part of the run)."""
+        if node_id is None or (node_id == self.root_id and len(self.roots) <= 1):
+            return self
+        if node_id not in self.roots:
+            raise InvalidGraph([f"{node_id} is not a trigger or start node of this workflow"])
+        reached = _reachable(self, node_id)
+        members = {
+            nid: n for nid, n in self.nodes.items() if nid in reached or _top_of(self.nodes, nid) in reached
+        }
+        edges = tuple(e for e in self.edges if e.source in members and e.target in members)
+        return _indexed(members, edges, node_id, (node_id,))
 
     def children_of(self, container_id: str) -> "Graph":
         """The sub-graph a container (iteration, loop) runs each round, rooted at its *-start node."""
@@ -73,7 +91,14 @@ def _descendants(nodes: Mapping[str, Node], container_id: str) -> dict[str, Node
     return found
 
 
-def _indexed(nodes: dict[str, Node], edges: tuple[Edge, ...], root_id: str) -> Graph:
+def _top_of(nodes: Mapping[str, Node], node_id: str) -> str:
+    """The top-level node a node is inside (itself when it is top-level)."""
+    while (parent := nodes[node_id].parent_id) is not None and parent in nodes:
+        node_id = parent
+    return node_id
+
+
+def _indexed(nodes: dict[str, Node], edges: tuple[Edge, ...], root_id: str, roots: tuple[str, ...] = ()) -> Graph:
     incoming: dict[str, list[Edge]] = {nid: [] for nid in nodes}
     outgoing: dict[str, list[Edge]] = {nid: [] for nid in nodes}
     for edge in edges:
@@ -85,21 +110,30 @@ def _indexed(nodes: dict[str, Node], edges: tuple[Edge, ...], root_id: str) -> G
         root_id=root_id,
         incoming={k: tuple(v) for k, v in incoming.items()},
         outgoing={k: tuple(v) for k, v in outgoing.items()},
+        roots=roots or (root_id,),
     )
 
 
 def parse_graph(raw: Mapping[str, Any], root_types: frozenset[str] = ROOT_TYPES) -> Graph:
     """Parses Dify's graph JSON; raises InvalidGraph with every problem found (dangling edges, no or several
-    roots, unreachable nodes, duplicate ids)."""
+    start nodes, a start node beside triggers, unreachable nodes, duplicate ids). A graph without a start node
+    may have trigger nodes instead (Dify 1.10+): each is a root."""
     nodes, edges, problems = _parts(raw)
     top = {nid: n for nid, n in nodes.items() if n.parent_id is None}
-    roots = [n.id for n in top.values() if n.type in root_types]
-    if len(roots) != 1:
-        problems.append(f"a workflow needs exactly one start node, found {len(roots)}")
+    starts = [n.id for n in top.values() if n.type in root_types]
+    triggers = [n.id for n in top.values() if n.type in TRIGGER_TYPES]
+    if starts and triggers:
+        problems.append("a start node and trigger nodes cannot be in the same workflow")
+    elif len(starts) > 1 or not (starts or triggers):
+        problems.append(f"a workflow needs exactly one start node (or trigger nodes), found {len(starts)}")
     if problems:
         raise InvalidGraph(problems)
-    graph = _indexed(nodes, tuple(edges), roots[0])
-    unreachable = set(top) - _reachable(graph, roots[0])
+    roots = tuple(starts or triggers)
+    graph = _indexed(nodes, tuple(edges), roots[0], roots)
+    reached: set[str] = set()
+    for root in roots:
+        reached |= _reachable(graph, root)
+    unreachable = set(top) - reached
     if unreachable:
         raise InvalidGraph([f"nodes not reachable from the start: {', '.join(sorted(unreachable))}"])
     return graph

@@ -8,6 +8,7 @@ from domain.workflows.entities import NodeExecution, Workflow, WorkflowRun
 from domain.workflows.human_input import HumanInputForm
 from domain.workflows.pause import PausedRun
 from domain.workflows.run_events import RunEvent
+from domain.workflows.triggers import AppTrigger, WebhookEndpoint
 
 
 class WorkflowRepository(Protocol):
@@ -214,3 +215,46 @@ class RunEventLog(Protocol):
     async def flush(self) -> None: ...
 
     async def read(self, run_id: UUID, after: int, wait: float) -> list[tuple[int, RunEvent]]: ...
+
+
+class TriggerRepository(Protocol):
+    """The webhook URLs of apps' drafts and the triggers of their published workflows (domain.workflows.triggers)."""
+
+    async def webhooks(self, app_id: UUID) -> list[WebhookEndpoint]: ...
+
+    async def add_webhook(self, endpoint: WebhookEndpoint) -> None: ...
+
+    async def delete_webhooks(self, app_id: UUID, node_ids: list[str]) -> None: ...
+
+    async def webhook(self, webhook_id: str) -> WebhookEndpoint | None: ...
+
+    async def app_triggers(self, app_id: UUID) -> list[AppTrigger]:
+        """Newest first (Dify's order)."""
+
+    async def replace_app_triggers(self, app_id: UUID, triggers: list[AppTrigger]) -> None:
+        """Makes `triggers` the app's triggers: those of nodes no longer there go, the others are stored as given
+        (a kept trigger keeps its id and status: the caller passes them)."""
+
+    async def update_app_trigger(self, trigger: AppTrigger) -> None: ...
+
+    async def due_schedules(self, now: datetime, limit: int) -> list[AppTrigger]:
+        """Enabled schedule triggers of live apps whose next run is at or before `now`, most overdue first."""
+
+    async def advance_schedule(self, trigger_id: UUID, expected: datetime, next_run_at: datetime) -> bool:
+        """Moves a schedule's next run from `expected` to `next_run_at`; False when another process moved it
+        first (the one that moved it starts the run: each firing starts one run, however many pollers run)."""
+
+
+class WebhookDebugInbox(Protocol):
+    """Webhook calls for the editor's test run (the debug URL): kept for the editor that is listening, in a store
+    every API process shares. Contract: `listen` marks (app, node) listened to for `ttl_seconds`; `deliver`
+    keeps a call's inputs for the listener for `ttl_seconds`; `take` returns the oldest kept call and forgets
+    it, at most once however many callers ask."""
+
+    async def listen(self, app_id: UUID, node_id: str, ttl_seconds: float) -> None: ...
+
+    async def listening(self, app_id: UUID, node_id: str) -> bool: ...
+
+    async def deliver(self, app_id: UUID, node_id: str, inputs: dict[str, Any], ttl_seconds: float) -> None: ...
+
+    async def take(self, app_id: UUID, node_id: str) -> dict[str, Any] | None: ...

@@ -21,6 +21,7 @@ from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
 from domain.workflows import run_events as ev
+from domain.workflows import triggers
 from domain.workflows.entities import NodeStatus, RunStatus
 from domain.workflows.graph import Edge, Graph, Node
 from domain.workflows.human_input import FormSpec
@@ -236,8 +237,17 @@ class Walk:
         return await self._handle_failure(execution_id, node, index, predecessor, started, error, attempts - 1)
 
     async def _dispatch(self, node: Node, execution_id: UUID) -> NodeResult:
-        if node.type in ("start", "iteration-start", "loop-start"):
+        if node.type in ("start", "iteration-start", "loop-start", triggers.SCHEDULE):
             return NodeResult(outputs=self.pool.node_outputs(node.id))
+        if node.type == triggers.WEBHOOK:
+            given = self.pool.node_outputs(node.id)
+            system = {k: v for k, v in given.items() if k.startswith("sys.")}
+            return NodeResult(inputs=given, outputs=triggers.webhook_outputs(node.data, given) | system)
+        if node.type == triggers.PLUGIN:
+            raise NodeFailed(
+                "Plugin triggers need Dify's plugin daemon, which weir does not run; use a webhook or a schedule"
+                " trigger, or start the workflow through the Service API."
+            )
         if node.type in ("iteration", "loop"):
             return await self._containers.run_container(self, node)
         if node.type == "loop-end":

@@ -4,6 +4,7 @@ from dependency_injector import containers, providers
 
 from adapters.dsl.yaml_codec import YamlDslCodec
 from adapters.queue.workflow_run_dispatcher import TaskiqWorkflowRunQueue
+from adapters.workflow.cron_calendar import CroniterCalendar
 from adapters.workflow.egress_proxy import EgressProxy
 from adapters.workflow.httpx_client import HttpxHttpClient
 from adapters.workflow.jinja_renderer import SandboxedJinjaRenderer
@@ -12,10 +13,19 @@ from adapters.workflow.sandbox_env import SandboxEnvironment
 from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
 from application.agents.toolbox import InvokeThrough
 from application.workflows.app_dsl import ConfirmImport, ExportAppDsl, ImportAppDsl
+from application.workflows.app_triggers import (
+    DraftWebhooks,
+    EnableAppTrigger,
+    GetWebhookTrigger,
+    ListAppTriggers,
+    PublishedTriggers,
+)
 from application.workflows.copy_app import CopyApp
+from application.workflows.debug_triggers import CatchDebugWebhook, NextDebugTrigger
 from application.workflows.draft_parts import InspectDraftVariables, UpdateDraftPart
 from application.workflows.edit_draft_variable import EditDraftVariable
 from application.workflows.expire_human_input_forms import ExpireHumanInputForms
+from application.workflows.fire_triggers import FireDueSchedules, HandleWebhook, TriggerEndUsers
 from application.workflows.get_human_input_form import GetHumanInputForm
 from application.workflows.import_dsl_from_url import ImportAppDslFromUrl
 from application.workflows.manage_workflow import GetDraft, PublishWorkflow, SyncDraft
@@ -131,6 +141,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     mcp_client = providers.Dependency()  # the tools context's McpClient (servers an agent node names)
     secret_tokens = providers.Dependency()  # the root's SecretTokenGenerator (human-input form tokens)
     pending_imports = providers.Dependency()  # the root's PendingImports (Redis or this process)
+    webhook_debug_inbox = providers.Dependency()  # the root's WebhookDebugInbox (Redis or this process)
 
     code_runner = providers.Singleton(
         SubprocessCodeRunner,
@@ -169,17 +180,28 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     run_queue = providers.Singleton(TaskiqWorkflowRunQueue, broker)
     dsl_codec = providers.Singleton(YamlDslCodec)
 
-    sync_draft = providers.Factory(SyncDraft, uow_factory, clock, ids)
+    # Triggers (webhook URLs of drafts, the published workflow's triggers, the runs they start).
+    cron_calendar = providers.Singleton(CroniterCalendar)
+    draft_webhooks = providers.Factory(DraftWebhooks, ids, secret_tokens, clock)
+    published_triggers = providers.Factory(PublishedTriggers, ids, cron_calendar, clock)
+    list_app_triggers = providers.Factory(ListAppTriggers, uow_factory)
+    enable_app_trigger = providers.Factory(EnableAppTrigger, uow_factory, published_triggers, clock)
+    get_webhook_trigger = providers.Factory(GetWebhookTrigger, uow_factory)
+    trigger_end_users = providers.Factory(TriggerEndUsers, uow_factory, clock, ids)
+    catch_debug_webhook = providers.Factory(CatchDebugWebhook, uow_factory, webhook_debug_inbox)
+    next_debug_trigger = providers.Factory(NextDebugTrigger, uow_factory, webhook_debug_inbox)
+
+    sync_draft = providers.Factory(SyncDraft, uow_factory, clock, ids, draft_webhooks)
     get_draft = providers.Factory(GetDraft, uow_factory)
     list_published_versions = providers.Factory(ListPublishedVersions, uow_factory)
     update_version_marks = providers.Factory(UpdateVersionMarks, uow_factory)
     delete_version = providers.Factory(DeleteVersion, uow_factory)
-    restore_version = providers.Factory(RestoreVersion, uow_factory, clock, ids)
-    publish_workflow = providers.Factory(PublishWorkflow, uow_factory, clock, ids, caller_cache)
+    restore_version = providers.Factory(RestoreVersion, uow_factory, clock, ids, draft_webhooks)
+    publish_workflow = providers.Factory(PublishWorkflow, uow_factory, clock, ids, caller_cache, published_triggers)
     export_app_dsl = providers.Factory(ExportAppDsl, uow_factory, dsl_codec)
     import_app_dsl = providers.Factory(
         ImportAppDsl, uow_factory, dsl_codec, clock, ids, providers.Callable(importable_types, executors),
-        pending_imports, caller_cache,
+        pending_imports, caller_cache, draft_webhooks, published_triggers,
     )
     confirm_import = providers.Factory(ConfirmImport, import_app_dsl, pending_imports, dsl_codec)
     copy_app = providers.Factory(CopyApp, export_app_dsl, import_app_dsl)
@@ -213,6 +235,10 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     inspect_draft_variables = providers.Factory(InspectDraftVariables, uow_factory, clock)
     edit_draft_variable = providers.Factory(EditDraftVariable, uow_factory, clock)
     start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue, generations)
+    handle_webhook = providers.Factory(HandleWebhook, uow_factory, start_async_run, trigger_end_users)
+    fire_due_schedules = providers.Factory(
+        FireDueSchedules, uow_factory, start_async_run, trigger_end_users, cron_calendar, clock
+    )
     run_chatflow = providers.Factory(
         RunChatflow,
         uow_factory,

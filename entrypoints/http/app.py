@@ -9,7 +9,7 @@ from quart import Quart
 from taskiq import InMemoryBroker
 
 from entrypoints.container import Container, shutdown_container
-from entrypoints.http import file_preview, mcp_server
+from entrypoints.http import file_preview, mcp_server, webhooks
 from entrypoints.http.console import annotations as console_annotations
 from entrypoints.http.console import (
     api_keys,
@@ -38,6 +38,7 @@ from entrypoints.http.console import (
 )
 from entrypoints.http.console import datasets as console_datasets
 from entrypoints.http.console import files as console_files
+from entrypoints.http.console import triggers as console_triggers
 from entrypoints.http.console.knowledge import mount_knowledge_on_console
 from entrypoints.http.cors import register_cors
 from entrypoints.http.dataset_api import (
@@ -75,14 +76,15 @@ UPLOAD_LIMITS = ("file_mb", "image_mb", "video_mb", "audio_mb")
 FORM_TIMEOUT_SWEEP_SECONDS = 60
 
 
-async def expire_forms_every_minute(container: Container) -> None:
-    """Without Redis no scheduler runs: this process times out the human-input forms nobody answered."""
+async def repeat(seconds: float, job, what: str) -> None:
+    """Without Redis no scheduler runs: this process does the beat's periodic work itself, now and every
+    `seconds` (timing out human-input forms nobody answered, firing due schedule triggers)."""
     while True:
         try:
-            await container.workflows.expire_human_input_forms().execute()
-        except Exception:  # the database away for a moment: the next sweep tries again
-            logging.getLogger("weir.workflow").warning("could not time out human-input forms", exc_info=True)
-        await asyncio.sleep(FORM_TIMEOUT_SWEEP_SECONDS)
+            await job()
+        except Exception:  # the database away for a moment: the next round tries again
+            logging.getLogger("weir.workflow").warning("could not %s", what, exc_info=True)
+        await asyncio.sleep(seconds)
 
 
 def create_app(container: Container) -> Quart:
@@ -125,6 +127,7 @@ def create_app(container: Container) -> Quart:
     for knowledge_bp in knowledge_bps:
         app.register_blueprint(knowledge_bp, url_prefix="/v1")
     app.register_blueprint(mcp_server.bp)
+    app.register_blueprint(webhooks.bp)
     console_bps = (
         setup.bp,
         session.bp,
@@ -152,6 +155,7 @@ def create_app(container: Container) -> Quart:
         workflow_runs.bp,
         draft_nodes.bp,
         draft_variables.bp,
+        console_triggers.bp,
     )
     for console_bp in console_bps:
         app.register_blueprint(console_bp, url_prefix="/console/api")
@@ -184,13 +188,23 @@ def create_app(container: Container) -> Quart:
         if isinstance(broker, InMemoryBroker):
             # No beat runs beside the in-process broker: finish app deletions an earlier process left half-done.
             await container.maintenance.resume_app_deletions(stalled_after=timedelta(0)).execute()
-            # ... and time out human-input forms here (the beat's job with Redis), now and every minute.
-            app.extensions["weir.form_timeouts"] = asyncio.create_task(expire_forms_every_minute(container))
+            # ... and do the beat's periodic work here: time out human-input forms, fire due schedules.
+            workflows = container.workflows
+            app.extensions["weir.periodic"] = [
+                asyncio.create_task(
+                    repeat(FORM_TIMEOUT_SWEEP_SECONDS, lambda: workflows.expire_human_input_forms().execute(),
+                           "time out human-input forms")
+                ),
+                asyncio.create_task(
+                    repeat(container.config.triggers.schedule_poll_seconds(),
+                           lambda: workflows.fire_due_schedules().execute(), "fire due schedule triggers")
+                ),
+            ]
 
     @app.after_serving
     async def stop_queue_and_pools() -> None:
-        if (timeouts := app.extensions.pop("weir.form_timeouts", None)) is not None:
-            timeouts.cancel()
+        for periodic in app.extensions.pop("weir.periodic", []):
+            periodic.cancel()
         if isinstance(broker, InMemoryBroker):
             await drain_in_memory(broker)
         await broker.shutdown()

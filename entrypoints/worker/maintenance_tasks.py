@@ -73,3 +73,11 @@ async def purge_app(app_id: str, context: Context = TaskiqDepends()) -> dict[str
 async def expire_human_input_forms(context: Context = TaskiqDepends()) -> int:
     """Forms nobody answered in time: their runs go on along the timeout edge."""
     return await context.state.container.workflows.expire_human_input_forms().execute()
+
+
+@broker.task(
+    task_name="weir.workflow.fire_due_schedules", queue_name=RETENTION, schedule=every(_settings.SCHEDULE_TRIGGER_CRON),
+)
+async def fire_due_schedules(context: Context = TaskiqDepends()) -> int:
+    """Schedule triggers whose time has come start their runs (each firing once, however many beats run)."""
+    return await context.state.container.workflows.fire_due_schedules().execute()

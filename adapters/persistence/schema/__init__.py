@@ -27,6 +27,7 @@ from adapters.persistence.schema.runs import (
 from adapters.persistence.schema.telemetry import trace_records
 from adapters.persistence.schema.tenancy import accounts, dify_setups, tenant_account_joins, tenants
 from adapters.persistence.schema.tools import tool_api_providers, tool_builtin_providers, tool_workflow_providers
+from adapters.persistence.schema.triggers import app_triggers, workflow_webhook_triggers
 from adapters.persistence.schema.workflow_defs import workflow_app_logs, workflows
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "api_tokens",
     "app_mcp_servers",
     "app_model_configs",
+    "app_triggers",
     "apps",
     "conversations",
     "dify_setups",
@@ -61,5 +63,6 @@ __all__ = [
     "workflow_node_executions",
     "workflow_pauses",
     "workflow_runs",
+    "workflow_webhook_triggers",
     "workflows",
 ]

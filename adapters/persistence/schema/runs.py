@@ -29,6 +29,8 @@ workflow_runs = Table(
     at_column("created_at"),
     at_column("finished_at", nullable=True),
     Column("lease_owner", UUID(as_uuid=True)),  # beyond Dify: the process executing it in memory (process_leases)
+    # beyond Dify's columns: the trigger node a triggered run started from (Dify keeps it in its trigger log)
+    Column("root_node_id", String(64)),
     Index(None, "tenant_id", "app_id", "triggered_from", "created_at"),
 )
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from quart import Blueprint, Response
 
 from application.conversations.debug_message import DEBUGGER_SESSION
+from application.workflows.debug_triggers import RETRY_IN_MS
 from application.workflows.run_draft_node import DraftNodeRequest
 from domain.apps.entities import AppMode
 from domain.apps.errors import NotWorkflowApp
@@ -49,6 +50,22 @@ async def _request(app_id: UUID, node_id: str) -> DraftNodeRequest:
 @console_login_required
 async def run_node(app_id: UUID, node_id: str) -> dict:
     execution, runner = await container().workflows.run_draft_node().execute(await _request(app_id, node_id))
+    return node_execution(execution, runner)
+
+
+@bp.post("/apps/<uuid:app_id>/workflows/draft/nodes/<node_id>/trigger/run")
+@console_login_required
+async def run_trigger_node(app_id: UUID, node_id: str) -> dict:
+    """A trigger node run alone (Dify's): a schedule at once, a webhook once its debug URL was called."""
+    start = await container().workflows.next_debug_trigger().execute(console_session().tenant.id, app_id, [node_id])
+    if start is None:
+        return {"status": "waiting", "retry_in": RETRY_IN_MS}
+    app = await _app(app_id)
+    end_user = await container().resolve_end_user().execute(
+        app, DEBUGGER_SESSION.format(account_id=console_session().account.id)
+    )
+    request = DraftNodeRequest(app, end_user, node_id, start.inputs, "")
+    execution, runner = await container().workflows.run_draft_node().execute(request)
     return node_execution(execution, runner)
 
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, field_validator
 from quart import Blueprint, Response
 
 from application.conversations.debug_message import DEBUGGER_SESSION
+from application.workflows.debug_triggers import RETRY_IN_MS
 from application.workflows.run_chatflow import ChatflowRequest
 from application.workflows.run_workflow import DEBUGGING, RunWorkflowRequest
 from domain.apps.entities import AppMode
@@ -62,6 +63,40 @@ async def draft_run(app_id: UUID) -> Response:
     return stream_response(
         follow(handle.next_event, lambda e: run_presenter.workflow_stream_event(handle, e), _ends_run)
     )
+
+
+class TriggerRunBody(BaseModel):
+    node_id: str = ""
+    node_ids: list[str] = Field(default_factory=list)
+
+
+async def _trigger_run(app_id: UUID, node_ids: list[str]) -> Response | dict:
+    """A test run from the draft's trigger that is ready (Dify's trigger/run and run-all), or `waiting`."""
+    start = await container().workflows.next_debug_trigger().execute(console_session().tenant.id, app_id, node_ids)
+    if start is None:
+        return {"status": "waiting", "retry_in": RETRY_IN_MS}
+    app, end_user = await _debugger(app_id, AppMode.WORKFLOW)
+    request = RunWorkflowRequest(
+        app, end_user, start.inputs, triggered_from=DEBUGGING, draft=True, root_node_id=start.node_id
+    )
+    handle = await container().workflows.run_workflow().execute(request)
+    return stream_response(
+        follow(handle.next_event, lambda e: run_presenter.workflow_stream_event(handle, e), _ends_run)
+    )
+
+
+@bp.post("/apps/<uuid:app_id>/workflows/draft/trigger/run")
+@console_login_required
+async def trigger_run(app_id: UUID) -> Response | dict:
+    body = await parse_body(TriggerRunBody)
+    return await _trigger_run(app_id, [body.node_id] if body.node_id else [])
+
+
+@bp.post("/apps/<uuid:app_id>/workflows/draft/trigger/run-all")
+@console_login_required
+async def trigger_run_all(app_id: UUID) -> Response | dict:
+    body = await parse_body(TriggerRunBody)
+    return await _trigger_run(app_id, body.node_ids)
 
 
 def _ends_answer(item: object) -> bool:

@@ -1,6 +1,6 @@
 """The workflow editor's published versions (Dify's workflows/publish GET and workflows list), a workflow app's
-run log, and the lists of what weir does not run for a workflow: triggers, agent strategy plugins and the
-editor's schema definitions."""
+run log, and the lists of what weir does not run for a workflow: trigger plugins, agent strategy plugins and
+the editor's schema definitions."""
 
 from uuid import UUID
 
@@ -114,13 +114,6 @@ async def restore_version(app_id: UUID, workflow_id: UUID) -> dict:
         .execute(session.tenant.id, session.account.id, app_id, workflow_id)
     )
     return {"result": "success", "hash": str(epoch(draft.updated_at)), "updated_at": epoch(draft.updated_at)}
-
-
-@bp.get("/apps/<uuid:app_id>/triggers")
-@console_login_required
-async def app_triggers(app_id: UUID) -> dict:
-    await container().get_app().execute(console_session().tenant.id, app_id)
-    return {"data": []}  # weir starts workflows by API calls only: no schedule, webhook or plugin triggers
 
 
 @bp.get("/workspaces/current/triggers")
