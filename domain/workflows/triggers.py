@@ -97,9 +97,12 @@ _TIME = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*([AaPp][Mm])\s*$")
 
 def schedule_cron(data: Mapping[str, Any]) -> tuple[str, str]:
     """(cron expression, timezone) of a schedule node: its `cron_expression` in cron mode, else its visual
-    settings (hourly at a minute; daily, weekly or monthly at a 12-hour time), as Dify's editor means them."""
+    settings (hourly at a minute; daily, weekly or monthly at a 12-hour time), as Dify's editor means them; with
+    no mode, a cron_expression when it has one."""
     timezone = str(data.get("timezone") or "UTC")
-    if data.get("mode") == "cron":
+    # A hand-written node often gives only its cron_expression: without a mode, that is what it means.
+    mode = data.get("mode") or ("cron" if str(data.get("cron_expression") or "").strip() else "visual")
+    if mode == "cron":
         cron = str(data.get("cron_expression") or "").strip()
         if not cron:
             raise _bad("a cron schedule needs a cron_expression")

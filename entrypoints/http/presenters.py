@@ -150,6 +150,9 @@ def agent_thought_json(t: AgentThought) -> dict:
     }
 
 
+LINEAR_PARENT = "00000000-0000-0000-0000-000000000000"  # Dify's UUID_NIL
+
+
 def message_json(
     m: Message,
     feedback: Feedback | None,
@@ -159,7 +162,9 @@ def message_json(
     return {
         "id": str(m.id),
         "conversation_id": str(m.conversation_id),
-        "parent_message_id": str(m.parent_message_id) if m.parent_message_id else None,
+        # weir's chat history is linear: Dify's nil id tells its web (and Dify's own Service API answers) that a
+        # message simply follows the one before, so the console threads a conversation as one line.
+        "parent_message_id": str(m.parent_message_id) if m.parent_message_id else LINEAR_PARENT,
         "inputs": m.inputs,
         "query": m.query,
         "answer": m.answer,

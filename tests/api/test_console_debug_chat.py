@@ -88,6 +88,9 @@ def test_a_debug_chat_is_logged_as_the_account_s(browser, app_id):
 def test_follow_ups_and_stop_of_the_debugger(web, browser, app_id):
     listed = browser.get(f"/apps/{app_id}/chat-conversations").json()["data"][0]
     messages = browser.get(f"/apps/{app_id}/chat-messages", params={"conversation_id": listed["id"]}).json()["data"]
+    # One line of turns: Dify's nil parent, which the console's drawer threads one after the other (with None,
+    # every turn would be a thread of its own and the drawer would show only the last).
+    assert messages and {m["parent_message_id"] for m in messages} == {"00000000-0000-0000-0000-000000000000"}
     suggested = browser.get(f"/apps/{app_id}/chat-messages/{messages[-1]['id']}/suggested-questions")
     assert suggested.status_code == 200, suggested.text
     assert isinstance(suggested.json()["data"], list)

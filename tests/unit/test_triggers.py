@@ -39,6 +39,7 @@ def test_monthly_days_with_the_last_one_and_hourly_and_cron_mode():
     )
     assert schedule_cron({"mode": "cron", "cron_expression": " */10 * * * 1-5 "}) == ("*/10 * * * 1-5", "UTC")
     assert schedule_cron({})[0] == "0 0 * * *"  # Dify's default: daily at 12:00 AM
+    assert schedule_cron({"cron_expression": "0 9 * * 1", "timezone": "UTC"}) == ("0 9 * * 1", "UTC")
 
 
 @pytest.mark.parametrize(
