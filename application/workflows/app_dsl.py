@@ -23,6 +23,7 @@ from domain.workflows.dsl import (
 from domain.workflows.entities import DRAFT, Workflow
 from domain.workflows.graph import parse_graph
 from domain.workflows.ports import DslCodec, PendingImports
+from domain.workflows.triggers import check_triggers_allowed
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +152,7 @@ class ImportAppDsl:
             dsl = read_dsl(document, self._supported)
             if dsl.graph is not None and (validate_graph or publish):
                 parse_graph(dsl.graph)
+                check_triggers_allowed(dsl.mode, dsl.graph)
                 if publish and self._triggers is not None:
                     self._triggers.check(dsl.graph)
         except (ValueError, InvalidParam) as error:

@@ -12,6 +12,7 @@ from domain.shared.ids import IdGenerator
 from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.workflows.entities import DRAFT, DraftWorkflowNotExist, Workflow
 from domain.workflows.graph import parse_graph
+from domain.workflows.triggers import check_triggers_allowed
 
 WORKFLOW_APPS = (AppMode.WORKFLOW, AppMode.ADVANCED_CHAT)
 
@@ -116,6 +117,7 @@ class PublishWorkflow:
             if draft is None:
                 raise InvalidParam("There is no draft to publish.")
             parse_graph(draft.graph)
+            check_triggers_allowed(app.mode.value, draft.graph)
             now = self._clock.now()
             version = Workflow(
                 id=self._ids.new_id(),

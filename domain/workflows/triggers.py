@@ -89,6 +89,12 @@ def trigger_nodes(graph: Mapping[str, Any]) -> list[TriggerNode]:
     return found
 
 
+def check_triggers_allowed(mode: str, graph: Mapping[str, Any]) -> None:
+    """Triggers start workflow apps only (Dify's): a chatflow answers a user's query, so it starts from Start."""
+    if mode != "workflow" and trigger_nodes(graph):
+        raise InvalidParam("Trigger nodes start workflow apps only; a chatflow starts from its Start node.", "graph")
+
+
 # --- schedules ------------------------------------------------------------------------------------------
 
 WEEKDAYS = {"sun": "0", "mon": "1", "tue": "2", "wed": "3", "thu": "4", "fri": "5", "sat": "6"}

@@ -294,3 +294,11 @@ def test_another_workspace_sees_none_of_it_and_csrf_is_checked(web, browser, app
     took = other.post(f"/apps/{app_id}/trigger-enable", json={"trigger_id": hook["id"], "enable_trigger": False})
     assert took.status_code == 404
     assert browser.bare("GET", f"/apps/{app_id}/triggers").status_code == 401
+
+
+def test_a_chatflow_cannot_start_from_a_trigger(browser):
+    document = yaml.safe_load(trigger_dsl())
+    document["app"]["mode"] = "advanced-chat"
+    imported = browser.post("/apps/imports", json={"mode": "yaml-content", "yaml_content": yaml.safe_dump(document)})
+    assert imported.json()["status"] == "failed"
+    assert "Trigger nodes start workflow apps only" in imported.json()["error"]
