@@ -2,6 +2,7 @@ from uuid import UUID
 
 from application.apps.find_app import app_in_tenant
 from domain.conversations.agent_thoughts import AgentThought
+from domain.conversations.debugger import debugger_account
 from domain.conversations.entities import Feedback, Message
 from domain.conversations.ports import Page
 from domain.shared.errors import InvalidParam, NotFound
@@ -19,7 +20,8 @@ class ListLogMessages:
 
     async def execute(
         self, tenant_id: UUID, app_id: UUID, conversation_id: UUID, first_id: UUID | None, limit: int
-    ) -> tuple[Page[Message], dict[UUID, list[Feedback]], dict[UUID, list[AgentThought]]]:
+    ) -> tuple[Page[Message], dict[UUID, list[Feedback]], dict[UUID, list[AgentThought]], UUID | None]:
+        """The page, its feedbacks and thoughts, and the account whose debug chat the conversation is (or None)."""
         if not 1 <= limit <= 100:
             raise InvalidParam("limit must be between 1 and 100", param="limit")
         async with self._uow() as uow:
@@ -31,4 +33,7 @@ class ListLogMessages:
             if page is None:
                 raise NotFound("First Message Not Exists.")
             ids = [m.id for m in page.items]
-            return page, await uow.conversation_logs.feedbacks(ids), await uow.agent_thoughts.for_messages(ids)
+            end_user = await uow.end_users.get(conversation.from_end_user_id) if conversation.from_end_user_id else None
+            debugger = debugger_account(end_user.session_id) if end_user else None
+            feedbacks, thoughts = await uow.conversation_logs.feedbacks(ids), await uow.agent_thoughts.for_messages(ids)
+            return page, feedbacks, thoughts, debugger

@@ -16,6 +16,7 @@ from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.input_form import validate_inputs
 from domain.apps.model_config import AppModelConfig, ModelSettings
 from domain.apps.ports import CallerCache, NoCallerCache
+from domain.conversations.debugger import debugger_account
 from domain.conversations.entities import Conversation, Message, MessageStatus
 from domain.conversations.errors import TooManyRequests
 from domain.conversations.events import GenerationStarted
@@ -129,6 +130,7 @@ class SendMessage:
         if self._annotations is not None and may_annotate and (reply := await self._annotations.execute(AnnotationQuery(
             app, request.end_user, request.query, inputs, conversation, request.streaming, settings.provider,
             settings.name, auto_name=request.auto_generate_name and chat,
+            source="console" if debugger_account(request.end_user.session_id) else "api",
         ))):
             return reply  # answered from an annotation: the model is not called
         resolved = self._resolve.resolved(credentials, settings)

@@ -180,6 +180,7 @@ async def test_the_console_imports_a_csv_exports_it_and_lists_hit_histories(chat
     _, histories = await console_call(chat_app, "GET", f"/annotations/{office['id']}/hit-histories")
     assert histories["total"] == 1 and histories["data"][0]["question"] == "Where is the office?"
     assert histories["data"][0]["match"] == "Where is the office?" and histories["data"][0]["response"] == "In Lyon."
+    assert histories["data"][0]["source"] == "api"  # a Service API chat (the console's debug chat: "console")
 
     assert (await console_call(chat_app, "DELETE", "/annotations"))[0] == 204
     assert (await console_call(chat_app, "GET", "/annotations/count"))[1] == {"count": 0}

@@ -83,6 +83,10 @@ def test_a_debug_chat_is_logged_as_the_account_s(browser, app_id):
     assert row["from_account_name"] == ADMIN["name"] and row["from_account_id"] and row["from_end_user_id"] is None
     detail = browser.get(f"/apps/{app_id}/chat-conversations/{row['id']}").json()
     assert (detail["from_source"], detail["from_account_id"]) == ("console", row["from_account_id"])
+    turns = browser.get(f"/apps/{app_id}/chat-messages", params={"conversation_id": row["id"]}).json()["data"]
+    assert {(t["from_source"], t["from_account_id"], t["from_end_user_id"]) for t in turns} == {
+        ("console", row["from_account_id"], None)
+    }
 
 
 def test_follow_ups_and_stop_of_the_debugger(web, browser, app_id):

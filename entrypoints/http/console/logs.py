@@ -157,7 +157,7 @@ async def log_messages(app_id: UUID) -> dict:
         raise InvalidParam("first_id must be a UUID.", "first_id") from None
     limit = int_arg("limit", 20, maximum=100)
     tenant = console_session().tenant.id
-    page, feedbacks, thoughts = (
+    page, feedbacks, thoughts, debugger = (
         await container().console.list_log_messages().execute(tenant, app_id, conversation_id, first_id, limit)
     )
     base, key = container().config.files_url() or request.host_url, container().config.secret_key()
@@ -170,9 +170,10 @@ async def log_messages(app_id: UUID) -> dict:
             # The prompt log the web shows beside the answer: weir keeps no copy of the whole prompt sent, so it is
             # the user's turn alone (the web adds the answer after it).
             "message": [{"role": "user", "text": m.query, "files": []}],
-            "from_source": "api",
-            "from_end_user_id": str(m.from_end_user_id) if m.from_end_user_id else None,
-            "from_account_id": None,
+            # A debug chat's turns are the account's, from the console (Dify's), not an end user's over the API.
+            "from_source": "console" if debugger else "api",
+            "from_end_user_id": str(m.from_end_user_id) if m.from_end_user_id and not debugger else None,
+            "from_account_id": str(debugger) if debugger else None,
             "feedbacks": [_feedback_json(f) for f in feedbacks.get(m.id, [])],
             "workflow_run_id": None,
             "annotation": None,
