@@ -172,7 +172,9 @@ def test_the_fence_counts_every_process_of_a_run():
 HOST = """
 import asyncio, sys
 from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
-runner = SubprocessCodeRunner(wall_seconds=60, readonly_paths=[sys.argv[2]])  # refused without namespaces
+# The wall clock far beyond the test's own waits: on a loaded machine reaching "both sleeping" can take most of a
+# minute, and a run ended by its wall clock then would look like the sandbox dying with nothing killed yet.
+runner = SubprocessCodeRunner(wall_seconds=600, readonly_paths=[sys.argv[2]])  # refused without namespaces
 asyncio.run(runner.run("python3", sys.argv[3], {}))
 """
 
