@@ -48,7 +48,8 @@ async def _call() -> WebhookCall:
         body = {"raw": {"size": len(raw), "mime_type": kind}} if raw else {}
     else:
         body = {"raw": (await request.get_data()).decode("utf-8", errors="replace")}
-    headers = {key: value for key, value in request.headers.items()}
+    # What the caller sent: Quart adds the client's address as a `Remote-Addr` header of its own.
+    headers = {key: value for key, value in request.headers.items() if key.lower() != "remote-addr"}
     return WebhookCall(request.method, headers, dict(request.args.items()), kind, body)
 
 

@@ -147,6 +147,7 @@ def test_a_webhook_call_runs_the_workflow_from_its_node(browser, app_id, webhook
     hook = nodes[0]["outputs"]
     assert hook["order"] == "A-17" and hook["count"] == 2 and hook["page"] == 3 and hook["X_Shop"] == "north"
     assert hook["_webhook_raw"]["body"]["note"] == "extra"
+    assert "Remote-Addr" not in run["inputs"]["webhook_headers"] and run["inputs"]["webhook_headers"]["X-Shop"] == "north"
 
 
 @pytest.mark.parametrize(
