@@ -102,6 +102,8 @@ def _node_variables(execution: NodeExecution, edits: Edits) -> list[InspectedVar
     # outdates an edit made before it.
     found = []
     for name, value in execution.outputs.items():
+        if name.startswith("sys."):  # a root's copy of the system values: the inspector's system group has them
+            continue
         edit = edits.get((execution.node_id, name))
         edited = edit is not None and edit.edited_at >= execution.created_at
         found.append(

@@ -156,6 +156,8 @@ def test_the_sys_values_are_the_last_test_run_s(browser, workflow_app, chatflow_
     [run] = browser.get(f"/apps/{workflow_app}/workflow-runs").json()["data"]
     assert shown["workflow_run_id"]["value"] == run["id"] and shown["app_id"]["value"] == workflow_app
     assert shown["files"]["value"] == [] and shown["timestamp"]["value_type"] == "number"
+    # The start node's group holds its inputs only: the run's sys values are in the system group (Dify's).
+    assert set(_by_name(browser, draft, "start")) == {"name"}
     files = shown["files"]
     assert (files["type"], files["selector"], files["value_type"]) == ("sys", ["sys", "files"], "array[file]")
     assert browser.get(f"{draft}/variables/{files['id']}").json()["name"] == "files"
