@@ -3,15 +3,20 @@ imports and publishes; the webhook's URL (from the editor's panel) starts a run 
 values, answered with the node's configured body and status; a call that does not match is refused and starts
 nothing; a disabled trigger answers 404; a due schedule starts exactly one run; another workspace sees none."""
 
+import asyncio
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
 
 import httpx
 import psycopg
 import pytest
 import yaml
 
+from adapters.persistence.engine import make_engine, make_session_factory
+from adapters.persistence.unit_of_work import SqlaUnitOfWork
+from adapters.security.secret_cipher import AesGcmSecretCipher
 from tests.api.console_web import set_up_console
 
 WEBHOOK_NODE = {
@@ -211,6 +216,30 @@ def test_a_due_schedule_starts_one_run_then_waits_for_its_next_time(web, browser
     run = finished_run(browser, app_id, found[0]["id"])
     assert run["status"] == "succeeded" and run["outputs"] == {"text": "tick"}
     assert len(runs(browser, app_id, "schedule")) == 1  # the moved plan is not due: no second run
+
+
+def test_of_many_processes_claiming_one_firing_exactly_one_wins(web, browser, app_id):
+    """What keeps a schedule to one run per firing with several API processes (or beats) polling: the claim."""
+    nightly = next(t for t in browser.get(f"/apps/{app_id}/triggers").json()["data"] if t["node_id"] == "nightly")
+
+    async def claims() -> list[bool]:
+        engine = make_engine(web.database_url, pool_size=8)
+        sessions = make_session_factory(engine)
+        try:
+            async with SqlaUnitOfWork(sessions, AesGcmSecretCipher("unused")) as uow:
+                [due] = [t for t in await uow.triggers.app_triggers(UUID(app_id)) if t.node_id == "nightly"]
+
+            async def claim() -> bool:
+                async with SqlaUnitOfWork(sessions, AesGcmSecretCipher("unused")) as uow:
+                    won = await uow.triggers.advance_schedule(due.id, due.next_run_at, due.next_run_at + timedelta(1))
+                    await uow.commit()
+                    return won
+
+            return await asyncio.gather(*(claim() for _ in range(8)))
+        finally:
+            await engine.dispose()
+
+    assert nightly["id"] and sorted(asyncio.run(claims())) == [False] * 7 + [True]
 
 
 def test_a_schedule_that_cannot_be_read_refuses_the_publish(browser):
