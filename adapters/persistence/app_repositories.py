@@ -160,10 +160,19 @@ class SqlaApiTokenRepository:
         )
 
 
+def _end_user_type(value: str) -> EndUserType:
+    """The row's type; one weir does not write (a Dify web-app or explore user, a row of another tool) reads as a
+    Service API user rather than failing the request that met it."""
+    try:
+        return EndUserType(value)
+    except ValueError:
+        return EndUserType.SERVICE_API
+
+
 def _end_user(row) -> EndUser:
     return EndUser(
         id=row.id, tenant_id=row.tenant_id, app_id=row.app_id, session_id=row.session_id,
-        is_anonymous=row.is_anonymous, type=EndUserType(row.type), name=row.name,
+        is_anonymous=row.is_anonymous, type=_end_user_type(row.type), name=row.name,
         created_at=row.created_at, updated_at=row.updated_at,
     )
 
