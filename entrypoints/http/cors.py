@@ -1,6 +1,7 @@
 """Cross-origin rules, as Dify's: the console answers its allow-listed origins with credentials (cookies), the
-Service API any origin without them. Every preflight under those prefixes is answered here, before routing, so an
-OPTIONS to any console path is 200 with the headers (never a 404 the browser would read as "blocked")."""
+Service API and webhook URLs any origin without them. Every preflight under those prefixes is answered here,
+before routing, so an OPTIONS to any console path is 200 with the headers (never a 404 the browser would read
+as "blocked")."""
 
 from dataclasses import dataclass
 
@@ -10,6 +11,7 @@ ALLOWED_METHODS = "GET, PUT, POST, DELETE, OPTIONS, PATCH"
 # Dify's lists: Content-Type and the web app's headers everywhere; Authorization and X-CSRF-Token where signed in.
 CONSOLE_HEADERS = ("Content-Type", "X-App-Code", "X-App-Passport", "Authorization", "X-CSRF-Token")
 SERVICE_HEADERS = ("Content-Type", "X-App-Code", "X-App-Passport", "Authorization")
+TRIGGER_HEADERS = ("Content-Type", "X-App-Code", "Authorization")
 EXPOSED_HEADERS = "X-Version, X-Env, X-Trace-Id"
 PREFLIGHT_MAX_AGE = "600"
 
@@ -39,6 +41,8 @@ def register_cors(app: Quart, console_origins: str, service_origins: str) -> Non
     policies = (
         CorsPolicy("/console/api", _origins(console_origins), True, CONSOLE_HEADERS),
         CorsPolicy("/v1", _origins(service_origins), False, SERVICE_HEADERS),
+        # Webhook URLs take calls from any page (Dify's trigger blueprint), without cookies.
+        CorsPolicy("/triggers", ("*",), False, TRIGGER_HEADERS),
     )
 
     def policy_for(path: str) -> CorsPolicy | None:

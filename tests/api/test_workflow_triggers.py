@@ -179,6 +179,18 @@ def test_a_call_that_does_not_match_is_refused_and_starts_nothing(browser, app_i
     assert len(runs(browser, app_id, "webhook")) == before
 
 
+def test_a_page_on_any_origin_may_call_a_webhook(webhook_url):
+    preflight = httpx.options(webhook_url, headers={
+        "Origin": "https://shop.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    })
+    assert preflight.status_code == 200 and preflight.headers["access-control-allow-origin"] == "*"
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    called = httpx.post(webhook_url, json={"order": "C"}, headers={"X-Shop": "n", "Origin": "https://shop.example"})
+    assert called.status_code == 202 and called.headers["access-control-allow-origin"] == "*"
+    assert "access-control-allow-credentials" not in called.headers
+
+
 def test_an_unknown_webhook_is_not_found(web):
     missing = httpx.post(f"{web.base_url}/triggers/webhook/nosuchwebhook0000000000", json={})
     assert missing.status_code == 404
