@@ -191,6 +191,19 @@ def test_a_page_on_any_origin_may_call_a_webhook(webhook_url):
     assert "access-control-allow-credentials" not in called.headers
 
 
+def test_the_service_api_runs_a_trigger_app_from_its_first_trigger(web, browser, app_id):
+    key = browser.post(f"/apps/{app_id}/api-keys")
+    assert key.status_code == 201, key.text
+    ran = httpx.post(
+        f"{web.base_url}/v1/workflows/run", headers={"Authorization": f"Bearer {key.json()['token']}"},
+        json={"inputs": {}, "user": "api-caller", "response_mode": "blocking"}, timeout=30,
+    )
+    assert ran.status_code == 200, ran.text
+    data = ran.json()["data"]
+    # The webhook is the first trigger; called this way it received nothing, and its values are empty.
+    assert data["status"] == "succeeded" and data["outputs"] == {"text": "order None xNone from None"}
+
+
 def test_an_unknown_webhook_is_not_found(web):
     missing = httpx.post(f"{web.base_url}/triggers/webhook/nosuchwebhook0000000000", json={})
     assert missing.status_code == 404
