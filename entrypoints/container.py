@@ -342,6 +342,7 @@ class Container(containers.DeclarativeContainer):
         mcp_client=tools.mcp_client,
         pending_imports=pending_imports,
         webhook_debug_inbox=webhook_debug_inbox,
+        upload_file=upload_file,
     )
 
     mcp_server = providers.Container(

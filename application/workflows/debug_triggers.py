@@ -13,6 +13,7 @@ from uuid import UUID
 
 from application.apps.find_app import app_in_tenant
 from application.workflows.fire_triggers import WebhookAnswer, WebhookNotFound
+from application.workflows.webhook_files import WebhookFiles
 from domain.apps.entities import AppMode, AppStatus
 from domain.shared.errors import DomainError, InvalidParam, NotFound
 from domain.shared.unit_of_work import UnitOfWorkFactory
@@ -54,9 +55,10 @@ class DebugStart:
 
 
 class CatchDebugWebhook:
-    def __init__(self, uow: UnitOfWorkFactory, inbox: WebhookDebugInbox) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, inbox: WebhookDebugInbox, files: WebhookFiles | None = None) -> None:
         self._uow = uow
         self._inbox = inbox
+        self._files = files
 
     async def execute(self, webhook_id: str, call: WebhookCall) -> WebhookAnswer:
         async with self._uow() as uow:
@@ -71,6 +73,8 @@ class CatchDebugWebhook:
         data = webhook_data(node, call)
         if not await self._inbox.listening(app.id, endpoint.node_id):
             raise NoDebugListener()
+        if call.files and self._files is not None:
+            data["files"] = await self._files.stored(app, call.files)
         await self._inbox.deliver(app.id, endpoint.node_id, webhook_inputs(data), CALL_KEPT_SECONDS)
         body, status = webhook_answer(node)
         return WebhookAnswer(body, status)

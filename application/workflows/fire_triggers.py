@@ -16,6 +16,7 @@ from typing import Any
 
 from application.workflows.run_workflow import RunWorkflowRequest
 from application.workflows.start_async_run import StartAsyncWorkflowRun
+from application.workflows.webhook_files import WebhookFiles
 from domain.apps.entities import App, AppStatus, EndUser, EndUserType
 from domain.shared.clock import Clock
 from domain.shared.errors import NotFound
@@ -74,10 +75,14 @@ class TriggerEndUsers:
 
 
 class HandleWebhook:
-    def __init__(self, uow: UnitOfWorkFactory, start: StartAsyncWorkflowRun, end_users: TriggerEndUsers) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, start: StartAsyncWorkflowRun, end_users: TriggerEndUsers,
+        files: WebhookFiles | None = None,
+    ) -> None:
         self._uow = uow
         self._start = start
         self._end_users = end_users
+        self._files = files
 
     async def execute(self, webhook_id: str, call: WebhookCall) -> WebhookAnswer:
         async with self._uow() as uow:
@@ -93,6 +98,8 @@ class HandleWebhook:
             raise WebhookNotFound(webhook_id, "trigger is disabled")
         node = workflow.node_data(endpoint.node_id)
         data = webhook_data(node, call)  # WebhookRefused (400) before anything is stored
+        if call.files and self._files is not None:
+            data["files"] = await self._files.stored(app, call.files)
         request = RunWorkflowRequest(
             app, await self._end_users.of(app), webhook_inputs(data), workflow_id=workflow.id,
             triggered_from=TRIGGERED_FROM[WEBHOOK], root_node_id=endpoint.node_id,

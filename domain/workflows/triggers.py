@@ -12,7 +12,7 @@ request must carry, what the node outputs and what the caller is answered.
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
@@ -163,15 +163,28 @@ WEBHOOK_CONTENT_TYPES = (
 
 
 @dataclass(frozen=True, slots=True)
+class SentFile:
+    """A file a webhook call carried: a multipart file field, or an octet-stream body (field BINARY_BODY)."""
+
+    name: str
+    mime_type: str
+    data: bytes
+
+
+BINARY_BODY = "raw"
+
+
+@dataclass(frozen=True, slots=True)
 class WebhookCall:
     """An HTTP request to a webhook's URL, read by the entrypoint: the body already parsed by its content type
-    (JSON object, form fields, `{"raw": text}`)."""
+    (JSON object, form fields, `{"raw": text}`), the files it carried apart."""
 
     method: str
     headers: Mapping[str, str]
     query: Mapping[str, str]
     content_type: str
     body: Mapping[str, Any]
+    files: Mapping[str, SentFile] = field(default_factory=dict)
 
 
 class WebhookRefused(InvalidParam):
@@ -198,12 +211,15 @@ def webhook_data(node: Mapping[str, Any], call: WebhookCall) -> dict[str, Any]:
             raise WebhookRefused(f"Required header missing: {name}")
     query = _typed(call.query, node.get("params") or [], from_text=True, where="parameter")
     if expected in ("text/plain", "application/octet-stream"):
-        if any(b.get("required") for b in node.get("body") or []) and not call.body.get("raw"):
+        if any(b.get("required") for b in node.get("body") or []) and not (call.body.get("raw") or call.files):
             raise WebhookRefused(f"Required body content missing for {expected} request")
         body = dict(call.body)
     else:
         from_text = expected in ("application/x-www-form-urlencoded", "multipart/form-data")
         body = _typed(call.body, node.get("body") or [], from_text=from_text, where="body parameter")
+        for param in node.get("body") or []:
+            if param.get("type") == "file" and param.get("required") and param.get("name") not in call.files:
+                raise WebhookRefused(f"Required body parameter missing: {param.get('name')}")
     return {
         "method": call.method.upper(), "headers": dict(call.headers), "query_params": query, "body": body, "files": {},
     }
@@ -263,7 +279,8 @@ def _convert(name: str, value: Any, kind: str, from_text: bool) -> Any:
 
 def webhook_outputs(node: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
     """The webhook node's outputs in a run: each configured header (dashes as underscores), query value and
-    body value, and `_webhook_raw`, the whole call (Dify's)."""
+    body value (a file parameter: the stored file, as nodes see files), and `_webhook_raw`, the whole call
+    (Dify's)."""
     data = inputs.get("webhook_data") or {}
     headers = data.get("headers") or {}
     lowered = {str(k).lower(): v for k, v in headers.items()}
@@ -274,11 +291,17 @@ def webhook_outputs(node: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[
         outputs[name.replace("-", "_")] = value
     for param in node.get("params") or []:
         outputs[str(param.get("name"))] = (data.get("query_params") or {}).get(param.get("name"))
-    body = data.get("body") or {}
-    raw_kinds = ("text/plain", "application/octet-stream")
+    body, files = data.get("body") or {}, data.get("files") or {}
     for param in node.get("body") or []:
         name = str(param.get("name"))
-        outputs[name] = str(body.get("raw", "")) if node.get("content_type") in raw_kinds else body.get(name)
+        if node.get("content_type") == "text/plain":
+            outputs[name] = str(body.get("raw", ""))
+        elif node.get("content_type") == "application/octet-stream":
+            outputs[name] = files.get(BINARY_BODY)  # the body, stored as a file
+        elif param.get("type") == "file":
+            outputs[name] = files.get(name)
+        else:
+            outputs[name] = body.get(name)
     outputs["_webhook_raw"] = dict(data)
     return outputs
 

@@ -57,6 +57,7 @@ from application.workflows.run_workflow import RunWorkflow
 from application.workflows.start_async_run import StartAsyncWorkflowRun
 from application.workflows.submit_human_input_form import SubmitHumanInputForm
 from application.workflows.wake_paused_run import WakePausedRun
+from application.workflows.webhook_files import WebhookFiles
 from domain.workflows.engine import ENGINE_TYPES, Limits
 
 
@@ -188,7 +189,9 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     enable_app_trigger = providers.Factory(EnableAppTrigger, uow_factory, published_triggers, clock)
     get_webhook_trigger = providers.Factory(GetWebhookTrigger, uow_factory)
     trigger_end_users = providers.Factory(TriggerEndUsers, uow_factory, clock, ids)
-    catch_debug_webhook = providers.Factory(CatchDebugWebhook, uow_factory, webhook_debug_inbox)
+    upload_file = providers.Dependency()  # the root's UploadFileForApp (a webhook call's files)
+    webhook_files = providers.Factory(WebhookFiles, upload_file, resolve_files)
+    catch_debug_webhook = providers.Factory(CatchDebugWebhook, uow_factory, webhook_debug_inbox, webhook_files)
     next_debug_trigger = providers.Factory(NextDebugTrigger, uow_factory, webhook_debug_inbox)
 
     sync_draft = providers.Factory(SyncDraft, uow_factory, clock, ids, draft_webhooks)
@@ -235,7 +238,7 @@ class WorkflowsContainer(containers.DeclarativeContainer):
     inspect_draft_variables = providers.Factory(InspectDraftVariables, uow_factory, clock)
     edit_draft_variable = providers.Factory(EditDraftVariable, uow_factory, clock)
     start_async_run = providers.Factory(StartAsyncWorkflowRun, run_workflow, run_queue, generations)
-    handle_webhook = providers.Factory(HandleWebhook, uow_factory, start_async_run, trigger_end_users)
+    handle_webhook = providers.Factory(HandleWebhook, uow_factory, start_async_run, trigger_end_users, webhook_files)
     fire_due_schedules = providers.Factory(
         FireDueSchedules, uow_factory, start_async_run, trigger_end_users, cron_calendar, clock
     )

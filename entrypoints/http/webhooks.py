@@ -3,11 +3,12 @@ workflow from its webhook node and is answered with the node's configured status
 goes on in the background, as in Dify). No key: the URL's 24-character random id is the credential."""
 
 import json
+import mimetypes
 
 from quart import Blueprint, Response, jsonify, request
 
 from application.workflows.debug_triggers import NoDebugListener
-from domain.workflows.triggers import WebhookCall, WebhookRefused, content_type_of
+from domain.workflows.triggers import BINARY_BODY, SentFile, WebhookCall, WebhookRefused, content_type_of
 from entrypoints.http.deps import container
 from entrypoints.http.input_checks import check_json
 
@@ -26,6 +27,7 @@ async def _call() -> WebhookCall:
     JSON, an unknown one as text, as Dify does)."""
     kind = content_type_of(request.headers.get("Content-Type"))
     body: dict = {}
+    sent: dict[str, SentFile] = {}
     if kind == "application/json":
         raw = await request.get_data()
         if raw.strip():
@@ -41,16 +43,19 @@ async def _call() -> WebhookCall:
         form = await request.form
         body = {key: form.get(key) for key in form}
         files = await request.files
-        for key in files:  # an uploaded file's name: the bytes are not kept (README: Limitations)
-            body.setdefault(key, files[key].filename or "")
+        for key in files:
+            upload = files[key]
+            name = upload.filename or key
+            sent[key] = SentFile(name, upload.mimetype or mimetypes.guess_type(name)[0] or "", upload.read())
     elif kind == "application/octet-stream":
         raw = await request.get_data()
-        body = {"raw": {"size": len(raw), "mime_type": kind}} if raw else {}
+        if raw:
+            sent[BINARY_BODY] = SentFile("webhook-body.bin", kind, raw)
     else:
         body = {"raw": (await request.get_data()).decode("utf-8", errors="replace")}
     # What the caller sent: Quart adds the client's address as a `Remote-Addr` header of its own.
     headers = {key: value for key, value in request.headers.items() if key.lower() != "remote-addr"}
-    return WebhookCall(request.method, headers, dict(request.args.items()), kind, body)
+    return WebhookCall(request.method, headers, dict(request.args.items()), kind, body, sent)
 
 
 @bp.route("/triggers/webhook/<webhook_id>", methods=METHODS)

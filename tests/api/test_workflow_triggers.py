@@ -357,3 +357,38 @@ def test_a_chatflow_cannot_start_from_a_trigger(browser):
     imported = browser.post("/apps/imports", json={"mode": "yaml-content", "yaml_content": yaml.safe_dump(document)})
     assert imported.json()["status"] == "failed"
     assert "Trigger nodes start workflow apps only" in imported.json()["error"]
+
+
+def _multipart_app(browser) -> str:
+    document = yaml.safe_load(trigger_dsl())
+    nodes = document["workflow"]["graph"]["nodes"]
+    nodes[0]["data"] = {
+        "type": "trigger-webhook", "title": "Upload", "method": "post", "content_type": "multipart/form-data",
+        "body": [{"name": "doc", "type": "file", "required": True}, {"name": "note", "type": "string"}],
+    }
+    nodes[2]["data"]["template"] = "{{ order.filename }} {{ order.size }} {{ count }}"
+    nodes[2]["data"]["variables"] = [
+        {"variable": "order", "value_selector": ["hook", "doc"]}, {"variable": "count", "value_selector": ["hook", "note"]},
+    ]
+    imported = browser.post("/apps/imports", json={"mode": "yaml-content", "yaml_content": yaml.safe_dump(document)})
+    app_id = imported.json()["app_id"]
+    assert browser.post(f"/apps/{app_id}/workflows/publish", json={}).status_code == 200
+    return app_id
+
+
+def test_a_file_sent_to_a_webhook_is_stored_and_given_to_the_run(browser):
+    app_id = _multipart_app(browser)
+    url = browser.get(f"/apps/{app_id}/workflows/triggers/webhook", params={"node_id": "hook"}).json()["webhook_url"]
+    missing = httpx.post(url, data={"note": "no file"}, files={"other": ("x.txt", b"x", "text/plain")})
+    assert missing.status_code == 400 and missing.json()["message"] == "Required body parameter missing: doc"
+    assert runs(browser, app_id, "webhook") == []
+    called = httpx.post(url, data={"note": "see attached"}, files={"doc": ("report.txt", b"hello file", "text/plain")})
+    assert called.status_code == 200, called.text
+    deadline = time.monotonic() + 30
+    while not (found := runs(browser, app_id, "webhook")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    run = finished_run(browser, app_id, found[0]["id"])
+    assert run["status"] == "succeeded", run
+    assert run["outputs"] == {"text": "report.txt 10 see attached"}
+    stored = run["inputs"]["webhook_data"]["files"]["doc"]
+    assert stored["transfer_method"] == "local_file" and stored["mime_type"] == "text/plain" and stored["related_id"]
