@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from domain.shared.errors import InvalidParam
 from domain.workflows.graph import InvalidGraph, parse_graph
 from domain.workflows.triggers import (
+    SentFile,
     WebhookCall,
     WebhookRefused,
     schedule_cron,
@@ -139,3 +140,13 @@ def test_a_start_node_and_a_trigger_cannot_share_a_graph(trigger):
 def test_a_graph_needs_a_start_or_a_trigger():
     with pytest.raises(InvalidGraph, match="exactly one start node"):
         parse_graph(_graph("code", "end", edges=[("n0", "n1")]))
+
+
+def test_a_binary_body_is_the_file_and_a_required_one_must_be_sent():
+    node = {"method": "POST", "content_type": "application/octet-stream", "body": [{"name": "blob", "required": True}]}
+    empty = WebhookCall("POST", {}, {}, "application/octet-stream", {})
+    with pytest.raises(WebhookRefused, match="Required body content missing"):
+        webhook_data(node, empty)
+    sent = WebhookCall("POST", {}, {}, "application/octet-stream", {}, {"raw": SentFile("b.bin", "x/y", b"1")})
+    data = webhook_data(node, sent) | {"files": {"raw": {"filename": "b.bin"}}}
+    assert webhook_outputs(node, {"webhook_data": data})["blob"] == {"filename": "b.bin"}
