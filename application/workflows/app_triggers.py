@@ -26,6 +26,7 @@ from domain.workflows.triggers import (
     WEBHOOK,
     AppTrigger,
     CronCalendar,
+    TriggerNode,
     TriggerStatus,
     WebhookEndpoint,
     schedule_cron,
@@ -77,8 +78,7 @@ class PublishedTriggers:
                 TriggerStatus.ENABLED, now, now,
             )
             if node.type == SCHEDULE:
-                trigger.cron_expression, trigger.timezone = schedule_cron(workflow.node_data(node.node_id))
-                trigger.next_run_at = self.next_run(trigger, now)
+                trigger.cron_expression, trigger.timezone, trigger.next_run_at = self._plan(node, now)
             triggers.append(trigger)
         await uow.triggers.replace_app_triggers(app.id, triggers)
 
@@ -87,18 +87,21 @@ class PublishedTriggers:
         now = self._clock.now()
         for node in trigger_nodes(graph):
             if node.type == SCHEDULE:
-                data = next(n.get("data") or {} for n in graph.get("nodes") or [] if str(n.get("id")) == node.node_id)
-                cron, zone = schedule_cron(data)
-                probe = AppTrigger(None, None, None, node.node_id, node.type, node.title, "", TriggerStatus.ENABLED,
-                                   now, now, cron, zone)
-                self.next_run(probe, now)
+                self._plan(node, now)
+
+    def _plan(self, node: TriggerNode, after: datetime) -> tuple[str, str, datetime]:
+        """(cron, timezone, next run) of a schedule node; InvalidParam when it cannot be read."""
+        cron, zone = schedule_cron(node.data)
+        return cron, zone, self._next(cron, zone, node.title, after)
 
     def next_run(self, trigger: AppTrigger, after: datetime) -> datetime:
-        try:
-            return self._calendar.next_after(trigger.cron_expression or "", trigger.timezone or "UTC", after)
-        except ValueError as error:
-            raise InvalidParam(f"Invalid schedule of {trigger.title}: {error}", param="graph") from error
+        return self._next(trigger.cron_expression or "", trigger.timezone or "UTC", trigger.title, after)
 
+    def _next(self, cron: str, zone: str, title: str, after: datetime) -> datetime:
+        try:
+            return self._calendar.next_after(cron, zone, after)
+        except ValueError as error:
+            raise InvalidParam(f"Invalid schedule of {title}: {error}", param="graph") from error
 
 
 def _workflow_app(app: App) -> App:

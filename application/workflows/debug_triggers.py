@@ -12,9 +12,9 @@ from typing import Any
 from uuid import UUID
 
 from application.apps.find_app import app_in_tenant
-from application.workflows.fire_triggers import WebhookAnswer, WebhookNotFound
+from application.workflows.fire_triggers import WebhookAnswer, WebhookNotFound, live_webhook
 from application.workflows.webhook_files import WebhookFiles
-from domain.apps.entities import AppMode, AppStatus
+from domain.apps.entities import AppMode
 from domain.shared.errors import DomainError, InvalidParam, NotFound
 from domain.shared.unit_of_work import UnitOfWorkFactory
 from domain.workflows.ports import WebhookDebugInbox
@@ -62,10 +62,9 @@ class CatchDebugWebhook:
 
     async def execute(self, webhook_id: str, call: WebhookCall) -> WebhookAnswer:
         async with self._uow() as uow:
-            endpoint = await uow.triggers.webhook(webhook_id)
-            app = await uow.apps.get(endpoint.app_id) if endpoint else None
-            draft = await uow.workflows.draft(app.id) if app else None
-        if endpoint is None or app is None or app.status == AppStatus.DELETING or draft is None:
+            endpoint, app = await live_webhook(uow, webhook_id)
+            draft = await uow.workflows.draft(app.id)
+        if draft is None:
             raise WebhookNotFound(webhook_id, "not found")
         node = draft.node_data(endpoint.node_id)
         if node.get("type") != WEBHOOK:

@@ -21,7 +21,7 @@ from domain.apps.entities import App, AppStatus, EndUser, EndUserType
 from domain.shared.clock import Clock
 from domain.shared.errors import NotFound
 from domain.shared.ids import IdGenerator
-from domain.shared.unit_of_work import UnitOfWorkFactory
+from domain.shared.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.workflows.triggers import (
     SCHEDULE,
     TRIGGERED_FROM,
@@ -30,6 +30,7 @@ from domain.workflows.triggers import (
     CronCalendar,
     TriggerStatus,
     WebhookCall,
+    WebhookEndpoint,
     webhook_answer,
     webhook_data,
     webhook_inputs,
@@ -43,6 +44,15 @@ DUE_BATCH = 100
 class WebhookNotFound(NotFound):
     def __init__(self, webhook_id: str, why: str) -> None:
         super().__init__(f"Webhook {why}: {webhook_id}")
+
+
+async def live_webhook(uow: UnitOfWork, webhook_id: str) -> tuple[WebhookEndpoint, App]:
+    """The webhook with this URL id and its app, when both are there (WebhookNotFound otherwise)."""
+    endpoint = await uow.triggers.webhook(webhook_id)
+    app = await uow.apps.get(endpoint.app_id) if endpoint else None
+    if endpoint is None or app is None or app.status == AppStatus.DELETING:
+        raise WebhookNotFound(webhook_id, "not found")
+    return endpoint, app
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,10 +96,7 @@ class HandleWebhook:
 
     async def execute(self, webhook_id: str, call: WebhookCall) -> WebhookAnswer:
         async with self._uow() as uow:
-            endpoint = await uow.triggers.webhook(webhook_id)
-            app = await uow.apps.get(endpoint.app_id) if endpoint else None
-            if endpoint is None or app is None or app.status == AppStatus.DELETING:
-                raise WebhookNotFound(webhook_id, "not found")
+            endpoint, app = await live_webhook(uow, webhook_id)
             trigger = next((t for t in await uow.triggers.app_triggers(app.id) if t.node_id == endpoint.node_id), None)
             workflow = await uow.workflows.published(app.id)
         if trigger is None or workflow is None or trigger.trigger_type != WEBHOOK:

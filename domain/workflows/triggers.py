@@ -40,6 +40,7 @@ class TriggerNode:
     type: str
     title: str
     provider_name: str = ""
+    data: Mapping[str, Any] = field(default_factory=dict)  # the node's settings
 
 
 @dataclass
@@ -83,7 +84,7 @@ def trigger_nodes(graph: Mapping[str, Any]) -> list[TriggerNode]:
             found.append(
                 TriggerNode(
                     str(item.get("id")), data["type"], str(data.get("title") or item.get("id")),
-                    str(data.get("provider_name") or ""),
+                    str(data.get("provider_name") or ""), data,
                 )
             )
     return found

@@ -8,6 +8,7 @@ import mimetypes
 from quart import Blueprint, Response, jsonify, request
 
 from application.workflows.debug_triggers import NoDebugListener
+from application.workflows.fire_triggers import WebhookAnswer
 from domain.workflows.triggers import BINARY_BODY, SentFile, WebhookCall, WebhookRefused, content_type_of
 from entrypoints.http.deps import container
 from entrypoints.http.input_checks import check_json
@@ -19,6 +20,12 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
 def _refused(message: str) -> Response:
     response = jsonify({"error": "Bad Request", "message": message})  # Dify's webhook errors are not {code, …}
     response.status_code = 400
+    return response
+
+
+def _answered(answer: WebhookAnswer) -> Response:
+    response = jsonify(answer.body)
+    response.status_code = answer.status
     return response
 
 
@@ -64,9 +71,7 @@ async def webhook(webhook_id: str) -> Response:
         answer = await container().workflows.handle_webhook().execute(webhook_id, await _call())
     except WebhookRefused as refused:
         return _refused(refused.message)
-    response = jsonify(answer.body)
-    response.status_code = answer.status
-    return response
+    return _answered(answer)
 
 
 @bp.route("/triggers/webhook-debug/<webhook_id>", methods=METHODS)
@@ -83,6 +88,4 @@ async def webhook_debug(webhook_id: str) -> Response:
         })
         response.status_code = 409
         return response
-    response = jsonify(answer.body)
-    response.status_code = answer.status
-    return response
+    return _answered(answer)

@@ -40,10 +40,15 @@ async def _app(app_id: UUID):
 
 async def _request(app_id: UUID, node_id: str) -> DraftNodeRequest:
     body = await parse_body(NodeRunBody)
+    return await _debugger_request(app_id, node_id, body.inputs, body.query)
+
+
+async def _debugger_request(app_id: UUID, node_id: str, inputs: dict[str, Any], query: str) -> DraftNodeRequest:
+    """A node run alone by the signed-in account's debugger end user."""
     app = await _app(app_id)
     session = DEBUGGER_SESSION.format(account_id=console_session().account.id)
     end_user = await container().resolve_end_user().execute(app, session)
-    return DraftNodeRequest(app, end_user, node_id, body.inputs, body.query)
+    return DraftNodeRequest(app, end_user, node_id, inputs, query)
 
 
 @bp.post("/apps/<uuid:app_id>/workflows/draft/nodes/<node_id>/run")
@@ -60,11 +65,7 @@ async def run_trigger_node(app_id: UUID, node_id: str) -> dict:
     start = await container().workflows.next_debug_trigger().execute(console_session().tenant.id, app_id, [node_id])
     if start is None:
         return {"status": "waiting", "retry_in": RETRY_IN_MS}
-    app = await _app(app_id)
-    end_user = await container().resolve_end_user().execute(
-        app, DEBUGGER_SESSION.format(account_id=console_session().account.id)
-    )
-    request = DraftNodeRequest(app, end_user, node_id, start.inputs, "")
+    request = await _debugger_request(app_id, node_id, start.inputs, "")
     execution, runner = await container().workflows.run_draft_node().execute(request)
     return node_execution(execution, runner)
 

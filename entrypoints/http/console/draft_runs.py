@@ -51,6 +51,14 @@ def _ends_run(item: object) -> bool:
     return isinstance(item, WorkflowFinished)
 
 
+async def _streamed_run(request: RunWorkflowRequest) -> Response:
+    """A test run of the draft, its events streamed as the editor reads them."""
+    handle = await container().workflows.run_workflow().execute(request)
+    return stream_response(
+        follow(handle.next_event, lambda e: run_presenter.workflow_stream_event(handle, e), _ends_run)
+    )
+
+
 @bp.post("/apps/<uuid:app_id>/workflows/draft/run")
 @console_login_required
 async def draft_run(app_id: UUID) -> Response:
@@ -59,10 +67,7 @@ async def draft_run(app_id: UUID) -> Response:
     request = RunWorkflowRequest(
         app, end_user, body.inputs, triggered_from=DEBUGGING, files=tuple(body.files or ()), draft=True
     )
-    handle = await container().workflows.run_workflow().execute(request)
-    return stream_response(
-        follow(handle.next_event, lambda e: run_presenter.workflow_stream_event(handle, e), _ends_run)
-    )
+    return await _streamed_run(request)
 
 
 class TriggerRunBody(BaseModel):
@@ -79,10 +84,7 @@ async def _trigger_run(app_id: UUID, node_ids: list[str]) -> Response | dict:
     request = RunWorkflowRequest(
         app, end_user, start.inputs, triggered_from=DEBUGGING, draft=True, root_node_id=start.node_id
     )
-    handle = await container().workflows.run_workflow().execute(request)
-    return stream_response(
-        follow(handle.next_event, lambda e: run_presenter.workflow_stream_event(handle, e), _ends_run)
-    )
+    return await _streamed_run(request)
 
 
 @bp.post("/apps/<uuid:app_id>/workflows/draft/trigger/run")
