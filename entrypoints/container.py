@@ -77,6 +77,7 @@ from entrypoints.containers.mcp_server import McpServerContainer
 from entrypoints.containers.models import ModelsContainer
 from entrypoints.containers.telemetry import TelemetryContainer
 from entrypoints.containers.tools import ToolsContainer
+from entrypoints.containers.webapp import WebAppContainer
 from entrypoints.containers.workflows import WorkflowsContainer
 from entrypoints.database import Database
 from entrypoints.settings import Settings
@@ -247,6 +248,10 @@ class Container(containers.DeclarativeContainer):
         metrics_sink=telemetry.metrics_sink,
         providers_of=models.workspace_providers.provided.execute,
         resolve_model=models.resolve_model,
+    )
+    webapp = providers.Container(
+        WebAppContainer, config=providers.Dict(secret_key=config.secret_key), uow_factory=uow_factory, clock=clock,
+        ids=ids,
     )
     console = providers.Container(
         ConsoleContainer, uow_factory=uow_factory, clock=clock, ids=ids, tags_uow_factory=knowledge.uow_factory,

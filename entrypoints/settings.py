@@ -140,6 +140,10 @@ class Settings(BaseSettings):
     CONSOLE_API_URL: str = ""
     # A parent domain for the session cookies when console and API are on sibling subdomains; empty: host-only.
     COOKIE_DOMAIN: str = ""
+    # The web apps (Dify's names): where their pages are served (the console's "Run App" links; unset: the URL
+    # the console's request came in on, as Dify) and the origins allowed to call /api (any, by default).
+    APP_WEB_URL: str = ""
+    WEB_API_CORS_ALLOW_ORIGINS: str = "*"
     # Sent as X-Env on every response (the console shows it beside X-Version).
     DEPLOY_ENV: str = "PRODUCTION"
 
@@ -272,6 +276,8 @@ class Settings(BaseSettings):
                 # Secure cookies (with the __Host- prefix when no domain is set) only when both ends are https.
                 "secure_cookies": self.CONSOLE_WEB_URL.startswith("https") and self.CONSOLE_API_URL.startswith("https"),
                 "deploy_env": self.DEPLOY_ENV,
+                "app_web_url": self.APP_WEB_URL.strip().rstrip("/"),
+                "web_api_cors_origins": self.WEB_API_CORS_ALLOW_ORIGINS,
             },
             "login": {
                 "max_failures": self.LOGIN_MAX_ERROR_LIMITS,

@@ -20,7 +20,7 @@ from domain.apps.ports import AppPage, KeyOwners
 from domain.tenancy.entities import Tenant, TenantStatus
 
 
-def _app(row) -> App:
+def app_from_row(row) -> App:
     return App(
         id=row.id, tenant_id=row.tenant_id, name=row.name, mode=AppMode(row.mode), description=row.description,
         icon_type=IconType(row.icon_type or IconType.EMOJI), icon=row.icon or "",
@@ -42,7 +42,7 @@ def _app_values(app: App) -> dict:
 
 
 # An app marked deleted is gone for every reader while the app_deletion queue removes its data.
-_LIVE = apps.c.status != AppStatus.DELETING.value
+LIVE_APP = apps.c.status != AppStatus.DELETING.value
 
 
 class SqlaAppRepository:
@@ -53,12 +53,12 @@ class SqlaAppRepository:
         await self._session.execute(apps.insert().values(id=app.id, **_app_values(app)))
 
     async def get(self, app_id: UUID) -> App | None:
-        row = (await self._session.execute(select(apps).where(apps.c.id == app_id, _LIVE))).first()
-        return _app(row) if row else None
+        row = (await self._session.execute(select(apps).where(apps.c.id == app_id, LIVE_APP))).first()
+        return app_from_row(row) if row else None
 
     async def update(self, app: App) -> None:
         # A concurrent edit never brings back an app deleted meanwhile.
-        stmt = update(apps).where(apps.c.id == app.id, _LIVE).values(**_app_values(app))
+        stmt = update(apps).where(apps.c.id == app.id, LIVE_APP).values(**_app_values(app))
         await self._session.execute(stmt)
 
     async def delete(self, app_id: UUID) -> None:
@@ -68,7 +68,7 @@ class SqlaAppRepository:
         self, tenant_id: UUID, *, page: int, limit: int, mode: AppMode | None, name: str | None,
         ids: frozenset[UUID] | None = None,
     ) -> AppPage:
-        where = [apps.c.tenant_id == tenant_id, _LIVE]
+        where = [apps.c.tenant_id == tenant_id, LIVE_APP]
         if ids is not None:
             where.append(apps.c.id.in_(list(ids)))
         if mode is not None:
@@ -82,10 +82,10 @@ class SqlaAppRepository:
             .offset((page - 1) * limit).limit(limit)
         )
         rows = (await self._session.execute(stmt)).all()
-        return AppPage(items=[_app(r) for r in rows], total=total)
+        return AppPage(items=[app_from_row(r) for r in rows], total=total)
 
 
-def _prefixed(row, prefix: str) -> SimpleNamespace:
+def prefixed(row, prefix: str) -> SimpleNamespace:
     """The columns of one joined table, under their own names."""
     return SimpleNamespace(**{k[len(prefix):]: v for k, v in row._mapping.items() if k.startswith(prefix)})
 
@@ -122,7 +122,7 @@ class SqlaApiTokenRepository:
                 *(c.label(f"t__{c.name}") for c in tenants.c),
             )
             .select_from(
-                api_tokens.outerjoin(apps, and_(apps.c.id == api_tokens.c.app_id, _LIVE)).outerjoin(
+                api_tokens.outerjoin(apps, and_(apps.c.id == api_tokens.c.app_id, LIVE_APP)).outerjoin(
                     tenants, tenants.c.id == api_tokens.c.tenant_id
                 )
             )
@@ -131,11 +131,11 @@ class SqlaApiTokenRepository:
         row = (await self._session.execute(stmt)).first()
         if row is None:
             return None
-        app = _prefixed(row, "a__")
-        tenant = _prefixed(row, "t__")
+        app = prefixed(row, "a__")
+        tenant = prefixed(row, "t__")
         return KeyOwners(
             key=_token(row),
-            app=_app(app) if app.id is not None else None,
+            app=app_from_row(app) if app.id is not None else None,
             tenant=Tenant(
                 id=tenant.id, name=tenant.name, plan=tenant.plan, status=TenantStatus(tenant.status),
                 created_at=tenant.created_at, updated_at=tenant.updated_at,
@@ -169,7 +169,7 @@ def _end_user_type(value: str) -> EndUserType:
         return EndUserType.SERVICE_API
 
 
-def _end_user(row) -> EndUser:
+def end_user_from_row(row) -> EndUser:
     return EndUser(
         id=row.id, tenant_id=row.tenant_id, app_id=row.app_id, session_id=row.session_id,
         is_anonymous=row.is_anonymous, type=_end_user_type(row.type), name=row.name,
@@ -190,11 +190,11 @@ class SqlaEndUserRepository:
             end_users.c.type == type.value,
         )
         row = (await self._session.execute(stmt)).first()
-        return _end_user(row) if row else None
+        return end_user_from_row(row) if row else None
 
     async def get(self, end_user_id: UUID) -> EndUser | None:
         row = (await self._session.execute(select(end_users).where(end_users.c.id == end_user_id))).first()
-        return _end_user(row) if row else None
+        return end_user_from_row(row) if row else None
 
     async def add_if_absent(self, end_user: EndUser) -> EndUser:
         stmt = (

@@ -1,12 +1,12 @@
 import json
 from uuid import UUID
 
-from sqlalchemy import and_, bindparam, delete, desc, or_, select, update
+from sqlalchemy import and_, bindparam, delete, desc, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.raw_statement import RawStatement
-from adapters.persistence.schema import conversations, message_feedbacks, message_files, messages
+from adapters.persistence.schema import conversations, message_feedbacks, message_files, messages, pinned_conversations
 from domain.conversations.entities import Conversation, Feedback, Message, MessageFile, MessageStatus, Rating
 from domain.conversations.ports import Page
 
@@ -85,11 +85,16 @@ class SqlaConversationRepository:
         await _UPDATE_CONVERSATION.execute(self._session, {"_conversation_id": conversation.id, **values})
 
     async def list_for(
-        self, app_id: UUID, end_user_id: UUID, *, last_id: UUID | None, limit: int, sort_by: str
+        self, app_id: UUID, end_user_id: UUID, *, last_id: UUID | None, limit: int, sort_by: str,
+        pinned: bool | None = None,
     ) -> Page[Conversation] | None:
         column, descending = _SORTS[sort_by]
         c = conversations
         where = [c.c.app_id == app_id, c.c.from_end_user_id == end_user_id, c.c.is_deleted.is_(False)]
+        if pinned is not None:
+            p = pinned_conversations
+            pin = exists().where(p.c.conversation_id == c.c.id, p.c.created_by == end_user_id, p.c.app_id == app_id)
+            where.append(pin if pinned else ~pin)
         if last_id is not None:
             anchor = (await self._session.execute(select(column, c.c.id).where(c.c.id == last_id, *where))).first()
             if anchor is None:

@@ -17,14 +17,17 @@ class ListConversations:
         self._uow = uow
 
     async def execute(
-        self, app: App, end_user: EndUser, last_id: UUID | None, limit: int, sort_by: str
+        self, app: App, end_user: EndUser, last_id: UUID | None, limit: int, sort_by: str,
+        pinned: bool | None = None,
     ) -> Page[Conversation]:
         if not 1 <= limit <= 100:
             raise InvalidParam("limit must be between 1 and 100", param="limit")
         if sort_by not in SORTS:
             raise InvalidParam(f"sort_by must be one of {', '.join(SORTS)}", param="sort_by")
         async with self._uow() as uow:
-            page = await uow.conversations.list_for(app.id, end_user.id, last_id=last_id, limit=limit, sort_by=sort_by)
+            page = await uow.conversations.list_for(
+                app.id, end_user.id, last_id=last_id, limit=limit, sort_by=sort_by, pinned=pinned
+            )
         if page is None:
             raise NotFound("Last Conversation Not Exists.")
         return page

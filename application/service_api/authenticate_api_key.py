@@ -10,9 +10,10 @@ from domain.tenancy.entities import Tenant
 
 @dataclass(frozen=True, slots=True)
 class ApiCaller:
-    """Who is calling the Service API: the key, its workspace and (for app keys) its app."""
+    """Who is calling the Service API: the key, its workspace and (for app keys) its app. A web app's visitor
+    calls the same routes with a passport instead of a key (no key)."""
 
-    key: ApiToken
+    key: ApiToken | None
     tenant: Tenant
     app: App | None
 

@@ -7,6 +7,7 @@ from domain.apps.entities import App, AppMode, IconType
 from domain.apps.model_config import parse_model_config
 from domain.apps.ports import CallerCache, NoCallerCache
 from domain.apps.rules import check_app_name
+from domain.apps.site import Site, new_site_code
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
@@ -192,6 +193,7 @@ class ImportAppDsl:
                 app.icon_background = given.icon_background
             if app_id is None:
                 await uow.apps.add(app)
+                await uow.sites.add(Site.for_app(app, new_site_code()))
             else:
                 await uow.apps.update(app)
             if dsl.graph is not None:

@@ -102,6 +102,7 @@ MAX_KEYS_PER_OWNER = 10
 class EndUserType(StrEnum):
     SERVICE_API = "service-api"
     TRIGGER = "trigger"  # who a triggered run (webhook, schedule) runs as: one per app (Dify's)
+    BROWSER = "browser"  # a visitor of the app's web app, known by the session id of their passport
 
 
 DEFAULT_END_USER_SESSION = "DEFAULT-USER"

@@ -56,3 +56,30 @@ class NotCompletionApp(InvalidParam):
 class NotWorkflowApp(InvalidParam):
     def __init__(self, message: str = "Please check if your app mode matches the right API route.") -> None:
         super().__init__(message)
+
+
+
+class SiteNotFound(NotFound):
+    """No web app answers at this code (unknown, reset, or its app is gone or has its site switched off)."""
+
+    default_message = "Web app not found."
+
+
+class SiteGone(InvalidParam):
+    """A passport for a code that was reset since (Dify's 400)."""
+
+    def __init__(self) -> None:
+        super().__init__("Site URL is no longer valid.")
+
+
+class SiteDisabled(InvalidParam):
+    def __init__(self) -> None:
+        super().__init__("Site is disabled.")
+
+
+class PassportMissing(Unauthorized):
+    default_message = "App token is missing."
+
+
+class PassportInvalid(Unauthorized):
+    default_message = "Invalid token."

@@ -3,6 +3,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from domain.apps.entities import ApiToken, App, AppMode, EndUser, EndUserType, TokenType
+from domain.apps.site import Site
 from domain.tenancy.entities import Tenant
 
 
@@ -150,3 +151,55 @@ class NoCallerCache:
 
     async def forget_workspace(self, tenant_id: UUID) -> None:
         pass
+
+
+@dataclass(frozen=True, slots=True)
+class SiteOwners:
+    """A site with what serving its web app needs: its app, its workspace and (when asked) one of its users."""
+
+    site: Site
+    app: App
+    tenant: Tenant
+    end_user: EndUser | None = None
+
+
+class SiteRepository(Protocol):
+    async def add(self, site: Site) -> None: ...
+
+    async def for_app(self, app_id: UUID) -> Site | None: ...
+
+    async def owners_by_code(self, code: str, end_user_id: UUID | None = None) -> SiteOwners | None:
+        """The site with this code, its live app (not being deleted) and its workspace, in one query; with the
+        app's end user `end_user_id` when given and found."""
+
+    async def update(self, site: Site) -> None: ...
+
+
+class WebAppMarks(Protocol):
+    """What a web app's user keeps: saved messages and pinned conversations, each theirs alone."""
+
+    async def save_message(self, app_id: UUID, end_user_id: UUID, message_id: UUID) -> None:
+        """Idempotent: saving a saved message again changes nothing."""
+
+    async def unsave_message(self, app_id: UUID, end_user_id: UUID, message_id: UUID) -> None: ...
+
+    async def saved_message_ids(
+        self, app_id: UUID, end_user_id: UUID, *, limit: int, before: UUID | None
+    ) -> tuple[list[UUID], bool] | None:
+        """Newest saved first, `limit` of them after the saved message `before` (a message id); and whether more
+        follow. None when `before` is not a message this user saved."""
+
+    async def pin(self, app_id: UUID, end_user_id: UUID, conversation_id: UUID) -> None: ...
+
+    async def unpin(self, app_id: UUID, end_user_id: UUID, conversation_id: UUID) -> None: ...
+
+    async def pinned_ids(self, app_id: UUID, end_user_id: UUID) -> set[UUID]: ...
+
+
+class PassportSigner(Protocol):
+    """Signs and checks web app passports. Contract: `verify` returns the claims `issue` was given, for tokens
+    this signer issued; anything else (tampered, another key, not a token) raises Unauthorized."""
+
+    def issue(self, claims: dict[str, str]) -> str: ...
+
+    def verify(self, token: str) -> dict[str, str]: ...

@@ -23,9 +23,11 @@ class ConversationRepository(Protocol):
     async def update(self, conversation: Conversation) -> None: ...
 
     async def list_for(
-        self, app_id: UUID, end_user_id: UUID, *, last_id: UUID | None, limit: int, sort_by: str
+        self, app_id: UUID, end_user_id: UUID, *, last_id: UUID | None, limit: int, sort_by: str,
+        pinned: bool | None = None,
     ) -> Page[Conversation] | None:
-        """`sort_by` is created_at, -created_at, updated_at or -updated_at; `last_id` continues after that row.
+        """`sort_by` is created_at, -created_at, updated_at or -updated_at; `last_id` continues after that row;
+        `pinned` keeps only the ones this user pinned in the web app (True) or only the others (False).
         None when `last_id` names no conversation of this user."""
 
 

@@ -2,7 +2,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
-from domain.apps.ports import ApiTokenRepository, AppRepository, EndUserRepository
+from domain.apps.ports import ApiTokenRepository, AppRepository, EndUserRepository, SiteRepository, WebAppMarks
 from domain.conversations.agent_thoughts import AgentThoughtRepository
 from domain.conversations.logs import ConversationLogRepository
 from domain.conversations.ports import (
@@ -49,6 +49,8 @@ class UnitOfWork(Protocol):
     app_statistics: AppStatisticsRepository
     conversation_logs: ConversationLogRepository
     triggers: TriggerRepository
+    sites: SiteRepository
+    web_app_marks: WebAppMarks
 
     async def __aenter__(self) -> Self: ...
 

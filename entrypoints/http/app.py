@@ -9,7 +9,7 @@ from quart import Quart
 from taskiq import InMemoryBroker
 
 from entrypoints.container import Container, shutdown_container
-from entrypoints.http import file_preview, mcp_server, webhooks
+from entrypoints.http import file_preview, mcp_server, web_app, webhooks
 from entrypoints.http.console import annotations as console_annotations
 from entrypoints.http.console import (
     api_keys,
@@ -38,6 +38,7 @@ from entrypoints.http.console import (
 )
 from entrypoints.http.console import datasets as console_datasets
 from entrypoints.http.console import files as console_files
+from entrypoints.http.console import sites as console_sites
 from entrypoints.http.console import triggers as console_triggers
 from entrypoints.http.console.knowledge import mount_knowledge_on_console
 from entrypoints.http.cors import register_cors
@@ -128,6 +129,7 @@ def create_app(container: Container) -> Quart:
         app.register_blueprint(knowledge_bp, url_prefix="/v1")
     app.register_blueprint(mcp_server.bp)
     app.register_blueprint(webhooks.bp)
+    app.register_blueprint(web_app.bp, url_prefix="/api")
     console_bps = (
         setup.bp,
         session.bp,
@@ -156,6 +158,7 @@ def create_app(container: Container) -> Quart:
         draft_nodes.bp,
         draft_variables.bp,
         console_triggers.bp,
+        console_sites.bp,
     )
     for console_bp in console_bps:
         app.register_blueprint(console_bp, url_prefix="/console/api")
@@ -163,7 +166,7 @@ def create_app(container: Container) -> Quart:
 
     register_request_log(app)  # first: every later hook, route and error has the request's id
     console_settings = container.config.console()
-    register_cors(app, console_settings["cors_origins"], "*")
+    register_cors(app, console_settings["cors_origins"], "*", console_settings["web_api_cors_origins"])
     register_version_headers(app, SERVER_VERSION, console_settings["deploy_env"])
     # Every hook is a coroutine function: Quart runs a plain function hook in its thread pool (a thread hop per
     # request, each hook).

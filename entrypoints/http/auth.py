@@ -1,4 +1,4 @@
-"""Who is calling: console sessions (JWT) and Service API keys (`app-…`, `dataset-…`)."""
+"""Who is calling: console sessions (JWT), Service API keys (`app-…`, `dataset-…`) and web app passports."""
 
 import re
 from collections.abc import Awaitable, Callable
@@ -11,7 +11,7 @@ from quart import g, request
 from application.service_api.authenticate_api_key import ApiCaller
 from application.tenancy.authenticate_console import ConsoleSession, CsrfProof
 from domain.apps.entities import App, AppMode, EndUser, TokenType
-from domain.apps.errors import AppUnavailable, InvalidApiToken
+from domain.apps.errors import AppUnavailable, InvalidApiToken, PassportMissing
 from domain.knowledge.errors import DatasetNotFound
 from domain.shared.errors import DomainError, InvalidParam, Unauthorized
 from entrypoints.http import session_cookies as cookies
@@ -28,6 +28,27 @@ R = TypeVar("R")
 CSRF_EXEMPT = re.compile(r"/console/api/apps/[a-f0-9-]+/workflows/draft$")
 
 MISSING_BEARER = "Authorization header must be provided and start with 'Bearer'"
+
+# The web apps' API (Dify's /api): the same app routes as the Service API, called by a visitor of an app's web
+# app with the passport /api/passport gave them instead of a key.
+WEB_API_PREFIX = "/api/"
+PASSPORT_HEADER = "X-App-Passport"
+
+
+def is_web_app_call() -> bool:
+    return request.path.startswith(WEB_API_PREFIX)
+
+
+def passport() -> str:
+    """The passport of a web app call: Dify's X-App-Passport header, else (older web apps) the bearer token."""
+    token = request.headers.get(PASSPORT_HEADER, "").strip()
+    if not token:
+        header = request.headers.get("Authorization", "")
+        scheme, _, token = header.partition(" ")
+        token = token.strip() if scheme.lower() == "bearer" else ""
+    if not token or not storable(token):
+        raise PassportMissing()
+    return token
 
 
 def bearer_token() -> str:
@@ -108,11 +129,16 @@ def app_api(
     def decorate(view: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
         @wraps(view)
         async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            caller = await container().authenticate_api_key().execute(api_key(), TokenType.APP)
+            if is_web_app_call():
+                web = await container().webapp.authenticate_passport().execute(passport())
+                caller = ApiCaller(key=None, tenant=web.tenant, app=web.app)
+                g.end_user = web.end_user  # the visitor the passport names; a `user` sent along is not read
+            else:
+                caller = await container().authenticate_api_key().execute(api_key(), TokenType.APP)
             g.api_caller = caller
             if modes is not None and caller.app.mode not in modes:
                 raise wrong_mode()
-            if user_from is not None:
+            if user_from is not None and g.get("end_user") is None:
                 user = await _user_from(user_from)
                 if user is None and user_required:
                     raise InvalidParam("Arg user must be provided.", param="user")

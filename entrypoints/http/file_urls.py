@@ -30,3 +30,8 @@ def with_file_urls(value: Any) -> Any:
             return value
         return {**value, "url": signed_file_url(_base(), file_id, container().config.secret_key())}
     return {key: with_file_urls(item) for key, item in value.items()}
+
+
+def file_link(file_id: UUID) -> str:
+    """A signed preview URL of a stored file, on FILES_URL or where the request came in."""
+    return signed_file_url(_base(), file_id, container().config.secret_key())

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from domain.apps.entities import ApiToken, App, EndUser
 from domain.apps.model_config import AppModelConfig
+from domain.apps.site import Site
 from domain.conversations.agent_thoughts import AgentThought
 from domain.conversations.entities import Conversation, Feedback, Message, MessageFile
 from domain.files.entities import UploadFile, UploadLimits
@@ -259,21 +260,23 @@ def parameters_json(config: AppModelConfig | None, limits: UploadLimits) -> dict
     }
 
 
-def site_json(app: App) -> dict:
+def site_json(site: Site) -> dict:
+    """A site as the web app and the Service API's /site read it (Dify's site fields)."""
     return {
-        "title": app.name,
-        "chat_color_theme": None,
-        "chat_color_theme_inverted": False,
-        "icon_type": app.icon_type.value,
-        "icon": app.icon,
-        "icon_background": app.icon_background,
+        "title": site.title,
+        "chat_color_theme": site.chat_color_theme,
+        "chat_color_theme_inverted": site.chat_color_theme_inverted,
+        "icon_type": site.icon_type.value,
+        "icon": site.icon,
+        "icon_background": site.icon_background,
         "icon_url": None,
-        "description": app.description,
-        "copyright": None,
-        "privacy_policy": None,
-        "input_placeholder": None,
-        "custom_disclaimer": "",
-        "default_language": "en-US",
-        "show_workflow_steps": True,
-        "use_icon_as_answer_icon": app.use_icon_as_answer_icon,
+        "description": site.description,
+        "copyright": site.copyright,
+        "privacy_policy": site.privacy_policy,
+        "input_placeholder": site.input_placeholder,
+        "custom_disclaimer": site.custom_disclaimer,
+        "default_language": site.default_language,
+        "prompt_public": site.prompt_public,
+        "show_workflow_steps": site.show_workflow_steps,
+        "use_icon_as_answer_icon": site.use_icon_as_answer_icon,
     }

@@ -5,7 +5,14 @@ Entities in domain/ never see these; repositories map rows to entities and back.
 
 from adapters.persistence.schema import annotations, knowledge  # noqa: F401  (registers their tables on metadata)
 from adapters.persistence.schema.agent_thoughts import message_agent_thoughts
-from adapters.persistence.schema.apps import api_tokens, apps, end_users
+from adapters.persistence.schema.apps import (
+    api_tokens,
+    apps,
+    end_users,
+    pinned_conversations,
+    saved_messages,
+    sites,
+)
 from adapters.persistence.schema.base import metadata
 from adapters.persistence.schema.conversations import (
     conversations,
@@ -46,8 +53,11 @@ __all__ = [
     "message_files",
     "messages",
     "metadata",
+    "pinned_conversations",
     "process_leases",
     "provider_credentials",
+    "saved_messages",
+    "sites",
     "tenant_account_joins",
     "tenant_default_models",
     "tenants",

@@ -66,3 +66,61 @@ end_users = Table(
     at_column("updated_at"),
     UniqueConstraint("app_id", "session_id", "type"),
 )
+
+# An app's web app (Dify's table and columns, with the workspace beside for the tenant checks).
+sites = Table(
+    "sites",
+    metadata,
+    id_column(),
+    Column("app_id", UUID(as_uuid=True), ForeignKey("apps.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("tenant_id", UUID(as_uuid=True), nullable=False),
+    Column("code", String(255), nullable=False, unique=True),
+    Column("title", String(255), nullable=False),
+    Column("icon_type", String(255)),
+    Column("icon", String(255)),
+    Column("icon_background", String(255)),
+    Column("description", Text),
+    Column("default_language", String(255), nullable=False),
+    Column("chat_color_theme", String(255)),
+    Column("chat_color_theme_inverted", Boolean, nullable=False, server_default=text("false")),
+    Column("customize_domain", String(255)),
+    Column("copyright", String(255)),
+    Column("privacy_policy", String(255)),
+    Column("custom_disclaimer", Text, nullable=False, server_default=""),
+    Column("customize_token_strategy", String(255), nullable=False, server_default="not_allow"),
+    Column("prompt_public", Boolean, nullable=False, server_default=text("false")),
+    Column("show_workflow_steps", Boolean, nullable=False, server_default=text("true")),
+    Column("use_icon_as_answer_icon", Boolean, nullable=False, server_default=text("false")),
+    Column("input_placeholder", String(255)),
+    Column("status", String(255), nullable=False, server_default="normal"),
+    Column("created_by", UUID(as_uuid=True)),
+    at_column("created_at"),
+    Column("updated_by", UUID(as_uuid=True)),
+    at_column("updated_at"),
+)
+
+# What a web app's user keeps: messages saved for later (completion apps) and conversations pinned to the top.
+saved_messages = Table(
+    "saved_messages",
+    metadata,
+    id_column(),
+    Column("app_id", UUID(as_uuid=True), ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("message_id", UUID(as_uuid=True), ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
+    Column("created_by_role", String(255), nullable=False, server_default="end_user"),
+    Column("created_by", UUID(as_uuid=True), nullable=False),
+    at_column("created_at"),
+    UniqueConstraint("app_id", "created_by", "message_id"),
+)
+
+pinned_conversations = Table(
+    "pinned_conversations",
+    metadata,
+    id_column(),
+    Column("app_id", UUID(as_uuid=True), ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("conversation_id", UUID(as_uuid=True), ForeignKey("conversations.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("created_by_role", String(255), nullable=False, server_default="end_user"),
+    Column("created_by", UUID(as_uuid=True), nullable=False),
+    at_column("created_at"),
+    UniqueConstraint("app_id", "created_by", "conversation_id"),
+)

@@ -1,13 +1,15 @@
 """An app as the console's studio reads it (Dify's app detail): the Service API's app fields plus who made it,
-its tags, where its Service API answers and its (absent) web app."""
+its tags, where its Service API answers and its web app."""
 
 from quart import request
 
 from domain.apps.entities import App, AppMode
 from domain.apps.model_config import AppModelConfig
+from domain.apps.site import Site
 from domain.knowledge.tags import Tag
 from entrypoints.http.auth import console_session
-from entrypoints.http.presenters import app_json, site_json
+from entrypoints.http.deps import container
+from entrypoints.http.presenters import app_json, epoch, site_json
 
 _NO_FILES = {"image": {"enabled": False, "number_limits": 3, "detail": "high", "transfer_methods": ["local_file"]}}
 
@@ -67,7 +69,27 @@ def model_config_json(config: AppModelConfig | None) -> dict:
     }
 
 
-def console_app_json(app: App, tags: list[Tag] | None = None, config: AppModelConfig | None = None) -> dict:
+def console_site_json(site: Site) -> dict:
+    """A site as the console reads it (Dify's site fields): its code is the web app's access token, its pages are
+    at `app_base_url` (APP_WEB_URL, else where the console's call came in, as Dify)."""
+    return {
+        **site_json(site),
+        "app_id": str(site.app_id),
+        "access_token": site.code,
+        "code": site.code,
+        "app_base_url": container().config.console.app_web_url() or request.host_url.rstrip("/"),
+        "customize_domain": site.customize_domain,
+        "customize_token_strategy": site.customize_token_strategy,
+        "created_by": str(site.created_by) if site.created_by else None,
+        "created_at": epoch(site.created_at),
+        "updated_by": str(site.updated_by) if site.updated_by else None,
+        "updated_at": epoch(site.updated_at),
+    }
+
+
+def console_app_json(
+    app: App, tags: list[Tag] | None = None, config: AppModelConfig | None = None, site: Site | None = None
+) -> dict:
     account = console_session().account
     author = account.name if app.created_by == account.id else None
     return {
@@ -76,7 +98,7 @@ def console_app_json(app: App, tags: list[Tag] | None = None, config: AppModelCo
         "author_name": author,
         "create_user_name": author,
         "api_base_url": request.host_url.rstrip("/") + "/v1",
-        # No web app is served for an app (weir has no share pages): no access code.
-        "site": {**site_json(app), "access_token": None, "code": None, "app_base_url": None},
+        # Lists carry no site (Dify's app list has none); a detail carries the app's web app.
+        "site": console_site_json(site) if site is not None else None,
         "model_config": None if app.mode in (AppMode.WORKFLOW, AppMode.ADVANCED_CHAT) else model_config_json(config),
     }

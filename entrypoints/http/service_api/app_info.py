@@ -44,7 +44,8 @@ async def meta() -> dict:
 @bp.get("/site")
 @app_api()
 async def site() -> dict:
-    return site_json(current_app_model())
+    app = current_app_model()
+    return site_json((await container().webapp.get_site().execute(app.tenant_id, app.id))[1])
 
 
 @bp.get("/end-users/<end_user_id>")

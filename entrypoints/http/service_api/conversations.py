@@ -5,17 +5,17 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, Field, field_validator
-from quart import Blueprint, request
+from quart import Blueprint
 
 from application.conversations.manage_conversation import ConversationVariable
 from domain.apps.entities import AppMode
 from domain.apps.errors import NotChatApp
 from domain.conversations.entities import Conversation
 from domain.shared.errors import InvalidParam
-from entrypoints.http.auth import app_api, current_app_model, current_end_user
+from entrypoints.http.auth import app_api, current_app_model, current_end_user, is_web_app_call
 from entrypoints.http.bodies import json_object, parse_body, parse_query
 from entrypoints.http.deps import container
-from entrypoints.http.file_preview import signed_file_url
+from entrypoints.http.file_urls import file_link
 from entrypoints.http.presenters import conversation_json, epoch, message_json
 from entrypoints.http.query import limit_arg
 from entrypoints.http.service_api.schemas import optional_uuid
@@ -29,7 +29,8 @@ chat_body_route = app_api(modes=CHAT_MODES, wrong_mode=NotChatApp, user_from="js
 class ConversationsQuery(BaseModel):
     last_id: UUID | None = None
     sort_by: str = "-updated_at"
-    _blank = field_validator("last_id", mode="before")(optional_uuid)
+    pinned: bool | None = None  # the web app lists its visitor's pinned conversations apart from the others
+    _blank = field_validator("last_id", "pinned", mode="before")(optional_uuid)
 
 
 class MessagesQuery(BaseModel):
@@ -61,7 +62,7 @@ class VariablesQuery(BaseModel):
 class RenameBody(BaseModel):
     name: str | None = None
     auto_generate: bool = False
-    user: str
+    user: str | None = None  # required of Service API callers by `app_api`; a web app call has its passport
 
 
 @bp.get("/conversations")
@@ -71,7 +72,7 @@ async def list_conversations() -> dict:
     page = (
         await container()
         .chat.list_conversations()
-        .execute(current_app_model(), await current_end_user(), query.last_id, limit, query.sort_by)
+        .execute(current_app_model(), await current_end_user(), query.last_id, limit, query.sort_by, query.pinned)
     )
     return {"limit": limit, "has_more": page.has_more, "data": [conversation_json(c) for c in page.items]}
 
@@ -144,11 +145,8 @@ async def list_messages() -> dict:
         .chat.list_messages()
         .execute(current_app_model(), await current_end_user(), query.conversation_id, query.first_id, limit)
     )
-    base, key = container().config.files_url() or request.host_url, container().config.secret_key()
-    items = [
-        message_json(
-            m, feedbacks.get(m.id), thoughts.get(m.id, ()), lambda file_id: signed_file_url(base, file_id, key)
-        )
-        for m in reversed(page.items)
-    ]
+    items = [message_json(m, feedbacks.get(m.id), thoughts.get(m.id, ()), file_link) for m in reversed(page.items)]
+    if is_web_app_call():  # the web app's list also carries each message's metadata (Dify's web fields)
+        for item, m in zip(items, reversed(page.items), strict=True):
+            item["metadata"] = m.metadata
     return {"limit": limit, "has_more": page.has_more, "data": items}

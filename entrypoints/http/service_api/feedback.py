@@ -20,7 +20,7 @@ NOT_WORKFLOW = (AppMode.CHAT, AppMode.AGENT_CHAT, AppMode.ADVANCED_CHAT, AppMode
 
 class FeedbackBody(BaseModel):
     rating: Literal["like", "dislike"] | None = None
-    user: str
+    user: str | None = None  # required of Service API callers by `app_api`; a web app call has its passport
     content: str | None = None
 
 

@@ -20,7 +20,7 @@ RUNS = (AppMode.WORKFLOW, AppMode.ADVANCED_CHAT)
 class SubmitBody(BaseModel):
     inputs: dict[str, Any] = Field(default_factory=dict)
     action: str
-    user: str
+    user: str | None = None  # required of Service API callers by `app_api`; a web app call has its passport
 
 
 @bp.get("/form/human_input/<string:form_token>")

@@ -15,7 +15,7 @@ class ChatBody(BaseModel):
     inputs: dict[str, Any] = Field(default_factory=dict)
     response_mode: Literal["blocking", "streaming"] | None = None
     conversation_id: UUID | None = None
-    user: str
+    user: str | None = None  # required of Service API callers by `app_api`; a web app call has its passport
     files: list[dict[str, Any]] | None = None  # Dify's SDK sends null
     auto_generate_name: bool = True
 
@@ -26,12 +26,12 @@ class CompletionBody(BaseModel):
     query: str = ""
     inputs: dict[str, Any] = Field(default_factory=dict)
     response_mode: Literal["blocking", "streaming"] | None = None
-    user: str
+    user: str | None = None  # required of Service API callers by `app_api`; a web app call has its passport
     files: list[dict[str, Any]] | None = None
 
 
 class UserBody(BaseModel):
-    user: str
+    user: str | None = None  # required of Service API callers by `app_api`; a web app call has its passport
 
 
 class AnnotationReplyBody(BaseModel):

@@ -27,7 +27,7 @@ RUN_READERS = (AppMode.WORKFLOW, AppMode.ADVANCED_CHAT)
 class RunBody(BaseModel):
     inputs: dict[str, Any] = Field(default_factory=dict)
     response_mode: Literal["blocking", "streaming", "async"] | None = None
-    user: str
+    user: str | None = None  # required of Service API callers by `app_api`; a web app call has its passport
     files: list[dict[str, Any]] | None = None
 
 
