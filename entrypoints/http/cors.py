@@ -40,8 +40,9 @@ def _origins(text: str) -> tuple[str, ...]:
 def register_cors(app: Quart, console_origins: str, service_origins: str, web_app_origins: str = "*") -> None:
     policies = (
         CorsPolicy("/console/api", _origins(console_origins), True, CONSOLE_HEADERS),
-        # The web apps' API: their pages send the passport in a header, and cookies (Dify's, with credentials).
-        CorsPolicy("/api", _origins(web_app_origins), True, SERVICE_HEADERS),
+        # The web apps' API: their pages send the passport in a header, cookies (with credentials) and, as the
+        # console's pages do, an X-CSRF-Token header (empty there): Dify's web blueprint allows all five.
+        CorsPolicy("/api", _origins(web_app_origins), True, CONSOLE_HEADERS),
         CorsPolicy("/v1", _origins(service_origins), False, SERVICE_HEADERS),
         # Webhook URLs take calls from any page (Dify's trigger blueprint), without cookies.
         CorsPolicy("/triggers", ("*",), False, TRIGGER_HEADERS),

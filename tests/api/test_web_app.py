@@ -325,9 +325,11 @@ def test_the_web_api_answers_the_share_page_s_origin_with_credentials(web):
     preflight = httpx.options(
         web.base_url + "/api/passport",
         headers={"Origin": "https://apps.example.com", "Access-Control-Request-Method": "GET",
-                 "Access-Control-Request-Headers": "x-app-code, x-app-passport"},
+                 # what Dify's share pages send on every call (the CSRF header empty, but sent)
+                 "Access-Control-Request-Headers": "content-type, x-app-code, x-app-passport, x-csrf-token, authorization"},
     )
     assert preflight.status_code == 200
     assert preflight.headers["access-control-allow-origin"] == "https://apps.example.com"
     assert preflight.headers["access-control-allow-credentials"] == "true"
-    assert "x-app-passport" in preflight.headers["access-control-allow-headers"].lower()
+    allowed = {h.strip() for h in preflight.headers["access-control-allow-headers"].lower().split(",")}
+    assert allowed == {"content-type", "x-app-code", "x-app-passport", "x-csrf-token", "authorization"}
