@@ -251,7 +251,7 @@ class Container(containers.DeclarativeContainer):
     )
     webapp = providers.Container(
         WebAppContainer, config=providers.Dict(secret_key=config.secret_key), uow_factory=uow_factory, clock=clock,
-        ids=ids,
+        ids=ids, resolve_end_user=resolve_end_user,
     )
     console = providers.Container(
         ConsoleContainer, uow_factory=uow_factory, clock=clock, ids=ids, tags_uow_factory=knowledge.uow_factory,

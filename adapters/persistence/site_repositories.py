@@ -1,4 +1,4 @@
-"""Sites (an app's web app) and what their users save and pin."""
+"""Sites (an app's web app), what their users save and pin, and the apps on a workspace's Explore page."""
 
 from uuid import UUID
 
@@ -7,8 +7,17 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.persistence.app_repositories import LIVE_APP, app_from_row, end_user_from_row, prefixed
-from adapters.persistence.schema import apps, end_users, pinned_conversations, saved_messages, sites, tenants
-from domain.apps.entities import IconType
+from adapters.persistence.schema import (
+    apps,
+    end_users,
+    installed_apps,
+    pinned_conversations,
+    saved_messages,
+    sites,
+    tenants,
+)
+from domain.apps.entities import App, IconType
+from domain.apps.installed import InstalledApp
 from domain.apps.ports import SiteOwners
 from domain.apps.site import Site
 from domain.tenancy.entities import Tenant, TenantStatus
@@ -128,3 +137,57 @@ class SqlaWebAppMarks:
             pinned_conversations.c.app_id == app_id, pinned_conversations.c.created_by == end_user_id
         )
         return set((await self._session.execute(stmt)).scalars())
+
+
+def _installed(row) -> InstalledApp:
+    return InstalledApp(
+        id=row.id, tenant_id=row.tenant_id, app_id=row.app_id, app_owner_tenant_id=row.app_owner_tenant_id,
+        created_at=row.created_at, is_pinned=row.is_pinned, position=row.position, last_used_at=row.last_used_at,
+    )
+
+
+class SqlaInstalledApps:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, installed: InstalledApp) -> None:
+        await self._session.execute(
+            insert(installed_apps)
+            .values(
+                id=installed.id, tenant_id=installed.tenant_id, app_id=installed.app_id,
+                app_owner_tenant_id=installed.app_owner_tenant_id, position=installed.position,
+                is_pinned=installed.is_pinned, last_used_at=installed.last_used_at, created_at=installed.created_at,
+            )
+            .on_conflict_do_nothing(index_elements=["tenant_id", "app_id"])
+        )
+
+    def _with_app(self):
+        i = installed_apps
+        return select(i, *(c.label(f"a__{c.name}") for c in apps.c)).select_from(
+            i.join(apps, and_(apps.c.id == i.c.app_id, LIVE_APP))
+        )
+
+    async def list_for(self, tenant_id: UUID, app_id: UUID | None = None) -> list[tuple[InstalledApp, App]]:
+        i = installed_apps
+        stmt = self._with_app().where(i.c.tenant_id == tenant_id)
+        if app_id is not None:
+            stmt = stmt.where(i.c.app_id == app_id)
+        stmt = stmt.order_by(
+            i.c.is_pinned.desc(), i.c.last_used_at.desc().nulls_last(), i.c.created_at.desc(), i.c.id.desc()
+        )
+        rows = (await self._session.execute(stmt)).all()
+        return [(_installed(r), app_from_row(prefixed(r, "a__"))) for r in rows]
+
+    async def get(self, tenant_id: UUID, installed_id: UUID) -> tuple[InstalledApp, App] | None:
+        i = installed_apps
+        row = (
+            await self._session.execute(self._with_app().where(i.c.tenant_id == tenant_id, i.c.id == installed_id))
+        ).first()
+        return (_installed(row), app_from_row(prefixed(row, "a__"))) if row else None
+
+    async def update(self, installed: InstalledApp) -> None:
+        await self._session.execute(
+            update(installed_apps)
+            .where(installed_apps.c.id == installed.id)
+            .values(is_pinned=installed.is_pinned, position=installed.position, last_used_at=installed.last_used_at)
+        )

@@ -13,7 +13,7 @@ from adapters.persistence.conversation_repositories import (
 from adapters.persistence.human_input_repository import SqlaHumanInputRepository
 from adapters.persistence.mcp_repositories import SqlaAppMcpServerRepository
 from adapters.persistence.model_repositories import SqlaAppModelConfigRepository, SqlaProviderRepository
-from adapters.persistence.site_repositories import SqlaSiteRepository, SqlaWebAppMarks
+from adapters.persistence.site_repositories import SqlaInstalledApps, SqlaSiteRepository, SqlaWebAppMarks
 from adapters.persistence.telemetry_repository import SqlaTelemetryRepository
 from adapters.persistence.tenancy_repositories import SqlaAccountRepository, SqlaSetupRepository, SqlaTenantRepository
 from adapters.persistence.trigger_repositories import SqlaTriggerRepository
@@ -57,3 +57,4 @@ class SqlaUnitOfWork(CacheForgettingUnitOfWork):
         self.triggers = SqlaTriggerRepository(session)
         self.sites = SqlaSiteRepository(session)
         self.web_app_marks = SqlaWebAppMarks(session)
+        self.installed_apps = SqlaInstalledApps(session)

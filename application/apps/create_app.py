@@ -1,10 +1,10 @@
 from dataclasses import dataclass
 from uuid import UUID
 
+from application.webapp.sites import add_site_and_install
 from domain.apps.entities import App, AppMode
 from domain.apps.model_config import MODEL_MODES, ModelSettings
 from domain.apps.rules import check_app_name, check_description, parse_icon_type, parse_mode
-from domain.apps.site import Site, new_site_code
 from domain.apps.starting_config import starting_model_config
 from domain.models.catalogue import find_provider
 from domain.shared.clock import Clock
@@ -61,7 +61,7 @@ class CreateApp:
             app.icon_background = request.icon_background
         async with self._uow() as uow:
             await uow.apps.add(app)
-            await uow.sites.add(Site.for_app(app, new_site_code()))
+            await add_site_and_install(uow, app, self._ids.new_id())
             model = await _default_llm(uow, app.tenant_id) if app.mode is not AppMode.WORKFLOW else None
             config = starting_model_config(app.id, self._ids.new_id(), app.mode, model)
             if config is not None:

@@ -4,9 +4,19 @@ from uuid import UUID
 
 from application.apps.find_app import app_in_tenant
 from domain.apps.entities import App
+from domain.apps.installed import InstalledApp
 from domain.apps.site import Site, SiteChanges, new_site_code
 from domain.shared.clock import Clock
 from domain.shared.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+
+async def add_site_and_install(uow: UnitOfWork, app: App, installed_id: UUID) -> None:
+    """What every new app comes with (Dify's): its web app, and its place on its workspace's Explore page."""
+    await uow.sites.add(Site.for_app(app, new_site_code()))
+    await uow.installed_apps.add(
+        InstalledApp(id=installed_id, tenant_id=app.tenant_id, app_id=app.id, app_owner_tenant_id=app.tenant_id,
+                     created_at=app.created_at)
+    )
 
 
 async def _site_of(uow: UnitOfWork, app: App) -> Site:

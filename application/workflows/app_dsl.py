@@ -2,12 +2,12 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.apps.find_app import app_in_tenant
+from application.webapp.sites import add_site_and_install
 from application.workflows.app_triggers import DraftWebhooks, PublishedTriggers
 from domain.apps.entities import App, AppMode, IconType
 from domain.apps.model_config import parse_model_config
 from domain.apps.ports import CallerCache, NoCallerCache
 from domain.apps.rules import check_app_name
-from domain.apps.site import Site, new_site_code
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
@@ -193,7 +193,7 @@ class ImportAppDsl:
                 app.icon_background = given.icon_background
             if app_id is None:
                 await uow.apps.add(app)
-                await uow.sites.add(Site.for_app(app, new_site_code()))
+                await add_site_and_install(uow, app, self._ids.new_id())
             else:
                 await uow.apps.update(app)
             if dsl.graph is not None:

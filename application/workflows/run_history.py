@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from application.conversations.debug_message import DEBUGGER_SESSION
 from domain.apps.entities import App
+from domain.conversations.debugger import debugger_account
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam, NotFound
 from domain.shared.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -18,7 +18,6 @@ from domain.workflows.ports import RunHistoryEntry, RunHistoryFilter
 
 TRIGGERS = ("debugging", "app-run", "webhook", "schedule", "plugin")  # how a run was started (Dify's)
 STATUSES = tuple(s.value for s in RunStatus if s is not RunStatus.PAUSED)
-_DEBUGGER_PREFIX = DEBUGGER_SESSION.split("{", 1)[0]
 _TIME_RANGE = re.compile(r"^(\d+)([dhms])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 
@@ -40,16 +39,6 @@ class Runner:
 class HistoryRun:
     entry: RunHistoryEntry
     runner: Runner
-
-
-def debugger_account(session_id: str | None) -> UUID | None:
-    """The account whose editor debugger this end user session is, or None."""
-    if not session_id or not session_id.startswith(_DEBUGGER_PREFIX):
-        return None
-    try:
-        return UUID(session_id[len(_DEBUGGER_PREFIX) :])
-    except ValueError:
-        return None
 
 
 async def _runners(uow: UnitOfWork, end_users: list[dict[str, Any] | None]) -> list[Runner]:

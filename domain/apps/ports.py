@@ -3,6 +3,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from domain.apps.entities import ApiToken, App, AppMode, EndUser, EndUserType, TokenType
+from domain.apps.installed import InstalledApp
 from domain.apps.site import Site
 from domain.tenancy.entities import Tenant
 
@@ -203,3 +204,16 @@ class PassportSigner(Protocol):
     def issue(self, claims: dict[str, str]) -> str: ...
 
     def verify(self, token: str) -> dict[str, str]: ...
+
+
+class InstalledApps(Protocol):
+    async def add(self, installed: InstalledApp) -> None:
+        """Idempotent per (workspace, app): installing an installed app again changes nothing."""
+
+    async def list_for(self, tenant_id: UUID, app_id: UUID | None = None) -> list[tuple[InstalledApp, App]]:
+        """The workspace's installed apps whose app is live, pinned first, then most recently used, then newest."""
+
+    async def get(self, tenant_id: UUID, installed_id: UUID) -> tuple[InstalledApp, App] | None:
+        """One of the workspace's installed apps with its live app."""
+
+    async def update(self, installed: InstalledApp) -> None: ...

@@ -1,16 +1,20 @@
-"""The console's debug chats: one end user per account (Dify's debugger), named by the account's id."""
+"""The console's own chats: one end user per account for the app editor's debugger (Dify's debugger) and one for
+the Explore page's installed apps (Dify's explore), each named by the account's id. Their chats are the
+account's (Dify: from the console, by the account), not an end user's."""
 
 from uuid import UUID
 
 DEBUGGER_SESSION = "console-debugger:{account_id}"
-_PREFIX = DEBUGGER_SESSION.split("{", 1)[0]
+EXPLORE_SESSION = "console-explore:{account_id}"
+_PREFIXES = (DEBUGGER_SESSION.split("{", 1)[0], EXPLORE_SESSION.split("{", 1)[0])
 
 
 def debugger_account(session_id: str | None) -> UUID | None:
-    """The account whose debug chats a session id names; None for any other end user."""
-    if not session_id or not session_id.startswith(_PREFIX):
+    """The account whose console chats (debugger or Explore) a session id names; None for any other end user."""
+    prefix = next((p for p in _PREFIXES if session_id and session_id.startswith(p)), None)
+    if prefix is None or session_id is None:
         return None
     try:
-        return UUID(session_id[len(_PREFIX):])
+        return UUID(session_id[len(prefix):])
     except ValueError:
         return None

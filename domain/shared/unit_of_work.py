@@ -2,7 +2,14 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol, Self
 
-from domain.apps.ports import ApiTokenRepository, AppRepository, EndUserRepository, SiteRepository, WebAppMarks
+from domain.apps.ports import (
+    ApiTokenRepository,
+    AppRepository,
+    EndUserRepository,
+    InstalledApps,
+    SiteRepository,
+    WebAppMarks,
+)
 from domain.conversations.agent_thoughts import AgentThoughtRepository
 from domain.conversations.logs import ConversationLogRepository
 from domain.conversations.ports import (
@@ -51,6 +58,7 @@ class UnitOfWork(Protocol):
     triggers: TriggerRepository
     sites: SiteRepository
     web_app_marks: WebAppMarks
+    installed_apps: InstalledApps
 
     async def __aenter__(self) -> Self: ...
 

@@ -37,6 +37,7 @@ from entrypoints.http.console import (
     workspace,
 )
 from entrypoints.http.console import datasets as console_datasets
+from entrypoints.http.console import explore as console_explore
 from entrypoints.http.console import files as console_files
 from entrypoints.http.console import sites as console_sites
 from entrypoints.http.console import triggers as console_triggers
@@ -130,6 +131,7 @@ def create_app(container: Container) -> Quart:
     app.register_blueprint(mcp_server.bp)
     app.register_blueprint(webhooks.bp)
     app.register_blueprint(web_app.bp, url_prefix="/api")
+    app.register_blueprint(web_app.explore_bp, url_prefix="/console/api/installed-apps/<uuid:installed_app_id>")
     console_bps = (
         setup.bp,
         session.bp,
@@ -159,6 +161,7 @@ def create_app(container: Container) -> Quart:
         draft_variables.bp,
         console_triggers.bp,
         console_sites.bp,
+        console_explore.bp,
     )
     for console_bp in console_bps:
         app.register_blueprint(console_bp, url_prefix="/console/api")

@@ -35,8 +35,21 @@ WEB_API_PREFIX = "/api/"
 PASSPORT_HEADER = "X-App-Passport"
 
 
+# The console's Explore page calls the same routes for an installed app, as the signed-in member.
+INSTALLED_APP_PREFIX = "/console/api/installed-apps/"
+
+
 def is_web_app_call() -> bool:
     return request.path.startswith(WEB_API_PREFIX)
+
+
+def caller_source() -> str:
+    """Where an app call comes from, as Dify records it on messages (`invoke_from`)."""
+    if is_web_app_call():
+        return "web-app"
+    if request.path.startswith(INSTALLED_APP_PREFIX):
+        return "explore"
+    return "service-api"
 
 
 def passport() -> str:
@@ -129,13 +142,7 @@ def app_api(
     def decorate(view: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
         @wraps(view)
         async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            if is_web_app_call():
-                web = await container().webapp.authenticate_passport().execute(passport())
-                caller = ApiCaller(key=None, tenant=web.tenant, app=web.app)
-                g.end_user = web.end_user  # the visitor the passport names; a `user` sent along is not read
-            else:
-                caller = await container().authenticate_api_key().execute(api_key(), TokenType.APP)
-            g.api_caller = caller
+            caller = g.api_caller = await _app_caller(kwargs)
             if modes is not None and caller.app.mode not in modes:
                 raise wrong_mode()
             if user_from is not None and g.get("end_user") is None:
@@ -148,6 +155,23 @@ def app_api(
         return wrapper
 
     return decorate
+
+
+async def _app_caller(kwargs: dict) -> ApiCaller:
+    """A key's app; a web app visitor's app (their passport names them: a `user` sent along is not read); an
+    installed app the signed-in member opens from the Explore page (as their own end user)."""
+    if is_web_app_call():
+        web = await container().webapp.authenticate_passport().execute(passport())
+        g.end_user = web.end_user
+        return ApiCaller(key=None, tenant=web.tenant, app=web.app)
+    if request.path.startswith(INSTALLED_APP_PREFIX):
+        installed_id = kwargs.pop("installed_app_id")
+        token, csrf = _console_credentials()
+        session = g.console = await container().authenticate_console().execute(token, csrf)
+        explore = await container().webapp.explore_apps().open(session.tenant.id, session.account.id, installed_id)
+        g.end_user = explore.end_user
+        return ApiCaller(key=None, tenant=session.tenant, app=explore.app)
+    return await container().authenticate_api_key().execute(api_key(), TokenType.APP)
 
 
 def api_caller() -> ApiCaller:

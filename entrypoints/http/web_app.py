@@ -1,10 +1,12 @@
-"""The web apps' API (Dify's `/api`): what an app's shared page at `/{mode}/{code}` calls.
+"""The web apps' API (Dify's `/api`): what an app's shared page at `/{mode}/{code}` calls; and the same app
+routes for the console's Explore page (`/console/api/installed-apps/{id}/…`).
 
 A visitor first gets a passport for the page's code (`GET /api/passport` with `X-App-Code`), then sends it as
 `X-App-Passport` on every call. The app routes are the Service API's own views (the same use cases, the same
-shapes); `app_api` reads the passport instead of a key on this prefix, and the visitor it names is the end user
-(no `user` field). The routes a visitor must not reach (the app's logs, every user's feedback, annotations) are
-not mounted here; what only a web app has (its site, pins, saved messages, the sign-in checks) is below.
+shapes); `app_api` reads the passport instead of a key on this prefix (on the Explore prefix: the console
+session and the installed app), and the visitor it names is the end user (no `user` field). The routes a visitor
+must not reach (the app's logs, every user's feedback, annotations) are not mounted; what only a web app has
+(pins, saved messages; its site and the sign-in checks) is below.
 """
 
 from uuid import UUID
@@ -26,6 +28,7 @@ from entrypoints.http.service_api import app_info, audio, chat, conversations, f
 from entrypoints.http.service_api.schemas import optional_uuid
 
 bp = Blueprint("web_app", __name__)
+explore_bp = Blueprint("explore_app", __name__)
 
 APP_CODE_HEADER = "X-App-Code"
 CHAT_MODES = (AppMode.CHAT, AppMode.AGENT_CHAT, AppMode.ADVANCED_CHAT)
@@ -51,8 +54,6 @@ SHARED_ROUTES = (
     ("/workflows/tasks/<uuid:task_id>/stop", workflows.stop, "POST"),
     ("/workflow/<uuid:run_id>/events", workflows.run_events, "GET"),
 )
-for path, view, method in SHARED_ROUTES:
-    bp.add_url_rule(path, view_func=view, methods=[method])
 
 
 @bp.get("/passport")
@@ -117,14 +118,12 @@ async def site() -> dict:
     }
 
 
-@bp.patch("/conversations/<uuid:conversation_id>/pin")
 @app_api(modes=CHAT_MODES, wrong_mode=NotChatApp)
 async def pin(conversation_id: UUID) -> dict:
     await container().webapp.pinned_conversations().pin(current_app_model(), await current_end_user(), conversation_id)
     return {"result": "success"}
 
 
-@bp.patch("/conversations/<uuid:conversation_id>/unpin")
 @app_api(modes=CHAT_MODES, wrong_mode=NotChatApp)
 async def unpin(conversation_id: UUID) -> dict:
     pins = container().webapp.pinned_conversations()
@@ -141,7 +140,6 @@ class SaveBody(BaseModel):
     message_id: UUID
 
 
-@bp.get("/saved-messages")
 @app_api(modes=(AppMode.COMPLETION,), wrong_mode=NotCompletionApp)
 async def saved_messages() -> dict:
     query, limit = parse_query(SavedQuery), limit_arg()
@@ -159,7 +157,6 @@ async def saved_messages() -> dict:
     return {"limit": limit, "has_more": page.has_more, "data": data}
 
 
-@bp.post("/saved-messages")
 @app_api(modes=(AppMode.COMPLETION,), wrong_mode=NotCompletionApp)
 async def save_message() -> dict:
     body = await parse_body(SaveBody)
@@ -167,8 +164,21 @@ async def save_message() -> dict:
     return {"result": "success"}
 
 
-@bp.delete("/saved-messages/<uuid:message_id>")
 @app_api(modes=(AppMode.COMPLETION,), wrong_mode=NotCompletionApp)
 async def unsave_message(message_id: UUID) -> tuple[str, int]:
     await container().webapp.saved_messages().remove(current_app_model(), await current_end_user(), message_id)
     return "", 204
+
+
+# What a visitor and a member on the Explore page both have: the Service API's views and the ones above.
+APP_ROUTES = (
+    *SHARED_ROUTES,
+    ("/conversations/<uuid:conversation_id>/pin", pin, "PATCH"),
+    ("/conversations/<uuid:conversation_id>/unpin", unpin, "PATCH"),
+    ("/saved-messages", saved_messages, "GET"),
+    ("/saved-messages", save_message, "POST"),
+    ("/saved-messages/<uuid:message_id>", unsave_message, "DELETE"),
+)
+for path, view, method in APP_ROUTES:
+    bp.add_url_rule(path, view_func=view, methods=[method])
+    explore_bp.add_url_rule(path, view_func=view, methods=[method])

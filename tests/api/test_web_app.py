@@ -333,3 +333,66 @@ def test_the_web_api_answers_the_share_page_s_origin_with_credentials(web):
     assert preflight.headers["access-control-allow-credentials"] == "true"
     allowed = {h.strip() for h in preflight.headers["access-control-allow-headers"].lower().split(",")}
     assert allowed == {"content-type", "x-app-code", "x-app-passport", "x-csrf-token", "authorization"}
+
+
+def installed_id(browser, app_id: str) -> str:
+    listed = browser.get("/installed-apps", params={"app_id": app_id})
+    assert listed.status_code == 200, listed.text
+    [installed] = listed.json()["installed_apps"]
+    return installed["id"]
+
+
+def test_every_app_is_on_its_workspace_s_explore_page(browser, chat_app, completion_app):
+    listed = browser.get("/installed-apps").json()["installed_apps"]
+    by_app = {i["app"]["id"]: i for i in listed}
+    assert {chat_app, completion_app} <= set(by_app)
+    chat = by_app[chat_app]
+    assert chat["app"]["mode"] == "chat" and chat["is_pinned"] is False and chat["uninstallable"] is False
+    assert chat["editable"] is True and chat["app_owner_tenant_id"]
+    assert browser.get("/explore/apps", params={"language": "en-US"}).json() == {
+        "recommended_apps": [], "categories": []
+    }
+    assert browser.get(f"/explore/apps/{chat_app}").status_code == 404
+
+
+def test_an_installed_app_is_pinned_to_the_top_and_cannot_be_uninstalled(browser, chat_app, completion_app):
+    pinned = installed_id(browser, completion_app)
+    assert browser.patch(f"/installed-apps/{pinned}", json={"is_pinned": True}).json()["result"] == "success"
+    assert browser.get("/installed-apps").json()["installed_apps"][0]["id"] == pinned
+    refused = browser.delete(f"/installed-apps/{pinned}")
+    assert refused.status_code == 400 and "can't uninstall" in refused.json()["message"]
+    assert browser.patch(f"/installed-apps/{pinned}", json={"is_pinned": False}).status_code == 200
+    assert browser.post("/installed-apps", json={"app_id": chat_app}).status_code == 404  # no templates to install
+
+
+def test_a_member_chats_with_an_installed_app_as_themselves(web, browser, chat_app):
+    installed = installed_id(browser, chat_app)
+    base = f"/installed-apps/{installed}"
+    assert browser.get(f"{base}/parameters").json()["opening_statement"] == "Welcome to Shared chat"
+    asked = browser.post(f"{base}/chat-messages", json={"query": "From Explore", "inputs": {},
+                                                        "response_mode": "streaming", "conversation_id": ""})
+    assert asked.status_code == 200, asked.text
+    conversation_id = events(asked)[0]["conversation_id"]
+    mine = browser.get(f"{base}/conversations", params={"limit": 20, "pinned": "false"}).json()["data"]
+    assert [c["id"] for c in mine] == [conversation_id]
+    assert browser.patch(f"{base}/conversations/{conversation_id}/pin").status_code == 200
+    shown = browser.get(f"{base}/messages", params={"conversation_id": conversation_id, "limit": 20}).json()
+    assert shown["data"][0]["query"] == "From Explore"
+    # The app's log shows the member's chat as the account's, from the console.
+    logged = browser.get(f"/apps/{chat_app}/chat-conversations", params={"page": 1, "limit": 50}).json()["data"]
+    [row] = [c for c in logged if c["id"] == conversation_id]
+    assert row["from_source"] == "console" and row["from_account_id"] and row["from_end_user_session_id"] is None
+    # Its web app's visitors do not see it.
+    visitor = Visitor(web, code_of(browser, chat_app))
+    assert conversation_id not in {c["id"] for c in visitor.get("/conversations", params={"limit": 100}).json()["data"]}
+
+
+def test_another_workspace_s_member_cannot_open_the_installed_app(web, browser, chat_app):
+    installed = installed_id(browser, chat_app)
+    other = web.signed_in_as("other@example.com", "other-pass-123")
+    assert other.get(f"/installed-apps/{installed}/parameters").status_code == 404
+    assert other.patch(f"/installed-apps/{installed}", json={"is_pinned": True}).status_code == 404
+    assert chat_app not in {i["app"]["id"] for i in other.get("/installed-apps").json()["installed_apps"]}
+    no_csrf = browser.bare("POST", f"/installed-apps/{installed}/chat-messages",
+                           json={"query": "x", "inputs": {}, "response_mode": "blocking"})
+    assert no_csrf.status_code == 401

@@ -124,3 +124,18 @@ pinned_conversations = Table(
     at_column("created_at"),
     UniqueConstraint("app_id", "created_by", "conversation_id"),
 )
+
+# An app on a workspace's Explore page (Dify's table and columns).
+installed_apps = Table(
+    "installed_apps",
+    metadata,
+    id_column(),
+    Column("tenant_id", UUID(as_uuid=True), ForeignKey("tenants.id", ondelete="CASCADE"), nullable=False),
+    Column("app_id", UUID(as_uuid=True), ForeignKey("apps.id", ondelete="CASCADE"), nullable=False),
+    Column("app_owner_tenant_id", UUID(as_uuid=True), nullable=False),
+    Column("position", Integer, nullable=False, server_default="0"),
+    Column("is_pinned", Boolean, nullable=False, server_default=text("false")),
+    at_column("last_used_at", nullable=True),
+    at_column("created_at"),
+    UniqueConstraint("tenant_id", "app_id"),
+)

@@ -11,7 +11,7 @@ from domain.apps.entities import AppMode
 from domain.apps.errors import AppUnavailable, NotChatApp
 from domain.conversations.events import MessageEnded, MessageFailed
 from entrypoints.http import run_presenter
-from entrypoints.http.auth import app_api, current_app_model, current_end_user
+from entrypoints.http.auth import app_api, caller_source, current_app_model, current_end_user
 from entrypoints.http.bodies import parse_body
 from entrypoints.http.deps import container
 from entrypoints.http.errors import dify_code, error_response
@@ -68,6 +68,7 @@ async def chat_messages() -> Response:
         conversation_id=body.conversation_id,
         auto_generate_name=body.auto_generate_name,
         files=tuple(body.files or ()),
+        invoke_from=caller_source(),
     )
     run = await container().chat.send_message().execute(request)
     return await _answer(run, chat=True, streaming=request.streaming)
@@ -85,6 +86,7 @@ async def completion_messages() -> Response:
         inputs=body.inputs,
         streaming=body.response_mode == "streaming",
         files=tuple(body.files or ()),
+        invoke_from=caller_source(),
     )
     run = await container().chat.send_message().execute(request)
     return await _answer(run, chat=False, streaming=request.streaming)

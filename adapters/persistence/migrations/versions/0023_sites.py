@@ -1,11 +1,12 @@
-"""sites: every app's web app, with what its users save and pin
+"""sites: every app's web app, with what its users save and pin; the Explore page's installed apps
 
 Revision ID: 0023
 Revises: 0022
 Create Date: 2026-12-03 15:00:00.000000
 
 New tables: `sites` (one per app: its code, title and page settings), `saved_messages` and `pinned_conversations`
-(a web app user's). Every existing app gets its site, titled and drawn as the app, with a new random code.
+(a web app user's), `installed_apps` (an app on its workspace's Explore page). Every existing app gets its site,
+titled and drawn as the app, with a new random code, and is installed in its workspace.
 """
 
 import sqlalchemy as sa
@@ -68,6 +69,26 @@ def upgrade() -> None:
             sa.PrimaryKeyConstraint('id', name=op.f(f'pk_{table}')),
             sa.UniqueConstraint('app_id', 'created_by', column, name=op.f(f'uq_{table}_app_id_created_by_{column}')),
         )
+    op.create_table(
+        'installed_apps',
+        sa.Column('id', sa.UUID(), server_default=sa.text('gen_random_uuid()'), nullable=False),
+        sa.Column('tenant_id', sa.UUID(), nullable=False),
+        sa.Column('app_id', sa.UUID(), nullable=False),
+        sa.Column('app_owner_tenant_id', sa.UUID(), nullable=False),
+        sa.Column('position', sa.Integer(), server_default='0', nullable=False),
+        sa.Column('is_pinned', sa.Boolean(), server_default=sa.text('false'), nullable=False),
+        sa.Column('last_used_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+        sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], ondelete='CASCADE',
+                                name=op.f('fk_installed_apps_tenant_id_tenants')),
+        sa.ForeignKeyConstraint(['app_id'], ['apps.id'], ondelete='CASCADE', name=op.f('fk_installed_apps_app_id_apps')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_installed_apps')),
+        sa.UniqueConstraint('tenant_id', 'app_id', name=op.f('uq_installed_apps_tenant_id_app_id')),
+    )
+    op.execute(
+        "INSERT INTO installed_apps (tenant_id, app_id, app_owner_tenant_id, created_at)"
+        " SELECT tenant_id, id, tenant_id, created_at FROM apps"
+    )
     # 16 hex characters of a random md5: a subset of the letters and digits new codes are drawn from.
     op.execute(
         "INSERT INTO sites (app_id, tenant_id, code, title, icon_type, icon, icon_background, description,"
@@ -79,6 +100,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('installed_apps')
     op.drop_table('pinned_conversations')
     op.drop_table('saved_messages')
     op.drop_table('sites')
