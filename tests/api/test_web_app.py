@@ -396,3 +396,36 @@ def test_another_workspace_s_member_cannot_open_the_installed_app(web, browser, 
     no_csrf = browser.bare("POST", f"/installed-apps/{installed}/chat-messages",
                            json={"query": "x", "inputs": {}, "response_mode": "blocking"})
     assert no_csrf.status_code == 401
+
+
+def chatflow_dsl() -> str:
+    graph = {
+        "nodes": [
+            {"id": "start", "data": {"type": "start", "title": "Start", "variables": []}},
+            {"id": "llm", "data": {"type": "llm", "title": "LLM", "model": MODEL,
+                                   "prompt_template": [{"role": "system", "text": "Be brief."}],
+                                   "memory": {"window": {"enabled": True, "size": 5},
+                                              "query_prompt_template": "{{#sys.query#}}"}}},
+            {"id": "answer", "data": {"type": "answer", "title": "Answer", "answer": "{{#llm.text#}}!"}},
+        ],
+        "edges": [{"source": "start", "target": "llm"}, {"source": "llm", "target": "answer"}],
+    }
+    return yaml.safe_dump({"app": {"name": "Shared chatflow", "mode": "advanced-chat"}, "kind": "app",
+                           "version": "0.3.1", "workflow": {"graph": graph, "features": {}}})
+
+
+def test_a_visitor_chats_with_a_published_chatflow(web, browser):
+    imported = browser.post("/apps/imports", json={"mode": "yaml-content", "yaml_content": chatflow_dsl()})
+    app_id = imported.json()["app_id"]
+    assert browser.post(f"/apps/{app_id}/workflows/publish", json={}).status_code == 200
+    visitor = Visitor(web, code_of(browser, app_id))
+    streamed = chat(visitor, "Hi flow")
+    names = [e["event"] for e in streamed]
+    assert names[0] == "workflow_started" and names[-1] == "message_end"
+    answer = "".join(e.get("answer", "") for e in streamed if e["event"] == "message")
+    assert answer.endswith("!")
+    conversation_id = streamed[0]["conversation_id"]
+    again = chat(visitor, "Once more", conversation_id)
+    assert again[0]["conversation_id"] == conversation_id
+    listed = visitor.get("/messages", params={"conversation_id": conversation_id, "limit": 20}).json()["data"]
+    assert [m["query"] for m in listed] == ["Hi flow", "Once more"]
