@@ -25,6 +25,21 @@ LANGUAGES = (
 TOKEN_STRATEGIES = ("must", "allow", "not_allow")
 
 
+# The settings stored in String(255) columns (Dify's); description and disclaimer are text.
+_SHORT = frozenset({
+    "title", "icon_type", "icon", "icon_background", "default_language", "chat_color_theme", "customize_domain",
+    "copyright", "privacy_policy", "customize_token_strategy",
+})
+SHORT_LIMIT = 255
+
+
+def _check_text(name: str, value: str) -> None:
+    if "\x00" in value or any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise InvalidParam(f"{name} must not contain NUL characters or unpaired surrogates.", param=name)
+    if name in _SHORT and len(value) > SHORT_LIMIT:
+        raise InvalidParam(f"{name} must be at most {SHORT_LIMIT} characters.", param=name)
+
+
 def new_site_code() -> str:
     """16 letters and digits from the system's CSPRNG (about 95 bits): a code nobody guesses."""
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -101,6 +116,9 @@ class SiteChanges:
     use_icon_as_answer_icon: bool | None = None
 
     def __post_init__(self) -> None:
+        for name, value in self.given().items():
+            if isinstance(value, str):
+                _check_text(name, value)
         if self.default_language is not None and self.default_language not in LANGUAGES:
             raise InvalidParam(f"{self.default_language} is not a valid language.", param="default_language")
         if self.customize_token_strategy is not None and self.customize_token_strategy not in TOKEN_STRATEGIES:

@@ -19,9 +19,11 @@ from domain.apps.errors import NotChatApp, NotCompletionApp
 from domain.shared.errors import DomainError, Unauthorized
 from entrypoints.http.auth import app_api, current_app_model, current_end_user, passport
 from entrypoints.http.bodies import parse_body, parse_query
+from entrypoints.http.columns import END_USER_SESSION
 from entrypoints.http.console.features import system_features
 from entrypoints.http.deps import container
 from entrypoints.http.file_urls import file_link
+from entrypoints.http.input_checks import check_length, check_text
 from entrypoints.http.presenters import epoch, message_file_json, site_json
 from entrypoints.http.query import limit_arg
 from entrypoints.http.service_api import app_info, audio, chat, conversations, feedback, files, workflows
@@ -61,7 +63,10 @@ async def get_passport() -> dict:
     code = request.headers.get(APP_CODE_HEADER)
     if not code:
         raise Unauthorized("X-App-Code header is missing.")
-    token = await container().webapp.issue_passport().execute(code, request.args.get("user_id") or None)
+    user_id = request.args.get("user_id") or None
+    if user_id is not None:  # the visitor's session id: text that fits end_users.session_id
+        user_id = check_length(check_text(user_id, "user_id"), "user_id", END_USER_SESSION)
+    token = await container().webapp.issue_passport().execute(code, user_id)
     return {"access_token": token}
 
 

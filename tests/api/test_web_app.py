@@ -429,3 +429,23 @@ def test_a_visitor_chats_with_a_published_chatflow(web, browser):
     assert again[0]["conversation_id"] == conversation_id
     listed = visitor.get("/messages", params={"conversation_id": conversation_id, "limit": 20}).json()["data"]
     assert [m["query"] for m in listed] == ["Hi flow", "Once more"]
+
+
+def test_bad_input_is_refused_and_changes_nothing(web, browser, chat_app):
+    code = code_of(browser, chat_app)
+    api = httpx.Client(base_url=web.base_url + "/api", timeout=30)
+    too_long = api.get("/passport", headers={"X-App-Code": code}, params={"user_id": "u" * 300})
+    assert too_long.status_code == 400 and too_long.json()["code"] == "invalid_param"
+    assert api.get("/passport", headers={"X-App-Code": "x" * 5000}).status_code == 404
+    visitor = Visitor(web, code)
+    assert visitor.get("/conversations", params={"pinned": "maybe"}).status_code == 400
+    assert visitor.get("/saved-messages", params={"last_id": "nope"}).status_code == 400
+    assert visitor.post("/saved-messages", json={"message_id": "zzz"}).status_code == 400
+    before = browser.get(f"/apps/{chat_app}").json()["site"]
+    for bad in ({"title": "x" * 300}, {"copyright": "a\u0000b"}, {"title": 5}, {"show_workflow_steps": "often"}):
+        refused = browser.post(f"/apps/{chat_app}/site", json=bad)
+        assert refused.status_code == 400, (bad, refused.text)
+        assert set(refused.json()) >= {"code", "message", "status"}
+    assert browser.post(f"/apps/{chat_app}/site", content=b"[1]", headers={"Content-Type": "application/json"}
+                        ).status_code == 400
+    assert browser.get(f"/apps/{chat_app}").json()["site"] == before

@@ -40,13 +40,14 @@ def test_a_new_site_is_titled_and_drawn_as_its_app():
     assert Site.for_app(app, "d" * 16, language="xx-YY").default_language == "en-US"
 
 
-_OPTIONAL_TEXT = st.none() | st.text(min_size=1, max_size=20).filter(str.strip)
+_STORABLE = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00")
+_OPTIONAL_TEXT = st.none() | st.text(_STORABLE, min_size=1, max_size=20).filter(str.strip)
 _CHANGES = st.builds(
     SiteChanges,
     title=_OPTIONAL_TEXT,
-    description=st.none() | st.text(max_size=20),
+    description=st.none() | st.text(_STORABLE, max_size=20),
     default_language=st.none() | st.sampled_from(LANGUAGES),
-    copyright=st.none() | st.text(max_size=20),
+    copyright=st.none() | st.text(_STORABLE, max_size=20),
     show_workflow_steps=st.none() | st.booleans(),
     prompt_public=st.none() | st.booleans(),
     customize_token_strategy=st.none() | st.sampled_from(["must", "allow", "not_allow"]),
@@ -88,3 +89,15 @@ def test_a_passport_carries_its_claims_and_only_its_signer_reads_it():
         signer.verify(token[:-2] + ("AA" if not token.endswith("AA") else "BB"))
     with pytest.raises(PassportInvalid):
         signer.verify("not.a.token")
+
+
+@pytest.mark.parametrize(
+    "bad", [{"title": "t" * 256}, {"copyright": "a\x00b"}, {"privacy_policy": "p" * 300}, {"description": "\ud800"}]
+)
+def test_settings_that_cannot_be_stored_are_refused(bad):
+    with pytest.raises(InvalidParam):
+        SiteChanges(**bad)
+
+
+def test_a_long_description_is_kept():
+    assert SiteChanges(description="d" * 5000).description == "d" * 5000
