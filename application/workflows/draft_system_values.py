@@ -6,6 +6,7 @@ from uuid import UUID
 
 from application.workflows.run_workflow import DEBUGGING, SYSTEM_FILES
 from domain.apps.entities import AppMode
+from domain.conversations.debugger import console_user_id
 from domain.shared.unit_of_work import UnitOfWork
 from domain.workflows.entities import Workflow
 from domain.workflows.ports import RunHistoryFilter
@@ -33,7 +34,7 @@ async def system_values(uow: UnitOfWork, draft: Workflow, mode: AppMode) -> tupl
         values["conversation_id"] = str(entry.conversation_id) if entry.conversation_id else ""
         values["dialogue_count"] = max(conversation.dialogue_count, 1) if conversation else 1
     values |= {
-        "user_id": (entry.end_user or {}).get("session_id") or str(run.created_by),
+        "user_id": console_user_id((entry.end_user or {}).get("session_id") or str(run.created_by)),
         "app_id": str(run.app_id),
         "workflow_id": str(run.workflow_id),
         "workflow_run_id": str(run.id),

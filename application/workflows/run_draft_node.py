@@ -13,6 +13,7 @@ from application.workflows.run_history import Runner, node_runner
 from application.workflows.run_workflow import DEBUGGING, Publish, _stored_metadata, environment_variables
 from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.errors import NotWorkflowApp
+from domain.conversations.debugger import console_user_id
 from domain.conversations.ports import StopSignals
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam, NotFound
@@ -259,7 +260,7 @@ class RunDraftNode:
         system = {
             "query": request.query,
             "files": [],
-            "user_id": request.end_user.session_id,
+            "user_id": console_user_id(request.end_user.session_id),
             "app_id": str(request.app.id),
             "workflow_id": str(draft.id),
             "workflow_run_id": "",

@@ -22,6 +22,7 @@ from domain.apps.entities import App, AppMode, EndUser
 from domain.apps.errors import NotWorkflowApp
 from domain.apps.input_form import validate_inputs
 from domain.apps.ports import CallerCache, NoCallerCache
+from domain.conversations.debugger import console_user_id
 from domain.conversations.ports import StopSignals
 from domain.files.entities import FileReader
 from domain.files.upload_config import app_upload_config
@@ -96,7 +97,7 @@ def system_variables(run: WorkflowRun, workflow: Workflow, user: str) -> dict[st
     return {
         "query": "",
         "files": [],
-        "user_id": user,
+        "user_id": console_user_id(user),
         "app_id": str(run.app_id),
         "workflow_id": str(workflow.id),
         "workflow_run_id": str(run.id),

@@ -18,3 +18,10 @@ def debugger_account(session_id: str | None) -> UUID | None:
         return UUID(session_id[len(prefix):])
     except ValueError:
         return None
+
+
+def console_user_id(session_id: str) -> str:
+    """`sys.user_id` of a run: the account's id for the console's own end users (as Dify gives an account's runs),
+    else the end user's session id (the Service API's `user`)."""
+    account = debugger_account(session_id)
+    return str(account) if account is not None else session_id

@@ -347,7 +347,8 @@ def test_every_app_is_on_its_workspace_s_explore_page(browser, chat_app, complet
     by_app = {i["app"]["id"]: i for i in listed}
     assert {chat_app, completion_app} <= set(by_app)
     chat = by_app[chat_app]
-    assert chat["app"]["mode"] == "chat" and chat["is_pinned"] is False and chat["uninstallable"] is False
+    # Dify's flag: true for the workspace's own apps (the page then offers no Delete)
+    assert chat["app"]["mode"] == "chat" and chat["is_pinned"] is False and chat["uninstallable"] is True
     assert chat["editable"] is True and chat["app_owner_tenant_id"]
     assert browser.get("/explore/apps", params={"language": "en-US"}).json() == {
         "recommended_apps": [], "categories": []
@@ -449,3 +450,19 @@ def test_bad_input_is_refused_and_changes_nothing(web, browser, chat_app):
     assert browser.post(f"/apps/{chat_app}/site", content=b"[1]", headers={"Content-Type": "application/json"}
                         ).status_code == 400
     assert browser.get(f"/apps/{chat_app}").json()["site"] == before
+
+
+def test_an_explore_workflow_run_knows_the_member_as_sys_user_id(browser):
+    document = yaml.safe_load(workflow_dsl("Who runs"))
+    document["workflow"]["graph"]["nodes"][-1]["data"]["outputs"].append(
+        {"variable": "user", "value_selector": ["sys", "user_id"]}
+    )
+    imported = browser.post("/apps/imports", json={"mode": "yaml-content", "yaml_content": yaml.safe_dump(document)})
+    app_id = imported.json()["app_id"]
+    assert browser.post(f"/apps/{app_id}/workflows/publish", json={}).status_code == 200
+    ran = browser.post(f"/installed-apps/{installed_id(browser, app_id)}/workflows/run",
+                       json={"inputs": {"who": "Grace"}, "response_mode": "streaming"})
+    assert ran.status_code == 200, ran.text
+    [finished] = [e for e in events(ran) if e["event"] == "workflow_finished"]
+    account_id = browser.get("/account/profile").json()["id"]
+    assert finished["data"]["outputs"] == {"text": "Hi Grace", "user": account_id}

@@ -52,7 +52,8 @@ def _installed_json(installed: InstalledApp, app: App) -> dict:
         "is_pinned": installed.is_pinned,
         "last_used_at": epoch(installed.last_used_at),
         "editable": session.role in (Role.OWNER, Role.ADMIN),
-        "uninstallable": installed.app_owner_tenant_id != session.tenant.id,
+        # Dify's flag, true for the workspace's own apps: the page offers no Delete for them.
+        "uninstallable": installed.app_owner_tenant_id == session.tenant.id,
     }
 
 
