@@ -10,8 +10,10 @@ from typing import TypeVar
 from uuid import UUID
 
 from domain.apps.entities import ApiToken, App, AppMode, AppStatus, EndUser, TokenType
+from domain.apps.installed import InstalledApp
 from domain.apps.model_config import AppModelConfig
 from domain.apps.ports import AppPage, KeyOwners
+from domain.apps.site import Site
 from domain.conversations.agent_thoughts import AgentThought
 from domain.conversations.entities import Conversation, Feedback, Message, MessageStatus
 from domain.conversations.ports import Page
@@ -117,6 +119,8 @@ class _Store:
         self.uploads: dict[UUID, UploadFile] = {}
         self.used_uploads: set[UUID] = set()
         self.agent_thoughts: dict[UUID, AgentThought] = {}
+        self.sites: dict[UUID, Site] = {}  # by app id
+        self.installed_apps: dict[UUID, InstalledApp] = {}
 
 
 class _Repo:
@@ -249,6 +253,24 @@ class FakeEndUserRepository(_Repo):
             return existing
         self.s.end_users[end_user.id] = end_user
         return end_user
+
+
+class FakeSiteRepository(_Repo):
+    async def add(self, site: Site) -> None:
+        self.s.sites[site.app_id] = site
+
+    async def for_app(self, app_id: UUID) -> Site | None:
+        return self.s.sites.get(app_id)
+
+    async def update(self, site: Site) -> None:
+        self.s.sites[site.app_id] = site
+
+
+class FakeInstalledApps(_Repo):
+    async def add(self, installed: InstalledApp) -> None:
+        if not any(i.tenant_id == installed.tenant_id and i.app_id == installed.app_id
+                   for i in self.s.installed_apps.values()):
+            self.s.installed_apps[installed.id] = installed
 
 
 class FakeTelemetryRepository(_Repo):
@@ -514,6 +536,8 @@ class FakeUnitOfWorkBlock:
         self.apps = FakeAppRepository(self._working)
         self.api_tokens = FakeApiTokenRepository(self._working)
         self.end_users = FakeEndUserRepository(self._working)
+        self.sites = FakeSiteRepository(self._working)
+        self.installed_apps = FakeInstalledApps(self._working)
         self.telemetry = FakeTelemetryRepository(self._working)
         self.model_configs = FakeAppModelConfigRepository(self._working)
         self.providers = FakeProviderRepository(self._working)

@@ -48,7 +48,7 @@ class ProviderChatModelFactory:
             )
         else:
             model = OpenAICompatibleChatModel(
-                credentials.endpoint_url, credentials.api_key, headers=_headers(spec, credentials), **options
+                credentials.endpoint_url, credentials.api_key, headers=provider_headers(spec, credentials), **options
             )
         renames = {m.name: m.remote_name for m in credentials.models if m.remote_name and m.remote_name != m.name}
         return _Renamed(model, renames) if renames else model
@@ -72,7 +72,7 @@ def _azure_url(credentials: ProviderCredentials):
     return url_for
 
 
-def _headers(spec: ProviderSpec | None, credentials: ProviderCredentials) -> Mapping[str, str] | None:
+def provider_headers(spec: ProviderSpec | None, credentials: ProviderCredentials) -> Mapping[str, str] | None:
     """The bearer key plus the headers the provider's form fields map to (OpenAI's organization)."""
     pairs = spec.headers if spec else ()
     extra = {header: credentials.settings[name] for name, header in pairs if credentials.settings.get(name)}

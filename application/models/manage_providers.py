@@ -7,7 +7,7 @@ from uuid import UUID
 from domain.models.catalogue import provider_name, provider_spec
 from domain.models.entities import ChatMessage, ChatRequest
 from domain.models.errors import ModelProviderError
-from domain.models.ports import ChatModelFactory
+from domain.models.ports import ChatModelFactory, ProviderKeyCheck
 from domain.models.providers import (
     DefaultModel,
     ModelEntry,
@@ -36,11 +36,13 @@ def _check_credential_id(tenant_id: UUID, provider: str, given: str | None) -> N
 class SaveProviderCredentials:
     """Stores a workspace's credentials for any catalogue provider (named by plugin id or bare name);
     secrets are encrypted by the repository and shown masked. A masked secret in the body keeps the
-    stored one (Dify's rule)."""
+    stored one (Dify's rule). A new key is first shown to the provider (its free model list): one it refuses
+    is not stored (Dify refuses a bad key too; it asks with a chat completion)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, key_check: ProviderKeyCheck | None = None) -> None:
         self._uow = uow
         self._clock = clock
+        self._key_check = key_check
 
     async def execute(
         self,
@@ -56,9 +58,16 @@ class SaveProviderCredentials:
         _check_credential_id(tenant_id, spec.name, credential)
         async with self._uow() as uow:
             existing = await uow.providers.get(tenant_id, spec.name)
-            parsed = parse_credentials(tenant_id, spec.name, credentials, existing, self._clock.now())
-            if name is not None:
-                parsed = _named(parsed, name)
+        parsed = parse_credentials(tenant_id, spec.name, credentials, existing, self._clock.now())
+        if name is not None:
+            parsed = _named(parsed, name)
+        new_key = parsed.api_key and (existing is None or existing.api_key != parsed.api_key
+                                      or existing.endpoint_url != parsed.endpoint_url)
+        if self._key_check is not None and new_key:  # asked outside the transaction: a provider may be slow
+            refusal = await self._key_check.refusal(parsed)
+            if refusal is not None:
+                raise InvalidParam(f"Credentials validation failed: {refusal}", param="credentials")
+        async with self._uow() as uow:
             await uow.providers.save(parsed)
             await uow.commit()
         return parsed

@@ -69,3 +69,13 @@ class ProviderRepository(Protocol):
     async def save_default(self, tenant_id: UUID, default: DefaultModel) -> None: ...
 
     async def delete_default(self, tenant_id: UUID, model_type: str) -> None: ...
+
+
+class ProviderKeyCheck(Protocol):
+    """Asks a provider whether it takes a key, without spending its tokens (it lists its models).
+
+    Contract: the provider's own reason when it refuses the key (HTTP 401 or 403); None otherwise: the key was
+    taken, or no answer said it is wrong (no model list at that endpoint, a provider weir cannot ask this way,
+    the endpoint unreachable right now: the first real call shows those)."""
+
+    async def refusal(self, credentials: ProviderCredentials) -> str | None: ...

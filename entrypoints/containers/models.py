@@ -3,6 +3,7 @@
 from dependency_injector import containers, providers
 
 from adapters.llm.factory import ProviderChatModelFactory
+from adapters.llm.key_check import HttpProviderKeyCheck
 from adapters.llm.tiktoken_counter import TiktokenCounter
 from application.models.manage_providers import (
     DeleteModel,
@@ -35,7 +36,8 @@ class ModelsContainer(containers.DeclarativeContainer):
     resolve_model = providers.Factory(ResolveModel, uow_factory, chat_model_factory, fallback_provider)
     workspace_providers = providers.Singleton(ListWorkspaceProviders, uow_factory, fallback_provider)
 
-    save_provider_credentials = providers.Factory(SaveProviderCredentials, uow_factory, clock)
+    key_check = providers.Singleton(HttpProviderKeyCheck, config.provider_timeout)
+    save_provider_credentials = providers.Factory(SaveProviderCredentials, uow_factory, clock, key_check)
     get_provider_credentials = providers.Factory(GetProviderCredentials, uow_factory)
     delete_provider_credentials = providers.Factory(DeleteProviderCredentials, uow_factory)
     switch_provider_credential = providers.Factory(SwitchProviderCredential, uow_factory)

@@ -58,3 +58,29 @@ def test_a_model_whose_endpoint_refuses_is_reported_and_not_added(browser, upstr
 def test_adding_a_model_needs_the_csrf_header(browser, upstream):
     response = browser.bare("POST", f"{MODELS}/credentials", json=_model("other-model", upstream.base_url))
     assert response.status_code == 401
+
+
+DEEPSEEK = "/workspaces/current/model-providers/langgenius/deepseek/deepseek/credentials"
+
+
+def test_a_provider_key_the_provider_refuses_is_reported_and_not_stored(browser, upstream):
+    """The Model Provider page's API-key modal: the key is shown to the provider's model list (free) first."""
+    upstream.refused_key = "sk-wrong"
+    try:
+        refused = browser.post(DEEPSEEK, json={"credentials": {"api_key": "sk-wrong", "endpoint_url": upstream.base_url}})
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["message"] == "Credentials validation failed: Incorrect API key provided"
+        assert browser.get(DEEPSEEK).json()["credentials"] in (None, {})
+        saved = browser.post(DEEPSEEK, json={"credentials": {"api_key": "sk-right", "endpoint_url": upstream.base_url}})
+        assert saved.status_code == 200, saved.text
+        assert browser.get(DEEPSEEK).json()["credentials"]["api_key"] != "sk-right"  # masked, and stored
+    finally:
+        upstream.refused_key = None
+    assert not upstream.requests or all("/models" not in r["line"] for r in upstream.requests)
+
+
+def test_a_provider_key_is_kept_when_the_endpoint_cannot_say(browser):
+    """No model list to ask (an unreachable endpoint): the key is stored, the first call will tell."""
+    dead = f"http://127.0.0.1:{free_port()}/v1"
+    saved = browser.post(DEEPSEEK, json={"credentials": {"api_key": "sk-later", "endpoint_url": dead}})
+    assert saved.status_code == 200, saved.text

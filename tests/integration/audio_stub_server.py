@@ -27,6 +27,8 @@ class StubAudioServer(LoopbackStub):
             request_line, *header_lines = head.strip().split("\r\n")
             headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in header_lines)}
             body = await reader.readexactly(int(headers.get("content-length", "0")))
+            if await self._listed(request_line, headers, writer):
+                return
             self.requests.append({"line": request_line, "headers": headers, "body": body})
             reply = self.replies.pop(0) if self.replies else self._default_reply()
             await self._reply(request_line, reply, writer)
