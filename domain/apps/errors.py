@@ -83,3 +83,7 @@ class PassportMissing(Unauthorized):
 
 class PassportInvalid(Unauthorized):
     default_message = "Invalid token."
+
+
+class MoreLikeThisDisabled(Forbidden):
+    default_message = "The 'More like this' feature is disabled. Please refresh your page."

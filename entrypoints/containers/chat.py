@@ -18,6 +18,7 @@ from application.conversations.knowledge_context import GatherKnowledgeContext
 from application.conversations.list_conversations import ListConversations
 from application.conversations.list_messages import ListMessages
 from application.conversations.manage_conversation import DeleteConversation, ListConversationVariables
+from application.conversations.more_like_this import MoreLikeThis
 from application.conversations.rename_conversation import RenameConversation
 from application.conversations.send_message import SendMessage
 from application.conversations.stop_generation import StopGeneration
@@ -97,6 +98,7 @@ class ChatContainer(containers.DeclarativeContainer):
     give_feedback = providers.Factory(GiveFeedback, uow_factory, metrics_sink, clock, ids)
     list_app_feedbacks = providers.Factory(ListAppFeedbacks, uow_factory)
     suggest_questions = providers.Factory(SuggestQuestions, uow_factory, resolve_model)
+    more_like_this = providers.Factory(MoreLikeThis, uow_factory, ids, send_message)
 
     # Speech: the workspace's speech2text and tts models over OpenAI-compatible /audio endpoints.
     audio_model_factory = providers.Singleton(OpenAIAudioModelFactory)

@@ -28,6 +28,7 @@ DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
     apps.NotChatApp: ("not_chat_app", 400),
     apps.NotCompletionApp: ("not_completion_app", 400),
     apps.NotWorkflowApp: ("not_workflow_app", 400),
+    apps.MoreLikeThisDisabled: ("app_more_like_this_disabled", 403),
     audio.ProviderNotSupportSpeechToText: ("provider_not_support_speech_to_text", 400),
     audio.ProviderNotSupportTextToSpeech: ("provider_not_support_text_to_speech", 400),
     audio.SpeechToTextDisabled: ("speech_to_text_disabled", 400),

@@ -9,15 +9,16 @@ must not reach (the app's logs, every user's feedback, annotations) are not moun
 (pins, saved messages; its site and the sign-in checks) is below.
 """
 
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, field_validator
-from quart import Blueprint, request
+from quart import Blueprint, Response, request
 
 from domain.apps.entities import AppMode
 from domain.apps.errors import NotChatApp, NotCompletionApp
 from domain.shared.errors import DomainError, Unauthorized
-from entrypoints.http.auth import app_api, current_app_model, current_end_user, passport
+from entrypoints.http.auth import app_api, caller_source, current_app_model, current_end_user, passport
 from entrypoints.http.bodies import parse_body, parse_query
 from entrypoints.http.columns import END_USER_SESSION
 from entrypoints.http.console.features import system_features
@@ -175,6 +176,20 @@ async def unsave_message(message_id: UUID) -> tuple[str, int]:
     return "", 204
 
 
+class MoreLikeThisQuery(BaseModel):
+    response_mode: Literal["blocking", "streaming"] = "blocking"
+
+
+@app_api(modes=(AppMode.COMPLETION,), wrong_mode=NotCompletionApp)
+async def more_like_this(message_id: UUID) -> Response:
+    query = parse_query(MoreLikeThisQuery)
+    streaming = query.response_mode == "streaming"
+    run = await container().chat.more_like_this().execute(
+        current_app_model(), await current_end_user(), message_id, streaming, caller_source()
+    )
+    return await chat.message_answer(run, chat=False, streaming=streaming)
+
+
 # What a visitor and a member on the Explore page both have: the Service API's views and the ones above.
 APP_ROUTES = (
     *SHARED_ROUTES,
@@ -183,6 +198,7 @@ APP_ROUTES = (
     ("/saved-messages", saved_messages, "GET"),
     ("/saved-messages", save_message, "POST"),
     ("/saved-messages/<uuid:message_id>", unsave_message, "DELETE"),
+    ("/messages/<uuid:message_id>/more-like-this", more_like_this, "GET"),
 )
 for path, view, method in APP_ROUTES:
     bp.add_url_rule(path, view_func=view, methods=[method])

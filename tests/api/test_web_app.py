@@ -466,3 +466,27 @@ def test_an_explore_workflow_run_knows_the_member_as_sys_user_id(browser):
     [finished] = [e for e in events(ran) if e["event"] == "workflow_finished"]
     account_id = browser.get("/account/profile").json()["id"]
     assert finished["data"]["outputs"] == {"text": "Hi Grace", "user": account_id}
+
+
+def test_more_like_this_writes_another_answer_to_the_same_inputs(web, browser, upstream, completion_app):
+    made = browser.post("/apps", json={"name": "Variations", "mode": "completion"})
+    app_id = made.json()["id"]
+    config = {"model": MODEL, "pre_prompt": "Write about {{topic}}", "more_like_this": {"enabled": True},
+              "user_input_form": [{"text-input": {"variable": "topic", "label": "Topic", "required": False}}]}
+    assert browser.post(f"/apps/{app_id}/model-config", json=config).status_code == 200
+    code = code_of(browser, app_id)
+    visitor, other = Visitor(web, code), Visitor(web, code)
+    first = visitor.post("/completion-messages", json={"inputs": {"topic": "tides"}, "response_mode": "blocking"})
+    assert first.status_code == 200, first.text
+    message_id = first.json()["message_id"]
+    again = visitor.get(f"/messages/{message_id}/more-like-this", params={"response_mode": "streaming"})
+    assert again.status_code == 200, again.text
+    streamed = events(again)
+    assert streamed[-1]["event"] == "message_end" and streamed[0]["message_id"] != message_id
+    sent = upstream.requests[-1]["json"]
+    assert sent["temperature"] == 0.9 and "tides" in json.dumps(sent["messages"])
+    assert other.get(f"/messages/{message_id}/more-like-this").status_code == 404
+    disabled = Visitor(web, code_of(browser, completion_app))
+    written = disabled.post("/completion-messages", json={"inputs": {}, "response_mode": "blocking"}).json()
+    refused = disabled.get(f"/messages/{written['message_id']}/more-like-this")
+    assert refused.status_code == 403 and refused.json()["code"] == "app_more_like_this_disabled"

@@ -42,7 +42,7 @@ async def chat_messages() -> Response:
             )
         )
         if reply is not None:  # answered from an annotation: the workflow does not run
-            return await _answer(reply, chat=True, streaming=body.response_mode == "streaming")
+            return await message_answer(reply, chat=True, streaming=body.response_mode == "streaming")
         handle = (
             await container()
             .workflows.run_chatflow()
@@ -71,7 +71,7 @@ async def chat_messages() -> Response:
         invoke_from=caller_source(),
     )
     run = await container().chat.send_message().execute(request)
-    return await _answer(run, chat=True, streaming=request.streaming)
+    return await message_answer(run, chat=True, streaming=request.streaming)
 
 
 @bp.post("/completion-messages")
@@ -89,7 +89,7 @@ async def completion_messages() -> Response:
         invoke_from=caller_source(),
     )
     run = await container().chat.send_message().execute(request)
-    return await _answer(run, chat=False, streaming=request.streaming)
+    return await message_answer(run, chat=False, streaming=request.streaming)
 
 
 @bp.post("/chat-messages/<uuid:task_id>/stop")
@@ -110,7 +110,7 @@ def _ends_message(item: object) -> bool:
     return isinstance(item, (MessageEnded, MessageFailed))
 
 
-async def _answer(run: MessageRun, chat: bool, streaming: bool) -> Response:
+async def message_answer(run: MessageRun, chat: bool, streaming: bool) -> Response:
     if streaming:
         return stream_response(
             follow_frames(
