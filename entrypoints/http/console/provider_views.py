@@ -14,6 +14,9 @@ from domain.models.specs import CredentialField, ParameterRule, ProviderSpec
 
 ICON_KINDS = ("icon_small", "icon_large", "icon_small_dark")
 
+# What Dify calls a key saved without an Authorization Name (its first one: a workspace has one key here).
+UNNAMED_KEY = "API KEY 1"
+
 
 def i18n(text: str | None) -> dict[str, str] | None:
     return None if text is None else {"en_US": text, "zh_Hans": text}
@@ -70,7 +73,7 @@ def provider(tenant_id: UUID, view: ProviderView) -> dict[str, Any]:
     provider_schema, model_schema = _schemas(spec)
     configured = custom.models if custom else ()
     current = custom.credential_id if custom else None
-    current_name = (custom.name or spec.label) if custom else None
+    current_name = (custom.name or UNNAMED_KEY) if custom else None
     return {
         "tenant_id": str(tenant_id),
         "provider": spec.plugin_id,
@@ -193,7 +196,7 @@ def model_credentials(tenant_id: UUID, spec: ProviderSpec, credentials: Provider
         if spec.remote_name_field and entry.remote_name:
             form[spec.remote_name_field] = entry.remote_name
     current = credential_id(tenant_id, spec.name) if form is not None else None
-    name = (credentials.name or spec.label) if credentials and form is not None else None
+    name = (credentials.name or UNNAMED_KEY) if credentials and form is not None else None
     return {
         "credentials": form or {},
         "current_credential_id": current,
