@@ -19,14 +19,16 @@ async def add_site_and_install(uow: UnitOfWork, app: App, installed_id: UUID) ->
     )
 
 
-async def _site_of(uow: UnitOfWork, app: App) -> Site:
-    """The app's site; one is made for an app that has none (an app stored before weir had sites and not met by
-    the migration, e.g. restored from a backup)."""
-    site = await uow.sites.for_app(app.id)
-    if site is None:
-        site = Site.for_app(app, new_site_code())
-        await uow.sites.add(site)
+async def _made_site(uow: UnitOfWork, app: App) -> Site:
+    """A site for an app that has none (an app stored before weir had sites and not met by the migration, e.g.
+    restored from a backup)."""
+    site = Site.for_app(app, new_site_code())
+    await uow.sites.add(site)
     return site
+
+
+async def _site_of(uow: UnitOfWork, app: App) -> Site:
+    return await uow.sites.for_app(app.id) or await _made_site(uow, app)
 
 
 class GetSite:
@@ -36,8 +38,10 @@ class GetSite:
     async def execute(self, tenant_id: UUID, app_id: UUID) -> tuple[App, Site]:
         async with self._uow() as uow:
             app = await app_in_tenant(uow, tenant_id, app_id)
-            site = await _site_of(uow, app)
-            await uow.commit()  # the site made for an app that had none
+            site = await uow.sites.for_app(app.id)
+            if site is None:
+                site = await _made_site(uow, app)
+                await uow.commit()
         return app, site
 
 
