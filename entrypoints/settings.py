@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     # Comma-separated model names served there (the first is the default for apps without a model config).
     OPENAI_MODELS: str = "gpt-4o-mini"
     PROVIDER_REQUEST_TIMEOUT: float = 300.0
+    # A provider key saved in the console is first shown to the provider's model list (free); false stores keys
+    # unasked (a provider not reachable from here yet).
+    MODEL_PROVIDER_KEY_CHECK: bool = True
     # Simultaneous generations per app (0 = no cap); an app's max_active_requests wins.
     APP_MAX_ACTIVE_REQUESTS: int = 0
     APP_MAX_EXECUTION_TIME: int = 1200
@@ -290,6 +293,7 @@ class Settings(BaseSettings):
                 "openai_key": self.OPENAI_API_KEY or "",
                 "openai_models": self.OPENAI_MODELS,
                 "provider_timeout": self.PROVIDER_REQUEST_TIMEOUT,
+                "key_check": self.MODEL_PROVIDER_KEY_CHECK,
             },
             "chat": {
                 "default_active_requests": self.APP_MAX_ACTIVE_REQUESTS,

@@ -24,6 +24,10 @@ IN_CI = os.environ.get("CI") == "true"
 # STORAGE_PATH (numpy, pandas, …): the suite's code nodes get the standard library only, and the tests of
 # the packages environment name their own tiny requirements file (tests/integration/test_workflow_code_packages.py).
 os.environ.setdefault("CODE_EXECUTION_PYTHON_REQUIREMENTS", "")
+# Saving a provider key asks the provider's model list: a test that saves a made-up key for a real provider
+# (api.openai.com …) must not reach out, and would be refused where there is a network. The tests of the check
+# turn it on against their loopback stubs.
+os.environ.setdefault("MODEL_PROVIDER_KEY_CHECK", "false")
 
 # In CI the property tests replay the same examples every run: a red build is reproducible, never luck.
 settings.register_profile("ci", derandomize=True, database=None, deadline=None)

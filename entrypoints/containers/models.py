@@ -36,7 +36,7 @@ class ModelsContainer(containers.DeclarativeContainer):
     resolve_model = providers.Factory(ResolveModel, uow_factory, chat_model_factory, fallback_provider)
     workspace_providers = providers.Singleton(ListWorkspaceProviders, uow_factory, fallback_provider)
 
-    key_check = providers.Singleton(HttpProviderKeyCheck, config.provider_timeout)
+    key_check = providers.Singleton(HttpProviderKeyCheck, enabled=config.key_check)
     save_provider_credentials = providers.Factory(SaveProviderCredentials, uow_factory, clock, key_check)
     get_provider_credentials = providers.Factory(GetProviderCredentials, uow_factory)
     delete_provider_credentials = providers.Factory(DeleteProviderCredentials, uow_factory)

@@ -19,8 +19,11 @@ def upstream():
 
 @pytest.fixture(scope="module")
 def browser(database_url, tmp_path_factory):
-    with set_up_console(database_url, tmp_path_factory.mktemp("credentials") / "storage", other_workspace=False) as server:
-        yield server.signed_in()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("MODEL_PROVIDER_KEY_CHECK", "true")  # as installed: the suite turns it off elsewhere
+        storage = tmp_path_factory.mktemp("credentials") / "storage"
+        with set_up_console(database_url, storage, other_workspace=False) as server:
+            yield server.signed_in()
 
 
 def _model(name: str, endpoint: str) -> dict:
