@@ -27,7 +27,16 @@ from entrypoints.http.file_urls import file_link
 from entrypoints.http.input_checks import check_length, check_text
 from entrypoints.http.presenters import epoch, message_file_json, site_json
 from entrypoints.http.query import limit_arg
-from entrypoints.http.service_api import app_info, audio, chat, conversations, feedback, files, workflows
+from entrypoints.http.service_api import (
+    app_info,
+    audio,
+    chat,
+    conversations,
+    feedback,
+    files,
+    human_input,
+    workflows,
+)
 from entrypoints.http.service_api.schemas import optional_uuid
 
 bp = Blueprint("web_app", __name__)
@@ -56,6 +65,8 @@ SHARED_ROUTES = (
     ("/workflows/run", workflows.run_latest, "POST"),
     ("/workflows/tasks/<uuid:task_id>/stop", workflows.stop, "POST"),
     ("/workflow/<uuid:run_id>/events", workflows.run_events, "GET"),
+    ("/form/human_input/<string:form_token>", human_input.get_form, "GET"),
+    ("/form/human_input/<string:form_token>", human_input.submit_form, "POST"),
 )
 
 

@@ -6,12 +6,14 @@ app's logs, all feedback) are not there."""
 
 import json
 import string
+from pathlib import Path
 
 import httpx
 import pytest
 import yaml
 
 from tests.api.console_web import ORIGIN, set_up_console, threaded_stub_model, with_stub_model
+from tests.polling import eventually_sync
 
 MODEL = {"provider": "openai_api_compatible", "name": "stub-model", "mode": "chat", "completion_params": {}}
 CODE_CHARACTERS = set(string.ascii_letters + string.digits)
@@ -490,3 +492,28 @@ def test_more_like_this_writes_another_answer_to_the_same_inputs(web, browser, u
     written = disabled.post("/completion-messages", json={"inputs": {}, "response_mode": "blocking"}).json()
     refused = disabled.get(f"/messages/{written['message_id']}/more-like-this")
     assert refused.status_code == 403 and refused.json()["code"] == "app_more_like_this_disabled"
+
+
+def test_a_visitor_answers_the_form_a_workflow_paused_for(web, browser):
+    dsl = (Path(__file__).resolve().parents[1] / "fixtures" / "dsl" / "human_review.yml").read_text()
+    imported = browser.post("/apps/imports", json={"mode": "yaml-content", "yaml_content": dsl})
+    app_id = imported.json()["app_id"]
+    assert browser.post(f"/apps/{app_id}/workflows/publish", json={}).status_code == 200
+    visitor = Visitor(web, code_of(browser, app_id))
+    ran = visitor.post("/workflows/run", json={"inputs": {"draft": "ship it"}, "response_mode": "streaming"})
+    streamed = events(ran)
+    assert [e["event"] for e in streamed][-2:] == ["human_input_required", "workflow_paused"]
+    token, run_id = streamed[-2]["data"]["form_token"], streamed[-1]["workflow_run_id"]
+    form = visitor.get(f"/form/human_input/{token}")
+    assert form.status_code == 200 and [f["output_variable_name"] for f in form.json()["inputs"]] == [
+        "comment", "priority"
+    ]
+    answered = visitor.post(f"/form/human_input/{token}",
+                            json={"action": "approve", "inputs": {"comment": "Fine", "priority": "low"}})
+    assert answered.status_code == 200, answered.text
+    detail = eventually_sync(
+        lambda: (d := browser.get(f"/apps/{app_id}/workflow-runs/{run_id}").json())["status"] not in (
+            "paused", "running") and d,
+        timeout=30,
+    )
+    assert detail["status"] == "succeeded" and detail["outputs"]["comment"] == "Fine"
