@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from werkzeug.datastructures import MultiDict
+from werkzeug.test import encode_multipart
+
 OWNER = {"email": "owner@example.com", "name": "Owner", "password": "secret123"}
 
 
@@ -29,3 +32,10 @@ class Console:
         response = await self.client.post(f"/console/api/apps/{app_id}/api-keys", headers=self.headers)
         assert response.status_code == 201, await response.get_json()
         return (await response.get_json())["token"]
+
+
+def multipart(form: dict[str, str], files: dict) -> dict:
+    """A multipart body for Quart's test client built once by werkzeug: the client's own `files=` encoding copies
+    the body over and over (22 s for a 30 MB file), while the server parses it in a fraction of a second."""
+    boundary, body = encode_multipart(MultiDict({**form, **files}))
+    return {"data": body, "headers": {"Content-Type": f"multipart/form-data; boundary={boundary}"}}

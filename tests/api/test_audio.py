@@ -8,6 +8,7 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 from tests.api.chat_helpers import ChatApp, make_app
+from tests.api.helpers import multipart
 from tests.integration.audio_stub_server import AudioReply, StubAudioServer
 
 SPEECH_ON = {"speech_to_text": {"enabled": True}, "text_to_speech": {"enabled": True, "voice": "nova"}}
@@ -64,8 +65,9 @@ async def test_audio_is_transcribed_by_the_workspaces_speech_model(speaking_app,
     ],
 )
 async def test_dify_refuses_what_it_cannot_transcribe(speaking_app, speech, files, status, code):
+    sent = multipart({"user": "alice"}, files)
     response = await speaking_app.client.post(
-        "/v1/audio-to-text", headers=speaking_app.headers, form={"user": "alice"}, files=files
+        "/v1/audio-to-text", headers={**speaking_app.headers, **sent["headers"]}, data=sent["data"]
     )
     assert (response.status_code, (await response.get_json())["code"]) == (status, code)
     assert speech.requests == []

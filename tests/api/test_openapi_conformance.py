@@ -29,6 +29,7 @@ from referencing.jsonschema import DRAFT202012
 from werkzeug.datastructures import FileStorage
 
 from tests.api.chat_helpers import ChatApp, configure_provider, make_app
+from tests.api.helpers import multipart as multipart_form
 from tests.api.test_advanced_chat import TURNS, _dsl
 from tests.integration.audio_stub_server import StubAudioServer
 from tests.integration.openai_stub_server import Reply
@@ -498,7 +499,9 @@ async def audio_to_text(w: World) -> Answer:
 
 
 async def audio_too_large(w: World) -> Answer:
-    return await w.call("POST", "/v1/audio-to-text", app=await speaking_app(w), **audio_file(b"x" * (30 * 2**20 + 1)))
+    app = await speaking_app(w)
+    sent = multipart_form(**audio_file(b"x" * (30 * 2**20 + 1)))
+    return await w.call("POST", "/v1/audio-to-text", app=app, data=sent["data"], headers=sent["headers"])
 
 
 async def audio_wrong_type(w: World) -> Answer:
