@@ -4,7 +4,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from uuid import UUID
 
-from domain.apps.entities import ApiToken, App, EndUser
+from domain.apps.entities import ApiToken, App, EndUser, IconType
 from domain.apps.model_config import AppModelConfig
 from domain.apps.site import Site
 from domain.conversations.agent_thoughts import AgentThought
@@ -12,6 +12,7 @@ from domain.conversations.entities import Conversation, Feedback, Message, Messa
 from domain.files.entities import UploadFile, UploadLimits
 from domain.models.pricing import decimal_text
 from domain.tenancy.entities import Account, Role, Tenant
+from entrypoints.http.file_urls import file_link
 
 
 def epoch(at: datetime | None) -> int | None:
@@ -20,6 +21,17 @@ def epoch(at: datetime | None) -> int | None:
 
 def iso(at: datetime | None) -> str | None:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if at else None
+
+
+def icon_url(icon_type: IconType, icon: str | None) -> str | None:
+    """An uploaded icon's signed URL (Dify's `icon_url`: the icon of an `image` app is an upload's id); None for
+    an emoji."""
+    if icon_type is not IconType.IMAGE or not icon:
+        return None
+    try:
+        return file_link(UUID(icon))
+    except ValueError:
+        return None
 
 
 def app_json(app: App) -> dict:
@@ -31,7 +43,7 @@ def app_json(app: App) -> dict:
         "icon_type": app.icon_type.value,
         "icon": app.icon,
         "icon_background": app.icon_background,
-        "icon_url": None,
+        "icon_url": icon_url(app.icon_type, app.icon),
         "enable_site": app.enable_site,
         "enable_api": app.enable_api,
         "model_config": None,
@@ -269,7 +281,7 @@ def site_json(site: Site) -> dict:
         "icon_type": site.icon_type.value,
         "icon": site.icon,
         "icon_background": site.icon_background,
-        "icon_url": None,
+        "icon_url": icon_url(site.icon_type, site.icon),
         "description": site.description,
         "copyright": site.copyright,
         "privacy_policy": site.privacy_policy,

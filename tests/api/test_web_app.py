@@ -517,3 +517,21 @@ def test_a_visitor_answers_the_form_a_workflow_paused_for(web, browser):
         timeout=30,
     )
     assert detail["status"] == "succeeded" and detail["outputs"]["comment"] == "Fine"
+
+
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + b"\x00" * 16
+
+
+def test_an_uploaded_icon_is_shown_by_its_signed_url(web, browser):
+    uploaded = browser.post("/files/upload", files={"file": ("owl.png", PNG, "image/png")})
+    assert uploaded.status_code == 201, uploaded.text
+    made = browser.post("/apps", json={"name": "Owl", "mode": "chat", "icon_type": "image",
+                                       "icon": uploaded.json()["id"], "icon_background": "#FFFFFF"})
+    assert made.status_code == 201, made.text
+    detail = browser.get(f"/apps/{made.json()['id']}").json()
+    listed = {a["id"]: a for a in browser.get("/apps", params={"page": 1, "limit": 100}).json()["data"]}
+    for shown in (detail, listed[detail["id"]], detail["site"]):
+        assert shown["icon_type"] == "image" and "/file-preview?" in shown["icon_url"]
+        assert httpx.get(shown["icon_url"]).content == PNG
+    emoji = browser.get(f"/apps/{_app(browser, 'Plain', 'chat')}").json()
+    assert emoji["icon_url"] is None and emoji["site"]["icon_url"] is None

@@ -13,7 +13,7 @@ from domain.tenancy.entities import Role
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.bodies import parse_body
 from entrypoints.http.deps import container
-from entrypoints.http.presenters import epoch
+from entrypoints.http.presenters import epoch, icon_url
 
 bp = Blueprint("console_explore", __name__)
 
@@ -46,7 +46,7 @@ def _installed_json(installed: InstalledApp, app: App) -> dict:
         "app": {
             "id": str(app.id), "name": app.name, "mode": app.mode.value, "icon_type": app.icon_type.value,
             "icon": app.icon, "icon_background": app.icon_background,
-            "use_icon_as_answer_icon": app.use_icon_as_answer_icon, "icon_url": None,
+            "use_icon_as_answer_icon": app.use_icon_as_answer_icon, "icon_url": icon_url(app.icon_type, app.icon),
         },
         "app_owner_tenant_id": str(installed.app_owner_tenant_id),
         "is_pinned": installed.is_pinned,
