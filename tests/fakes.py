@@ -397,6 +397,9 @@ class FakeMessageRepository(_Repo):
         found = self.s.messages.get(message_id)
         return _row(found) if found is not None else None
 
+    async def many(self, message_ids: list[UUID]) -> list[Message]:
+        return [_row(self.s.messages[i]) for i in message_ids if i in self.s.messages]
+
     async def update(self, message: Message) -> None:
         if message.id in self.s.messages:
             self.s.messages[message.id] = _row(message)

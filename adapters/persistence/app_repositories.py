@@ -85,6 +85,13 @@ class SqlaAppRepository:
         return AppPage(items=[app_from_row(r) for r in rows], total=total)
 
 
+def tenant_from_row(row) -> Tenant:
+    return Tenant(
+        id=row.id, name=row.name, plan=row.plan, status=TenantStatus(row.status), created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
 def prefixed(row, prefix: str) -> SimpleNamespace:
     """The columns of one joined table, under their own names."""
     return SimpleNamespace(**{k[len(prefix):]: v for k, v in row._mapping.items() if k.startswith(prefix)})
@@ -136,10 +143,7 @@ class SqlaApiTokenRepository:
         return KeyOwners(
             key=_token(row),
             app=app_from_row(app) if app.id is not None else None,
-            tenant=Tenant(
-                id=tenant.id, name=tenant.name, plan=tenant.plan, status=TenantStatus(tenant.status),
-                created_at=tenant.created_at, updated_at=tenant.updated_at,
-            ) if tenant.id is not None else None,
+            tenant=tenant_from_row(tenant) if tenant.id is not None else None,
         )
 
     async def list_for(self, tenant_id: UUID, type: TokenType, app_id: UUID | None) -> list[ApiToken]:

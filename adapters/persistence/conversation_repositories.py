@@ -199,6 +199,13 @@ class SqlaMessageRepository:
         row = (await self._session.execute(select(messages).where(messages.c.id == message_id))).first()
         return _message(row) if row else None
 
+    async def many(self, message_ids: list[UUID]) -> list[Message]:
+        if not message_ids:
+            return []
+        rows = (await self._session.execute(select(messages).where(messages.c.id.in_(message_ids)))).all()
+        found = {row.id: _message(row) for row in rows}
+        return [found[i] for i in message_ids if i in found]
+
     async def update(self, message: Message) -> None:
         await _UPDATE_MESSAGE.execute(self._session, {"_message_id": message.id, **_message_values(message)})
 

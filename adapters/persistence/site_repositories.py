@@ -6,7 +6,13 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.persistence.app_repositories import LIVE_APP, app_from_row, end_user_from_row, prefixed
+from adapters.persistence.app_repositories import (
+    LIVE_APP,
+    app_from_row,
+    end_user_from_row,
+    prefixed,
+    tenant_from_row,
+)
 from adapters.persistence.schema import (
     apps,
     end_users,
@@ -20,7 +26,6 @@ from domain.apps.entities import App, IconType
 from domain.apps.installed import InstalledApp
 from domain.apps.ports import SiteOwners
 from domain.apps.site import Site
-from domain.tenancy.entities import Tenant, TenantStatus
 
 _FIELDS = (
     "code", "title", "icon", "icon_background", "description", "default_language", "chat_color_theme",
@@ -65,15 +70,11 @@ class SqlaSiteRepository:
         row = (await self._session.execute(select(*columns).select_from(joined).where(sites.c.code == code))).first()
         if row is None:
             return None
-        tenant = prefixed(row, "t__")
         user = prefixed(row, "u__") if end_user_id is not None else None
         return SiteOwners(
             site=_site(row),
             app=app_from_row(prefixed(row, "a__")),
-            tenant=Tenant(
-                id=tenant.id, name=tenant.name, plan=tenant.plan, status=TenantStatus(tenant.status),
-                created_at=tenant.created_at, updated_at=tenant.updated_at,
-            ),
+            tenant=tenant_from_row(prefixed(row, "t__")),
             end_user=end_user_from_row(user) if user is not None and user.id is not None else None,
         )
 
@@ -131,12 +132,6 @@ class SqlaWebAppMarks:
                 pinned_conversations.c.conversation_id == conversation_id,
             )
         )
-
-    async def pinned_ids(self, app_id: UUID, end_user_id: UUID) -> set[UUID]:
-        stmt = select(pinned_conversations.c.conversation_id).where(
-            pinned_conversations.c.app_id == app_id, pinned_conversations.c.created_by == end_user_id
-        )
-        return set((await self._session.execute(stmt)).scalars())
 
 
 def _installed(row) -> InstalledApp:

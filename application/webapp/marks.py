@@ -37,7 +37,7 @@ class SavedMessages:
             if found is None:
                 raise MessageNotFound()
             ids, more = found
-            messages = [m for m in [await uow.messages.get(i) for i in ids] if m is not None]
+            messages = await uow.messages.many(ids)
         return Page(items=messages, has_more=more)
 
 

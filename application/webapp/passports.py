@@ -1,7 +1,7 @@
 """Who is using a web app: passports for its visitors (Dify's `/api/passport`) and their checks on every call."""
 
 from dataclasses import dataclass
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from domain.apps.entities import App, AppStatus, EndUser, EndUserType
 from domain.apps.errors import EndUserNotFound, PassportInvalid, SiteDisabled, SiteGone, SiteNotFound, WorkspaceArchived
@@ -51,8 +51,8 @@ class IssuePassport:
                 found = await uow.end_users.add_if_absent(
                     EndUser(
                         id=self._ids.new_id(), tenant_id=app.tenant_id, app_id=app.id,
-                        session_id=user_id or str(uuid4()), is_anonymous=True, created_at=now, updated_at=now,
-                        type=EndUserType.BROWSER,
+                        session_id=user_id or str(self._ids.new_id()), is_anonymous=True, created_at=now,
+                        updated_at=now, type=EndUserType.BROWSER,
                     )
                 )
                 await uow.commit()

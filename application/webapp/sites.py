@@ -38,11 +38,16 @@ class GetSite:
     async def execute(self, tenant_id: UUID, app_id: UUID) -> tuple[App, Site]:
         async with self._uow() as uow:
             app = await app_in_tenant(uow, tenant_id, app_id)
+        return app, await self.of(app)
+
+    async def of(self, app: App) -> Site:
+        """The site of an app the caller already found (and checked) itself."""
+        async with self._uow() as uow:
             site = await uow.sites.for_app(app.id)
             if site is None:
                 site = await _made_site(uow, app)
                 await uow.commit()
-        return app, site
+        return site
 
 
 class UpdateSite:

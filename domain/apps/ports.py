@@ -194,8 +194,6 @@ class WebAppMarks(Protocol):
 
     async def unpin(self, app_id: UUID, end_user_id: UUID, conversation_id: UUID) -> None: ...
 
-    async def pinned_ids(self, app_id: UUID, end_user_id: UUID) -> set[UUID]: ...
-
 
 class PassportSigner(Protocol):
     """Signs and checks web app passports. Contract: `verify` returns the claims `issue` was given, for tokens

@@ -36,6 +36,9 @@ class MessageRepository(Protocol):
 
     async def get(self, message_id: UUID) -> Message | None: ...
 
+    async def many(self, message_ids: list[UUID]) -> list[Message]:
+        """The messages with these ids that exist, in the order given."""
+
     async def update(self, message: Message) -> None: ...
 
     async def save_progress(self, message_id: UUID, answer: str) -> None:

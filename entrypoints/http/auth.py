@@ -12,6 +12,7 @@ from application.service_api.authenticate_api_key import ApiCaller
 from application.tenancy.authenticate_console import ConsoleSession, CsrfProof
 from domain.apps.entities import App, AppMode, EndUser, TokenType
 from domain.apps.errors import AppUnavailable, InvalidApiToken, PassportMissing
+from domain.apps.site import Site
 from domain.knowledge.errors import DatasetNotFound
 from domain.shared.errors import DomainError, InvalidParam, Unauthorized
 from entrypoints.http import session_cookies as cookies
@@ -162,7 +163,7 @@ async def _app_caller(kwargs: dict) -> ApiCaller:
     installed app the signed-in member opens from the Explore page (as their own end user)."""
     if is_web_app_call():
         web = await container().webapp.authenticate_passport().execute(passport())
-        g.end_user = web.end_user
+        g.end_user, g.web_site = web.end_user, web.site
         return ApiCaller(key=None, tenant=web.tenant, app=web.app)
     if request.path.startswith(INSTALLED_APP_PREFIX):
         installed_id = kwargs.pop("installed_app_id")
@@ -172,6 +173,11 @@ async def _app_caller(kwargs: dict) -> ApiCaller:
         g.end_user = explore.end_user
         return ApiCaller(key=None, tenant=session.tenant, app=explore.app)
     return await container().authenticate_api_key().execute(api_key(), TokenType.APP)
+
+
+def current_site() -> Site:
+    """The site a web app call's passport was checked against (read with it, in the same query)."""
+    return g.web_site
 
 
 def api_caller() -> ApiCaller:

@@ -18,7 +18,7 @@ from quart import Blueprint, Response, request
 from domain.apps.entities import AppMode
 from domain.apps.errors import NotChatApp, NotCompletionApp
 from domain.shared.errors import DomainError, Unauthorized
-from entrypoints.http.auth import app_api, caller_source, current_app_model, current_end_user, passport
+from entrypoints.http.auth import app_api, caller_source, current_app_model, current_end_user, current_site, passport
 from entrypoints.http.bodies import parse_body, parse_query
 from entrypoints.http.columns import END_USER_SESSION
 from entrypoints.http.console.features import system_features
@@ -122,12 +122,11 @@ async def logout() -> dict:
 @app_api()
 async def site() -> dict:
     app, end_user = current_app_model(), await current_end_user()
-    _, found = await container().webapp.get_site().execute(app.tenant_id, app.id)
     return {
         "app_id": str(app.id),
         "end_user_id": str(end_user.id),
         "enable_site": app.enable_site,
-        "site": site_json(found),
+        "site": site_json(current_site()),
         "model_config": None,
         "plan": "basic",
         "can_replace_logo": False,

@@ -5,6 +5,7 @@ from quart import Blueprint, request
 from application.apps.create_app import CreateAppRequest
 from application.apps.list_apps import ListAppsRequest
 from application.apps.update_app import UpdateAppRequest
+from domain.apps.entities import App
 from domain.apps.site import Site
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.bodies import parse_body, parse_query
@@ -65,7 +66,7 @@ async def get_app(app_id: UUID) -> dict:
     app = await container().get_app().execute(tenant_id, app_id)
     tags = (await container().console.tag_apps().of_apps([app.id])).get(app.id)
     config = await container().console.get_app_model_config().execute(tenant_id, app.id)
-    return console_app_json(app, tags, config, await _site(app.id))
+    return console_app_json(app, tags, config, await _site(app))
 
 
 @bp.put("/apps/<uuid:app_id>")
@@ -82,7 +83,7 @@ async def update_app(app_id: UUID) -> dict:
             )
         )
     )
-    return console_app_json(app, site=await _site(app.id))
+    return console_app_json(app, site=await _site(app))
 
 
 @bp.post("/apps/<uuid:app_id>/api-enable")
@@ -91,11 +92,11 @@ async def set_api_access(app_id: UUID) -> dict:
     body = await parse_body(ApiEnableBody)
     session = console_session()
     app = await container().set_api_access().execute(session.tenant.id, session.account.id, app_id, body.enable_api)
-    return console_app_json(app, site=await _site(app.id))
+    return console_app_json(app, site=await _site(app))
 
 
-async def _site(app_id: UUID) -> Site:
-    return (await container().webapp.get_site().execute(console_session().tenant.id, app_id))[1]
+async def _site(app: App) -> Site:
+    return await container().webapp.get_site().of(app)
 
 
 @bp.delete("/apps/<uuid:app_id>")

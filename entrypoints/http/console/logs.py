@@ -13,7 +13,7 @@ from domain.shared.errors import InvalidParam
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.bodies import json_object
 from entrypoints.http.deps import container
-from entrypoints.http.file_preview import signed_file_url
+from entrypoints.http.file_urls import file_link
 from entrypoints.http.presenters import epoch, message_json
 from entrypoints.http.query import int_arg, page_arg
 
@@ -160,10 +160,8 @@ async def log_messages(app_id: UUID) -> dict:
     page, feedbacks, thoughts, debugger = (
         await container().console.list_log_messages().execute(tenant, app_id, conversation_id, first_id, limit)
     )
-    base, key = container().config.files_url() or request.host_url, container().config.secret_key()
-
     def row(m) -> dict:
-        shown = message_json(m, None, thoughts.get(m.id, ()), lambda file_id: signed_file_url(base, file_id, key))
+        shown = message_json(m, None, thoughts.get(m.id, ()), file_link)
         del shown["feedback"]
         return {
             **shown,

@@ -44,8 +44,7 @@ async def meta() -> dict:
 @bp.get("/site")
 @app_api()
 async def site() -> dict:
-    app = current_app_model()
-    return site_json((await container().webapp.get_site().execute(app.tenant_id, app.id))[1])
+    return site_json(await container().webapp.get_site().of(current_app_model()))
 
 
 @bp.get("/end-users/<end_user_id>")

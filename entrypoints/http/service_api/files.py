@@ -2,14 +2,15 @@
 
 from uuid import UUID
 
-from quart import Blueprint, Response, request
+from quart import Blueprint, Response
 
 from domain.files.entities import NoFileUploaded, TooManyFiles
 from entrypoints.http.auth import app_api, current_app_model, current_end_user
 from entrypoints.http.bodies import form_parts
 from entrypoints.http.columns import UPLOAD_MIME_TYPE, UPLOAD_NAME
 from entrypoints.http.deps import container
-from entrypoints.http.file_preview import as_attachment_arg, file_response, signed_file_url
+from entrypoints.http.file_preview import as_attachment_arg, file_response
+from entrypoints.http.file_urls import file_link
 from entrypoints.http.input_checks import check_length
 from entrypoints.http.presenters import upload_json
 
@@ -31,8 +32,7 @@ async def upload() -> tuple[dict, int]:
     stored = await container().upload_file().execute(
         current_app_model(), await current_end_user(), name, part.mimetype or None, data
     )
-    base = container().config.files_url() or request.host_url
-    source_url = signed_file_url(base, stored.id, container().config.secret_key())
+    source_url = file_link(stored.id)
     return {**upload_json(stored), "source_url": source_url}, 201
 
 
