@@ -236,7 +236,9 @@ class Container(containers.DeclarativeContainer):
         ReadSignedFile, uow_factory, file_storage, clock, config.secret_key, config.files_access_timeout
     )
 
-    models = providers.Container(ModelsContainer, config=config.models, uow_factory=uow_factory, clock=clock)
+    models = providers.Container(
+        ModelsContainer, config=config.models, uow_factory=uow_factory, clock=clock, ids=ids
+    )
     knowledge = providers.Container(
         KnowledgeContainer,
         config=config.knowledge,

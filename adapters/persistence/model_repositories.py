@@ -13,7 +13,7 @@ from domain.apps.agent_mode import parse_agent_mode
 from domain.apps.model_config import AppModelConfig, ModelSettings
 from domain.models.ports import SecretCipher
 from domain.models.pricing import ModelPrice
-from domain.models.providers import DefaultModel, ModelEntry, ProviderCredentials
+from domain.models.providers import DefaultModel, ModelEntry, ProviderCredentials, SpareKey
 
 # The chat path's reads, built once (each call only binds its values). Whether the app's annotation reply is on
 # (its setting row exists) comes with the config, as Dify's app_model_config.annotation_reply does: a message
@@ -146,13 +146,28 @@ class SqlaProviderRepository:
             updated_at=row.updated_at,
             settings=dict(config.get("settings") or {}),
             name=str(config.get("name") or ""),
+            key_id=str(config.get("key_id") or ""),
+            spares=tuple(self._spare(s) for s in config.get("spares") or ()),
         )
 
+    def _spare(self, stored: dict) -> SpareKey:
+        key = stored.get("encrypted_api_key")
+        return SpareKey(str(stored["id"]), str(stored.get("name") or ""), str(stored.get("endpoint_url") or ""),
+                        self._cipher.decrypt(key) if key else None, dict(stored.get("settings") or {}))
+
     def _config(self, credentials: ProviderCredentials) -> str:
-        return json.dumps({
-            "settings": dict(credentials.settings),
-            "name": credentials.name,
-        })
+        config: dict = {"settings": dict(credentials.settings), "name": credentials.name}
+        # Written only when there is more than one key, so rows stay readable by a weir that predates them;
+        # a spare's key is sealed like the one in use.
+        if credentials.key_id:
+            config["key_id"] = credentials.key_id
+        if credentials.spares:
+            config["spares"] = [
+                {"id": k.id, "name": k.name, "endpoint_url": k.endpoint_url, "settings": dict(k.settings),
+                 "encrypted_api_key": self._cipher.encrypt(k.api_key) if k.api_key else None}
+                for k in credentials.spares
+            ]
+        return json.dumps(config)
 
     async def get(self, tenant_id: UUID, provider: str) -> ProviderCredentials | None:
         row = (await self._session.execute(_PROVIDER, {"_tenant_id": tenant_id, "_provider": provider})).first()

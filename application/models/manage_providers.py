@@ -8,11 +8,23 @@ from domain.models.catalogue import provider_name, provider_spec
 from domain.models.entities import ChatMessage, ChatRequest
 from domain.models.errors import ModelProviderError
 from domain.models.ports import ChatModelFactory, ProviderKeyCheck
+from domain.models.provider_keys import (
+    NAME_LENGTH,
+    UNNAMED,
+    as_credentials,
+    as_spare,
+    checked_name,
+    key_names,
+    next_name,
+    spare,
+    switched,
+    with_spare,
+    without_key,
+)
 from domain.models.providers import (
     DefaultModel,
     ModelEntry,
     ProviderCredentials,
-    credential_id,
     endpoint_form,
     model_entry_from_form,
     parse_credentials,
@@ -22,26 +34,40 @@ from domain.models.providers import (
 from domain.models.specs import ModelType, ProviderSpec
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam, NotFound
+from domain.shared.ids import IdGenerator
 from domain.shared.unit_of_work import UnitOfWorkFactory
 
 MODEL_TYPES = tuple(t.value for t in ModelType)
 
 
-def _check_credential_id(tenant_id: UUID, provider: str, given: str | None) -> None:
-    """A workspace has one credential per provider; an id naming another one is refused as Dify does."""
-    if given and given != credential_id(tenant_id, provider):
+def _check_credential_id(existing: ProviderCredentials | None, given: str | None) -> None:
+    """An id naming none of the provider's credentials is refused as Dify does."""
+    if given and (existing is None or given not in {key for key, _ in key_names(existing)}):
         raise NotFound("Credential record not found.")
+
+
+def _holds_key(credentials: ProviderCredentials | None) -> bool:
+    """Whether a credential is in use (a row may hold only models added with their own endpoint form)."""
+    return credentials is not None and bool(credentials.api_key or credentials.settings)
 
 
 class SaveProviderCredentials:
     """Stores a workspace's credentials for any catalogue provider (named by plugin id or bare name);
     secrets are encrypted by the repository and shown masked. A masked secret in the body keeps the
     stored one (Dify's rule). A new key is first shown to the provider (its free model list): one it refuses
-    is not stored (Dify refuses a bad key too; it asks with a chat completion)."""
+    is not stored (Dify refuses a bad key too; it asks with a chat completion).
 
-    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, key_check: ProviderKeyCheck | None = None) -> None:
+    As in Dify ≥ 1.8 a provider keeps several credentials: `add` (the console's "Add API Key") with a key other
+    than the one in use makes the new one used and keeps the one before beside it (the console switches back by
+    id); the same or a masked key edits the one in use; `credential` names the one an edit changes; names are
+    unique within the provider."""
+
+    def __init__(
+        self, uow: UnitOfWorkFactory, clock: Clock, ids: IdGenerator, key_check: ProviderKeyCheck | None = None
+    ) -> None:
         self._uow = uow
         self._clock = clock
+        self._ids = ids
         self._key_check = key_check
 
     async def execute(
@@ -51,47 +77,65 @@ class SaveProviderCredentials:
         credentials: dict[str, Any],
         credential: str | None = None,
         name: str | None = None,
+        add: bool = False,
     ) -> ProviderCredentials:
         if not isinstance(credentials, dict):
             raise InvalidParam("credentials must be an object", param="credentials")
         spec = provider_spec(provider)
-        _check_credential_id(tenant_id, spec.name, credential)
         async with self._uow() as uow:
             existing = await uow.providers.get(tenant_id, spec.name)
-        parsed = parse_credentials(tenant_id, spec.name, credentials, existing, self._clock.now())
-        if name is not None:
-            parsed = _named(parsed, name)
-        new_key = parsed.api_key and (existing is None or existing.api_key != parsed.api_key
-                                      or existing.endpoint_url != parsed.endpoint_url)
+        _check_credential_id(existing, credential)
+        editing_spare = bool(existing and credential and credential != existing.credential_id)
+        # What a masked secret keeps and a new key is compared with: the credential edited.
+        base = as_credentials(existing, spare(existing, credential)) if editing_spare else existing
+        parsed = parse_credentials(tenant_id, spec.name, credentials, base, self._clock.now())
+        adding = (add and not credential and _holds_key(existing) and parsed.api_key is not None
+                  and parsed.api_key != existing.api_key)
+        new_key = parsed.api_key and (base is None or base.api_key != parsed.api_key
+                                      or base.endpoint_url != parsed.endpoint_url)
         if self._key_check is not None and new_key:  # asked outside the transaction: a provider may be slow
             refusal = await self._key_check.refusal(parsed)
             if refusal is not None:
                 raise InvalidParam(f"Credentials validation failed: {refusal}", param="credentials")
+        if existing is not None and adding:
+            before = as_spare(existing, existing.credential_id, existing.name or f"{UNNAMED} 1")
+            stored = replace(parsed, key_id=str(self._ids.new_id()), spares=(before, *existing.spares),
+                             name=checked_name(existing, name) if name is not None else next_name(existing))
+        elif existing is not None and editing_spare:
+            key_name = checked_name(existing, name, keeping=credential) if name is not None else base.name
+            stored = with_spare(existing, as_spare(parsed, credential, key_name))
+        else:
+            stored = parsed
+            if name is not None:
+                stored = replace(stored, name=checked_name(existing, name, keeping=existing.credential_id)
+                                 if existing else str(name).strip()[:NAME_LENGTH])
         async with self._uow() as uow:
-            await uow.providers.save(parsed)
+            await uow.providers.save(stored)
             await uow.commit()
-        return parsed
-
-
-def _named(credentials: ProviderCredentials, name: str) -> ProviderCredentials:
-    return replace(credentials, name=str(name)[:30])
+        return stored
 
 
 class GetProviderCredentials:
-    """The workspace's credentials for a provider (its form shows the secrets masked), or None."""
+    """The workspace's credentials for a provider (its form shows the secrets masked), or None; with a
+    credential id, that credential (a spare one seen as the provider's)."""
 
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
-    async def execute(self, tenant_id: UUID, provider: str) -> ProviderCredentials | None:
+    async def execute(
+        self, tenant_id: UUID, provider: str, credential: str | None = None
+    ) -> ProviderCredentials | None:
         spec = provider_spec(provider)
         async with self._uow() as uow:
-            return await uow.providers.get(tenant_id, spec.name)
+            existing = await uow.providers.get(tenant_id, spec.name)
+        _check_credential_id(existing, credential)
+        if existing is not None and credential and credential != existing.credential_id:
+            return as_credentials(existing, spare(existing, credential))
+        return existing
 
 
 class SwitchProviderCredential:
-    """Dify's credential switch. A workspace keeps one credential per provider, so the switch can only
-    name the one it has; another id is not found."""
+    """Dify's credential switch: calls use the named credential from now on; the one used before is kept."""
 
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
@@ -100,8 +144,12 @@ class SwitchProviderCredential:
         spec = provider_spec(provider)
         async with self._uow() as uow:
             existing = await uow.providers.get(tenant_id, spec.name)
-        if existing is None or credential != existing.credential_id:
-            raise NotFound("Credential record not found.")
+            if existing is None or not credential:
+                raise NotFound("Credential record not found.")
+            chosen = switched(existing, credential)
+            if chosen is not existing:
+                await uow.providers.save(chosen)
+                await uow.commit()
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +176,8 @@ class GetModelCredentials:
 
 
 class DeleteProviderCredentials:
-    """Removes the workspace's credentials for a provider, and the default models that named it (they
+    """Removes a credential of a provider (named by id; the one in use gives way to a spare one), or, when
+    none is named or none is left, the provider's credentials and the default models that named it (they
     could no longer be served)."""
 
     def __init__(self, uow: UnitOfWorkFactory) -> None:
@@ -136,8 +185,14 @@ class DeleteProviderCredentials:
 
     async def execute(self, tenant_id: UUID, provider: str, credential: str | None = None) -> None:
         spec = provider_spec(provider)
-        _check_credential_id(tenant_id, spec.name, credential)
         async with self._uow() as uow:
+            existing = await uow.providers.get(tenant_id, spec.name)
+            _check_credential_id(existing, credential)
+            left = without_key(existing, credential) if existing is not None and credential else None
+            if left is not None:  # another credential of the provider stays: only the named one goes
+                await uow.providers.save(left)
+                await uow.commit()
+                return
             await uow.providers.delete(tenant_id, spec.name)
             for default in await uow.providers.defaults(tenant_id):
                 if provider_name(default.provider) == spec.name:

@@ -55,8 +55,20 @@ class ModelEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class SpareKey:
+    """A credential a workspace keeps for a provider beside the one in use (Dify's list of a provider's
+    credentials): calls never use it until the console switches to it."""
+
+    id: str
+    name: str
+    endpoint_url: str
+    api_key: str | None = None
+    settings: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class ProviderCredentials:
-    """A workspace's credentials for one provider.
+    """A workspace's credentials for one provider: the one in use, and the spare ones kept beside it.
 
     `provider` is the catalogue's bare name. `endpoint_url` is where calls go (the override or the
     provider's default), `api_key` the secret sent with them (encrypted at rest). `settings` keeps the
@@ -71,6 +83,8 @@ class ProviderCredentials:
     updated_at: datetime | None = None
     settings: Mapping[str, str] = field(default_factory=dict)
     name: str = ""
+    key_id: str = ""  # the id of the credential in use; empty for one stored before there could be several
+    spares: tuple[SpareKey, ...] = ()
 
     def configured(self, name: str) -> ModelEntry | None:
         return next((m for m in self.models if m.name == name), None)
@@ -100,7 +114,7 @@ class ProviderCredentials:
 
     @property
     def credential_id(self) -> str:
-        return credential_id(self.tenant_id, self.provider)
+        return self.key_id or credential_id(self.tenant_id, self.provider)
 
     def form(self) -> dict[str, Any]:
         """The credential form as Dify's console shows it: the values given, the key masked."""
@@ -222,6 +236,7 @@ def parse_credentials(
         tenant_id=tenant_id, provider=spec.name, endpoint_url=endpoint.rstrip("/"),
         api_key=str(api_key) if api_key else None, models=models, updated_at=at,
         settings=settings, name=existing.name if existing else "",
+        key_id=existing.key_id if existing else "", spares=existing.spares if existing else (),
     )
 
 

@@ -27,6 +27,7 @@ class ModelsContainer(containers.DeclarativeContainer):
     config = providers.Configuration()
     uow_factory = providers.Dependency()
     clock = providers.Dependency()
+    ids = providers.Dependency()
 
     token_counter = providers.Singleton(TiktokenCounter)
     chat_model_factory = providers.Singleton(ProviderChatModelFactory, token_counter, config.provider_timeout)
@@ -37,7 +38,7 @@ class ModelsContainer(containers.DeclarativeContainer):
     workspace_providers = providers.Singleton(ListWorkspaceProviders, uow_factory, fallback_provider)
 
     key_check = providers.Singleton(HttpProviderKeyCheck, enabled=config.key_check)
-    save_provider_credentials = providers.Factory(SaveProviderCredentials, uow_factory, clock, key_check)
+    save_provider_credentials = providers.Factory(SaveProviderCredentials, uow_factory, clock, ids, key_check)
     get_provider_credentials = providers.Factory(GetProviderCredentials, uow_factory)
     delete_provider_credentials = providers.Factory(DeleteProviderCredentials, uow_factory)
     switch_provider_credential = providers.Factory(SwitchProviderCredential, uow_factory)

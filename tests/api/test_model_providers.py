@@ -187,3 +187,69 @@ async def test_a_chat_app_naming_its_provider_by_plugin_id_answers(console, upst
     status, body = await app.send("Hello?")
     assert status == 200, body
     assert body["answer"] == "Hello world" and upstream.requests[-1]["json"]["model"] == MODEL
+
+
+def _custom(listing, suffix):
+    return next(p for p in listing["data"] if p["provider"].endswith(suffix))["custom_configuration"]
+
+
+async def _provider_key(container, provider):
+    async with container.uow() as uow:
+        tenant = (await uow.accounts.current_membership((await uow.accounts.first()).id)).tenant_id
+        return (await uow.providers.get(tenant, provider)).api_key
+
+
+async def test_a_second_key_is_added_beside_the_first_switched_edited_and_removed(console, container):
+    first, second = SECRET, "sk-team-fedcba9876543210"
+    path = f"{BASE}/langgenius/deepseek/deepseek/credentials"
+    await console.client.post(path, json={"credentials": {"api_key": first}}, headers=console.headers)
+    added = await console.client.post(path, json={"credentials": {"api_key": second}, "name": "Team"},
+                                      headers=console.headers)
+    assert added.status_code == 200
+    custom = _custom(await _get(console, BASE), "/deepseek")
+    names = {c["credential_name"]: c["credential_id"] for c in custom["available_credentials"]}
+    assert set(names) == {"API KEY 1", "Team"} and len(set(names.values())) == 2
+    # The key just added is the one used; the first is kept and can be read back by its id, masked.
+    assert custom["current_credential_name"] == "Team" and await _provider_key(container, "deepseek") == second
+    kept = await _get(console, f"{path}?credential_id={names['API KEY 1']}")
+    assert kept["credentials"]["api_key"] == "sk-liv" + "*" * 12 + "ef"
+
+    taken = await console.client.post(path, json={"credentials": {"api_key": "sk-third-000000000000"}, "name": "Team"},
+                                      headers=console.headers)
+    assert taken.status_code == 400 and "already exists" in (await taken.get_json())["message"]
+    assert len(_custom(await _get(console, BASE), "/deepseek")["available_credentials"]) == 2
+
+    switch = await console.client.post(f"{path}/switch", json={"credential_id": names["API KEY 1"]},
+                                       headers=console.headers)
+    assert switch.status_code == 200 and await _provider_key(container, "deepseek") == first
+    assert _custom(await _get(console, BASE), "/deepseek")["current_credential_id"] == names["API KEY 1"]
+
+    # An edit of the spare key (masked secret kept, renamed) leaves the one in use alone.
+    edit = await console.client.put(path, headers=console.headers, json={
+        "credential_id": names["Team"], "name": "Team B",
+        "credentials": {"api_key": "sk-tea" + "*" * 12 + "10", "endpoint_url": "https://proxy.example/v1"}})
+    assert edit.status_code == 200
+    spare = await _get(console, f"{path}?credential_id={names['Team']}")
+    assert spare["credentials"] == {"api_key": "sk-tea" + "*" * 12 + "10", "endpoint_url": "https://proxy.example/v1"}
+    assert await _provider_key(container, "deepseek") == first
+
+    # Removing the key in use hands over to the one left; removing that one too leaves the provider unconfigured.
+    removed = await console.client.delete(path, json={"credential_id": names["API KEY 1"]}, headers=console.headers)
+    assert removed.status_code == 204 and await _provider_key(container, "deepseek") == second
+    custom = _custom(await _get(console, BASE), "/deepseek")
+    assert [c["credential_name"] for c in custom["available_credentials"]] == ["Team B"]
+    unknown = await console.client.post(f"{path}/switch", json={"credential_id": names["API KEY 1"]},
+                                        headers=console.headers)
+    assert unknown.status_code == 404
+    await console.client.delete(path, json={"credential_id": names["Team"]}, headers=console.headers)
+    assert _custom(await _get(console, BASE), "/deepseek")["status"] == "no-configure"
+
+
+async def test_posting_the_key_in_use_again_edits_it_rather_than_adding_one(console):
+    path = f"{BASE}/deepseek/credentials"
+    for endpoint in ("https://a.example/v1", "https://b.example/v1"):
+        await console.client.post(path, json={"credentials": {"api_key": SECRET, "endpoint_url": endpoint}},
+                                  headers=console.headers)
+    custom = _custom(await _get(console, BASE), "/deepseek")
+    assert len(custom["available_credentials"]) == 1
+    assert (await _get(console, path))["credentials"]["endpoint_url"] == "https://b.example/v1"

@@ -54,7 +54,9 @@ async def list_providers() -> dict:
 @bp.get(f"{PROVIDER}/credentials")
 @console_login_required
 async def get_credentials(provider: str) -> dict:
-    credentials = await container().models.get_provider_credentials().execute(_tenant(), provider)
+    credentials = await container().models.get_provider_credentials().execute(
+        _tenant(), provider, request.args.get("credential_id") or None
+    )
     return {"credentials": credentials.form() if credentials else None}
 
 
@@ -66,9 +68,11 @@ async def save_credentials(provider: str) -> dict:
     # earlier clients post the credentials themselves.
     body = await json_object()
     credentials = body.get("credentials", body)
+    # A POST in Dify's shape adds a credential beside those kept ("Add API Key"); weir's earlier bare body
+    # replaces the one in use.
     await container().models.save_provider_credentials().execute(
         _tenant(), provider, credentials, body.get("credential_id") if request.method == "PUT" else None,
-        body.get("name"),
+        body.get("name"), add=request.method == "POST" and "credentials" in body,
     )
     return {"result": "success"}
 

@@ -9,13 +9,14 @@ from quart import request
 
 from application.models.model_listing import ModelView, ProviderView
 from domain.models.pricing import ModelPrice
+from domain.models.provider_keys import UNNAMED, key_names
 from domain.models.providers import ModelEntry, ProviderCredentials, credential_id
 from domain.models.specs import CredentialField, ParameterRule, ProviderSpec
 
 ICON_KINDS = ("icon_small", "icon_large", "icon_small_dark")
 
 # What Dify calls a key saved without an Authorization Name (its first one: a workspace has one key here).
-UNNAMED_KEY = "API KEY 1"
+UNNAMED_KEY = f"{UNNAMED} 1"
 
 
 def i18n(text: str | None) -> dict[str, str] | None:
@@ -94,7 +95,8 @@ def provider(tenant_id: UUID, view: ProviderView) -> dict[str, Any]:
             "status": "active" if custom else "no-configure",
             "current_credential_id": current,
             "current_credential_name": current_name,
-            "available_credentials": [{"credential_id": current, "credential_name": current_name}] if custom else [],
+            "available_credentials": [{"credential_id": key, "credential_name": name}
+                                      for key, name in key_names(custom)] if custom else [],
             "custom_models": [
                 {"model": m.name, "model_type": m.model_type, "current_credential_id": current,
                  "current_credential_name": current_name, "available_model_credentials": []}
