@@ -20,7 +20,7 @@ from adapters.coordination.pending_imports import InProcessPendingImports, Redis
 from adapters.coordination.redis_backed import RedisConcurrencyLimiter, RedisStopSignals
 from adapters.coordination.run_events import InProcessRunEventLog, RedisRunEventLog
 from adapters.coordination.webhook_debug import InProcessWebhookDebugInbox, RedisWebhookDebugInbox
-from adapters.persistence.engine import make_engine, make_session_factory
+from adapters.persistence.engine import make_engine, make_session_factory, make_unpooled_engine
 from adapters.persistence.probes import PgvectorProbe, PostgresProbe
 from adapters.persistence.unit_of_work import SqlaUnitOfWork
 from adapters.queue.maintenance_dispatcher import TaskiqAppPurgeQueue
@@ -110,6 +110,8 @@ class Container(containers.DeclarativeContainer):
         pool_timeout=config.database.pool_timeout,
         echo=config.database.echo,
     )
+    # The process lease's own connection, opened per renewal: never queued behind requests for the pool.
+    lease_engine = providers.Singleton(make_unpooled_engine, config.database.url)
     session_factory = providers.Singleton(make_session_factory, engine)
     secret_cipher = providers.Singleton(AesGcmSecretCipher, config.secret_key)
 
@@ -266,6 +268,7 @@ class Container(containers.DeclarativeContainer):
         MaintenanceContainer,
         config=config.maintenance,
         engine=engine,
+        lease_engine=lease_engine,
         clock=clock,
         ids=ids,
         broker=broker,
@@ -416,3 +419,4 @@ async def shutdown_container(container: Container) -> None:
     container.telemetry.trace_exporter().shutdown()
     container.telemetry.meter_provider().shutdown()
     await container.engine().dispose()
+    await container.lease_engine().dispose()

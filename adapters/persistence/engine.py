@@ -2,6 +2,7 @@ import time
 
 from sqlalchemy import event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
 
 # A connection back in the pool for longer than this is pinged before it is handed out again (a server restart
 # or an idle timeout may have closed it); one that was in use a moment ago is not. SQLAlchemy's pool_pre_ping
@@ -36,6 +37,14 @@ def make_engine(
     )
     ping_idle_connections(engine, PING_AFTER_IDLE_SECONDS)
     return engine
+
+
+def make_unpooled_engine(url: str) -> AsyncEngine:
+    """An engine that opens a connection for each use and closes it after: for the process's lease, renewed
+    every few seconds, which must never wait behind requests for a pooled connection (a lease that lapsed under
+    load let another process's reaper fail live work). It holds no connection between renewals, so the pool's
+    cap stays what it was configured to be."""
+    return create_async_engine(async_url(url), poolclass=NullPool)
 
 
 def ping_idle_connections(engine: AsyncEngine, idle_seconds: float, clock=time.monotonic) -> None:

@@ -45,6 +45,7 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     # Given by the root container (entrypoints/container.py).
     config = providers.Configuration()
     engine = providers.Dependency()
+    lease_engine = providers.Dependency()  # unpooled: a renewal never waits for the requests' pool
     clock = providers.Dependency()
     ids = providers.Dependency()
     broker = providers.Dependency()
@@ -55,7 +56,7 @@ class MaintenanceContainer(containers.DeclarativeContainer):
     orphan_uploads = providers.Singleton(SqlaOrphanUploadStore, engine)
     app_purge_store = providers.Singleton(SqlaAppPurgeStore, engine)
     app_purge_queue = providers.Singleton(TaskiqAppPurgeQueue, broker)
-    process_leases = providers.Singleton(SqlaProcessLeaseStore, engine)
+    process_leases = providers.Singleton(SqlaProcessLeaseStore, lease_engine)
     orphans = providers.Singleton(SqlaOrphanStore, engine)
     process_probe = providers.Singleton(LocalProcessProbe)
 
