@@ -104,6 +104,19 @@ async def test_function_calling_streams_thoughts_and_agent_messages_and_lists_th
         (3, ""),
     ]
     assert message["agent_thoughts"][0]["observation"] == first["observation"]
+    # The console's log of the conversation (Logs & Annotations, Debug & Preview) shows the same thoughts.
+    logged = await (
+        await app.client.get(
+            f"/console/api/apps/{app.app_id}/chat-messages",
+            headers=app.console.headers,
+            query_string={"conversation_id": events[-1]["conversation_id"]},
+        )
+    ).get_json()
+    assert [(t["position"], t["tool"]) for t in logged["data"][0]["agent_thoughts"]] == [
+        (1, "get_weather;add"),
+        (2, "flaky"),
+        (3, ""),
+    ]
 
 
 async def test_blocking_mode_returns_the_final_answer_and_history_is_remembered(console, upstream):
