@@ -3,14 +3,18 @@
 The package ships the server binary and its libraries compressed; each start unpacks them into the data
 folder, writes a config, and waits for the health endpoint. Two servers on one machine (a test run beside a
 bench, or two worktrees' suites) must not meet:
-- every port is a free one the kernel picks (the package would scan upwards from Milvus's defaults, and two
-  servers starting at once would pick the same ones);
+- every port is a free one picked at random below the kernel's ephemeral range (the package would scan upwards
+  from Milvus's defaults, and two servers starting at once would pick the same ones; a port the kernel hands out
+  was, seconds later while the server unpacked, taken by one of the suite's outgoing connections: "set
+  index_node_port=60791, but bind failed"), and a start that still loses a port is tried again with new ones;
 - the embedded etcd gets its own config file: left to its defaults it listens on 2379/2380 whatever the
   Milvus config says, so a second server would fail to bind, or worse talk to the first one's etcd;
 - every component advertises 127.0.0.1 (unset, Milvus announces the first non-loopback address).
 The caller removes the folder.
 """
 
+import random
+import shutil
 import socket
 import time
 from dataclasses import dataclass
@@ -37,14 +41,38 @@ class RunningMilvus:
         self.server.stop()
 
 
+_PORTS = (20000, 32000)  # below Linux's default ephemeral range (32768-60999): no outgoing connection takes them
+_ATTEMPTS = 3
+_taken: set[int] = set()
+
+
 def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    while True:
+        port = random.randint(*_PORTS)
+        if port in _taken:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _taken.add(port)
+        return port
 
 
 def start_milvus_server(data_dir: Path, timeout: float = 120.0) -> RunningMilvus:
     """Starts a Milvus server with its data, logs and binaries in data_dir. Raises when it cannot."""
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            return _start(data_dir, timeout)
+        except RuntimeError as error:
+            if "bind failed" not in str(error) or attempt == _ATTEMPTS:
+                raise
+            shutil.rmtree(data_dir, ignore_errors=True)  # a clean start: no etcd member of the lost ports
+    raise AssertionError("unreachable")
+
+
+def _start(data_dir: Path, timeout: float) -> RunningMilvus:
     from milvus import MilvusServer, MilvusServerConfig  # dev dependency (linux x86_64 wheels only)
 
     data_dir.mkdir(parents=True, exist_ok=True)
