@@ -9,14 +9,11 @@ from domain.models.entities import ChatMessage, ChatRequest
 from domain.models.errors import ModelProviderError
 from domain.models.ports import ChatModelFactory, ProviderKeyCheck
 from domain.models.provider_keys import (
-    NAME_LENGTH,
-    UNNAMED,
-    as_credentials,
     as_spare,
     checked_name,
-    key_names,
+    credential_named,
     next_name,
-    spare,
+    shown_name,
     switched,
     with_spare,
     without_key,
@@ -40,10 +37,14 @@ from domain.shared.unit_of_work import UnitOfWorkFactory
 MODEL_TYPES = tuple(t.value for t in ModelType)
 
 
-def _check_credential_id(existing: ProviderCredentials | None, given: str | None) -> None:
-    """An id naming none of the provider's credentials is refused as Dify does."""
-    if given and (existing is None or given not in {key for key, _ in key_names(existing)}):
+def _chosen(existing: ProviderCredentials | None, given: str | None) -> ProviderCredentials | None:
+    """The credential an id names (the one in use without an id); an id naming none of the provider's is refused
+    as Dify does."""
+    if not given:
+        return existing
+    if existing is None:
         raise NotFound("Credential record not found.")
+    return credential_named(existing, given)
 
 
 def _holds_key(credentials: ProviderCredentials | None) -> bool:
@@ -84,10 +85,9 @@ class SaveProviderCredentials:
         spec = provider_spec(provider)
         async with self._uow() as uow:
             existing = await uow.providers.get(tenant_id, spec.name)
-        _check_credential_id(existing, credential)
-        editing_spare = bool(existing and credential and credential != existing.credential_id)
         # What a masked secret keeps and a new key is compared with: the credential edited.
-        base = as_credentials(existing, spare(existing, credential)) if editing_spare else existing
+        base = _chosen(existing, credential)
+        editing_spare = base is not existing
         parsed = parse_credentials(tenant_id, spec.name, credentials, base, self._clock.now())
         adding = (add and not credential and _holds_key(existing) and parsed.api_key is not None
                   and parsed.api_key != existing.api_key)
@@ -98,7 +98,7 @@ class SaveProviderCredentials:
             if refusal is not None:
                 raise InvalidParam(f"Credentials validation failed: {refusal}", param="credentials")
         if existing is not None and adding:
-            before = as_spare(existing, existing.credential_id, existing.name or f"{UNNAMED} 1")
+            before = as_spare(existing, existing.credential_id, shown_name(existing))
             stored = replace(parsed, key_id=str(self._ids.new_id()), spares=(before, *existing.spares),
                              name=checked_name(existing, name) if name is not None else next_name(existing))
         elif existing is not None and editing_spare:
@@ -107,8 +107,7 @@ class SaveProviderCredentials:
         else:
             stored = parsed
             if name is not None:
-                stored = replace(stored, name=checked_name(existing, name, keeping=existing.credential_id)
-                                 if existing else str(name).strip()[:NAME_LENGTH])
+                stored = replace(stored, name=checked_name(existing, name, keeping=stored.credential_id))
         async with self._uow() as uow:
             await uow.providers.save(stored)
             await uow.commit()
@@ -128,10 +127,7 @@ class GetProviderCredentials:
         spec = provider_spec(provider)
         async with self._uow() as uow:
             existing = await uow.providers.get(tenant_id, spec.name)
-        _check_credential_id(existing, credential)
-        if existing is not None and credential and credential != existing.credential_id:
-            return as_credentials(existing, spare(existing, credential))
-        return existing
+        return _chosen(existing, credential)
 
 
 class SwitchProviderCredential:
@@ -187,7 +183,7 @@ class DeleteProviderCredentials:
         spec = provider_spec(provider)
         async with self._uow() as uow:
             existing = await uow.providers.get(tenant_id, spec.name)
-            _check_credential_id(existing, credential)
+            _chosen(existing, credential)
             left = without_key(existing, credential) if existing is not None and credential else None
             if left is not None:  # another credential of the provider stays: only the named one goes
                 await uow.providers.save(left)

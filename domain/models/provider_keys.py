@@ -8,14 +8,19 @@ from domain.models.providers import ProviderCredentials, SpareKey
 from domain.shared.errors import InvalidParam, NotFound
 
 UNNAMED = "API KEY"  # Dify names an unnamed credential "API KEY <n>"
+FIRST_NAME = f"{UNNAMED} 1"  # the name shown for a key saved without one before there could be several
 NAME_LENGTH = 30
 _NUMBERED = re.compile(rf"^{UNNAMED} (\d+)$")
 
 
 def key_names(credentials: ProviderCredentials) -> list[tuple[str, str]]:
     """(id, name) of every credential, the one in use first."""
-    current = (credentials.credential_id, credentials.name or f"{UNNAMED} 1")
+    current = (credentials.credential_id, shown_name(credentials))
     return [current, *((spare.id, spare.name) for spare in credentials.spares)]
+
+
+def shown_name(credentials: ProviderCredentials) -> str:
+    return credentials.name or FIRST_NAME
 
 
 def next_name(credentials: ProviderCredentials) -> str:
@@ -24,10 +29,10 @@ def next_name(credentials: ProviderCredentials) -> str:
     return f"{UNNAMED} {max(taken, default=0) + 1}"
 
 
-def checked_name(credentials: ProviderCredentials, name: str, keeping: str | None = None) -> str:
+def checked_name(credentials: ProviderCredentials | None, name: str, keeping: str | None = None) -> str:
     """A given name, cut to its column; refused when another credential of the provider has it."""
     name = str(name).strip()[:NAME_LENGTH]
-    if any(other == name and key != keeping for key, other in key_names(credentials)):
+    if credentials is not None and any(other == name and key != keeping for key, other in key_names(credentials)):
         raise InvalidParam(f"Credential with name '{name}' already exists.", param="name")
     return name
 
@@ -37,6 +42,13 @@ def spare(credentials: ProviderCredentials, key_id: str) -> SpareKey:
     if found is None:
         raise NotFound("Credential record not found.")
     return found
+
+
+def credential_named(credentials: ProviderCredentials, key_id: str) -> ProviderCredentials:
+    """The credential `key_id` seen as the provider's: the one in use itself, or a spare one."""
+    if key_id == credentials.credential_id:
+        return credentials
+    return as_credentials(credentials, spare(credentials, key_id))
 
 
 def as_credentials(credentials: ProviderCredentials, kept: SpareKey) -> ProviderCredentials:
@@ -50,11 +62,8 @@ def as_spare(credentials: ProviderCredentials, key_id: str, name: str) -> SpareK
 
 
 def with_spare(credentials: ProviderCredentials, kept: SpareKey) -> ProviderCredentials:
-    """The credentials with a spare added, or replaced where one has its id."""
-    spares = [s for s in credentials.spares if s.id != kept.id]
-    at = next((i for i, s in enumerate(credentials.spares) if s.id == kept.id), len(spares))
-    spares.insert(at, kept)
-    return replace(credentials, spares=tuple(spares))
+    """The credentials with the spare of `kept`'s id replaced by it."""
+    return replace(credentials, spares=tuple(kept if s.id == kept.id else s for s in credentials.spares))
 
 
 def switched(credentials: ProviderCredentials, key_id: str) -> ProviderCredentials:
@@ -62,7 +71,7 @@ def switched(credentials: ProviderCredentials, key_id: str) -> ProviderCredentia
     if key_id == credentials.credential_id:
         return credentials
     chosen = spare(credentials, key_id)
-    before = as_spare(credentials, credentials.credential_id, credentials.name or f"{UNNAMED} 1")
+    before = as_spare(credentials, credentials.credential_id, shown_name(credentials))
     others = tuple(s for s in credentials.spares if s.id != key_id)
     return replace(as_credentials(credentials, chosen), spares=(before, *others))
 

@@ -1,12 +1,13 @@
 """A provider's several credentials: switching and removing never lose or duplicate a key."""
 
+from dataclasses import replace
 from uuid import UUID
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.models.provider_keys import key_names, next_name, switched, with_spare, without_key
+from domain.models.provider_keys import key_names, next_name, switched, without_key
 from domain.models.providers import ModelEntry, ProviderCredentials, SpareKey
 from domain.shared.errors import NotFound
 
@@ -53,5 +54,5 @@ def test_an_unknown_id_is_not_found():
 def test_an_unnamed_key_is_numbered_above_the_highest_taken():
     unnamed = ProviderCredentials(TENANT, "deepseek", "https://e.example", "sk")
     assert next_name(unnamed) == "API KEY 2"
-    named = with_spare(unnamed, SpareKey("x", "API KEY 7", "https://e.example"))
+    named = replace(unnamed, spares=(SpareKey("x", "API KEY 7", "https://e.example"),))
     assert next_name(named) == "API KEY 8"

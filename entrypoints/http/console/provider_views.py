@@ -9,14 +9,11 @@ from quart import request
 
 from application.models.model_listing import ModelView, ProviderView
 from domain.models.pricing import ModelPrice
-from domain.models.provider_keys import UNNAMED, key_names
+from domain.models.provider_keys import key_names, shown_name
 from domain.models.providers import ModelEntry, ProviderCredentials, credential_id
 from domain.models.specs import CredentialField, ParameterRule, ProviderSpec
 
 ICON_KINDS = ("icon_small", "icon_large", "icon_small_dark")
-
-# What Dify calls a key saved without an Authorization Name (its first one: a workspace has one key here).
-UNNAMED_KEY = f"{UNNAMED} 1"
 
 
 def i18n(text: str | None) -> dict[str, str] | None:
@@ -74,7 +71,7 @@ def provider(tenant_id: UUID, view: ProviderView) -> dict[str, Any]:
     provider_schema, model_schema = _schemas(spec)
     configured = custom.models if custom else ()
     current = custom.credential_id if custom else None
-    current_name = (custom.name or UNNAMED_KEY) if custom else None
+    current_name = shown_name(custom) if custom else None
     return {
         "tenant_id": str(tenant_id),
         "provider": spec.plugin_id,
@@ -198,7 +195,7 @@ def model_credentials(tenant_id: UUID, spec: ProviderSpec, credentials: Provider
         if spec.remote_name_field and entry.remote_name:
             form[spec.remote_name_field] = entry.remote_name
     current = credential_id(tenant_id, spec.name) if form is not None else None
-    name = (credentials.name or UNNAMED_KEY) if credentials and form is not None else None
+    name = (shown_name(credentials)) if credentials and form is not None else None
     return {
         "credentials": form or {},
         "current_credential_id": current,
