@@ -183,7 +183,7 @@ class DeleteProviderCredentials:
         spec = provider_spec(provider)
         async with self._uow() as uow:
             existing = await uow.providers.get(tenant_id, spec.name)
-            _chosen(existing, credential)
+            _chosen(existing, credential)  # refuses an id naming none of the provider's keys
             left = without_key(existing, credential) if existing is not None and credential else None
             if left is not None:  # another credential of the provider stays: only the named one goes
                 await uow.providers.save(left)

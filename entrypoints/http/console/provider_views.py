@@ -195,7 +195,7 @@ def model_credentials(tenant_id: UUID, spec: ProviderSpec, credentials: Provider
         if spec.remote_name_field and entry.remote_name:
             form[spec.remote_name_field] = entry.remote_name
     current = credential_id(tenant_id, spec.name) if form is not None else None
-    name = (shown_name(credentials)) if credentials and form is not None else None
+    name = shown_name(credentials) if credentials and form is not None else None
     return {
         "credentials": form or {},
         "current_credential_id": current,
