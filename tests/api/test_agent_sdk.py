@@ -59,7 +59,7 @@ def agent_client(tmp_path_factory, upstream: StubOpenAIServer) -> Iterator[ChatC
     process = start(python("-m", "entrypoints.serve"), env, log)
     base = f"http://127.0.0.1:{port}"
     try:
-        eventually_sync(serving(base), 180, 0.1, "weir to serve /health")
+        eventually_sync(serving(base, process), 180, 0.1, "weir to serve /health")
         client = ChatClient(_agent_app(base))
         client.base_url = f"{base}/v1"
         yield client

@@ -46,7 +46,7 @@ def test_cli_sets_up_creates_an_app_and_a_key_the_api_accepts(tmp_path):
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        eventually_sync(serving(base), 180, 0.1, "the API to serve /health")
+        eventually_sync(serving(base, process), 180, 0.1, "the API to serve /health")
         info = httpx.get(base + "/v1/info", headers={"Authorization": f"Bearer {key['token']}"}).json()
         assert (info["name"], info["mode"], info["author_name"]) == ("From CLI", "completion", "Ops")
     finally:

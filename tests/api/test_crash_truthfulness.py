@@ -26,7 +26,7 @@ from domain.maintenance.leases import INTERRUPTED_MESSAGE, INTERRUPTED_RUN
 from tests.api.helpers import OWNER, bearer
 from tests.integration.openai_stub_server import Reply, StubOpenAIServer
 from tests.polling import eventually
-from tests.processes import ROOT, free_port, weir_env
+from tests.processes import ROOT, free_port, listens, weir_env
 
 STARTUP = 60  # an API process imports, builds its container and serves /health within this
 STREAMS = 20
@@ -99,9 +99,10 @@ class Api:
             assert self.process.poll() is None, self._log.read_text()
             try:
                 async with httpx.AsyncClient() as http:
-                    return (await http.get(self.base + "/health", timeout=1)).status_code == 200
+                    answered = (await http.get(self.base + "/health", timeout=1)).status_code == 200
             except httpx.HTTPError:
                 return False
+            return answered and listens(self.process.pid, self.port)  # not another test's server
 
         await eventually(serving, STARTUP, 0.1, f"the API on port {self.port} to serve")
         return self

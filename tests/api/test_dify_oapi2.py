@@ -96,7 +96,7 @@ def weir(tmp_path_factory, stubs) -> Iterator[tuple[Client, RequestOption, StubO
     process = start(python("-m", "entrypoints.serve"), env, log)
     base = f"http://127.0.0.1:{port}"
     try:
-        eventually_sync(serving(base), 180, 0.1, "weir to serve /health")
+        eventually_sync(serving(base, process), 180, 0.1, "weir to serve /health")
         key = _configure(base, speech)
         client = Client.builder().domain(base).timeout(60).build()
         yield client, RequestOption.builder().api_key(key).build(), chat, speech

@@ -97,7 +97,7 @@ def weir(tmp_path_factory, upstream) -> Iterator[Weir]:
     process = start(python("-m", "entrypoints.serve"), env, log)
     base = f"http://127.0.0.1:{port}"
     try:
-        eventually_sync(serving(base), 180, 0.1, "weir to serve /health")
+        eventually_sync(serving(base, process), 180, 0.1, "weir to serve /health")
         chat_key, completion_key = _configure(base)
         yield Weir(base=base, chat_key=chat_key, completion_key=completion_key, upstream=upstream)
     except BaseException:

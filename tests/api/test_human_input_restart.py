@@ -30,7 +30,7 @@ def _serve(storage: Path, log: str):
     process = start(python("-m", "entrypoints.serve"), env, storage / log)
     base = f"http://127.0.0.1:{port}"
     try:
-        eventually_sync(serving(base), 180, 0.1, "the API to serve /health")
+        eventually_sync(serving(base, process), 180, 0.1, "the API to serve /health")
     except AssertionError:
         process.kill()
         raise AssertionError((storage / log).read_text()) from None

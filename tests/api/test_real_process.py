@@ -35,7 +35,7 @@ def api_process(tmp_path):
     process = start(python("-m", "entrypoints.serve"), env, tmp_path / "api.log")
     base = f"http://127.0.0.1:{port}"
     try:
-        eventually_sync(serving(base), 180, 0.1, "the API to serve /health")
+        eventually_sync(serving(base, process), 180, 0.1, "the API to serve /health")
     except AssertionError:
         process.kill()
         raise AssertionError((tmp_path / "api.log").read_text()) from None

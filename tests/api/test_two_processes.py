@@ -69,7 +69,7 @@ def two_processes(redis_url):
     process = start(python("-m", "entrypoints.serve"), env, folder / "api.log")
     base = f"http://127.0.0.1:{port}"
     try:
-        eventually_sync(serving(base), 180, 0.1, "both API processes to serve /health")
+        eventually_sync(serving(base, process), 180, 0.1, "both API processes to serve /health")
         with httpx.Client(base_url=base, timeout=30) as http:
             http.post("/console/api/setup", json=OWNER).raise_for_status()
             login = http.post("/console/api/login", json={"email": OWNER["email"], "password": OWNER["password"]})

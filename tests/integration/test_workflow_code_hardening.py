@@ -175,7 +175,7 @@ from adapters.workflow.subprocess_code_runner import SubprocessCodeRunner
 # The wall clock far beyond the test's own waits: on a loaded machine reaching "both sleeping" can take most of a
 # minute, and a run ended by its wall clock then would look like the sandbox dying with nothing killed yet.
 runner = SubprocessCodeRunner(wall_seconds=600, readonly_paths=[sys.argv[2]])  # refused without namespaces
-asyncio.run(runner.run("python3", sys.argv[3], {}))
+asyncio.run(runner.run("python3", open(sys.argv[3]).read(), {}))
 """
 
 
@@ -183,13 +183,16 @@ asyncio.run(runner.run("python3", sys.argv[3], {}))
 def test_a_sandbox_dies_with_its_parent_killed_with_sigkill(tmp_path):
     marker = f"weir-test-{uuid.uuid4().hex}"
     (tmp_path / marker).mkdir()
+    # The code goes in a file, not in the host's arguments: there its "time.sleep(120)" made the host (and each
+    # process it forks before an exec) look like a sleeper, so "both sleeping" could hold before either started.
+    (tmp_path / "code.py").write_text(sleepers_code(marker))
     host = subprocess.Popen(
-        [sys.executable, "-c", HOST, marker, str(tmp_path / marker), sleepers_code(marker)],
+        [sys.executable, "-c", HOST, marker, str(tmp_path / marker), str(tmp_path / "code.py")],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         eventually_sync(lambda: sleeping(marker) >= 2, 60, what="the code and its grandchild sleeping")
-        assert len(marked(marker)) >= 4  # unshare and the namespace's init name the marker too
+        assert len(marked(marker)) >= 5  # the host, unshare and the namespace's init name the marker too
     finally:
         host.kill()  # SIGKILL: no cleanup of its own runs
         host.wait()
