@@ -56,6 +56,9 @@ class SqlaAppModelConfigRepository:
             memory_window=int(row.memory_window) if row.memory_window else None,
             agent_mode=parse_agent_mode(json.loads(row.agent_mode)) if row.agent_mode else None,
             annotation_reply=row.annotation_setting_id is not None,
+            created_by=row.created_by,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
         )
 
     async def add(self, config: AppModelConfig) -> None:
@@ -84,6 +87,7 @@ class SqlaAppModelConfigRepository:
                 file_upload=json.dumps(config.file_upload),
                 memory_window=str(config.memory_window) if config.memory_window else None,
                 agent_mode=json.dumps(config.agent_mode.as_dict()) if config.agent_mode else None,
+                created_by=config.created_by,
             )
         )
         await self._session.execute(

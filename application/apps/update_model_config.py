@@ -1,3 +1,4 @@
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -16,12 +17,14 @@ class UpdateModelConfig:
         self._uow = uow
         self._ids = ids
 
-    async def execute(self, tenant_id: UUID, app_id: UUID, body: dict[str, Any]) -> AppModelConfig:
+    async def execute(
+        self, tenant_id: UUID, app_id: UUID, body: dict[str, Any], account_id: UUID | None = None
+    ) -> AppModelConfig:
         async with self._uow() as uow:
             app = await app_in_tenant(uow, tenant_id, app_id)
             if app.mode not in (AppMode.CHAT, AppMode.AGENT_CHAT, AppMode.COMPLETION):
                 raise InvalidParam("Workflow apps are configured with their workflow, not a model config.")
-            config = parse_model_config(app.id, self._ids.new_id(), body)
+            config = replace(parse_model_config(app.id, self._ids.new_id(), body), created_by=account_id)
             await uow.model_configs.add(config)
             await uow.commit()
         return config

@@ -1,6 +1,7 @@
 """An easy-UI app's configuration (Dify's app_model_configs): the model, its prompt and the features."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -40,6 +41,11 @@ class AppModelConfig:
     # Whether the app's annotation reply is on, when the store said so with the config (None: not known here,
     # ask the annotations context). Not part of the config's body: Dify keeps it in its own setting.
     annotation_reply: bool | None = field(default=None, compare=False)
+    # Who saved this version and when (the store's record; None before it is stored). The console takes the
+    # current version's updated_at as the app's last publish: without it, Publish looks never done.
+    created_by: UUID | None = field(default=None, compare=False)
+    created_at: datetime | None = field(default=None, compare=False)
+    updated_at: datetime | None = field(default=None, compare=False)
 
     @property
     def runs_agent(self) -> bool:

@@ -1,6 +1,8 @@
 """The studio and knowledge pages of Dify's web console over real HTTP with a cookie session: app list, search,
 tags, every app kind, import, copy, export, delete, and another workspace's ids answering 404."""
 
+import time
+
 import pytest
 
 from tests.api.console_web import ADMIN, serve_console
@@ -93,6 +95,20 @@ def test_an_app_detail_has_its_model_config_and_site(browser, apps):
     assert chat["model_config"]["model"]["provider"] == "" and chat["model_config"]["user_input_form"] == []
     assert chat["site"]["title"] == "Studio chat" and chat["api_base_url"].endswith("/v1")
     assert browser.get(f"/apps/{apps['workflow']['id']}").json()["model_config"] is None
+
+
+def test_a_saved_model_config_says_when_and_by_whom_which_the_publish_button_reads(browser, apps):
+    """The orchestrate page takes model_config.updated_at as the last publish: null left "unpublished" on screen."""
+    app_id = apps["completion"]["id"]
+    assert browser.get(f"/apps/{app_id}").json()["model_config"]["updated_at"] is None  # never saved
+    before = int(time.time())
+    body = {"model": {"provider": "openai", "name": "gpt-4o-mini", "mode": "chat", "completion_params": {}},
+            "pre_prompt": "Write about {{query}}.", "user_input_form": []}  # fmt: skip
+    assert browser.post(f"/apps/{app_id}/model-config", json=body).status_code == 200
+    config = browser.get(f"/apps/{app_id}").json()["model_config"]
+    me = browser.get("/account/profile").json()["id"]
+    assert before - 1 <= config["updated_at"] <= time.time() + 1 and config["created_at"] == config["updated_at"]
+    assert config["created_by"] == me and config["updated_by"] == me
 
 
 def test_tags_crud_bindings_and_the_tag_filter(browser, apps):

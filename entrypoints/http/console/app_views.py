@@ -62,10 +62,10 @@ def model_config_json(config: AppModelConfig | None) -> dict:
         "prompt_type": "simple",
         "chat_prompt_config": {},
         "completion_prompt_config": {},
-        "created_by": None,
-        "created_at": None,
-        "updated_by": None,
-        "updated_at": None,
+        "created_by": str(config.created_by) if config and config.created_by else None,
+        "created_at": epoch(config.created_at) if config else None,
+        "updated_by": str(config.created_by) if config and config.created_by else None,  # a version is never edited
+        "updated_at": epoch(config.updated_at or config.created_at) if config else None,
     }
 
 

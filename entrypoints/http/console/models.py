@@ -218,5 +218,5 @@ async def provider_icon(tenant_id: str, provider: str, kind: str, lang: str) -> 
 @console_login_required
 async def update_model_config(app_id: UUID) -> dict:
     body = await json_object()
-    await container().chat.update_model_config().execute(_tenant(), app_id, body)
+    await container().chat.update_model_config().execute(_tenant(), app_id, body, console_session().account.id)
     return {"result": "success"}
