@@ -7,8 +7,9 @@ from adapters.embeddings.local_onnx import DIMENSION, MODEL_NAME, LocalOnnxEmbed
 from adapters.embeddings.openai_compatible import OpenAICompatibleEmbedder
 from domain.knowledge.ports import Embedder
 from domain.knowledge.services import EmbeddingModelInfo
-from domain.models.catalogue import same_provider
-from domain.models.providers import ProviderCredentials
+from domain.models.catalogue import find_provider, same_provider
+from domain.models.providers import ModelEntry, ProviderCredentials
+from domain.models.specs import ModelType
 from domain.shared.errors import InvalidParam
 
 LOCAL_PROVIDER = "weir_local"
@@ -42,9 +43,25 @@ class LocalEmbedderCatalog:
 ProvidersOf = Callable[[UUID], Awaitable[list[ProviderCredentials]]]
 
 
+def embedding_entries(credentials: ProviderCredentials) -> list[ModelEntry]:
+    """The embedding models a provider's credentials reach: those configured with mode `embedding`, then the
+    catalogue's predefined ones (OpenAI's text-embedding-3-small…) where weir serves the provider's embeddings."""
+    configured = [m for m in credentials.models if m.is_embedding]
+    spec = find_provider(credentials.provider)
+    if spec is None or ModelType.TEXT_EMBEDDING not in spec.served_model_types:
+        return configured
+    names = {m.name for m in credentials.models}
+    predefined = [
+        credentials.model(m.name)
+        for m in spec.models
+        if m.model_type is ModelType.TEXT_EMBEDDING and m.name not in names
+    ]
+    return [*configured, *predefined]
+
+
 class WorkspaceEmbedderCatalog:
-    """The local model, plus the embedding models of the workspace's OpenAI-compatible providers (models
-    configured with mode `embedding`): a dataset names one by `embedding_model_provider` / `embedding_model`."""
+    """The local model, plus the embedding models of the workspace's providers (embedding_entries): a dataset
+    names one by `embedding_model_provider` / `embedding_model`."""
 
     def __init__(self, local: LocalEmbedderCatalog, providers_of: ProvidersOf) -> None:
         self._local = local
@@ -58,7 +75,7 @@ class WorkspaceEmbedderCatalog:
     async def models(self, tenant_id: UUID) -> list[EmbeddingModelInfo]:
         remote = [
             EmbeddingModelInfo(provider=p.provider, model=m.name, dimension=m.dimension, label=m.name)
-            for p in await self._providers_of(tenant_id) for m in p.models if m.is_embedding
+            for p in await self._providers_of(tenant_id) for m in embedding_entries(p)
         ]
         return [*await self._local.models(tenant_id), *remote]
 
@@ -66,7 +83,7 @@ class WorkspaceEmbedderCatalog:
         for credentials in await self._providers_of(tenant_id):
             if not same_provider(credentials.provider, provider):  # a plugin id or a bare name
                 continue
-            entry = next((m for m in credentials.models if m.is_embedding and m.name == model), None)
+            entry = next((m for m in embedding_entries(credentials) if m.name == model), None)
             if entry is not None:
                 key = (credentials.endpoint_url, credentials.api_key, entry.name)
                 if key not in self._remote:  # one client (and its learnt dimension) per endpoint and model

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
+from application.knowledge.embedding import dimension_of
 from domain.annotations.entities import Annotation, AnnotationSetting, collection_name
 from domain.knowledge.ports import VectorRecord, VectorStore
 from domain.knowledge.services import EmbedderCatalog
@@ -29,7 +30,7 @@ class AnnotationIndex:
         embedder = await self._catalog.embedder(tenant_id, setting.embedding_provider, setting.embedding_model)
         vectors = await embedder.embed_documents([a.question for a in annotations])
         collection = collection_name(setting.app_id)
-        await self._vectors.create_collection(collection, embedder.dimension)
+        await self._vectors.create_collection(collection, await dimension_of(embedder))
         await self._vectors.upsert(
             collection,
             [

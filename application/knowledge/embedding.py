@@ -2,9 +2,20 @@
 
 from collections.abc import Sequence
 
+from domain.knowledge.errors import EmbeddingUnavailable
 from domain.knowledge.ports import Embedder, VectorRecord
 from domain.knowledge.segment import content_hash
 from domain.knowledge.services import EmbeddingCache
+
+
+async def dimension_of(embedder: Embedder) -> int:
+    """The length of the model's vectors. A remote model configured without one (a custom model added with no
+    dimension, a catalogue model such as text-embedding-3-small) knows it only from an answer, and a collection
+    is made before the first batch is embedded: one short text is embedded to learn it (once per process)."""
+    try:
+        return embedder.dimension
+    except EmbeddingUnavailable:
+        return len(await embedder.embed_query("dimension"))
 
 
 async def embed_cached(

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from datetime import datetime
 from uuid import UUID
 
-from application.knowledge.embedding import embed_cached, vector_records
+from application.knowledge.embedding import dimension_of, embed_cached, vector_records
 from application.knowledge.segment_vectors import vector_items
 from domain.knowledge.chunking import Chunk, clean_for, split_for_form
 from domain.knowledge.collections import collection_for_dataset
@@ -216,7 +216,7 @@ class IndexDocument:
             embedder = await self._catalog.embedder(
                 dataset.tenant_id, dataset.embedding_model_provider, dataset.embedding_model
             )
-            await self._vectors.create_collection(collection, embedder.dimension, defer_index=True)
+            await self._vectors.create_collection(collection, await dimension_of(embedder), defer_index=True)
             await self._vectors.delete_document(collection, str(document.id))
         provider = dataset.embedding_model_provider or self._catalog.default.provider
         batches = [segments[start : start + BATCH_SIZE] for start in range(0, len(segments), BATCH_SIZE)]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 from uuid import UUID
 
-from application.knowledge.embedding import embed_cached, vector_records
+from application.knowledge.embedding import dimension_of, embed_cached, vector_records
 from application.knowledge.guards import load_dataset
 from application.knowledge.segment_vectors import vector_items
 from domain.knowledge.collections import collection_for_dataset
@@ -108,7 +108,7 @@ class ReindexDatasets:
                                                 dataset.embedding_model)
         provider = dataset.embedding_model_provider or self._catalog.default.provider
         collection = collection_for_dataset(dataset.id)
-        await self._vectors.create_collection(collection, embedder.dimension)
+        await self._vectors.create_collection(collection, await dimension_of(embedder))
         await self._vectors.delete_document(collection, str(document.id))
         segments = vectors = 0
         batches = self._pages(lambda uow, page: uow.segments.list(

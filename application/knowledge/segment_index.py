@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from application.knowledge.embedding import embed_cached, vector_records
+from application.knowledge.embedding import dimension_of, embed_cached, vector_records
 from application.knowledge.segment_vectors import vector_ids, vector_items
 from domain.knowledge.collections import collection_for_dataset
 from domain.knowledge.dataset import Dataset
@@ -26,7 +26,7 @@ class SegmentIndexer:
         embedder = await self._catalog.embedder(dataset.tenant_id, dataset.embedding_model_provider,
                                                 dataset.embedding_model)
         collection = collection_for_dataset(dataset.id)
-        await self._vectors.create_collection(collection, embedder.dimension)
+        await self._vectors.create_collection(collection, await dimension_of(embedder))
         items = vector_items(segments, doc_form)
         provider = dataset.embedding_model_provider or self._catalog.default.provider
         vectors = await embed_cached(embedder, self._cache, provider, [text for _, text, _ in items])

@@ -89,3 +89,25 @@ async def test_a_dataset_indexes_and_retrieves_with_a_remote_embedding_model(con
                                                                "reranking_enable": False}})).get_json()
     assert found["records"][0]["segment"]["content"].startswith("The office dog")
     assert all(r["model"] == "bow-embed" for r in embeddings.requests) and len(embeddings.requests) >= 2
+
+
+async def test_a_catalogue_providers_predefined_embedding_model_indexes_a_dataset(console, embeddings):
+    """An OpenAI key alone (no model added) offers text-embedding-3-small, and the console's knowledge page
+    creates a high-quality dataset with it: that was refused as "not available in this workspace"."""
+    saved = await console.client.post(
+        "/console/api/workspaces/current/model-providers/langgenius/openai/openai/credentials", headers=console.headers,
+        json={"credentials": {"openai_api_key": "sk-openai", "openai_api_base": embeddings.base_url}},
+    )
+    assert saved.status_code == 200, await saved.get_json()
+    key = (await (await console.client.post("/console/api/datasets/api-keys", headers=console.headers)).get_json())["token"]
+    dataset = await (await console.client.post("/v1/datasets", headers=bearer(key), json={
+        "name": "OpenAI embedded", "indexing_technique": "high_quality",
+        "embedding_model_provider": "langgenius/openai/openai", "embedding_model": "text-embedding-3-small"})).get_json()
+    assert dataset.get("embedding_model") == "text-embedding-3-small", dataset
+    text = "The office dog is called Biscuit.\n\nPasswords rotate every ninety days."
+    rule = {"mode": "custom", "rules": {"pre_processing_rules": [], "segmentation": {"separator": "\\n\\n", "max_tokens": 60}}}
+    created = await (await console.client.post(f"/v1/datasets/{dataset['id']}/document/create-by-text", headers=bearer(key),
+                                               json={"name": "facts", "text": text, "process_rule": rule})).get_json()
+    [status] = await wait_indexed(console.client, key, dataset["id"], created["batch"])
+    assert status["indexing_status"] == "completed", (status.get("error"), embeddings.requests)
+    assert {r["model"] for r in embeddings.requests} == {"text-embedding-3-small"}
