@@ -109,13 +109,34 @@ def read_dsl(document: dict[str, Any], supported_types: frozenset[str]) -> DslAp
         description=str(app.get("description") or ""),
         icon=app.get("icon"),
         icon_background=app.get("icon_background"),
-        graph=graph,
+        graph=with_note_defaults(graph) if isinstance(graph, dict) else graph,
         features=dict(workflow.get("features") or {}),
         environment_variables=list(workflow.get("environment_variables") or []),
         conversation_variables=list(workflow.get("conversation_variables") or []),
         model_config=document.get("model_config"),
         warnings=tuple(warnings),
     )
+
+
+# What the editor gives a note it adds (Dify's web). A hand-written or trimmed DSL may leave them out, and the
+# editor then fails to render the whole canvas (a note without a theme has no colours).
+_NOTE_DEFAULTS = {"text": "", "theme": "blue", "author": "", "showAuthor": True, "width": 240, "height": 88}
+
+
+def with_note_defaults(graph: dict[str, Any]) -> dict[str, Any]:
+    """The graph with every note (custom-note node) holding the fields the editor reads; others untouched."""
+    nodes = graph.get("nodes")
+    if not isinstance(nodes, list) or not any(isinstance(n, dict) and n.get("type") == "custom-note" for n in nodes):
+        return graph
+    filled = []
+    for node in nodes:
+        if isinstance(node, dict) and node.get("type") == "custom-note":
+            data = node.get("data") if isinstance(node.get("data"), dict) else {}
+            node = {**node, "data": {"title": "", "desc": "", "type": ""} | _NOTE_DEFAULTS | data}
+            if not node["data"].get("theme"):
+                node["data"]["theme"] = _NOTE_DEFAULTS["theme"]
+        filled.append(node)
+    return {**graph, "nodes": filled}
 
 
 def _agent_warnings(graph: dict[str, Any]) -> list[str]:
