@@ -2,7 +2,7 @@ import json
 from decimal import Decimal
 from uuid import UUID
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -90,8 +90,10 @@ class SqlaAppModelConfigRepository:
                 created_by=config.created_by,
             )
         )
+        # A new version is an edit of the app, as in Dify: the studio's card shows it as "Edited at".
+        edited = {"updated_at": func.now(), **({"updated_by": config.created_by} if config.created_by else {})}
         await self._session.execute(
-            update(apps).where(apps.c.id == config.app_id).values(app_model_config_id=config.id)
+            update(apps).where(apps.c.id == config.app_id).values(app_model_config_id=config.id, **edited)
         )
 
 

@@ -3,6 +3,7 @@ tags, every app kind, import, copy, export, delete, and another workspace's ids 
 
 import time
 
+import psycopg
 import pytest
 
 from tests.api.console_web import ADMIN, serve_console
@@ -97,9 +98,11 @@ def test_an_app_detail_has_its_model_config_and_site(browser, apps):
     assert browser.get(f"/apps/{apps['workflow']['id']}").json()["model_config"] is None
 
 
-def test_a_saved_model_config_says_when_and_by_whom_which_the_publish_button_reads(browser, apps):
+def test_a_saved_model_config_says_when_and_by_whom_which_the_publish_button_reads(browser, apps, database_url):
     """The orchestrate page takes model_config.updated_at as the last publish: null left "unpublished" on screen."""
     app_id = apps["completion"]["id"]
+    with psycopg.connect(database_url, autocommit=True) as conn:  # an app last edited an hour ago
+        conn.execute("UPDATE apps SET updated_at = now() - interval '1 hour' WHERE id = %s", (app_id,))
     assert browser.get(f"/apps/{app_id}").json()["model_config"]["updated_at"] is None  # never saved
     before = int(time.time())
     body = {"model": {"provider": "openai", "name": "gpt-4o-mini", "mode": "chat", "completion_params": {}},
@@ -109,6 +112,9 @@ def test_a_saved_model_config_says_when_and_by_whom_which_the_publish_button_rea
     me = browser.get("/account/profile").json()["id"]
     assert before - 1 <= config["updated_at"] <= time.time() + 1 and config["created_at"] == config["updated_at"]
     assert config["created_by"] == me and config["updated_by"] == me
+    card = next(a for a in browser.get("/apps", params={"page": 1, "limit": 30}).json()["data"] if a["id"] == app_id)
+    assert card["updated_at"] == config["updated_at"]  # the studio's "Edited at": the save is an edit of the app
+    assert browser.get(f"/apps/{app_id}").json()["updated_by"] == me
 
 
 def test_tags_crud_bindings_and_the_tag_filter(browser, apps):
