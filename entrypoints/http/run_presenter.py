@@ -203,8 +203,25 @@ def run_payload(event: ev.RunEvent) -> tuple[str, dict[str, Any]]:
 # --- workflow runs: /workflows/run (streaming and blocking) and the replay of /workflow/{id}/events
 
 
-def workflow_stream_event(handle: WorkflowRunHandle, event: ev.RunEvent) -> dict[str, Any]:
+def account_creator(account: Any) -> dict[str, str]:
+    """Who ran it, as workflow_finished names an account (the editor's test run shows it as the executor)."""
+    return {"id": str(account.id), "name": account.name, "email": account.email}
+
+
+def end_user_creator(end_user: Any) -> dict[str, str]:
+    """Who ran it, as workflow_finished names an end user of the Service API or a web app."""
+    return {"id": str(end_user.id), "user": end_user.session_id}
+
+
+def _with_creator(event: ev.RunEvent, data: dict[str, Any], created_by: dict[str, str] | None) -> dict[str, Any]:
+    return {**data, "created_by": created_by} if created_by and isinstance(event, ev.WorkflowFinished) else data
+
+
+def workflow_stream_event(
+    handle: WorkflowRunHandle, event: ev.RunEvent, created_by: dict[str, str] | None = None
+) -> dict[str, Any]:
     name, data = run_payload(event)
+    data = _with_creator(event, data, created_by)
     return {"event": name, "task_id": str(handle.task_id), "workflow_run_id": str(handle.run.id), "data": data}
 
 
@@ -286,13 +303,16 @@ def _chatflow_ids(handle: ChatflowHandle) -> dict[str, str]:
     }
 
 
-def chatflow_stream_event(handle: ChatflowHandle, event: ev.RunEvent) -> dict[str, Any]:
+def chatflow_stream_event(
+    handle: ChatflowHandle, event: ev.RunEvent, created_by: dict[str, str] | None = None
+) -> dict[str, Any]:
     ids, created_at = _chatflow_ids(handle), epoch(handle.message.created_at)
     if isinstance(event, ev.AnswerChunk):
         return {"event": "message", **ids, "answer": event.text, "created_at": created_at}
     if isinstance(event, ev.MessageEnd):
         return {"event": "message_end", **ids, "metadata": event.metadata, "created_at": created_at}
     name, data = run_payload(event)
+    data = _with_creator(event, data, created_by)
     return {"event": name, **ids, "workflow_run_id": str(handle.run.id), "data": data}
 
 

@@ -51,6 +51,7 @@ async def test_a_chatflow_streams_workflow_and_message_events(console, upstream)
     events = [json.loads(b[6:]) for b in (await response.get_data()).decode().strip().split("\n\n") if b.startswith("data: ")]
     names = [e["event"] for e in events]
     assert names[0] == "workflow_started" and names[-2:] == ["workflow_finished", "message_end"]
+    assert events[-2]["data"]["created_by"]["user"] == "alice"
     assert "".join(e["answer"] for e in events if e["event"] == "message") == "Hi there (turn 1)"
     assert len({e["conversation_id"] for e in events}) == 1 and len({e["message_id"] for e in events}) == 1
 

@@ -119,6 +119,11 @@ def test_run(browser, workflow_app) -> dict:
     return events[-1]
 
 
+def test_a_test_run_names_its_executor_in_workflow_finished(test_run):
+    """The editor's result panel reads the executor from workflow_finished: without it the panel said N/A."""
+    assert {k: test_run["data"]["created_by"][k] for k in ("name", "email")} == {k: ADMIN[k] for k in ("name", "email")}
+
+
 def test_the_run_history_lists_the_editor_s_test_runs(web, browser, workflow_app, test_run):
     # A published run from the Service API is the app's run, not one of the editor's test runs (Dify's default).
     assert browser.post(f"/apps/{workflow_app}/workflows/publish", json={}).status_code == 200
@@ -244,6 +249,7 @@ def test_a_chatflow_s_preview_chat_streams_its_draft(browser, chatflow_app):
     events = _events(browser.post(url, json={"query": "hi", "inputs": {"name": "ada"}, "conversation_id": ""}))
     names = [e["event"] for e in events]
     assert names[0] == "workflow_started" and names[-2:] == ["workflow_finished", "message_end"]
+    assert events[-2]["data"]["created_by"]["email"] == ADMIN["email"]
     assert [e["data"]["node_id"] for e in events if e["event"] == "node_finished"] == ["start", "code", "llm", "answer"]
     assert "".join(e["answer"] for e in events if e["event"] == "message") == "Hello world!"
     end = events[-1]

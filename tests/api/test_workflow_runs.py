@@ -56,6 +56,7 @@ async def test_streaming_sends_difys_workflow_events(console, workflow_app):
     finished_nodes = [e["data"]["title"] for e in events if e["event"] == "node_finished"]
     assert "Short reply" in finished_nodes and "Long reply" not in finished_nodes
     assert len({e["workflow_run_id"] for e in events}) == 1 and all(e["task_id"] for e in events)
+    assert events[-1]["data"]["created_by"]["user"] == "alice"  # Dify names the end user by its session id
 
 
 async def test_async_mode_answers_202_and_the_run_can_be_polled_and_replayed(console, workflow_app):

@@ -73,15 +73,10 @@ async def run_trigger_node(app_id: UUID, node_id: str) -> dict:
 async def _run_container(app_id: UUID, node_id: str, container_type: str) -> Response:
     request = await _request(app_id, node_id)
     handle = await container().workflows.run_draft_node().start(request, container_type)
-    account = console_session().account
-    # The editor names who ran it from workflow_finished (Dify sends the account there).
-    created_by = {"id": str(account.id), "name": account.name, "email": account.email}
+    creator = run_presenter.account_creator(console_session().account)  # the editor shows it as the executor
 
     def frame(event) -> dict:
-        data = run_presenter.workflow_stream_event(handle, event)
-        if isinstance(event, WorkflowFinished):
-            data["data"]["created_by"] = created_by
-        return data
+        return run_presenter.workflow_stream_event(handle, event, creator)
 
     return stream_response(follow(handle.next_event, frame, lambda e: isinstance(e, WorkflowFinished)))
 

@@ -54,8 +54,9 @@ def _ends_run(item: object) -> bool:
 async def _streamed_run(request: RunWorkflowRequest) -> Response:
     """A test run of the draft, its events streamed as the editor reads them."""
     handle = await container().workflows.run_workflow().execute(request)
+    creator = run_presenter.account_creator(console_session().account)
     return stream_response(
-        follow(handle.next_event, lambda e: run_presenter.workflow_stream_event(handle, e), _ends_run)
+        follow(handle.next_event, lambda e: run_presenter.workflow_stream_event(handle, e, creator), _ends_run)
     )
 
 
@@ -122,8 +123,9 @@ async def draft_chat(app_id: UUID) -> Response:
         draft=True,
     )
     handle = await container().workflows.run_chatflow().start(request)
+    creator = run_presenter.account_creator(console_session().account)
     return stream_response(
-        follow(handle.next_event, lambda e: run_presenter.chatflow_stream_event(handle, e), _ends_answer)
+        follow(handle.next_event, lambda e: run_presenter.chatflow_stream_event(handle, e, creator), _ends_answer)
     )
 
 

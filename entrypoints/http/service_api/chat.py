@@ -43,13 +43,14 @@ async def chat_messages() -> Response:
         )
         if reply is not None:  # answered from an annotation: the workflow does not run
             return await message_answer(reply, chat=True, streaming=body.response_mode == "streaming")
+        end_user = await current_end_user()
         handle = (
             await container()
             .workflows.run_chatflow()
             .start(
                 ChatflowRequest(
                     app=current_app_model(),
-                    end_user=await current_end_user(),
+                    end_user=end_user,
                     query=body.query,
                     inputs=body.inputs,
                     conversation_id=body.conversation_id,
@@ -58,7 +59,7 @@ async def chat_messages() -> Response:
                 )
             )
         )
-        return await chatflow_answer(handle, streaming=body.response_mode == "streaming")
+        return await chatflow_answer(handle, streaming=body.response_mode == "streaming", end_user=end_user)
     request = SendMessageRequest(
         app=current_app_model(),
         end_user=await current_end_user(),

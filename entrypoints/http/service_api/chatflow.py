@@ -3,6 +3,7 @@
 from quart import Response, jsonify
 
 from application.workflows.run_chatflow import ChatflowHandle
+from domain.apps.entities import EndUser
 from domain.workflows.entities import RunStatus
 from domain.workflows.run_events import MessageEnd, WorkflowFinished, WorkflowPaused
 from entrypoints.http import run_presenter
@@ -14,10 +15,11 @@ def _ends_answer(item: object) -> bool:
     return isinstance(item, MessageEnd | WorkflowPaused)
 
 
-async def chatflow_answer(handle: ChatflowHandle, streaming: bool) -> Response:
+async def chatflow_answer(handle: ChatflowHandle, streaming: bool, end_user: EndUser | None = None) -> Response:
     if streaming:
+        creator = run_presenter.end_user_creator(end_user) if end_user else None
         return stream_response(
-            follow(handle.next_event, lambda e: run_presenter.chatflow_stream_event(handle, e), _ends_answer)
+            follow(handle.next_event, lambda e: run_presenter.chatflow_stream_event(handle, e, creator), _ends_answer)
         )
     failed = None
     while (item := await handle.next_event()) is not None:

@@ -63,8 +63,9 @@ async def _run(workflow_id: UUID | None) -> Response:
         return response
     handle = await container().workflows.run_workflow().execute(run_request)
     if body.response_mode == "streaming":
+        creator = run_presenter.end_user_creator(end_user)
         return stream_response(
-            follow(handle.next_event, lambda e: run_presenter.workflow_stream_event(handle, e), _ends_run)
+            follow(handle.next_event, lambda e: run_presenter.workflow_stream_event(handle, e, creator), _ends_run)
         )
     while (item := await handle.next_event()) is not None:
         if isinstance(item, WorkflowFinished):
