@@ -1,5 +1,7 @@
+from dataclasses import replace
 from uuid import UUID
 
+from application.workflows.run_history import runners_of
 from domain.apps.entities import App
 from domain.shared.errors import InvalidParam, NotFound
 from domain.shared.unit_of_work import UnitOfWorkFactory
@@ -34,7 +36,10 @@ class ListWorkflowLogs:
         if filters.status and filters.status not in (RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.STOPPED):
             raise InvalidParam("status must be succeeded, failed or stopped", param="status")
         async with self._uow() as uow:
-            return await uow.workflow_runs.logs(app.id, filters, page=page, limit=limit)
+            entries, total = await uow.workflow_runs.logs(app.id, filters, page=page, limit=limit)
+            runners = await runners_of(uow, [entry.end_user for entry in entries])
+        logged = [replace(e, account=r.account, end_user=r.end_user) for e, r in zip(entries, runners, strict=True)]
+        return logged, total
 
 
 class ReadRunEvents:

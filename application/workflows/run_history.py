@@ -41,7 +41,8 @@ class HistoryRun:
     runner: Runner
 
 
-async def _runners(uow: UnitOfWork, end_users: list[dict[str, Any] | None]) -> list[Runner]:
+async def runners_of(uow: UnitOfWork, end_users: list[dict[str, Any] | None]) -> list[Runner]:
+    """Who each run is logged as: the account behind a console end user (debugger, Explore), else the end user."""
     accounts: dict[UUID, Account | None] = {}
     runners = []
     for end_user in end_users:
@@ -70,7 +71,7 @@ def _end_user_dict(end_user) -> dict[str, Any] | None:
 async def _runner_of(uow: UnitOfWork, created_by_role: str, created_by: UUID) -> Runner:
     if created_by_role == "account":
         return Runner(await uow.accounts.get(created_by), None)
-    return (await _runners(uow, [_end_user_dict(await uow.end_users.get(created_by))]))[0]
+    return (await runners_of(uow, [_end_user_dict(await uow.end_users.get(created_by))]))[0]
 
 
 async def _run_of(uow: UnitOfWork, app: App, run_id: UUID) -> WorkflowRun:
@@ -93,7 +94,7 @@ class ListRunHistory:
         _check(filters.triggered_from, filters.status)
         async with self._uow() as uow:
             entries, more = await uow.workflow_runs.history(app.id, filters, limit)
-            runners = await _runners(uow, [e.end_user for e in entries])
+            runners = await runners_of(uow, [e.end_user for e in entries])
         return [HistoryRun(e, r) for e, r in zip(entries, runners, strict=True)], more
 
 

@@ -3,6 +3,7 @@ from datetime import datetime
 from typing import Any, Protocol
 from uuid import UUID
 
+from domain.tenancy.entities import Account
 from domain.workflows.dsl import PendingImport
 from domain.workflows.entities import NodeExecution, Workflow, WorkflowRun
 from domain.workflows.human_input import HumanInputForm
@@ -56,6 +57,9 @@ class RunLogEntry:
     run: WorkflowRun
     created_from: str
     end_user: dict[str, Any] | None
+    # The console account that ran it from Explore or the editor (their runs go through an end user of the
+    # account's own): logged as the account's, as Dify logs them, not as that end user's.
+    account: Account | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from application.conversations.generations import MessageRun
 from application.workflows.run_chatflow import ChatflowHandle
 from application.workflows.run_handle import WorkflowRunHandle
 from domain.apps.entities import AppMode
+from domain.conversations.debugger import debugger_account
 from domain.conversations.events import AgentThoughtUpdated, AnswerDelta, GenerationEvent, MessageEnded
 from domain.files.workflow_files import files_in
 from domain.shared.errors import DomainError
@@ -208,8 +209,11 @@ def account_creator(account: Any) -> dict[str, str]:
     return {"id": str(account.id), "name": account.name, "email": account.email}
 
 
-def end_user_creator(end_user: Any) -> dict[str, str]:
-    """Who ran it, as workflow_finished names an end user of the Service API or a web app."""
+def end_user_creator(end_user: Any) -> dict[str, str] | None:
+    """Who ran it, as workflow_finished names an end user of the Service API or a web app; None for the end user
+    behind a console account's runs from Explore (its session id is weir's own, not a name to show)."""
+    if debugger_account(end_user.session_id) is not None:
+        return None
     return {"id": str(end_user.id), "user": end_user.session_id}
 
 
@@ -285,8 +289,8 @@ def run_log_entry(entry: RunLogEntry) -> dict[str, Any]:
             "triggered_from": run.triggered_from,
         },
         "created_from": entry.created_from,
-        "created_by_role": run.created_by_role,
-        "created_by_account": None,
+        "created_by_role": "account" if entry.account else run.created_by_role,
+        "created_by_account": account_creator(entry.account) if entry.account else None,
         "created_by_end_user": entry.end_user,
         "created_at": epoch(run.created_at),
         "details": None,

@@ -468,6 +468,11 @@ def test_an_explore_workflow_run_knows_the_member_as_sys_user_id(browser):
     [finished] = [e for e in events(ran) if e["event"] == "workflow_finished"]
     account_id = browser.get("/account/profile").json()["id"]
     assert finished["data"]["outputs"] == {"text": "Hi Grace", "user": account_id}
+    assert "created_by" not in finished["data"]  # weir's own session for the account is no name to show
+    # The logs page shows the run as the member's, as Dify does, not as an end user named by weir's session id.
+    [logged] = browser.get(f"/apps/{app_id}/workflow-app-logs", params={"page": 1, "limit": 10}).json()["data"]
+    assert logged["created_by_role"] == "account" and logged["created_by_end_user"] is None
+    assert logged["created_by_account"]["id"] == account_id
 
 
 def test_more_like_this_writes_another_answer_to_the_same_inputs(web, browser, upstream, completion_app):

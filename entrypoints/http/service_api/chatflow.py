@@ -17,7 +17,7 @@ def _ends_answer(item: object) -> bool:
 
 async def chatflow_answer(handle: ChatflowHandle, streaming: bool, end_user: EndUser | None = None) -> Response:
     if streaming:
-        creator = run_presenter.end_user_creator(end_user) if end_user else None
+        creator = run_presenter.end_user_creator(end_user) if end_user else None  # None: nobody to name
         return stream_response(
             follow(handle.next_event, lambda e: run_presenter.chatflow_stream_event(handle, e, creator), _ends_answer)
         )
