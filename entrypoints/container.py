@@ -262,7 +262,7 @@ class Container(containers.DeclarativeContainer):
         file_storage=file_storage,
         create_dataset=knowledge.create_dataset, create_document=knowledge.create_document,
         extractor=knowledge.extractor, count_tokens=knowledge.count_tokens, question_writer=knowledge.question_writer,
-        segment_import_queue=knowledge.segment_import_queue,
+        segment_import_queue=knowledge.segment_import_queue, token_issuer=token_issuer,
     )
     maintenance = providers.Container(
         MaintenanceContainer,

@@ -280,6 +280,7 @@ class Settings(BaseSettings):
                 "secure_cookies": self.CONSOLE_WEB_URL.startswith("https") and self.CONSOLE_API_URL.startswith("https"),
                 "deploy_env": self.DEPLOY_ENV,
                 "app_web_url": self.APP_WEB_URL.strip().rstrip("/"),
+                "console_web_url": self.CONSOLE_WEB_URL.strip().rstrip("/"),
                 "web_api_cors_origins": self.WEB_API_CORS_ALLOW_ORIGINS,
             },
             "login": {

@@ -86,6 +86,13 @@ class FakeTokenIssuer:
     def account_for_csrf(self, token: str) -> UUID:
         return self._read(token, "csrf")
 
+    def issue_invitation(self, account_id: UUID, tenant_id: UUID, hours: int) -> str:
+        return f"invite:{account_id}:{tenant_id}"
+
+    def invitation_for(self, token: str) -> tuple[UUID, UUID]:
+        account = self._read(token, "invite")
+        return account, UUID(token.split(":")[2])
+
     def _read(self, token: str, kind: str) -> UUID:
         prefix, _, raw = token.partition(":")
         if prefix != kind:
@@ -173,6 +180,18 @@ class FakeAccountRepository(_Repo):
         seats = sorted((m for m in self.s.memberships if m.tenant_id == tenant_id),
                        key=lambda m: (m.role != Role.OWNER, m.created_at))
         return [(self.s.accounts[m.account_id], m) for m in seats]
+
+    async def set_role(self, tenant_id: UUID, account_id: UUID, role: Role) -> bool:
+        seat = next((m for m in self.s.memberships if (m.tenant_id, m.account_id) == (tenant_id, account_id)), None)
+        if seat is not None:
+            seat.role = role
+        return seat is not None
+
+    async def remove_membership(self, tenant_id: UUID, account_id: UUID) -> bool:
+        kept = [m for m in self.s.memberships if (m.tenant_id, m.account_id) != (tenant_id, account_id)]
+        removed = len(kept) < len(self.s.memberships)
+        self.s.memberships[:] = kept
+        return removed
 
     async def add_refresh_token(self, digest: str, account_id: UUID, expires_at: datetime, now: datetime) -> None:
         tokens = self.s.refresh_tokens

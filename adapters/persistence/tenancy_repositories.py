@@ -128,6 +128,18 @@ class SqlaAccountRepository:
             for row in (await self._session.execute(stmt)).all()
         ]
 
+    async def set_role(self, tenant_id: UUID, account_id: UUID, role: Role) -> bool:
+        j = tenant_account_joins
+        result = await self._session.execute(
+            update(j).where(j.c.tenant_id == tenant_id, j.c.account_id == account_id).values(role=role.value)
+        )
+        return result.rowcount > 0
+
+    async def remove_membership(self, tenant_id: UUID, account_id: UUID) -> bool:
+        j = tenant_account_joins
+        result = await self._session.execute(delete(j).where(j.c.tenant_id == tenant_id, j.c.account_id == account_id))
+        return result.rowcount > 0
+
     async def add_refresh_token(self, digest: str, account_id: UUID, expires_at: datetime, now: datetime) -> None:
         t = account_refresh_tokens
         await self._session.execute(delete(t).where(t.c.account_id == account_id, t.c.expires_at <= now))

@@ -41,10 +41,21 @@ class JwtAccessTokenIssuer:
     def account_for_csrf(self, token: str) -> UUID:
         return self._verify(token, "csrf")
 
-    def _sign(self, account_id: UUID, kind: str, now: datetime, ttl: timedelta) -> str:
+    def issue_invitation(self, account_id: UUID, tenant_id: UUID, hours: int) -> str:
+        return self._sign(account_id, "invite", self._clock.now(), timedelta(hours=hours), tenant=str(tenant_id))
+
+    def invitation_for(self, token: str) -> tuple[UUID, UUID]:
+        account_id = self._verify(token, "invite")
+        try:
+            tenant = jwt.decode(token, self._key, algorithms=[_ALGORITHM], options={"verify_exp": False})["tenant"]
+            return account_id, UUID(str(tenant))
+        except (jwt.PyJWTError, KeyError, ValueError):
+            raise InvalidAccessToken() from None
+
+    def _sign(self, account_id: UUID, kind: str, now: datetime, ttl: timedelta, **extra: str) -> str:
         claims = {
             "sub": str(account_id), "kind": kind, "iss": _ISSUER, "iat": now, "exp": now + ttl,
-            "jti": secrets.token_urlsafe(16),
+            "jti": secrets.token_urlsafe(16), **extra,
         }
         return jwt.encode(claims, self._key, algorithm=_ALGORITHM)
 

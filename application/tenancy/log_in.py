@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from application.tenancy.manage_members import open_invitation
 from application.tenancy.throttle import AuthThrottle
 from domain.shared.clock import Clock
 from domain.shared.unit_of_work import UnitOfWorkFactory
@@ -16,6 +17,8 @@ class LogInRequest:
     # Dify's console sends the password base64-encoded; `password` is then the decoded text and this the text
     # as sent, tried second, so a client sending the password as is (weir's own scripts, curl) still logs in.
     password_as_sent: str | None = None
+    # An invitation link's token: an invited account with no password yet takes this password as its own.
+    invite_token: str | None = None
 
 
 class LogIn:
@@ -46,6 +49,12 @@ class LogIn:
         await self._throttle.refuse_if_locked(email)
         async with self._uow() as uow:
             account = await uow.accounts.get_by_email(email)
+            invited = account is not None and not account.password_hash and request.invite_token is not None and (
+                await open_invitation(uow, self._tokens, request.invite_token, email=email)
+            ) is not None
+        if invited and account is not None and request.password:
+            # The invitee's first sign-in: the password they typed becomes theirs (Dify does the same).
+            account.password_hash, account.password_salt = await self._hasher.hash(request.password)
         # The password is checked outside any transaction: hashing takes CPU time no connection should wait on.
         digest, salt = (account.password_hash, account.password_salt) if account else ("", "")
         if not await self._matches(request, digest, salt) or account is None:

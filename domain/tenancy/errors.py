@@ -37,3 +37,25 @@ class TooManyAttempts(DomainError):
     """One address sent more login or setup requests than its window allows."""
 
     default_message = "Too many requests from this address. Please try again later."
+
+
+class InvalidRole(DomainError):
+    default_message = "Invalid role"
+
+
+class CannotOperateSelf(DomainError):
+    default_message = "Cannot operate self."
+
+
+class NoMemberPermission(Forbidden):
+    default_message = "No permission."
+
+
+class MemberNotFound(DomainError):
+    default_message = "Member not in tenant."
+
+
+class InvitationInvalid(DomainError):
+    """An invitation link that is forged, expired, for another email, or already used (Dify's AlreadyActivateError)."""
+
+    default_message = "Auth Token is invalid or account already activated, please check again."

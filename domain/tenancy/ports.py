@@ -3,7 +3,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
-from domain.tenancy.entities import Account, Membership, SetupRecord, Tenant
+from domain.tenancy.entities import Account, Membership, Role, SetupRecord, Tenant
 
 
 class SetupRepository(Protocol):
@@ -40,6 +40,12 @@ class AccountRepository(Protocol):
 
     async def members(self, tenant_id: UUID) -> list[tuple[Account, Membership]]:
         """The tenant's accounts with their seats, owner first, then by joining time."""
+
+    async def set_role(self, tenant_id: UUID, account_id: UUID, role: Role) -> bool:
+        """Gives a member another role; False when the account has no seat in the tenant."""
+
+    async def remove_membership(self, tenant_id: UUID, account_id: UUID) -> bool:
+        """Takes the account's seat in the tenant away; False when it had none."""
 
     async def add_refresh_token(self, digest: str, account_id: UUID, expires_at: datetime, now: datetime) -> None:
         """Remembers a refresh token (by its digest) as usable until `expires_at`; forgets the account's expired
@@ -85,6 +91,14 @@ class AccessTokenIssuer(Protocol):
     def account_for_refresh(self, token: str) -> UUID: ...
 
     def account_for_csrf(self, token: str) -> UUID: ...
+
+    def issue_invitation(self, account_id: UUID, tenant_id: UUID, hours: int) -> str:
+        """A token for an invitation link: names the invited account and the workspace, valid for `hours`."""
+        ...
+
+    def invitation_for(self, token: str) -> tuple[UUID, UUID]:
+        """(account id, tenant id) of a valid invitation token; InvalidAccessToken otherwise."""
+        ...
 
 
 class AttemptCounter(Protocol):

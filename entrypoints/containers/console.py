@@ -15,6 +15,13 @@ from application.knowledge.estimate_indexing import EstimateIndexing
 from application.knowledge.import_segments import ImportSegments
 from application.knowledge.related_apps import FindAppsUsingDataset
 from application.tenancy.list_members import ListMembers
+from application.tenancy.manage_members import (
+    ActivateInvitation,
+    CheckInvitation,
+    InviteMembers,
+    RemoveMember,
+    UpdateMemberRole,
+)
 
 
 class ConsoleContainer(containers.DeclarativeContainer):
@@ -30,8 +37,14 @@ class ConsoleContainer(containers.DeclarativeContainer):
     count_tokens = providers.Dependency()
     question_writer = providers.Dependency()
     segment_import_queue = providers.Dependency()
+    token_issuer = providers.Dependency()
 
     list_members = providers.Factory(ListMembers, uow_factory)
+    invite_members = providers.Factory(InviteMembers, uow_factory, token_issuer, ids, clock)
+    check_invitation = providers.Factory(CheckInvitation, uow_factory, token_issuer)
+    activate_invitation = providers.Factory(ActivateInvitation, uow_factory, token_issuer, clock)
+    remove_member = providers.Factory(RemoveMember, uow_factory)
+    update_member_role = providers.Factory(UpdateMemberRole, uow_factory)
     tag_apps = providers.Factory(TagApps, uow_factory, tags_uow_factory)
     get_app_model_config = providers.Factory(GetAppModelConfig, uow_factory)
     get_app_statistics = providers.Factory(GetAppStatistics, uow_factory)

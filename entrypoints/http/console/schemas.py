@@ -22,6 +22,26 @@ class LoginBody(BaseModel):
     email: str
     password: str
     remember_me: bool = False
+    invite_token: str | None = None  # sent by the sign-in page an invitation link leads to
+
+
+class InviteBody(BaseModel):
+    emails: list[str]
+    role: str = "normal"
+    language: str | None = None
+
+
+class RoleBody(BaseModel):
+    role: str
+
+
+class ActivateBody(BaseModel):
+    token: str
+    name: str
+    interface_language: str = "en-US"
+    timezone: str = "UTC"
+    workspace_id: str | None = None
+    email: str | None = None
 
 
 class CreateAppBody(BaseModel):

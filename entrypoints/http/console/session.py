@@ -9,7 +9,7 @@ from domain.tenancy.ports import TokenPair
 from entrypoints.http import session_cookies as cookies
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.bodies import json_object, parse_body
-from entrypoints.http.console.schemas import LoginBody
+from entrypoints.http.console.schemas import ActivateBody, LoginBody
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import account_json, workspace_json
 
@@ -42,6 +42,7 @@ async def log_in() -> Response:
                 password=_decoded(body.password),
                 ip=request.remote_addr,
                 password_as_sent=body.password,
+                invite_token=body.invite_token,
             )
         )
     )
@@ -75,3 +76,27 @@ async def profile() -> dict:
 async def current_workspace() -> dict:
     session = console_session()
     return workspace_json(session.tenant, session.role)
+
+
+# An invitation link (`/activate?email=…&token=…` on the console) checks its token here, then leads to the sign-in
+# page, whose first sign-in with the token sets the password; the name comes last, with POST /activate.
+@bp.get("/activate/check")
+async def check_invitation() -> dict:
+    args = request.args
+    invitation = await container().console.check_invitation().execute(
+        args.get("token") or "", args.get("workspace_id") or None, args.get("email") or None
+    )
+    if invitation is None:
+        return {"is_valid": False}
+    data = {"workspace_name": invitation.tenant.name, "workspace_id": str(invitation.tenant.id),
+            "email": invitation.account.email}  # fmt: skip
+    return {"is_valid": True, "data": data}
+
+
+@bp.post("/activate")
+async def activate() -> dict:
+    body = await parse_body(ActivateBody)
+    await container().console.activate_invitation().execute(
+        body.token, body.name, body.interface_language, body.timezone, body.workspace_id, body.email
+    )
+    return {"result": "success"}

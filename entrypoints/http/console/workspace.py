@@ -1,9 +1,14 @@
 """The signed-in account's workspace as the console shows it: the workspace list, the current one, members."""
 
-from quart import Blueprint
+from urllib.parse import quote
+from uuid import UUID
+
+from quart import Blueprint, request
 
 from domain.tenancy.entities import Account, Membership
 from entrypoints.http.auth import console_login_required, console_session
+from entrypoints.http.bodies import parse_body
+from entrypoints.http.console.schemas import InviteBody, RoleBody
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import epoch, workspace_json
 
@@ -28,7 +33,7 @@ def member_json(account: Account, seat: Membership) -> dict:
 @bp.get("/workspaces")
 @console_login_required
 async def list_workspaces() -> dict:
-    # A self-hosted account belongs to the one workspace setup made (weir has no invitations to others yet).
+    # The workspace the session is in (an account invited to another workspace keeps its first one current).
     session = console_session()
     tenant = session.tenant
     return {
@@ -64,6 +69,50 @@ async def list_members() -> dict:
 async def workspace_permission() -> dict:
     return {
         "workspace_id": str(console_session().tenant.id),
-        "allow_member_invite": False,
+        "allow_member_invite": True,
         "allow_owner_transfer": False,
     }
+
+
+def _invitation_url(email: str, token: str | None) -> str:
+    """Where an invitee goes: the console's /activate page with the token, or its sign-in page for an account that
+    is active already. The console's address is CONSOLE_WEB_URL, else the page that asked (its Origin)."""
+    base = container().config.console.console_web_url() or request.headers.get("Origin") or request.host_url
+    base = base.rstrip("/")
+    return f"{base}/activate?email={quote(email)}&token={token}" if token else f"{base}/signin"
+
+
+@bp.post("/workspaces/current/members/invite-email")
+@console_login_required
+async def invite_members() -> tuple[dict, int]:
+    body = await parse_body(InviteBody)
+    session = console_session()
+    invited = await container().console.invite_members().execute(
+        session.tenant, session.role, body.emails, body.role, body.language
+    )
+    results = [
+        {"status": "success", "email": i.email, "url": _invitation_url(i.email, i.token)}
+        if i.ok
+        else {"status": "failed", "email": i.email, "message": i.message}
+        for i in invited
+    ]
+    return {"result": "success", "invitation_results": results, "tenant_id": str(session.tenant.id)}, 201
+
+
+@bp.delete("/workspaces/current/members/<uuid:member_id>")
+@console_login_required
+async def remove_member(member_id: UUID) -> dict:
+    session = console_session()
+    await container().console.remove_member().execute(session.tenant.id, session.account.id, session.role, member_id)
+    return {"result": "success", "tenant_id": str(session.tenant.id)}
+
+
+@bp.put("/workspaces/current/members/<uuid:member_id>/update-role")
+@console_login_required
+async def update_member_role(member_id: UUID) -> dict:
+    body = await parse_body(RoleBody)
+    session = console_session()
+    await container().console.update_member_role().execute(
+        session.tenant.id, session.account.id, session.role, member_id, body.role
+    )
+    return {"result": "success"}
