@@ -10,6 +10,7 @@ active account just gets the seat and is sent to sign in.
 
 from dataclasses import dataclass
 from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.shared.clock import Clock
 from domain.shared.errors import InvalidParam
@@ -121,6 +122,11 @@ class ActivateInvitation:
         name = (name or "").strip()
         if not name or len(name) > NAME_MAX:
             raise InvalidParam(f"name must be 1 to {NAME_MAX} characters", param="name")
+        timezone = timezone or "UTC"
+        try:
+            ZoneInfo(timezone)  # every date the console shows this account is in it
+        except (ValueError, ZoneInfoNotFoundError):
+            raise InvalidParam(f"{timezone} is not a valid timezone.", param="timezone") from None
         async with self._uow() as uow:
             invitation = await open_invitation(uow, self._tokens, token, workspace_id, email)
             if invitation is None:
@@ -128,7 +134,7 @@ class ActivateInvitation:
             account, now = invitation.account, self._clock.now()
             account.name, account.status, account.initialized_at = name, AccountStatus.ACTIVE, now
             account.updated_at = now
-            account.interface_language, account.timezone = language or account.interface_language, timezone or "UTC"
+            account.interface_language, account.timezone = language or account.interface_language, timezone
             await uow.accounts.update(account)
             await uow.commit()
         return account

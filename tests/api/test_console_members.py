@@ -64,7 +64,11 @@ def test_an_invitation_link_makes_a_member_who_signs_in_with_the_password_chosen
     assert invitee.get("/activate/check", params={"token": token}).json() == {"is_valid": False}
     again = web.browser().post("/login", json={"email": email, "password": encoded("other-pass-9"), "invite_token": token})
     assert again.status_code == 401
-    assert web.signed_in_as(email, "bob-pass-123").get("/account/profile").status_code == 200
+    bob = web.signed_in_as(email, "bob-pass-123")
+    made = owner.post("/apps", json={"name": "Owner's bot", "mode": "chat"}).json()
+    seen = next(a for a in bob.get("/apps", params={"page": 1, "limit": 30}).json()["data"] if a["id"] == made["id"])
+    assert seen["author_name"] == ADMIN["name"]  # a member sees who made the workspace's apps
+    assert bob.get(f"/apps/{made['id']}").json()["author_name"] == ADMIN["name"]
 
 
 def test_a_forged_or_foreign_token_is_no_invitation(web, owner):
@@ -83,6 +87,10 @@ def test_a_forged_or_foreign_token_is_no_invitation(web, owner):
     assert web.browser().post("/login", json={"email": email, "password": encoded("anything-1")}).status_code == 401
     refused = web.browser().post("/activate", json={"token": forged, "name": "Mallory"})
     assert refused.status_code == 403 and refused.json()["code"] == "already_activate"
+    for bad in ({"name": "", "timezone": "UTC"}, {"name": "Carol", "timezone": "Mars/Olympus"}, {"name": "x" * 31}):
+        refused = web.browser().post("/activate", json={"token": token, **bad})
+        assert (refused.status_code, refused.json()["code"]) == (400, "invalid_param"), bad
+    assert web.browser().get("/activate/check", params={"token": token}).json()["is_valid"]  # nothing was used up
 
 
 def test_an_active_account_is_seated_and_sent_to_sign_in(web, owner):

@@ -88,10 +88,15 @@ def console_site_json(site: Site) -> dict:
 
 
 def console_app_json(
-    app: App, tags: list[Tag] | None = None, config: AppModelConfig | None = None, site: Site | None = None
+    app: App,
+    tags: list[Tag] | None = None,
+    config: AppModelConfig | None = None,
+    site: Site | None = None,
+    authors: dict | None = None,
 ) -> dict:
+    """`authors`: the workspace members' names by account id, for apps the signed-in account did not create."""
     account = console_session().account
-    author = account.name if app.created_by == account.id else None
+    author = account.name if app.created_by == account.id else (authors or {}).get(app.created_by)
     return {
         **app_json(app),
         "tags": [{"id": str(t.id), "name": t.name, "type": t.type} for t in tags or []],

@@ -50,13 +50,19 @@ async def list_apps() -> dict:
     listing = ListAppsRequest(tenant_id=tenant_id, page=number, limit=limit, mode=query.mode, name=query.name, ids=ids)
     page = await container().list_apps().execute(listing)
     tags = await tagging.of_apps([app.id for app in page.items])
+    authors = await _authors(tenant_id)
     return {
         "page": number,
         "limit": limit,
         "total": page.total,
         "has_more": number * limit < page.total,
-        "data": [console_app_json(app, tags.get(app.id)) for app in page.items],
+        "data": [console_app_json(app, tags.get(app.id), authors=authors) for app in page.items],
     }
+
+
+async def _authors(tenant_id: UUID) -> dict[UUID, str]:
+    """Who made the workspace's apps: its members by id (an app made by a member since removed has none)."""
+    return {account.id: account.name for account, _ in await container().console.list_members().execute(tenant_id)}
 
 
 @bp.get("/apps/<uuid:app_id>")
@@ -66,7 +72,7 @@ async def get_app(app_id: UUID) -> dict:
     app = await container().get_app().execute(tenant_id, app_id)
     tags = (await container().console.tag_apps().of_apps([app.id])).get(app.id)
     config = await container().console.get_app_model_config().execute(tenant_id, app.id)
-    return console_app_json(app, tags, config, await _site(app))
+    return console_app_json(app, tags, config, await _site(app), await _authors(tenant_id))
 
 
 @bp.put("/apps/<uuid:app_id>")
