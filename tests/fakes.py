@@ -187,6 +187,17 @@ class FakeAccountRepository(_Repo):
             seat.role = role
         return seat is not None
 
+    async def seats_of(self, account_id: UUID) -> list[Membership]:
+        return sorted((m for m in self.s.memberships if m.account_id == account_id), key=lambda m: m.created_at)
+
+    async def make_current(self, account_id: UUID, tenant_id: UUID) -> bool:
+        mine = [m for m in self.s.memberships if m.account_id == account_id]
+        if not any(m.tenant_id == tenant_id for m in mine):
+            return False
+        for seat in mine:
+            seat.current = seat.tenant_id == tenant_id
+        return True
+
     async def remove_membership(self, tenant_id: UUID, account_id: UUID) -> bool:
         kept = [m for m in self.s.memberships if (m.tenant_id, m.account_id) != (tenant_id, account_id)]
         removed = len(kept) < len(self.s.memberships)

@@ -140,6 +140,24 @@ class SqlaAccountRepository:
         result = await self._session.execute(delete(j).where(j.c.tenant_id == tenant_id, j.c.account_id == account_id))
         return result.rowcount > 0
 
+    async def seats_of(self, account_id: UUID) -> list[Membership]:
+        j = tenant_account_joins
+        stmt = select(j).where(j.c.account_id == account_id).order_by(j.c.created_at)
+        rows = (await self._session.execute(stmt)).all()
+        return [
+            Membership(id=r.id, tenant_id=r.tenant_id, account_id=r.account_id, role=Role(r.role),
+                       created_at=r.created_at, current=r.current)
+            for r in rows
+        ]
+
+    async def make_current(self, account_id: UUID, tenant_id: UUID) -> bool:
+        j = tenant_account_joins
+        mine = j.c.account_id == account_id
+        if not (await self._session.execute(select(j.c.id).where(mine, j.c.tenant_id == tenant_id))).first():
+            return False
+        await self._session.execute(update(j).where(mine).values(current=j.c.tenant_id == tenant_id))
+        return True
+
     async def add_refresh_token(self, digest: str, account_id: UUID, expires_at: datetime, now: datetime) -> None:
         t = account_refresh_tokens
         await self._session.execute(delete(t).where(t.c.account_id == account_id, t.c.expires_at <= now))

@@ -59,3 +59,7 @@ class InvitationInvalid(DomainError):
     """An invitation link that is forged, expired, for another email, or already used (Dify's AlreadyActivateError)."""
 
     default_message = "Auth Token is invalid or account already activated, please check again."
+
+
+class AccountNotLinkTenant(DomainError):
+    default_message = "Account not link tenant"

@@ -47,6 +47,12 @@ class AccountRepository(Protocol):
     async def remove_membership(self, tenant_id: UUID, account_id: UUID) -> bool:
         """Takes the account's seat in the tenant away; False when it had none."""
 
+    async def seats_of(self, account_id: UUID) -> list[Membership]:
+        """Every seat the account has, in any tenant, oldest first."""
+
+    async def make_current(self, account_id: UUID, tenant_id: UUID) -> bool:
+        """Flags the account's seat in that tenant as its current one (and no other); False when it has none."""
+
     async def add_refresh_token(self, digest: str, account_id: UUID, expires_at: datetime, now: datetime) -> None:
         """Remembers a refresh token (by its digest) as usable until `expires_at`; forgets the account's expired
         ones."""

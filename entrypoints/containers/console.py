@@ -22,6 +22,7 @@ from application.tenancy.manage_members import (
     RemoveMember,
     UpdateMemberRole,
 )
+from application.tenancy.workspaces import ListWorkspaces, SwitchWorkspace
 
 
 class ConsoleContainer(containers.DeclarativeContainer):
@@ -40,6 +41,8 @@ class ConsoleContainer(containers.DeclarativeContainer):
     token_issuer = providers.Dependency()
 
     list_members = providers.Factory(ListMembers, uow_factory)
+    list_workspaces = providers.Factory(ListWorkspaces, uow_factory)
+    switch_workspace = providers.Factory(SwitchWorkspace, uow_factory)
     invite_members = providers.Factory(InviteMembers, uow_factory, token_issuer, ids, clock)
     check_invitation = providers.Factory(CheckInvitation, uow_factory, token_issuer)
     activate_invitation = providers.Factory(ActivateInvitation, uow_factory, token_issuer, clock)

@@ -100,6 +100,20 @@ def test_an_active_account_is_seated_and_sent_to_sign_in(web, owner):
     assert (member["status"], member["role"]) == ("active", "normal")
     other = web.signed_in_as("other@example.com", "other-pass-123")
     assert other.post("/workspaces/current").json()["role"] == "owner"  # still in its own workspace first
+    listed = other.get("/workspaces").json()["workspaces"]
+    mine, joined = listed[0], next(w for w in listed if w["id"] == owner.post("/workspaces/current").json()["id"])
+    assert mine["current"] is True and joined["current"] is False and len(listed) == 2
+
+    switched = other.post("/workspaces/switch", json={"tenant_id": joined["id"]})
+    assert switched.json()["result"] == "success" and switched.json()["new_tenant"]["role"] == "normal"
+    assert other.post("/workspaces/current").json()["id"] == joined["id"]
+    assert {w["id"]: w["current"] for w in other.get("/workspaces").json()["workspaces"]} == {
+        mine["id"]: False, joined["id"]: True}  # fmt: skip
+    apps_here = {a["id"] for a in other.get("/apps", params={"page": 1, "limit": 30}).json()["data"]}
+    assert apps_here == {a["id"] for a in owner.get("/apps", params={"page": 1, "limit": 30}).json()["data"]}
+    refused = other.post("/workspaces/switch", json={"tenant_id": "00000000-0000-0000-0000-000000000001"})
+    assert (refused.status_code, refused.json()["code"]) == (403, "account_not_link_tenant")
+    assert other.post("/workspaces/switch", json={"tenant_id": mine["id"]}).status_code == 200
 
 
 def test_roles_change_members_leave_and_only_the_owner_may(web, owner):

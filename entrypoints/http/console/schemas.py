@@ -2,6 +2,7 @@
 fields no use case bounds (entrypoints.http.columns)."""
 
 from typing import Annotated
+from uuid import UUID
 
 from pydantic import BaseModel, Field
 
@@ -33,6 +34,10 @@ class InviteBody(BaseModel):
 
 class RoleBody(BaseModel):
     role: str
+
+
+class SwitchBody(BaseModel):
+    tenant_id: UUID
 
 
 class ActivateBody(BaseModel):

@@ -8,7 +8,7 @@ from quart import Blueprint, request
 from domain.tenancy.entities import Account, Membership
 from entrypoints.http.auth import console_login_required, console_session
 from entrypoints.http.bodies import parse_body
-from entrypoints.http.console.schemas import InviteBody, RoleBody
+from entrypoints.http.console.schemas import InviteBody, RoleBody, SwitchBody
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import epoch, workspace_json
 
@@ -33,9 +33,9 @@ def member_json(account: Account, seat: Membership) -> dict:
 @bp.get("/workspaces")
 @console_login_required
 async def list_workspaces() -> dict:
-    # The workspace the session is in (an account invited to another workspace keeps its first one current).
+    """Every workspace the account has a seat in; `current` marks the one the session is in."""
     session = console_session()
-    tenant = session.tenant
+    found = await container().console.list_workspaces().execute(session.account.id, session.tenant.id)
     return {
         "workspaces": [
             {
@@ -44,10 +44,19 @@ async def list_workspaces() -> dict:
                 "plan": "sandbox",
                 "status": tenant.status.value,
                 "created_at": epoch(tenant.created_at),
-                "current": True,
+                "current": current,
             }
+            for tenant, current in found
         ]
     }
+
+
+@bp.post("/workspaces/switch")
+@console_login_required
+async def switch_workspace() -> dict:
+    body = await parse_body(SwitchBody)
+    tenant, seat = await container().console.switch_workspace().execute(console_session().account.id, body.tenant_id)
+    return {"result": "success", "new_tenant": workspace_json(tenant, seat.role)}
 
 
 @bp.post("/workspaces/current")
