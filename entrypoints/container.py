@@ -263,6 +263,7 @@ class Container(containers.DeclarativeContainer):
         create_dataset=knowledge.create_dataset, create_document=knowledge.create_document,
         extractor=knowledge.extractor, count_tokens=knowledge.count_tokens, question_writer=knowledge.question_writer,
         segment_import_queue=knowledge.segment_import_queue, token_issuer=token_issuer,
+        password_hasher=password_hasher,
     )
     maintenance = providers.Container(
         MaintenanceContainer,

@@ -152,6 +152,10 @@ class FakeTenantRepository(_Repo):
     async def get(self, tenant_id: UUID) -> Tenant | None:
         return self.s.tenants.get(tenant_id)
 
+    async def rename(self, tenant_id: UUID, name: str, at: datetime) -> None:
+        tenant = self.s.tenants[tenant_id]
+        tenant.name, tenant.updated_at = name, at
+
 
 class FakeAccountRepository(_Repo):
     async def add(self, account: Account) -> None:

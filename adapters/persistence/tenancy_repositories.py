@@ -49,6 +49,10 @@ class SqlaTenantRepository:
         )
 
 
+    async def rename(self, tenant_id: UUID, name: str, at: datetime) -> None:
+        await self._session.execute(update(tenants).where(tenants.c.id == tenant_id).values(name=name, updated_at=at))
+
+
 def _account(row) -> Account:
     return Account(
         id=row.id, name=row.name, email=row.email, password_hash=row.password or "",

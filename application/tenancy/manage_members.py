@@ -10,18 +10,15 @@ active account just gets the seat and is sent to sign in.
 
 from dataclasses import dataclass
 from uuid import UUID
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.shared.clock import Clock
-from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
 from domain.shared.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.tenancy.entities import Account, AccountStatus, Membership, Role, Tenant
 from domain.tenancy.errors import CannotOperateSelf, InvalidAccessToken, InvitationInvalid, MemberNotFound
 from domain.tenancy.members import INVITATION_HOURS, assignable_role, check_may, invitee_name
 from domain.tenancy.ports import AccessTokenIssuer
-
-NAME_MAX = 30  # Dify's limit on the name an invitee sets
+from domain.tenancy.rules import check_account_name, check_timezone
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,14 +116,7 @@ class ActivateInvitation:
 
     async def execute(self, token: str, name: str, language: str, timezone: str, workspace_id: str | None = None,
                       email: str | None = None) -> Account:  # fmt: skip
-        name = (name or "").strip()
-        if not name or len(name) > NAME_MAX:
-            raise InvalidParam(f"name must be 1 to {NAME_MAX} characters", param="name")
-        timezone = timezone or "UTC"
-        try:
-            ZoneInfo(timezone)  # every date the console shows this account is in it
-        except (ValueError, ZoneInfoNotFoundError):
-            raise InvalidParam(f"{timezone} is not a valid timezone.", param="timezone") from None
+        name, timezone = check_account_name(name), check_timezone(timezone or "UTC")
         async with self._uow() as uow:
             invitation = await open_invitation(uow, self._tokens, token, workspace_id, email)
             if invitation is None:

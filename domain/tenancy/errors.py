@@ -63,3 +63,11 @@ class InvitationInvalid(DomainError):
 
 class AccountNotLinkTenant(DomainError):
     default_message = "Account not link tenant"
+
+
+class CurrentPasswordIncorrect(DomainError):
+    default_message = "Current password is incorrect."
+
+
+class RepeatPasswordNotMatch(DomainError):
+    default_message = "New password and repeat password does not match."

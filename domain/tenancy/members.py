@@ -9,6 +9,7 @@ _MAY = {
     "add": frozenset({Role.OWNER, Role.ADMIN}),
     "remove": frozenset({Role.OWNER}),
     "update": frozenset({Role.OWNER}),
+    "rename": frozenset({Role.OWNER, Role.ADMIN}),
 }
 INVITATION_HOURS = 72  # how long an invitation link works (Dify's INVITE_EXPIRY_HOURS)
 

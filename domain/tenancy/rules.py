@@ -3,6 +3,7 @@
 import hashlib
 import re
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from domain.shared.errors import InvalidParam
 
@@ -11,6 +12,7 @@ _EMAIL = re.compile(r"^[\w.!#$%&'*+/=?^`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}
 # counts toward the length, a line break included.
 _PASSWORD = re.compile(r"(?=.*[a-zA-Z])(?=.*[0-9]).{8,}", re.DOTALL)
 MAX_NAME_LENGTH = 30
+_LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,4})?")  # en-US, zh-Hans, pt-BR…
 
 
 def normalize_email(email: str) -> str:
@@ -27,6 +29,21 @@ def check_password(password: str) -> str:
             param="password",
         )
     return password
+
+
+def check_timezone(timezone: str) -> str:
+    """An IANA time zone name (every date the console shows the account is in it)."""
+    try:
+        ZoneInfo(timezone or "")
+    except (ValueError, ZoneInfoNotFoundError):
+        raise InvalidParam(f"{timezone} is not a valid timezone.", param="timezone") from None
+    return timezone
+
+
+def check_language(language: str) -> str:
+    if not _LANGUAGE.fullmatch(language or ""):
+        raise InvalidParam(f"{language} is not a valid language.", param="interface_language")
+    return language
 
 
 def check_account_name(name: str) -> str:

@@ -14,6 +14,7 @@ from application.knowledge.create_from_uploads import CreateDocumentsFromUploads
 from application.knowledge.estimate_indexing import EstimateIndexing
 from application.knowledge.import_segments import ImportSegments
 from application.knowledge.related_apps import FindAppsUsingDataset
+from application.tenancy.account_settings import RenameWorkspace, UpdateAccount
 from application.tenancy.list_members import ListMembers
 from application.tenancy.manage_members import (
     ActivateInvitation,
@@ -39,9 +40,12 @@ class ConsoleContainer(containers.DeclarativeContainer):
     question_writer = providers.Dependency()
     segment_import_queue = providers.Dependency()
     token_issuer = providers.Dependency()
+    password_hasher = providers.Dependency()
 
     list_members = providers.Factory(ListMembers, uow_factory)
     list_workspaces = providers.Factory(ListWorkspaces, uow_factory)
+    update_account = providers.Factory(UpdateAccount, uow_factory, password_hasher, clock)
+    rename_workspace = providers.Factory(RenameWorkspace, uow_factory, clock)
     switch_workspace = providers.Factory(SwitchWorkspace, uow_factory)
     invite_members = providers.Factory(InviteMembers, uow_factory, token_issuer, ids, clock)
     check_invitation = providers.Factory(CheckInvitation, uow_factory, token_issuer)

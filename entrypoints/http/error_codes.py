@@ -28,6 +28,8 @@ DOMAIN_CODES: dict[type[Exception], tuple[str, int]] = {
     tenancy.MemberNotFound: ("member-not-found", 404),
     tenancy.InvitationInvalid: ("already_activate", 403),
     tenancy.AccountNotLinkTenant: ("account_not_link_tenant", 403),
+    tenancy.CurrentPasswordIncorrect: ("current_password_incorrect", 400),
+    tenancy.RepeatPasswordNotMatch: ("repeat_password_not_match", 400),
     apps.EndUserNotFound: ("end_user_not_found", 404),
     apps.TooManyKeys: ("max_keys_exceeded", 400),
     apps.AppUnavailable: ("app_unavailable", 400),

@@ -156,3 +156,43 @@ def test_a_removed_invitee_s_link_stops_working(web, owner):
 def test_member_changes_need_the_csrf_header(web, owner):
     bare = owner.bare("POST", "/workspaces/current/members/invite-email", json={"emails": ["h@example.com"]})
     assert bare.status_code == 401
+
+
+def test_the_account_page_changes_name_language_time_zone_and_password(web):
+    [result] = _invite(web.signed_in(), "ivy@example.com")
+    email, token = _link(result)
+    ivy, _ = _accept(web, email, token, "ivy-pass-123", "Ivy")
+    assert ivy.post("/account/name", json={"name": "Ivy Q"}).json()["name"] == "Ivy Q"
+    assert ivy.post("/account/interface-language", json={"interface_language": "ja-JP"}).json()["interface_language"] == "ja-JP"
+    assert ivy.post("/account/timezone", json={"timezone": "Asia/Tokyo"}).json()["timezone"] == "Asia/Tokyo"
+    profile = ivy.get("/account/profile").json()
+    assert (profile["name"], profile["interface_language"], profile["timezone"]) == ("Ivy Q", "ja-JP", "Asia/Tokyo")
+    for path, bad in (("/account/name", {"name": ""}), ("/account/name", {"name": "x" * 31}),
+                      ("/account/timezone", {"timezone": "Mars/Olympus"}),
+                      ("/account/interface-language", {"interface_language": "Klingon!"}),
+                      ("/account/name", {})):  # fmt: skip
+        refused = ivy.post(path, json=bad)
+        assert (refused.status_code, refused.json()["code"]) == (400, "invalid_param"), (path, bad)
+    assert ivy.get("/account/profile").json()["name"] == "Ivy Q"  # nothing changed by the refusals
+
+    change = {"password": "wrong-pass-1", "new_password": "ivy-new-456", "repeat_new_password": "ivy-new-456"}
+    assert ivy.post("/account/password", json=change).json()["code"] == "current_password_incorrect"
+    mismatch = {**change, "password": "ivy-pass-123", "repeat_new_password": "ivy-new-457"}
+    assert ivy.post("/account/password", json=mismatch).json()["code"] == "repeat_password_not_match"
+    weak = {"password": "ivy-pass-123", "new_password": "short", "repeat_new_password": "short"}
+    assert ivy.post("/account/password", json=weak).json()["code"] == "invalid_param"
+    assert ivy.post("/account/password", json={**change, "password": "ivy-pass-123"}).status_code == 200
+    assert web.browser().sign_in(email, "ivy-pass-123").status_code == 401
+    assert web.browser().sign_in(email, "ivy-new-456").status_code == 200
+    assert ivy.get("/account/integrates").json() == {"data": []}
+
+
+def test_owners_and_admins_rename_the_workspace(web, owner):
+    renamed = owner.post("/workspaces/info", json={"name": "Acme Support"})
+    assert renamed.json()["tenant"]["name"] == "Acme Support"
+    assert owner.post("/workspaces/current").json()["name"] == "Acme Support"
+    assert owner.post("/workspaces/info", json={"name": "  "}).json()["code"] == "invalid_param"
+    [result] = _invite(owner, "jack@example.com")
+    jack, _ = _accept(web, *_link(result), "jack-pass-123", "Jack")
+    assert jack.post("/workspaces/info", json={"name": "Jack's"}).json()["code"] == "forbidden"
+    assert owner.post("/workspaces/current").json()["name"] == "Acme Support"

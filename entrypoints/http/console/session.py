@@ -4,6 +4,7 @@ import binascii
 from quart import Blueprint, Response, jsonify, request
 
 from application.tenancy.log_in import LogInRequest
+from domain.shared.errors import InvalidParam
 from domain.tenancy.errors import InvalidAccessToken
 from domain.tenancy.ports import TokenPair
 from entrypoints.http import session_cookies as cookies
@@ -100,3 +101,58 @@ async def activate() -> dict:
         body.token, body.name, body.interface_language, body.timezone, body.workspace_id, body.email
     )
     return {"result": "success"}
+
+
+# The account page and the settings' Language tab: each answers the account as /account/profile does.
+@bp.post("/account/name")
+@console_login_required
+async def update_name() -> dict:
+    name = _text(await json_object(), "name")
+    return account_json(await container().console.update_account().name(console_session().account.id, name))
+
+
+@bp.post("/account/interface-language")
+@console_login_required
+async def update_language() -> dict:
+    language = _text(await json_object(), "interface_language")
+    return account_json(await container().console.update_account().language(console_session().account.id, language))
+
+
+@bp.post("/account/timezone")
+@console_login_required
+async def update_timezone() -> dict:
+    timezone = _text(await json_object(), "timezone")
+    return account_json(await container().console.update_account().timezone(console_session().account.id, timezone))
+
+
+@bp.post("/account/interface-theme")
+@console_login_required
+async def update_theme() -> dict:
+    # The theme is kept by the browser; weir stores none (its answer says light, as Dify's default).
+    return account_json(console_session().account)
+
+
+@bp.post("/account/password")
+@console_login_required
+async def update_password() -> dict:
+    body = await json_object()
+    current = body.get("password")
+    account = await container().console.update_account().password(
+        console_session().account.id, current if isinstance(current, str) else None,
+        _text(body, "new_password"), _text(body, "repeat_new_password"),
+    )
+    return account_json(account)
+
+
+@bp.get("/account/integrates")
+@console_login_required
+async def integrates() -> dict:
+    # Dify lists the GitHub/Google sign-ins bound to the account; weir signs in by password only.
+    return {"data": []}
+
+
+def _text(body: dict, name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str):
+        raise InvalidParam(f"{name} is required", param=name)
+    return value

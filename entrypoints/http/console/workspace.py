@@ -7,7 +7,7 @@ from quart import Blueprint, request
 
 from domain.tenancy.entities import Account, Membership
 from entrypoints.http.auth import console_login_required, console_session
-from entrypoints.http.bodies import parse_body
+from entrypoints.http.bodies import json_object, parse_body
 from entrypoints.http.console.schemas import InviteBody, RoleBody, SwitchBody
 from entrypoints.http.deps import container
 from entrypoints.http.presenters import epoch, workspace_json
@@ -125,3 +125,14 @@ async def update_member_role(member_id: UUID) -> dict:
         session.tenant.id, session.account.id, session.role, member_id, body.role
     )
     return {"result": "success"}
+
+
+@bp.post("/workspaces/info")
+@console_login_required
+async def rename_workspace() -> dict:
+    session = console_session()
+    name = (await json_object()).get("name")
+    tenant = await container().console.rename_workspace().execute(
+        session.tenant.id, session.role, name if isinstance(name, str) else ""
+    )
+    return {"result": "success", "tenant": workspace_json(tenant, session.role)}
