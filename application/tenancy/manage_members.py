@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from domain.shared.clock import Clock
+from domain.shared.errors import InvalidParam
 from domain.shared.ids import IdGenerator
 from domain.shared.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from domain.tenancy.entities import Account, AccountStatus, Membership, Role, Tenant
 from domain.tenancy.errors import CannotOperateSelf, InvalidAccessToken, InvitationInvalid, MemberNotFound
 from domain.tenancy.members import INVITATION_HOURS, assignable_role, check_may, invitee_name
 from domain.tenancy.ports import AccessTokenIssuer
-from domain.tenancy.rules import check_account_name, check_timezone
+from domain.tenancy.rules import check_account_name, check_timezone, normalize_email
+
+MAX_INVITES = 100  # emails in one invitation request: each is a transaction of its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +49,14 @@ class InviteMembers:
     ) -> list[Invited]:
         check_may(inviter_role, "add")
         seat_role = assignable_role(role)
+        if not emails or len(emails) > MAX_INVITES:
+            raise InvalidParam(f"Invite 1 to {MAX_INVITES} emails at a time.", param="emails")
         results = []
         for raw in emails:
-            email = str(raw or "").strip().lower()
-            if "@" not in email or len(email) > 255:
-                results.append(Invited(email, False, message="Invalid email address."))
+            try:
+                email = normalize_email(str(raw or ""))
+            except InvalidParam as error:  # this one fails, the others are still invited
+                results.append(Invited(str(raw), False, message=error.message))
                 continue
             async with self._uow() as uow:
                 account = await self._seated(uow, tenant, email, seat_role, language)

@@ -153,6 +153,16 @@ def test_a_removed_invitee_s_link_stops_working(web, owner):
     assert web.browser().get("/activate/check", params={"token": token}).json() == {"is_valid": False}
 
 
+def test_an_invitation_names_one_to_a_hundred_emails_and_a_bad_one_fails_alone(web, owner):
+    for emails in ([], [f"u{i}@example.com" for i in range(101)]):
+        refused = owner.post("/workspaces/current/members/invite-email", json={"emails": emails, "role": "normal"})
+        assert (refused.status_code, refused.json()["code"]) == (400, "invalid_param")
+    before = len(owner.get("/workspaces/current/members").json()["accounts"])
+    bad, good = _invite(owner, "not-an-email", "kim@example.com")
+    assert (bad["status"], good["status"]) == ("failed", "success") and "message" in bad
+    assert len(owner.get("/workspaces/current/members").json()["accounts"]) == before + 1
+
+
 def test_member_changes_need_the_csrf_header(web, owner):
     bare = owner.bare("POST", "/workspaces/current/members/invite-email", json={"emails": ["h@example.com"]})
     assert bare.status_code == 401
