@@ -48,7 +48,6 @@ class SqlaTenantRepository:
             created_at=row.created_at, updated_at=row.updated_at,
         )
 
-
     async def rename(self, tenant_id: UUID, name: str, at: datetime) -> None:
         await self._session.execute(update(tenants).where(tenants.c.id == tenant_id).values(name=name, updated_at=at))
 

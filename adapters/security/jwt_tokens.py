@@ -45,11 +45,10 @@ class JwtAccessTokenIssuer:
         return self._sign(account_id, "invite", self._clock.now(), timedelta(hours=hours), tenant=str(tenant_id))
 
     def invitation_for(self, token: str) -> tuple[UUID, UUID]:
-        account_id = self._verify(token, "invite")
+        claims = self._claims(token, "invite")
         try:
-            tenant = jwt.decode(token, self._key, algorithms=[_ALGORITHM], options={"verify_exp": False})["tenant"]
-            return account_id, UUID(str(tenant))
-        except (jwt.PyJWTError, KeyError, ValueError):
+            return UUID(claims["sub"]), UUID(str(claims["tenant"]))
+        except (KeyError, ValueError):
             raise InvalidAccessToken() from None
 
     def _sign(self, account_id: UUID, kind: str, now: datetime, ttl: timedelta, **extra: str) -> str:
@@ -60,6 +59,13 @@ class JwtAccessTokenIssuer:
         return jwt.encode(claims, self._key, algorithm=_ALGORITHM)
 
     def _verify(self, token: str, kind: str) -> UUID:
+        try:
+            return UUID(self._claims(token, kind)["sub"])
+        except ValueError:
+            raise InvalidAccessToken() from None
+
+    def _claims(self, token: str, kind: str) -> dict:
+        """The claims of a token of this kind signed with the key and unexpired; InvalidAccessToken otherwise."""
         try:
             claims = jwt.decode(
                 token, self._key, algorithms=[_ALGORITHM], issuer=_ISSUER,
@@ -73,6 +79,6 @@ class JwtAccessTokenIssuer:
                 raise InvalidAccessToken()
             if claims["kind"] != kind or exp <= self._clock.now().timestamp():
                 raise InvalidAccessToken()
-            return UUID(sub)
-        except (jwt.PyJWTError, ValueError):
+            return claims
+        except jwt.PyJWTError:
             raise InvalidAccessToken() from None

@@ -77,9 +77,9 @@ class InviteMembers:
                 created_at=now, updated_at=now, status=AccountStatus.PENDING, interface_language=language or "en-US",
             )
             await uow.accounts.add(account)
-        seated = {a.id for a, _ in await uow.accounts.members(tenant.id)}
-        if account.id not in seated:
-            first = await uow.accounts.current_membership(account.id) is None
+        seats = await uow.accounts.seats_of(account.id)
+        if all(seat.tenant_id != tenant.id for seat in seats):
+            first = not seats  # the account's only workspace is its current one
             await uow.accounts.add_membership(Membership(self._ids.new_id(), tenant.id, account.id, role, now, first))
         return account
 
@@ -100,7 +100,7 @@ async def open_invitation(
         return None
     if email and email.strip().lower() != account.email:
         return None
-    if account.id not in {a.id for a, _ in await uow.accounts.members(tenant.id)}:
+    if all(seat.tenant_id != tenant.id for seat in await uow.accounts.seats_of(account.id)):
         return None  # the seat was taken away since: the link no longer leads anywhere
     return Invitation(tenant, account)
 

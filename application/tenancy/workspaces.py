@@ -26,11 +26,9 @@ class SwitchWorkspace:
 
     async def execute(self, account_id: UUID, tenant_id: UUID) -> tuple[Tenant, Membership]:
         async with self._uow() as uow:
-            if not await uow.accounts.make_current(account_id, tenant_id):
+            seat = next((s for s in await uow.accounts.seats_of(account_id) if s.tenant_id == tenant_id), None)
+            tenant = await uow.tenants.get(tenant_id) if seat else None
+            if seat is None or tenant is None or not await uow.accounts.make_current(account_id, tenant_id):
                 raise AccountNotLinkTenant()
-            tenant = await uow.tenants.get(tenant_id)
-            seat = next(s for s in await uow.accounts.seats_of(account_id) if s.tenant_id == tenant_id)
             await uow.commit()
-        if tenant is None:
-            raise AccountNotLinkTenant()
         return tenant, seat

@@ -72,7 +72,8 @@ async def get_app(app_id: UUID) -> dict:
     app = await container().get_app().execute(tenant_id, app_id)
     tags = (await container().console.tag_apps().of_apps([app.id])).get(app.id)
     config = await container().console.get_app_model_config().execute(tenant_id, app.id)
-    return console_app_json(app, tags, config, await _site(app), await _authors(tenant_id))
+    authors = await _authors(tenant_id) if app.created_by != console_session().account.id else None
+    return console_app_json(app, tags, config, await _site(app), authors)
 
 
 @bp.put("/apps/<uuid:app_id>")

@@ -7,11 +7,11 @@ from application.workflows.run_history import HistoryRun, Runner
 from domain.workflows.entities import NodeExecution, WorkflowRun
 from entrypoints.http.file_urls import with_file_urls
 from entrypoints.http.presenters import epoch
+from entrypoints.http.run_presenter import account_creator
 
 
 def _account(runner: Runner) -> dict[str, Any] | None:
-    account = runner.account
-    return {"id": str(account.id), "name": account.name, "email": account.email} if account else None
+    return account_creator(runner.account) if runner.account else None
 
 
 def history_item(item: HistoryRun, chat: bool) -> dict[str, Any]:

@@ -1,10 +1,13 @@
 import base64
 import binascii
+from collections.abc import Awaitable, Callable
+from uuid import UUID
 
 from quart import Blueprint, Response, jsonify, request
 
 from application.tenancy.log_in import LogInRequest
 from domain.shared.errors import InvalidParam
+from domain.tenancy.entities import Account
 from domain.tenancy.errors import InvalidAccessToken
 from domain.tenancy.ports import TokenPair
 from entrypoints.http import session_cookies as cookies
@@ -107,22 +110,24 @@ async def activate() -> dict:
 @bp.post("/account/name")
 @console_login_required
 async def update_name() -> dict:
-    name = _text(await json_object(), "name")
-    return account_json(await container().console.update_account().name(console_session().account.id, name))
+    return await _set_account("name", container().console.update_account().name)
 
 
 @bp.post("/account/interface-language")
 @console_login_required
 async def update_language() -> dict:
-    language = _text(await json_object(), "interface_language")
-    return account_json(await container().console.update_account().language(console_session().account.id, language))
+    return await _set_account("interface_language", container().console.update_account().language)
 
 
 @bp.post("/account/timezone")
 @console_login_required
 async def update_timezone() -> dict:
-    timezone = _text(await json_object(), "timezone")
-    return account_json(await container().console.update_account().timezone(console_session().account.id, timezone))
+    return await _set_account("timezone", container().console.update_account().timezone)
+
+
+async def _set_account(field: str, change: Callable[[UUID, str], Awaitable[Account]]) -> dict:
+    """One setting from the body's `field`, saved by `change`; the account as /account/profile shows it."""
+    return account_json(await change(console_session().account.id, _text(await json_object(), field)))
 
 
 @bp.post("/account/interface-theme")
