@@ -26,7 +26,7 @@ def assignable_role(value: object) -> Role:
 
 
 def check_may(actor: Role, action: str) -> None:
-    """Owners and admins invite; only the owner removes members or changes their roles."""
+    """Owners and admins invite and rename the workspace; only the owner removes members or changes their roles."""
     if actor not in _MAY[action]:
         raise NoMemberPermission()
 
